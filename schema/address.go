@@ -1,0 +1,79 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Address is a postal address of a person or an organization.
+type Address struct {
+	ent.Schema
+}
+
+// Mixin of the Address.
+func (Address) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "adr"}, TimeMixin{}, TenantMixin{}}
+}
+
+// Fields of the Address.
+func (Address) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("type").
+			Values("HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE",
+				"BUSINESS", "TRADING", "OTHER"),
+		field.String("street").NotEmpty().MaxLen(200),
+		field.String("line2").Optional().MaxLen(200),
+		field.String("city").NotEmpty().MaxLen(100),
+		field.String("state").Optional().MaxLen(100).Comment("ISO 3166-2 where known."),
+		field.String("postal_code").Optional().MaxLen(20),
+		field.String("country").NotEmpty().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.Bool("is_primary").Default(false),
+	}
+}
+
+// Edges of the Address.
+func (Address) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("person", Person.Type).Ref("addresses").Unique(),
+		edge.From("organization", Organization.Type).Ref("addresses").Unique(),
+	}
+}
+
+// Indexes of the Address.
+func (Address) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "country"),
+	}
+}
+
+// Contact is a way to reach a person or an organization (e-mail, phone, …),
+// its value normalized (lower-cased e-mail, E.164 phone).
+type Contact struct {
+	ent.Schema
+}
+
+// Mixin of the Contact.
+func (Contact) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "con"}, TimeMixin{}, TenantMixin{}}
+}
+
+// Fields of the Contact.
+func (Contact) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("type").Values("EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"),
+		field.String("value").NotEmpty().MaxLen(2048),
+		field.Bool("is_primary").Default(false),
+		field.String("operator").Optional().MaxLen(100).Comment("Phone operator, where given."),
+		field.String("purpose").Optional().MaxLen(100).Comment("What the contact is for, e.g. personal."),
+	}
+}
+
+// Edges of the Contact.
+func (Contact) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("person", Person.Type).Ref("contacts").Unique(),
+		edge.From("organization", Organization.Type).Ref("contacts").Unique(),
+	}
+}

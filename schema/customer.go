@@ -1,0 +1,88 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
+)
+
+// Customer is the root of a registration: an individual (with a person) or
+// an organization, its login user, its category and the features applied to
+// it, and where the registration came from.
+type Customer struct {
+	ent.Schema
+}
+
+// Mixin of the Customer.
+func (Customer) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "cus"}, TimeMixin{}, TenantMixin{}}
+}
+
+// Fields of the Customer.
+func (Customer) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("type").
+			GoType(schematype.CustomerType("")).
+			Immutable().
+			Annotations(entgql.Type("CustomerType")),
+		field.String("name").
+			NotEmpty().
+			MaxLen(300).
+			Annotations(entgql.OrderField("NAME")),
+		field.Enum("status").
+			Values("PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED").
+			Default("PENDING_VERIFICATION"),
+		field.String("external_reference").
+			Optional().
+			Nillable().
+			MaxLen(255).
+			Comment("The tenant's own reference for the customer; unique per tenant."),
+		field.Strings("tags").
+			Optional(),
+		field.String("category_id").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip(entgql.SkipType)),
+		field.String("registration_ip").Optional().MaxLen(64),
+		field.String("registration_user_agent").Optional().MaxLen(512),
+		field.String("registration_device_id").Optional().MaxLen(255),
+		field.String("registration_platform").Optional().MaxLen(64),
+		field.String("registration_source").Optional().MaxLen(255).
+			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
+	}
+}
+
+// Edges of the Customer.
+func (Customer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("category", Category.Type).Field("category_id").Unique(),
+		edge.To("user", User.Type).Unique(),
+		edge.To("person", Person.Type).Unique(),
+		edge.To("organization", Organization.Type).Unique(),
+		edge.To("features", CustomerFeature.Type),
+	}
+}
+
+// Indexes of the Customer.
+func (Customer) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "created_at", "id"),
+		index.Fields("tenant_id", "updated_at", "id"),
+		index.Fields("tenant_id", "name", "id"),
+		index.Fields("tenant_id", "external_reference").Unique(),
+		index.Fields("tenant_id", "category_id"),
+	}
+}
+
+// Annotations of the Customer.
+func (Customer) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}

@@ -1,0 +1,92 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Person is a natural person: an individual customer, an organization's
+// representative or employee.
+type Person struct {
+	ent.Schema
+}
+
+// Mixin of the Person.
+func (Person) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "per"}, TimeMixin{}, TenantMixin{}}
+}
+
+// dateType stores a calendar date without time or zone where the database
+// has such a type.
+var dateType = map[string]string{dialect.Postgres: "date"}
+
+// Fields of the Person.
+func (Person) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("first_name").NotEmpty().MaxLen(100),
+		field.String("middle_name").Optional().MaxLen(100),
+		field.String("last_name").NotEmpty().MaxLen(100),
+		field.String("email").Optional().MaxLen(254),
+		field.String("phone").Optional().MaxLen(20).Comment("E.164."),
+		field.Time("date_of_birth").
+			Optional().
+			Nillable().
+			SchemaType(dateType).
+			Annotations(entgql.Type("Date")),
+		field.Enum("gender").
+			Values("MALE", "FEMALE", "OTHER", "UNKNOWN").
+			Optional().
+			Nillable(),
+		field.String("nationality").Optional().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.String("place_of_birth").Optional().MaxLen(200),
+	}
+}
+
+// Edges of the Person.
+func (Person) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("addresses", Address.Type),
+		edge.To("contacts", Contact.Type),
+		edge.To("identity_documents", IdentityDocument.Type),
+		edge.From("customer", Customer.Type).Ref("person").Unique(),
+		edge.From("representatives", Representative.Type).Ref("person"),
+		edge.From("employments", Employee.Type).Ref("person"),
+	}
+}
+
+// Indexes of the Person.
+func (Person) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "email"),
+	}
+}
+
+// IdentityDocument is a passport, driving licence or national id of a person.
+type IdentityDocument struct {
+	ent.Schema
+}
+
+// Mixin of the IdentityDocument.
+func (IdentityDocument) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "doc"}, TimeMixin{}, TenantMixin{}}
+}
+
+// Fields of the IdentityDocument.
+func (IdentityDocument) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("type").Values("PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"),
+		field.String("number").NotEmpty().MaxLen(64),
+		field.String("issuing_country").Optional().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
+	}
+}
+
+// Edges of the IdentityDocument.
+func (IdentityDocument) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("person", Person.Type).Ref("identity_documents").Unique().Required(),
+	}
+}

@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Role is a named permission set a user or an employee holds, such as
+// ACCOUNT_OWNER or ADMIN_USER. Codes are unique per tenant.
+type Role struct {
+	ent.Schema
+}
+
+// Mixin of the Role.
+func (Role) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "rol"}, TimeMixin{}, TenantMixin{}}
+}
+
+// Fields of the Role.
+func (Role) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").
+			NotEmpty().
+			MaxLen(64).
+			Annotations(entgql.OrderField("CODE")),
+		field.String("name").
+			NotEmpty().
+			MaxLen(200),
+	}
+}
+
+// Edges of the Role.
+func (Role) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("users", User.Type).Ref("roles"),
+		edge.From("employees", Employee.Type).Ref("roles"),
+	}
+}
+
+// Indexes of the Role.
+func (Role) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("tenant_id", "code").Unique(),
+	}
+}

@@ -1,0 +1,55 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Tenant is a client of the platform (a bank, a wallet, a BaaS client). Its
+// key is the value callers send in X-Tenant-ID.
+type Tenant struct {
+	ent.Schema
+}
+
+// Mixin of the Tenant.
+func (Tenant) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Prefix: "ten"}, TimeMixin{}}
+}
+
+// Fields of the Tenant.
+func (Tenant) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key").
+			Unique().
+			Immutable().
+			NotEmpty().
+			MaxLen(64).
+			Comment("The value callers send in X-Tenant-ID."),
+		field.String("name").
+			NotEmpty().
+			MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.Int("minimum_age").
+			Default(18).
+			Min(0).
+			Max(150).
+			Comment("Youngest age at which an individual may register."),
+	}
+}
+
+// Edges of the Tenant.
+func (Tenant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("customers", Customer.Type).
+			Ref("tenant").
+			Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Annotations of the Tenant.
+func (Tenant) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
