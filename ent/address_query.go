@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/address"
@@ -439,6 +440,12 @@ func (_q *AddressQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if address.Policy == nil {
+		return errors.New("ent: uninitialized address.Policy (forgotten import ent/runtime?)")
+	}
+	if err := address.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -482,7 +482,8 @@ func (c *AddressClient) QueryOrganization(_m *Address) *OrganizationQuery {
 
 // Hooks returns the client hooks.
 func (c *AddressClient) Hooks() []Hook {
-	return c.hooks.Address
+	hooks := c.hooks.Address
+	return append(hooks[:len(hooks):len(hooks)], address.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -695,7 +696,8 @@ func (c *CategoryClient) QueryCustomers(_m *Category) *CustomerQuery {
 
 // Hooks returns the client hooks.
 func (c *CategoryClient) Hooks() []Hook {
-	return c.hooks.Category
+	hooks := c.hooks.Category
+	return append(hooks[:len(hooks):len(hooks)], category.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -876,7 +878,8 @@ func (c *ContactClient) QueryOrganization(_m *Contact) *OrganizationQuery {
 
 // Hooks returns the client hooks.
 func (c *ContactClient) Hooks() []Hook {
-	return c.hooks.Contact
+	hooks := c.hooks.Contact
+	return append(hooks[:len(hooks):len(hooks)], contact.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1105,7 +1108,8 @@ func (c *CustomerClient) QueryFeatures(_m *Customer) *CustomerFeatureQuery {
 
 // Hooks returns the client hooks.
 func (c *CustomerClient) Hooks() []Hook {
-	return c.hooks.Customer
+	hooks := c.hooks.Customer
+	return append(hooks[:len(hooks):len(hooks)], customer.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1286,7 +1290,8 @@ func (c *CustomerFeatureClient) QueryFeature(_m *CustomerFeature) *FeatureQuery 
 
 // Hooks returns the client hooks.
 func (c *CustomerFeatureClient) Hooks() []Hook {
-	return c.hooks.CustomerFeature
+	hooks := c.hooks.CustomerFeature
+	return append(hooks[:len(hooks):len(hooks)], customerfeature.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1499,7 +1504,8 @@ func (c *EmployeeClient) QueryRoles(_m *Employee) *RoleQuery {
 
 // Hooks returns the client hooks.
 func (c *EmployeeClient) Hooks() []Hook {
-	return c.hooks.Employee
+	hooks := c.hooks.Employee
+	return append(hooks[:len(hooks):len(hooks)], employee.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1664,7 +1670,8 @@ func (c *FeatureClient) QueryRelations(_m *Feature) *FeatureRelationQuery {
 
 // Hooks returns the client hooks.
 func (c *FeatureClient) Hooks() []Hook {
-	return c.hooks.Feature
+	hooks := c.hooks.Feature
+	return append(hooks[:len(hooks):len(hooks)], feature.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1845,7 +1852,8 @@ func (c *FeatureRelationClient) QueryFeature(_m *FeatureRelation) *FeatureQuery 
 
 // Hooks returns the client hooks.
 func (c *FeatureRelationClient) Hooks() []Hook {
-	return c.hooks.FeatureRelation
+	hooks := c.hooks.FeatureRelation
+	return append(hooks[:len(hooks):len(hooks)], featurerelation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2010,7 +2018,8 @@ func (c *IdentityDocumentClient) QueryPerson(_m *IdentityDocument) *PersonQuery 
 
 // Hooks returns the client hooks.
 func (c *IdentityDocumentClient) Hooks() []Hook {
-	return c.hooks.IdentityDocument
+	hooks := c.hooks.IdentityDocument
+	return append(hooks[:len(hooks):len(hooks)], identitydocument.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2239,7 +2248,8 @@ func (c *OrganizationClient) QueryCustomer(_m *Organization) *CustomerQuery {
 
 // Hooks returns the client hooks.
 func (c *OrganizationClient) Hooks() []Hook {
-	return c.hooks.Organization
+	hooks := c.hooks.Organization
+	return append(hooks[:len(hooks):len(hooks)], organization.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2484,7 +2494,8 @@ func (c *PersonClient) QueryEmployments(_m *Person) *EmployeeQuery {
 
 // Hooks returns the client hooks.
 func (c *PersonClient) Hooks() []Hook {
-	return c.hooks.Person
+	hooks := c.hooks.Person
+	return append(hooks[:len(hooks):len(hooks)], person.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2665,7 +2676,8 @@ func (c *RepresentativeClient) QueryPerson(_m *Representative) *PersonQuery {
 
 // Hooks returns the client hooks.
 func (c *RepresentativeClient) Hooks() []Hook {
-	return c.hooks.Representative
+	hooks := c.hooks.Representative
+	return append(hooks[:len(hooks):len(hooks)], representative.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2846,7 +2858,8 @@ func (c *RoleClient) QueryEmployees(_m *Role) *EmployeeQuery {
 
 // Hooks returns the client hooks.
 func (c *RoleClient) Hooks() []Hook {
-	return c.hooks.Role
+	hooks := c.hooks.Role
+	return append(hooks[:len(hooks):len(hooks)], role.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2995,7 +3008,8 @@ func (c *TenantClient) QueryCustomers(_m *Tenant) *CustomerQuery {
 
 // Hooks returns the client hooks.
 func (c *TenantClient) Hooks() []Hook {
-	return c.hooks.Tenant
+	hooks := c.hooks.Tenant
+	return append(hooks[:len(hooks):len(hooks)], tenant.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3192,7 +3206,8 @@ func (c *UserClient) QueryEmployee(_m *User) *EmployeeQuery {
 
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -143,7 +143,9 @@ func (_c *CustomerFeatureCreate) Mutation() *CustomerFeatureMutation {
 
 // Save creates the CustomerFeature in the database.
 func (_c *CustomerFeatureCreate) Save(ctx context.Context) (*CustomerFeature, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -170,12 +172,18 @@ func (_c *CustomerFeatureCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CustomerFeatureCreate) defaults() {
+func (_c *CustomerFeatureCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if customerfeature.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customerfeature.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := customerfeature.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if customerfeature.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customerfeature.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := customerfeature.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -184,9 +192,13 @@ func (_c *CustomerFeatureCreate) defaults() {
 		_c.mutation.SetEnabled(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if customerfeature.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized customerfeature.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := customerfeature.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/customer"
@@ -438,6 +439,12 @@ func (_q *CustomerFeatureQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if customerfeature.Policy == nil {
+		return errors.New("ent: uninitialized customerfeature.Policy (forgotten import ent/runtime?)")
+	}
+	if err := customerfeature.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -122,7 +122,9 @@ func (_u *CustomerFeatureUpdate) ClearFeature() *CustomerFeatureUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CustomerFeatureUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -149,11 +151,15 @@ func (_u *CustomerFeatureUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CustomerFeatureUpdate) defaults() {
+func (_u *CustomerFeatureUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if customerfeature.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customerfeature.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := customerfeature.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -364,7 +370,9 @@ func (_u *CustomerFeatureUpdateOne) Select(field string, fields ...string) *Cust
 
 // Save executes the query and returns the updated CustomerFeature entity.
 func (_u *CustomerFeatureUpdateOne) Save(ctx context.Context) (*CustomerFeature, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -391,11 +399,15 @@ func (_u *CustomerFeatureUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CustomerFeatureUpdateOne) defaults() {
+func (_u *CustomerFeatureUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if customerfeature.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized customerfeature.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := customerfeature.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -158,7 +158,9 @@ func (_c *EmployeeCreate) Mutation() *EmployeeMutation {
 
 // Save creates the Employee in the database.
 func (_c *EmployeeCreate) Save(ctx context.Context) (*Employee, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -185,19 +187,29 @@ func (_c *EmployeeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *EmployeeCreate) defaults() {
+func (_c *EmployeeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if employee.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized employee.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := employee.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if employee.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized employee.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := employee.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if employee.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized employee.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := employee.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/employee"
@@ -512,6 +513,12 @@ func (_q *EmployeeQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if employee.Policy == nil {
+		return errors.New("ent: uninitialized employee.Policy (forgotten import ent/runtime?)")
+	}
+	if err := employee.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -125,7 +125,9 @@ func (_u *EmployeeUpdate) RemoveRoles(v ...*Role) *EmployeeUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *EmployeeUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -152,11 +154,15 @@ func (_u *EmployeeUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EmployeeUpdate) defaults() {
+func (_u *EmployeeUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if employee.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized employee.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := employee.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -408,7 +414,9 @@ func (_u *EmployeeUpdateOne) Select(field string, fields ...string) *EmployeeUpd
 
 // Save executes the query and returns the updated Employee entity.
 func (_u *EmployeeUpdateOne) Save(ctx context.Context) (*Employee, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -435,11 +443,15 @@ func (_u *EmployeeUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EmployeeUpdateOne) defaults() {
+func (_u *EmployeeUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if employee.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized employee.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := employee.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

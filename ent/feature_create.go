@@ -147,7 +147,9 @@ func (_c *FeatureCreate) Mutation() *FeatureMutation {
 
 // Save creates the Feature in the database.
 func (_c *FeatureCreate) Save(ctx context.Context) (*Feature, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -174,19 +176,29 @@ func (_c *FeatureCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *FeatureCreate) defaults() {
+func (_c *FeatureCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if feature.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized feature.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := feature.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if feature.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized feature.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := feature.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if feature.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized feature.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := feature.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

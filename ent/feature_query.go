@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/feature"
@@ -404,6 +405,12 @@ func (_q *FeatureQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if feature.Policy == nil {
+		return errors.New("ent: uninitialized feature.Policy (forgotten import ent/runtime?)")
+	}
+	if err := feature.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

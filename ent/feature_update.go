@@ -167,7 +167,9 @@ func (_u *FeatureUpdate) RemoveRelations(v ...*FeatureRelation) *FeatureUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *FeatureUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -194,11 +196,15 @@ func (_u *FeatureUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FeatureUpdate) defaults() {
+func (_u *FeatureUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if feature.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized feature.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := feature.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -494,7 +500,9 @@ func (_u *FeatureUpdateOne) Select(field string, fields ...string) *FeatureUpdat
 
 // Save executes the query and returns the updated Feature entity.
 func (_u *FeatureUpdateOne) Save(ctx context.Context) (*Feature, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -521,11 +529,15 @@ func (_u *FeatureUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FeatureUpdateOne) defaults() {
+func (_u *FeatureUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if feature.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized feature.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := feature.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

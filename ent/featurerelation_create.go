@@ -129,7 +129,9 @@ func (_c *FeatureRelationCreate) Mutation() *FeatureRelationMutation {
 
 // Save creates the FeatureRelation in the database.
 func (_c *FeatureRelationCreate) Save(ctx context.Context) (*FeatureRelation, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -156,12 +158,18 @@ func (_c *FeatureRelationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *FeatureRelationCreate) defaults() {
+func (_c *FeatureRelationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if featurerelation.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized featurerelation.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := featurerelation.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if featurerelation.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized featurerelation.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := featurerelation.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -170,9 +178,13 @@ func (_c *FeatureRelationCreate) defaults() {
 		_c.mutation.SetEnabled(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if featurerelation.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized featurerelation.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := featurerelation.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

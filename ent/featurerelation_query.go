@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/category"
@@ -438,6 +439,12 @@ func (_q *FeatureRelationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if featurerelation.Policy == nil {
+		return errors.New("ent: uninitialized featurerelation.Policy (forgotten import ent/runtime?)")
+	}
+	if err := featurerelation.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -76,7 +76,9 @@ func (_u *FeatureRelationUpdate) Mutation() *FeatureRelationMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *FeatureRelationUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -103,11 +105,15 @@ func (_u *FeatureRelationUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FeatureRelationUpdate) defaults() {
+func (_u *FeatureRelationUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if featurerelation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized featurerelation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := featurerelation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -239,7 +245,9 @@ func (_u *FeatureRelationUpdateOne) Select(field string, fields ...string) *Feat
 
 // Save executes the query and returns the updated FeatureRelation entity.
 func (_u *FeatureRelationUpdateOne) Save(ctx context.Context) (*FeatureRelation, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -266,11 +274,15 @@ func (_u *FeatureRelationUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *FeatureRelationUpdateOne) defaults() {
+func (_u *FeatureRelationUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if featurerelation.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized featurerelation.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := featurerelation.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -122,7 +122,9 @@ func (_c *IdentityDocumentCreate) Mutation() *IdentityDocumentMutation {
 
 // Save creates the IdentityDocument in the database.
 func (_c *IdentityDocumentCreate) Save(ctx context.Context) (*IdentityDocument, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -149,19 +151,29 @@ func (_c *IdentityDocumentCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *IdentityDocumentCreate) defaults() {
+func (_c *IdentityDocumentCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if identitydocument.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized identitydocument.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := identitydocument.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if identitydocument.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized identitydocument.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := identitydocument.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if identitydocument.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized identitydocument.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := identitydocument.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

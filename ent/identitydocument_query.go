@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/identitydocument"
@@ -403,6 +404,12 @@ func (_q *IdentityDocumentQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if identitydocument.Policy == nil {
+		return errors.New("ent: uninitialized identitydocument.Policy (forgotten import ent/runtime?)")
+	}
+	if err := identitydocument.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

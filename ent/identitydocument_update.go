@@ -108,7 +108,9 @@ func (_u *IdentityDocumentUpdate) ClearPerson() *IdentityDocumentUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *IdentityDocumentUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -135,11 +137,15 @@ func (_u *IdentityDocumentUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *IdentityDocumentUpdate) defaults() {
+func (_u *IdentityDocumentUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if identitydocument.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized identitydocument.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := identitydocument.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -343,7 +349,9 @@ func (_u *IdentityDocumentUpdateOne) Select(field string, fields ...string) *Ide
 
 // Save executes the query and returns the updated IdentityDocument entity.
 func (_u *IdentityDocumentUpdateOne) Save(ctx context.Context) (*IdentityDocument, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -370,11 +378,15 @@ func (_u *IdentityDocumentUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *IdentityDocumentUpdateOne) defaults() {
+func (_u *IdentityDocumentUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if identitydocument.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized identitydocument.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := identitydocument.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

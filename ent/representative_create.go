@@ -156,7 +156,9 @@ func (_c *RepresentativeCreate) Mutation() *RepresentativeMutation {
 
 // Save creates the Representative in the database.
 func (_c *RepresentativeCreate) Save(ctx context.Context) (*Representative, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -183,12 +185,18 @@ func (_c *RepresentativeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *RepresentativeCreate) defaults() {
+func (_c *RepresentativeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if representative.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized representative.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := representative.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if representative.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized representative.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := representative.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -205,9 +213,13 @@ func (_c *RepresentativeCreate) defaults() {
 		_c.mutation.SetIsBeneficialOwner(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if representative.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized representative.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := representative.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"onboard/ent/organization"
@@ -438,6 +439,12 @@ func (_q *RepresentativeQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if representative.Policy == nil {
+		return errors.New("ent: uninitialized representative.Policy (forgotten import ent/runtime?)")
+	}
+	if err := representative.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -105,7 +105,9 @@ func (_u *RepresentativeUpdate) Mutation() *RepresentativeMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *RepresentativeUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -132,11 +134,15 @@ func (_u *RepresentativeUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *RepresentativeUpdate) defaults() {
+func (_u *RepresentativeUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if representative.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized representative.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := representative.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -310,7 +316,9 @@ func (_u *RepresentativeUpdateOne) Select(field string, fields ...string) *Repre
 
 // Save executes the query and returns the updated Representative entity.
 func (_u *RepresentativeUpdateOne) Save(ctx context.Context) (*Representative, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -337,11 +345,15 @@ func (_u *RepresentativeUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *RepresentativeUpdateOne) defaults() {
+func (_u *RepresentativeUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if representative.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized representative.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := representative.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -7,44 +7,66 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"onboard/ent/role"
+	"onboard/internal/catalog"
+	"onboard/internal/viewer"
 	"onboard/ent"
 	"onboard/graph/model"
 )
 
 // CreateTenant is the resolver for the createTenant field.
 func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateTenant - createTenant"))
+	t, err := catalog.CreateTenant(ctx, r.Client, catalog.TenantInput{Key: input.Key, Name: input.Name})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateTenantPayload{Tenant: t}, nil
 }
 
 // CreateRole is the resolver for the createRole field.
 func (r *mutationResolver) CreateRole(ctx context.Context, input model.CreateRoleInput) (*model.CreateRolePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateRole - createRole"))
+	role, err := catalog.CreateRole(ctx, r.Client, catalog.RoleInput{Code: input.Code, Name: input.Name})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateRolePayload{Role: role}, nil
 }
 
 // CreateFeature is the resolver for the createFeature field.
 func (r *mutationResolver) CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateFeature - createFeature"))
+	f, err := catalog.CreateFeature(ctx, r.Client, featureInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateFeaturePayload{Feature: f}, nil
 }
 
 // CreateCategory is the resolver for the createCategory field.
 func (r *mutationResolver) CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateCategory - createCategory"))
+	c, err := catalog.CreateCategory(ctx, r.Client, categoryInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateCategoryPayload{Category: c}, nil
 }
 
 // UpdateCategory is the resolver for the updateCategory field.
 func (r *mutationResolver) UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateCategory - updateCategory"))
+	c, err := catalog.UpdateCategory(ctx, r.Client, categoryUpdate(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateCategoryPayload{Category: c}, nil
 }
 
 // Tenant is the resolver for the tenant field.
 func (r *queryResolver) Tenant(ctx context.Context) (*ent.Tenant, error) {
-	panic(fmt.Errorf("not implemented: Tenant - tenant"))
+	return r.Client.Tenant.Get(ctx, viewer.FromContext(ctx).TenantID)
 }
 
 // Roles is the resolver for the roles field.
 func (r *queryResolver) Roles(ctx context.Context) ([]*ent.Role, error) {
-	panic(fmt.Errorf("not implemented: Roles - roles"))
+	return r.Client.Role.Query().Order(role.ByCode()).All(ctx)
 }
 
 // Mutation returns MutationResolver implementation.

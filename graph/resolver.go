@@ -3,10 +3,23 @@
 package graph
 
 import (
+	"context"
+
 	"onboard/ent"
+	"onboard/internal/apperr"
 )
 
 // Resolver is the dependency root of the resolvers.
 type Resolver struct {
 	Client *ent.Client
+}
+
+// nodeType finds the table of a node id from its prefix. An id that names
+// no type is simply not found.
+func nodeType(_ context.Context, id string) (string, error) {
+	table, ok := ent.TableForID(id)
+	if !ok {
+		return "", apperr.NotFoundf(nil, "no node with id %q", id)
+	}
+	return table, nil
 }

@@ -2,7 +2,1425 @@
 
 package runtime
 
-// The schema-stitching logic is generated in onboard/ent/runtime.go
+import (
+	"context"
+	"onboard/ent/address"
+	"onboard/ent/category"
+	"onboard/ent/contact"
+	"onboard/ent/customer"
+	"onboard/ent/customerfeature"
+	"onboard/ent/employee"
+	"onboard/ent/feature"
+	"onboard/ent/featurerelation"
+	"onboard/ent/identitydocument"
+	"onboard/ent/organization"
+	"onboard/ent/person"
+	"onboard/ent/representative"
+	"onboard/ent/role"
+	"onboard/ent/tenant"
+	"onboard/ent/user"
+	"onboard/schema"
+	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	addressMixin := schema.Address{}.Mixin()
+	address.Policy = privacy.NewPolicies(addressMixin[2], schema.Address{})
+	address.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := address.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	addressMixinHooks2 := addressMixin[2].Hooks()
+
+	address.Hooks[1] = addressMixinHooks2[0]
+	addressMixinFields0 := addressMixin[0].Fields()
+	_ = addressMixinFields0
+	addressMixinFields1 := addressMixin[1].Fields()
+	_ = addressMixinFields1
+	addressMixinFields2 := addressMixin[2].Fields()
+	_ = addressMixinFields2
+	addressFields := schema.Address{}.Fields()
+	_ = addressFields
+	// addressDescCreatedAt is the schema descriptor for created_at field.
+	addressDescCreatedAt := addressMixinFields1[0].Descriptor()
+	// address.DefaultCreatedAt holds the default value on creation for the created_at field.
+	address.DefaultCreatedAt = addressDescCreatedAt.Default.(func() time.Time)
+	// addressDescUpdatedAt is the schema descriptor for updated_at field.
+	addressDescUpdatedAt := addressMixinFields1[1].Descriptor()
+	// address.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	address.DefaultUpdatedAt = addressDescUpdatedAt.Default.(func() time.Time)
+	// address.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	address.UpdateDefaultUpdatedAt = addressDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// addressDescTenantID is the schema descriptor for tenant_id field.
+	addressDescTenantID := addressMixinFields2[0].Descriptor()
+	// address.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	address.TenantIDValidator = addressDescTenantID.Validators[0].(func(string) error)
+	// addressDescStreet is the schema descriptor for street field.
+	addressDescStreet := addressFields[1].Descriptor()
+	// address.StreetValidator is a validator for the "street" field. It is called by the builders before save.
+	address.StreetValidator = func() func(string) error {
+		validators := addressDescStreet.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(street string) error {
+			for _, fn := range fns {
+				if err := fn(street); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// addressDescLine2 is the schema descriptor for line2 field.
+	addressDescLine2 := addressFields[2].Descriptor()
+	// address.Line2Validator is a validator for the "line2" field. It is called by the builders before save.
+	address.Line2Validator = addressDescLine2.Validators[0].(func(string) error)
+	// addressDescCity is the schema descriptor for city field.
+	addressDescCity := addressFields[3].Descriptor()
+	// address.CityValidator is a validator for the "city" field. It is called by the builders before save.
+	address.CityValidator = func() func(string) error {
+		validators := addressDescCity.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(city string) error {
+			for _, fn := range fns {
+				if err := fn(city); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// addressDescState is the schema descriptor for state field.
+	addressDescState := addressFields[4].Descriptor()
+	// address.StateValidator is a validator for the "state" field. It is called by the builders before save.
+	address.StateValidator = addressDescState.Validators[0].(func(string) error)
+	// addressDescPostalCode is the schema descriptor for postal_code field.
+	addressDescPostalCode := addressFields[5].Descriptor()
+	// address.PostalCodeValidator is a validator for the "postal_code" field. It is called by the builders before save.
+	address.PostalCodeValidator = addressDescPostalCode.Validators[0].(func(string) error)
+	// addressDescCountry is the schema descriptor for country field.
+	addressDescCountry := addressFields[6].Descriptor()
+	// address.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	address.CountryValidator = func() func(string) error {
+		validators := addressDescCountry.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(country string) error {
+			for _, fn := range fns {
+				if err := fn(country); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// addressDescIsPrimary is the schema descriptor for is_primary field.
+	addressDescIsPrimary := addressFields[7].Descriptor()
+	// address.DefaultIsPrimary holds the default value on creation for the is_primary field.
+	address.DefaultIsPrimary = addressDescIsPrimary.Default.(bool)
+	// addressDescID is the schema descriptor for id field.
+	addressDescID := addressMixinFields0[0].Descriptor()
+	// address.DefaultID holds the default value on creation for the id field.
+	address.DefaultID = addressDescID.Default.(func() string)
+	// address.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	address.IDValidator = func() func(string) error {
+		validators := addressDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	categoryMixin := schema.Category{}.Mixin()
+	category.Policy = privacy.NewPolicies(categoryMixin[2], schema.Category{})
+	category.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := category.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	categoryMixinHooks2 := categoryMixin[2].Hooks()
+
+	category.Hooks[1] = categoryMixinHooks2[0]
+	categoryMixinFields0 := categoryMixin[0].Fields()
+	_ = categoryMixinFields0
+	categoryMixinFields1 := categoryMixin[1].Fields()
+	_ = categoryMixinFields1
+	categoryMixinFields2 := categoryMixin[2].Fields()
+	_ = categoryMixinFields2
+	categoryFields := schema.Category{}.Fields()
+	_ = categoryFields
+	// categoryDescCreatedAt is the schema descriptor for created_at field.
+	categoryDescCreatedAt := categoryMixinFields1[0].Descriptor()
+	// category.DefaultCreatedAt holds the default value on creation for the created_at field.
+	category.DefaultCreatedAt = categoryDescCreatedAt.Default.(func() time.Time)
+	// categoryDescUpdatedAt is the schema descriptor for updated_at field.
+	categoryDescUpdatedAt := categoryMixinFields1[1].Descriptor()
+	// category.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	category.DefaultUpdatedAt = categoryDescUpdatedAt.Default.(func() time.Time)
+	// category.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	category.UpdateDefaultUpdatedAt = categoryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// categoryDescTenantID is the schema descriptor for tenant_id field.
+	categoryDescTenantID := categoryMixinFields2[0].Descriptor()
+	// category.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	category.TenantIDValidator = categoryDescTenantID.Validators[0].(func(string) error)
+	// categoryDescCode is the schema descriptor for code field.
+	categoryDescCode := categoryFields[0].Descriptor()
+	// category.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	category.CodeValidator = func() func(string) error {
+		validators := categoryDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// categoryDescExternalID is the schema descriptor for external_id field.
+	categoryDescExternalID := categoryFields[1].Descriptor()
+	// category.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	category.ExternalIDValidator = categoryDescExternalID.Validators[0].(func(string) error)
+	// categoryDescName is the schema descriptor for name field.
+	categoryDescName := categoryFields[2].Descriptor()
+	// category.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	category.NameValidator = func() func(string) error {
+		validators := categoryDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// categoryDescDescription is the schema descriptor for description field.
+	categoryDescDescription := categoryFields[3].Descriptor()
+	// category.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	category.DescriptionValidator = categoryDescDescription.Validators[0].(func(string) error)
+	// categoryDescIsActive is the schema descriptor for is_active field.
+	categoryDescIsActive := categoryFields[6].Descriptor()
+	// category.DefaultIsActive holds the default value on creation for the is_active field.
+	category.DefaultIsActive = categoryDescIsActive.Default.(bool)
+	// categoryDescIsDefault is the schema descriptor for is_default field.
+	categoryDescIsDefault := categoryFields[7].Descriptor()
+	// category.DefaultIsDefault holds the default value on creation for the is_default field.
+	category.DefaultIsDefault = categoryDescIsDefault.Default.(bool)
+	// categoryDescID is the schema descriptor for id field.
+	categoryDescID := categoryMixinFields0[0].Descriptor()
+	// category.DefaultID holds the default value on creation for the id field.
+	category.DefaultID = categoryDescID.Default.(func() string)
+	// category.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	category.IDValidator = func() func(string) error {
+		validators := categoryDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	contactMixin := schema.Contact{}.Mixin()
+	contact.Policy = privacy.NewPolicies(contactMixin[2], schema.Contact{})
+	contact.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contact.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contactMixinHooks2 := contactMixin[2].Hooks()
+
+	contact.Hooks[1] = contactMixinHooks2[0]
+	contactMixinFields0 := contactMixin[0].Fields()
+	_ = contactMixinFields0
+	contactMixinFields1 := contactMixin[1].Fields()
+	_ = contactMixinFields1
+	contactMixinFields2 := contactMixin[2].Fields()
+	_ = contactMixinFields2
+	contactFields := schema.Contact{}.Fields()
+	_ = contactFields
+	// contactDescCreatedAt is the schema descriptor for created_at field.
+	contactDescCreatedAt := contactMixinFields1[0].Descriptor()
+	// contact.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contact.DefaultCreatedAt = contactDescCreatedAt.Default.(func() time.Time)
+	// contactDescUpdatedAt is the schema descriptor for updated_at field.
+	contactDescUpdatedAt := contactMixinFields1[1].Descriptor()
+	// contact.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contact.DefaultUpdatedAt = contactDescUpdatedAt.Default.(func() time.Time)
+	// contact.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contact.UpdateDefaultUpdatedAt = contactDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contactDescTenantID is the schema descriptor for tenant_id field.
+	contactDescTenantID := contactMixinFields2[0].Descriptor()
+	// contact.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	contact.TenantIDValidator = contactDescTenantID.Validators[0].(func(string) error)
+	// contactDescValue is the schema descriptor for value field.
+	contactDescValue := contactFields[1].Descriptor()
+	// contact.ValueValidator is a validator for the "value" field. It is called by the builders before save.
+	contact.ValueValidator = func() func(string) error {
+		validators := contactDescValue.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(value string) error {
+			for _, fn := range fns {
+				if err := fn(value); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// contactDescIsPrimary is the schema descriptor for is_primary field.
+	contactDescIsPrimary := contactFields[2].Descriptor()
+	// contact.DefaultIsPrimary holds the default value on creation for the is_primary field.
+	contact.DefaultIsPrimary = contactDescIsPrimary.Default.(bool)
+	// contactDescOperator is the schema descriptor for operator field.
+	contactDescOperator := contactFields[3].Descriptor()
+	// contact.OperatorValidator is a validator for the "operator" field. It is called by the builders before save.
+	contact.OperatorValidator = contactDescOperator.Validators[0].(func(string) error)
+	// contactDescPurpose is the schema descriptor for purpose field.
+	contactDescPurpose := contactFields[4].Descriptor()
+	// contact.PurposeValidator is a validator for the "purpose" field. It is called by the builders before save.
+	contact.PurposeValidator = contactDescPurpose.Validators[0].(func(string) error)
+	// contactDescID is the schema descriptor for id field.
+	contactDescID := contactMixinFields0[0].Descriptor()
+	// contact.DefaultID holds the default value on creation for the id field.
+	contact.DefaultID = contactDescID.Default.(func() string)
+	// contact.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	contact.IDValidator = func() func(string) error {
+		validators := contactDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	customerMixin := schema.Customer{}.Mixin()
+	customer.Policy = privacy.NewPolicies(customerMixin[2], schema.Customer{})
+	customer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := customer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	customerMixinHooks2 := customerMixin[2].Hooks()
+
+	customer.Hooks[1] = customerMixinHooks2[0]
+	customerMixinFields0 := customerMixin[0].Fields()
+	_ = customerMixinFields0
+	customerMixinFields1 := customerMixin[1].Fields()
+	_ = customerMixinFields1
+	customerMixinFields2 := customerMixin[2].Fields()
+	_ = customerMixinFields2
+	customerFields := schema.Customer{}.Fields()
+	_ = customerFields
+	// customerDescCreatedAt is the schema descriptor for created_at field.
+	customerDescCreatedAt := customerMixinFields1[0].Descriptor()
+	// customer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customer.DefaultCreatedAt = customerDescCreatedAt.Default.(func() time.Time)
+	// customerDescUpdatedAt is the schema descriptor for updated_at field.
+	customerDescUpdatedAt := customerMixinFields1[1].Descriptor()
+	// customer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customer.DefaultUpdatedAt = customerDescUpdatedAt.Default.(func() time.Time)
+	// customer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customer.UpdateDefaultUpdatedAt = customerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// customerDescTenantID is the schema descriptor for tenant_id field.
+	customerDescTenantID := customerMixinFields2[0].Descriptor()
+	// customer.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	customer.TenantIDValidator = customerDescTenantID.Validators[0].(func(string) error)
+	// customerDescName is the schema descriptor for name field.
+	customerDescName := customerFields[1].Descriptor()
+	// customer.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	customer.NameValidator = func() func(string) error {
+		validators := customerDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customerDescExternalReference is the schema descriptor for external_reference field.
+	customerDescExternalReference := customerFields[3].Descriptor()
+	// customer.ExternalReferenceValidator is a validator for the "external_reference" field. It is called by the builders before save.
+	customer.ExternalReferenceValidator = customerDescExternalReference.Validators[0].(func(string) error)
+	// customerDescRegistrationIP is the schema descriptor for registration_ip field.
+	customerDescRegistrationIP := customerFields[6].Descriptor()
+	// customer.RegistrationIPValidator is a validator for the "registration_ip" field. It is called by the builders before save.
+	customer.RegistrationIPValidator = customerDescRegistrationIP.Validators[0].(func(string) error)
+	// customerDescRegistrationUserAgent is the schema descriptor for registration_user_agent field.
+	customerDescRegistrationUserAgent := customerFields[7].Descriptor()
+	// customer.RegistrationUserAgentValidator is a validator for the "registration_user_agent" field. It is called by the builders before save.
+	customer.RegistrationUserAgentValidator = customerDescRegistrationUserAgent.Validators[0].(func(string) error)
+	// customerDescRegistrationDeviceID is the schema descriptor for registration_device_id field.
+	customerDescRegistrationDeviceID := customerFields[8].Descriptor()
+	// customer.RegistrationDeviceIDValidator is a validator for the "registration_device_id" field. It is called by the builders before save.
+	customer.RegistrationDeviceIDValidator = customerDescRegistrationDeviceID.Validators[0].(func(string) error)
+	// customerDescRegistrationPlatform is the schema descriptor for registration_platform field.
+	customerDescRegistrationPlatform := customerFields[9].Descriptor()
+	// customer.RegistrationPlatformValidator is a validator for the "registration_platform" field. It is called by the builders before save.
+	customer.RegistrationPlatformValidator = customerDescRegistrationPlatform.Validators[0].(func(string) error)
+	// customerDescRegistrationSource is the schema descriptor for registration_source field.
+	customerDescRegistrationSource := customerFields[10].Descriptor()
+	// customer.RegistrationSourceValidator is a validator for the "registration_source" field. It is called by the builders before save.
+	customer.RegistrationSourceValidator = customerDescRegistrationSource.Validators[0].(func(string) error)
+	// customerDescID is the schema descriptor for id field.
+	customerDescID := customerMixinFields0[0].Descriptor()
+	// customer.DefaultID holds the default value on creation for the id field.
+	customer.DefaultID = customerDescID.Default.(func() string)
+	// customer.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	customer.IDValidator = func() func(string) error {
+		validators := customerDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	customerfeatureMixin := schema.CustomerFeature{}.Mixin()
+	customerfeature.Policy = privacy.NewPolicies(customerfeatureMixin[2], schema.CustomerFeature{})
+	customerfeature.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := customerfeature.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	customerfeatureMixinHooks2 := customerfeatureMixin[2].Hooks()
+
+	customerfeature.Hooks[1] = customerfeatureMixinHooks2[0]
+	customerfeatureMixinFields0 := customerfeatureMixin[0].Fields()
+	_ = customerfeatureMixinFields0
+	customerfeatureMixinFields1 := customerfeatureMixin[1].Fields()
+	_ = customerfeatureMixinFields1
+	customerfeatureMixinFields2 := customerfeatureMixin[2].Fields()
+	_ = customerfeatureMixinFields2
+	customerfeatureFields := schema.CustomerFeature{}.Fields()
+	_ = customerfeatureFields
+	// customerfeatureDescCreatedAt is the schema descriptor for created_at field.
+	customerfeatureDescCreatedAt := customerfeatureMixinFields1[0].Descriptor()
+	// customerfeature.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customerfeature.DefaultCreatedAt = customerfeatureDescCreatedAt.Default.(func() time.Time)
+	// customerfeatureDescUpdatedAt is the schema descriptor for updated_at field.
+	customerfeatureDescUpdatedAt := customerfeatureMixinFields1[1].Descriptor()
+	// customerfeature.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customerfeature.DefaultUpdatedAt = customerfeatureDescUpdatedAt.Default.(func() time.Time)
+	// customerfeature.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customerfeature.UpdateDefaultUpdatedAt = customerfeatureDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// customerfeatureDescTenantID is the schema descriptor for tenant_id field.
+	customerfeatureDescTenantID := customerfeatureMixinFields2[0].Descriptor()
+	// customerfeature.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	customerfeature.TenantIDValidator = customerfeatureDescTenantID.Validators[0].(func(string) error)
+	// customerfeatureDescCode is the schema descriptor for code field.
+	customerfeatureDescCode := customerfeatureFields[0].Descriptor()
+	// customerfeature.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	customerfeature.CodeValidator = func() func(string) error {
+		validators := customerfeatureDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customerfeatureDescEnabled is the schema descriptor for enabled field.
+	customerfeatureDescEnabled := customerfeatureFields[1].Descriptor()
+	// customerfeature.DefaultEnabled holds the default value on creation for the enabled field.
+	customerfeature.DefaultEnabled = customerfeatureDescEnabled.Default.(bool)
+	// customerfeatureDescID is the schema descriptor for id field.
+	customerfeatureDescID := customerfeatureMixinFields0[0].Descriptor()
+	// customerfeature.DefaultID holds the default value on creation for the id field.
+	customerfeature.DefaultID = customerfeatureDescID.Default.(func() string)
+	// customerfeature.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	customerfeature.IDValidator = func() func(string) error {
+		validators := customerfeatureDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	employeeMixin := schema.Employee{}.Mixin()
+	employee.Policy = privacy.NewPolicies(employeeMixin[2], schema.Employee{})
+	employee.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := employee.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	employeeMixinHooks2 := employeeMixin[2].Hooks()
+
+	employee.Hooks[1] = employeeMixinHooks2[0]
+	employeeMixinFields0 := employeeMixin[0].Fields()
+	_ = employeeMixinFields0
+	employeeMixinFields1 := employeeMixin[1].Fields()
+	_ = employeeMixinFields1
+	employeeMixinFields2 := employeeMixin[2].Fields()
+	_ = employeeMixinFields2
+	employeeFields := schema.Employee{}.Fields()
+	_ = employeeFields
+	// employeeDescCreatedAt is the schema descriptor for created_at field.
+	employeeDescCreatedAt := employeeMixinFields1[0].Descriptor()
+	// employee.DefaultCreatedAt holds the default value on creation for the created_at field.
+	employee.DefaultCreatedAt = employeeDescCreatedAt.Default.(func() time.Time)
+	// employeeDescUpdatedAt is the schema descriptor for updated_at field.
+	employeeDescUpdatedAt := employeeMixinFields1[1].Descriptor()
+	// employee.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	employee.DefaultUpdatedAt = employeeDescUpdatedAt.Default.(func() time.Time)
+	// employee.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	employee.UpdateDefaultUpdatedAt = employeeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// employeeDescTenantID is the schema descriptor for tenant_id field.
+	employeeDescTenantID := employeeMixinFields2[0].Descriptor()
+	// employee.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	employee.TenantIDValidator = employeeDescTenantID.Validators[0].(func(string) error)
+	// employeeDescDepartment is the schema descriptor for department field.
+	employeeDescDepartment := employeeFields[0].Descriptor()
+	// employee.DepartmentValidator is a validator for the "department" field. It is called by the builders before save.
+	employee.DepartmentValidator = employeeDescDepartment.Validators[0].(func(string) error)
+	// employeeDescID is the schema descriptor for id field.
+	employeeDescID := employeeMixinFields0[0].Descriptor()
+	// employee.DefaultID holds the default value on creation for the id field.
+	employee.DefaultID = employeeDescID.Default.(func() string)
+	// employee.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	employee.IDValidator = func() func(string) error {
+		validators := employeeDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	featureMixin := schema.Feature{}.Mixin()
+	feature.Policy = privacy.NewPolicies(featureMixin[2], schema.Feature{})
+	feature.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := feature.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	featureMixinHooks2 := featureMixin[2].Hooks()
+
+	feature.Hooks[1] = featureMixinHooks2[0]
+	featureMixinFields0 := featureMixin[0].Fields()
+	_ = featureMixinFields0
+	featureMixinFields1 := featureMixin[1].Fields()
+	_ = featureMixinFields1
+	featureMixinFields2 := featureMixin[2].Fields()
+	_ = featureMixinFields2
+	featureFields := schema.Feature{}.Fields()
+	_ = featureFields
+	// featureDescCreatedAt is the schema descriptor for created_at field.
+	featureDescCreatedAt := featureMixinFields1[0].Descriptor()
+	// feature.DefaultCreatedAt holds the default value on creation for the created_at field.
+	feature.DefaultCreatedAt = featureDescCreatedAt.Default.(func() time.Time)
+	// featureDescUpdatedAt is the schema descriptor for updated_at field.
+	featureDescUpdatedAt := featureMixinFields1[1].Descriptor()
+	// feature.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	feature.DefaultUpdatedAt = featureDescUpdatedAt.Default.(func() time.Time)
+	// feature.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	feature.UpdateDefaultUpdatedAt = featureDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// featureDescTenantID is the schema descriptor for tenant_id field.
+	featureDescTenantID := featureMixinFields2[0].Descriptor()
+	// feature.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	feature.TenantIDValidator = featureDescTenantID.Validators[0].(func(string) error)
+	// featureDescCode is the schema descriptor for code field.
+	featureDescCode := featureFields[0].Descriptor()
+	// feature.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	feature.CodeValidator = func() func(string) error {
+		validators := featureDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// featureDescExternalID is the schema descriptor for external_id field.
+	featureDescExternalID := featureFields[1].Descriptor()
+	// feature.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	feature.ExternalIDValidator = featureDescExternalID.Validators[0].(func(string) error)
+	// featureDescName is the schema descriptor for name field.
+	featureDescName := featureFields[2].Descriptor()
+	// feature.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	feature.NameValidator = func() func(string) error {
+		validators := featureDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// featureDescDescription is the schema descriptor for description field.
+	featureDescDescription := featureFields[3].Descriptor()
+	// feature.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	feature.DescriptionValidator = featureDescDescription.Validators[0].(func(string) error)
+	// featureDescID is the schema descriptor for id field.
+	featureDescID := featureMixinFields0[0].Descriptor()
+	// feature.DefaultID holds the default value on creation for the id field.
+	feature.DefaultID = featureDescID.Default.(func() string)
+	// feature.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	feature.IDValidator = func() func(string) error {
+		validators := featureDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	featurerelationMixin := schema.FeatureRelation{}.Mixin()
+	featurerelation.Policy = privacy.NewPolicies(featurerelationMixin[2], schema.FeatureRelation{})
+	featurerelation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := featurerelation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	featurerelationMixinHooks2 := featurerelationMixin[2].Hooks()
+
+	featurerelation.Hooks[1] = featurerelationMixinHooks2[0]
+	featurerelationMixinFields0 := featurerelationMixin[0].Fields()
+	_ = featurerelationMixinFields0
+	featurerelationMixinFields1 := featurerelationMixin[1].Fields()
+	_ = featurerelationMixinFields1
+	featurerelationMixinFields2 := featurerelationMixin[2].Fields()
+	_ = featurerelationMixinFields2
+	featurerelationFields := schema.FeatureRelation{}.Fields()
+	_ = featurerelationFields
+	// featurerelationDescCreatedAt is the schema descriptor for created_at field.
+	featurerelationDescCreatedAt := featurerelationMixinFields1[0].Descriptor()
+	// featurerelation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	featurerelation.DefaultCreatedAt = featurerelationDescCreatedAt.Default.(func() time.Time)
+	// featurerelationDescUpdatedAt is the schema descriptor for updated_at field.
+	featurerelationDescUpdatedAt := featurerelationMixinFields1[1].Descriptor()
+	// featurerelation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	featurerelation.DefaultUpdatedAt = featurerelationDescUpdatedAt.Default.(func() time.Time)
+	// featurerelation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	featurerelation.UpdateDefaultUpdatedAt = featurerelationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// featurerelationDescTenantID is the schema descriptor for tenant_id field.
+	featurerelationDescTenantID := featurerelationMixinFields2[0].Descriptor()
+	// featurerelation.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	featurerelation.TenantIDValidator = featurerelationDescTenantID.Validators[0].(func(string) error)
+	// featurerelationDescEnabled is the schema descriptor for enabled field.
+	featurerelationDescEnabled := featurerelationFields[0].Descriptor()
+	// featurerelation.DefaultEnabled holds the default value on creation for the enabled field.
+	featurerelation.DefaultEnabled = featurerelationDescEnabled.Default.(bool)
+	// featurerelationDescID is the schema descriptor for id field.
+	featurerelationDescID := featurerelationMixinFields0[0].Descriptor()
+	// featurerelation.DefaultID holds the default value on creation for the id field.
+	featurerelation.DefaultID = featurerelationDescID.Default.(func() string)
+	// featurerelation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	featurerelation.IDValidator = func() func(string) error {
+		validators := featurerelationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	identitydocumentMixin := schema.IdentityDocument{}.Mixin()
+	identitydocument.Policy = privacy.NewPolicies(identitydocumentMixin[2], schema.IdentityDocument{})
+	identitydocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := identitydocument.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	identitydocumentMixinHooks2 := identitydocumentMixin[2].Hooks()
+
+	identitydocument.Hooks[1] = identitydocumentMixinHooks2[0]
+	identitydocumentMixinFields0 := identitydocumentMixin[0].Fields()
+	_ = identitydocumentMixinFields0
+	identitydocumentMixinFields1 := identitydocumentMixin[1].Fields()
+	_ = identitydocumentMixinFields1
+	identitydocumentMixinFields2 := identitydocumentMixin[2].Fields()
+	_ = identitydocumentMixinFields2
+	identitydocumentFields := schema.IdentityDocument{}.Fields()
+	_ = identitydocumentFields
+	// identitydocumentDescCreatedAt is the schema descriptor for created_at field.
+	identitydocumentDescCreatedAt := identitydocumentMixinFields1[0].Descriptor()
+	// identitydocument.DefaultCreatedAt holds the default value on creation for the created_at field.
+	identitydocument.DefaultCreatedAt = identitydocumentDescCreatedAt.Default.(func() time.Time)
+	// identitydocumentDescUpdatedAt is the schema descriptor for updated_at field.
+	identitydocumentDescUpdatedAt := identitydocumentMixinFields1[1].Descriptor()
+	// identitydocument.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	identitydocument.DefaultUpdatedAt = identitydocumentDescUpdatedAt.Default.(func() time.Time)
+	// identitydocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	identitydocument.UpdateDefaultUpdatedAt = identitydocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// identitydocumentDescTenantID is the schema descriptor for tenant_id field.
+	identitydocumentDescTenantID := identitydocumentMixinFields2[0].Descriptor()
+	// identitydocument.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	identitydocument.TenantIDValidator = identitydocumentDescTenantID.Validators[0].(func(string) error)
+	// identitydocumentDescNumber is the schema descriptor for number field.
+	identitydocumentDescNumber := identitydocumentFields[1].Descriptor()
+	// identitydocument.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	identitydocument.NumberValidator = func() func(string) error {
+		validators := identitydocumentDescNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(number string) error {
+			for _, fn := range fns {
+				if err := fn(number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// identitydocumentDescIssuingCountry is the schema descriptor for issuing_country field.
+	identitydocumentDescIssuingCountry := identitydocumentFields[2].Descriptor()
+	// identitydocument.IssuingCountryValidator is a validator for the "issuing_country" field. It is called by the builders before save.
+	identitydocument.IssuingCountryValidator = identitydocumentDescIssuingCountry.Validators[0].(func(string) error)
+	// identitydocumentDescID is the schema descriptor for id field.
+	identitydocumentDescID := identitydocumentMixinFields0[0].Descriptor()
+	// identitydocument.DefaultID holds the default value on creation for the id field.
+	identitydocument.DefaultID = identitydocumentDescID.Default.(func() string)
+	// identitydocument.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	identitydocument.IDValidator = func() func(string) error {
+		validators := identitydocumentDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	organizationMixin := schema.Organization{}.Mixin()
+	organization.Policy = privacy.NewPolicies(organizationMixin[2], schema.Organization{})
+	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organization.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organizationMixinHooks2 := organizationMixin[2].Hooks()
+
+	organization.Hooks[1] = organizationMixinHooks2[0]
+	organizationMixinFields0 := organizationMixin[0].Fields()
+	_ = organizationMixinFields0
+	organizationMixinFields1 := organizationMixin[1].Fields()
+	_ = organizationMixinFields1
+	organizationMixinFields2 := organizationMixin[2].Fields()
+	_ = organizationMixinFields2
+	organizationFields := schema.Organization{}.Fields()
+	_ = organizationFields
+	// organizationDescCreatedAt is the schema descriptor for created_at field.
+	organizationDescCreatedAt := organizationMixinFields1[0].Descriptor()
+	// organization.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organization.DefaultCreatedAt = organizationDescCreatedAt.Default.(func() time.Time)
+	// organizationDescUpdatedAt is the schema descriptor for updated_at field.
+	organizationDescUpdatedAt := organizationMixinFields1[1].Descriptor()
+	// organization.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organization.DefaultUpdatedAt = organizationDescUpdatedAt.Default.(func() time.Time)
+	// organization.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organization.UpdateDefaultUpdatedAt = organizationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organizationDescTenantID is the schema descriptor for tenant_id field.
+	organizationDescTenantID := organizationMixinFields2[0].Descriptor()
+	// organization.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	organization.TenantIDValidator = organizationDescTenantID.Validators[0].(func(string) error)
+	// organizationDescLegalName is the schema descriptor for legal_name field.
+	organizationDescLegalName := organizationFields[0].Descriptor()
+	// organization.LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	organization.LegalNameValidator = func() func(string) error {
+		validators := organizationDescLegalName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(legal_name string) error {
+			for _, fn := range fns {
+				if err := fn(legal_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organizationDescTradingName is the schema descriptor for trading_name field.
+	organizationDescTradingName := organizationFields[1].Descriptor()
+	// organization.TradingNameValidator is a validator for the "trading_name" field. It is called by the builders before save.
+	organization.TradingNameValidator = organizationDescTradingName.Validators[0].(func(string) error)
+	// organizationDescRegistrationNumber is the schema descriptor for registration_number field.
+	organizationDescRegistrationNumber := organizationFields[2].Descriptor()
+	// organization.RegistrationNumberValidator is a validator for the "registration_number" field. It is called by the builders before save.
+	organization.RegistrationNumberValidator = func() func(string) error {
+		validators := organizationDescRegistrationNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(registration_number string) error {
+			for _, fn := range fns {
+				if err := fn(registration_number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organizationDescTaxID is the schema descriptor for tax_id field.
+	organizationDescTaxID := organizationFields[3].Descriptor()
+	// organization.TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
+	organization.TaxIDValidator = organizationDescTaxID.Validators[0].(func(string) error)
+	// organizationDescDescription is the schema descriptor for description field.
+	organizationDescDescription := organizationFields[8].Descriptor()
+	// organization.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	organization.DescriptionValidator = organizationDescDescription.Validators[0].(func(string) error)
+	// organizationDescWebsite is the schema descriptor for website field.
+	organizationDescWebsite := organizationFields[9].Descriptor()
+	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
+	// organizationDescEmail is the schema descriptor for email field.
+	organizationDescEmail := organizationFields[10].Descriptor()
+	// organization.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	organization.EmailValidator = organizationDescEmail.Validators[0].(func(string) error)
+	// organizationDescPhone is the schema descriptor for phone field.
+	organizationDescPhone := organizationFields[11].Descriptor()
+	// organization.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	organization.PhoneValidator = organizationDescPhone.Validators[0].(func(string) error)
+	// organizationDescID is the schema descriptor for id field.
+	organizationDescID := organizationMixinFields0[0].Descriptor()
+	// organization.DefaultID holds the default value on creation for the id field.
+	organization.DefaultID = organizationDescID.Default.(func() string)
+	// organization.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	organization.IDValidator = func() func(string) error {
+		validators := organizationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	personMixin := schema.Person{}.Mixin()
+	person.Policy = privacy.NewPolicies(personMixin[2], schema.Person{})
+	person.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := person.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	personMixinHooks2 := personMixin[2].Hooks()
+
+	person.Hooks[1] = personMixinHooks2[0]
+	personMixinFields0 := personMixin[0].Fields()
+	_ = personMixinFields0
+	personMixinFields1 := personMixin[1].Fields()
+	_ = personMixinFields1
+	personMixinFields2 := personMixin[2].Fields()
+	_ = personMixinFields2
+	personFields := schema.Person{}.Fields()
+	_ = personFields
+	// personDescCreatedAt is the schema descriptor for created_at field.
+	personDescCreatedAt := personMixinFields1[0].Descriptor()
+	// person.DefaultCreatedAt holds the default value on creation for the created_at field.
+	person.DefaultCreatedAt = personDescCreatedAt.Default.(func() time.Time)
+	// personDescUpdatedAt is the schema descriptor for updated_at field.
+	personDescUpdatedAt := personMixinFields1[1].Descriptor()
+	// person.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	person.DefaultUpdatedAt = personDescUpdatedAt.Default.(func() time.Time)
+	// person.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	person.UpdateDefaultUpdatedAt = personDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// personDescTenantID is the schema descriptor for tenant_id field.
+	personDescTenantID := personMixinFields2[0].Descriptor()
+	// person.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	person.TenantIDValidator = personDescTenantID.Validators[0].(func(string) error)
+	// personDescFirstName is the schema descriptor for first_name field.
+	personDescFirstName := personFields[0].Descriptor()
+	// person.FirstNameValidator is a validator for the "first_name" field. It is called by the builders before save.
+	person.FirstNameValidator = func() func(string) error {
+		validators := personDescFirstName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(first_name string) error {
+			for _, fn := range fns {
+				if err := fn(first_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// personDescMiddleName is the schema descriptor for middle_name field.
+	personDescMiddleName := personFields[1].Descriptor()
+	// person.MiddleNameValidator is a validator for the "middle_name" field. It is called by the builders before save.
+	person.MiddleNameValidator = personDescMiddleName.Validators[0].(func(string) error)
+	// personDescLastName is the schema descriptor for last_name field.
+	personDescLastName := personFields[2].Descriptor()
+	// person.LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
+	person.LastNameValidator = func() func(string) error {
+		validators := personDescLastName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(last_name string) error {
+			for _, fn := range fns {
+				if err := fn(last_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// personDescEmail is the schema descriptor for email field.
+	personDescEmail := personFields[3].Descriptor()
+	// person.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	person.EmailValidator = personDescEmail.Validators[0].(func(string) error)
+	// personDescPhone is the schema descriptor for phone field.
+	personDescPhone := personFields[4].Descriptor()
+	// person.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	person.PhoneValidator = personDescPhone.Validators[0].(func(string) error)
+	// personDescNationality is the schema descriptor for nationality field.
+	personDescNationality := personFields[7].Descriptor()
+	// person.NationalityValidator is a validator for the "nationality" field. It is called by the builders before save.
+	person.NationalityValidator = personDescNationality.Validators[0].(func(string) error)
+	// personDescPlaceOfBirth is the schema descriptor for place_of_birth field.
+	personDescPlaceOfBirth := personFields[8].Descriptor()
+	// person.PlaceOfBirthValidator is a validator for the "place_of_birth" field. It is called by the builders before save.
+	person.PlaceOfBirthValidator = personDescPlaceOfBirth.Validators[0].(func(string) error)
+	// personDescID is the schema descriptor for id field.
+	personDescID := personMixinFields0[0].Descriptor()
+	// person.DefaultID holds the default value on creation for the id field.
+	person.DefaultID = personDescID.Default.(func() string)
+	// person.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	person.IDValidator = func() func(string) error {
+		validators := personDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	representativeMixin := schema.Representative{}.Mixin()
+	representative.Policy = privacy.NewPolicies(representativeMixin[2], schema.Representative{})
+	representative.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := representative.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	representativeMixinHooks2 := representativeMixin[2].Hooks()
+
+	representative.Hooks[1] = representativeMixinHooks2[0]
+	representativeMixinFields0 := representativeMixin[0].Fields()
+	_ = representativeMixinFields0
+	representativeMixinFields1 := representativeMixin[1].Fields()
+	_ = representativeMixinFields1
+	representativeMixinFields2 := representativeMixin[2].Fields()
+	_ = representativeMixinFields2
+	representativeFields := schema.Representative{}.Fields()
+	_ = representativeFields
+	// representativeDescCreatedAt is the schema descriptor for created_at field.
+	representativeDescCreatedAt := representativeMixinFields1[0].Descriptor()
+	// representative.DefaultCreatedAt holds the default value on creation for the created_at field.
+	representative.DefaultCreatedAt = representativeDescCreatedAt.Default.(func() time.Time)
+	// representativeDescUpdatedAt is the schema descriptor for updated_at field.
+	representativeDescUpdatedAt := representativeMixinFields1[1].Descriptor()
+	// representative.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	representative.DefaultUpdatedAt = representativeDescUpdatedAt.Default.(func() time.Time)
+	// representative.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	representative.UpdateDefaultUpdatedAt = representativeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// representativeDescTenantID is the schema descriptor for tenant_id field.
+	representativeDescTenantID := representativeMixinFields2[0].Descriptor()
+	// representative.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	representative.TenantIDValidator = representativeDescTenantID.Validators[0].(func(string) error)
+	// representativeDescIsPrimaryOwner is the schema descriptor for is_primary_owner field.
+	representativeDescIsPrimaryOwner := representativeFields[1].Descriptor()
+	// representative.DefaultIsPrimaryOwner holds the default value on creation for the is_primary_owner field.
+	representative.DefaultIsPrimaryOwner = representativeDescIsPrimaryOwner.Default.(bool)
+	// representativeDescOwnershipShare is the schema descriptor for ownership_share field.
+	representativeDescOwnershipShare := representativeFields[2].Descriptor()
+	// representative.DefaultOwnershipShare holds the default value on creation for the ownership_share field.
+	representative.DefaultOwnershipShare = representativeDescOwnershipShare.Default.(float64)
+	// representative.OwnershipShareValidator is a validator for the "ownership_share" field. It is called by the builders before save.
+	representative.OwnershipShareValidator = func() func(float64) error {
+		validators := representativeDescOwnershipShare.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(ownership_share float64) error {
+			for _, fn := range fns {
+				if err := fn(ownership_share); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// representativeDescIsBeneficialOwner is the schema descriptor for is_beneficial_owner field.
+	representativeDescIsBeneficialOwner := representativeFields[3].Descriptor()
+	// representative.DefaultIsBeneficialOwner holds the default value on creation for the is_beneficial_owner field.
+	representative.DefaultIsBeneficialOwner = representativeDescIsBeneficialOwner.Default.(bool)
+	// representativeDescID is the schema descriptor for id field.
+	representativeDescID := representativeMixinFields0[0].Descriptor()
+	// representative.DefaultID holds the default value on creation for the id field.
+	representative.DefaultID = representativeDescID.Default.(func() string)
+	// representative.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	representative.IDValidator = func() func(string) error {
+		validators := representativeDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	roleMixin := schema.Role{}.Mixin()
+	role.Policy = privacy.NewPolicies(roleMixin[2], schema.Role{})
+	role.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := role.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	roleMixinHooks2 := roleMixin[2].Hooks()
+
+	role.Hooks[1] = roleMixinHooks2[0]
+	roleMixinFields0 := roleMixin[0].Fields()
+	_ = roleMixinFields0
+	roleMixinFields1 := roleMixin[1].Fields()
+	_ = roleMixinFields1
+	roleMixinFields2 := roleMixin[2].Fields()
+	_ = roleMixinFields2
+	roleFields := schema.Role{}.Fields()
+	_ = roleFields
+	// roleDescCreatedAt is the schema descriptor for created_at field.
+	roleDescCreatedAt := roleMixinFields1[0].Descriptor()
+	// role.DefaultCreatedAt holds the default value on creation for the created_at field.
+	role.DefaultCreatedAt = roleDescCreatedAt.Default.(func() time.Time)
+	// roleDescUpdatedAt is the schema descriptor for updated_at field.
+	roleDescUpdatedAt := roleMixinFields1[1].Descriptor()
+	// role.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	role.DefaultUpdatedAt = roleDescUpdatedAt.Default.(func() time.Time)
+	// role.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	role.UpdateDefaultUpdatedAt = roleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// roleDescTenantID is the schema descriptor for tenant_id field.
+	roleDescTenantID := roleMixinFields2[0].Descriptor()
+	// role.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	role.TenantIDValidator = roleDescTenantID.Validators[0].(func(string) error)
+	// roleDescCode is the schema descriptor for code field.
+	roleDescCode := roleFields[0].Descriptor()
+	// role.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	role.CodeValidator = func() func(string) error {
+		validators := roleDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// roleDescName is the schema descriptor for name field.
+	roleDescName := roleFields[1].Descriptor()
+	// role.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	role.NameValidator = func() func(string) error {
+		validators := roleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// roleDescID is the schema descriptor for id field.
+	roleDescID := roleMixinFields0[0].Descriptor()
+	// role.DefaultID holds the default value on creation for the id field.
+	role.DefaultID = roleDescID.Default.(func() string)
+	// role.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	role.IDValidator = func() func(string) error {
+		validators := roleDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	tenantMixin := schema.Tenant{}.Mixin()
+	tenant.Policy = privacy.NewPolicies(schema.Tenant{})
+	tenant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := tenant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tenantMixinFields0 := tenantMixin[0].Fields()
+	_ = tenantMixinFields0
+	tenantMixinFields1 := tenantMixin[1].Fields()
+	_ = tenantMixinFields1
+	tenantFields := schema.Tenant{}.Fields()
+	_ = tenantFields
+	// tenantDescCreatedAt is the schema descriptor for created_at field.
+	tenantDescCreatedAt := tenantMixinFields1[0].Descriptor()
+	// tenant.DefaultCreatedAt holds the default value on creation for the created_at field.
+	tenant.DefaultCreatedAt = tenantDescCreatedAt.Default.(func() time.Time)
+	// tenantDescUpdatedAt is the schema descriptor for updated_at field.
+	tenantDescUpdatedAt := tenantMixinFields1[1].Descriptor()
+	// tenant.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	tenant.DefaultUpdatedAt = tenantDescUpdatedAt.Default.(func() time.Time)
+	// tenant.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	tenant.UpdateDefaultUpdatedAt = tenantDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// tenantDescKey is the schema descriptor for key field.
+	tenantDescKey := tenantFields[0].Descriptor()
+	// tenant.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	tenant.KeyValidator = func() func(string) error {
+		validators := tenantDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// tenantDescName is the schema descriptor for name field.
+	tenantDescName := tenantFields[1].Descriptor()
+	// tenant.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	tenant.NameValidator = func() func(string) error {
+		validators := tenantDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// tenantDescMinimumAge is the schema descriptor for minimum_age field.
+	tenantDescMinimumAge := tenantFields[2].Descriptor()
+	// tenant.DefaultMinimumAge holds the default value on creation for the minimum_age field.
+	tenant.DefaultMinimumAge = tenantDescMinimumAge.Default.(int)
+	// tenant.MinimumAgeValidator is a validator for the "minimum_age" field. It is called by the builders before save.
+	tenant.MinimumAgeValidator = func() func(int) error {
+		validators := tenantDescMinimumAge.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(minimum_age int) error {
+			for _, fn := range fns {
+				if err := fn(minimum_age); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// tenantDescID is the schema descriptor for id field.
+	tenantDescID := tenantMixinFields0[0].Descriptor()
+	// tenant.DefaultID holds the default value on creation for the id field.
+	tenant.DefaultID = tenantDescID.Default.(func() string)
+	// tenant.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	tenant.IDValidator = func() func(string) error {
+		validators := tenantDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(userMixin[2], schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userMixinHooks2 := userMixin[2].Hooks()
+
+	user.Hooks[1] = userMixinHooks2[0]
+	userMixinFields0 := userMixin[0].Fields()
+	_ = userMixinFields0
+	userMixinFields1 := userMixin[1].Fields()
+	_ = userMixinFields1
+	userMixinFields2 := userMixin[2].Fields()
+	_ = userMixinFields2
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields1[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields1[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescTenantID is the schema descriptor for tenant_id field.
+	userDescTenantID := userMixinFields2[0].Descriptor()
+	// user.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	user.TenantIDValidator = userDescTenantID.Validators[0].(func(string) error)
+	// userDescUsername is the schema descriptor for username field.
+	userDescUsername := userFields[0].Descriptor()
+	// user.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	user.UsernameValidator = func() func(string) error {
+		validators := userDescUsername.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(username string) error {
+			for _, fn := range fns {
+				if err := fn(username); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescEmail is the schema descriptor for email field.
+	userDescEmail := userFields[1].Descriptor()
+	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	user.EmailValidator = func() func(string) error {
+		validators := userDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescIsActive is the schema descriptor for is_active field.
+	userDescIsActive := userFields[4].Descriptor()
+	// user.DefaultIsActive holds the default value on creation for the is_active field.
+	user.DefaultIsActive = userDescIsActive.Default.(bool)
+	// userDescRequiresPasswordChange is the schema descriptor for requires_password_change field.
+	userDescRequiresPasswordChange := userFields[5].Descriptor()
+	// user.DefaultRequiresPasswordChange holds the default value on creation for the requires_password_change field.
+	user.DefaultRequiresPasswordChange = userDescRequiresPasswordChange.Default.(bool)
+	// userDescTwoFactorEnabled is the schema descriptor for two_factor_enabled field.
+	userDescTwoFactorEnabled := userFields[6].Descriptor()
+	// user.DefaultTwoFactorEnabled holds the default value on creation for the two_factor_enabled field.
+	user.DefaultTwoFactorEnabled = userDescTwoFactorEnabled.Default.(bool)
+	// userDescID is the schema descriptor for id field.
+	userDescID := userMixinFields0[0].Descriptor()
+	// user.DefaultID holds the default value on creation for the id field.
+	user.DefaultID = userDescID.Default.(func() string)
+	// user.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	user.IDValidator = func() func(string) error {
+		validators := userDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+}
 
 const (
 	Version = "v0.14.6"                                         // Version of ent codegen.

@@ -1,0 +1,93 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"onboard/internal/apperr"
+)
+
+// presentError is the one place where errors become errors[] entries:
+// application errors keep their code, field and reason; GraphQL parse and
+// validation failures become BAD_USER_INPUT; anything else is INTERNAL,
+// logged here with the request id and never shown to the client.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		reqID := middleware.GetReqID(ctx)
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var ae *apperr.Error
+		if errors.As(err, &ae) {
+			gqlErr.Message = ae.Message
+			gqlErr.Extensions = extensions(ae, reqID)
+			return gqlErr
+		}
+		if gqlErr.Err == nil || isGraphQLError(gqlErr) {
+			// Produced by the parser, the validator or input coercion.
+			reason, _ := gqlErr.Extensions["code"].(string)
+			if reason == "" {
+				reason = "GRAPHQL_VALIDATION_FAILED"
+			}
+			gqlErr.Extensions = map[string]any{"code": apperr.BadUserInput, "reason": reason, "requestId": reqID}
+			return gqlErr
+		}
+		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", err.Error())
+		return &gqlerror.Error{
+			Message:    "internal error",
+			Path:       gqlErr.Path,
+			Locations:  gqlErr.Locations,
+			Extensions: map[string]any{"code": apperr.Internal, "requestId": reqID},
+		}
+	}
+}
+
+// isGraphQLError tells errors made by gqlgen for bad input (a variable of the
+// wrong type, an unknown enum value) from errors returned by resolvers.
+func isGraphQLError(e *gqlerror.Error) bool {
+	var inner *gqlerror.Error
+	return errors.As(e.Err, &inner) || e.Rule != ""
+}
+
+func extensions(e *apperr.Error, reqID string) map[string]any {
+	ext := map[string]any{"code": e.Code, "requestId": reqID}
+	if len(e.Field) > 0 {
+		ext["field"] = []any(e.Field)
+	}
+	if e.Reason != "" {
+		ext["reason"] = e.Reason
+	}
+	return ext
+}
+
+// recoverPanic turns a resolver panic into an INTERNAL error; the stack
+// goes to the log, the process and the other fields carry on.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		logger.ErrorContext(ctx, "panic in resolver",
+			"requestId", middleware.GetReqID(ctx), "panic", v, "stack", string(debug.Stack()))
+		return apperr.New(apperr.Internal, "", "internal error")
+	}
+}
+
+// expandProblems lets a resolver report several problems at once: an
+// apperr.List becomes a gqlerror.List, which gqlgen adds entry by entry.
+func expandProblems(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err == nil {
+		return res, nil
+	}
+	var list apperr.List
+	if errors.As(err, &list) {
+		out := make(gqlerror.List, len(list))
+		for i, e := range list {
+			out[i] = gqlerror.WrapPath(graphql.GetPath(ctx), e)
+		}
+		return res, out
+	}
+	return res, err
+}

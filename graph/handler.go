@@ -1,0 +1,91 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"onboard/ent"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Client        *ent.Client
+	Logger        *slog.Logger
+	Introspection bool
+}
+
+// NewHandler builds the GraphQL endpoint with explicit transports (GET for
+// queries, POST), a parsed-query cache and automatic persisted queries.
+func NewHandler(opts Options) http.Handler {
+	srv := handler.New(NewExecutableSchema(Config{
+		Resolvers:  &Resolver{Client: opts.Client},
+		Directives: DirectiveRoot{HasScope: hasScope},
+	}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(tenantRequirement{})
+	srv.AroundFields(expandProblems)
+	srv.SetErrorPresenter(presentError(opts.Logger))
+	srv.SetRecoverFunc(recoverPanic(opts.Logger))
+	return withStatus(srv)
+}
+
+// statusKey holds the HTTP status a pre-execution check asks for; gqlgen
+// answers 200 for errors other than protocol errors.
+type statusKey struct{}
+
+type statusHolder struct{ status int }
+
+func setStatus(ctx context.Context, status int) {
+	if h, ok := ctx.Value(statusKey{}).(*statusHolder); ok {
+		h.status = status
+	}
+}
+
+func withStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := &statusHolder{}
+		ctx := context.WithValue(r.Context(), statusKey{}, h)
+		next.ServeHTTP(&statusWriter{ResponseWriter: w, holder: h}, r.WithContext(ctx))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	holder      *statusHolder
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	if w.holder.status != 0 && code == http.StatusOK {
+		code = w.holder.status
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

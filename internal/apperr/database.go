@@ -1,0 +1,102 @@
+package apperr
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"onboard/ent"
+	"onboard/ent/privacy"
+)
+
+// FromData maps an error of the data layer to the API's error model:
+// not found → NOT_FOUND, a violated unique constraint → CONFLICT naming the
+// field (fieldOf translates the column to the input path), a privacy denial →
+// NOT_FOUND (another tenant's objects do not exist for the caller). Any
+// other error is returned unchanged and will be presented as INTERNAL.
+func FromData(err error, fieldOf func(column string) Path) error {
+	if err == nil {
+		return nil
+	}
+	var ae *Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	var l List
+	if errors.As(err, &l) {
+		return err
+	}
+	switch {
+	case ent.IsNotFound(err):
+		return &Error{Code: NotFound, Reason: "NOT_FOUND", Message: "not found"}
+	case errors.Is(err, privacy.Deny):
+		return &Error{Code: NotFound, Reason: "NOT_FOUND", Message: "not found"}
+	}
+	if col, ok := UniqueViolation(err); ok {
+		field := Path{LowerCamel(col)}
+		if fieldOf != nil {
+			field = fieldOf(col)
+		}
+		return &Error{Code: Conflict, Field: field, Reason: "ALREADY_EXISTS",
+			Message: "a record with this " + field.String() + " already exists"}
+	}
+	return err
+}
+
+// sqliteUnique matches "UNIQUE constraint failed: roles.tenant_id, roles.code".
+var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([\w., ]+)`)
+
+// pqKeyColumns matches the column list of PostgreSQL's unique violation
+// detail, "Key (tenant_id, code)=(…) already exists." (the values are not
+// read, they may be personal data).
+var pqKeyColumns = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+
+// UniqueViolation reports whether err is a unique-constraint violation and,
+// if so, the constrained column that is not tenant_id (the last one).
+func UniqueViolation(err error) (column string, ok bool) {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		if pqErr.Code != "23505" {
+			return "", false
+		}
+		if m := pqKeyColumns.FindStringSubmatch(pqErr.Detail); m != nil {
+			return lastBusinessColumn(strings.Split(m[1], ",")), true
+		}
+		return "", true
+	}
+	msg := err.Error()
+	if m := sqliteUnique.FindStringSubmatch(msg); m != nil {
+		cols := strings.Split(m[1], ",")
+		for i, c := range cols {
+			if _, after, found := strings.Cut(strings.TrimSpace(c), "."); found {
+				cols[i] = after
+			}
+		}
+		return lastBusinessColumn(cols), true
+	}
+	return "", false
+}
+
+func lastBusinessColumn(cols []string) string {
+	for i := len(cols) - 1; i >= 0; i-- {
+		c := strings.TrimSpace(cols[i])
+		if c != "tenant_id" && c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// LowerCamel turns a column name such as registration_number into the
+// GraphQL field name registrationNumber.
+func LowerCamel(column string) string {
+	parts := strings.Split(column, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}

@@ -1,0 +1,268 @@
+package catalog
+
+import (
+	"context"
+
+	"onboard/ent"
+	"onboard/ent/category"
+	"onboard/ent/featurerelation"
+	"onboard/internal/apperr"
+	"onboard/schema/schematype"
+)
+
+// CategoryFeature attaches a feature to a category with default values.
+type CategoryFeature struct {
+	Feature         FeatureRef
+	Enabled         bool
+	Parametrization []schematype.Parameter
+}
+
+// CategoryInput is what createCategory takes.
+type CategoryInput struct {
+	Code         string
+	ExternalID   *string
+	Name         string
+	Description  *string
+	CustomerType schematype.CustomerType
+	RiskLevel    category.RiskLevel
+	IsActive     bool
+	ParentID     *string
+	IsDefault    bool
+	Features     []CategoryFeature
+}
+
+// CreateCategory creates a category with its feature relations. Becoming
+// the default of its customer type takes the flag from the previous default.
+func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (*ent.Category, error) {
+	var problems apperr.List
+	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
+	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
+	description := optionalText(&problems, apperr.Path{"description"}, in.Description, 2000)
+	if in.IsDefault && !in.IsActive {
+		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
+	}
+	parent := checkParent(ctx, client, &problems, in.ParentID, in.CustomerType, "")
+	relations := resolveRelations(ctx, client, &problems, apperr.Path{"features"}, in.Features)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	var c *ent.Category
+	err := WithTx(ctx, client, func(tx *ent.Tx) error {
+		if in.IsDefault {
+			if err := clearDefault(ctx, tx.Client(), in.CustomerType, ""); err != nil {
+				return err
+			}
+		}
+		create := tx.Category.Create().
+			SetCode(code).
+			SetNillableExternalID(externalID).
+			SetName(name).
+			SetNillableDescription(description).
+			SetCustomerType(in.CustomerType).
+			SetRiskLevel(in.RiskLevel).
+			SetIsActive(in.IsActive).
+			SetIsDefault(in.IsDefault)
+		if parent != nil {
+			create.SetParentID(parent.ID)
+		}
+		var err error
+		if c, err = create.Save(ctx); err != nil {
+			return err
+		}
+		return createRelations(ctx, tx.Client(), c.ID, relations)
+	})
+	return c, apperr.FromData(err, nil)
+}
+
+// CategoryUpdate is what updateCategory takes; nil fields stay as they are.
+type CategoryUpdate struct {
+	ID          string
+	Name        *string
+	Description *string
+	RiskLevel   *category.RiskLevel
+	IsActive    *bool
+	ParentID    *string
+	ClearParent bool
+	IsDefault   *bool
+	Features    []CategoryFeature
+	// ReplaceFeatures is true when Features was given (even empty).
+	ReplaceFeatures bool
+}
+
+// UpdateCategory changes a category. Customers keep the features applied
+// at their registration: only future registrations see the change.
+func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) (*ent.Category, error) {
+	current, err := client.Category.Get(ctx, in.ID)
+	if err != nil {
+		if ent.IsNotFound(err) {
+			return nil, apperr.NotFoundf(apperr.Path{"id"}, "no category with id %q", in.ID)
+		}
+		return nil, err
+	}
+	var problems apperr.List
+	var name *string
+	if in.Name != nil {
+		n := requiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
+		name = &n
+	}
+	description := optionalText(&problems, apperr.Path{"description"}, in.Description, 2000)
+	active := current.IsActive
+	if in.IsActive != nil {
+		active = *in.IsActive
+	}
+	isDefault := current.IsDefault
+	if in.IsDefault != nil {
+		isDefault = *in.IsDefault
+	}
+	if isDefault && !active {
+		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
+	}
+	parent := checkParent(ctx, client, &problems, in.ParentID, current.CustomerType, current.ID)
+	relations := resolveRelations(ctx, client, &problems, apperr.Path{"features"}, in.Features)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	var c *ent.Category
+	err = WithTx(ctx, client, func(tx *ent.Tx) error {
+		if isDefault && !current.IsDefault {
+			if err := clearDefault(ctx, tx.Client(), current.CustomerType, current.ID); err != nil {
+				return err
+			}
+		}
+		update := tx.Category.UpdateOneID(current.ID).
+			SetNillableName(name).
+			SetNillableDescription(description).
+			SetNillableRiskLevel(in.RiskLevel).
+			SetIsActive(active).
+			SetIsDefault(isDefault)
+		switch {
+		case parent != nil:
+			update.SetParentID(parent.ID)
+		case in.ClearParent:
+			update.ClearParent()
+		}
+		var err error
+		if c, err = update.Save(ctx); err != nil {
+			return err
+		}
+		if !in.ReplaceFeatures {
+			return nil
+		}
+		if _, err := tx.FeatureRelation.Delete().Where(featurerelation.CategoryID(c.ID)).Exec(ctx); err != nil {
+			return err
+		}
+		return createRelations(ctx, tx.Client(), c.ID, relations)
+	})
+	return c, apperr.FromData(err, nil)
+}
+
+// checkParent resolves parentID to a category of the same customer type
+// that is not self and does not descend from self (no cycles).
+func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List, parentID *string, t schematype.CustomerType, self string) *ent.Category {
+	if parentID == nil || *parentID == "" {
+		return nil
+	}
+	path := apperr.Path{"parentId"}
+	parent, err := client.Category.Get(ctx, *parentID)
+	if err != nil {
+		problems.Add(apperr.NotFoundf(path, "no category with id %q", *parentID))
+		return nil
+	}
+	if parent.CustomerType != t {
+		problems.Invalid(path, "CUSTOMER_TYPE_MISMATCH", "the parent category is for another customer type")
+		return nil
+	}
+	for ancestor := parent; ancestor != nil; {
+		if ancestor.ID == self {
+			problems.Invalid(path, "CYCLE", "a category cannot descend from itself")
+			return nil
+		}
+		if ancestor.ParentID == nil {
+			break
+		}
+		if ancestor, err = client.Category.Get(ctx, *ancestor.ParentID); err != nil {
+			break
+		}
+	}
+	return parent
+}
+
+type resolvedRelation struct {
+	feature *ent.Feature
+	in      CategoryFeature
+}
+
+// resolveRelations finds each feature and checks the default values
+// against its parameter definitions.
+func resolveRelations(ctx context.Context, client *ent.Client, problems *apperr.List, path apperr.Path, in []CategoryFeature) []resolvedRelation {
+	out := make([]resolvedRelation, 0, len(in))
+	seen := map[string]bool{}
+	for i, cf := range in {
+		p := path.With(i)
+		f, perr := ResolveFeature(ctx, client, p, cf.Feature)
+		if perr != nil {
+			// The input names the parts featureId / featureCode.
+			perr.Field = renameLast(perr.Field, map[string]string{"id": "featureId", "code": "featureCode"})
+			problems.Add(perr)
+			continue
+		}
+		if seen[f.ID] {
+			problems.Invalid(p, "DUPLICATE", "the feature "+f.Code+" is attached twice")
+			continue
+		}
+		seen[f.ID] = true
+		names := map[string]bool{}
+		for j, param := range cf.Parametrization {
+			pp := p.With("parametrization", j)
+			def, ok := Definition(f.Parameters, param.Name)
+			switch {
+			case !ok:
+				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER", "feature "+f.Code+" has no parameter "+param.Name)
+			case names[param.Name]:
+				problems.Invalid(pp.With("name"), "DUPLICATE", "parameter "+param.Name+" is given twice")
+			default:
+				if reason, msg := CheckValue(def, param.Value); reason != "" {
+					problems.Invalid(pp.With("value"), reason, msg)
+				}
+			}
+			names[param.Name] = true
+		}
+		out = append(out, resolvedRelation{feature: f, in: cf})
+	}
+	return out
+}
+
+func renameLast(p apperr.Path, names map[string]string) apperr.Path {
+	if len(p) == 0 {
+		return p
+	}
+	if s, ok := p[len(p)-1].(string); ok && names[s] != "" {
+		return p[:len(p)-1].With(names[s])
+	}
+	return p
+}
+
+func createRelations(ctx context.Context, client *ent.Client, categoryID string, relations []resolvedRelation) error {
+	if len(relations) == 0 {
+		return nil
+	}
+	builders := make([]*ent.FeatureRelationCreate, len(relations))
+	for i, r := range relations {
+		builders[i] = client.FeatureRelation.Create().
+			SetCategoryID(categoryID).
+			SetFeatureID(r.feature.ID).
+			SetEnabled(r.in.Enabled).
+			SetParametrization(r.in.Parametrization)
+	}
+	return client.FeatureRelation.CreateBulk(builders...).Exec(ctx)
+}
+
+// clearDefault removes the default flag from the categories of a customer
+// type other than except.
+func clearDefault(ctx context.Context, client *ent.Client, t schematype.CustomerType, except string) error {
+	return client.Category.Update().
+		Where(category.CustomerTypeEQ(t), category.IsDefault(true), category.IDNEQ(except)).
+		SetIsDefault(false).
+		Exec(ctx)
+}

@@ -1,0 +1,59 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"onboard/schema/schematype"
+)
+
+// CheckValue reports whether value is acceptable for the parameter def: of
+// its type, among its allowed values when it has any, and inside its range.
+// It returns a reason and a message, or "" when the value is fine.
+func CheckValue(def schematype.ParameterDefinition, value string) (reason, message string) {
+	var number float64
+	switch def.Type {
+	case schematype.ParameterTypeInteger:
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes an integer", def.Name)
+		}
+		number = float64(n)
+	case schematype.ParameterTypeDecimal:
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil || strings.ContainsAny(value, "eEnN") {
+			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes a decimal number", def.Name)
+		}
+		number = n
+	case schematype.ParameterTypeBoolean:
+		if value != "true" && value != "false" {
+			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes true or false", def.Name)
+		}
+	}
+	if len(def.AllowedValues) > 0 && !slices.Contains(def.AllowedValues, value) {
+		return "PARAMETER_VALUE_NOT_ALLOWED", fmt.Sprintf("parameter %s accepts only %s",
+			def.Name, strings.Join(def.AllowedValues, ", "))
+	}
+	if def.Type == schematype.ParameterTypeInteger || def.Type == schematype.ParameterTypeDecimal {
+		if def.Min != nil && number < *def.Min {
+			return "PARAMETER_OUT_OF_RANGE", fmt.Sprintf("parameter %s must be at least %s", def.Name, formatNumber(*def.Min))
+		}
+		if def.Max != nil && number > *def.Max {
+			return "PARAMETER_OUT_OF_RANGE", fmt.Sprintf("parameter %s must be at most %s", def.Name, formatNumber(*def.Max))
+		}
+	}
+	return "", ""
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Definition returns the definition of the parameter named name.
+func Definition(defs []schematype.ParameterDefinition, name string) (schematype.ParameterDefinition, bool) {
+	i := slices.IndexFunc(defs, func(d schematype.ParameterDefinition) bool { return d.Name == name })
+	if i < 0 {
+		return schematype.ParameterDefinition{}, false
+	}
+	return defs[i], true
+}

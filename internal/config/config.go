@@ -1,0 +1,191 @@
+// Package config reads the service's configuration from the environment,
+// checks it, and renders it for the log with secrets masked.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environments.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is the service configuration.
+type Config struct {
+	Env             string
+	Addr            string
+	DatabaseURL     string
+	DataDir         string
+	DBMaxConns      int
+	JWTSecret       []byte
+	JWTPublicKey    []byte
+	JWTAlgorithm    string
+	JWTIssuer       string
+	JWTAudience     string
+	Introspection   bool
+	Playground      bool
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	MaxBodyBytes    int64
+	// SecretGenerated is true when the development secret was created in
+	// DataDir (it is kept there so tokens survive a restart).
+	SecretGenerated bool
+}
+
+// Load reads the configuration through getenv (os.Getenv in production,
+// a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Env:          strings.ToLower(or(getenv("ONBOARD_ENV"), Development)),
+		Addr:         or(getenv("ADDR"), ":8080"),
+		DatabaseURL:  getenv("DATABASE_URL"),
+		DataDir:      or(getenv("DATA_DIR"), "data"),
+		JWTAlgorithm: or(getenv("JWT_ALGORITHM"), "HS256"),
+		JWTIssuer:    getenv("JWT_ISSUER"),
+		JWTAudience:  getenv("JWT_AUDIENCE"),
+		JWTSecret:    []byte(getenv("JWT_SECRET")),
+	}
+	if c.Env != Development && c.Env != Production {
+		return c, fmt.Errorf("ONBOARD_ENV must be %s or %s", Development, Production)
+	}
+	var errs []error
+	intVar := func(name string, def int) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive integer", name))
+		}
+		return n
+	}
+	durationVar := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be a positive duration such as 30s", name))
+		}
+		return d
+	}
+	boolVar := func(name string, def bool) bool {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be true or false", name))
+		}
+		return b
+	}
+	c.DBMaxConns = intVar("DB_MAX_CONNS", 8)
+	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
+	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", 30*time.Second)
+	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
+	c.Playground = boolVar("PLAYGROUND", c.Env == Development)
+	if path := getenv("JWT_PUBLIC_KEY_FILE"); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading JWT_PUBLIC_KEY_FILE: %w", err))
+		}
+		c.JWTPublicKey = pem
+	}
+	if len(c.JWTSecret) > 0 && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("JWT_SECRET must be at least 32 bytes"))
+	}
+	if len(c.JWTSecret) == 0 && len(c.JWTPublicKey) == 0 {
+		if c.Env == Production {
+			errs = append(errs, errors.New("production needs JWT_SECRET or JWT_PUBLIC_KEY_FILE"))
+		} else if err := c.loadDevelopmentSecret(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// loadDevelopmentSecret reads, or creates once, DataDir/jwt-secret so that
+// a developer's tokens survive restarts without any setup.
+func (c *Config) loadDevelopmentSecret() error {
+	path := filepath.Join(c.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		c.JWTSecret = []byte(strings.TrimSpace(string(b)))
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("creating DATA_DIR: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	secret := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing the development JWT secret: %w", err)
+	}
+	c.JWTSecret, c.SecretGenerated = []byte(secret), true
+	return nil
+}
+
+// LogAttrs renders the configuration for the start-up log line: the
+// database password and the JWT secret never appear.
+func (c Config) LogAttrs() []any {
+	db := "sqlite:" + filepath.Join(c.DataDir, "onboard.db")
+	if c.DatabaseURL != "" {
+		db = MaskURL(c.DatabaseURL)
+	}
+	secret := "unset"
+	if len(c.JWTSecret) > 0 {
+		secret = fmt.Sprintf("set (%d bytes)", len(c.JWTSecret))
+	}
+	return []any{
+		slog.String("env", c.Env),
+		slog.String("addr", c.Addr),
+		slog.String("database", db),
+		slog.Int("dbMaxConns", c.DBMaxConns),
+		slog.String("jwtSecret", secret),
+		slog.Bool("jwtPublicKey", len(c.JWTPublicKey) > 0),
+		slog.String("jwtAlgorithm", c.JWTAlgorithm),
+		slog.String("jwtIssuer", c.JWTIssuer),
+		slog.String("jwtAudience", c.JWTAudience),
+		slog.Bool("introspection", c.Introspection),
+		slog.Bool("playground", c.Playground),
+		slog.Duration("requestTimeout", c.RequestTimeout),
+		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
+	}
+}
+
+// MaskURL hides the password of a connection URL.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "*****")
+	}
+	return u.Redacted()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,133 @@
+// Package database opens the store (PostgreSQL through lib/pq, or an
+// embedded SQLite file through a pure-Go driver when no URL is configured)
+// and migrates its schema.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"    // PostgreSQL driver "postgres"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
+
+	"onboard/ent"
+	"onboard/ent/migrate"
+	_ "onboard/ent/runtime" // registers the schema hooks and privacy policies
+)
+
+// Config selects and sizes the store.
+type Config struct {
+	// URL is a postgres:// URL; empty selects SQLite in DataDir.
+	URL string
+	// DataDir holds the SQLite file.
+	DataDir string
+	// MaxConns bounds open connections; idle connections are kept up to the
+	// same number so that a busy server does not reconnect all the time.
+	MaxConns int
+}
+
+// DB is an open store.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+}
+
+// Open connects to the store configured by cfg. wrap, when not nil, wraps
+// the ent driver (the tests count statements with it).
+func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
+	var (
+		db   *sql.DB
+		name string
+		err  error
+	)
+	if cfg.URL != "" {
+		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
+			return nil, errors.New("DATABASE_URL must be a postgres:// URL")
+		}
+		name = dialect.Postgres
+		db, err = sql.Open("postgres", cfg.URL)
+	} else {
+		name = dialect.SQLite
+		db, err = openSQLite(cfg.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	maxConns := cfg.MaxConns
+	if maxConns <= 0 {
+		maxConns = 8
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	var drv dialect.Driver = entsql.OpenDB(name, db)
+	if wrap != nil {
+		drv = wrap(drv)
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+}
+
+// openSQLite opens dir/onboard.db in WAL mode: readers never block the
+// writer, BEGIN IMMEDIATE takes the write lock up front and busy_timeout
+// makes racing writers wait instead of failing with SQLITE_BUSY.
+func openSQLite(dir string) (*sql.DB, error) {
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data directory: %w", err)
+	}
+	return sql.Open("sqlite", SQLiteDSN(filepath.Join(dir, "onboard.db")))
+}
+
+// SQLiteDSN is the connection string of the SQLite file at path.
+func SQLiteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the store.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Ping reports whether the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+
+// Migrate brings the schema up to date. On PostgreSQL it holds an advisory
+// lock (keyed by the current schema) for the duration, so that instances
+// starting together migrate one after the other instead of racing.
+func (d *DB) Migrate(ctx context.Context) error {
+	if d.Dialect != dialect.Postgres {
+		return d.createSchema(ctx)
+	}
+	conn, err := d.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.Close()
+	const lockKey = `hashtext('onboard-migrate:' || current_schema())`
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+lockKey+`)`); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+lockKey+`)`) //nolint:errcheck // the session ends with the connection anyway
+	return d.createSchema(ctx)
+}
+
+func (d *DB) createSchema(ctx context.Context) error {
+	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrating schema: %w", err)
+	}
+	return nil
+}

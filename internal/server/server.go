@@ -1,0 +1,163 @@
+// Package server assembles the HTTP service: middleware, the GraphQL
+// endpoint, health and readiness probes.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/oklog/ulid/v2"
+
+	"onboard/graph"
+	"onboard/internal/apperr"
+	"onboard/internal/auth"
+	"onboard/internal/database"
+)
+
+// Options configure the service.
+type Options struct {
+	DB            *database.DB
+	Auth          *auth.Authenticator
+	Logger        *slog.Logger
+	Introspection bool
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds one request's work (default 30 s).
+	RequestTimeout time.Duration
+	// Playground, when set, is served at / and /playground/*.
+	Playground http.Handler
+}
+
+// New returns the service's HTTP handler.
+func New(opts Options) http.Handler {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
+	r := chi.NewRouter()
+	r.Use(requestID)
+	r.Use(middleware.RealIP)
+	r.Use(accessLog(opts.Logger))
+	r.Use(recoverer(opts.Logger))
+	r.Use(middleware.Timeout(opts.RequestTimeout))
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		if err := opts.DB.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"database unreachable"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"ready"}`))
+	})
+
+	gql := graph.NewHandler(graph.Options{
+		Client:        opts.DB.Client,
+		Logger:        opts.Logger,
+		Introspection: opts.Introspection,
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(limitBody(opts.MaxBodyBytes))
+		r.Use(opts.Auth.Middleware)
+		r.Handle("/graphql", gql)
+	})
+	if opts.Playground != nil {
+		r.Get("/", opts.Playground.ServeHTTP)
+		r.Get("/playground/*", opts.Playground.ServeHTTP)
+	}
+	return r
+}
+
+// validRequestID accepts a caller's request id only when it is short and
+// plain, so it cannot smuggle anything into logs.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID takes the caller's X-Request-ID or makes one, stores it for
+// logs and errors, and echoes it in the response.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !validRequestID.MatchString(id) {
+			id = ulid.Make().String()
+		}
+		w.Header().Set("X-Request-ID", id)
+		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, id)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// accessLog writes one JSON line per request: method, path, status, size,
+// duration, client IP and request id. It never logs bodies, query strings
+// or headers, which may hold personal data or tokens.
+func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			next.ServeHTTP(ww, r)
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("requestId", middleware.GetReqID(r.Context())),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", status),
+				slog.Int("bytes", ww.BytesWritten()),
+				slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000),
+				slog.String("ip", r.RemoteAddr),
+			)
+		})
+	}
+}
+
+// recoverer turns a panic outside GraphQL execution into a 500 with a
+// GraphQL-shaped body; the stack goes to the log only.
+func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					reqID := middleware.GetReqID(r.Context())
+					logger.ErrorContext(r.Context(), "panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
+					apperr.WriteHTTP(w, http.StatusInternalServerError, reqID, apperr.New(apperr.Internal, "", "internal error"))
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// limitBody rejects bodies larger than n bytes (413 from the transport's
+// read error) so that one request cannot exhaust memory.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > n {
+				apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, middleware.GetReqID(r.Context()),
+					apperr.New(apperr.BadUserInput, "BODY_TOO_LARGE", "the request body is too large"))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
