@@ -28,12 +28,17 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		if gqlErr.Err == nil || isGraphQLError(gqlErr) {
-			// Produced by the parser, the validator or input coercion.
+			// Produced by the parser, the validator, input coercion, or
+			// entgql (which reports a missing node as NOT_FOUND).
 			reason, _ := gqlErr.Extensions["code"].(string)
-			if reason == "" {
+			code := apperr.BadUserInput
+			switch {
+			case reason == string(apperr.NotFound):
+				code = apperr.NotFound
+			case reason == "":
 				reason = "GRAPHQL_VALIDATION_FAILED"
 			}
-			gqlErr.Extensions = map[string]any{"code": apperr.BadUserInput, "reason": reason, "requestId": reqID}
+			gqlErr.Extensions = map[string]any{"code": code, "reason": reason, "requestId": reqID}
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", err.Error())
