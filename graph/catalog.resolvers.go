@@ -7,11 +7,11 @@ package graph
 
 import (
 	"context"
+	"onboard/ent"
 	"onboard/ent/role"
+	"onboard/graph/model"
 	"onboard/internal/catalog"
 	"onboard/internal/viewer"
-	"onboard/ent"
-	"onboard/graph/model"
 )
 
 // CreateTenant is the resolver for the createTenant field.

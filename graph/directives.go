@@ -29,8 +29,8 @@ var _ interface {
 	graphql.OperationContextMutator
 } = tenantRequirement{}
 
-func (tenantRequirement) ExtensionName() string                          { return "TenantRequirement" }
-func (tenantRequirement) Validate(graphql.ExecutableSchema) error         { return nil }
+func (tenantRequirement) ExtensionName() string                   { return "TenantRequirement" }
+func (tenantRequirement) Validate(graphql.ExecutableSchema) error { return nil }
 func (tenantRequirement) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if v := viewer.FromContext(ctx); v != nil && v.TenantID != "" {
 		return nil

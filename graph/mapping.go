@@ -75,4 +75,3 @@ func deref[T any](in []*T) []T {
 	}
 	return out
 }
-
