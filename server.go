@@ -26,6 +26,7 @@ import (
 	"onboard/internal/auth"
 	"onboard/internal/config"
 	"onboard/internal/database"
+	"onboard/internal/playground"
 	"onboard/internal/server"
 )
 
@@ -92,6 +93,10 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	var page http.Handler
+	if cfg.Playground {
+		page = playground.Handler(playground.Options{Endpoint: "/graphql", Title: "Onboard"})
+	}
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: server.New(server.Options{
@@ -101,6 +106,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			Introspection:  cfg.Introspection,
 			MaxBodyBytes:   cfg.MaxBodyBytes,
 			RequestTimeout: cfg.RequestTimeout,
+			Playground:     page,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.RequestTimeout,

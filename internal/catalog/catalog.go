@@ -59,7 +59,10 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 		}
 		return createStandardRoles(viewer.ForTenant(ctx, t.ID), tx.Client())
 	})
-	return t, apperr.FromData(err, nil)
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	return t.Unwrap(), nil
 }
 
 // EnsureStandardRoles creates the standard roles the tenant of ctx lacks.

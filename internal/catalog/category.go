@@ -72,7 +72,12 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 		}
 		return createRelations(ctx, tx.Client(), c.ID, relations)
 	})
-	return c, apperr.FromData(err, nil)
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	// Rebind the entity from the finished transaction to the client, so its
+	// edges can still be loaded.
+	return c.Unwrap(), nil
 }
 
 // CategoryUpdate is what updateCategory takes; nil fields stay as they are.
@@ -154,7 +159,12 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		}
 		return createRelations(ctx, tx.Client(), c.ID, relations)
 	})
-	return c, apperr.FromData(err, nil)
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	// Rebind the entity from the finished transaction to the client, so its
+	// edges can still be loaded.
+	return c.Unwrap(), nil
 }
 
 // checkParent resolves parentID to a category of the same customer type
