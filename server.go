@@ -62,33 +62,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q (serve, migrate, token)", cmd)
 }
 
-func openDB(cfg config.Config) (*database.DB, error) {
-	return database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns}, nil)
+// openMigrated opens the configured database and brings its schema up to date.
+func openMigrated(ctx context.Context, cfg config.Config) (*database.DB, error) {
+	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
-	db, err := openDB(cfg)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	logger.Info("schema migrated", "dialect", db.Dialect)
 	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	logger.Info("starting", cfg.LogAttrs()...)
-	db, err := openDB(cfg)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	authn, err := newAuthenticator(cfg, db)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"onboard/internal/config"
 	"onboard/internal/testutil"
 )
 
@@ -208,7 +209,7 @@ func TestProductionRefusesToStartWithoutSigningKey(t *testing.T) {
 
 func TestStartupLogMasksSecrets(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncWriter
+	var logs testutil.SyncBuffer
 	errc := make(chan error, 1)
 	go func() {
 		errc <- run(ctx, nil, env(map[string]string{
@@ -236,7 +237,7 @@ func TestStartupLogMasksSecrets(t *testing.T) {
 }
 
 func TestMaskURLHidesPassword(t *testing.T) {
-	got := fmt.Sprint(maskForTest("postgres://app:s3cret@db:5432/onboard?sslmode=disable"))
+	got := fmt.Sprint(config.MaskURL("postgres://app:s3cret@db:5432/onboard?sslmode=disable"))
 	if strings.Contains(got, "s3cret") || !strings.Contains(got, "app:") {
 		t.Fatalf("masked: %s", got)
 	}

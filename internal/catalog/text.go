@@ -1,10 +1,10 @@
 package catalog
 
 import (
-	"strings"
-	"unicode/utf8"
+	"errors"
 
 	"onboard/internal/apperr"
+	"onboard/internal/values"
 )
 
 // requiredText trims s and reports it when empty, not UTF-8, holding a NUL
@@ -30,20 +30,20 @@ func optionalText(problems *apperr.List, path apperr.Path, s *string, max int) *
 }
 
 func cleanText(problems *apperr.List, path apperr.Path, s string, max int) string {
-	switch {
-	case !utf8.ValidString(s):
-		problems.Invalid(path, "INVALID_UTF8", path.String()+" is not valid UTF-8")
-		return ""
-	case strings.ContainsRune(s, 0):
-		problems.Invalid(path, "CONTAINS_NUL", path.String()+" contains a NUL character")
+	clean, err := values.CleanString(s, max)
+	if err != nil {
+		problems.Invalid(path, values.ReasonOf(err), path.String()+": "+problemMessage(err))
 		return ""
 	}
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > max {
-		problems.Invalid(path, "TOO_LONG", path.String()+" is too long")
-		return ""
+	return clean
+}
+
+func problemMessage(err error) string {
+	var p *values.Problem
+	if errors.As(err, &p) {
+		return p.Message
 	}
-	return s
+	return "invalid value"
 }
 
 // checkCode validates a catalog code (letters, digits, '_', '.', '-').

@@ -48,7 +48,7 @@ type Env struct {
 	DB      *database.DB
 	Handler http.Handler
 	Auth    *auth.Authenticator
-	logs    *syncBuffer
+	logs    *SyncBuffer
 }
 
 // New starts an Env with default options.
@@ -77,7 +77,7 @@ func NewWith(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatalf("auth: %v", err)
 	}
-	logs := &syncBuffer{}
+	logs := &SyncBuffer{}
 	e := &Env{t: t, DB: db, Auth: authn, logs: logs}
 	e.Handler = server.New(server.Options{
 		DB:            db,
@@ -271,18 +271,21 @@ func ModuleRoot(t testing.TB) string {
 	}
 }
 
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for concurrent writers (a logger).
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String returns what was written.
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
