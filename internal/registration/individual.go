@@ -1,0 +1,119 @@
+package registration
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"onboard/internal/apperr"
+	"onboard/internal/values"
+)
+
+// Individual is a validated, normalized individual registration. It holds
+// the password only until it is hashed; it is never logged or returned.
+type Individual struct {
+	CustomerName      string
+	LoginEmail        string
+	Username          string
+	Password          string
+	UserStatus        string
+	IsActive          bool
+	RequiresChange    bool
+	TwoFactor         bool
+	RoleCodes         []string
+	RolePaths         map[string]apperr.Path
+	Person            Person
+	ExternalReference string
+	Tags              []string
+}
+
+// normalizeIndividual checks every rule that needs no database and returns
+// all the problems at once. The e-mail rules: the top-level email is the
+// login; user.email, when given, must be the same address; person.email is
+// a contact address that may differ.
+func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individual, apperr.List) {
+	c := &checker{}
+	out := Individual{RolePaths: map[string]apperr.Path{}, UserStatus: "PENDING_ACTIVATION"}
+	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
+
+	for _, p := range values.CheckPassword(in.Password) {
+		c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+	}
+	if in.MatchingPassword != in.Password {
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
+	}
+	out.Password = in.Password
+
+	personPath := apperr.Path{"individualCustomer", "person"}
+	out.Person = c.person(personPath, in.Customer.Person, out.LoginEmail, now, minAge)
+
+	// The top-level name and phone repeat the person's.
+	if in.FirstName != nil && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
+		c.problems.Invalid(apperr.Path{"firstName"}, "NAME_MISMATCH", "firstName must equal individualCustomer.person.firstName")
+	}
+	if in.LastName != nil && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
+		c.problems.Invalid(apperr.Path{"lastName"}, "NAME_MISMATCH", "lastName must equal individualCustomer.person.lastName")
+	}
+	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+		region := out.Person.Nationality
+		if a := primaryAddress(out.Person.Addresses); a != nil {
+			region = a.Country
+		}
+		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, region)
+	}
+
+	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, in.Customer.CustomerName, 300)
+	if out.CustomerName == "" {
+		out.CustomerName = strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
+	}
+
+	out.Username = out.LoginEmail
+	for i, code := range in.RoleIDs {
+		out.addRole(c, apperr.Path{"roleIds", i}, code)
+	}
+	if u := in.Customer.User; u != nil {
+		up := apperr.Path{"individualCustomer", "user"}
+		if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
+			out.Username = c.required(up.With("username"), *u.Username, maxEmail)
+		}
+		if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
+			if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
+				c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
+			}
+		}
+		if u.Password != nil && *u.Password != in.Password {
+			c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
+		}
+		if u.Status != nil {
+			out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
+		}
+		out.IsActive = u.IsActive != nil && *u.IsActive
+		out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
+		out.TwoFactor = u.TwoFactorEnabled != nil && *u.TwoFactorEnabled
+		for i, code := range u.Roles {
+			out.addRole(c, up.With("roles", i), code)
+		}
+	}
+
+	out.ExternalReference = c.text(apperr.Path{"externalReference"}, in.ExternalReference, maxRef)
+	if len(in.Tags) > maxTags {
+		c.problems.Invalid(apperr.Path{"tags"}, "TOO_MANY", "too many tags")
+	}
+	for i, tag := range in.Tags {
+		if t := c.required(apperr.Path{"tags", i}, tag, maxTag); t != "" && !slices.Contains(out.Tags, t) {
+			out.Tags = append(out.Tags, t)
+		}
+	}
+	return out, c.problems
+}
+
+// addRole records a role code once, remembering where it was first named
+// so that an unknown role is reported on that path.
+func (out *Individual) addRole(c *checker, path apperr.Path, code string) {
+	v := strings.ToUpper(c.required(path, code, 64))
+	if v == "" || slices.Contains(out.RoleCodes, v) {
+		return
+	}
+	out.RoleCodes = append(out.RoleCodes, v)
+	out.RolePaths[v] = path
+}

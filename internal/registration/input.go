@@ -1,0 +1,103 @@
+// Package registration is the registration workflow: normalize the input,
+// validate all of it (collecting every problem with its path), resolve the
+// category and its features, hash the password, then write every row in one
+// transaction.
+package registration
+
+// IndividualInput is a registerIndividual request (FinHub's shape plus the
+// optional fields other platforms carry).
+type IndividualInput struct {
+	FirstName         *string
+	LastName          *string
+	Email             string
+	Phone             *string
+	Password          string
+	MatchingPassword  string
+	RoleIDs           []string
+	CustomerCategory  *CategoryRef
+	Customer          IndividualCustomer
+	ExternalReference *string
+	Tags              []string
+}
+
+// IndividualCustomer is the individualCustomer object.
+type IndividualCustomer struct {
+	CustomerName   *string
+	Person         PersonInput
+	User           *UserInput
+	Categorization *Categorization
+}
+
+// PersonInput is a person as registrations send it.
+type PersonInput struct {
+	FirstName         string
+	MiddleName        *string
+	LastName          string
+	Email             *string
+	DateOfBirth       *string
+	Gender            any
+	Nationality       *string
+	PlaceOfBirth      *string
+	Addresses         []AddressInput
+	Contacts          []ContactInput
+	IdentityDocuments []DocumentInput
+}
+
+// AddressInput is a postal address.
+type AddressInput struct {
+	Type       *string
+	Street     string
+	Line2      *string
+	City       string
+	State      *string
+	PostalCode *string
+	Country    string
+	IsPrimary  bool
+}
+
+// ContactInput is an e-mail, phone or other contact.
+type ContactInput struct {
+	Type      string
+	Value     string
+	IsPrimary bool
+}
+
+// DocumentInput is an identity document.
+type DocumentInput struct {
+	Type           string
+	Number         string
+	IssuingCountry *string
+}
+
+// UserInput is the login user's part of the request.
+type UserInput struct {
+	Username               *string
+	Email                  *string
+	Password               *string
+	Status                 *string
+	Roles                  []string
+	IsActive               *bool
+	RequiresPasswordChange *bool
+	TwoFactorEnabled       *bool
+}
+
+// CategoryRef names a category by id/external id and/or code or name.
+type CategoryRef struct {
+	ID, Code, Name *string
+}
+
+// Categorization names the category again and may override its features'
+// default parameters.
+type Categorization struct {
+	CategoryRef
+	Relations []RelationInput
+}
+
+// RelationInput overrides one feature's parameters.
+type RelationInput struct {
+	FeatureID, FeatureCode *string
+	Parametrization        []Parameter
+}
+
+// Parameter is a named value.
+type Parameter struct{ Name, Value string }
