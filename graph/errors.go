@@ -41,7 +41,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions = map[string]any{"code": code, "reason": reason, "requestId": reqID}
 			return gqlErr
 		}
-		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", err.Error())
+		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(err))
 		return &gqlerror.Error{
 			Message:    "internal error",
 			Path:       gqlErr.Path,

@@ -45,6 +45,19 @@ func FromData(err error, fieldOf func(column string) Path) error {
 	return err
 }
 
+// LogText describes err for the log without the values a database message
+// may quote (PostgreSQL's messages and details can carry the offending
+// input, which may be personal data): a PostgreSQL error is reduced to its
+// SQLSTATE, constraint, table and column.
+func LogText(err error) string {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		return "postgres error " + string(pqErr.Code) + " (" + pqErr.Code.Name() + ") constraint=" +
+			pqErr.Constraint + " table=" + pqErr.Table + " column=" + pqErr.Column
+	}
+	return err.Error()
+}
+
 // sqliteUnique matches "UNIQUE constraint failed: roles.tenant_id, roles.code".
 var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([\w., ]+)`)
 

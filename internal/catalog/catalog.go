@@ -65,11 +65,6 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 	return t.Unwrap(), nil
 }
 
-// EnsureStandardRoles creates the standard roles the tenant of ctx lacks.
-func EnsureStandardRoles(ctx context.Context, client *ent.Client) error {
-	return createStandardRoles(ctx, client)
-}
-
 func createStandardRoles(ctx context.Context, client *ent.Client) error {
 	builders := make([]*ent.RoleCreate, len(StandardRoles))
 	for i, r := range StandardRoles {
