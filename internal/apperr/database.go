@@ -69,6 +69,9 @@ var pqKeyColumns = regexp.MustCompile(`^Key \(([^)]*)\)=`)
 // UniqueViolation reports whether err is a unique-constraint violation and,
 // if so, the constrained column that is not tenant_id (the last one).
 func UniqueViolation(err error) (column string, ok bool) {
+	if err == nil {
+		return "", false
+	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		if pqErr.Code != "23505" {
