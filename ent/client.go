@@ -19,6 +19,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
+	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
@@ -56,6 +57,8 @@ type Client struct {
 	Feature *FeatureClient
 	// FeatureRelation is the client for interacting with the FeatureRelation builders.
 	FeatureRelation *FeatureRelationClient
+	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
+	IdempotencyRecord *IdempotencyRecordClient
 	// IdentityDocument is the client for interacting with the IdentityDocument builders.
 	IdentityDocument *IdentityDocumentClient
 	// Organization is the client for interacting with the Organization builders.
@@ -89,6 +92,7 @@ func (c *Client) init() {
 	c.Employee = NewEmployeeClient(c.config)
 	c.Feature = NewFeatureClient(c.config)
 	c.FeatureRelation = NewFeatureRelationClient(c.config)
+	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.IdentityDocument = NewIdentityDocumentClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Person = NewPersonClient(c.config)
@@ -186,23 +190,24 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Address:          NewAddressClient(cfg),
-		Category:         NewCategoryClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Customer:         NewCustomerClient(cfg),
-		CustomerFeature:  NewCustomerFeatureClient(cfg),
-		Employee:         NewEmployeeClient(cfg),
-		Feature:          NewFeatureClient(cfg),
-		FeatureRelation:  NewFeatureRelationClient(cfg),
-		IdentityDocument: NewIdentityDocumentClient(cfg),
-		Organization:     NewOrganizationClient(cfg),
-		Person:           NewPersonClient(cfg),
-		Representative:   NewRepresentativeClient(cfg),
-		Role:             NewRoleClient(cfg),
-		Tenant:           NewTenantClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Address:           NewAddressClient(cfg),
+		Category:          NewCategoryClient(cfg),
+		Contact:           NewContactClient(cfg),
+		Customer:          NewCustomerClient(cfg),
+		CustomerFeature:   NewCustomerFeatureClient(cfg),
+		Employee:          NewEmployeeClient(cfg),
+		Feature:           NewFeatureClient(cfg),
+		FeatureRelation:   NewFeatureRelationClient(cfg),
+		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
+		IdentityDocument:  NewIdentityDocumentClient(cfg),
+		Organization:      NewOrganizationClient(cfg),
+		Person:            NewPersonClient(cfg),
+		Representative:    NewRepresentativeClient(cfg),
+		Role:              NewRoleClient(cfg),
+		Tenant:            NewTenantClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -220,23 +225,24 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Address:          NewAddressClient(cfg),
-		Category:         NewCategoryClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Customer:         NewCustomerClient(cfg),
-		CustomerFeature:  NewCustomerFeatureClient(cfg),
-		Employee:         NewEmployeeClient(cfg),
-		Feature:          NewFeatureClient(cfg),
-		FeatureRelation:  NewFeatureRelationClient(cfg),
-		IdentityDocument: NewIdentityDocumentClient(cfg),
-		Organization:     NewOrganizationClient(cfg),
-		Person:           NewPersonClient(cfg),
-		Representative:   NewRepresentativeClient(cfg),
-		Role:             NewRoleClient(cfg),
-		Tenant:           NewTenantClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		Address:           NewAddressClient(cfg),
+		Category:          NewCategoryClient(cfg),
+		Contact:           NewContactClient(cfg),
+		Customer:          NewCustomerClient(cfg),
+		CustomerFeature:   NewCustomerFeatureClient(cfg),
+		Employee:          NewEmployeeClient(cfg),
+		Feature:           NewFeatureClient(cfg),
+		FeatureRelation:   NewFeatureRelationClient(cfg),
+		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
+		IdentityDocument:  NewIdentityDocumentClient(cfg),
+		Organization:      NewOrganizationClient(cfg),
+		Person:            NewPersonClient(cfg),
+		Representative:    NewRepresentativeClient(cfg),
+		Role:              NewRoleClient(cfg),
+		Tenant:            NewTenantClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -267,8 +273,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature, c.Employee,
-		c.Feature, c.FeatureRelation, c.IdentityDocument, c.Organization, c.Person,
-		c.Representative, c.Role, c.Tenant, c.User,
+		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
+		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -279,8 +285,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature, c.Employee,
-		c.Feature, c.FeatureRelation, c.IdentityDocument, c.Organization, c.Person,
-		c.Representative, c.Role, c.Tenant, c.User,
+		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
+		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -305,6 +311,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Feature.mutate(ctx, m)
 	case *FeatureRelationMutation:
 		return c.FeatureRelation.mutate(ctx, m)
+	case *IdempotencyRecordMutation:
+		return c.IdempotencyRecord.mutate(ctx, m)
 	case *IdentityDocumentMutation:
 		return c.IdentityDocument.mutate(ctx, m)
 	case *OrganizationMutation:
@@ -1876,6 +1884,156 @@ func (c *FeatureRelationClient) mutate(ctx context.Context, m *FeatureRelationMu
 	}
 }
 
+// IdempotencyRecordClient is a client for the IdempotencyRecord schema.
+type IdempotencyRecordClient struct {
+	config
+}
+
+// NewIdempotencyRecordClient returns a client for the IdempotencyRecord from the given config.
+func NewIdempotencyRecordClient(c config) *IdempotencyRecordClient {
+	return &IdempotencyRecordClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `idempotencyrecord.Hooks(f(g(h())))`.
+func (c *IdempotencyRecordClient) Use(hooks ...Hook) {
+	c.hooks.IdempotencyRecord = append(c.hooks.IdempotencyRecord, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `idempotencyrecord.Intercept(f(g(h())))`.
+func (c *IdempotencyRecordClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IdempotencyRecord = append(c.inters.IdempotencyRecord, interceptors...)
+}
+
+// Create returns a builder for creating a IdempotencyRecord entity.
+func (c *IdempotencyRecordClient) Create() *IdempotencyRecordCreate {
+	mutation := newIdempotencyRecordMutation(c.config, OpCreate)
+	return &IdempotencyRecordCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IdempotencyRecord entities.
+func (c *IdempotencyRecordClient) CreateBulk(builders ...*IdempotencyRecordCreate) *IdempotencyRecordCreateBulk {
+	return &IdempotencyRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdempotencyRecordClient) MapCreateBulk(slice any, setFunc func(*IdempotencyRecordCreate, int)) *IdempotencyRecordCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdempotencyRecordCreateBulk{err: fmt.Errorf("calling to IdempotencyRecordClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdempotencyRecordCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdempotencyRecordCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Update() *IdempotencyRecordUpdate {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdate)
+	return &IdempotencyRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdempotencyRecordClient) UpdateOne(_m *IdempotencyRecord) *IdempotencyRecordUpdateOne {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdateOne, withIdempotencyRecord(_m))
+	return &IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdempotencyRecordClient) UpdateOneID(id string) *IdempotencyRecordUpdateOne {
+	mutation := newIdempotencyRecordMutation(c.config, OpUpdateOne, withIdempotencyRecordID(id))
+	return &IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Delete() *IdempotencyRecordDelete {
+	mutation := newIdempotencyRecordMutation(c.config, OpDelete)
+	return &IdempotencyRecordDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdempotencyRecordClient) DeleteOne(_m *IdempotencyRecord) *IdempotencyRecordDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdempotencyRecordClient) DeleteOneID(id string) *IdempotencyRecordDeleteOne {
+	builder := c.Delete().Where(idempotencyrecord.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdempotencyRecordDeleteOne{builder}
+}
+
+// Query returns a query builder for IdempotencyRecord.
+func (c *IdempotencyRecordClient) Query() *IdempotencyRecordQuery {
+	return &IdempotencyRecordQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdempotencyRecord},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IdempotencyRecord entity by its id.
+func (c *IdempotencyRecordClient) Get(ctx context.Context, id string) (*IdempotencyRecord, error) {
+	return c.Query().Where(idempotencyrecord.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdempotencyRecordClient) GetX(ctx context.Context, id string) *IdempotencyRecord {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a IdempotencyRecord.
+func (c *IdempotencyRecordClient) QueryTenant(_m *IdempotencyRecord) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(idempotencyrecord.Table, idempotencyrecord.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, idempotencyrecord.TenantTable, idempotencyrecord.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IdempotencyRecordClient) Hooks() []Hook {
+	hooks := c.hooks.IdempotencyRecord
+	return append(hooks[:len(hooks):len(hooks)], idempotencyrecord.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdempotencyRecordClient) Interceptors() []Interceptor {
+	return c.inters.IdempotencyRecord
+}
+
+func (c *IdempotencyRecordClient) mutate(ctx context.Context, m *IdempotencyRecordMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdempotencyRecordCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdempotencyRecordUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdempotencyRecordUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdempotencyRecordDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IdempotencyRecord mutation op: %q", m.Op())
+	}
+}
+
 // IdentityDocumentClient is a client for the IdentityDocument schema.
 type IdentityDocumentClient struct {
 	config
@@ -3234,13 +3392,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Address, Category, Contact, Customer, CustomerFeature, Employee, Feature,
-		FeatureRelation, IdentityDocument, Organization, Person, Representative, Role,
-		Tenant, User []ent.Hook
+		FeatureRelation, IdempotencyRecord, IdentityDocument, Organization, Person,
+		Representative, Role, Tenant, User []ent.Hook
 	}
 	inters struct {
 		Address, Category, Contact, Customer, CustomerFeature, Employee, Feature,
-		FeatureRelation, IdentityDocument, Organization, Person, Representative, Role,
-		Tenant, User []ent.Interceptor
+		FeatureRelation, IdempotencyRecord, IdentityDocument, Organization, Person,
+		Representative, Role, Tenant, User []ent.Interceptor
 	}
 )
 

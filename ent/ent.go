@@ -14,6 +14,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
+	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
@@ -87,21 +88,22 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			address.Table:          address.ValidColumn,
-			category.Table:         category.ValidColumn,
-			contact.Table:          contact.ValidColumn,
-			customer.Table:         customer.ValidColumn,
-			customerfeature.Table:  customerfeature.ValidColumn,
-			employee.Table:         employee.ValidColumn,
-			feature.Table:          feature.ValidColumn,
-			featurerelation.Table:  featurerelation.ValidColumn,
-			identitydocument.Table: identitydocument.ValidColumn,
-			organization.Table:     organization.ValidColumn,
-			person.Table:           person.ValidColumn,
-			representative.Table:   representative.ValidColumn,
-			role.Table:             role.ValidColumn,
-			tenant.Table:           tenant.ValidColumn,
-			user.Table:             user.ValidColumn,
+			address.Table:           address.ValidColumn,
+			category.Table:          category.ValidColumn,
+			contact.Table:           contact.ValidColumn,
+			customer.Table:          customer.ValidColumn,
+			customerfeature.Table:   customerfeature.ValidColumn,
+			employee.Table:          employee.ValidColumn,
+			feature.Table:           feature.ValidColumn,
+			featurerelation.Table:   featurerelation.ValidColumn,
+			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
+			identitydocument.Table:  identitydocument.ValidColumn,
+			organization.Table:      organization.ValidColumn,
+			person.Table:            person.ValidColumn,
+			representative.Table:    representative.ValidColumn,
+			role.Table:              role.ValidColumn,
+			tenant.Table:            tenant.ValidColumn,
+			user.Table:              user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

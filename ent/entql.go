@@ -11,6 +11,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
+	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   address.Table,
@@ -209,6 +210,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   idempotencyrecord.Table,
+			Columns: idempotencyrecord.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: idempotencyrecord.FieldID,
+			},
+		},
+		Type: "IdempotencyRecord",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			idempotencyrecord.FieldTenantID:    {Type: field.TypeString, Column: idempotencyrecord.FieldTenantID},
+			idempotencyrecord.FieldKey:         {Type: field.TypeString, Column: idempotencyrecord.FieldKey},
+			idempotencyrecord.FieldOperation:   {Type: field.TypeString, Column: idempotencyrecord.FieldOperation},
+			idempotencyrecord.FieldFingerprint: {Type: field.TypeString, Column: idempotencyrecord.FieldFingerprint},
+			idempotencyrecord.FieldCustomerID:  {Type: field.TypeString, Column: idempotencyrecord.FieldCustomerID},
+			idempotencyrecord.FieldCreatedAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldCreatedAt},
+			idempotencyrecord.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   identitydocument.Table,
 			Columns: identitydocument.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -226,7 +247,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			identitydocument.FieldIssuingCountry: {Type: field.TypeString, Column: identitydocument.FieldIssuingCountry},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -254,7 +275,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldPhone:              {Type: field.TypeString, Column: organization.FieldPhone},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -279,7 +300,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPlaceOfBirth: {Type: field.TypeString, Column: person.FieldPlaceOfBirth},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   representative.Table,
 			Columns: representative.Columns,
@@ -301,7 +322,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			representative.FieldPersonID:          {Type: field.TypeString, Column: representative.FieldPersonID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   role.Table,
 			Columns: role.Columns,
@@ -319,7 +340,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			role.FieldName:      {Type: field.TypeString, Column: role.FieldName},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -337,7 +358,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldMinimumAge: {Type: field.TypeInt, Column: tenant.FieldMinimumAge},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -719,6 +740,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"FeatureRelation",
 		"Feature",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   idempotencyrecord.TenantTable,
+			Columns: []string{idempotencyrecord.TenantColumn},
+			Bidi:    false,
+		},
+		"IdempotencyRecord",
+		"Tenant",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -2152,6 +2185,95 @@ func (f *FeatureRelationFilter) WhereHasFeatureWith(preds ...predicate.Feature) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *IdempotencyRecordQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the IdempotencyRecordQuery builder.
+func (_q *IdempotencyRecordQuery) Filter() *IdempotencyRecordFilter {
+	return &IdempotencyRecordFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *IdempotencyRecordMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the IdempotencyRecordMutation builder.
+func (m *IdempotencyRecordMutation) Filter() *IdempotencyRecordFilter {
+	return &IdempotencyRecordFilter{config: m.config, predicateAdder: m}
+}
+
+// IdempotencyRecordFilter provides a generic filtering capability at runtime for IdempotencyRecordQuery.
+type IdempotencyRecordFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *IdempotencyRecordFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *IdempotencyRecordFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldID))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *IdempotencyRecordFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldTenantID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *IdempotencyRecordFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldKey))
+}
+
+// WhereOperation applies the entql string predicate on the operation field.
+func (f *IdempotencyRecordFilter) WhereOperation(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldOperation))
+}
+
+// WhereFingerprint applies the entql string predicate on the fingerprint field.
+func (f *IdempotencyRecordFilter) WhereFingerprint(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldFingerprint))
+}
+
+// WhereCustomerID applies the entql string predicate on the customer_id field.
+func (f *IdempotencyRecordFilter) WhereCustomerID(p entql.StringP) {
+	f.Where(p.Field(idempotencyrecord.FieldCustomerID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *IdempotencyRecordFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(idempotencyrecord.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *IdempotencyRecordFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(idempotencyrecord.FieldExpiresAt))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *IdempotencyRecordFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *IdempotencyRecordFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *IdentityDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2180,7 +2302,7 @@ type IdentityDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdentityDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2278,7 +2400,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2477,7 +2599,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2675,7 +2797,7 @@ type RepresentativeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RepresentativeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2802,7 +2924,7 @@ type RoleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2909,7 +3031,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2988,7 +3110,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -30,6 +30,8 @@ type Tx struct {
 	Feature *FeatureClient
 	// FeatureRelation is the client for interacting with the FeatureRelation builders.
 	FeatureRelation *FeatureRelationClient
+	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
+	IdempotencyRecord *IdempotencyRecordClient
 	// IdentityDocument is the client for interacting with the IdentityDocument builders.
 	IdentityDocument *IdentityDocumentClient
 	// Organization is the client for interacting with the Organization builders.
@@ -183,6 +185,7 @@ func (tx *Tx) init() {
 	tx.Employee = NewEmployeeClient(tx.config)
 	tx.Feature = NewFeatureClient(tx.config)
 	tx.FeatureRelation = NewFeatureRelationClient(tx.config)
+	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.IdentityDocument = NewIdentityDocumentClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)

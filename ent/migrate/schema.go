@@ -374,6 +374,43 @@ var (
 			},
 		},
 	}
+	// IdempotencyRecordsColumns holds the columns for the "idempotency_records" table.
+	IdempotencyRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "operation", Type: field.TypeString, Size: 64},
+		{Name: "fingerprint", Type: field.TypeString, Size: 64},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// IdempotencyRecordsTable holds the schema information for the "idempotency_records" table.
+	IdempotencyRecordsTable = &schema.Table{
+		Name:       "idempotency_records",
+		Columns:    IdempotencyRecordsColumns,
+		PrimaryKey: []*schema.Column{IdempotencyRecordsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "idempotency_records_tenants_tenant",
+				Columns:    []*schema.Column{IdempotencyRecordsColumns[7]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencyrecord_tenant_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyRecordsColumns[7], IdempotencyRecordsColumns[1]},
+			},
+			{
+				Name:    "idempotencyrecord_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyRecordsColumns[6]},
+			},
+		},
+	}
 	// IdentityDocumentsColumns holds the columns for the "identity_documents" table.
 	IdentityDocumentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -701,6 +738,7 @@ var (
 		EmployeesTable,
 		FeaturesTable,
 		FeatureRelationsTable,
+		IdempotencyRecordsTable,
 		IdentityDocumentsTable,
 		OrganizationsTable,
 		PersonsTable,
@@ -734,6 +772,7 @@ func init() {
 	FeatureRelationsTable.ForeignKeys[0].RefTable = CategoriesTable
 	FeatureRelationsTable.ForeignKeys[1].RefTable = TenantsTable
 	FeatureRelationsTable.ForeignKeys[2].RefTable = FeaturesTable
+	IdempotencyRecordsTable.ForeignKeys[0].RefTable = TenantsTable
 	IdentityDocumentsTable.ForeignKeys[0].RefTable = TenantsTable
 	IdentityDocumentsTable.ForeignKeys[1].RefTable = PersonsTable
 	OrganizationsTable.ForeignKeys[0].RefTable = CustomersTable

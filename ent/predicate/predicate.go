@@ -30,6 +30,9 @@ type Feature func(*sql.Selector)
 // FeatureRelation is the predicate function for featurerelation builders.
 type FeatureRelation func(*sql.Selector)
 
+// IdempotencyRecord is the predicate function for idempotencyrecord builders.
+type IdempotencyRecord func(*sql.Selector)
+
 // IdentityDocument is the predicate function for identitydocument builders.
 type IdentityDocument func(*sql.Selector)
 

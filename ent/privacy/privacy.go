@@ -303,6 +303,30 @@ func (f FeatureRelationMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FeatureRelationMutation", m)
 }
 
+// The IdempotencyRecordQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IdempotencyRecordQueryRuleFunc func(context.Context, *ent.IdempotencyRecordQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IdempotencyRecordQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IdempotencyRecordQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IdempotencyRecordQuery", q)
+}
+
+// The IdempotencyRecordMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IdempotencyRecordMutationRuleFunc func(context.Context, *ent.IdempotencyRecordMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IdempotencyRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IdempotencyRecordMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyRecordMutation", m)
+}
+
 // The IdentityDocumentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IdentityDocumentQueryRuleFunc func(context.Context, *ent.IdentityDocumentQuery) error
@@ -522,6 +546,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.FeatureRelationQuery:
 		return q.Filter(), nil
+	case *ent.IdempotencyRecordQuery:
+		return q.Filter(), nil
 	case *ent.IdentityDocumentQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
@@ -558,6 +584,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.FeatureMutation:
 		return m.Filter(), nil
 	case *ent.FeatureRelationMutation:
+		return m.Filter(), nil
+	case *ent.IdempotencyRecordMutation:
 		return m.Filter(), nil
 	case *ent.IdentityDocumentMutation:
 		return m.Filter(), nil

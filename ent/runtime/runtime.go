@@ -12,6 +12,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
+	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
@@ -725,6 +726,123 @@ func init() {
 	// featurerelation.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	featurerelation.IDValidator = func() func(string) error {
 		validators := featurerelationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	idempotencyrecordMixin := schema.IdempotencyRecord{}.Mixin()
+	idempotencyrecord.Policy = privacy.NewPolicies(idempotencyrecordMixin[0], schema.IdempotencyRecord{})
+	idempotencyrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencyrecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencyrecordMixinHooks0 := idempotencyrecordMixin[0].Hooks()
+
+	idempotencyrecord.Hooks[1] = idempotencyrecordMixinHooks0[0]
+	idempotencyrecordMixinFields0 := idempotencyrecordMixin[0].Fields()
+	_ = idempotencyrecordMixinFields0
+	idempotencyrecordFields := schema.IdempotencyRecord{}.Fields()
+	_ = idempotencyrecordFields
+	// idempotencyrecordDescTenantID is the schema descriptor for tenant_id field.
+	idempotencyrecordDescTenantID := idempotencyrecordMixinFields0[0].Descriptor()
+	// idempotencyrecord.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	idempotencyrecord.TenantIDValidator = idempotencyrecordDescTenantID.Validators[0].(func(string) error)
+	// idempotencyrecordDescKey is the schema descriptor for key field.
+	idempotencyrecordDescKey := idempotencyrecordFields[1].Descriptor()
+	// idempotencyrecord.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencyrecord.KeyValidator = func() func(string) error {
+		validators := idempotencyrecordDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescOperation is the schema descriptor for operation field.
+	idempotencyrecordDescOperation := idempotencyrecordFields[2].Descriptor()
+	// idempotencyrecord.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	idempotencyrecord.OperationValidator = func() func(string) error {
+		validators := idempotencyrecordDescOperation.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(operation string) error {
+			for _, fn := range fns {
+				if err := fn(operation); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescFingerprint is the schema descriptor for fingerprint field.
+	idempotencyrecordDescFingerprint := idempotencyrecordFields[3].Descriptor()
+	// idempotencyrecord.FingerprintValidator is a validator for the "fingerprint" field. It is called by the builders before save.
+	idempotencyrecord.FingerprintValidator = func() func(string) error {
+		validators := idempotencyrecordDescFingerprint.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(fingerprint string) error {
+			for _, fn := range fns {
+				if err := fn(fingerprint); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescCustomerID is the schema descriptor for customer_id field.
+	idempotencyrecordDescCustomerID := idempotencyrecordFields[4].Descriptor()
+	// idempotencyrecord.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	idempotencyrecord.CustomerIDValidator = func() func(string) error {
+		validators := idempotencyrecordDescCustomerID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(customer_id string) error {
+			for _, fn := range fns {
+				if err := fn(customer_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescCreatedAt is the schema descriptor for created_at field.
+	idempotencyrecordDescCreatedAt := idempotencyrecordFields[5].Descriptor()
+	// idempotencyrecord.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencyrecord.DefaultCreatedAt = idempotencyrecordDescCreatedAt.Default.(func() time.Time)
+	// idempotencyrecordDescID is the schema descriptor for id field.
+	idempotencyrecordDescID := idempotencyrecordFields[0].Descriptor()
+	// idempotencyrecord.DefaultID holds the default value on creation for the id field.
+	idempotencyrecord.DefaultID = idempotencyrecordDescID.Default.(func() string)
+	// idempotencyrecord.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	idempotencyrecord.IDValidator = func() func(string) error {
+		validators := idempotencyrecordDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
