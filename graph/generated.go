@@ -230,11 +230,12 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateCategory func(childComplexity int, input model.CreateCategoryInput) int
-		CreateFeature  func(childComplexity int, input model.CreateFeatureInput) int
-		CreateRole     func(childComplexity int, input model.CreateRoleInput) int
-		CreateTenant   func(childComplexity int, input model.CreateTenantInput) int
-		UpdateCategory func(childComplexity int, input model.UpdateCategoryInput) int
+		CreateCategory     func(childComplexity int, input model.CreateCategoryInput) int
+		CreateFeature      func(childComplexity int, input model.CreateFeatureInput) int
+		CreateRole         func(childComplexity int, input model.CreateRoleInput) int
+		CreateTenant       func(childComplexity int, input model.CreateTenantInput) int
+		RegisterIndividual func(childComplexity int, input model.RegisterIndividualInput) int
+		UpdateCategory     func(childComplexity int, input model.UpdateCategoryInput) int
 	}
 
 	Organization struct {
@@ -311,6 +312,16 @@ type ComplexityRoot struct {
 		Tenant func(childComplexity int) int
 	}
 
+	RegisterIndividualPayload struct {
+		Customer         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IdempotentReplay func(childComplexity int) int
+		PersonID         func(childComplexity int) int
+		Status           func(childComplexity int) int
+		User             func(childComplexity int) int
+		UserID           func(childComplexity int) int
+	}
+
 	Representative struct {
 		CreatedAt         func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -384,6 +395,7 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -1181,6 +1193,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTenant(childComplexity, args["input"].(model.CreateTenantInput)), true
+	case "Mutation.registerIndividual":
+		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerIndividual_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
 	case "Mutation.updateCategory":
 		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
 			break
@@ -1545,6 +1568,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Tenant(childComplexity), true
 
+	case "RegisterIndividualPayload.customer":
+		if e.ComplexityRoot.RegisterIndividualPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.Customer(childComplexity), true
+	case "RegisterIndividualPayload.id":
+		if e.ComplexityRoot.RegisterIndividualPayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.ID(childComplexity), true
+	case "RegisterIndividualPayload.idempotentReplay":
+		if e.ComplexityRoot.RegisterIndividualPayload.IdempotentReplay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.IdempotentReplay(childComplexity), true
+	case "RegisterIndividualPayload.personId":
+		if e.ComplexityRoot.RegisterIndividualPayload.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.PersonID(childComplexity), true
+	case "RegisterIndividualPayload.status":
+		if e.ComplexityRoot.RegisterIndividualPayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.Status(childComplexity), true
+	case "RegisterIndividualPayload.user":
+		if e.ComplexityRoot.RegisterIndividualPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.User(childComplexity), true
+	case "RegisterIndividualPayload.userId":
+		if e.ComplexityRoot.RegisterIndividualPayload.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.UserID(childComplexity), true
+
 	case "Representative.createdAt":
 		if e.ComplexityRoot.Representative.CreatedAt == nil {
 			break
@@ -1812,11 +1878,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressOrder", ec.unmarshalInputAddressOrder),
 			graphql.NewInputUnmarshaler("AddressWhereInput", ec.unmarshalInputAddressWhereInput),
+			graphql.NewInputUnmarshaler("CategorizationInput", ec.unmarshalInputCategorizationInput),
 			graphql.NewInputUnmarshaler("CategoryFeatureInput", ec.unmarshalInputCategoryFeatureInput),
 			graphql.NewInputUnmarshaler("CategoryOrder", ec.unmarshalInputCategoryOrder),
+			graphql.NewInputUnmarshaler("CategoryReferenceInput", ec.unmarshalInputCategoryReferenceInput),
 			graphql.NewInputUnmarshaler("CategoryWhereInput", ec.unmarshalInputCategoryWhereInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("ContactOrder", ec.unmarshalInputContactOrder),
 			graphql.NewInputUnmarshaler("ContactWhereInput", ec.unmarshalInputContactWhereInput),
 			graphql.NewInputUnmarshaler("CreateCategoryInput", ec.unmarshalInputCreateCategoryInput),
@@ -1830,17 +1900,24 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EmployeeOrder", ec.unmarshalInputEmployeeOrder),
 			graphql.NewInputUnmarshaler("EmployeeWhereInput", ec.unmarshalInputEmployeeWhereInput),
 			graphql.NewInputUnmarshaler("FeatureOrder", ec.unmarshalInputFeatureOrder),
+			graphql.NewInputUnmarshaler("FeatureReferenceInput", ec.unmarshalInputFeatureReferenceInput),
+			graphql.NewInputUnmarshaler("FeatureRelationInput", ec.unmarshalInputFeatureRelationInput),
 			graphql.NewInputUnmarshaler("FeatureRelationOrder", ec.unmarshalInputFeatureRelationOrder),
 			graphql.NewInputUnmarshaler("FeatureRelationWhereInput", ec.unmarshalInputFeatureRelationWhereInput),
 			graphql.NewInputUnmarshaler("FeatureWhereInput", ec.unmarshalInputFeatureWhereInput),
+			graphql.NewInputUnmarshaler("IdentityDocumentInput", ec.unmarshalInputIdentityDocumentInput),
 			graphql.NewInputUnmarshaler("IdentityDocumentOrder", ec.unmarshalInputIdentityDocumentOrder),
 			graphql.NewInputUnmarshaler("IdentityDocumentWhereInput", ec.unmarshalInputIdentityDocumentWhereInput),
+			graphql.NewInputUnmarshaler("IndividualCustomerInput", ec.unmarshalInputIndividualCustomerInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("ParameterDefinitionInput", ec.unmarshalInputParameterDefinitionInput),
 			graphql.NewInputUnmarshaler("ParameterInput", ec.unmarshalInputParameterInput),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
+			graphql.NewInputUnmarshaler("RegisterIndividualInput", ec.unmarshalInputRegisterIndividualInput),
+			graphql.NewInputUnmarshaler("RegistrationUserInput", ec.unmarshalInputRegistrationUserInput),
 			graphql.NewInputUnmarshaler("RepresentativeOrder", ec.unmarshalInputRepresentativeOrder),
 			graphql.NewInputUnmarshaler("RepresentativeWhereInput", ec.unmarshalInputRepresentativeWhereInput),
 			graphql.NewInputUnmarshaler("RoleOrder", ec.unmarshalInputRoleOrder),
@@ -1925,7 +2002,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "schema.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "registration.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1939,6 +2016,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2411,6 +2489,26 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
 
+func (ec *executionContext) childFields_RegisterIndividualPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RegisterIndividualPayload_id(ctx, field)
+	case "userId":
+		return ec.fieldContext_RegisterIndividualPayload_userId(ctx, field)
+	case "personId":
+		return ec.fieldContext_RegisterIndividualPayload_personId(ctx, field)
+	case "status":
+		return ec.fieldContext_RegisterIndividualPayload_status(ctx, field)
+	case "user":
+		return ec.fieldContext_RegisterIndividualPayload_user(ctx, field)
+	case "customer":
+		return ec.fieldContext_RegisterIndividualPayload_customer(ctx, field)
+	case "idempotentReplay":
+		return ec.fieldContext_RegisterIndividualPayload_idempotentReplay(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterIndividualPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Representative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2755,6 +2853,20 @@ func (ec *executionContext) field_Mutation_createTenant_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateTenantInput, error) {
 			return ec.unmarshalNCreateTenantInput2onboardᚋgraphᚋmodelᚐCreateTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerIndividual_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
+			return ec.unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6311,6 +6423,68 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerIndividual(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerIndividual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterIndividual(ctx, fc.Args["input"].(model.RegisterIndividualInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:register")
+				if err != nil {
+					var zeroVal *model.RegisterIndividualPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RegisterIndividualPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterIndividualPayload) graphql.Marshaler {
+			return ec.marshalNRegisterIndividualPayload2ᚖonboardᚋgraphᚋmodelᚐRegisterIndividualPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerIndividual(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterIndividualPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerIndividual_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7904,6 +8078,185 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_userId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_personId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "RegistrationStatus")
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖonboardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterIndividualPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterIndividualPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterIndividualPayload_idempotentReplay(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_idempotentReplay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotentReplay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Representative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Representative) (ret graphql.Marshaler) {
@@ -10042,6 +10395,97 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (model.AddressInput, error) {
+	var it model.AddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "street", "line2", "city", "state", "postalCode", "country", "isPrimary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "street":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("street"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Street = data
+		case "line2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line2"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Line2 = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddressInput unmarshals raw into the AddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddressInput(ctx context.Context, raw any) (model.AddressInput, error) {
+	var out model.AddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddressInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddressOrder(ctx context.Context, obj any) (ent.AddressOrder, error) {
 	var it ent.AddressOrder
 	if obj == nil {
@@ -10991,6 +11435,83 @@ func UnmarshalAddressWhereInput(ctx context.Context, raw any) (ent.AddressWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Context, obj any) (model.CategorizationInput, error) {
+	var it model.CategorizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "code", "name", "description", "isActive", "categoryFeatureRelations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "isActive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsActive = data
+		case "categoryFeatureRelations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryFeatureRelations"))
+			data, err := ec.unmarshalOFeatureRelationInput2ᚕᚖonboardᚋgraphᚋmodelᚐFeatureRelationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryFeatureRelations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCategorizationInput unmarshals raw into the CategorizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCategorizationInput(ctx context.Context, raw any) (model.CategorizationInput, error) {
+	var out model.CategorizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategorizationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCategoryFeatureInput(ctx context.Context, obj any) (model.CategoryFeatureInput, error) {
 	var it model.CategoryFeatureInput
 	if obj == nil {
@@ -11108,6 +11629,62 @@ func (ec *executionContext) unmarshalInputCategoryOrder(ctx context.Context, obj
 func UnmarshalCategoryOrder(ctx context.Context, raw any) (ent.CategoryOrder, error) {
 	var out ent.CategoryOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCategoryReferenceInput(ctx context.Context, obj any) (model.CategoryReferenceInput, error) {
+	var it model.CategoryReferenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "code", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCategoryReferenceInput unmarshals raw into the CategoryReferenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCategoryReferenceInput(ctx context.Context, raw any) (model.CategoryReferenceInput, error) {
+	var out model.CategoryReferenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryReferenceInput", raw, &out)
 	return out, err
 }
 
@@ -11983,6 +12560,62 @@ func (ec *executionContext) unmarshalInputCategoryWhereInput(ctx context.Context
 func UnmarshalCategoryWhereInput(ctx context.Context, raw any) (ent.CategoryWhereInput, error) {
 	var out ent.CategoryWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (model.ContactInput, error) {
+	var it model.ContactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "value", "isPrimary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (model.ContactInput, error) {
+	var out model.ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
 	return out, err
 }
 
@@ -15481,6 +16114,111 @@ func UnmarshalFeatureOrder(ctx context.Context, raw any) (ent.FeatureOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFeatureReferenceInput(ctx context.Context, obj any) (model.FeatureReferenceInput, error) {
+	var it model.FeatureReferenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeatureReferenceInput unmarshals raw into the FeatureReferenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeatureReferenceInput(ctx context.Context, raw any) (model.FeatureReferenceInput, error) {
+	var out model.FeatureReferenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeatureReferenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Context, obj any) (model.FeatureRelationInput, error) {
+	var it model.FeatureRelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"feature", "enabled", "parametrization"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "feature":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feature"))
+			data, err := ec.unmarshalOFeatureReferenceInput2ᚖonboardᚋgraphᚋmodelᚐFeatureReferenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Feature = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "parametrization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parametrization"))
+			data, err := ec.unmarshalOParameterInput2ᚕᚖonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parametrization = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFeatureRelationInput unmarshals raw into the FeatureRelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFeatureRelationInput(ctx context.Context, raw any) (model.FeatureRelationInput, error) {
+	var out model.FeatureRelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeatureRelationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFeatureRelationOrder(ctx context.Context, obj any) (ent.FeatureRelationOrder, error) {
 	var it ent.FeatureRelationOrder
 	if obj == nil {
@@ -16640,6 +17378,62 @@ func UnmarshalFeatureWhereInput(ctx context.Context, raw any) (ent.FeatureWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Context, obj any) (model.IdentityDocumentInput, error) {
+	var it model.IdentityDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "number", "issuingCountry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "issuingCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuingCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuingCountry = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIdentityDocumentInput unmarshals raw into the IdentityDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIdentityDocumentInput(ctx context.Context, raw any) (model.IdentityDocumentInput, error) {
+	var out model.IdentityDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentityDocumentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIdentityDocumentOrder(ctx context.Context, obj any) (ent.IdentityDocumentOrder, error) {
 	var it ent.IdentityDocumentOrder
 	if obj == nil {
@@ -17166,6 +17960,69 @@ func (ec *executionContext) unmarshalInputIdentityDocumentWhereInput(ctx context
 func UnmarshalIdentityDocumentWhereInput(ctx context.Context, raw any) (ent.IdentityDocumentWhereInput, error) {
 	var out ent.IdentityDocumentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentityDocumentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Context, obj any) (model.IndividualCustomerInput, error) {
+	var it model.IndividualCustomerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerName", "person", "user", "categorization"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerName = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "user":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("user"))
+			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.User = data
+		case "categorization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorization"))
+			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categorization = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndividualCustomerInput unmarshals raw into the IndividualCustomerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (model.IndividualCustomerInput, error) {
+	var out model.IndividualCustomerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndividualCustomerInput", raw, &out)
 	return out, err
 }
 
@@ -18682,6 +19539,118 @@ func UnmarshalParameterInput(ctx context.Context, raw any) (schematype.Parameter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (model.PersonInput, error) {
+	var it model.PersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "email", "dateOfBirth", "gender", "nationality", "placeOfBirth", "addresses", "contacts", "identityDocuments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "dateOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateOfBirth = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGenderValue2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nationality = data
+		case "placeOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceOfBirth = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		case "identityDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityDocuments"))
+			data, err := ec.unmarshalOIdentityDocumentInput2ᚕᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityDocuments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonInput unmarshals raw into the PersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonInput(ctx context.Context, raw any) (model.PersonInput, error) {
+	var out model.PersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPersonOrder(ctx context.Context, obj any) (ent.PersonOrder, error) {
 	var it ent.PersonOrder
 	if obj == nil {
@@ -19873,6 +20842,209 @@ func (ec *executionContext) unmarshalInputPersonWhereInput(ctx context.Context, 
 func UnmarshalPersonWhereInput(ctx context.Context, raw any) (ent.PersonWhereInput, error) {
 	var out ent.PersonWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Context, obj any) (model.RegisterIndividualInput, error) {
+	var it model.RegisterIndividualInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "password", "matchingPassword", "roleIds", "customerCategory", "individualCustomer", "externalReference", "tags"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "matchingPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchingPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatchingPassword = data
+		case "roleIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleIds = data
+		case "customerCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCategory"))
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerCategory = data
+		case "individualCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("individualCustomer"))
+			data, err := ec.unmarshalOIndividualCustomerInput2ᚖonboardᚋgraphᚋmodelᚐIndividualCustomerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndividualCustomer = data
+		case "externalReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalReference = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterIndividualInput unmarshals raw into the RegisterIndividualInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterIndividualInput(ctx context.Context, raw any) (model.RegisterIndividualInput, error) {
+	var out model.RegisterIndividualInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterIndividualInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Context, obj any) (model.RegistrationUserInput, error) {
+	var it model.RegistrationUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "email", "password", "status", "roles", "isActive", "requiresPasswordChange", "twoFactorEnabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		case "isActive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isActive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsActive = data
+		case "requiresPasswordChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiresPasswordChange"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiresPasswordChange = data
+		case "twoFactorEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("twoFactorEnabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TwoFactorEnabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegistrationUserInput unmarshals raw into the RegistrationUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegistrationUserInput(ctx context.Context, raw any) (model.RegistrationUserInput, error) {
+	var out model.RegistrationUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationUserInput", raw, &out)
 	return out, err
 }
 
@@ -23534,6 +24706,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "registerIndividual":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerIndividual(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24018,6 +25197,69 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerIndividualPayloadImplementors = []string{"RegisterIndividualPayload"}
+
+func (ec *executionContext) _RegisterIndividualPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterIndividualPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerIndividualPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterIndividualPayload")
+		case "id":
+			out.Values[i] = ec._RegisterIndividualPayload_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userId":
+			out.Values[i] = ec._RegisterIndividualPayload_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personId":
+			out.Values[i] = ec._RegisterIndividualPayload_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RegisterIndividualPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._RegisterIndividualPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._RegisterIndividualPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idempotentReplay":
+			out.Values[i] = ec._RegisterIndividualPayload_idempotentReplay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24815,6 +26057,11 @@ func (ec *executionContext) marshalNAddress2ᚖonboardᚋentᚐAddress(ctx conte
 	return ec._Address(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddressInput2ᚖonboardᚋgraphᚋmodelᚐAddressInput(ctx context.Context, v any) (*model.AddressInput, error) {
+	res, err := ec.unmarshalInputAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAddressOrderField2ᚖonboardᚋentᚐAddressOrderField(ctx context.Context, v any) (*ent.AddressOrderField, error) {
 	var res = new(ent.AddressOrderField)
 	err := res.UnmarshalGQL(v)
@@ -24910,6 +26157,11 @@ func (ec *executionContext) marshalNContact2ᚖonboardᚋentᚐContact(ctx conte
 		return graphql.Null
 	}
 	return ec._Contact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactInput2ᚖonboardᚋgraphᚋmodelᚐContactInput(ctx context.Context, v any) (*model.ContactInput, error) {
+	res, err := ec.unmarshalInputContactInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNContactOrderField2ᚖonboardᚋentᚐContactOrderField(ctx context.Context, v any) (*ent.ContactOrderField, error) {
@@ -25175,6 +26427,11 @@ func (ec *executionContext) marshalNFeatureRelation2ᚖonboardᚋentᚐFeatureRe
 	return ec._FeatureRelation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFeatureRelationInput2ᚖonboardᚋgraphᚋmodelᚐFeatureRelationInput(ctx context.Context, v any) (*model.FeatureRelationInput, error) {
+	res, err := ec.unmarshalInputFeatureRelationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFeatureRelationOrderField2ᚖonboardᚋentᚐFeatureRelationOrderField(ctx context.Context, v any) (*ent.FeatureRelationOrderField, error) {
 	var res = new(ent.FeatureRelationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -25262,6 +26519,11 @@ func (ec *executionContext) marshalNIdentityDocument2ᚖonboardᚋentᚐIdentity
 		return graphql.Null
 	}
 	return ec._IdentityDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIdentityDocumentInput2ᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInput(ctx context.Context, v any) (*model.IdentityDocumentInput, error) {
+	res, err := ec.unmarshalInputIdentityDocumentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNIdentityDocumentOrderField2ᚖonboardᚋentᚐIdentityDocumentOrderField(ctx context.Context, v any) (*ent.IdentityDocumentOrderField, error) {
@@ -25461,6 +26723,29 @@ func (ec *executionContext) marshalNPersonOrderField2ᚖonboardᚋentᚐPersonOr
 func (ec *executionContext) unmarshalNPersonWhereInput2ᚖonboardᚋentᚐPersonWhereInput(ctx context.Context, v any) (*ent.PersonWhereInput, error) {
 	res, err := ec.unmarshalInputPersonWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
+	res, err := ec.unmarshalInputRegisterIndividualInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterIndividualPayload2ᚖonboardᚋgraphᚋmodelᚐRegisterIndividualPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterIndividualPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterIndividualPayload!")
+		return graphql.Null
+	}
+	return ec._RegisterIndividualPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
+	var res model.RegistrationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNRepresentative2ᚖonboardᚋentᚐRepresentative(ctx context.Context, sel ast.SelectionSet, v *ent.Representative) graphql.Marshaler {
@@ -25795,6 +27080,23 @@ func (ec *executionContext) marshalOAddress2ᚕᚖonboardᚋentᚐAddressᚄ(ctx
 	return ret
 }
 
+func (ec *executionContext) unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx context.Context, v any) ([]*model.AddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AddressInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAddressInput2ᚖonboardᚋgraphᚋmodelᚐAddressInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOAddressType2ᚕonboardᚋentᚋaddressᚐTypeᚄ(ctx context.Context, v any) ([]address.Type, error) {
 	if v == nil {
 		return nil, nil
@@ -25921,6 +27223,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx context.Context, v any) (*model.CategorizationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCategorizationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCategory2ᚕᚖonboardᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25982,6 +27292,14 @@ func (ec *executionContext) unmarshalOCategoryFeatureInput2ᚕᚖonboardᚋgraph
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx context.Context, v any) (*model.CategoryReferenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCategoryReferenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCategoryRiskLevel2ᚕonboardᚋentᚋcategoryᚐRiskLevelᚄ(ctx context.Context, v any) ([]category.RiskLevel, error) {
@@ -26078,6 +27396,23 @@ func (ec *executionContext) marshalOContact2ᚕᚖonboardᚋentᚐContactᚄ(ctx
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx context.Context, v any) ([]*model.ContactInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ContactInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactInput2ᚖonboardᚋgraphᚋmodelᚐContactInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOContactType2ᚕonboardᚋentᚋcontactᚐTypeᚄ(ctx context.Context, v any) ([]contact.Type, error) {
@@ -26574,6 +27909,14 @@ func (ec *executionContext) marshalOFeatureEdge2ᚖonboardᚋentᚐFeatureEdge(c
 	return ec._FeatureEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFeatureReferenceInput2ᚖonboardᚋgraphᚋmodelᚐFeatureReferenceInput(ctx context.Context, v any) (*model.FeatureReferenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFeatureReferenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOFeatureRelation2ᚕᚖonboardᚋentᚐFeatureRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FeatureRelation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26591,6 +27934,23 @@ func (ec *executionContext) marshalOFeatureRelation2ᚕᚖonboardᚋentᚐFeatur
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOFeatureRelationInput2ᚕᚖonboardᚋgraphᚋmodelᚐFeatureRelationInputᚄ(ctx context.Context, v any) ([]*model.FeatureRelationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FeatureRelationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFeatureRelationInput2ᚖonboardᚋgraphᚋmodelᚐFeatureRelationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOFeatureRelationWhereInput2ᚕᚖonboardᚋentᚐFeatureRelationWhereInputᚄ(ctx context.Context, v any) ([]*ent.FeatureRelationWhereInput, error) {
@@ -26695,6 +28055,24 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOGenderValue2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGenderValue2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -26765,6 +28143,23 @@ func (ec *executionContext) marshalOIdentityDocument2ᚕᚖonboardᚋentᚐIdent
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOIdentityDocumentInput2ᚕᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInputᚄ(ctx context.Context, v any) ([]*model.IdentityDocumentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.IdentityDocumentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIdentityDocumentInput2ᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOIdentityDocumentType2ᚕonboardᚋentᚋidentitydocumentᚐTypeᚄ(ctx context.Context, v any) ([]identitydocument.Type, error) {
@@ -26841,6 +28236,14 @@ func (ec *executionContext) unmarshalOIdentityDocumentWhereInput2ᚖonboardᚋen
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputIdentityDocumentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIndividualCustomerInput2ᚖonboardᚋgraphᚋmodelᚐIndividualCustomerInput(ctx context.Context, v any) (*model.IndividualCustomerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndividualCustomerInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -27223,6 +28626,14 @@ func (ec *executionContext) marshalOPersonGender2ᚖonboardᚋentᚋpersonᚐGen
 	return v
 }
 
+func (ec *executionContext) unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx context.Context, v any) (*model.PersonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPersonWhereInput2ᚕᚖonboardᚋentᚐPersonWhereInputᚄ(ctx context.Context, v any) ([]*ent.PersonWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -27245,6 +28656,14 @@ func (ec *executionContext) unmarshalOPersonWhereInput2ᚖonboardᚋentᚐPerson
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPersonWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx context.Context, v any) (*model.RegistrationUserInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRegistrationUserInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

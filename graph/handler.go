@@ -12,11 +12,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/registration"
+	"onboard/internal/values"
 )
 
 // Options configure the GraphQL handler.
 type Options struct {
 	Client        *ent.Client
+	Hasher        *values.Hasher
 	Logger        *slog.Logger
 	Introspection bool
 }
@@ -25,7 +28,10 @@ type Options struct {
 // queries, POST), a parsed-query cache and automatic persisted queries.
 func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
-		Resolvers:  &Resolver{Client: opts.Client},
+		Resolvers: &Resolver{
+			Client:       opts.Client,
+			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher},
+		},
 		Directives: DirectiveRoot{HasScope: hasScope},
 	}))
 	srv.AddTransport(transport.Options{})

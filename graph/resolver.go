@@ -7,11 +7,13 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/registration"
 )
 
 // Resolver is the dependency root of the resolvers.
 type Resolver struct {
-	Client *ent.Client
+	Client       *ent.Client
+	Registration *registration.Service
 }
 
 // nodeType finds the table of a node id from its prefix. An id that names

@@ -3,10 +3,47 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"onboard/ent"
 	"onboard/ent/category"
 	"onboard/schema/schematype"
+	"strconv"
 )
+
+// A postal address.
+type AddressInput struct {
+	// `HOME` (default), `WORK`, `MAILING`, `BILLING`, `REGISTERED`,
+	// `REGISTERED_OFFICE`, `BUSINESS`, `TRADING` or `OTHER`.
+	Type *string `json:"type,omitempty"`
+	// Required. The first street line.
+	Street *string `json:"street,omitempty"`
+	Line2  *string `json:"line2,omitempty"`
+	// Required.
+	City *string `json:"city,omitempty"`
+	// The state or region: an ISO 3166-2 code (`US-CA`, `CA`) or its name
+	// (`California`), stored as the ISO 3166-2 code where known.
+	State      *string `json:"state,omitempty"`
+	PostalCode *string `json:"postalCode,omitempty"`
+	// Required. ISO 3166-1 alpha-2 or alpha-3 code, or the English name.
+	Country   *string `json:"country,omitempty"`
+	IsPrimary *bool   `json:"isPrimary,omitempty"`
+}
+
+// The category a registration names, with request parameters for its
+// features. `id`, `code` and `name` name the category as in
+// `CategoryReferenceInput` and must agree with `customerCategory`.
+// `description` and `isActive` describe the category and are not applied.
+type CategorizationInput struct {
+	ID          *string `json:"id,omitempty"`
+	Code        *string `json:"code,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	IsActive    *bool   `json:"isActive,omitempty"`
+	// Overrides of the category's feature parameters.
+	CategoryFeatureRelations []*FeatureRelationInput `json:"categoryFeatureRelations,omitempty"`
+}
 
 // A feature to attach to a category, named by `featureId` (its id or external
 // id) or `featureCode`; when both are given they must name the same feature.
@@ -16,6 +53,24 @@ type CategoryFeatureInput struct {
 	Enabled     *bool   `json:"enabled,omitempty"`
 	// The category's default values; each must be allowed by the feature's definition.
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
+}
+
+// Names a category by `id` (its node id or its external id) and/or by `code`
+// or `name`. When several are given they must name the same category.
+type CategoryReferenceInput struct {
+	ID   *string `json:"id,omitempty"`
+	Code *string `json:"code,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// A way to reach the person.
+type ContactInput struct {
+	// Required. `EMAIL`, `PHONE`, `MOBILE`, `FAX`, `WEBSITE` or `OTHER`.
+	Type *string `json:"type,omitempty"`
+	// Required. E-mails are lower-cased, phones stored in E.164 and websites
+	// must be http(s) URLs.
+	Value     *string `json:"value,omitempty"`
+	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
 
 type CreateCategoryInput struct {
@@ -74,6 +129,138 @@ type CreateTenantPayload struct {
 	Tenant *ent.Tenant `json:"tenant"`
 }
 
+// Names a feature by `id` (node id or external id) and/or `code`; both must agree.
+type FeatureReferenceInput struct {
+	ID   *string `json:"id,omitempty"`
+	Code *string `json:"code,omitempty"`
+}
+
+// One of the category's features with request values for its parameters.
+// Each value must be allowed by the feature's parameter definition; a
+// parameter left out keeps the category's default (or the feature's own).
+type FeatureRelationInput struct {
+	// Required. The feature, which the category must have.
+	Feature *FeatureReferenceInput `json:"feature,omitempty"`
+	// Whether the feature applies is the category's decision; when given it must
+	// agree with the category.
+	Enabled         *bool                   `json:"enabled,omitempty"`
+	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
+}
+
+// An identity document.
+type IdentityDocumentInput struct {
+	// Required. `PASSPORT`, `DRIVERS_LICENSE`, `NATIONAL_ID` or `OTHER`.
+	Type *string `json:"type,omitempty"`
+	// Required.
+	Number *string `json:"number,omitempty"`
+	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name.
+	IssuingCountry *string `json:"issuingCountry,omitempty"`
+}
+
+// The individual customer of a registration.
+type IndividualCustomerInput struct {
+	// The customer's display name; defaults to the person's full name.
+	CustomerName *string `json:"customerName,omitempty"`
+	// Required.
+	Person *PersonInput `json:"person,omitempty"`
+	// The login user; its fields refine the top-level ones.
+	User *RegistrationUserInput `json:"user,omitempty"`
+	// The category again, with parameters that override its defaults.
+	Categorization *CategorizationInput `json:"categorization,omitempty"`
+}
+
+// A person. `firstName`, `lastName` and at least one address are required.
+type PersonInput struct {
+	FirstName  *string `json:"firstName,omitempty"`
+	MiddleName *string `json:"middleName,omitempty"`
+	LastName   *string `json:"lastName,omitempty"`
+	// A contact e-mail; may differ from the login e-mail.
+	Email *string `json:"email,omitempty"`
+	// `YYYY-MM-DD` (a date-time is accepted and truncated). Not in the future,
+	// and the person must be at least the tenant's minimum age (18 by default).
+	DateOfBirth *string `json:"dateOfBirth,omitempty"`
+	Gender      any     `json:"gender,omitempty"`
+	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name; stored as alpha-2.
+	Nationality  *string `json:"nationality,omitempty"`
+	PlaceOfBirth *string `json:"placeOfBirth,omitempty"`
+	// At least one; at most one primary (the first is primary when none is).
+	Addresses []*AddressInput `json:"addresses,omitempty"`
+	// At most one primary contact per type.
+	Contacts          []*ContactInput          `json:"contacts,omitempty"`
+	IdentityDocuments []*IdentityDocumentInput `json:"identityDocuments,omitempty"`
+}
+
+// An individual's registration, in FinHub's shape. Fields marked required are
+// nullable in the schema so that a missing one is reported with the others,
+// with its path, rather than rejecting the request before validation.
+//
+// E-mail rules: `email` is the login e-mail (trimmed, lower-cased, unique per
+// tenant). `individualCustomer.user.email`, when given, must be the same
+// address. `individualCustomer.person.email` is the person's contact address
+// and may differ; when absent it defaults to `email`.
+type RegisterIndividualInput struct {
+	// Must equal `individualCustomer.person.firstName` when given.
+	FirstName *string `json:"firstName,omitempty"`
+	// Must equal `individualCustomer.person.lastName` when given.
+	LastName *string `json:"lastName,omitempty"`
+	// Required. The login e-mail.
+	Email *string `json:"email,omitempty"`
+	// The person's phone, stored in E.164. A national number is read in the
+	// country of the primary address (or the nationality).
+	Phone *string `json:"phone,omitempty"`
+	// Required. At least 8 characters with an upper-case and a lower-case letter,
+	// a digit and a symbol. Never stored or returned; only its argon2id hash is
+	// kept.
+	Password *string `json:"password,omitempty"`
+	// Required. Must equal `password`.
+	MatchingPassword *string `json:"matchingPassword,omitempty"`
+	// Roles of the login user, by code (`ACCOUNT_OWNER`, `USER`, …) or role id.
+	// Merged with `individualCustomer.user.roles`. Each must be a role of the
+	// tenant. With none, the user gets `ACCOUNT_OWNER` and `USER`.
+	RoleIds []string `json:"roleIds,omitempty"`
+	// The customer's category. With none here or in
+	// `individualCustomer.categorization`, the tenant's default individual
+	// category applies.
+	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
+	// Required. The customer, its person, user and categorization.
+	IndividualCustomer *IndividualCustomerInput `json:"individualCustomer,omitempty"`
+	// The tenant's own reference for the customer (a previous system's user id);
+	// unique per tenant.
+	ExternalReference *string `json:"externalReference,omitempty"`
+	// Free labels, such as `VIP`; at most 50, each at most 64 characters.
+	Tags []string `json:"tags,omitempty"`
+}
+
+// A registered individual, in FinHub's response shape plus the whole graph.
+type RegisterIndividualPayload struct {
+	// The customer's id.
+	ID       string             `json:"id"`
+	UserID   string             `json:"userId"`
+	PersonID string             `json:"personId"`
+	Status   RegistrationStatus `json:"status"`
+	User     *ent.User          `json:"user"`
+	Customer *ent.Customer      `json:"customer"`
+	// True when this is the stored result of an earlier request with the same Idempotency-Key.
+	IdempotentReplay bool `json:"idempotentReplay"`
+}
+
+// The login user of a registration.
+type RegistrationUserInput struct {
+	// Defaults to the login e-mail; unique per tenant.
+	Username *string `json:"username,omitempty"`
+	// When given, must equal the top-level `email`.
+	Email *string `json:"email,omitempty"`
+	// When given, must equal the top-level `password`.
+	Password *string `json:"password,omitempty"`
+	// `PENDING_ACTIVATION` (default) or `ACTIVE`.
+	Status *string `json:"status,omitempty"`
+	// More roles, as in the top-level `roleIds`.
+	Roles                  []string `json:"roles,omitempty"`
+	IsActive               *bool    `json:"isActive,omitempty"`
+	RequiresPasswordChange *bool    `json:"requiresPasswordChange,omitempty"`
+	TwoFactorEnabled       *bool    `json:"twoFactorEnabled,omitempty"`
+}
+
 // Fields left out stay as they are.
 type UpdateCategoryInput struct {
 	ID          string              `json:"id"`
@@ -90,4 +277,59 @@ type UpdateCategoryInput struct {
 
 type UpdateCategoryPayload struct {
 	Category *ent.Category `json:"category"`
+}
+
+// The outcome of a registration.
+type RegistrationStatus string
+
+const (
+	// Every row was written (or, on a replay, had been written).
+	RegistrationStatusRegistrationComplete RegistrationStatus = "REGISTRATION_COMPLETE"
+)
+
+var AllRegistrationStatus = []RegistrationStatus{
+	RegistrationStatusRegistrationComplete,
+}
+
+func (e RegistrationStatus) IsValid() bool {
+	switch e {
+	case RegistrationStatusRegistrationComplete:
+		return true
+	}
+	return false
+}
+
+func (e RegistrationStatus) String() string {
+	return string(e)
+}
+
+func (e *RegistrationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RegistrationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RegistrationStatus", str)
+	}
+	return nil
+}
+
+func (e RegistrationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RegistrationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RegistrationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -24,11 +25,13 @@ const (
 
 // Config is the service configuration.
 type Config struct {
-	Env             string
-	Addr            string
-	DatabaseURL     string
-	DataDir         string
-	DBMaxConns      int
+	Env         string
+	Addr        string
+	DatabaseURL string
+	DataDir     string
+	DBMaxConns  int
+	// HashConcurrency bounds concurrent argon2id hashes (≈19 MiB each).
+	HashConcurrency int
 	JWTSecret       []byte
 	JWTPublicKey    []byte
 	JWTAlgorithm    string
@@ -95,6 +98,7 @@ func Load(getenv func(string) string) (Config, error) {
 		return b
 	}
 	c.DBMaxConns = intVar("DB_MAX_CONNS", 8)
+	c.HashConcurrency = intVar("HASH_CONCURRENCY", runtime.NumCPU())
 	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
 	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", 30*time.Second)
 	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
@@ -159,6 +163,7 @@ func (c Config) LogAttrs() []any {
 		slog.String("addr", c.Addr),
 		slog.String("database", db),
 		slog.Int("dbMaxConns", c.DBMaxConns),
+		slog.Int("hashConcurrency", c.HashConcurrency),
 		slog.String("jwtSecret", secret),
 		slog.Bool("jwtPublicKey", len(c.JWTPublicKey) > 0),
 		slog.String("jwtAlgorithm", c.JWTAlgorithm),

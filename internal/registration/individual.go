@@ -20,7 +20,7 @@ type Individual struct {
 	IsActive          bool
 	RequiresChange    bool
 	TwoFactor         bool
-	RoleCodes         []string
+	RoleCodes         []string // role codes or role node ids
 	RolePaths         map[string]apperr.Path
 	Person            Person
 	ExternalReference string
@@ -36,22 +36,39 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	out := Individual{RolePaths: map[string]apperr.Path{}, UserStatus: "PENDING_ACTIVATION"}
 	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
 
-	for _, p := range values.CheckPassword(in.Password) {
-		c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+	if in.Password == "" {
+		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
+	} else {
+		for _, p := range values.CheckPassword(in.Password) {
+			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+		}
 	}
 	if in.MatchingPassword != in.Password {
 		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
 	}
 	out.Password = in.Password
 
+	customer := in.Customer
+	if customer == nil {
+		c.problems.Invalid(apperr.Path{"individualCustomer"}, values.ReasonRequired, "individualCustomer is required")
+		customer = &IndividualCustomer{}
+	}
 	personPath := apperr.Path{"individualCustomer", "person"}
-	out.Person = c.person(personPath, in.Customer.Person, out.LoginEmail, now, minAge)
+	if customer.Person == nil {
+		if in.Customer != nil {
+			c.problems.Invalid(personPath, values.ReasonRequired, "individualCustomer.person is required")
+		}
+		out.Person = Person{Email: out.LoginEmail}
+	} else {
+		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, minAge)
+	}
 
 	// The top-level name and phone repeat the person's.
-	if in.FirstName != nil && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
+	// A person name that is missing or invalid is already reported.
+	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
 		c.problems.Invalid(apperr.Path{"firstName"}, "NAME_MISMATCH", "firstName must equal individualCustomer.person.firstName")
 	}
-	if in.LastName != nil && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
+	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
 		c.problems.Invalid(apperr.Path{"lastName"}, "NAME_MISMATCH", "lastName must equal individualCustomer.person.lastName")
 	}
 	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
@@ -62,7 +79,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, region)
 	}
 
-	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, in.Customer.CustomerName, 300)
+	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, 300)
 	if out.CustomerName == "" {
 		out.CustomerName = strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
 	}
@@ -71,10 +88,10 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	for i, code := range in.RoleIDs {
 		out.addRole(c, apperr.Path{"roleIds", i}, code)
 	}
-	if u := in.Customer.User; u != nil {
+	if u := customer.User; u != nil {
 		up := apperr.Path{"individualCustomer", "user"}
 		if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
-			out.Username = c.required(up.With("username"), *u.Username, maxEmail)
+			out.Username = strings.ToLower(c.required(up.With("username"), *u.Username, maxEmail))
 		}
 		if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
 			if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
@@ -107,10 +124,14 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	return out, c.problems
 }
 
-// addRole records a role code once, remembering where it was first named
-// so that an unknown role is reported on that path.
-func (out *Individual) addRole(c *checker, path apperr.Path, code string) {
-	v := strings.ToUpper(c.required(path, code, 64))
+// addRole records a role reference (a role code, or a role's node id) once,
+// remembering where it was first named so that an unknown role is reported
+// on that path. Codes are upper-cased; ids are kept as they are.
+func (out *Individual) addRole(c *checker, path apperr.Path, ref string) {
+	v := c.required(path, ref, 64)
+	if !strings.HasPrefix(v, rolePrefix) {
+		v = strings.ToUpper(v)
+	}
 	if v == "" || slices.Contains(out.RoleCodes, v) {
 		return
 	}

@@ -14,9 +14,9 @@ func finhubIndividual() IndividualInput {
 		Email: "marcus.jensen@example.com", Phone: ptr("+37060012345"),
 		Password: "SecurePass123!", MatchingPassword: "SecurePass123!",
 		RoleIDs: []string{"ACCOUNT_OWNER", "USER"},
-		Customer: IndividualCustomer{
+		Customer: &IndividualCustomer{
 			CustomerName: ptr("Marcus Jensen"),
-			Person: PersonInput{
+			Person: &PersonInput{
 				FirstName: "Marcus", LastName: "Jensen", Email: ptr("marcus.jensen@example.com"),
 				DateOfBirth: ptr("1990-05-15"), Gender: "MALE", Nationality: ptr("LT"),
 				Addresses: []AddressInput{{Type: ptr("HOME"), Street: "123 Medium Risk Street", City: "Compliance City",

@@ -4,6 +4,8 @@
 // transaction.
 package registration
 
+import "onboard/schema/schematype"
+
 // IndividualInput is a registerIndividual request (FinHub's shape plus the
 // optional fields other platforms carry).
 type IndividualInput struct {
@@ -15,7 +17,7 @@ type IndividualInput struct {
 	MatchingPassword  string
 	RoleIDs           []string
 	CustomerCategory  *CategoryRef
-	Customer          IndividualCustomer
+	Customer          *IndividualCustomer
 	ExternalReference *string
 	Tags              []string
 }
@@ -23,7 +25,7 @@ type IndividualInput struct {
 // IndividualCustomer is the individualCustomer object.
 type IndividualCustomer struct {
 	CustomerName   *string
-	Person         PersonInput
+	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
 }
@@ -93,11 +95,11 @@ type Categorization struct {
 	Relations []RelationInput
 }
 
-// RelationInput overrides one feature's parameters.
+// RelationInput overrides one feature's parameters. Enabled, when given,
+// must agree with the category: whether a feature applies is the
+// category's decision, not the applicant's.
 type RelationInput struct {
 	FeatureID, FeatureCode *string
-	Parametrization        []Parameter
+	Enabled                *bool
+	Parametrization        []schematype.Parameter
 }
-
-// Parameter is a named value.
-type Parameter struct{ Name, Value string }

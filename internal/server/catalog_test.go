@@ -165,7 +165,10 @@ func assertProblems(t *testing.T, r *testutil.Response, want map[string]string) 
 		if e.Code() != "BAD_USER_INPUT" && e.Code() != "NOT_FOUND" {
 			t.Errorf("unexpected code %s: %+v", e.Code(), e)
 		}
-		got[e.Field()] = e.Reason()
+		if got[e.Field()] != "" {
+			got[e.Field()] += ","
+		}
+		got[e.Field()] += e.Reason()
 	}
 	for f, reason := range want {
 		if got[f] != reason {

@@ -5,8 +5,10 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -18,6 +20,8 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/auth"
 	"onboard/internal/database"
+	"onboard/internal/registration"
+	"onboard/internal/values"
 )
 
 // Options configure the service.
@@ -26,6 +30,9 @@ type Options struct {
 	Auth          *auth.Authenticator
 	Logger        *slog.Logger
 	Introspection bool
+	// HashConcurrency bounds concurrent password hashes (default: the
+	// number of CPUs).
+	HashConcurrency int
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// RequestTimeout bounds one request's work (default 30 s).
@@ -65,14 +72,19 @@ func New(opts Options) http.Handler {
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	})
 
+	if opts.HashConcurrency <= 0 {
+		opts.HashConcurrency = runtime.NumCPU()
+	}
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,
+		Hasher:        values.NewHasher(opts.HashConcurrency),
 		Logger:        opts.Logger,
 		Introspection: opts.Introspection,
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(limitBody(opts.MaxBodyBytes))
 		r.Use(opts.Auth.Middleware)
+		r.Use(registrationContext)
 		r.Handle("/graphql", gql)
 	})
 	if opts.Playground != nil {
@@ -160,4 +172,24 @@ func limitBody(n int64) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// registrationContext records where a request came from, for registrations
+// to store on the customer, and the client's Idempotency-Key.
+func registrationContext(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := r.RemoteAddr // the client's address as RealIP found it
+		if host, _, err := net.SplitHostPort(ip); err == nil {
+			ip = host
+		}
+		ctx := registration.WithRequest(r.Context(), registration.Request{
+			IP:             ip,
+			UserAgent:      r.UserAgent(),
+			Source:         r.Header.Get("X-Forwarded-From"),
+			Platform:       r.Header.Get("platform"),
+			DeviceID:       r.Header.Get("deviceId"),
+			IdempotencyKey: r.Header.Get("Idempotency-Key"),
+		})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

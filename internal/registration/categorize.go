@@ -1,0 +1,230 @@
+package registration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"onboard/ent"
+	"onboard/internal/apperr"
+	"onboard/internal/catalog"
+	"onboard/schema/schematype"
+)
+
+// categoryRequest is the categorization part of a registration: the
+// category named at the top level (customerCategory) and the one named,
+// with parameter overrides, inside the customer (categorization).
+type categoryRequest struct {
+	Type       schematype.CustomerType
+	Ref        *CategoryRef
+	RefPath    apperr.Path
+	Detail     *Categorization
+	DetailPath apperr.Path
+}
+
+// AppliedFeature is a feature as frozen on a new customer.
+type AppliedFeature struct {
+	FeatureID  string
+	Code       string
+	Parameters []schematype.AppliedParameter
+}
+
+// categorization is the outcome of categorize.
+type categorization struct {
+	Category *ent.Category // nil when none was named and the tenant has no default
+	Features []AppliedFeature
+}
+
+// categorize resolves the category of a registration and the features it
+// applies (DESIGN §6). Problems with the input go to problems; the error is
+// for failures of the database.
+func categorize(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (categorization, error) {
+	var out categorization
+	cat, ok := namedCategory(ctx, client, req, problems)
+	if !ok {
+		return out, nil
+	}
+	if cat == nil {
+		def, err := catalog.DefaultCategory(ctx, client, req.Type)
+		if err != nil {
+			return out, err
+		}
+		if def == nil {
+			if req.Detail != nil && len(req.Detail.Relations) > 0 {
+				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), "NO_CATEGORY",
+					"feature parameters were given but no category applies: name one")
+			}
+			return out, nil
+		}
+		cat = def
+	}
+	out.Category = cat
+	relations, err := catalog.Relations(ctx, client, cat.ID)
+	if err != nil {
+		return out, err
+	}
+	overrides := requestOverrides(ctx, client, req, relations, problems)
+	for _, rel := range relations {
+		if !rel.Enabled {
+			continue
+		}
+		out.Features = append(out.Features, applyFeature(req, rel, overrides[rel.FeatureID], problems))
+	}
+	return out, nil
+}
+
+// namedCategory resolves the category the request names, checking that the
+// two places that may name it agree and that it fits the customer. It
+// returns (nil, true) when no category is named and (nil, false) when the
+// reference is wrong (the problem is recorded).
+func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (*ent.Category, bool) {
+	type placedRef struct {
+		ref  *CategoryRef
+		path apperr.Path
+	}
+	var found *ent.Category
+	var foundAt apperr.Path
+	refs := []placedRef{{req.Ref, req.RefPath}}
+	if req.Detail != nil {
+		refs = append(refs, placedRef{&req.Detail.CategoryRef, req.DetailPath})
+	}
+	for _, r := range refs {
+		if r.ref == nil || r.ref.empty() {
+			continue
+		}
+		c, perr := catalog.ResolveCategory(ctx, client, r.path, catalog.CategoryRef{ID: r.ref.ID, Code: r.ref.Code, Name: r.ref.Name})
+		if perr != nil {
+			problems.Add(perr)
+			return nil, false
+		}
+		if found != nil && found.ID != c.ID {
+			problems.Invalid(r.path, "CATEGORY_MISMATCH", fmt.Sprintf("%s names another category than %s", r.path, foundAt))
+			return nil, false
+		}
+		found, foundAt = c, r.path
+	}
+	if found == nil {
+		return nil, true
+	}
+	if found.CustomerType != req.Type {
+		problems.Invalid(foundAt, "CATEGORY_TYPE_MISMATCH",
+			fmt.Sprintf("category %s is for %s customers", found.Code, strings.ToLower(string(found.CustomerType))))
+		return nil, false
+	}
+	if !found.IsActive {
+		problems.Invalid(foundAt, "CATEGORY_INACTIVE", fmt.Sprintf("category %s is not active", found.Code))
+		return nil, false
+	}
+	return found, true
+}
+
+func (r *CategoryRef) empty() bool {
+	return !nonBlank(r.ID) && !nonBlank(r.Code) && !nonBlank(r.Name)
+}
+
+// override is the request's parametrization of one feature.
+type override struct {
+	path   apperr.Path // of the categoryFeatureRelations element
+	values map[string]string
+}
+
+// requestOverrides checks categoryFeatureRelations against the category's
+// relations and the features' parameter definitions, and returns the valid
+// values by feature id.
+func requestOverrides(ctx context.Context, client *ent.Client, req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) map[string]*override {
+	out := map[string]*override{}
+	if req.Detail == nil {
+		return out
+	}
+	for i, in := range req.Detail.Relations {
+		path := req.DetailPath.With("categoryFeatureRelations", i)
+		f, perr := catalog.ResolveFeature(ctx, client, path.With("feature"), catalog.FeatureRef{ID: in.FeatureID, Code: in.FeatureCode})
+		if perr != nil {
+			problems.Add(perr)
+			continue
+		}
+		var rel *ent.FeatureRelation
+		for _, r := range relations {
+			if r.FeatureID == f.ID {
+				rel = r
+			}
+		}
+		switch {
+		case rel == nil:
+			problems.Invalid(path.With("feature"), "FEATURE_NOT_IN_CATEGORY",
+				fmt.Sprintf("the category has no feature %s", f.Code))
+			continue
+		case out[f.ID] != nil:
+			problems.Invalid(path.With("feature"), "DUPLICATE", fmt.Sprintf("feature %s is named twice", f.Code))
+			continue
+		case in.Enabled != nil && *in.Enabled != rel.Enabled:
+			problems.Invalid(path.With("enabled"), "FEATURE_STATE_MISMATCH",
+				fmt.Sprintf("the category decides whether %s applies; it is enabled=%t", f.Code, rel.Enabled))
+		}
+		o := &override{path: path, values: map[string]string{}}
+		out[f.ID] = o
+		for j, p := range in.Parametrization {
+			pp := path.With("parametrization", j)
+			def, known := catalog.Definition(f.Parameters, p.Name)
+			switch {
+			case !known:
+				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER",
+					fmt.Sprintf("feature %s has no parameter %q", f.Code, p.Name))
+			case o.values[p.Name] != "":
+				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", p.Name))
+			default:
+				value := strings.TrimSpace(p.Value)
+				if reason, msg := catalog.CheckValue(def, value); reason != "" {
+					problems.Invalid(pp.With("value"), reason, msg)
+					continue
+				}
+				o.values[p.Name] = value
+			}
+		}
+	}
+	return out
+}
+
+// applyFeature freezes one feature's parameters: the request's value, else
+// the category's default, else the feature's own default. A mandatory
+// parameter left without a value is a problem on the request's relation
+// (or on the list when the request did not name the feature).
+func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, problems *apperr.List) AppliedFeature {
+	f := rel.Edges.Feature
+	applied := AppliedFeature{FeatureID: f.ID, Code: f.Code}
+	for _, def := range f.Parameters {
+		value, source := "", schematype.ParameterSource("")
+		if o != nil && o.values[def.Name] != "" {
+			value, source = o.values[def.Name], schematype.SourceRequest
+		} else if v, ok := categoryDefault(rel, def); ok {
+			value, source = v, schematype.SourceCategoryDefault
+		} else if def.DefaultValue != nil {
+			value, source = *def.DefaultValue, schematype.SourceFeatureDefault
+		}
+		if source == "" {
+			if def.Mandatory {
+				path := req.DetailPath.With("categoryFeatureRelations")
+				if o != nil {
+					path = o.path.With("parametrization")
+				}
+				problems.Invalid(path, "MISSING_PARAMETER",
+					fmt.Sprintf("feature %s needs a value for its parameter %s", f.Code, def.Name))
+			}
+			continue
+		}
+		applied.Parameters = append(applied.Parameters, schematype.AppliedParameter{Name: def.Name, Value: value, Source: source})
+	}
+	return applied
+}
+
+// categoryDefault is the category's value for a parameter, if it has one
+// that the feature's current definition still accepts.
+func categoryDefault(rel *ent.FeatureRelation, def schematype.ParameterDefinition) (string, bool) {
+	for _, p := range rel.Parametrization {
+		if p.Name == def.Name {
+			reason, _ := catalog.CheckValue(def, p.Value)
+			return p.Value, reason == ""
+		}
+	}
+	return "", false
+}

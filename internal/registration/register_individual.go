@@ -1,0 +1,116 @@
+package registration
+
+import (
+	"context"
+
+	"onboard/ent"
+	"onboard/ent/user"
+	"onboard/internal/apperr"
+	"onboard/schema/schematype"
+)
+
+const opRegisterIndividual = "registerIndividual"
+
+// RegisterIndividual registers an individual customer with its person and
+// login user. Every problem with the input comes back at once as an
+// apperr.List; nothing is written unless all of it is valid.
+func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*Result, error) {
+	fp := fingerprint(opRegisterIndividual, in.withoutPasswords())
+	return s.register(ctx, opRegisterIndividual, fp, in.Password, func(ctx context.Context) (*pending, error) {
+		minAge, err := s.minimumAge(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ind, problems := normalizeIndividual(in, s.now(), minAge)
+		roleIDs, err := resolveRoles(ctx, s.Client, ind.RoleCodes, ind.RolePaths, defaultIndividualRoles, &problems)
+		if err != nil {
+			return nil, err
+		}
+		var detail *Categorization
+		if in.Customer != nil {
+			detail = in.Customer.Categorization
+		}
+		cat, err := categorize(ctx, s.Client, categoryRequest{
+			Type:       schematype.CustomerTypeIndividual,
+			Ref:        in.CustomerCategory,
+			RefPath:    apperr.Path{"customerCategory"},
+			Detail:     detail,
+			DetailPath: apperr.Path{"individualCustomer", "categorization"},
+		}, &problems)
+		if err != nil {
+			return nil, err
+		}
+		if err := problems.Err(); err != nil {
+			return nil, err
+		}
+		return &pending{
+			password: ind.Password,
+			write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
+				return writeIndividual(ctx, tx, ind, roleIDs, cat, RequestFrom(ctx), customerID, hash)
+			},
+			fieldOf: func(column string) apperr.Path {
+				switch column {
+				case "email":
+					return apperr.Path{"email"}
+				case "username":
+					if ind.Username != ind.LoginEmail {
+						return apperr.Path{"individualCustomer", "user", "username"}
+					}
+					return apperr.Path{"email"}
+				case "external_reference":
+					return apperr.Path{"externalReference"}
+				}
+				return nil
+			},
+		}, nil
+	})
+}
+
+// withoutPasswords is the input as fingerprinted: every password removed.
+func (in IndividualInput) withoutPasswords() IndividualInput {
+	in.Password, in.MatchingPassword = "", ""
+	if in.Customer != nil && in.Customer.User != nil {
+		c, u := *in.Customer, *in.Customer.User
+		u.Password = nil
+		c.User = &u
+		in.Customer = &c
+	}
+	return in
+}
+
+// defaultIndividualRoles are given to an individual whose request names no
+// role, where the tenant has them.
+var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
+
+func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, cat categorization, req Request, customerID, hash string) error {
+	u, err := tx.User.Create().
+		SetUsername(ind.Username).
+		SetEmail(ind.LoginEmail).
+		SetPasswordHash(hash).
+		SetStatus(user.Status(ind.UserStatus)).
+		SetIsActive(ind.IsActive).
+		SetRequiresPasswordChange(ind.RequiresChange).
+		SetTwoFactorEnabled(ind.TwoFactor).
+		AddRoleIDs(roleIDs...).
+		Save(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := createPerson(ctx, tx, ind.Person)
+	if err != nil {
+		return err
+	}
+	create := tx.Customer.Create().
+		SetID(customerID).
+		SetType(schematype.CustomerTypeIndividual).
+		SetName(ind.CustomerName).
+		SetUser(u).
+		SetPerson(p)
+	if ind.ExternalReference != "" {
+		create.SetExternalReference(ind.ExternalReference)
+	}
+	if len(ind.Tags) > 0 {
+		create.SetTags(ind.Tags)
+	}
+	return createCustomer(ctx, tx, create, cat, req)
+}

@@ -1,0 +1,119 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"onboard/ent"
+	"onboard/ent/customer"
+	"onboard/internal/apperr"
+	"onboard/internal/catalog"
+	"onboard/internal/pulid"
+	"onboard/internal/values"
+	"onboard/internal/viewer"
+)
+
+// Service runs registrations: normalize → validate everything → categorize
+// → hash the password → write every row in one transaction (DESIGN §6).
+type Service struct {
+	Client *ent.Client
+	// Hasher bounds how many argon2id hashes run at once.
+	Hasher *values.Hasher
+	// Now is the clock; nil means time.Now. Tests pin it.
+	Now func() time.Time
+}
+
+// Result is a registered customer with its user and person (the person is
+// nil for organizations) loaded.
+type Result struct {
+	Customer *ent.Customer
+	User     *ent.User
+	Person   *ent.Person
+	// Replay is true when the result is that of an earlier request with the
+	// same Idempotency-Key; nothing was written this time.
+	Replay bool
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// pending is a validated registration, ready to be written.
+type pending struct {
+	password string
+	// write creates the rows of the customer customerID inside tx.
+	write func(ctx context.Context, tx *ent.Tx, customerID, passwordHash string) error
+	// fieldOf names the input field behind a violated unique column.
+	fieldOf func(column string) apperr.Path
+}
+
+// register is the pipeline every customer type shares: the Idempotency-Key
+// replay, validation (prepare), hashing, and the transaction. The
+// idempotency record is written first inside the transaction, so a
+// concurrent request with the same key waits for it and then replays.
+func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (*Result, error) {
+	key := RequestFrom(ctx).IdempotencyKey
+	if len(key) > MaxIdempotencyKey {
+		return nil, apperr.New(apperr.BadUserInput, "IDEMPOTENCY_KEY_TOO_LONG",
+			"the Idempotency-Key header is longer than 255 characters")
+	}
+	if key != "" {
+		if res, err := s.replay(ctx, key, op, fingerprint, password); res != nil || err != nil {
+			return res, err
+		}
+	}
+	p, err := prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, p.password)
+	if err != nil {
+		return nil, err
+	}
+	customerID := pulid.New("cus")
+	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		if key != "" {
+			if err := claimKey(ctx, tx, key, op, fingerprint, customerID, s.now()); err != nil {
+				return err
+			}
+		}
+		return p.write(ctx, tx, customerID, hash)
+	})
+	if errors.Is(err, errKeyClaimed) {
+		res, rerr := s.replay(ctx, key, op, fingerprint, password)
+		if res == nil && rerr == nil {
+			rerr = apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED", "the Idempotency-Key is in use; retry")
+		}
+		return res, rerr
+	}
+	if err != nil {
+		return nil, apperr.FromData(err, p.fieldOf)
+	}
+	return s.load(ctx, customerID, false)
+}
+
+// load reads a registered customer with its user and person.
+func (s *Service) load(ctx context.Context, customerID string, replay bool) (*Result, error) {
+	c, err := s.Client.Customer.Query().
+		Where(customer.ID(customerID)).
+		WithUser().
+		WithPerson().
+		Only(ctx)
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	return &Result{Customer: c, User: c.Edges.User, Person: c.Edges.Person, Replay: replay}, nil
+}
+
+// minimumAge is the current tenant's minimum age for individuals.
+func (s *Service) minimumAge(ctx context.Context) (int, error) {
+	t, err := s.Client.Tenant.Get(ctx, viewer.FromContext(ctx).TenantID)
+	if err != nil {
+		return 0, err
+	}
+	return t.MinimumAge, nil
+}
