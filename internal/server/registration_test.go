@@ -89,7 +89,7 @@ type registrationEnv struct {
 	tenantID, token string
 }
 
-func newRegistrationEnv(t *testing.T) *registrationEnv {
+func newRegistrationEnv(t testing.TB) *registrationEnv {
 	t.Helper()
 	env := testutil.New(t)
 	id := env.Tenant("acme")
@@ -204,7 +204,7 @@ func TestRegisterIndividualFinHubFixture(t *testing.T) {
 
 // set changes input at a dotted path ("individualCustomer.person.addresses.0.city").
 // A nil value removes the key.
-func set(t *testing.T, input map[string]any, path string, value any) {
+func set(t testing.TB, input map[string]any, path string, value any) {
 	t.Helper()
 	parts := strings.Split(path, ".")
 	var node any = input
