@@ -23,12 +23,12 @@ func (Address) Fields() []ent.Field {
 		field.Enum("type").
 			Values("HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE",
 				"BUSINESS", "TRADING", "OTHER"),
-		field.String("street").NotEmpty().MaxLen(200),
-		field.String("line2").Optional().MaxLen(200),
-		field.String("city").NotEmpty().MaxLen(100),
-		field.String("state").Optional().MaxLen(100).Comment("ISO 3166-2 where known."),
-		field.String("postal_code").Optional().MaxLen(20),
-		field.String("country").NotEmpty().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.String("street").NotEmpty().MaxRuneLen(200),
+		field.String("line2").Optional().MaxRuneLen(200),
+		field.String("city").NotEmpty().MaxRuneLen(100),
+		field.String("state").Optional().MaxRuneLen(100).Comment("ISO 3166-2 where known."),
+		field.String("postal_code").Optional().MaxRuneLen(20),
+		field.String("country").NotEmpty().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
 		field.Bool("is_primary").Default(false),
 	}
 }
@@ -63,10 +63,10 @@ func (Contact) Mixin() []ent.Mixin {
 func (Contact) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").Values("EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"),
-		field.String("value").NotEmpty().MaxLen(2048),
+		field.String("value").NotEmpty().MaxRuneLen(2048),
 		field.Bool("is_primary").Default(false),
-		field.String("operator").Optional().MaxLen(100).Comment("Phone operator, where given."),
-		field.String("purpose").Optional().MaxLen(100).Comment("What the contact is for, e.g. personal."),
+		field.String("operator").Optional().MaxRuneLen(100).Comment("Phone operator, where given."),
+		field.String("purpose").Optional().MaxRuneLen(100).Comment("What the contact is for, e.g. personal."),
 	}
 }
 

@@ -26,11 +26,11 @@ func (Category) Mixin() []ent.Mixin {
 // Fields of the Category.
 func (Category) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").NotEmpty().MaxLen(100).Annotations(entgql.OrderField("CODE")),
-		field.String("external_id").Optional().Nillable().MaxLen(255).
+		field.String("code").NotEmpty().MaxRuneLen(100).Annotations(entgql.OrderField("CODE")),
+		field.String("external_id").Optional().Nillable().MaxRuneLen(255).
 			Comment("The id the tenant's previous system used; unique per tenant."),
-		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
-		field.String("description").Optional().MaxLen(2000),
+		field.String("name").NotEmpty().MaxRuneLen(200).Annotations(entgql.OrderField("NAME")),
+		field.String("description").Optional().MaxRuneLen(2000),
 		field.Enum("customer_type").
 			GoType(schematype.CustomerType("")).
 			Annotations(entgql.Type("CustomerType")),
@@ -83,11 +83,11 @@ func (Feature) Mixin() []ent.Mixin {
 // Fields of the Feature.
 func (Feature) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").NotEmpty().MaxLen(100).Annotations(entgql.OrderField("CODE")),
-		field.String("external_id").Optional().Nillable().MaxLen(255).
+		field.String("code").NotEmpty().MaxRuneLen(100).Annotations(entgql.OrderField("CODE")),
+		field.String("external_id").Optional().Nillable().MaxRuneLen(255).
 			Comment("The id the tenant's previous system used; unique per tenant."),
-		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
-		field.String("description").Optional().MaxLen(2000),
+		field.String("name").NotEmpty().MaxRuneLen(200).Annotations(entgql.OrderField("NAME")),
+		field.String("description").Optional().MaxRuneLen(2000),
 		field.JSON("parameters", []schematype.ParameterDefinition{}).
 			Optional().
 			Annotations(entgql.Type("[ParameterDefinition!]")),
@@ -176,7 +176,7 @@ func (CustomerFeature) Mixin() []ent.Mixin {
 // Fields of the CustomerFeature.
 func (CustomerFeature) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").NotEmpty().MaxLen(100).Comment("The feature's code when applied."),
+		field.String("code").NotEmpty().MaxRuneLen(100).Comment("The feature's code when applied."),
 		field.Bool("enabled").Default(true),
 		field.JSON("parameters", []schematype.AppliedParameter{}).
 			Optional().

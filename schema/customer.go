@@ -32,7 +32,7 @@ func (Customer) Fields() []ent.Field {
 			Annotations(entgql.Type("CustomerType")),
 		field.String("name").
 			NotEmpty().
-			MaxLen(300).
+			MaxRuneLen(300).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("status").
 			Values("PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED").
@@ -40,7 +40,7 @@ func (Customer) Fields() []ent.Field {
 		field.String("external_reference").
 			Optional().
 			Nillable().
-			MaxLen(255).
+			MaxRuneLen(255).
 			Comment("The tenant's own reference for the customer; unique per tenant."),
 		field.Strings("tags").
 			Optional(),
@@ -48,11 +48,11 @@ func (Customer) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("registration_ip").Optional().MaxLen(64),
-		field.String("registration_user_agent").Optional().MaxLen(512),
-		field.String("registration_device_id").Optional().MaxLen(255),
-		field.String("registration_platform").Optional().MaxLen(64),
-		field.String("registration_source").Optional().MaxLen(255).
+		field.String("registration_ip").Optional().MaxRuneLen(64),
+		field.String("registration_user_agent").Optional().MaxRuneLen(512),
+		field.String("registration_device_id").Optional().MaxRuneLen(255),
+		field.String("registration_platform").Optional().MaxRuneLen(64),
+		field.String("registration_source").Optional().MaxRuneLen(255).
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
 	}
 }

@@ -29,13 +29,13 @@ func (IdempotencyRecord) Fields() []ent.Field {
 		field.String("id").
 			Immutable().
 			NotEmpty().
-			MaxLen(40).
+			MaxRuneLen(40).
 			DefaultFunc(func() string { return pulid.New("idk") }),
-		field.String("key").Immutable().NotEmpty().MaxLen(255),
-		field.String("operation").Immutable().NotEmpty().MaxLen(64),
-		field.String("fingerprint").Immutable().NotEmpty().MaxLen(64).
+		field.String("key").Immutable().NotEmpty().MaxRuneLen(255),
+		field.String("operation").Immutable().NotEmpty().MaxRuneLen(64),
+		field.String("fingerprint").Immutable().NotEmpty().MaxRuneLen(64).
 			Comment("SHA-256 of the request input without its passwords."),
-		field.String("customer_id").Immutable().NotEmpty().MaxLen(40).
+		field.String("customer_id").Immutable().NotEmpty().MaxRuneLen(40).
 			Comment("The customer the first request created."),
 		field.Time("created_at").Immutable().Default(now),
 		field.Time("expires_at").Immutable(),

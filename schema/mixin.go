@@ -25,7 +25,7 @@ func (m IDMixin) Fields() []ent.Field {
 		field.String("id").
 			Immutable().
 			NotEmpty().
-			MaxLen(40).
+			MaxRuneLen(40).
 			DefaultFunc(func() string { return pulid.New(m.Prefix) }),
 	}
 }

@@ -22,10 +22,10 @@ func (Organization) Mixin() []ent.Mixin {
 // Fields of the Organization.
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("legal_name").NotEmpty().MaxLen(300),
-		field.String("trading_name").Optional().MaxLen(300),
-		field.String("registration_number").NotEmpty().MaxLen(100).Comment("Unique per tenant."),
-		field.String("tax_id").Optional().MaxLen(100),
+		field.String("legal_name").NotEmpty().MaxRuneLen(300),
+		field.String("trading_name").Optional().MaxRuneLen(300),
+		field.String("registration_number").NotEmpty().MaxRuneLen(100).Comment("Unique per tenant."),
+		field.String("tax_id").Optional().MaxRuneLen(100),
 		field.Time("incorporation_date").
 			Optional().
 			Nillable().
@@ -48,10 +48,10 @@ func (Organization) Fields() []ent.Field {
 			Values("B2B", "B2C", "B2B2C", "C2C", "OTHER").
 			Optional().
 			Nillable(),
-		field.String("description").Optional().MaxLen(2000),
-		field.String("website").Optional().MaxLen(2048),
-		field.String("email").Optional().MaxLen(254),
-		field.String("phone").Optional().MaxLen(20).Comment("E.164."),
+		field.String("description").Optional().MaxRuneLen(2000),
+		field.String("website").Optional().MaxRuneLen(2048),
+		field.String("email").Optional().MaxRuneLen(254),
+		field.String("phone").Optional().MaxRuneLen(20).Comment("E.164."),
 	}
 }
 
@@ -138,7 +138,7 @@ func (Employee) Mixin() []ent.Mixin {
 // Fields of the Employee.
 func (Employee) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("department").Optional().MaxLen(200),
+		field.String("department").Optional().MaxRuneLen(200),
 		field.String("organization_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
 		field.String("person_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
 	}

@@ -27,11 +27,11 @@ var dateType = map[string]string{dialect.Postgres: "date"}
 // Fields of the Person.
 func (Person) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("first_name").NotEmpty().MaxLen(100),
-		field.String("middle_name").Optional().MaxLen(100),
-		field.String("last_name").NotEmpty().MaxLen(100),
-		field.String("email").Optional().MaxLen(254),
-		field.String("phone").Optional().MaxLen(20).Comment("E.164."),
+		field.String("first_name").NotEmpty().MaxRuneLen(100),
+		field.String("middle_name").Optional().MaxRuneLen(100),
+		field.String("last_name").NotEmpty().MaxRuneLen(100),
+		field.String("email").Optional().MaxRuneLen(254),
+		field.String("phone").Optional().MaxRuneLen(20).Comment("E.164."),
 		field.Time("date_of_birth").
 			Optional().
 			Nillable().
@@ -41,8 +41,8 @@ func (Person) Fields() []ent.Field {
 			Values("MALE", "FEMALE", "OTHER", "UNKNOWN").
 			Optional().
 			Nillable(),
-		field.String("nationality").Optional().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
-		field.String("place_of_birth").Optional().MaxLen(200),
+		field.String("nationality").Optional().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.String("place_of_birth").Optional().MaxRuneLen(200),
 	}
 }
 
@@ -79,8 +79,8 @@ func (IdentityDocument) Mixin() []ent.Mixin {
 func (IdentityDocument) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").Values("PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"),
-		field.String("number").NotEmpty().MaxLen(64),
-		field.String("issuing_country").Optional().MaxLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.String("number").NotEmpty().MaxRuneLen(64),
+		field.String("issuing_country").Optional().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
 	}
 }
 

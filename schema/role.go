@@ -24,11 +24,11 @@ func (Role) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
 			NotEmpty().
-			MaxLen(64).
+			MaxRuneLen(64).
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().
-			MaxLen(200),
+			MaxRuneLen(200),
 	}
 }
 

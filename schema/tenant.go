@@ -26,11 +26,11 @@ func (Tenant) Fields() []ent.Field {
 			Unique().
 			Immutable().
 			NotEmpty().
-			MaxLen(64).
+			MaxRuneLen(64).
 			Comment("The value callers send in X-Tenant-ID."),
 		field.String("name").
 			NotEmpty().
-			MaxLen(200).
+			MaxRuneLen(200).
 			Annotations(entgql.OrderField("NAME")),
 		field.Int("minimum_age").
 			Default(18).

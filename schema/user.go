@@ -24,10 +24,10 @@ func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("username").
 			NotEmpty().
-			MaxLen(254),
+			MaxRuneLen(254),
 		field.String("email").
 			NotEmpty().
-			MaxLen(254).
+			MaxRuneLen(254).
 			Comment("Lower-cased; unique per tenant."),
 		field.String("password_hash").
 			Sensitive().
