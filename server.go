@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			Logger:          logger,
 			Introspection:   cfg.Introspection,
 			HashConcurrency: cfg.HashConcurrency,
+			TrustProxy:      cfg.TrustProxy,
 			MaxBodyBytes:    cfg.MaxBodyBytes,
 			RequestTimeout:  cfg.RequestTimeout,
 			Playground:      page,

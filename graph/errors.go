@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/go-chi/chi/v5/middleware"
@@ -39,6 +40,9 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				reason = "GRAPHQL_VALIDATION_FAILED"
 			}
 			gqlErr.Extensions = map[string]any{"code": code, "reason": reason, "requestId": reqID}
+			if gqlErr.Rule == "ValuesOfCorrectType" {
+				gqlErr.Message = withoutValue(gqlErr.Message)
+			}
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(err))
@@ -49,6 +53,19 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": apperr.Internal, "requestId": reqID},
 		}
 	}
+}
+
+// withoutValue drops the offending value from a validation message about
+// a literal in the query ("String cannot represent a non string value:
+// 98765432123", "Expected value of type …, found {password: …}"): the
+// literal may be a password or personal data.
+func withoutValue(msg string) string {
+	for _, sep := range []string{", found ", ": "} {
+		if i := strings.Index(msg, sep); i >= 0 {
+			return msg[:i] + " (the value is not repeated; send input as variables to get each problem with its path)"
+		}
+	}
+	return msg
 }
 
 // isGraphQLError tells errors made by gqlgen for bad input (a variable of the

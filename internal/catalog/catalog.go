@@ -221,7 +221,8 @@ type CategoryRef struct {
 }
 
 // ResolveCategory finds the category a reference names; when several parts
-// are given they must name the same category.
+// are given they must name the same category. A name that several
+// categories share is AMBIGUOUS_REFERENCE.
 func ResolveCategory(ctx context.Context, client *ent.Client, path apperr.Path, ref CategoryRef) (*ent.Category, *apperr.Error) {
 	type part struct {
 		field string
@@ -242,10 +243,16 @@ func ResolveCategory(ctx context.Context, client *ent.Client, path apperr.Path, 
 		if p.value == nil || strings.TrimSpace(*p.value) == "" {
 			continue
 		}
-		c, err := p.where(strings.TrimSpace(*p.value)).First(ctx)
-		if err != nil {
+		// Names need not be unique, so a name may match several.
+		matches, err := p.where(strings.TrimSpace(*p.value)).Limit(2).All(ctx)
+		if err != nil || len(matches) == 0 {
 			return nil, apperr.NotFoundf(path.With(p.field), "no category with %s %q", p.field, *p.value)
 		}
+		if len(matches) > 1 {
+			return nil, apperr.Invalid(path.With(p.field), "AMBIGUOUS_REFERENCE",
+				fmt.Sprintf("several categories have the %s %q; name the category by id or code", p.field, *p.value))
+		}
+		c := matches[0]
 		if found != nil && found.ID != c.ID {
 			return nil, apperr.Invalid(path.With(p.field), "REFERENCE_MISMATCH", "the reference's parts name different categories")
 		}

@@ -39,6 +39,9 @@ type Config struct {
 	JWTAudience     string
 	Introspection   bool
 	Playground      bool
+	// TrustProxy takes the client's address from X-Forwarded-For and
+	// X-Real-IP: set it only behind a proxy that overwrites them.
+	TrustProxy      bool
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
@@ -104,6 +107,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
 	c.Playground = boolVar("PLAYGROUND", c.Env == Development)
+	c.TrustProxy = boolVar("TRUST_PROXY", false)
 	if path := getenv("JWT_PUBLIC_KEY_FILE"); path != "" {
 		pem, err := os.ReadFile(path)
 		if err != nil {
@@ -171,6 +175,7 @@ func (c Config) LogAttrs() []any {
 		slog.String("jwtAudience", c.JWTAudience),
 		slog.Bool("introspection", c.Introspection),
 		slog.Bool("playground", c.Playground),
+		slog.Bool("trustProxy", c.TrustProxy),
 		slog.Duration("requestTimeout", c.RequestTimeout),
 		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
 	}

@@ -8,6 +8,7 @@ import (
 	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/catalog"
+	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
 
@@ -128,6 +129,15 @@ type override struct {
 	values map[string]string
 }
 
+// value is the request's value for a parameter.
+func (o *override) value(name string) (string, bool) {
+	if o == nil {
+		return "", false
+	}
+	v, ok := o.values[name]
+	return v, ok
+}
+
 // requestOverrides checks categoryFeatureRelations against the category's
 // relations and the features' parameter definitions, and returns the valid
 // values by feature id.
@@ -157,28 +167,45 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		case out[f.ID] != nil:
 			problems.Invalid(path.With("feature"), "DUPLICATE", fmt.Sprintf("feature %s is named twice", f.Code))
 			continue
-		case in.Enabled != nil && *in.Enabled != rel.Enabled:
+		case !rel.Enabled:
+			problems.Invalid(path.With("feature"), "FEATURE_DISABLED",
+				fmt.Sprintf("feature %s is disabled in the category; it takes no parameters", f.Code))
+			continue
+		case in.Enabled != nil && !*in.Enabled:
 			problems.Invalid(path.With("enabled"), "FEATURE_STATE_MISMATCH",
-				fmt.Sprintf("the category decides whether %s applies; it is enabled=%t", f.Code, rel.Enabled))
+				fmt.Sprintf("the category decides whether %s applies, and it does", f.Code))
 		}
 		o := &override{path: path, values: map[string]string{}}
 		out[f.ID] = o
+		named := map[string]bool{}
 		for j, p := range in.Parametrization {
 			pp := path.With("parametrization", j)
-			def, known := catalog.Definition(f.Parameters, p.Name)
+			clean := func(field, s string, max int) (string, bool) {
+				v, err := values.CleanString(s, max)
+				if err != nil {
+					problems.Invalid(pp.With(field), values.ReasonOf(err), pp.With(field).String()+": "+err.Error())
+				}
+				return v, err == nil
+			}
+			name, nameOK := clean("name", p.Name, 100)
+			value, valueOK := clean("value", p.Value, maxParamValue)
+			if !nameOK || !valueOK {
+				continue
+			}
+			def, known := catalog.Definition(f.Parameters, name)
 			switch {
 			case !known:
 				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER",
-					fmt.Sprintf("feature %s has no parameter %q", f.Code, p.Name))
-			case o.values[p.Name] != "":
-				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", p.Name))
+					fmt.Sprintf("feature %s has no parameter %q", f.Code, name))
+			case named[name]:
+				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", name))
 			default:
-				value := strings.TrimSpace(p.Value)
+				named[name] = true
 				if reason, msg := catalog.CheckValue(def, value); reason != "" {
 					problems.Invalid(pp.With("value"), reason, msg)
 					continue
 				}
-				o.values[p.Name] = value
+				o.values[name] = value
 			}
 		}
 	}
@@ -186,19 +213,20 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 }
 
 // applyFeature freezes one feature's parameters: the request's value, else
-// the category's default, else the feature's own default. A mandatory
-// parameter left without a value is a problem on the request's relation
-// (or on the list when the request did not name the feature).
+// the category's default, else, for an optional parameter, the feature's
+// own default. A mandatory parameter needs a value from the request or the
+// category (DESIGN §6); without one it is a problem on the request's
+// relation, or on the list when the request did not name the feature.
 func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, problems *apperr.List) AppliedFeature {
 	f := rel.Edges.Feature
 	applied := AppliedFeature{FeatureID: f.ID, Code: f.Code}
 	for _, def := range f.Parameters {
 		value, source := "", schematype.ParameterSource("")
-		if o != nil && o.values[def.Name] != "" {
-			value, source = o.values[def.Name], schematype.SourceRequest
+		if v, ok := o.value(def.Name); ok {
+			value, source = v, schematype.SourceRequest
 		} else if v, ok := categoryDefault(rel, def); ok {
 			value, source = v, schematype.SourceCategoryDefault
-		} else if def.DefaultValue != nil {
+		} else if def.DefaultValue != nil && !def.Mandatory {
 			value, source = *def.DefaultValue, schematype.SourceFeatureDefault
 		}
 		if source == "" {

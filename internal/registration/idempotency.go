@@ -34,8 +34,8 @@ func fingerprint(op string, input any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// claimKey records key as used by this request. A stale record of the same
-// key (older than the TTL) is removed first.
+// claimKey records key as used by this request. An expired record of the
+// same key is removed first.
 func claimKey(ctx context.Context, tx *ent.Tx, key, op, fp, customerID string, now time.Time) error {
 	if _, err := tx.IdempotencyRecord.Delete().
 		Where(idempotencyrecord.Key(key), idempotencyrecord.ExpiresAtLTE(now)).
@@ -54,6 +54,15 @@ func claimKey(ctx context.Context, tx *ent.Tx, key, op, fp, customerID string, n
 		return errKeyClaimed
 	}
 	return err
+}
+
+// purgeExpiredKeys deletes the tenant's expired idempotency records, so the
+// table holds about a day of keys. It runs after a keyed registration has
+// committed, outside its transaction; a failure only delays the purge.
+func (s *Service) purgeExpiredKeys(ctx context.Context) {
+	_, _ = s.Client.IdempotencyRecord.Delete().
+		Where(idempotencyrecord.ExpiresAtLTE(s.now())).
+		Exec(ctx)
 }
 
 // replay returns the result of the earlier request made with key, or nil

@@ -79,9 +79,10 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, region)
 	}
 
-	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, 300)
+	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, maxCustomerName)
 	if out.CustomerName == "" {
-		out.CustomerName = strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
+		full := strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
+		out.CustomerName = truncate(full, maxCustomerName)
 	}
 
 	out.Username = out.LoginEmail

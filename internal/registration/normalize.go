@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"onboard/internal/apperr"
 	"onboard/internal/values"
@@ -13,17 +14,19 @@ import (
 // Field length limits: generous for real data, small enough that nothing
 // oversized reaches the database (where it would be INTERNAL).
 const (
-	maxName     = 100
-	maxEmail    = 254
-	maxStreet   = 200
-	maxCity     = 100
-	maxPostal   = 20
-	maxState    = 100
-	maxDocument = 64
-	maxTag      = 64
-	maxTags     = 50
-	maxListLen  = 20
-	maxRef      = 255
+	maxName         = 100
+	maxEmail        = 254
+	maxStreet       = 200
+	maxCity         = 100
+	maxPostal       = 20
+	maxState        = 100
+	maxDocument     = 64
+	maxTag          = 64
+	maxTags         = 50
+	maxListLen      = 20
+	maxRef          = 255
+	maxCustomerName = 300
+	maxParamValue   = 1000
 )
 
 var (
@@ -293,6 +296,14 @@ func primaryAddress(as []Address) *Address {
 		}
 	}
 	return nil
+}
+
+// truncate cuts s to at most max runes.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max])
 }
 
 func deref(s *string) string {

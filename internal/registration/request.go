@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"onboard/internal/apperr"
 )
 
 // Request is what the HTTP layer knows about a registration request: where
@@ -31,6 +33,23 @@ func RequestFrom(ctx context.Context) Request {
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
 const MaxIdempotencyKey = 255
+
+// checkIdempotencyKey accepts at most 255 printable ASCII characters (what
+// clients generate: UUIDs, ULIDs, base64), so the key is stored and
+// compared byte for byte on both databases.
+func checkIdempotencyKey(key string) error {
+	if len(key) > MaxIdempotencyKey {
+		return apperr.New(apperr.BadUserInput, "IDEMPOTENCY_KEY_TOO_LONG",
+			"the Idempotency-Key header is longer than 255 characters")
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return apperr.New(apperr.BadUserInput, "INVALID_IDEMPOTENCY_KEY",
+				"the Idempotency-Key header may hold only printable ASCII characters without spaces")
+		}
+	}
+	return nil
+}
 
 // clip makes a header value safe to store: valid UTF-8 without control
 // characters, trimmed, and cut to at most max bytes on a rune boundary.

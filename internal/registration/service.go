@@ -57,9 +57,8 @@ type pending struct {
 // concurrent request with the same key waits for it and then replays.
 func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (*Result, error) {
 	key := RequestFrom(ctx).IdempotencyKey
-	if len(key) > MaxIdempotencyKey {
-		return nil, apperr.New(apperr.BadUserInput, "IDEMPOTENCY_KEY_TOO_LONG",
-			"the Idempotency-Key header is longer than 255 characters")
+	if err := checkIdempotencyKey(key); err != nil {
+		return nil, err
 	}
 	if key != "" {
 		if res, err := s.replay(ctx, key, op, fingerprint, password); res != nil || err != nil {
@@ -71,6 +70,10 @@ func (s *Service) register(ctx context.Context, op, fingerprint, password string
 		return nil, err
 	}
 	hash, err := s.Hasher.Hash(ctx, p.password)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Waiting for a free hashing slot outlasted the request.
+		return nil, apperr.New(apperr.RateLimited, "TOO_MANY_REGISTRATIONS", "too many registrations at once; retry shortly")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +95,9 @@ func (s *Service) register(ctx context.Context, op, fingerprint, password string
 	}
 	if err != nil {
 		return nil, apperr.FromData(err, p.fieldOf)
+	}
+	if key != "" {
+		s.purgeExpiredKeys(ctx)
 	}
 	return s.load(ctx, customerID, false)
 }

@@ -244,10 +244,19 @@ func TestRegisterIndividualRules(t *testing.T) {
 	env := newRegistrationEnv(t)
 	// A category whose feature has a mandatory parameter with no default,
 	// and an inactive category.
+	// Categories for the categorization rules: a feature with a mandatory
+	// parameter and no default, one whose mandatory parameter has only the
+	// feature's default, a disabled relation, an inactive category and two
+	// categories sharing a name.
 	env.Do(testutil.Request{Token: env.token, TenantKey: "acme", Query: `mutation {
-		createFeature(input: {code: "KYC_LEVEL", name: "KYC level", parameters: [{name: "level", type: STRING, mandatory: true, allowedValues: ["L1", "L2"]}]}) { feature { id } }
+		f1: createFeature(input: {code: "KYC_LEVEL", name: "KYC level", parameters: [{name: "level", type: STRING, mandatory: true, allowedValues: ["L1", "L2"]}]}) { feature { id } }
+		f2: createFeature(input: {code: "KYC_DEFAULTED", name: "KYC defaulted", parameters: [{name: "level", type: STRING, mandatory: true, defaultValue: "L1"}]}) { feature { id } }
 		a: createCategory(input: {code: "NEEDS_LEVEL", name: "Needs level", customerType: INDIVIDUAL, features: [{featureCode: "KYC_LEVEL"}]}) { category { id } }
 		b: createCategory(input: {code: "RETIRED", name: "Retired", customerType: INDIVIDUAL, isActive: false}) { category { id } }
+		c: createCategory(input: {code: "DISABLED_KYC", name: "Disabled KYC", customerType: INDIVIDUAL, features: [{featureCode: "KYC_LEVEL", enabled: false, parametrization: [{name: "level", value: "L1"}]}]}) { category { id } }
+		d: createCategory(input: {code: "DEFAULTED", name: "Defaulted", customerType: INDIVIDUAL, features: [{featureCode: "KYC_DEFAULTED"}]}) { category { id } }
+		e: createCategory(input: {code: "TWIN_A", name: "Twin", customerType: INDIVIDUAL}) { category { id } }
+		f: createCategory(input: {code: "TWIN_B", name: "Twin", customerType: INDIVIDUAL}) { category { id } }
 	}`}).Into(t, &struct{}{})
 
 	long := strings.Repeat("x", 1000)
@@ -346,6 +355,29 @@ func TestRegisterIndividualRules(t *testing.T) {
 		}, map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.enabled": "FEATURE_STATE_MISMATCH"}},
 		{"mandatory parameter without a value", map[string]any{"customerCategory": map[string]any{"code": "NEEDS_LEVEL"}, "individualCustomer.categorization": nil},
 			map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
+		{"a mandatory parameter is not satisfied by the feature's own default", map[string]any{"customerCategory": map[string]any{"code": "DEFAULTED"}, "individualCustomer.categorization": nil},
+			map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
+		{"parameters for a feature the category disabled", map[string]any{"customerCategory": map[string]any{"code": "DISABLED_KYC"},
+			"individualCustomer.categorization": map[string]any{"categoryFeatureRelations": []any{
+				map[string]any{"feature": map[string]any{"code": "KYC_LEVEL"}, "parametrization": []any{map[string]any{"name": "level", "value": "L2"}}}}}},
+			map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.feature": "FEATURE_DISABLED"}},
+		{"a category name several categories share", map[string]any{"customerCategory": map[string]any{"name": "Twin"}, "individualCustomer.categorization": nil},
+			map[string]string{"customerCategory.name": "AMBIGUOUS_REFERENCE"}},
+		{"unclean, over-long and empty parameter values", map[string]any{
+			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization": []any{
+				map[string]any{"name": "riskLevel", "value": ""},
+				map[string]any{"name": "sanctionsCheck", "value": "STAN\x00DARD"},
+				map[string]any{"name": "monitoring", "value": strings.Repeat("x", 1001)},
+				map[string]any{"name": "pep\x00", "value": "true"},
+			}}, map[string]string{
+			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value": "PARAMETER_VALUE_NOT_ALLOWED",
+			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.1.value": "CONTAINS_NUL",
+			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.2.value": "TOO_LONG",
+			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.3.name":  "CONTAINS_NUL",
+		}},
+		{"multi-byte text over its limit", map[string]any{"firstName": nil, "individualCustomer.person.firstName": strings.Repeat("é", 101),
+			"individualCustomer.person.addresses.0.street": strings.Repeat("ü", 201)},
+			map[string]string{"individualCustomer.person.firstName": "TOO_LONG", "individualCustomer.person.addresses.0.street": "TOO_LONG"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -586,5 +618,81 @@ func TestConcurrentRegistrationsWithOneEmail(t *testing.T) {
 	}
 	if c, p, u := env.count(t); c != 1 || p != 1 || u != 1 {
 		t.Errorf("database holds %d customers, %d persons, %d users; want one of each", c, p, u)
+	}
+}
+
+func TestRegisterIndividualTextAtItsLimits(t *testing.T) {
+	env := newRegistrationEnv(t)
+	input := testutil.Fixture(t, "finhub-individual.json")
+	// Limits count characters, not bytes: multi-byte text up to the limit
+	// is stored, and three names at their limits still make a customer
+	// name (cut to its own limit).
+	for path, v := range map[string]any{
+		"firstName": nil, "lastName": nil, "individualCustomer.customerName": nil,
+		"individualCustomer.person.firstName":          strings.Repeat("é", 100),
+		"individualCustomer.person.middleName":         strings.Repeat("m", 100),
+		"individualCustomer.person.lastName":           strings.Repeat("ж", 100),
+		"individualCustomer.person.addresses.0.street": strings.Repeat("ü", 200),
+		"externalReference":                            strings.Repeat("ü", 255),
+	} {
+		set(t, input, path, v)
+	}
+	var got registered
+	env.register(input).Into(t, &got)
+	c := got.RegisterIndividual.Customer
+	if n := len([]rune(c.Name)); n != 300 || len([]rune(c.Person.FirstName)) != 100 || len([]rune(c.Person.Addresses[0].Street)) != 200 {
+		t.Fatalf("customer name of %d characters, person %q", n, c.Person.FirstName)
+	}
+}
+
+func TestIdempotencyKeyMustBePrintableASCII(t *testing.T) {
+	env := newRegistrationEnv(t)
+	for _, key := range []string{"k\xff\xfe", "two words", "tab\tkey"} {
+		r := env.register(testutil.Fixture(t, "finhub-individual.json"), "Idempotency-Key", key)
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Reason() != "INVALID_IDEMPOTENCY_KEY" {
+			t.Errorf("key %q: %s", key, r.Raw)
+		}
+	}
+	if c, _, _ := env.count(t); c != 0 {
+		t.Errorf("%d customers written", c)
+	}
+}
+
+func TestInlineLiteralsAreNotEchoedInErrors(t *testing.T) {
+	env := newRegistrationEnv(t)
+	for _, q := range []string{
+		`mutation { registerIndividual(input: {password: 98765432123}) { id } }`,
+		`mutation { registerIndividual(input: {password: "InlineS3cret!", email: "a@example.com", individualCustomer: {person: {gender: 1e400}}}) { id } }`,
+		`mutation { registerIndividual(input: {password: "InlineS3cret!", tags: {a: 1}}) { id } }`,
+	} {
+		r := env.Do(testutil.Request{Token: env.token, TenantKey: "acme", Query: q})
+		if len(r.Errors) == 0 {
+			t.Fatalf("accepted: %s", q)
+		}
+		if strings.Contains(r.Raw, "98765432123") || strings.Contains(r.Raw, "InlineS3cret!") {
+			t.Errorf("the error repeats the literal: %s", r.Raw)
+		}
+	}
+}
+
+func TestRegistrationIPTrustsProxyHeadersOnlyWhenConfigured(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		t.Run(fmt.Sprintf("trust=%t", trust), func(t *testing.T) {
+			env := testutil.NewWith(t, testutil.Options{TrustProxy: trust})
+			id := env.Tenant("acme")
+			if err := demo.SeedCatalog(env.As(id), env.Client()); err != nil {
+				t.Fatal(err)
+			}
+			re := &registrationEnv{Env: env, tenantID: id, token: env.Token([]string{"acme"}, "customers:register", "customers:read")}
+			var got registered
+			re.register(testutil.Fixture(t, "finhub-individual.json"), "X-Forwarded-For", "203.0.113.9").Into(t, &got)
+			want := "192.0.2.1" // httptest's client address
+			if trust {
+				want = "203.0.113.9"
+			}
+			if ip := got.RegisterIndividual.Customer.RegistrationIP; ip != want {
+				t.Errorf("registration IP %q, want %q", ip, want)
+			}
+		})
 	}
 }

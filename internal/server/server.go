@@ -30,6 +30,10 @@ type Options struct {
 	Auth          *auth.Authenticator
 	Logger        *slog.Logger
 	Introspection bool
+	// TrustProxy takes the client address from X-Forwarded-For, X-Real-IP
+	// and True-Client-IP. Off, anyone could forge the address stored as a
+	// customer's registration IP.
+	TrustProxy bool
 	// HashConcurrency bounds concurrent password hashes (default: the
 	// number of CPUs).
 	HashConcurrency int
@@ -51,7 +55,9 @@ func New(opts Options) http.Handler {
 	}
 	r := chi.NewRouter()
 	r.Use(requestID)
-	r.Use(middleware.RealIP)
+	if opts.TrustProxy {
+		r.Use(middleware.RealIP)
+	}
 	r.Use(accessLog(opts.Logger))
 	r.Use(recoverer(opts.Logger))
 	r.Use(middleware.Timeout(opts.RequestTimeout))

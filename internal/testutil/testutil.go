@@ -40,6 +40,8 @@ type Options struct {
 	Auth auth.Config
 	// WrapDriver wraps the ent driver (statement counting).
 	WrapDriver func(dialect.Driver) dialect.Driver
+	// TrustProxy takes client addresses from X-Forwarded-For.
+	TrustProxy bool
 }
 
 // Env is a running service on a fresh database.
@@ -84,6 +86,7 @@ func NewWith(t testing.TB, opts Options) *Env {
 		Auth:          authn,
 		Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
 		Introspection: true,
+		TrustProxy:    opts.TrustProxy,
 	})
 	return e
 }
