@@ -66,13 +66,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 }
 
 func TestSeedCatalogResolvesAndHasOneDefaultPerType(t *testing.T) {
-	env := testutil.New(t)
-	client := env.Client()
-	id, err := demo.Seed(context.Background(), client)
-	if err != nil {
-		t.Fatalf("Seed: %v", err)
-	}
-	ctx := env.As(id)
+	ctx, client := seeded(t)
 	for externalID, code := range map[string]string{
 		"e50bb9ad-6a97-41da-8e66-4c3c0f7e2a3d": "MEDIUM_RISK_INDIVIDUAL",
 		"fs-cat-b2b-small-001":                 "SMALL_BUSINESS",
@@ -106,13 +100,7 @@ func TestSeedCatalogResolvesAndHasOneDefaultPerType(t *testing.T) {
 // parameter the fixtures name resolve and are accepted, and that each
 // mandatory parameter of the category's features has a default.
 func TestFixturesFitTheCatalog(t *testing.T) {
-	env := testutil.New(t)
-	client := env.Client()
-	id, err := demo.Seed(context.Background(), client)
-	if err != nil {
-		t.Fatalf("Seed: %v", err)
-	}
-	ctx := env.As(id)
+	ctx, client := seeded(t)
 	for _, name := range []string{"finhub-individual.json", "finhub-organization.json", "finhub-organization-categorized.json"} {
 		t.Run(name, func(t *testing.T) {
 			fixture := testutil.Fixture(t, name)
@@ -229,4 +217,16 @@ func attached(rels []*ent.FeatureRelation, featureID string) bool {
 		}
 	}
 	return false
+}
+
+// seeded returns a fresh database with the demo tenant seeded, and a
+// context acting in that tenant.
+func seeded(t *testing.T) (context.Context, *ent.Client) {
+	t.Helper()
+	env := testutil.New(t)
+	id, err := demo.Seed(context.Background(), env.Client())
+	if err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	return env.As(id), env.Client()
 }
