@@ -31,8 +31,8 @@ type Employee struct {
 	Department string `json:"department,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID string `json:"organization_id,omitempty"`
-	// PersonID holds the value of the "person_id" field.
-	PersonID string `json:"person_id,omitempty"`
+	// The employee's person; none for the registering admin, whom the body describes only by login.
+	PersonID *string `json:"person_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EmployeeQuery when eager-loading is set.
 	Edges        EmployeeEdges `json:"edges"`
@@ -177,7 +177,8 @@ func (_m *Employee) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field person_id", values[i])
 			} else if value.Valid {
-				_m.PersonID = value.String
+				_m.PersonID = new(string)
+				*_m.PersonID = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -255,8 +256,10 @@ func (_m *Employee) String() string {
 	builder.WriteString("organization_id=")
 	builder.WriteString(_m.OrganizationID)
 	builder.WriteString(", ")
-	builder.WriteString("person_id=")
-	builder.WriteString(_m.PersonID)
+	if v := _m.PersonID; v != nil {
+		builder.WriteString("person_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

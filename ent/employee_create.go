@@ -88,6 +88,14 @@ func (_c *EmployeeCreate) SetPersonID(v string) *EmployeeCreate {
 	return _c
 }
 
+// SetNillablePersonID sets the "person_id" field if the given value is not nil.
+func (_c *EmployeeCreate) SetNillablePersonID(v *string) *EmployeeCreate {
+	if v != nil {
+		_c.SetPersonID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *EmployeeCreate) SetID(v string) *EmployeeCreate {
 	_c.mutation.SetID(v)
@@ -236,9 +244,6 @@ func (_c *EmployeeCreate) check() error {
 	if _, ok := _c.mutation.OrganizationID(); !ok {
 		return &ValidationError{Name: "organization_id", err: errors.New(`ent: missing required field "Employee.organization_id"`)}
 	}
-	if _, ok := _c.mutation.PersonID(); !ok {
-		return &ValidationError{Name: "person_id", err: errors.New(`ent: missing required field "Employee.person_id"`)}
-	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := employee.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Employee.id": %w`, err)}
@@ -249,9 +254,6 @@ func (_c *EmployeeCreate) check() error {
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Employee.organization"`)}
-	}
-	if len(_c.mutation.PersonIDs()) == 0 {
-		return &ValidationError{Name: "person", err: errors.New(`ent: missing required edge "Employee.person"`)}
 	}
 	return nil
 }
@@ -349,7 +351,7 @@ func (_c *EmployeeCreate) createSpec() (*Employee, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.PersonID = nodes[0]
+		_node.PersonID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {

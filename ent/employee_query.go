@@ -664,7 +664,10 @@ func (_q *EmployeeQuery) loadPerson(ctx context.Context, query *PersonQuery, nod
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*Employee)
 	for i := range nodes {
-		fk := nodes[i].PersonID
+		if nodes[i].PersonID == nil {
+			continue
+		}
+		fk := *nodes[i].PersonID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

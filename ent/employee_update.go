@@ -178,9 +178,6 @@ func (_u *EmployeeUpdate) check() error {
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Employee.organization"`)
 	}
-	if _u.mutation.PersonCleared() && len(_u.mutation.PersonIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Employee.person"`)
-	}
 	return nil
 }
 
@@ -466,9 +463,6 @@ func (_u *EmployeeUpdateOne) check() error {
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Employee.organization"`)
-	}
-	if _u.mutation.PersonCleared() && len(_u.mutation.PersonIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Employee.person"`)
 	}
 	return nil
 }

@@ -166,7 +166,7 @@ func (_m *Employee) Person(ctx context.Context) (*Person, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPerson().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Employee) User(ctx context.Context) (*User, error) {

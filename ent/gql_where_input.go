@@ -3074,6 +3074,8 @@ type EmployeeWhereInput struct {
 	PersonIDContains     *string  `json:"personIDContains,omitempty"`
 	PersonIDHasPrefix    *string  `json:"personIDHasPrefix,omitempty"`
 	PersonIDHasSuffix    *string  `json:"personIDHasSuffix,omitempty"`
+	PersonIDIsNil        bool     `json:"personIDIsNil,omitempty"`
+	PersonIDNotNil       bool     `json:"personIDNotNil,omitempty"`
 	PersonIDEqualFold    *string  `json:"personIDEqualFold,omitempty"`
 	PersonIDContainsFold *string  `json:"personIDContainsFold,omitempty"`
 
@@ -3359,6 +3361,12 @@ func (i *EmployeeWhereInput) P() (predicate.Employee, error) {
 	}
 	if i.PersonIDHasSuffix != nil {
 		predicates = append(predicates, employee.PersonIDHasSuffix(*i.PersonIDHasSuffix))
+	}
+	if i.PersonIDIsNil {
+		predicates = append(predicates, employee.PersonIDIsNil())
+	}
+	if i.PersonIDNotNil {
+		predicates = append(predicates, employee.PersonIDNotNil())
 	}
 	if i.PersonIDEqualFold != nil {
 		predicates = append(predicates, employee.PersonIDEqualFold(*i.PersonIDEqualFold))

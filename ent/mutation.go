@@ -6244,7 +6244,7 @@ func (m *EmployeeMutation) PersonID() (r string, exists bool) {
 // OldPersonID returns the old "person_id" field's value of the Employee entity.
 // If the Employee object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *EmployeeMutation) OldPersonID(ctx context.Context) (v string, err error) {
+func (m *EmployeeMutation) OldPersonID(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
 	}
@@ -6258,9 +6258,22 @@ func (m *EmployeeMutation) OldPersonID(ctx context.Context) (v string, err error
 	return oldValue.PersonID, nil
 }
 
+// ClearPersonID clears the value of the "person_id" field.
+func (m *EmployeeMutation) ClearPersonID() {
+	m.person = nil
+	m.clearedFields[employee.FieldPersonID] = struct{}{}
+}
+
+// PersonIDCleared returns if the "person_id" field was cleared in this mutation.
+func (m *EmployeeMutation) PersonIDCleared() bool {
+	_, ok := m.clearedFields[employee.FieldPersonID]
+	return ok
+}
+
 // ResetPersonID resets all changes to the "person_id" field.
 func (m *EmployeeMutation) ResetPersonID() {
 	m.person = nil
+	delete(m.clearedFields, employee.FieldPersonID)
 }
 
 // ClearTenant clears the "tenant" edge to the Tenant entity.
@@ -6325,7 +6338,7 @@ func (m *EmployeeMutation) ClearPerson() {
 
 // PersonCleared reports if the "person" edge to the Person entity was cleared.
 func (m *EmployeeMutation) PersonCleared() bool {
-	return m.clearedperson
+	return m.PersonIDCleared() || m.clearedperson
 }
 
 // PersonIDs returns the "person" edge IDs in the mutation.
@@ -6615,6 +6628,9 @@ func (m *EmployeeMutation) ClearedFields() []string {
 	if m.FieldCleared(employee.FieldDepartment) {
 		fields = append(fields, employee.FieldDepartment)
 	}
+	if m.FieldCleared(employee.FieldPersonID) {
+		fields = append(fields, employee.FieldPersonID)
+	}
 	return fields
 }
 
@@ -6631,6 +6647,9 @@ func (m *EmployeeMutation) ClearField(name string) error {
 	switch name {
 	case employee.FieldDepartment:
 		m.ClearDepartment()
+		return nil
+	case employee.FieldPersonID:
+		m.ClearPersonID()
 		return nil
 	}
 	return fmt.Errorf("unknown Employee nullable field %s", name)

@@ -938,9 +938,12 @@ func (_q *PersonQuery) loadEmployments(ctx context.Context, query *EmployeeQuery
 	}
 	for _, n := range neighbors {
 		fk := n.PersonID
-		node, ok := nodeids[fk]
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "person_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -140,7 +140,9 @@ func (Employee) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("department").Optional().MaxRuneLen(200),
 		field.String("organization_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("person_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
+		field.String("person_id").Optional().Nillable().Immutable().
+			Comment("The employee's person; none for the registering admin, whom the body describes only by login.").
+			Annotations(entgql.Skip(entgql.SkipType)),
 	}
 }
 
@@ -156,7 +158,6 @@ func (Employee) Edges() []ent.Edge {
 		edge.To("person", Person.Type).
 			Field("person_id").
 			Unique().
-			Required().
 			Immutable(),
 		edge.To("user", User.Type).Unique(),
 		edge.To("roles", Role.Type),

@@ -435,6 +435,16 @@ func PersonIDHasSuffix(v string) predicate.Employee {
 	return predicate.Employee(sql.FieldHasSuffix(FieldPersonID, v))
 }
 
+// PersonIDIsNil applies the IsNil predicate on the "person_id" field.
+func PersonIDIsNil() predicate.Employee {
+	return predicate.Employee(sql.FieldIsNull(FieldPersonID))
+}
+
+// PersonIDNotNil applies the NotNil predicate on the "person_id" field.
+func PersonIDNotNil() predicate.Employee {
+	return predicate.Employee(sql.FieldNotNull(FieldPersonID))
+}
+
 // PersonIDEqualFold applies the EqualFold predicate on the "person_id" field.
 func PersonIDEqualFold(v string) predicate.Employee {
 	return predicate.Employee(sql.FieldEqualFold(FieldPersonID, v))

@@ -256,7 +256,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "department", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
-		{Name: "person_id", Type: field.TypeString, Size: 40},
+		{Name: "person_id", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "organization_id", Type: field.TypeString, Size: 40},
 	}
 	// EmployeesTable holds the schema information for the "employees" table.
@@ -275,7 +275,7 @@ var (
 				Symbol:     "employees_persons_person",
 				Columns:    []*schema.Column{EmployeesColumns[5]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "employees_organizations_employees",
