@@ -54,10 +54,12 @@ type Address struct {
 	IsPrimary                                             bool
 }
 
-// Contact is a validated contact with its value normalized.
+// Contact is a validated contact with its value normalized. Operator and
+// Purpose come only with an employee's telephone numbers.
 type Contact struct {
-	Type, Value string
-	IsPrimary   bool
+	Type, Value       string
+	IsPrimary         bool
+	Operator, Purpose string
 }
 
 // Document is a validated identity document.
@@ -141,28 +143,43 @@ func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string
 	return v
 }
 
-// person validates a person at path; loginEmail is the default contact e-mail.
+// person validates a person at path; loginEmail is the default contact
+// e-mail. The person needs at least one address.
 func (c *checker) person(path apperr.Path, in PersonInput, loginEmail string, now time.Time, minAge int) Person {
+	return c.personWith(path, in, personRules{loginEmail: loginEmail, now: now, minAge: minAge, requireAddress: true})
+}
+
+// personRules says how checker.personWith treats a person.
+type personRules struct {
+	// loginEmail is the contact e-mail when the person gives none.
+	loginEmail string
+	now        time.Time
+	// minAge applies to a date of birth when one is given (no check when <= 0).
+	minAge int
+	// requireAddress makes "no address at all" a REQUIRED problem on the
+	// person's addresses.
+	requireAddress bool
+	// moreAddresses are validated after the person's own addresses and
+	// merged into them, under the same primary rules (an employee's
+	// addresses sit next to the person).
+	moreAddresses addressList
+}
+
+// personWith validates a person at path under rules. The date of birth,
+// gender, nationality, addresses (unless required), contacts and documents
+// are optional; names are required.
+func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules) Person {
 	p := Person{
 		FirstName:    c.required(path.With("firstName"), in.FirstName, maxName),
 		MiddleName:   c.text(path.With("middleName"), in.MiddleName, maxName),
 		LastName:     c.required(path.With("lastName"), in.LastName, maxName),
 		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, maxName),
-		Email:        loginEmail,
+		Email:        rules.loginEmail,
 	}
 	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
-	if in.DateOfBirth != nil {
-		dobPath := path.With("dateOfBirth")
-		if dob, err := values.ParseDate(*in.DateOfBirth); err != nil {
-			c.fail(dobPath, err)
-		} else if err := values.CheckDateOfBirth(dob, now, minAge); err != nil {
-			c.fail(dobPath, err)
-		} else {
-			p.DateOfBirth = &dob
-		}
-	}
+	p.DateOfBirth = c.dateOfBirth(path.With("dateOfBirth"), in.DateOfBirth, rules.now, rules.minAge)
 	if in.Gender != nil {
 		if g, err := values.ParseGender(in.Gender); err != nil {
 			c.fail(path.With("gender"), err)
@@ -173,67 +190,116 @@ func (c *checker) person(path apperr.Path, in PersonInput, loginEmail string, no
 	if in.Nationality != nil && strings.TrimSpace(*in.Nationality) != "" {
 		p.Nationality = c.country(path.With("nationality"), *in.Nationality)
 	}
-	c.addresses(path.With("addresses"), in.Addresses, &p)
-	region := p.Nationality
-	if primary := primaryAddress(p.Addresses); primary != nil {
-		region = primary.Country
-	}
-	c.contacts(path.With("contacts"), in.Contacts, region, &p)
+	c.addresses(&p.Addresses, rules.requireAddress, addressList{path.With("addresses"), in.Addresses}, rules.moreAddresses)
+	c.contacts(path.With("contacts"), in.Contacts, p.region(), &p.Contacts)
 	c.documents(path.With("identityDocuments"), in.IdentityDocuments, &p)
 	return p
 }
 
-func (c *checker) addresses(path apperr.Path, in []AddressInput, p *Person) {
-	if len(in) == 0 {
-		c.problems.Invalid(path, "REQUIRED", "at least one address is required")
-		return
+// region is the country a person's national-format phone numbers are read
+// in: the primary address's country, else the nationality.
+func (p *Person) region() string {
+	if a := primaryAddress(p.Addresses); a != nil && a.Country != "" {
+		return a.Country
 	}
-	if len(in) > maxListLen {
-		c.problems.Invalid(path, "TOO_MANY", "too many addresses")
+	return p.Nationality
+}
+
+// dateOfBirth checks an optional date of birth: a real date, not in the
+// future, and at least minAge years ago.
+func (c *checker) dateOfBirth(path apperr.Path, s *string, now time.Time, minAge int) *time.Time {
+	if s == nil {
+		return nil
+	}
+	dob, err := values.ParseDate(*s)
+	if err == nil {
+		err = values.CheckDateOfBirth(dob, now, minAge)
+	}
+	if err != nil {
+		c.fail(path, err)
+		return nil
+	}
+	return &dob
+}
+
+// addressList is a list of addresses as given at path.
+type addressList struct {
+	path apperr.Path
+	in   []AddressInput
+}
+
+// addresses validates the lists and appends their addresses to into, in
+// order. Of all of into, at most one address may be primary (every later
+// one is MULTIPLE_PRIMARY); when none is, the first appended becomes
+// primary. With required, no address at all is REQUIRED on the first
+// list's path. A list longer than maxListLen is TOO_MANY and skipped.
+func (c *checker) addresses(into *[]Address, required bool, lists ...addressList) {
+	total := 0
+	for _, l := range lists {
+		total += len(l.in)
+	}
+	if total == 0 {
+		if required && len(lists) > 0 {
+			c.problems.Invalid(lists[0].path, values.ReasonRequired, "at least one address is required")
+		}
 		return
 	}
 	primaries := 0
-	for i, a := range in {
-		ap := path.With(i)
-		addr := Address{
-			Type:       c.oneOf(ap.With("type"), deref(a.Type), addressTypes, "HOME"),
-			Street:     c.required(ap.With("street"), a.Street, maxStreet),
-			Line2:      c.text(ap.With("line2"), a.Line2, maxStreet),
-			City:       c.required(ap.With("city"), a.City, maxCity),
-			PostalCode: c.text(ap.With("postalCode"), a.PostalCode, maxPostal),
-			IsPrimary:  a.IsPrimary,
-		}
-		if c.required(ap.With("country"), a.Country, maxName) != "" {
-			addr.Country = c.country(ap.With("country"), a.Country)
-		}
-		if a.State != nil && addr.Country != "" {
-			state, err := values.ParseSubdivision(addr.Country, *a.State)
-			if err != nil {
-				c.fail(ap.With("state"), err)
-			} else if len([]rune(state)) > maxState {
-				c.problems.Invalid(ap.With("state"), values.ReasonTooLong, "state is too long")
-			}
-			addr.State = state
-		}
+	for _, a := range *into {
 		if a.IsPrimary {
 			primaries++
-			if primaries > 1 {
-				c.problems.Invalid(ap.With("isPrimary"), "MULTIPLE_PRIMARY", "only one address may be primary")
-			}
 		}
-		p.Addresses = append(p.Addresses, addr)
 	}
-	if primaries == 0 {
-		p.Addresses[0].IsPrimary = true
+	start := len(*into)
+	for _, l := range lists {
+		if len(l.in) > maxListLen {
+			c.problems.Invalid(l.path, "TOO_MANY", "too many addresses")
+			continue
+		}
+		for i, a := range l.in {
+			ap := l.path.With(i)
+			addr := Address{
+				Type:       c.oneOf(ap.With("type"), deref(a.Type), addressTypes, "HOME"),
+				Street:     c.required(ap.With("street"), a.Street, maxStreet),
+				Line2:      c.text(ap.With("line2"), a.Line2, maxStreet),
+				City:       c.required(ap.With("city"), a.City, maxCity),
+				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, maxPostal),
+				IsPrimary:  a.IsPrimary,
+			}
+			if c.required(ap.With("country"), a.Country, maxName) != "" {
+				addr.Country = c.country(ap.With("country"), a.Country)
+			}
+			if a.State != nil && addr.Country != "" {
+				state, err := values.ParseSubdivision(addr.Country, *a.State)
+				if err != nil {
+					c.fail(ap.With("state"), err)
+				} else if len([]rune(state)) > maxState {
+					c.problems.Invalid(ap.With("state"), values.ReasonTooLong, "state is too long")
+				}
+				addr.State = state
+			}
+			if a.IsPrimary {
+				primaries++
+				if primaries > 1 {
+					c.problems.Invalid(ap.With("isPrimary"), "MULTIPLE_PRIMARY", "only one address may be primary")
+				}
+			}
+			*into = append(*into, addr)
+		}
+	}
+	if primaries == 0 && len(*into) > start {
+		(*into)[start].IsPrimary = true
 	}
 }
 
-func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, p *Person) {
+// contacts validates contacts at path and appends them to into; phone
+// numbers in national form are read in region. At most one contact of each
+// type may be primary, counting those already in into.
+func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, into *[]Contact) {
 	if len(in) > maxListLen {
 		c.problems.Invalid(path, "TOO_MANY", "too many contacts")
 		return
 	}
-	primaryByType := map[string]bool{}
 	for i, ci := range in {
 		cp := path.With(i)
 		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, contactTypes, ""), IsPrimary: ci.IsPrimary}
@@ -258,14 +324,17 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, p
 		default:
 			contact.Value = c.required(cp.With("value"), ci.Value, 2048)
 		}
-		if ci.IsPrimary {
-			if primaryByType[contact.Type] {
-				c.problems.Invalid(cp.With("isPrimary"), "MULTIPLE_PRIMARY", "only one "+contact.Type+" contact may be primary")
-			}
-			primaryByType[contact.Type] = true
-		}
-		p.Contacts = append(p.Contacts, contact)
+		c.appendContact(cp.With("isPrimary"), contact, into)
 	}
+}
+
+// appendContact appends contact to into; a second primary contact of the
+// same type is MULTIPLE_PRIMARY on primaryPath.
+func (c *checker) appendContact(primaryPath apperr.Path, contact Contact, into *[]Contact) {
+	if contact.IsPrimary && slices.ContainsFunc(*into, func(o Contact) bool { return o.IsPrimary && o.Type == contact.Type }) {
+		c.problems.Invalid(primaryPath, "MULTIPLE_PRIMARY", "only one "+contact.Type+" contact may be primary")
+	}
+	*into = append(*into, contact)
 }
 
 func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
@@ -311,4 +380,144 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// Login is the validated login user of a registration: the top-level
+// email, password and roleIds together with the customer's user object.
+// Individual and Organization embed it, so its fields read as theirs
+// (ind.LoginEmail). It holds the password only until it is hashed.
+type Login struct {
+	LoginEmail     string
+	Username       string
+	Password       string
+	UserStatus     string
+	IsActive       bool
+	RequiresChange bool
+	TwoFactor      bool
+	Roles
+}
+
+// Roles are role references (role codes, upper-cased, or role node ids),
+// each once, in the order first named. RolePaths holds where each reference
+// the request named was first given, so that an unknown role is reported
+// there; a role the server adds by itself (an organization's AdminRole) is
+// in RoleCodes but has no path.
+type Roles struct {
+	RoleCodes []string
+	RolePaths map[string]apperr.Path
+}
+
+// Requested returns the references the request itself named (those with a
+// path), in order: what to resolve with resolveRoles, which reports each
+// unknown one on its path.
+func (r Roles) Requested() []string {
+	var out []string
+	for _, ref := range r.RoleCodes {
+		if _, ok := r.RolePaths[ref]; ok {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// add records a role reference (a role code, or a role's node id) named at
+// path, once, remembering where it was first named. Codes are upper-cased;
+// ids are kept as they are.
+func (r *Roles) add(c *checker, path apperr.Path, ref string) {
+	v := c.required(path, ref, 64)
+	if !strings.HasPrefix(v, rolePrefix) {
+		v = strings.ToUpper(v)
+	}
+	if v == "" || slices.Contains(r.RoleCodes, v) {
+		return
+	}
+	if r.RolePaths == nil {
+		r.RolePaths = map[string]apperr.Path{}
+	}
+	r.RoleCodes = append(r.RoleCodes, v)
+	r.RolePaths[v] = path
+}
+
+// grant adds a role code the server gives by itself: it gets no path, so it
+// is not among Requested.
+func (r *Roles) grant(code string) {
+	if !slices.Contains(r.RoleCodes, code) {
+		r.RoleCodes = append(r.RoleCodes, code)
+	}
+}
+
+// loginInput is what a registration says about its login user: the
+// top-level fields and the customer's user object (nil when absent), which
+// sits at userPath (individualCustomer.user, organizationCustomer.user).
+type loginInput struct {
+	Email, Password, MatchingPassword string
+	RoleIDs                           []string
+	User                              *UserInput
+	UserPath                          apperr.Path
+}
+
+// login validates the login user. The top-level email is the login;
+// user.email, when given, must be the same address, user.password the same
+// password; the username defaults to the login email. Roles come from
+// roleIds and user.roles together.
+func (c *checker) login(in loginInput) Login {
+	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
+	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
+	if in.Password == "" {
+		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
+	} else {
+		for _, p := range values.CheckPassword(in.Password) {
+			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+		}
+	}
+	if in.MatchingPassword != in.Password {
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
+	}
+	out.Password = in.Password
+
+	out.Username = out.LoginEmail
+	for i, code := range in.RoleIDs {
+		out.add(c, apperr.Path{"roleIds", i}, code)
+	}
+	u := in.User
+	if u == nil {
+		return out
+	}
+	up := in.UserPath
+	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
+		out.Username = strings.ToLower(c.required(up.With("username"), *u.Username, maxEmail))
+	}
+	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
+		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
+			c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
+		}
+	}
+	if u.Password != nil && *u.Password != in.Password {
+		c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
+	}
+	if u.Status != nil {
+		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
+	}
+	out.IsActive = u.IsActive != nil && *u.IsActive
+	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
+	out.TwoFactor = u.TwoFactorEnabled != nil && *u.TwoFactorEnabled
+	for i, code := range u.Roles {
+		out.add(c, up.With("roles", i), code)
+	}
+	return out
+}
+
+// tags validates a customer's tags at path: at most maxTags, each required
+// and at most maxTag characters; duplicates are dropped.
+func (c *checker) tags(path apperr.Path, in []string) []string {
+	if len(in) > maxTags {
+		c.problems.Invalid(path, "TOO_MANY", "too many tags")
+	}
+	var out []string
+	for i, tag := range in {
+		if t := c.required(path.With(i), tag, maxTag); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

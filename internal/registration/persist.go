@@ -10,7 +10,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/identitydocument"
 	"onboard/ent/person"
-	"onboard/ent/role"
+	"onboard/ent/user"
 	"onboard/internal/apperr"
 )
 
@@ -18,31 +18,50 @@ import (
 // id, anything else a role code.
 const rolePrefix = "rol_"
 
-// resolveRoles finds the tenant's roles that refs name (codes or ids) and
-// returns their ids. A role the tenant does not have is a problem on the
-// path where it was named. With no refs, the defaults the tenant has apply.
-func resolveRoles(ctx context.Context, client *ent.Client, refs []string, paths map[string]apperr.Path, defaults []string, problems *apperr.List) ([]string, error) {
-	explicit := len(refs) > 0
-	if !explicit {
-		refs = defaults
-	}
-	roles, err := client.Role.Query().Where(role.Or(role.CodeIn(refs...), role.IDIn(refs...))).All(ctx)
-	if err != nil {
-		return nil, err
+// tenantRoles loads the tenant's roles (a handful), so that every role
+// reference of a registration resolves with one query.
+func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
+	return client.Role.Query().All(ctx)
+}
+
+// matchRoles returns the ids of the roles that r names (codes or ids) among
+// the tenant's roles. A role the request named that the tenant does not
+// have is a problem on the path where it was named; a role granted without
+// a path (ADMIN_USER) or a default the tenant lacks is left out silently.
+// With no role requested, the defaults apply.
+func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.List) []string {
+	refs := r.RoleCodes
+	if len(r.Requested()) == 0 {
+		refs = append(slices.Clone(defaults), refs...)
 	}
 	var ids []string
 	for _, ref := range refs {
-		i := slices.IndexFunc(roles, func(r *ent.Role) bool { return r.ID == ref || r.Code == ref })
+		i := slices.IndexFunc(roles, func(role *ent.Role) bool { return role.ID == ref || role.Code == ref })
+		path, requested := r.RolePaths[ref]
 		switch {
 		case i >= 0:
 			if !slices.Contains(ids, roles[i].ID) {
 				ids = append(ids, roles[i].ID)
 			}
-		case explicit:
-			problems.Invalid(paths[ref], "UNKNOWN_ROLE", "the tenant has no role "+ref)
+		case requested:
+			problems.Invalid(path, "UNKNOWN_ROLE", "the tenant has no role "+ref)
 		}
 	}
-	return ids, nil
+	return ids
+}
+
+// createUser writes a login user with its roles and password hash.
+func createUser(ctx context.Context, tx *ent.Tx, l Login, roleIDs []string, hash string) (*ent.User, error) {
+	return tx.User.Create().
+		SetUsername(l.Username).
+		SetEmail(l.LoginEmail).
+		SetPasswordHash(hash).
+		SetStatus(user.Status(l.UserStatus)).
+		SetIsActive(l.IsActive).
+		SetRequiresPasswordChange(l.RequiresChange).
+		SetTwoFactorEnabled(l.TwoFactor).
+		AddRoleIDs(roleIDs...).
+		Save(ctx)
 }
 
 // createPerson writes a validated person with its addresses, contacts and
@@ -73,31 +92,10 @@ func createPerson(ctx context.Context, tx *ent.Tx, in Person) (*ent.Person, erro
 	if err != nil {
 		return nil, err
 	}
-	addresses := make([]*ent.AddressCreate, len(in.Addresses))
-	for i, a := range in.Addresses {
-		addresses[i] = tx.Address.Create().
-			SetPersonID(p.ID).
-			SetType(address.Type(a.Type)).
-			SetStreet(a.Street).
-			SetLine2(a.Line2).
-			SetCity(a.City).
-			SetState(a.State).
-			SetPostalCode(a.PostalCode).
-			SetCountry(a.Country).
-			SetIsPrimary(a.IsPrimary)
-	}
-	if err := tx.Address.CreateBulk(addresses...).Exec(ctx); err != nil {
+	if err := createAddresses(ctx, tx, in.Addresses, func(a *ent.AddressCreate) { a.SetPersonID(p.ID) }); err != nil {
 		return nil, err
 	}
-	contacts := make([]*ent.ContactCreate, len(in.Contacts))
-	for i, c := range in.Contacts {
-		contacts[i] = tx.Contact.Create().
-			SetPersonID(p.ID).
-			SetType(contact.Type(c.Type)).
-			SetValue(c.Value).
-			SetIsPrimary(c.IsPrimary)
-	}
-	if err := tx.Contact.CreateBulk(contacts...).Exec(ctx); err != nil {
+	if err := createContacts(ctx, tx, in.Contacts, func(c *ent.ContactCreate) { c.SetPersonID(p.ID) }); err != nil {
 		return nil, err
 	}
 	documents := make([]*ent.IdentityDocumentCreate, len(in.Documents))
@@ -112,6 +110,41 @@ func createPerson(ctx context.Context, tx *ent.Tx, in Person) (*ent.Person, erro
 		return nil, err
 	}
 	return p, nil
+}
+
+// createAddresses writes addresses; owner attaches each to its person or
+// organization.
+func createAddresses(ctx context.Context, tx *ent.Tx, in []Address, owner func(*ent.AddressCreate)) error {
+	builders := make([]*ent.AddressCreate, len(in))
+	for i, a := range in {
+		builders[i] = tx.Address.Create().
+			SetType(address.Type(a.Type)).
+			SetStreet(a.Street).
+			SetLine2(a.Line2).
+			SetCity(a.City).
+			SetState(a.State).
+			SetPostalCode(a.PostalCode).
+			SetCountry(a.Country).
+			SetIsPrimary(a.IsPrimary)
+		owner(builders[i])
+	}
+	return tx.Address.CreateBulk(builders...).Exec(ctx)
+}
+
+// createContacts writes contacts; owner attaches each to its person or
+// organization.
+func createContacts(ctx context.Context, tx *ent.Tx, in []Contact, owner func(*ent.ContactCreate)) error {
+	builders := make([]*ent.ContactCreate, len(in))
+	for i, c := range in {
+		builders[i] = tx.Contact.Create().
+			SetType(contact.Type(c.Type)).
+			SetValue(c.Value).
+			SetIsPrimary(c.IsPrimary).
+			SetOperator(c.Operator).
+			SetPurpose(c.Purpose)
+		owner(builders[i])
+	}
+	return tx.Contact.CreateBulk(builders...).Exec(ctx)
 }
 
 // createCustomer completes a customer being created with its category,

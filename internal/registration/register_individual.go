@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"onboard/ent"
-	"onboard/ent/user"
 	"onboard/internal/apperr"
 	"onboard/schema/schematype"
 )
@@ -22,10 +21,11 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 			return nil, err
 		}
 		ind, problems := normalizeIndividual(in, s.now(), minAge)
-		roleIDs, err := resolveRoles(ctx, s.Client, ind.RoleCodes, ind.RolePaths, defaultIndividualRoles, &problems)
+		roles, err := tenantRoles(ctx, s.Client)
 		if err != nil {
 			return nil, err
 		}
+		roleIDs := matchRoles(roles, ind.Roles, defaultIndividualRoles, &problems)
 		var detail *Categorization
 		if in.Customer != nil {
 			detail = in.Customer.Categorization
@@ -83,16 +83,7 @@ func (in IndividualInput) withoutPasswords() IndividualInput {
 var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
 
 func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, cat categorization, req Request, customerID, hash string) error {
-	u, err := tx.User.Create().
-		SetUsername(ind.Username).
-		SetEmail(ind.LoginEmail).
-		SetPasswordHash(hash).
-		SetStatus(user.Status(ind.UserStatus)).
-		SetIsActive(ind.IsActive).
-		SetRequiresPasswordChange(ind.RequiresChange).
-		SetTwoFactorEnabled(ind.TwoFactor).
-		AddRoleIDs(roleIDs...).
-		Save(ctx)
+	u, err := createUser(ctx, tx, ind.Login, roleIDs, hash)
 	if err != nil {
 		return err
 	}

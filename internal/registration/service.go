@@ -24,12 +24,13 @@ type Service struct {
 	Now func() time.Time
 }
 
-// Result is a registered customer with its user and person (the person is
-// nil for organizations) loaded.
+// Result is a registered customer with its user and its person (for an
+// individual) or organization loaded.
 type Result struct {
-	Customer *ent.Customer
-	User     *ent.User
-	Person   *ent.Person
+	Customer     *ent.Customer
+	User         *ent.User
+	Person       *ent.Person
+	Organization *ent.Organization
 	// Replay is true when the result is that of an earlier request with the
 	// same Idempotency-Key; nothing was written this time.
 	Replay bool
@@ -108,11 +109,12 @@ func (s *Service) load(ctx context.Context, customerID string, replay bool) (*Re
 		Where(customer.ID(customerID)).
 		WithUser().
 		WithPerson().
+		WithOrganization().
 		Only(ctx)
 	if err != nil {
 		return nil, apperr.FromData(err, nil)
 	}
-	return &Result{Customer: c, User: c.Edges.User, Person: c.Edges.Person, Replay: replay}, nil
+	return &Result{Customer: c, User: c.Edges.User, Person: c.Edges.Person, Organization: c.Edges.Organization, Replay: replay}, nil
 }
 
 // minimumAge is the current tenant's minimum age for individuals.

@@ -1,0 +1,464 @@
+package registration
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"onboard/internal/apperr"
+	"onboard/internal/values"
+)
+
+// AdminRole is the role code every organization's registering user holds,
+// so that an organization always has an administrator.
+const AdminRole = "ADMIN_USER"
+
+// BeneficialOwnerThreshold is the ownership share, in percent, from which a
+// representative is a beneficial owner (the usual AML rule: 25 % or more,
+// the threshold included).
+const BeneficialOwnerThreshold = 25.0
+
+// Length limits of organization fields, as in schema/organization.go.
+const (
+	maxLegalName   = 300
+	maxRegNumber   = 100
+	maxTaxID       = 100
+	maxDescription = 2000
+	maxWebsite     = 2048
+	maxDepartment  = 200
+	maxPhoneField  = 64
+	maxPhoneDetail = 100
+	// maxMembers bounds the representatives and the employees of one
+	// registration.
+	maxMembers = 100
+)
+
+// The enum values of schema/organization.go (TestOrganizationEnumsMatchEnt
+// keeps them in step with the generated validators).
+var (
+	legalForms = []string{"LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP",
+		"PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT",
+		"TRUST", "FOUNDATION", "GOVERNMENT", "OTHER"}
+	industries = []string{"TECHNOLOGY", "FINANCIAL_SERVICES", "RETAIL", "MANUFACTURING", "HEALTHCARE",
+		"REAL_ESTATE", "CONSTRUCTION", "TRANSPORTATION", "HOSPITALITY", "EDUCATION",
+		"PROFESSIONAL_SERVICES", "AGRICULTURE", "ENERGY", "MEDIA", "TELECOMMUNICATIONS",
+		"GAMBLING", "CRYPTO", "NON_PROFIT", "GOVERNMENT", "OTHER"}
+	businessTypes = []string{"B2B", "B2C", "B2B2C", "C2C", "OTHER"}
+	positions     = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY",
+		"SHAREHOLDER", "BENEFICIAL_OWNER", "PARTNER", "AUTHORIZED_SIGNATORY", "OTHER"}
+)
+
+// directorPositions are the positions listed among an organization's
+// directors: the board and the executive officers. AUTHORIZED_SIGNATORY
+// (signing authority, not a seat), PARTNER, SHAREHOLDER, BENEFICIAL_OWNER
+// and OTHER are not.
+var directorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
+
+// IsDirector reports whether a representative in position (case-insensitive)
+// is one of the organization's directors: DIRECTOR, MANAGING_DIRECTOR, CEO,
+// CFO, COO, CHAIRMAN or SECRETARY.
+func IsDirector(position string) bool {
+	return slices.Contains(directorPositions, strings.ToUpper(strings.TrimSpace(position)))
+}
+
+// IsShareholder reports whether a representative with share (percent) is
+// one of the organization's shareholders: anyone with a share above 0.
+func IsShareholder(share float64) bool { return share > 0 }
+
+// IsBeneficialOwner reports whether a representative with share (percent)
+// is a beneficial owner: share ≥ BeneficialOwnerThreshold.
+func IsBeneficialOwner(share float64) bool { return share >= BeneficialOwnerThreshold }
+
+// Organization is a validated, normalized organization registration. Its
+// Login is the registering admin user; RoleCodes always include AdminRole,
+// which has no entry in RolePaths: resolve Login.Requested() with
+// resolveRoles (unknown ones are reported on their paths, the defaults
+// apply when there are none) and add AdminRole's id without reporting it,
+// since the client never named it.
+type Organization struct {
+	Login
+	// CustomerName is the customer's display name (default: LegalName).
+	CustomerName string
+	// ExternalReference is the client's organizationId.
+	ExternalReference string
+	Tags              []string
+
+	LegalName          string
+	TradingName        string
+	RegistrationNumber string
+	TaxID              string
+	IncorporationDate  *time.Time
+	// LegalForm, Industry and BusinessType are ent enum values, or "".
+	LegalForm    string
+	Industry     string
+	BusinessType string
+	// Description is the request's businessDescription.
+	Description string
+	Website     string
+	Email       string
+	// Phone is E.164.
+	Phone     string
+	Addresses []Address
+	Contacts  []Contact
+
+	Representatives []Representative
+	Employees       []Employee
+}
+
+// Representative is a validated director, officer or shareholder. Person
+// has no addresses, contacts or documents; its Phone is E.164.
+type Representative struct {
+	Person            Person
+	Position          string
+	IsPrimaryOwner    bool
+	OwnershipShare    float64
+	IsBeneficialOwner bool
+}
+
+// Employee is a validated employee. Person holds the person's and the
+// employee's addresses, and the telephone numbers as contacts; Roles are
+// the employee's role and roles together, each with its path.
+type Employee struct {
+	Person     Person
+	Department string
+	Roles
+}
+
+// Ownership is one representative's stake as checkOwnership sees it.
+type Ownership struct {
+	// Share is the ownership share in percent.
+	Share          float64
+	IsPrimaryOwner bool
+	// Path is the representative's input object; problems are reported on
+	// Path+"ownershipShare" and Path+"isPrimaryOwner". Stored
+	// representatives need none: they are never reported on.
+	Path apperr.Path
+}
+
+// checkOwnership checks the ownership rules for representatives added or
+// changed (added, each with its path) next to the organization's other
+// representatives (existing: those already stored, without the ones being
+// changed). Each added share must be 0–100
+// (OWNERSHIP_SHARE_OUT_OF_RANGE); at most one representative of all may be
+// the primary owner (MULTIPLE_PRIMARY_OWNERS on every added one after the
+// first); all the shares together must not exceed 100
+// (OWNERSHIP_TOTAL_EXCEEDED on totalPath; out-of-range shares are left out
+// of the sum, being reported already). Only added entries are reported on.
+//
+// Registration passes no existing ones; addRepresentative and
+// updateRepresentative pass the stored others, read in the transaction that
+// writes (with the organization locked, so concurrent adds are serialized).
+func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.List {
+	var problems apperr.List
+	total := 0.0
+	primary := false
+	for _, o := range existing {
+		total += o.Share
+		primary = primary || o.IsPrimaryOwner
+	}
+	for _, o := range added {
+		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
+			problems.Invalid(o.Path.With("ownershipShare"), "OWNERSHIP_SHARE_OUT_OF_RANGE", "ownershipShare must be between 0 and 100")
+		} else {
+			total += o.Share
+		}
+		if o.IsPrimaryOwner {
+			if primary {
+				problems.Invalid(o.Path.With("isPrimaryOwner"), "MULTIPLE_PRIMARY_OWNERS", "only one representative may be the primary owner")
+			}
+			primary = true
+		}
+	}
+	// The tolerance absorbs binary rounding (33.33 + 33.33 + 33.34).
+	if total > 100+1e-9 {
+		problems.Invalid(totalPath, "OWNERSHIP_TOTAL_EXCEEDED", "the ownership shares together must not exceed 100")
+	}
+	return problems
+}
+
+// normalizeOrganization checks every rule of a registerOrganization request
+// that needs no database and returns all the problems at once. The login
+// rules are the individual's (see checker.login); a missing
+// organizationCustomer or organization is one REQUIRED problem, not one per
+// field inside it.
+func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Organization, apperr.List) {
+	c := &checker{}
+	cp := apperr.Path{"organizationCustomer"}
+	customer := in.Customer
+	if customer == nil {
+		customer = &OrganizationCustomer{}
+	}
+	out := Organization{Login: c.login(loginInput{
+		Email: in.Email, Password: in.Password, MatchingPassword: in.MatchingPassword,
+		RoleIDs: in.RoleIDs, User: customer.User, UserPath: cp.With("user"),
+	})}
+	out.grant(AdminRole)
+
+	switch {
+	case in.Customer == nil:
+		c.problems.Invalid(cp, values.ReasonRequired, "organizationCustomer is required")
+	case customer.Organization == nil:
+		c.problems.Invalid(cp.With("organization"), values.ReasonRequired, "organizationCustomer.organization is required")
+	default:
+		c.organization(cp.With("organization"), *customer.Organization, now, minAge, &out)
+	}
+
+	out.CustomerName = c.text(cp.With("customerName"), customer.CustomerName, maxCustomerName)
+	if out.CustomerName == "" {
+		out.CustomerName = truncate(out.LegalName, maxCustomerName)
+	}
+
+	ep := cp.With("employees")
+	if len(customer.Employees) > maxMembers {
+		c.problems.Invalid(ep, "TOO_MANY", "too many employees")
+	} else {
+		region := ""
+		if a := primaryAddress(out.Addresses); a != nil {
+			region = a.Country
+		}
+		for i, e := range customer.Employees {
+			out.Employees = append(out.Employees, c.employee(ep.With(i), e, region, now, minAge))
+		}
+	}
+
+	out.ExternalReference = c.text(apperr.Path{"organizationId"}, in.OrganizationID, maxRef)
+	out.Tags = c.tags(apperr.Path{"tags"}, in.Tags)
+	return out, c.problems
+}
+
+// organization validates the organization object at path into out.
+func (c *checker) organization(path apperr.Path, in OrganizationDetails, now time.Time, minAge int, out *Organization) {
+	out.LegalName = c.required(path.With("legalName"), in.LegalName, maxLegalName)
+	out.TradingName = c.text(path.With("tradingName"), in.TradingName, maxLegalName)
+	out.RegistrationNumber = c.required(path.With("registrationNumber"), in.RegistrationNumber, maxRegNumber)
+	out.TaxID = c.text(path.With("taxId"), in.TaxID, maxTaxID)
+	if in.IncorporationDate != nil {
+		dp := path.With("incorporationDate")
+		d, err := values.ParseDate(*in.IncorporationDate)
+		if err == nil {
+			err = values.CheckNotFuture(d, now)
+		}
+		if err != nil {
+			c.fail(dp, err)
+		} else {
+			out.IncorporationDate = &d
+		}
+	}
+	out.LegalForm = c.oneOf(path.With("legalForm"), deref(in.LegalForm), legalForms, "")
+	out.Industry = c.oneOf(path.With("industry"), deref(in.Industry), industries, "")
+	out.BusinessType = c.oneOf(path.With("businessType"), deref(in.BusinessType), businessTypes, "")
+	out.Description = c.text(path.With("businessDescription"), in.BusinessDescription, maxDescription)
+	if w := c.text(path.With("website"), in.Website, maxWebsite); w != "" {
+		v, err := values.ParseWebsite(w)
+		if err != nil {
+			c.fail(path.With("website"), err)
+		}
+		out.Website = v
+	}
+	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
+		out.Email = c.email(path.With("email"), *in.Email)
+	}
+
+	c.addresses(&out.Addresses, true, addressList{path.With("addresses"), in.Addresses})
+	region := ""
+	if a := primaryAddress(out.Addresses); a != nil {
+		region = a.Country
+	}
+	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+		out.Phone = c.phone(path.With("phone"), *in.Phone, region)
+	}
+	c.contacts(path.With("contacts"), in.Contacts, region, &out.Contacts)
+
+	rp := path.With("representatives")
+	if len(in.Representatives) > maxMembers {
+		c.problems.Invalid(rp, "TOO_MANY", "too many representatives")
+		return
+	}
+	stakes := make([]Ownership, 0, len(in.Representatives))
+	for i, r := range in.Representatives {
+		rep := c.representative(rp.With(i), r, region, now, minAge)
+		out.Representatives = append(out.Representatives, rep)
+		stakes = append(stakes, Ownership{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: rp.With(i)})
+	}
+	c.problems = append(c.problems, checkOwnership(nil, stakes, rp)...)
+}
+
+// representative validates one representative at path, except the
+// ownership rules that concern all of them (checkOwnership). orgRegion is
+// the organization's country, for a phone in national form when the
+// representative gives no nationality.
+func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRegion string, now time.Time, minAge int) Representative {
+	person := c.personWith(path, PersonInput{
+		FirstName: in.FirstName, MiddleName: in.MiddleName, LastName: in.LastName,
+		Email: in.Email, DateOfBirth: in.DateOfBirth, Gender: in.Gender, Nationality: in.Nationality,
+	}, personRules{now: now, minAge: minAge})
+	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+		region := person.Nationality
+		if region == "" {
+			region = orgRegion
+		}
+		person.Phone = c.phone(path.With("phone"), *in.Phone, region)
+	}
+	rep := Representative{Person: person, IsPrimaryOwner: in.IsPrimaryOwner != nil && *in.IsPrimaryOwner}
+	if strings.TrimSpace(deref(in.Position)) == "" {
+		c.problems.Invalid(path.With("position"), values.ReasonRequired, path.String()+".position is required")
+	} else {
+		rep.Position = c.oneOf(path.With("position"), *in.Position, positions, "")
+	}
+	if in.OwnershipShare != nil {
+		rep.OwnershipShare = *in.OwnershipShare
+	}
+	rep.IsBeneficialOwner = IsBeneficialOwner(rep.OwnershipShare)
+	return rep
+}
+
+// employee validates one employee at path. The person is required, but its
+// addresses are optional; the employee's own addresses are merged into the
+// person's and its telephone numbers become the person's contacts. A phone
+// number in national form is read in the entry's country, else the
+// person's region, else the organization's (orgRegion).
+func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string, now time.Time, minAge int) Employee {
+	var out Employee
+	more := addressList{path.With("addresses"), in.Addresses}
+	if in.Person == nil {
+		c.problems.Invalid(path.With("person"), values.ReasonRequired, path.String()+".person is required")
+		c.addresses(&out.Person.Addresses, false, more)
+	} else {
+		out.Person = c.personWith(path.With("person"), *in.Person, personRules{now: now, minAge: minAge, moreAddresses: more})
+	}
+	out.Department = c.text(path.With("department"), in.Department, maxDepartment)
+	if in.Role != nil {
+		out.add(c, path.With("role"), *in.Role)
+	}
+	if len(in.Roles) > maxListLen {
+		c.problems.Invalid(path.With("roles"), "TOO_MANY", "too many roles")
+	} else {
+		for i, r := range in.Roles {
+			out.add(c, path.With("roles", i), r)
+		}
+	}
+
+	tp := path.With("telephoneNumbers")
+	if len(in.TelephoneNumbers) > maxListLen {
+		c.problems.Invalid(tp, "TOO_MANY", "too many telephone numbers")
+		return out
+	}
+	region := out.Person.region()
+	if region == "" {
+		region = orgRegion
+	}
+	for j, t := range in.TelephoneNumbers {
+		c.telephone(tp.With(j), t, region, &out.Person)
+	}
+	return out
+}
+
+// telephone validates one of an employee's telephone numbers at path and
+// appends it to p's contacts.
+func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, p *Person) {
+	contact := Contact{
+		Operator:  c.text(path.With("operator"), in.Operator, maxPhoneDetail),
+		Purpose:   c.text(path.With("purpose"), in.Purpose, maxPhoneDetail),
+		IsPrimary: in.IsPrimary,
+	}
+	if in.Country != nil && strings.TrimSpace(*in.Country) != "" {
+		if country := c.country(path.With("country"), *in.Country); country != "" {
+			region = country
+		}
+	}
+	if c.required(path.With("number"), in.Number, maxPhoneField) != "" {
+		contact.Value = c.phone(path.With("number"), in.Number, region)
+	}
+	t, ok := parsePhoneType(in.PhoneType)
+	if !ok {
+		c.problems.Invalid(path.With("phoneType"), "INVALID_VALUE", path.String()+".phoneType must be PHONE, MOBILE, FAX or 0, 1, 2")
+	}
+	contact.Type = t
+	c.appendContact(path.With("isPrimary"), contact, &p.Contacts)
+}
+
+// phoneTypeCodes are FinHub's numeric phone types.
+var phoneTypeCodes = []string{
+	0: "PHONE", // a landline
+	1: "MOBILE",
+	2: "FAX",
+}
+
+// parsePhoneType reads an employee telephone number's type: a name (PHONE,
+// MOBILE, FAX, any case) or FinHub's numeric code, 0 → PHONE (landline),
+// 1 → MOBILE, 2 → FAX, given as any Go integer type, an integral float (what
+// encoding/json produces), a json.Number or a string of digits. No type
+// (nil or blank) is PHONE. It returns false for anything else, with PHONE.
+func parsePhoneType(v any) (string, bool) {
+	code := int64(-1)
+	switch x := v.(type) {
+	case nil:
+		return "PHONE", true
+	case *string:
+		if x == nil {
+			return "PHONE", true
+		}
+		return parsePhoneType(*x)
+	case string:
+		s := strings.ToUpper(strings.TrimSpace(x))
+		switch {
+		case s == "":
+			return "PHONE", true
+		case slices.Contains(phoneTypeCodes, s):
+			return s, true
+		case len(s) <= 3 && strings.Trim(s, "0123456789") == "":
+			code, _ = strconv.ParseInt(s, 10, 64)
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			code = i
+		} else if f, err := x.Float64(); err == nil && f == math.Trunc(f) && math.Abs(f) < 10 {
+			code = int64(f)
+		}
+	case int:
+		code = int64(x)
+	case int8:
+		code = int64(x)
+	case int16:
+		code = int64(x)
+	case int32:
+		code = int64(x)
+	case int64:
+		code = x
+	case uint:
+		code = uintCode(uint64(x))
+	case uint8:
+		code = int64(x)
+	case uint16:
+		code = int64(x)
+	case uint32:
+		code = int64(x)
+	case uint64:
+		code = uintCode(x)
+	case float32:
+		code = floatCode(float64(x))
+	case float64:
+		code = floatCode(x)
+	}
+	if code >= 0 && code < int64(len(phoneTypeCodes)) {
+		return phoneTypeCodes[code], true
+	}
+	return "PHONE", false
+}
+
+func uintCode(u uint64) int64 {
+	if u > 9 {
+		return -1
+	}
+	return int64(u)
+}
+
+func floatCode(f float64) int64 {
+	if math.IsNaN(f) || f != math.Trunc(f) || f < 0 || f > 9 {
+		return -1
+	}
+	return int64(f)
+}
