@@ -230,12 +230,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateCategory     func(childComplexity int, input model.CreateCategoryInput) int
-		CreateFeature      func(childComplexity int, input model.CreateFeatureInput) int
-		CreateRole         func(childComplexity int, input model.CreateRoleInput) int
-		CreateTenant       func(childComplexity int, input model.CreateTenantInput) int
-		RegisterIndividual func(childComplexity int, input model.RegisterIndividualInput) int
-		UpdateCategory     func(childComplexity int, input model.UpdateCategoryInput) int
+		CreateCategory       func(childComplexity int, input model.CreateCategoryInput) int
+		CreateFeature        func(childComplexity int, input model.CreateFeatureInput) int
+		CreateRole           func(childComplexity int, input model.CreateRoleInput) int
+		CreateTenant         func(childComplexity int, input model.CreateTenantInput) int
+		RegisterIndividual   func(childComplexity int, input model.RegisterIndividualInput) int
+		RegisterOrganization func(childComplexity int, input model.RegisterOrganizationInput) int
+		UpdateCategory       func(childComplexity int, input model.UpdateCategoryInput) int
 	}
 
 	Organization struct {
@@ -322,6 +323,21 @@ type ComplexityRoot struct {
 		UserID           func(childComplexity int) int
 	}
 
+	RegisterOrganizationPayload struct {
+		AdminEmployees   func(childComplexity int) int
+		Customer         func(childComplexity int) int
+		Directors        func(childComplexity int) int
+		Email            func(childComplexity int) int
+		Employees        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IdempotentReplay func(childComplexity int) int
+		OrganizationID   func(childComplexity int) int
+		Shareholders     func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TenantID         func(childComplexity int) int
+		User             func(childComplexity int) int
+	}
+
 	Representative struct {
 		CreatedAt         func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -395,6 +411,7 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
 }
 type QueryResolver interface {
@@ -1204,6 +1221,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.registerOrganization":
+		if e.ComplexityRoot.Mutation.RegisterOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(model.RegisterOrganizationInput)), true
 	case "Mutation.updateCategory":
 		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
 			break
@@ -1611,6 +1639,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterIndividualPayload.UserID(childComplexity), true
 
+	case "RegisterOrganizationPayload.adminEmployees":
+		if e.ComplexityRoot.RegisterOrganizationPayload.AdminEmployees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.AdminEmployees(childComplexity), true
+	case "RegisterOrganizationPayload.customer":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Customer(childComplexity), true
+	case "RegisterOrganizationPayload.directors":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Directors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Directors(childComplexity), true
+	case "RegisterOrganizationPayload.email":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Email(childComplexity), true
+	case "RegisterOrganizationPayload.employees":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Employees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Employees(childComplexity), true
+	case "RegisterOrganizationPayload.id":
+		if e.ComplexityRoot.RegisterOrganizationPayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.ID(childComplexity), true
+	case "RegisterOrganizationPayload.idempotentReplay":
+		if e.ComplexityRoot.RegisterOrganizationPayload.IdempotentReplay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.IdempotentReplay(childComplexity), true
+	case "RegisterOrganizationPayload.organizationId":
+		if e.ComplexityRoot.RegisterOrganizationPayload.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.OrganizationID(childComplexity), true
+	case "RegisterOrganizationPayload.shareholders":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Shareholders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Shareholders(childComplexity), true
+	case "RegisterOrganizationPayload.status":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Status(childComplexity), true
+	case "RegisterOrganizationPayload.tenantId":
+		if e.ComplexityRoot.RegisterOrganizationPayload.TenantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.TenantID(childComplexity), true
+	case "RegisterOrganizationPayload.user":
+		if e.ComplexityRoot.RegisterOrganizationPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.User(childComplexity), true
+
 	case "Representative.createdAt":
 		if e.ComplexityRoot.Representative.CreatedAt == nil {
 			break
@@ -1897,6 +1998,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomerFeatureWhereInput", ec.unmarshalInputCustomerFeatureWhereInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
+			graphql.NewInputUnmarshaler("EmployeeInput", ec.unmarshalInputEmployeeInput),
 			graphql.NewInputUnmarshaler("EmployeeOrder", ec.unmarshalInputEmployeeOrder),
 			graphql.NewInputUnmarshaler("EmployeeWhereInput", ec.unmarshalInputEmployeeWhereInput),
 			graphql.NewInputUnmarshaler("FeatureOrder", ec.unmarshalInputFeatureOrder),
@@ -1909,6 +2011,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityDocumentOrder", ec.unmarshalInputIdentityDocumentOrder),
 			graphql.NewInputUnmarshaler("IdentityDocumentWhereInput", ec.unmarshalInputIdentityDocumentWhereInput),
 			graphql.NewInputUnmarshaler("IndividualCustomerInput", ec.unmarshalInputIndividualCustomerInput),
+			graphql.NewInputUnmarshaler("OrganizationCustomerInput", ec.unmarshalInputOrganizationCustomerInput),
+			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("ParameterDefinitionInput", ec.unmarshalInputParameterDefinitionInput),
@@ -1917,11 +2021,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
 			graphql.NewInputUnmarshaler("RegisterIndividualInput", ec.unmarshalInputRegisterIndividualInput),
+			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
 			graphql.NewInputUnmarshaler("RegistrationUserInput", ec.unmarshalInputRegistrationUserInput),
+			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RepresentativeOrder", ec.unmarshalInputRepresentativeOrder),
 			graphql.NewInputUnmarshaler("RepresentativeWhereInput", ec.unmarshalInputRepresentativeWhereInput),
 			graphql.NewInputUnmarshaler("RoleOrder", ec.unmarshalInputRoleOrder),
 			graphql.NewInputUnmarshaler("RoleWhereInput", ec.unmarshalInputRoleWhereInput),
+			graphql.NewInputUnmarshaler("TelephoneNumberInput", ec.unmarshalInputTelephoneNumberInput),
 			graphql.NewInputUnmarshaler("TenantOrder", ec.unmarshalInputTenantOrder),
 			graphql.NewInputUnmarshaler("TenantWhereInput", ec.unmarshalInputTenantWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCategoryInput", ec.unmarshalInputUpdateCategoryInput),
@@ -2002,7 +2109,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "registration.graphqls" "schema.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "organization.graphqls" "registration.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2016,6 +2123,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -2509,6 +2617,36 @@ func (ec *executionContext) childFields_RegisterIndividualPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type RegisterIndividualPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RegisterOrganizationPayload_id(ctx, field)
+	case "organizationId":
+		return ec.fieldContext_RegisterOrganizationPayload_organizationId(ctx, field)
+	case "tenantId":
+		return ec.fieldContext_RegisterOrganizationPayload_tenantId(ctx, field)
+	case "email":
+		return ec.fieldContext_RegisterOrganizationPayload_email(ctx, field)
+	case "status":
+		return ec.fieldContext_RegisterOrganizationPayload_status(ctx, field)
+	case "directors":
+		return ec.fieldContext_RegisterOrganizationPayload_directors(ctx, field)
+	case "shareholders":
+		return ec.fieldContext_RegisterOrganizationPayload_shareholders(ctx, field)
+	case "employees":
+		return ec.fieldContext_RegisterOrganizationPayload_employees(ctx, field)
+	case "adminEmployees":
+		return ec.fieldContext_RegisterOrganizationPayload_adminEmployees(ctx, field)
+	case "user":
+		return ec.fieldContext_RegisterOrganizationPayload_user(ctx, field)
+	case "customer":
+		return ec.fieldContext_RegisterOrganizationPayload_customer(ctx, field)
+	case "idempotentReplay":
+		return ec.fieldContext_RegisterOrganizationPayload_idempotentReplay(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterOrganizationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Representative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2867,6 +3005,20 @@ func (ec *executionContext) field_Mutation_registerIndividual_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
 			return ec.unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+			return ec.unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5305,10 +5457,10 @@ func (ec *executionContext) _Employee_person(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖonboardᚋentᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖonboardᚋentᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Employee_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6417,6 +6569,68 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterOrganization(ctx, fc.Args["input"].(model.RegisterOrganizationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:register")
+				if err != nil {
+					var zeroVal *model.RegisterOrganizationPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RegisterOrganizationPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterOrganizationPayload) graphql.Marshaler {
+			return ec.marshalNRegisterOrganizationPayload2ᚖonboardᚋgraphᚋmodelᚐRegisterOrganizationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterOrganizationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8257,6 +8471,336 @@ func (ec *executionContext) _RegisterIndividualPayload_idempotentReplay(ctx cont
 }
 func (ec *executionContext) fieldContext_RegisterIndividualPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_organizationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_tenantId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_email(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "RegistrationStatus")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_directors(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_directors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Directors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Representative) graphql.Marshaler {
+			return ec.marshalNRepresentative2ᚕᚖonboardᚋentᚐRepresentativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_directors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Representative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_shareholders(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_shareholders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shareholders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Representative) graphql.Marshaler {
+			return ec.marshalNRepresentative2ᚕᚖonboardᚋentᚐRepresentativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_shareholders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Representative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_employees(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_employees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Employee) graphql.Marshaler {
+			return ec.marshalNEmployee2ᚕᚖonboardᚋentᚐEmployeeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_employees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employee(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_adminEmployees(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_adminEmployees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminEmployees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Employee) graphql.Marshaler {
+			return ec.marshalNEmployee2ᚕᚖonboardᚋentᚐEmployeeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_adminEmployees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employee(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖonboardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_idempotentReplay(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_idempotentReplay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotentReplay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Representative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Representative) (ret graphql.Marshaler) {
@@ -15427,6 +15971,83 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (ent.CustomerWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj any) (model.EmployeeInput, error) {
+	var it model.EmployeeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"person", "role", "roles", "department", "addresses", "telephoneNumbers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "telephoneNumbers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telephoneNumbers"))
+			data, err := ec.unmarshalOTelephoneNumberInput2ᚕᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TelephoneNumbers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmployeeInput unmarshals raw into the EmployeeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmployeeInput(ctx context.Context, raw any) (model.EmployeeInput, error) {
+	var out model.EmployeeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployeeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEmployeeOrder(ctx context.Context, obj any) (ent.EmployeeOrder, error) {
 	var it ent.EmployeeOrder
 	if obj == nil {
@@ -15491,7 +16112,7 @@ func (ec *executionContext) unmarshalInputEmployeeWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDEqualFold", "organizationIDContainsFold", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "personIDGT", "personIDGTE", "personIDLT", "personIDLTE", "personIDContains", "personIDHasPrefix", "personIDHasSuffix", "personIDEqualFold", "personIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasPerson", "hasPersonWith", "hasUser", "hasUserWith", "hasRoles", "hasRolesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDEqualFold", "organizationIDContainsFold", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "personIDGT", "personIDGTE", "personIDLT", "personIDLTE", "personIDContains", "personIDHasPrefix", "personIDHasSuffix", "personIDIsNil", "personIDNotNil", "personIDEqualFold", "personIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasPerson", "hasPersonWith", "hasUser", "hasUserWith", "hasRoles", "hasRolesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15974,6 +16595,20 @@ func (ec *executionContext) unmarshalInputEmployeeWhereInput(ctx context.Context
 				return it, err
 			}
 			it.PersonIDHasSuffix = data
+		case "personIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIDIsNil = data
+		case "personIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIDNotNil = data
 		case "personIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIDEqualFold"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -18026,6 +18661,216 @@ func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (model.Indiv
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.Context, obj any) (model.OrganizationCustomerInput, error) {
+	var it model.OrganizationCustomerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerName", "organization", "user", "employees", "categorization"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerName = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOOrganizationInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "user":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("user"))
+			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.User = data
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmodelᚐEmployeeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = data
+		case "categorization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorization"))
+			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categorization = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationCustomerInput unmarshals raw into the OrganizationCustomerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationCustomerInput(ctx context.Context, raw any) (model.OrganizationCustomerInput, error) {
+	var out model.OrganizationCustomerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationCustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
+	var it model.OrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legalName", "tradingName", "registrationNumber", "taxId", "incorporationDate", "legalForm", "industry", "businessType", "businessDescription", "website", "email", "phone", "addresses", "contacts", "representatives"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = data
+		case "tradingName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tradingName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TradingName = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
+		case "taxId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxID = data
+		case "incorporationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incorporationDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncorporationDate = data
+		case "legalForm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalForm"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalForm = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "businessType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessType = data
+		case "businessDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessDescription = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		case "representatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representatives"))
+			data, err := ec.unmarshalORepresentativeInput2ᚕᚖonboardᚋgraphᚋmodelᚐRepresentativeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Representatives = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationInput unmarshals raw into the OrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationInput(ctx context.Context, raw any) (model.OrganizationInput, error) {
+	var out model.OrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context, obj any) (ent.OrganizationOrder, error) {
 	var it ent.OrganizationOrder
 	if obj == nil {
@@ -19550,7 +20395,7 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "email", "dateOfBirth", "gender", "nationality", "placeOfBirth", "addresses", "contacts", "identityDocuments"}
+	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "email", "dateOfBirth", "gender", "nationality", "placeOfBirth", "fullName", "addresses", "contacts", "identityDocuments"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19613,6 +20458,13 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.PlaceOfBirth = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
 		case "addresses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
 			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
@@ -20957,6 +21809,97 @@ func UnmarshalRegisterIndividualInput(ctx context.Context, raw any) (model.Regis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.Context, obj any) (model.RegisterOrganizationInput, error) {
+	var it model.RegisterOrganizationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "password", "matchingPassword", "roleIds", "customerCategory", "organizationId", "tags", "organizationCustomer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "matchingPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchingPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatchingPassword = data
+		case "roleIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleIds = data
+		case "customerCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCategory"))
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerCategory = data
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "organizationCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationCustomer"))
+			data, err := ec.unmarshalOOrganizationCustomerInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationCustomerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationCustomer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterOrganizationInput unmarshals raw into the RegisterOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterOrganizationInput(ctx context.Context, raw any) (model.RegisterOrganizationInput, error) {
+	var out model.RegisterOrganizationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterOrganizationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Context, obj any) (model.RegistrationUserInput, error) {
 	var it model.RegistrationUserInput
 	if obj == nil {
@@ -21045,6 +21988,118 @@ func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Cont
 func UnmarshalRegistrationUserInput(ctx context.Context, raw any) (model.RegistrationUserInput, error) {
 	var out model.RegistrationUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Context, obj any) (model.RepresentativeInput, error) {
+	var it model.RepresentativeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "position", "email", "phone", "dateOfBirth", "nationality", "gender", "isPrimaryOwner", "ownershipShare"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "dateOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateOfBirth = data
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nationality = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGenderValue2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "isPrimaryOwner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimaryOwner"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimaryOwner = data
+		case "ownershipShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownershipShare"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnershipShare = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRepresentativeInput unmarshals raw into the RepresentativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRepresentativeInput(ctx context.Context, raw any) (model.RepresentativeInput, error) {
+	var out model.RepresentativeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RepresentativeInput", raw, &out)
 	return out, err
 }
 
@@ -22159,6 +23214,83 @@ func (ec *executionContext) unmarshalInputRoleWhereInput(ctx context.Context, ob
 func UnmarshalRoleWhereInput(ctx context.Context, raw any) (ent.RoleWhereInput, error) {
 	var out ent.RoleWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RoleWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Context, obj any) (model.TelephoneNumberInput, error) {
+	var it model.TelephoneNumberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "country", "phoneType", "operator", "purpose", "isPrimary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "phoneType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneType"))
+			data, err := ec.unmarshalOPhoneTypeValue2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneType = data
+		case "operator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operator"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operator = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTelephoneNumberInput unmarshals raw into the TelephoneNumberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTelephoneNumberInput(ctx context.Context, raw any) (model.TelephoneNumberInput, error) {
+	var out model.TelephoneNumberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TelephoneNumberInput", raw, &out)
 	return out, err
 }
 
@@ -24335,7 +25467,7 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 				})
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Employee_person(ctx, field, obj)
 				})
@@ -24702,6 +25834,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateCategory":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCategory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerOrganization(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25258,6 +26397,94 @@ func (ec *executionContext) _RegisterIndividualPayload(ctx context.Context, sel 
 			}
 		case "idempotentReplay":
 			out.Values[i] = ec._RegisterIndividualPayload_idempotentReplay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerOrganizationPayloadImplementors = []string{"RegisterOrganizationPayload"}
+
+func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterOrganizationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerOrganizationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterOrganizationPayload")
+		case "id":
+			out.Values[i] = ec._RegisterOrganizationPayload_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organizationId":
+			out.Values[i] = ec._RegisterOrganizationPayload_organizationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenantId":
+			out.Values[i] = ec._RegisterOrganizationPayload_tenantId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._RegisterOrganizationPayload_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._RegisterOrganizationPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "directors":
+			out.Values[i] = ec._RegisterOrganizationPayload_directors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareholders":
+			out.Values[i] = ec._RegisterOrganizationPayload_shareholders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employees":
+			out.Values[i] = ec._RegisterOrganizationPayload_employees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adminEmployees":
+			out.Values[i] = ec._RegisterOrganizationPayload_adminEmployees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._RegisterOrganizationPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._RegisterOrganizationPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "idempotentReplay":
+			out.Values[i] = ec._RegisterOrganizationPayload_idempotentReplay(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26370,12 +27597,33 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNEmployee2ᚕᚖonboardᚋentᚐEmployeeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Employee) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployee2ᚖonboardᚋentᚐEmployee(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEmployee2ᚖonboardᚋentᚐEmployee(ctx context.Context, sel ast.SelectionSet, v *ent.Employee) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Employee!")
 		return graphql.Null
 	}
 	return ec._Employee(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx context.Context, v any) (*model.EmployeeInput, error) {
+	res, err := ec.unmarshalInputEmployeeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEmployeeOrderField2ᚖonboardᚋentᚐEmployeeOrderField(ctx context.Context, v any) (*ent.EmployeeOrderField, error) {
@@ -26738,6 +27986,19 @@ func (ec *executionContext) marshalNRegisterIndividualPayload2ᚖonboardᚋgraph
 	return ec._RegisterIndividualPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+	res, err := ec.unmarshalInputRegisterOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterOrganizationPayload2ᚖonboardᚋgraphᚋmodelᚐRegisterOrganizationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterOrganizationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterOrganizationPayload!")
+		return graphql.Null
+	}
+	return ec._RegisterOrganizationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
 	var res model.RegistrationStatus
 	err := res.UnmarshalGQL(v)
@@ -26748,12 +28009,33 @@ func (ec *executionContext) marshalNRegistrationStatus2onboardᚋgraphᚋmodel�
 	return v
 }
 
+func (ec *executionContext) marshalNRepresentative2ᚕᚖonboardᚋentᚐRepresentativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Representative) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepresentative2ᚖonboardᚋentᚐRepresentative(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRepresentative2ᚖonboardᚋentᚐRepresentative(ctx context.Context, sel ast.SelectionSet, v *ent.Representative) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Representative!")
 		return graphql.Null
 	}
 	return ec._Representative(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx context.Context, v any) (*model.RepresentativeInput, error) {
+	res, err := ec.unmarshalInputRepresentativeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRepresentativeOrderField2ᚖonboardᚋentᚐRepresentativeOrderField(ctx context.Context, v any) (*ent.RepresentativeOrderField, error) {
@@ -26840,6 +28122,11 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTelephoneNumberInput2ᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInput(ctx context.Context, v any) (*model.TelephoneNumberInput, error) {
+	res, err := ec.unmarshalInputTelephoneNumberInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTenant2ᚖonboardᚋentᚐTenant(ctx context.Context, sel ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {
@@ -27857,6 +29144,23 @@ func (ec *executionContext) marshalOEmployee2ᚖonboardᚋentᚐEmployee(ctx con
 	return ec._Employee(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmodelᚐEmployeeInputᚄ(ctx context.Context, v any) ([]*model.EmployeeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EmployeeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOEmployeeWhereInput2ᚕᚖonboardᚋentᚐEmployeeWhereInputᚄ(ctx context.Context, v any) ([]*ent.EmployeeWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -28366,6 +29670,14 @@ func (ec *executionContext) marshalOOrganizationBusinessType2ᚖonboardᚋentᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalOOrganizationCustomerInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationCustomerInput(ctx context.Context, v any) (*model.OrganizationCustomerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationCustomerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOOrganizationIndustry2ᚕonboardᚋentᚋorganizationᚐIndustryᚄ(ctx context.Context, v any) ([]organization.Industry, error) {
 	if v == nil {
 		return nil, nil
@@ -28416,6 +29728,14 @@ func (ec *executionContext) marshalOOrganizationIndustry2ᚖonboardᚋentᚋorga
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOOrganizationInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (*model.OrganizationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOrganizationLegalForm2ᚕonboardᚋentᚋorganizationᚐLegalFormᚄ(ctx context.Context, v any) ([]organization.LegalForm, error) {
@@ -28659,6 +29979,24 @@ func (ec *executionContext) unmarshalOPersonWhereInput2ᚖonboardᚋentᚐPerson
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPhoneTypeValue2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPhoneTypeValue2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx context.Context, v any) (*model.RegistrationUserInput, error) {
 	if v == nil {
 		return nil, nil
@@ -28684,6 +30022,23 @@ func (ec *executionContext) marshalORepresentative2ᚕᚖonboardᚋentᚐReprese
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORepresentativeInput2ᚕᚖonboardᚋgraphᚋmodelᚐRepresentativeInputᚄ(ctx context.Context, v any) ([]*model.RepresentativeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RepresentativeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORepresentativePosition2ᚕonboardᚋentᚋrepresentativeᚐPositionᚄ(ctx context.Context, v any) ([]representative.Position, error) {
@@ -28870,6 +30225,23 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTelephoneNumberInput2ᚕᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInputᚄ(ctx context.Context, v any) ([]*model.TelephoneNumberInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TelephoneNumberInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTelephoneNumberInput2ᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOTenant2ᚖonboardᚋentᚐTenant(ctx context.Context, sel ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {

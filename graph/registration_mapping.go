@@ -31,6 +31,81 @@ func individualInput(in model.RegisterIndividualInput) registration.IndividualIn
 	return out
 }
 
+func organizationInput(in model.RegisterOrganizationInput) registration.OrganizationInput {
+	out := registration.OrganizationInput{
+		Email:            val(in.Email),
+		Password:         val(in.Password),
+		MatchingPassword: val(in.MatchingPassword),
+		RoleIDs:          in.RoleIds,
+		CustomerCategory: categoryRef(in.CustomerCategory),
+		OrganizationID:   in.OrganizationID,
+		Tags:             in.Tags,
+	}
+	c := in.OrganizationCustomer
+	if c == nil {
+		return out
+	}
+	out.Customer = &registration.OrganizationCustomer{
+		CustomerName:   c.CustomerName,
+		Organization:   organizationDetails(c.Organization),
+		User:           userInput(c.User),
+		Categorization: categorization(c.Categorization),
+	}
+	for _, e := range deref(c.Employees) {
+		emp := registration.EmployeeInput{
+			Person: personInput(e.Person), Role: e.Role, Roles: e.Roles, Department: e.Department,
+			Addresses: addressInputs(e.Addresses),
+		}
+		for _, t := range deref(e.TelephoneNumbers) {
+			emp.TelephoneNumbers = append(emp.TelephoneNumbers, registration.TelephoneInput{
+				Number: val(t.Number), Country: t.Country, PhoneType: t.PhoneType,
+				Operator: t.Operator, Purpose: t.Purpose, IsPrimary: val(t.IsPrimary),
+			})
+		}
+		out.Customer.Employees = append(out.Customer.Employees, emp)
+	}
+	return out
+}
+
+func organizationDetails(in *model.OrganizationInput) *registration.OrganizationDetails {
+	if in == nil {
+		return nil
+	}
+	out := &registration.OrganizationDetails{
+		LegalName: val(in.LegalName), TradingName: in.TradingName, RegistrationNumber: val(in.RegistrationNumber),
+		TaxID: in.TaxID, IncorporationDate: in.IncorporationDate, LegalForm: in.LegalForm, Industry: in.Industry,
+		BusinessType: in.BusinessType, BusinessDescription: in.BusinessDescription, Website: in.Website,
+		Email: in.Email, Phone: in.Phone, Addresses: addressInputs(in.Addresses), Contacts: contactInputs(in.Contacts),
+	}
+	for _, r := range deref(in.Representatives) {
+		out.Representatives = append(out.Representatives, registration.RepresentativeInput{
+			FirstName: val(r.FirstName), MiddleName: r.MiddleName, LastName: val(r.LastName), Position: r.Position,
+			Email: r.Email, Phone: r.Phone, DateOfBirth: r.DateOfBirth, Nationality: r.Nationality, Gender: r.Gender,
+			IsPrimaryOwner: r.IsPrimaryOwner, OwnershipShare: r.OwnershipShare,
+		})
+	}
+	return out
+}
+
+func addressInputs(in []*model.AddressInput) []registration.AddressInput {
+	var out []registration.AddressInput
+	for _, a := range deref(in) {
+		out = append(out, registration.AddressInput{
+			Type: a.Type, Street: val(a.Street), Line2: a.Line2, City: val(a.City), State: a.State,
+			PostalCode: a.PostalCode, Country: val(a.Country), IsPrimary: val(a.IsPrimary),
+		})
+	}
+	return out
+}
+
+func contactInputs(in []*model.ContactInput) []registration.ContactInput {
+	var out []registration.ContactInput
+	for _, c := range deref(in) {
+		out = append(out, registration.ContactInput{Type: val(c.Type), Value: val(c.Value), IsPrimary: val(c.IsPrimary)})
+	}
+	return out
+}
+
 func categoryRef(in *model.CategoryReferenceInput) *registration.CategoryRef {
 	if in == nil {
 		return nil
@@ -52,17 +127,8 @@ func personInput(in *model.PersonInput) *registration.PersonInput {
 		Nationality:  in.Nationality,
 		PlaceOfBirth: in.PlaceOfBirth,
 	}
-	for _, a := range deref(in.Addresses) {
-		out.Addresses = append(out.Addresses, registration.AddressInput{
-			Type: a.Type, Street: val(a.Street), Line2: a.Line2, City: val(a.City), State: a.State,
-			PostalCode: a.PostalCode, Country: val(a.Country), IsPrimary: val(a.IsPrimary),
-		})
-	}
-	for _, c := range deref(in.Contacts) {
-		out.Contacts = append(out.Contacts, registration.ContactInput{
-			Type: val(c.Type), Value: val(c.Value), IsPrimary: val(c.IsPrimary),
-		})
-	}
+	out.Addresses = addressInputs(in.Addresses)
+	out.Contacts = contactInputs(in.Contacts)
 	for _, d := range deref(in.IdentityDocuments) {
 		out.IdentityDocuments = append(out.IdentityDocuments, registration.DocumentInput{
 			Type: val(d.Type), Number: val(d.Number), IssuingCountry: d.IssuingCountry,
@@ -116,6 +182,33 @@ func registrationPayload(res *registration.Result) *model.RegisterIndividualPayl
 		out.PersonID = res.Person.ID
 	}
 	return out
+}
+
+// organizationPayload is FinHub's organization response shape over a
+// registration result and the organization's people.
+func organizationPayload(res *registration.Result, view registration.OrganizationView) *model.RegisterOrganizationPayload {
+	return &model.RegisterOrganizationPayload{
+		ID:               res.Customer.ID,
+		OrganizationID:   res.Organization.ID,
+		TenantID:         res.Customer.TenantID,
+		Email:            res.User.Email,
+		Status:           model.RegistrationStatusRegistrationComplete,
+		Directors:        nonNil(view.Directors),
+		Shareholders:     nonNil(view.Shareholders),
+		Employees:        nonNil(view.Employees),
+		AdminEmployees:   nonNil(view.Admins),
+		User:             res.User,
+		Customer:         res.Customer,
+		IdempotentReplay: res.Replay,
+	}
+}
+
+// nonNil makes an empty list [] rather than null in the response.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // val is the value *p points to, or the zero value for nil.

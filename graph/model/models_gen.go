@@ -129,6 +129,20 @@ type CreateTenantPayload struct {
 	Tenant *ent.Tenant `json:"tenant"`
 }
 
+// An employee of the organization.
+type EmployeeInput struct {
+	// Required. Addresses are optional for employees.
+	Person *PersonInput `json:"person,omitempty"`
+	// A role code; merged with `roles`. Each must be a role of the tenant.
+	Role       *string  `json:"role,omitempty"`
+	Roles      []string `json:"roles,omitempty"`
+	Department *string  `json:"department,omitempty"`
+	// More addresses of the employee's person.
+	Addresses []*AddressInput `json:"addresses,omitempty"`
+	// Phone numbers, stored as the person's contacts.
+	TelephoneNumbers []*TelephoneNumberInput `json:"telephoneNumbers,omitempty"`
+}
+
 // Names a feature by `id` (node id or external id) and/or `code`; both must agree.
 type FeatureReferenceInput struct {
 	ID   *string `json:"id,omitempty"`
@@ -169,6 +183,55 @@ type IndividualCustomerInput struct {
 	Categorization *CategorizationInput `json:"categorization,omitempty"`
 }
 
+// The organization customer of a registration.
+type OrganizationCustomerInput struct {
+	// The customer's display name; defaults to the legal name.
+	CustomerName *string `json:"customerName,omitempty"`
+	// Required.
+	Organization *OrganizationInput `json:"organization,omitempty"`
+	// The admin login user; its fields refine the top-level ones.
+	User *RegistrationUserInput `json:"user,omitempty"`
+	// Employees besides the registering admin.
+	Employees []*EmployeeInput `json:"employees,omitempty"`
+	// The category again, with parameters that override its defaults.
+	Categorization *CategorizationInput `json:"categorization,omitempty"`
+}
+
+// An organization.
+type OrganizationInput struct {
+	// Required.
+	LegalName   *string `json:"legalName,omitempty"`
+	TradingName *string `json:"tradingName,omitempty"`
+	// Required; unique per tenant.
+	RegistrationNumber *string `json:"registrationNumber,omitempty"`
+	TaxID              *string `json:"taxId,omitempty"`
+	// `YYYY-MM-DD`, not in the future.
+	IncorporationDate *string `json:"incorporationDate,omitempty"`
+	// `LIMITED_LIABILITY_COMPANY`, `PUBLIC_LIMITED_COMPANY`, `SOLE_PROPRIETORSHIP`,
+	// `PARTNERSHIP`, `LIMITED_PARTNERSHIP`, `CORPORATION`, `COOPERATIVE`,
+	// `NON_PROFIT`, `TRUST`, `FOUNDATION`, `GOVERNMENT` or `OTHER`.
+	LegalForm *string `json:"legalForm,omitempty"`
+	// `TECHNOLOGY`, `FINANCIAL_SERVICES`, `RETAIL`, `MANUFACTURING`,
+	// `HEALTHCARE`, `REAL_ESTATE`, `CONSTRUCTION`, `TRANSPORTATION`,
+	// `HOSPITALITY`, `EDUCATION`, `PROFESSIONAL_SERVICES`, `AGRICULTURE`,
+	// `ENERGY`, `MEDIA`, `TELECOMMUNICATIONS`, `GAMBLING`, `CRYPTO`,
+	// `NON_PROFIT`, `GOVERNMENT` or `OTHER`.
+	Industry *string `json:"industry,omitempty"`
+	// `B2B`, `B2C`, `B2B2C`, `C2C` or `OTHER`.
+	BusinessType        *string `json:"businessType,omitempty"`
+	BusinessDescription *string `json:"businessDescription,omitempty"`
+	// An http(s) URL.
+	Website *string `json:"website,omitempty"`
+	Email   *string `json:"email,omitempty"`
+	// Stored in E.164; a national number is read in the primary address's country.
+	Phone *string `json:"phone,omitempty"`
+	// At least one; at most one primary.
+	Addresses []*AddressInput `json:"addresses,omitempty"`
+	// At most one primary contact per type.
+	Contacts        []*ContactInput        `json:"contacts,omitempty"`
+	Representatives []*RepresentativeInput `json:"representatives,omitempty"`
+}
+
 // A person. `firstName`, `lastName` and at least one address are required.
 type PersonInput struct {
 	FirstName  *string `json:"firstName,omitempty"`
@@ -183,7 +246,9 @@ type PersonInput struct {
 	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name; stored as alpha-2.
 	Nationality  *string `json:"nationality,omitempty"`
 	PlaceOfBirth *string `json:"placeOfBirth,omitempty"`
-	// At least one; at most one primary (the first is primary when none is).
+	// Accepted as FinHub's employee bodies send it, and not stored: the name is `firstName`, `middleName` and `lastName`.
+	FullName *string `json:"fullName,omitempty"`
+	// At least one for an individual; at most one primary (the first is primary when none is).
 	Addresses []*AddressInput `json:"addresses,omitempty"`
 	// At most one primary contact per type.
 	Contacts          []*ContactInput          `json:"contacts,omitempty"`
@@ -244,6 +309,58 @@ type RegisterIndividualPayload struct {
 	IdempotentReplay bool `json:"idempotentReplay"`
 }
 
+// An organization's registration, in FinHub's shape. As in
+// `RegisterIndividualInput`, required fields are nullable so that a missing
+// one is reported with the others. E-mail rules: `email` is the admin's login
+// e-mail; `organizationCustomer.user.email`, when given, must be the same;
+// the organization's own `email` may differ.
+type RegisterOrganizationInput struct {
+	// Required. The admin user's login e-mail.
+	Email *string `json:"email,omitempty"`
+	// Required. The admin user's password, under the rules of `RegisterIndividualInput.password`.
+	Password *string `json:"password,omitempty"`
+	// Required. Must equal `password`.
+	MatchingPassword *string `json:"matchingPassword,omitempty"`
+	// The admin user's roles, by code or role id; `ADMIN_USER` is always added.
+	RoleIds []string `json:"roleIds,omitempty"`
+	// The customer's category, which must be for organizations. With none here
+	// or in `organizationCustomer.categorization`, the tenant's default
+	// organization category applies.
+	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
+	// The client's own reference for the organization, stored as the customer's external reference (unique per tenant).
+	OrganizationID *string `json:"organizationId,omitempty"`
+	// Free labels; at most 50, each at most 64 characters.
+	Tags []string `json:"tags,omitempty"`
+	// Required.
+	OrganizationCustomer *OrganizationCustomerInput `json:"organizationCustomer,omitempty"`
+}
+
+// A registered organization, in FinHub's response shape plus the whole graph.
+// Unlike FinHub, the representatives and employees sent with the registration
+// are stored, so the lists are filled.
+type RegisterOrganizationPayload struct {
+	// The customer's id.
+	ID string `json:"id"`
+	// The organization's id.
+	OrganizationID string `json:"organizationId"`
+	TenantID       string `json:"tenantId"`
+	// The admin's login e-mail.
+	Email  string             `json:"email"`
+	Status RegistrationStatus `json:"status"`
+	// Representatives in a director's or officer's position.
+	Directors []*ent.Representative `json:"directors"`
+	// Representatives holding a share above zero.
+	Shareholders []*ent.Representative `json:"shareholders"`
+	// Every employee, the admin included.
+	Employees []*ent.Employee `json:"employees"`
+	// The employees holding `ADMIN_USER`.
+	AdminEmployees []*ent.Employee `json:"adminEmployees"`
+	User           *ent.User       `json:"user"`
+	Customer       *ent.Customer   `json:"customer"`
+	// True when this is the stored result of an earlier request with the same Idempotency-Key.
+	IdempotentReplay bool `json:"idempotentReplay"`
+}
+
 // The login user of a registration.
 type RegistrationUserInput struct {
 	// Defaults to the login e-mail; unique per tenant.
@@ -259,6 +376,41 @@ type RegistrationUserInput struct {
 	IsActive               *bool    `json:"isActive,omitempty"`
 	RequiresPasswordChange *bool    `json:"requiresPasswordChange,omitempty"`
 	TwoFactorEnabled       *bool    `json:"twoFactorEnabled,omitempty"`
+}
+
+// A director, officer or shareholder. `ownershipShare` is a percentage from 0
+// to 100; the shares together are at most 100, at most one representative is
+// the primary owner, and anyone with 25 or more is a beneficial owner.
+type RepresentativeInput struct {
+	// Required.
+	FirstName  *string `json:"firstName,omitempty"`
+	MiddleName *string `json:"middleName,omitempty"`
+	// Required.
+	LastName *string `json:"lastName,omitempty"`
+	// Required. `DIRECTOR`, `MANAGING_DIRECTOR`, `CEO`, `CFO`, `COO`, `CHAIRMAN`,
+	// `SECRETARY`, `SHAREHOLDER`, `BENEFICIAL_OWNER`, `PARTNER`,
+	// `AUTHORIZED_SIGNATORY` or `OTHER`.
+	Position *string `json:"position,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	Phone    *string `json:"phone,omitempty"`
+	// `YYYY-MM-DD`; the representative must be of the tenant's minimum age.
+	DateOfBirth    *string  `json:"dateOfBirth,omitempty"`
+	Nationality    *string  `json:"nationality,omitempty"`
+	Gender         any      `json:"gender,omitempty"`
+	IsPrimaryOwner *bool    `json:"isPrimaryOwner,omitempty"`
+	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
+}
+
+// A phone number of an employee.
+type TelephoneNumberInput struct {
+	// Required. Stored in E.164.
+	Number *string `json:"number,omitempty"`
+	// The country to read a national number in (ISO code or English name).
+	Country   *string `json:"country,omitempty"`
+	PhoneType any     `json:"phoneType,omitempty"`
+	Operator  *string `json:"operator,omitempty"`
+	Purpose   *string `json:"purpose,omitempty"`
+	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
 
 // Fields left out stay as they are.
