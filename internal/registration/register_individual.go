@@ -48,20 +48,9 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 			write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
 				return writeIndividual(ctx, tx, ind, roleIDs, cat, RequestFrom(ctx), customerID, hash)
 			},
-			fieldOf: func(column string) apperr.Path {
-				switch column {
-				case "email":
-					return apperr.Path{"email"}
-				case "username":
-					if ind.Username != ind.LoginEmail {
-						return apperr.Path{"individualCustomer", "user", "username"}
-					}
-					return apperr.Path{"email"}
-				case "external_reference":
-					return apperr.Path{"externalReference"}
-				}
-				return nil
-			},
+			fieldOf: conflictField(ind.Login, apperr.Path{"individualCustomer", "user"}, map[string]apperr.Path{
+				"external_reference": {"externalReference"},
+			}),
 		}, nil
 	})
 }
@@ -69,13 +58,40 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in IndividualInput) withoutPasswords() IndividualInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.Customer != nil && in.Customer.User != nil {
-		c, u := *in.Customer, *in.Customer.User
-		u.Password = nil
-		c.User = &u
+	if in.Customer != nil {
+		c := *in.Customer
+		c.User = c.User.withoutPassword()
 		in.Customer = &c
 	}
 	return in
+}
+
+// withoutPassword is a copy of the user input without its password.
+func (u *UserInput) withoutPassword() *UserInput {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.Password = nil
+	return &c
+}
+
+// conflictField names the input field behind a violated unique column: the
+// login's e-mail and username (on the user object only where the username
+// is not the e-mail), and the columns in more.
+func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) func(string) apperr.Path {
+	return func(column string) apperr.Path {
+		switch column {
+		case "email":
+			return apperr.Path{"email"}
+		case "username":
+			if l.Username != l.LoginEmail {
+				return userPath.With("username")
+			}
+			return apperr.Path{"email"}
+		}
+		return more[column]
+	}
 }
 
 // defaultIndividualRoles are given to an individual whose request names no

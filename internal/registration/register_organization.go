@@ -69,22 +69,10 @@ func (s *Service) RegisterOrganization(ctx context.Context, in OrganizationInput
 			write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
 				return writeOrganization(ctx, tx, org, adminRoles, employeeRoles, cat, RequestFrom(ctx), customerID, hash)
 			},
-			fieldOf: func(column string) apperr.Path {
-				switch column {
-				case "registration_number":
-					return apperr.Path{"organizationCustomer", "organization", "registrationNumber"}
-				case "email":
-					return apperr.Path{"email"}
-				case "username":
-					if org.Username != org.LoginEmail {
-						return apperr.Path{"organizationCustomer", "user", "username"}
-					}
-					return apperr.Path{"email"}
-				case "external_reference":
-					return apperr.Path{"organizationId"}
-				}
-				return nil
-			},
+			fieldOf: conflictField(org.Login, apperr.Path{"organizationCustomer", "user"}, map[string]apperr.Path{
+				"registration_number": {"organizationCustomer", "organization", "registrationNumber"},
+				"external_reference":  {"organizationId"},
+			}),
 		}, nil
 	})
 }
@@ -92,10 +80,9 @@ func (s *Service) RegisterOrganization(ctx context.Context, in OrganizationInput
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in OrganizationInput) withoutPasswords() OrganizationInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.Customer != nil && in.Customer.User != nil {
-		c, u := *in.Customer, *in.Customer.User
-		u.Password = nil
-		c.User = &u
+	if in.Customer != nil {
+		c := *in.Customer
+		c.User = c.User.withoutPassword()
 		in.Customer = &c
 	}
 	return in

@@ -219,3 +219,18 @@ func TestRegisterOrganizationRules(t *testing.T) {
 		t.Errorf("rejected registrations left %d organizations", n)
 	}
 }
+
+func TestRegisterOrganizationReplaysWithItsLists(t *testing.T) {
+	env := newRegistrationEnv(t)
+	input := testutil.Fixture(t, "finhub-organization-employees.json")
+	var first, again registeredOrganization
+	env.registerOrganization(input, "Idempotency-Key", "org-1").Into(t, &first)
+	env.registerOrganization(input, "Idempotency-Key", "org-1").Into(t, &again)
+	a, b := first.RegisterOrganization, again.RegisterOrganization
+	if !b.IdempotentReplay || a.IdempotentReplay || a.ID != b.ID || len(b.Employees) != 2 || len(b.AdminEmployees) != 1 || len(b.Shareholders) != 1 {
+		t.Fatalf("replay: first %+v, again %+v", a, b)
+	}
+	if n := env.Client().Organization.Query().CountX(env.As(env.tenantID)); n != 1 {
+		t.Fatalf("%d organizations after a replay", n)
+	}
+}
