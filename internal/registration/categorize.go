@@ -8,7 +8,6 @@ import (
 	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/catalog"
-	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
 
@@ -180,16 +179,11 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		named := map[string]bool{}
 		for j, p := range in.Parametrization {
 			pp := path.With("parametrization", j)
-			clean := func(field, s string, max int) (string, bool) {
-				v, err := values.CleanString(s, max)
-				if err != nil {
-					problems.Invalid(pp.With(field), values.ReasonOf(err), pp.With(field).String()+": "+err.Error())
-				}
-				return v, err == nil
-			}
-			name, nameOK := clean("name", p.Name, 100)
-			value, valueOK := clean("value", p.Value, maxParamValue)
-			if !nameOK || !valueOK {
+			text := &checker{}
+			name := text.text(pp.With("name"), &p.Name, 100)
+			value := text.text(pp.With("value"), &p.Value, maxParamValue)
+			if len(text.problems) > 0 {
+				*problems = append(*problems, text.problems...)
 				continue
 			}
 			def, known := catalog.Definition(f.Parameters, name)

@@ -78,12 +78,7 @@ type registeredOrganization struct {
 }
 
 func (e *registrationEnv) registerOrganization(input map[string]any, header ...string) *testutil.Response {
-	h := map[string][]string{}
-	for i := 0; i+1 < len(header); i += 2 {
-		h[header[i]] = []string{header[i+1]}
-	}
-	return e.Do(testutil.Request{Token: e.token, TenantKey: "acme", Query: registerOrganization,
-		Variables: map[string]any{"input": input}, Header: h})
+	return e.mutate(registerOrganization, input, header...)
 }
 
 func codes(roles []struct{ Code string }) string {

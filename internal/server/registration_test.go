@@ -91,7 +91,13 @@ type registrationEnv struct {
 
 func newRegistrationEnv(t testing.TB) *registrationEnv {
 	t.Helper()
-	env := testutil.New(t)
+	return newRegistrationEnvWith(t, testutil.Options{})
+}
+
+// newRegistrationEnvWith is newRegistrationEnv with server options.
+func newRegistrationEnvWith(t testing.TB, opts testutil.Options) *registrationEnv {
+	t.Helper()
+	env := testutil.NewWith(t, opts)
 	id := env.Tenant("acme")
 	if err := demo.SeedCatalog(env.As(id), env.Client()); err != nil {
 		t.Fatalf("seeding the catalog: %v", err)
@@ -103,11 +109,17 @@ func newRegistrationEnv(t testing.TB) *registrationEnv {
 // register sends registerIndividual with input and optional headers
 // (name, value pairs).
 func (e *registrationEnv) register(input map[string]any, header ...string) *testutil.Response {
+	return e.mutate(registerIndividual, input, header...)
+}
+
+// mutate sends a registration mutation with input as $input and optional
+// headers (name, value pairs).
+func (e *registrationEnv) mutate(query string, input map[string]any, header ...string) *testutil.Response {
 	h := http.Header{}
 	for i := 0; i+1 < len(header); i += 2 {
 		h.Set(header[i], header[i+1])
 	}
-	return e.Do(testutil.Request{Token: e.token, TenantKey: "acme", Query: registerIndividual,
+	return e.Do(testutil.Request{Token: e.token, TenantKey: "acme", Query: query,
 		Variables: map[string]any{"input": input}, Header: h})
 }
 
@@ -136,33 +148,23 @@ func TestRegisterIndividualFinHubFixture(t *testing.T) {
 	p := got.RegisterIndividual
 	c := p.Customer
 
-	check := func(what string, got, want any) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s = %v, want %v", what, got, want)
-		}
-	}
-	check("id prefix", p.ID[:4], "cus_")
-	check("customer id", c.ID, p.ID)
-	check("userId", p.UserID, c.User.ID)
-	check("personId", p.PersonID, c.Person.ID)
-	check("status", p.Status, "REGISTRATION_COMPLETE")
-	check("replay", p.IdempotentReplay, false)
-	check("user", p.User.Username+" "+p.User.Status, "marcus.jensen@example.com PENDING_ACTIVATION")
-	check("type", c.Type, "INDIVIDUAL")
-	check("name", c.Name, "Marcus Jensen")
-	check("customer status", c.Status, "PENDING_VERIFICATION")
-	check("category", c.Category.Code, "MEDIUM_RISK_INDIVIDUAL")
-	check("context", []string{c.RegistrationIP, c.RegistrationUserAgent, c.RegistrationSource, c.RegistrationPlatform, c.RegistrationDeviceID},
+	want(t, "id prefix", p.ID[:4], "cus_")
+	want(t, "customer id", c.ID, p.ID)
+	want(t, "userId", p.UserID, c.User.ID)
+	want(t, "personId", p.PersonID, c.Person.ID)
+	want(t, "status", p.Status, "REGISTRATION_COMPLETE")
+	want(t, "replay", p.IdempotentReplay, false)
+	want(t, "user", p.User.Username+" "+p.User.Status, "marcus.jensen@example.com PENDING_ACTIVATION")
+	want(t, "type", c.Type, "INDIVIDUAL")
+	want(t, "name", c.Name, "Marcus Jensen")
+	want(t, "customer status", c.Status, "PENDING_VERIFICATION")
+	want(t, "category", c.Category.Code, "MEDIUM_RISK_INDIVIDUAL")
+	want(t, "context", []string{c.RegistrationIP, c.RegistrationUserAgent, c.RegistrationSource, c.RegistrationPlatform, c.RegistrationDeviceID},
 		[]string{"192.0.2.1", "onboarding-form/2.1", "web-signup", "ios", "device-42"})
-	check("user email", c.User.Email, "marcus.jensen@example.com")
-	var roles []string
-	for _, r := range c.User.Roles {
-		roles = append(roles, r.Code)
-	}
-	check("roles", strings.Join(sorted(roles), ","), "ACCOUNT_OWNER,USER")
+	want(t, "user email", c.User.Email, "marcus.jensen@example.com")
+	want(t, "roles", codes(c.User.Roles), "ACCOUNT_OWNER,USER")
 	per := c.Person
-	check("person", []string{per.FirstName, per.LastName, per.Email, per.Phone, per.DateOfBirth, per.Gender, per.Nationality},
+	want(t, "person", []string{per.FirstName, per.LastName, per.Email, per.Phone, per.DateOfBirth, per.Gender, per.Nationality},
 		[]string{"Marcus", "Jensen", "marcus.jensen@example.com", "+37060012345", "1990-05-15", "MALE", "LT"})
 	if len(per.Addresses) != 1 || per.Addresses[0].Country != "LT" || !per.Addresses[0].IsPrimary || per.Addresses[0].Street != "123 Medium Risk Street" {
 		t.Errorf("addresses: %+v", per.Addresses)
@@ -180,11 +182,11 @@ func TestRegisterIndividualFinHubFixture(t *testing.T) {
 	for _, p := range c.Features[0].Parameters {
 		params[p.Name] = p.Value + "/" + p.Source
 	}
-	for name, want := range map[string]string{
+	for name, value := range map[string]string{
 		"riskLevel": "MEDIUM/REQUEST", "riskScore": "55/REQUEST", "pep": "false/REQUEST",
 		"sanctionsCheck": "STANDARD/REQUEST", "monthlyLimit": "20000/REQUEST",
 	} {
-		check("parameter "+name, params[name], want)
+		want(t, "parameter "+name, params[name], value)
 	}
 	if src := params["monitoring"]; !strings.HasSuffix(src, "/CATEGORY_DEFAULT") {
 		t.Errorf("monitoring = %q, want the category's default", src)
@@ -419,18 +421,6 @@ func manyStrings(n int) []any {
 	out := make([]any, n)
 	for i := range out {
 		out[i] = "tag" + strconv.Itoa(i)
-	}
-	return out
-}
-
-func sorted(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
 	}
 	return out
 }
@@ -678,12 +668,7 @@ func TestInlineLiteralsAreNotEchoedInErrors(t *testing.T) {
 func TestRegistrationIPTrustsProxyHeadersOnlyWhenConfigured(t *testing.T) {
 	for _, trust := range []bool{false, true} {
 		t.Run(fmt.Sprintf("trust=%t", trust), func(t *testing.T) {
-			env := testutil.NewWith(t, testutil.Options{TrustProxy: trust})
-			id := env.Tenant("acme")
-			if err := demo.SeedCatalog(env.As(id), env.Client()); err != nil {
-				t.Fatal(err)
-			}
-			re := &registrationEnv{Env: env, tenantID: id, token: env.Token([]string{"acme"}, "customers:register", "customers:read")}
+			re := newRegistrationEnvWith(t, testutil.Options{TrustProxy: trust})
 			var got registered
 			re.register(testutil.Fixture(t, "finhub-individual.json"), "X-Forwarded-For", "203.0.113.9").Into(t, &got)
 			want := "192.0.2.1" // httptest's client address
