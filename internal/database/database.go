@@ -88,7 +88,10 @@ func openSQLite(dir string) (*sql.DB, error) {
 	return sql.Open("sqlite", SQLiteDSN(filepath.Join(dir, "onboard.db")))
 }
 
-// SQLiteDSN is the connection string of the SQLite file at path.
+// SQLiteDSN is the connection string of the SQLite file at path. The path
+// is escaped, since SQLite decodes %HH in a file: URI and the driver cuts
+// the URI at its first "?": a data directory named "60 %" or "a?b" must
+// still open.
 func SQLiteDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
@@ -96,7 +99,7 @@ func SQLiteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
 // Close closes the store.
