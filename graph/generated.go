@@ -186,6 +186,11 @@ type ComplexityRoot struct {
 		User         func(childComplexity int) int
 	}
 
+	EmployeePayload struct {
+		Employee     func(childComplexity int) int
+		Organization func(childComplexity int) int
+	}
+
 	Feature struct {
 		Code        func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -230,13 +235,19 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddEmployee          func(childComplexity int, input model.AddEmployeeInput) int
+		AddRepresentative    func(childComplexity int, input model.AddRepresentativeInput) int
 		CreateCategory       func(childComplexity int, input model.CreateCategoryInput) int
 		CreateFeature        func(childComplexity int, input model.CreateFeatureInput) int
 		CreateRole           func(childComplexity int, input model.CreateRoleInput) int
 		CreateTenant         func(childComplexity int, input model.CreateTenantInput) int
 		RegisterIndividual   func(childComplexity int, input model.RegisterIndividualInput) int
 		RegisterOrganization func(childComplexity int, input model.RegisterOrganizationInput) int
+		RemoveEmployee       func(childComplexity int, input model.RemoveEmployeeInput) int
+		RemoveRepresentative func(childComplexity int, input model.RemoveRepresentativeInput) int
 		UpdateCategory       func(childComplexity int, input model.UpdateCategoryInput) int
+		UpdateEmployee       func(childComplexity int, input model.UpdateEmployeeInput) int
+		UpdateRepresentative func(childComplexity int, input model.UpdateRepresentativeInput) int
 	}
 
 	Organization struct {
@@ -338,6 +349,11 @@ type ComplexityRoot struct {
 		User             func(childComplexity int) int
 	}
 
+	RemoveMemberPayload struct {
+		Organization func(childComplexity int) int
+		RemovedID    func(childComplexity int) int
+	}
+
 	Representative struct {
 		CreatedAt         func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -348,6 +364,11 @@ type ComplexityRoot struct {
 		Person            func(childComplexity int) int
 		Position          func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+	}
+
+	RepresentativePayload struct {
+		Organization   func(childComplexity int) int
+		Representative func(childComplexity int) int
 	}
 
 	Role struct {
@@ -411,6 +432,12 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	AddRepresentative(ctx context.Context, input model.AddRepresentativeInput) (*model.RepresentativePayload, error)
+	UpdateRepresentative(ctx context.Context, input model.UpdateRepresentativeInput) (*model.RepresentativePayload, error)
+	RemoveRepresentative(ctx context.Context, input model.RemoveRepresentativeInput) (*model.RemoveMemberPayload, error)
+	AddEmployee(ctx context.Context, input model.AddEmployeeInput) (*model.EmployeePayload, error)
+	UpdateEmployee(ctx context.Context, input model.UpdateEmployeeInput) (*model.EmployeePayload, error)
+	RemoveEmployee(ctx context.Context, input model.RemoveEmployeeInput) (*model.RemoveMemberPayload, error)
 	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
 }
@@ -993,6 +1020,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Employee.User(childComplexity), true
 
+	case "EmployeePayload.employee":
+		if e.ComplexityRoot.EmployeePayload.Employee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployeePayload.Employee(childComplexity), true
+	case "EmployeePayload.organization":
+		if e.ComplexityRoot.EmployeePayload.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmployeePayload.Organization(childComplexity), true
+
 	case "Feature.code":
 		if e.ComplexityRoot.Feature.Code == nil {
 			break
@@ -1166,6 +1206,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentityDocument.UpdatedAt(childComplexity), true
 
+	case "Mutation.addEmployee":
+		if e.ComplexityRoot.Mutation.AddEmployee == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addEmployee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddEmployee(childComplexity, args["input"].(model.AddEmployeeInput)), true
+	case "Mutation.addRepresentative":
+		if e.ComplexityRoot.Mutation.AddRepresentative == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addRepresentative_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddRepresentative(childComplexity, args["input"].(model.AddRepresentativeInput)), true
 	case "Mutation.createCategory":
 		if e.ComplexityRoot.Mutation.CreateCategory == nil {
 			break
@@ -1232,6 +1294,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(model.RegisterOrganizationInput)), true
+	case "Mutation.removeEmployee":
+		if e.ComplexityRoot.Mutation.RemoveEmployee == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeEmployee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveEmployee(childComplexity, args["input"].(model.RemoveEmployeeInput)), true
+	case "Mutation.removeRepresentative":
+		if e.ComplexityRoot.Mutation.RemoveRepresentative == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRepresentative_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRepresentative(childComplexity, args["input"].(model.RemoveRepresentativeInput)), true
 	case "Mutation.updateCategory":
 		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
 			break
@@ -1243,6 +1327,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCategory(childComplexity, args["input"].(model.UpdateCategoryInput)), true
+	case "Mutation.updateEmployee":
+		if e.ComplexityRoot.Mutation.UpdateEmployee == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEmployee_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEmployee(childComplexity, args["input"].(model.UpdateEmployeeInput)), true
+	case "Mutation.updateRepresentative":
+		if e.ComplexityRoot.Mutation.UpdateRepresentative == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRepresentative_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRepresentative(childComplexity, args["input"].(model.UpdateRepresentativeInput)), true
 
 	case "Organization.addresses":
 		if e.ComplexityRoot.Organization.Addresses == nil {
@@ -1712,6 +1818,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.User(childComplexity), true
 
+	case "RemoveMemberPayload.organization":
+		if e.ComplexityRoot.RemoveMemberPayload.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMemberPayload.Organization(childComplexity), true
+	case "RemoveMemberPayload.removedId":
+		if e.ComplexityRoot.RemoveMemberPayload.RemovedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMemberPayload.RemovedID(childComplexity), true
+
 	case "Representative.createdAt":
 		if e.ComplexityRoot.Representative.CreatedAt == nil {
 			break
@@ -1766,6 +1885,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Representative.UpdatedAt(childComplexity), true
+
+	case "RepresentativePayload.organization":
+		if e.ComplexityRoot.RepresentativePayload.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepresentativePayload.Organization(childComplexity), true
+	case "RepresentativePayload.representative":
+		if e.ComplexityRoot.RepresentativePayload.Representative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepresentativePayload.Representative(childComplexity), true
 
 	case "Role.code":
 		if e.ComplexityRoot.Role.Code == nil {
@@ -1979,6 +2111,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddEmployeeInput", ec.unmarshalInputAddEmployeeInput),
+			graphql.NewInputUnmarshaler("AddRepresentativeInput", ec.unmarshalInputAddRepresentativeInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressOrder", ec.unmarshalInputAddressOrder),
 			graphql.NewInputUnmarshaler("AddressWhereInput", ec.unmarshalInputAddressWhereInput),
@@ -2023,6 +2157,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RegisterIndividualInput", ec.unmarshalInputRegisterIndividualInput),
 			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
 			graphql.NewInputUnmarshaler("RegistrationUserInput", ec.unmarshalInputRegistrationUserInput),
+			graphql.NewInputUnmarshaler("RemoveEmployeeInput", ec.unmarshalInputRemoveEmployeeInput),
+			graphql.NewInputUnmarshaler("RemoveRepresentativeInput", ec.unmarshalInputRemoveRepresentativeInput),
 			graphql.NewInputUnmarshaler("RepresentativeInput", ec.unmarshalInputRepresentativeInput),
 			graphql.NewInputUnmarshaler("RepresentativeOrder", ec.unmarshalInputRepresentativeOrder),
 			graphql.NewInputUnmarshaler("RepresentativeWhereInput", ec.unmarshalInputRepresentativeWhereInput),
@@ -2032,6 +2168,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TenantOrder", ec.unmarshalInputTenantOrder),
 			graphql.NewInputUnmarshaler("TenantWhereInput", ec.unmarshalInputTenantWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCategoryInput", ec.unmarshalInputUpdateCategoryInput),
+			graphql.NewInputUnmarshaler("UpdateEmployeeInput", ec.unmarshalInputUpdateEmployeeInput),
+			graphql.NewInputUnmarshaler("UpdateRepresentativeInput", ec.unmarshalInputUpdateRepresentativeInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
 		)
@@ -2109,7 +2247,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "organization.graphqls" "registration.graphqls" "schema.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "registration.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2123,6 +2261,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -2389,6 +2528,16 @@ func (ec *executionContext) childFields_Employee(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Employee", field.Name)
 }
 
+func (ec *executionContext) childFields_EmployeePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employee":
+		return ec.fieldContext_EmployeePayload_employee(ctx, field)
+	case "organization":
+		return ec.fieldContext_EmployeePayload_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmployeePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Feature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2647,6 +2796,16 @@ func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type RegisterOrganizationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removedId":
+		return ec.fieldContext_RemoveMemberPayload_removedId(ctx, field)
+	case "organization":
+		return ec.fieldContext_RemoveMemberPayload_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveMemberPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Representative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2669,6 +2828,16 @@ func (ec *executionContext) childFields_Representative(ctx context.Context, fiel
 		return ec.fieldContext_Representative_person(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Representative", field.Name)
+}
+
+func (ec *executionContext) childFields_RepresentativePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "representative":
+		return ec.fieldContext_RepresentativePayload_representative(ctx, field)
+	case "organization":
+		return ec.fieldContext_RepresentativePayload_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepresentativePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2943,6 +3112,34 @@ func (ec *executionContext) field_Category_customers_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddEmployeeInput, error) {
+			return ec.unmarshalNAddEmployeeInput2onboardᚋgraphᚋmodelᚐAddEmployeeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addRepresentative_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddRepresentativeInput, error) {
+			return ec.unmarshalNAddRepresentativeInput2onboardᚋgraphᚋmodelᚐAddRepresentativeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCategory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3027,12 +3224,68 @@ func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveEmployeeInput, error) {
+			return ec.unmarshalNRemoveEmployeeInput2onboardᚋgraphᚋmodelᚐRemoveEmployeeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRepresentative_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveRepresentativeInput, error) {
+			return ec.unmarshalNRemoveRepresentativeInput2onboardᚋgraphᚋmodelᚐRemoveRepresentativeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateCategory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateCategoryInput, error) {
 			return ec.unmarshalNUpdateCategoryInput2onboardᚋgraphᚋmodelᚐUpdateCategoryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateEmployeeInput, error) {
+			return ec.unmarshalNUpdateEmployeeInput2onboardᚋgraphᚋmodelᚐUpdateEmployeeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRepresentative_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateRepresentativeInput, error) {
+			return ec.unmarshalNUpdateRepresentativeInput2onboardᚋgraphᚋmodelᚐUpdateRepresentativeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5540,6 +5793,70 @@ func (ec *executionContext) fieldContext_Employee_roles(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _EmployeePayload_employee(ctx context.Context, field graphql.CollectedField, obj *model.EmployeePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployeePayload_employee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employee) graphql.Marshaler {
+			return ec.marshalNEmployee2ᚖonboardᚋentᚐEmployee(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployeePayload_employee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployeePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employee(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmployeePayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.EmployeePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmployeePayload_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖonboardᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmployeePayload_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmployeePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Feature_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feature) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6569,6 +6886,378 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRepresentative(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRepresentative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRepresentative(ctx, fc.Args["input"].(model.AddRepresentativeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.RepresentativePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RepresentativePayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RepresentativePayload) graphql.Marshaler {
+			return ec.marshalNRepresentativePayload2ᚖonboardᚋgraphᚋmodelᚐRepresentativePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRepresentative(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepresentativePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRepresentative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRepresentative(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRepresentative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRepresentative(ctx, fc.Args["input"].(model.UpdateRepresentativeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.RepresentativePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RepresentativePayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RepresentativePayload) graphql.Marshaler {
+			return ec.marshalNRepresentativePayload2ᚖonboardᚋgraphᚋmodelᚐRepresentativePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRepresentative(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepresentativePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRepresentative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRepresentative(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRepresentative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRepresentative(ctx, fc.Args["input"].(model.RemoveRepresentativeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.RemoveMemberPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RemoveMemberPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveMemberPayload) graphql.Marshaler {
+			return ec.marshalNRemoveMemberPayload2ᚖonboardᚋgraphᚋmodelᚐRemoveMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRepresentative(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRepresentative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addEmployee(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addEmployee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddEmployee(ctx, fc.Args["input"].(model.AddEmployeeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.EmployeePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.EmployeePayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmployeePayload) graphql.Marshaler {
+			return ec.marshalNEmployeePayload2ᚖonboardᚋgraphᚋmodelᚐEmployeePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addEmployee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployeePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addEmployee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEmployee(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEmployee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEmployee(ctx, fc.Args["input"].(model.UpdateEmployeeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.EmployeePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.EmployeePayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmployeePayload) graphql.Marshaler {
+			return ec.marshalNEmployeePayload2ᚖonboardᚋgraphᚋmodelᚐEmployeePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEmployee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmployeePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEmployee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeEmployee(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeEmployee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveEmployee(ctx, fc.Args["input"].(model.RemoveEmployeeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.RemoveMemberPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RemoveMemberPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveMemberPayload) graphql.Marshaler {
+			return ec.marshalNRemoveMemberPayload2ᚖonboardᚋgraphᚋmodelᚐRemoveMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeEmployee(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeEmployee_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8803,6 +9492,61 @@ func (ec *executionContext) fieldContext_RegisterOrganizationPayload_idempotentR
 	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _RemoveMemberPayload_removedId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMemberPayload_removedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMemberPayload_removedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveMemberPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RemoveMemberPayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.RemoveMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMemberPayload_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖonboardᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMemberPayload_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Representative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Representative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9023,6 +9767,70 @@ func (ec *executionContext) fieldContext_Representative_person(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepresentativePayload_representative(ctx context.Context, field graphql.CollectedField, obj *model.RepresentativePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepresentativePayload_representative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Representative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Representative) graphql.Marshaler {
+			return ec.marshalNRepresentative2ᚖonboardᚋentᚐRepresentative(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepresentativePayload_representative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepresentativePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Representative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepresentativePayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.RepresentativePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepresentativePayload_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖonboardᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepresentativePayload_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepresentativePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10938,6 +11746,104 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, obj any) (model.AddEmployeeInput, error) {
+	var it model.AddEmployeeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organizationId", "employee"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "employee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employee"))
+			data, err := ec.unmarshalOEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employee = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddEmployeeInput unmarshals raw into the AddEmployeeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddEmployeeInput(ctx context.Context, raw any) (model.AddEmployeeInput, error) {
+	var out model.AddEmployeeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddEmployeeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Context, obj any) (model.AddRepresentativeInput, error) {
+	var it model.AddRepresentativeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organizationId", "representative"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "representative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representative"))
+			data, err := ec.unmarshalORepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Representative = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddRepresentativeInput unmarshals raw into the AddRepresentativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddRepresentativeInput(ctx context.Context, raw any) (model.AddRepresentativeInput, error) {
+	var out model.AddRepresentativeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddRepresentativeInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (model.AddressInput, error) {
 	var it model.AddressInput
@@ -21991,6 +22897,90 @@ func UnmarshalRegistrationUserInput(ctx context.Context, raw any) (model.Registr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveEmployeeInput(ctx context.Context, obj any) (model.RemoveEmployeeInput, error) {
+	var it model.RemoveEmployeeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveEmployeeInput unmarshals raw into the RemoveEmployeeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveEmployeeInput(ctx context.Context, raw any) (model.RemoveEmployeeInput, error) {
+	var out model.RemoveEmployeeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveEmployeeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveRepresentativeInput(ctx context.Context, obj any) (model.RemoveRepresentativeInput, error) {
+	var it model.RemoveRepresentativeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveRepresentativeInput unmarshals raw into the RemoveRepresentativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveRepresentativeInput(ctx context.Context, raw any) (model.RemoveRepresentativeInput, error) {
+	var out model.RemoveRepresentativeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveRepresentativeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Context, obj any) (model.RepresentativeInput, error) {
 	var it model.RepresentativeInput
 	if obj == nil {
@@ -23935,6 +24925,188 @@ func UnmarshalUpdateCategoryInput(ctx context.Context, raw any) (model.UpdateCat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateEmployeeInput(ctx context.Context, obj any) (model.UpdateEmployeeInput, error) {
+	var it model.UpdateEmployeeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "department", "role", "roles"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateEmployeeInput unmarshals raw into the UpdateEmployeeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateEmployeeInput(ctx context.Context, raw any) (model.UpdateEmployeeInput, error) {
+	var out model.UpdateEmployeeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEmployeeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateRepresentativeInput(ctx context.Context, obj any) (model.UpdateRepresentativeInput, error) {
+	var it model.UpdateRepresentativeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "firstName", "middleName", "lastName", "position", "email", "phone", "dateOfBirth", "nationality", "gender", "isPrimaryOwner", "ownershipShare"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "dateOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateOfBirth = data
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nationality = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGenderValue2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "isPrimaryOwner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimaryOwner"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimaryOwner = data
+		case "ownershipShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownershipShare"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnershipShare = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRepresentativeInput unmarshals raw into the UpdateRepresentativeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRepresentativeInput(ctx context.Context, raw any) (model.UpdateRepresentativeInput, error) {
+	var out model.UpdateRepresentativeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRepresentativeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
 	var it ent.UserOrder
 	if obj == nil {
@@ -25500,6 +26672,44 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var employeePayloadImplementors = []string{"EmployeePayload"}
+
+func (ec *executionContext) _EmployeePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EmployeePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employeePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmployeePayload")
+		case "employee":
+			out.Values[i] = ec._EmployeePayload_employee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._EmployeePayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var featureImplementors = []string{"Feature", "Node"}
 
 func (ec *executionContext) _Feature(ctx context.Context, sel ast.SelectionSet, obj *ent.Feature) graphql.Marshaler {
@@ -25834,6 +27044,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateCategory":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCategory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRepresentative":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRepresentative(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRepresentative":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRepresentative(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRepresentative":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRepresentative(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addEmployee":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addEmployee(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEmployee":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEmployee(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeEmployee":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeEmployee(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26505,6 +27757,44 @@ func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, se
 	return out
 }
 
+var removeMemberPayloadImplementors = []string{"RemoveMemberPayload"}
+
+func (ec *executionContext) _RemoveMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveMemberPayload")
+		case "removedId":
+			out.Values[i] = ec._RemoveMemberPayload_removedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._RemoveMemberPayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var representativeImplementors = []string{"Representative", "Node"}
 
 func (ec *executionContext) _Representative(ctx context.Context, sel ast.SelectionSet, obj *ent.Representative) graphql.Marshaler {
@@ -26563,6 +27853,44 @@ func (ec *executionContext) _Representative(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Representative_person(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var representativePayloadImplementors = []string{"RepresentativePayload"}
+
+func (ec *executionContext) _RepresentativePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RepresentativePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, representativePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepresentativePayload")
+		case "representative":
+			out.Values[i] = ec._RepresentativePayload_representative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._RepresentativePayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27276,6 +28604,16 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddEmployeeInput2onboardᚋgraphᚋmodelᚐAddEmployeeInput(ctx context.Context, v any) (model.AddEmployeeInput, error) {
+	res, err := ec.unmarshalInputAddEmployeeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddRepresentativeInput2onboardᚋgraphᚋmodelᚐAddRepresentativeInput(ctx context.Context, v any) (model.AddRepresentativeInput, error) {
+	res, err := ec.unmarshalInputAddRepresentativeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAddress2ᚖonboardᚋentᚐAddress(ctx context.Context, sel ast.SelectionSet, v *ent.Address) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Address!")
@@ -27638,6 +28976,14 @@ func (ec *executionContext) marshalNEmployeeOrderField2ᚖonboardᚋentᚐEmploy
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNEmployeePayload2ᚖonboardᚋgraphᚋmodelᚐEmployeePayload(ctx context.Context, sel ast.SelectionSet, v *model.EmployeePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmployeePayload!")
+		return graphql.Null
+	}
+	return ec._EmployeePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEmployeeWhereInput2ᚖonboardᚋentᚐEmployeeWhereInput(ctx context.Context, v any) (*ent.EmployeeWhereInput, error) {
@@ -28009,6 +29355,24 @@ func (ec *executionContext) marshalNRegistrationStatus2onboardᚋgraphᚋmodel�
 	return v
 }
 
+func (ec *executionContext) unmarshalNRemoveEmployeeInput2onboardᚋgraphᚋmodelᚐRemoveEmployeeInput(ctx context.Context, v any) (model.RemoveEmployeeInput, error) {
+	res, err := ec.unmarshalInputRemoveEmployeeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveMemberPayload2ᚖonboardᚋgraphᚋmodelᚐRemoveMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveMemberPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveMemberPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveMemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveRepresentativeInput2onboardᚋgraphᚋmodelᚐRemoveRepresentativeInput(ctx context.Context, v any) (model.RemoveRepresentativeInput, error) {
+	res, err := ec.unmarshalInputRemoveRepresentativeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRepresentative2ᚕᚖonboardᚋentᚐRepresentativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Representative) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28050,6 +29414,14 @@ func (ec *executionContext) marshalNRepresentativeOrderField2ᚖonboardᚋentᚐ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNRepresentativePayload2ᚖonboardᚋgraphᚋmodelᚐRepresentativePayload(ctx context.Context, sel ast.SelectionSet, v *model.RepresentativePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepresentativePayload!")
+		return graphql.Null
+	}
+	return ec._RepresentativePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRepresentativePosition2onboardᚋentᚋrepresentativeᚐPosition(ctx context.Context, v any) (representative.Position, error) {
@@ -28167,6 +29539,16 @@ func (ec *executionContext) marshalNUpdateCategoryPayload2ᚖonboardᚋgraphᚋm
 		return graphql.Null
 	}
 	return ec._UpdateCategoryPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateEmployeeInput2onboardᚋgraphᚋmodelᚐUpdateEmployeeInput(ctx context.Context, v any) (model.UpdateEmployeeInput, error) {
+	res, err := ec.unmarshalInputUpdateEmployeeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRepresentativeInput2onboardᚋgraphᚋmodelᚐUpdateRepresentativeInput(ctx context.Context, v any) (model.UpdateRepresentativeInput, error) {
+	res, err := ec.unmarshalInputUpdateRepresentativeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUser2ᚖonboardᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -29161,6 +30543,14 @@ func (ec *executionContext) unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmode
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx context.Context, v any) (*model.EmployeeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmployeeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOEmployeeWhereInput2ᚕᚖonboardᚋentᚐEmployeeWhereInputᚄ(ctx context.Context, v any) ([]*ent.EmployeeWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -30039,6 +31429,14 @@ func (ec *executionContext) unmarshalORepresentativeInput2ᚕᚖonboardᚋgraph�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalORepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx context.Context, v any) (*model.RepresentativeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRepresentativeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORepresentativePosition2ᚕonboardᚋentᚋrepresentativeᚐPositionᚄ(ctx context.Context, v any) ([]representative.Position, error) {

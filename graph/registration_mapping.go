@@ -52,17 +52,7 @@ func organizationInput(in model.RegisterOrganizationInput) registration.Organiza
 		Categorization: categorization(c.Categorization),
 	}
 	for _, e := range deref(c.Employees) {
-		emp := registration.EmployeeInput{
-			Person: personInput(e.Person), Role: e.Role, Roles: e.Roles, Department: e.Department,
-			Addresses: addressInputs(e.Addresses),
-		}
-		for _, t := range deref(e.TelephoneNumbers) {
-			emp.TelephoneNumbers = append(emp.TelephoneNumbers, registration.TelephoneInput{
-				Number: val(t.Number), Country: t.Country, PhoneType: t.PhoneType,
-				Operator: t.Operator, Purpose: t.Purpose, IsPrimary: val(t.IsPrimary),
-			})
-		}
-		out.Customer.Employees = append(out.Customer.Employees, emp)
+		out.Customer.Employees = append(out.Customer.Employees, *employeeInput(&e))
 	}
 	return out
 }
@@ -78,13 +68,45 @@ func organizationDetails(in *model.OrganizationInput) *registration.Organization
 		Email: in.Email, Phone: in.Phone, Addresses: addressInputs(in.Addresses), Contacts: contactInputs(in.Contacts),
 	}
 	for _, r := range deref(in.Representatives) {
-		out.Representatives = append(out.Representatives, registration.RepresentativeInput{
-			FirstName: val(r.FirstName), MiddleName: r.MiddleName, LastName: val(r.LastName), Position: r.Position,
-			Email: r.Email, Phone: r.Phone, DateOfBirth: r.DateOfBirth, Nationality: r.Nationality, Gender: r.Gender,
-			IsPrimaryOwner: r.IsPrimaryOwner, OwnershipShare: r.OwnershipShare,
+		out.Representatives = append(out.Representatives, *representativeInput(&r))
+	}
+	return out
+}
+
+func representativeInput(r *model.RepresentativeInput) *registration.RepresentativeInput {
+	if r == nil {
+		return nil
+	}
+	return &registration.RepresentativeInput{
+		FirstName: val(r.FirstName), MiddleName: r.MiddleName, LastName: val(r.LastName), Position: r.Position,
+		Email: r.Email, Phone: r.Phone, DateOfBirth: r.DateOfBirth, Nationality: r.Nationality, Gender: r.Gender,
+		IsPrimaryOwner: r.IsPrimaryOwner, OwnershipShare: r.OwnershipShare,
+	}
+}
+
+func employeeInput(e *model.EmployeeInput) *registration.EmployeeInput {
+	if e == nil {
+		return nil
+	}
+	out := &registration.EmployeeInput{
+		Person: personInput(e.Person), Role: e.Role, Roles: e.Roles, Department: e.Department,
+		Addresses: addressInputs(e.Addresses),
+	}
+	for _, t := range deref(e.TelephoneNumbers) {
+		out.TelephoneNumbers = append(out.TelephoneNumbers, registration.TelephoneInput{
+			Number: val(t.Number), Country: t.Country, PhoneType: t.PhoneType,
+			Operator: t.Operator, Purpose: t.Purpose, IsPrimary: val(t.IsPrimary),
 		})
 	}
 	return out
+}
+
+func representativeChange(in model.UpdateRepresentativeInput) registration.RepresentativeChange {
+	return registration.RepresentativeChange{
+		FirstName: in.FirstName, MiddleName: in.MiddleName, LastName: in.LastName, Position: in.Position,
+		Email: in.Email, Phone: in.Phone, DateOfBirth: in.DateOfBirth, Nationality: in.Nationality,
+		Gender: in.Gender, IsPrimaryOwner: in.IsPrimaryOwner, OwnershipShare: in.OwnershipShare,
+	}
 }
 
 func addressInputs(in []*model.AddressInput) []registration.AddressInput {

@@ -12,6 +12,22 @@ import (
 	"strconv"
 )
 
+// An employee to add.
+type AddEmployeeInput struct {
+	// The organization's id (`org_…`).
+	OrganizationID string `json:"organizationId"`
+	// Required. Problems are reported on `employee.…`.
+	Employee *EmployeeInput `json:"employee,omitempty"`
+}
+
+// A representative to add.
+type AddRepresentativeInput struct {
+	// The organization's id (`org_…`).
+	OrganizationID string `json:"organizationId"`
+	// Required. Problems are reported on `representative.…`.
+	Representative *RepresentativeInput `json:"representative,omitempty"`
+}
+
 // A postal address.
 type AddressInput struct {
 	// `HOME` (default), `WORK`, `MAILING`, `BILLING`, `REGISTERED`,
@@ -141,6 +157,13 @@ type EmployeeInput struct {
 	Addresses []*AddressInput `json:"addresses,omitempty"`
 	// Phone numbers, stored as the person's contacts.
 	TelephoneNumbers []*TelephoneNumberInput `json:"telephoneNumbers,omitempty"`
+}
+
+// An employee added or changed, with its organization.
+type EmployeePayload struct {
+	Employee *ent.Employee `json:"employee"`
+	// The organization, for its updated lists of people.
+	Organization *ent.Organization `json:"organization"`
 }
 
 // Names a feature by `id` (node id or external id) and/or `code`; both must agree.
@@ -378,6 +401,26 @@ type RegistrationUserInput struct {
 	TwoFactorEnabled       *bool    `json:"twoFactorEnabled,omitempty"`
 }
 
+// An employee to remove.
+type RemoveEmployeeInput struct {
+	// The employee's id (`emp_…`).
+	ID string `json:"id"`
+}
+
+// A representative or employee removed.
+type RemoveMemberPayload struct {
+	// The id of the representative or employee removed.
+	RemovedID string `json:"removedId"`
+	// The organization, for its updated lists of people.
+	Organization *ent.Organization `json:"organization"`
+}
+
+// A representative to remove.
+type RemoveRepresentativeInput struct {
+	// The representative's id (`rep_…`).
+	ID string `json:"id"`
+}
+
 // A director, officer or shareholder. `ownershipShare` is a percentage from 0
 // to 100; the shares together are at most 100, at most one representative is
 // the primary owner, and anyone with 25 or more is a beneficial owner.
@@ -399,6 +442,13 @@ type RepresentativeInput struct {
 	Gender         any      `json:"gender,omitempty"`
 	IsPrimaryOwner *bool    `json:"isPrimaryOwner,omitempty"`
 	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
+}
+
+// A representative added or changed, with its organization.
+type RepresentativePayload struct {
+	Representative *ent.Representative `json:"representative"`
+	// The organization, for its updated lists of people.
+	Organization *ent.Organization `json:"organization"`
 }
 
 // A phone number of an employee.
@@ -429,6 +479,38 @@ type UpdateCategoryInput struct {
 
 type UpdateCategoryPayload struct {
 	Category *ent.Category `json:"category"`
+}
+
+// The fields of an employee to change; those left out or null stay as they are.
+type UpdateEmployeeInput struct {
+	// The employee's id (`emp_…`).
+	ID         string  `json:"id"`
+	Department *string `json:"department,omitempty"`
+	// A role code or id; with `roles`, replaces the employee's roles. Naming
+	// none (`roles: []`) gives `EMPLOYEE`.
+	Role  *string  `json:"role,omitempty"`
+	Roles []string `json:"roles,omitempty"`
+}
+
+// The fields of a representative to change; those left out or null stay as
+// they are. Problems are reported on the field's name.
+type UpdateRepresentativeInput struct {
+	// The representative's id (`rep_…`).
+	ID         string  `json:"id"`
+	FirstName  *string `json:"firstName,omitempty"`
+	MiddleName *string `json:"middleName,omitempty"`
+	LastName   *string `json:"lastName,omitempty"`
+	// As in `RepresentativeInput.position`.
+	Position *string `json:"position,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	Phone    *string `json:"phone,omitempty"`
+	// `YYYY-MM-DD`; the representative must be of the tenant's minimum age.
+	DateOfBirth    *string `json:"dateOfBirth,omitempty"`
+	Nationality    *string `json:"nationality,omitempty"`
+	Gender         any     `json:"gender,omitempty"`
+	IsPrimaryOwner *bool   `json:"isPrimaryOwner,omitempty"`
+	// 0 to 100; with the other representatives' shares at most 100.
+	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
 }
 
 // The outcome of a registration.

@@ -5,8 +5,6 @@ import (
 	"time"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 // finhubIndividual is finhub-individual.json as the GraphQL layer maps it.
 func finhubIndividual() IndividualInput {
 	return IndividualInput{

@@ -304,7 +304,7 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 	}
 	rep := Representative{Person: person, IsPrimaryOwner: in.IsPrimaryOwner != nil && *in.IsPrimaryOwner}
 	if strings.TrimSpace(deref(in.Position)) == "" {
-		c.problems.Invalid(path.With("position"), values.ReasonRequired, path.String()+".position is required")
+		c.problems.Invalid(path.With("position"), values.ReasonRequired, path.With("position").String()+" is required")
 	} else {
 		rep.Position = c.oneOf(path.With("position"), *in.Position, positions, "")
 	}
@@ -324,7 +324,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 	var out Employee
 	more := addressList{path.With("addresses"), in.Addresses}
 	if in.Person == nil {
-		c.problems.Invalid(path.With("person"), values.ReasonRequired, path.String()+".person is required")
+		c.problems.Invalid(path.With("person"), values.ReasonRequired, path.With("person").String()+" is required")
 		c.addresses(&out.Person.Addresses, false, more)
 	} else {
 		out.Person = c.personWith(path.With("person"), *in.Person, personRules{now: now, minAge: minAge, moreAddresses: more})

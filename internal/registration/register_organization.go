@@ -129,14 +129,7 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		if err != nil {
 			return err
 		}
-		if err := tx.Representative.Create().
-			SetOrganizationID(o.ID).
-			SetPersonID(p.ID).
-			SetPosition(representative.Position(r.Position)).
-			SetIsPrimaryOwner(r.IsPrimaryOwner).
-			SetOwnershipShare(r.OwnershipShare).
-			SetIsBeneficialOwner(r.IsBeneficialOwner).
-			Exec(ctx); err != nil {
+		if _, err := createRepresentative(ctx, tx, o.ID, p.ID, r); err != nil {
 			return err
 		}
 	}
@@ -149,12 +142,7 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		if err != nil {
 			return err
 		}
-		if err := tx.Employee.Create().
-			SetOrganizationID(o.ID).
-			SetPersonID(p.ID).
-			SetDepartment(e.Department).
-			AddRoleIDs(employeeRoles[i]...).
-			Exec(ctx); err != nil {
+		if _, err := createEmployee(ctx, tx, o.ID, p.ID, e.Department, employeeRoles[i]); err != nil {
 			return err
 		}
 	}

@@ -87,6 +87,8 @@ type registeredCustomer struct {
 type registrationEnv struct {
 	*testutil.Env
 	tenantID, token string
+	// manager is a token with customers:manage (and customers:read) only.
+	manager string
 }
 
 func newRegistrationEnv(t testing.TB) *registrationEnv {
@@ -103,7 +105,8 @@ func newRegistrationEnvWith(t testing.TB, opts testutil.Options) *registrationEn
 		t.Fatalf("seeding the catalog: %v", err)
 	}
 	return &registrationEnv{Env: env, tenantID: id,
-		token: env.Token([]string{"acme"}, "customers:register", "customers:read", "catalog:write")}
+		token:   env.Token([]string{"acme"}, "customers:register", "customers:read", "catalog:write"),
+		manager: env.Token([]string{"acme"}, "customers:manage", "customers:read")}
 }
 
 // register sends registerIndividual with input and optional headers

@@ -1,0 +1,491 @@
+package registration
+
+import (
+	"context"
+	"slices"
+
+	"onboard/ent"
+	"onboard/ent/address"
+	"onboard/ent/contact"
+	"onboard/ent/customer"
+	"onboard/ent/employee"
+	"onboard/ent/identitydocument"
+	"onboard/ent/organization"
+	"onboard/ent/person"
+	"onboard/ent/representative"
+	"onboard/ent/role"
+	"onboard/internal/apperr"
+	"onboard/internal/catalog"
+	"onboard/internal/values"
+)
+
+// This file manages an organization's representatives and employees after
+// registration. Each change validates its input as registration does
+// (problems on paths inside the mutation's input), then, in one
+// transaction, locks the organization and checks the rules that depend on
+// what is stored: the ownership total and the single primary owner for
+// representatives, the last ADMIN_USER for employees.
+//
+// The lock is an UPDATE of the organization row (its updated_at moves),
+// which PostgreSQL holds until commit, so concurrent changes to one
+// organization's people run one after the other and each sees the others'
+// rows; SQLite transactions already run one at a time (_txlock=immediate).
+// The customer's updated_at moves too, so an incremental sync on customers
+// sees the change.
+
+// ReasonMissingAdmin is the reason of a change that would leave an
+// organization without an employee holding AdminRole.
+const ReasonMissingAdmin = "MISSING_REQUIRED_ROLE"
+
+// missingAdminMessage is FinHub's wording for the same refusal.
+const missingAdminMessage = "Missing required role '" + AdminRole + "'"
+
+// RepresentativeChange is an updateRepresentative request: the fields to
+// change, nil for those left as they are. A text field given as "" is
+// cleared where the field is optional.
+type RepresentativeChange struct {
+	FirstName, MiddleName, LastName                  *string
+	Position, Email, Phone, DateOfBirth, Nationality *string
+	// Gender is a name or an ISO 5218 code, as in PersonInput.
+	Gender         any
+	IsPrimaryOwner *bool
+	OwnershipShare *float64
+}
+
+// EmployeeChange is an updateEmployee request. Roles, when Role or Roles
+// is given, replace the employee's roles (none named: EMPLOYEE).
+type EmployeeChange struct {
+	Department *string
+	Role       *string
+	Roles      []string
+}
+
+// changesRoles reports whether the change names the employee's roles.
+func (c EmployeeChange) changesRoles() bool { return c.Role != nil || c.Roles != nil }
+
+// AddRepresentative adds a representative to the organization: a new
+// person in a position with an ownership share. With the others stored,
+// the shares must stay within 100 % and there may be one primary owner.
+func (s *Service) AddRepresentative(ctx context.Context, organizationID string, in *RepresentativeInput) (*ent.Representative, error) {
+	path := apperr.Path{"representative"}
+	if in == nil {
+		return nil, apperr.Invalid(path, values.ReasonRequired, "representative is required")
+	}
+	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
+	if err != nil {
+		return nil, err
+	}
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{}
+	rep := c.representative(path, *in, org.region, s.now(), minAge)
+	c.ownShare(rep, path)
+	if err := c.problems.Err(); err != nil {
+		return nil, err
+	}
+	var added *ent.Representative
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		if err := checkStakes(ctx, tx, org.id, "", rep, path); err != nil {
+			return err
+		}
+		p, err := createPerson(ctx, tx, rep.Person)
+		if err != nil {
+			return err
+		}
+		added, err = createRepresentative(ctx, tx, org.id, p.ID, rep)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added.Unwrap(), nil
+}
+
+// UpdateRepresentative changes a representative's position, stake or
+// person. The result is checked as a new representative would be, except
+// that a stored date of birth is not checked again.
+func (s *Service) UpdateRepresentative(ctx context.Context, id string, change RepresentativeChange) (*ent.Representative, error) {
+	stored, err := s.Client.Representative.Query().
+		Where(representative.ID(id)).
+		WithPerson().
+		Only(ctx)
+	if err != nil {
+		return nil, notFoundOn(err, apperr.Path{"id"}, "representative")
+	}
+	org, err := s.organization(ctx, stored.OrganizationID, nil)
+	if err != nil {
+		return nil, err
+	}
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{}
+	rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), minAge)
+	c.ownShare(rep, apperr.Path{})
+	if err := c.problems.Err(); err != nil {
+		return nil, err
+	}
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		if err := checkStakes(ctx, tx, org.id, id, rep, apperr.Path{}); err != nil {
+			return err
+		}
+		if err := updatePerson(ctx, tx, stored.PersonID, rep.Person, change.DateOfBirth != nil); err != nil {
+			return err
+		}
+		return tx.Representative.UpdateOneID(id).
+			SetPosition(representative.Position(rep.Position)).
+			SetIsPrimaryOwner(rep.IsPrimaryOwner).
+			SetOwnershipShare(rep.OwnershipShare).
+			SetIsBeneficialOwner(rep.IsBeneficialOwner).
+			Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.Representative.Get(ctx, id)
+}
+
+// RemoveRepresentative removes a representative and its person, and
+// returns the organization's id.
+func (s *Service) RemoveRepresentative(ctx context.Context, id string) (string, error) {
+	stored, err := s.Client.Representative.Get(ctx, id)
+	if err != nil {
+		return "", notFoundOn(err, apperr.Path{"id"}, "representative")
+	}
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
+		if err := tx.Representative.DeleteOneID(id).Exec(ctx); err != nil {
+			return notFoundOn(err, apperr.Path{"id"}, "representative")
+		}
+		return deletePerson(ctx, tx, stored.PersonID)
+	})
+	return stored.OrganizationID, err
+}
+
+// AddEmployee adds an employee to the organization: a new person with
+// roles of the tenant (none named: EMPLOYEE), a department, addresses and
+// phone numbers.
+func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *EmployeeInput) (*ent.Employee, error) {
+	path := apperr.Path{"employee"}
+	if in == nil {
+		return nil, apperr.Invalid(path, values.ReasonRequired, "employee is required")
+	}
+	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
+	if err != nil {
+		return nil, err
+	}
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{}
+	emp := c.employee(path, *in, org.region, s.now(), minAge)
+	roles, err := tenantRoles(ctx, s.Client)
+	if err != nil {
+		return nil, err
+	}
+	roleIDs := matchRoles(roles, emp.Roles, defaultEmployeeRoles, &c.problems)
+	if err := c.problems.Err(); err != nil {
+		return nil, err
+	}
+	var added *ent.Employee
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		p, err := createPerson(ctx, tx, emp.Person)
+		if err != nil {
+			return err
+		}
+		added, err = createEmployee(ctx, tx, org.id, p.ID, emp.Department, roleIDs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added.Unwrap(), nil
+}
+
+// UpdateEmployee changes an employee's department or roles. Taking
+// ADMIN_USER from the organization's last admin is refused.
+func (s *Service) UpdateEmployee(ctx context.Context, id string, change EmployeeChange) (*ent.Employee, error) {
+	stored, err := s.Client.Employee.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundOn(err, apperr.Path{"id"}, "employee")
+	}
+	c := &checker{}
+	department := c.text(apperr.Path{"department"}, change.Department, maxDepartment)
+	var requested Roles
+	if change.Role != nil {
+		requested.add(c, apperr.Path{"role"}, *change.Role)
+	}
+	if len(change.Roles) > maxListLen {
+		c.problems.Invalid(apperr.Path{"roles"}, "TOO_MANY", "too many roles")
+	}
+	for i, r := range change.Roles {
+		requested.add(c, apperr.Path{"roles", i}, r)
+	}
+	var roleIDs []string
+	keepsAdmin := true
+	if change.changesRoles() {
+		roles, err := tenantRoles(ctx, s.Client)
+		if err != nil {
+			return nil, err
+		}
+		roleIDs = matchRoles(roles, requested, defaultEmployeeRoles, &c.problems)
+		keepsAdmin = slices.ContainsFunc(roles, func(r *ent.Role) bool {
+			return r.Code == AdminRole && slices.Contains(roleIDs, r.ID)
+		})
+	}
+	if err := c.problems.Err(); err != nil {
+		return nil, err
+	}
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
+		if !keepsAdmin {
+			if err := requireAnotherAdmin(ctx, tx, stored.OrganizationID, id, apperr.Path{"roles"}); err != nil {
+				return err
+			}
+		}
+		update := tx.Employee.UpdateOneID(id)
+		if change.Department != nil {
+			update.SetDepartment(department)
+		}
+		if change.changesRoles() {
+			update.ClearRoles().AddRoleIDs(roleIDs...)
+		}
+		return update.Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.Employee.Get(ctx, id)
+}
+
+// RemoveEmployee removes an employee and its person, and returns the
+// organization's id. The organization's last admin cannot be removed. A
+// login user the employee had (the registering admin's) stays: it is the
+// customer's.
+func (s *Service) RemoveEmployee(ctx context.Context, id string) (string, error) {
+	stored, err := s.Client.Employee.Get(ctx, id)
+	if err != nil {
+		return "", notFoundOn(err, apperr.Path{"id"}, "employee")
+	}
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
+		if err := requireAnotherAdmin(ctx, tx, stored.OrganizationID, id, apperr.Path{"id"}); err != nil {
+			return err
+		}
+		if err := tx.Employee.DeleteOneID(id).Exec(ctx); err != nil {
+			return notFoundOn(err, apperr.Path{"id"}, "employee")
+		}
+		if stored.PersonID == nil {
+			return nil
+		}
+		return deletePerson(ctx, tx, *stored.PersonID)
+	})
+	return stored.OrganizationID, err
+}
+
+// storedOrganization is what validating a change needs of its
+// organization.
+type storedOrganization struct {
+	id string
+	// region is the primary address's country, for phone numbers in
+	// national form.
+	region string
+}
+
+// organization finds an organization of the viewer's tenant; one that is
+// not there is NOT_FOUND on path.
+func (s *Service) organization(ctx context.Context, id string, path apperr.Path) (storedOrganization, error) {
+	o, err := s.Client.Organization.Query().
+		Where(organization.ID(id)).
+		WithAddresses(func(q *ent.AddressQuery) { q.Where(address.IsPrimary(true)) }).
+		Only(ctx)
+	if err != nil {
+		return storedOrganization{}, notFoundOn(err, path, "organization")
+	}
+	org := storedOrganization{id: o.ID}
+	if len(o.Edges.Addresses) > 0 {
+		org.region = o.Edges.Addresses[0].Country
+	}
+	return org, nil
+}
+
+// changeOrganization runs change in a transaction that first locks the
+// organization (see the top of this file) and marks it and its customer
+// updated.
+func (s *Service) changeOrganization(ctx context.Context, organizationID string, change func(tx *ent.Tx) error) error {
+	err := catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		if err := tx.Organization.UpdateOneID(organizationID).Exec(ctx); err != nil {
+			return err
+		}
+		err := tx.Customer.Update().
+			Where(customer.HasOrganizationWith(organization.ID(organizationID))).
+			Exec(ctx)
+		if err != nil {
+			return err
+		}
+		return change(tx)
+	})
+	return apperr.FromData(err, nil)
+}
+
+// ownShare checks a representative's share on its own (0–100), so that
+// an out-of-range share is reported with the input's other problems; the
+// total is checked under the organization's lock (checkStakes).
+func (c *checker) ownShare(rep Representative, path apperr.Path) {
+	own := []Ownership{{Share: rep.OwnershipShare, Path: path}}
+	c.problems = append(c.problems, checkOwnership(nil, own, path.With("ownershipShare"))...)
+}
+
+// checkStakes checks rep's ownership (reported at path) against the
+// organization's other stored representatives (all but exceptID). It
+// must run under the organization's lock.
+func checkStakes(ctx context.Context, tx *ent.Tx, organizationID, exceptID string, rep Representative, path apperr.Path) error {
+	others, err := tx.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.IDNEQ(exceptID)).
+		All(ctx)
+	if err != nil {
+		return err
+	}
+	existing := make([]Ownership, len(others))
+	for i, o := range others {
+		existing[i] = Ownership{Share: o.OwnershipShare, IsPrimaryOwner: o.IsPrimaryOwner}
+	}
+	added := []Ownership{{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: path}}
+	return checkOwnership(existing, added, path.With("ownershipShare")).Err()
+}
+
+// requireAnotherAdmin refuses, with a problem on path, a change that takes
+// ADMIN_USER away from employeeID when no other employee of the
+// organization holds it. It must run under the organization's lock.
+func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employeeID string, path apperr.Path) error {
+	admins, err := tx.Employee.Query().
+		Where(
+			employee.OrganizationID(organizationID),
+			employee.IDNEQ(employeeID),
+			employee.HasRolesWith(role.Code(AdminRole)),
+		).
+		Exist(ctx)
+	if err != nil || admins {
+		return err
+	}
+	return apperr.Invalid(path, ReasonMissingAdmin, missingAdminMessage)
+}
+
+// createRepresentative writes a validated representative of person
+// personID.
+func createRepresentative(ctx context.Context, tx *ent.Tx, organizationID, personID string, r Representative) (*ent.Representative, error) {
+	return tx.Representative.Create().
+		SetOrganizationID(organizationID).
+		SetPersonID(personID).
+		SetPosition(representative.Position(r.Position)).
+		SetIsPrimaryOwner(r.IsPrimaryOwner).
+		SetOwnershipShare(r.OwnershipShare).
+		SetIsBeneficialOwner(r.IsBeneficialOwner).
+		Save(ctx)
+}
+
+// createEmployee writes an employee of person personID with roles.
+func createEmployee(ctx context.Context, tx *ent.Tx, organizationID, personID, department string, roleIDs []string) (*ent.Employee, error) {
+	return tx.Employee.Create().
+		SetOrganizationID(organizationID).
+		SetPersonID(personID).
+		SetDepartment(department).
+		AddRoleIDs(roleIDs...).
+		Save(ctx)
+}
+
+// over is the representative that results from applying the change to
+// stored (loaded with its person), as registration input. The stored date
+// of birth is left out unless the change gives one, so that only a new
+// date is checked.
+func (c RepresentativeChange) over(stored *ent.Representative) RepresentativeInput {
+	p := stored.Edges.Person
+	in := RepresentativeInput{
+		FirstName:      p.FirstName,
+		MiddleName:     &p.MiddleName,
+		LastName:       p.LastName,
+		Position:       ptr(string(stored.Position)),
+		Email:          &p.Email,
+		Phone:          &p.Phone,
+		Nationality:    &p.Nationality,
+		DateOfBirth:    c.DateOfBirth,
+		IsPrimaryOwner: &stored.IsPrimaryOwner,
+		OwnershipShare: &stored.OwnershipShare,
+	}
+	if p.Gender != nil {
+		in.Gender = string(*p.Gender)
+	}
+	if c.FirstName != nil {
+		in.FirstName = *c.FirstName
+	}
+	if c.LastName != nil {
+		in.LastName = *c.LastName
+	}
+	for _, f := range []struct{ change, into **string }{
+		{&c.MiddleName, &in.MiddleName}, {&c.Position, &in.Position}, {&c.Email, &in.Email},
+		{&c.Phone, &in.Phone}, {&c.Nationality, &in.Nationality},
+	} {
+		if *f.change != nil {
+			*f.into = *f.change
+		}
+	}
+	if c.Gender != nil {
+		in.Gender = c.Gender
+	}
+	if c.IsPrimaryOwner != nil {
+		in.IsPrimaryOwner = c.IsPrimaryOwner
+	}
+	if c.OwnershipShare != nil {
+		in.OwnershipShare = c.OwnershipShare
+	}
+	return in
+}
+
+// updatePerson writes a representative's validated person over the stored
+// one; the date of birth only when setDateOfBirth.
+func updatePerson(ctx context.Context, tx *ent.Tx, id string, p Person, setDateOfBirth bool) error {
+	update := tx.Person.UpdateOneID(id).
+		SetFirstName(p.FirstName).
+		SetLastName(p.LastName).
+		SetMiddleName(p.MiddleName).
+		SetEmail(p.Email).
+		SetPhone(p.Phone).
+		SetNationality(p.Nationality)
+	if p.Gender != "" {
+		update.SetGender(person.Gender(p.Gender))
+	} else {
+		update.ClearGender()
+	}
+	if setDateOfBirth {
+		update.SetNillableDateOfBirth(p.DateOfBirth)
+	}
+	return update.Exec(ctx)
+}
+
+// deletePerson deletes a person with its addresses, contacts and identity
+// documents.
+func deletePerson(ctx context.Context, tx *ent.Tx, id string) error {
+	if _, err := tx.Address.Delete().Where(address.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.Contact.Delete().Where(contact.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.IdentityDocument.Delete().Where(identitydocument.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	return tx.Person.DeleteOneID(id).Exec(ctx)
+}
+
+// notFoundOn reports a missing object (or another tenant's) as NOT_FOUND
+// on path, naming what was looked for.
+func notFoundOn(err error, path apperr.Path, what string) error {
+	if ent.IsNotFound(err) {
+		return apperr.NotFoundf(path, "no %s with this id", what)
+	}
+	return apperr.FromData(err, nil)
+}
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
