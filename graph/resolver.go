@@ -7,6 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/pulid"
 	"onboard/internal/registration"
 )
 
@@ -20,7 +21,7 @@ type Resolver struct {
 // no type is simply not found.
 func nodeType(_ context.Context, id string) (string, error) {
 	table, ok := ent.TableForID(id)
-	if !ok {
+	if !ok || !pulid.Valid(id, pulid.Prefix(id)) {
 		return "", apperr.NotFoundf(nil, "no node with id %q", id)
 	}
 	return table, nil

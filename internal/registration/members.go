@@ -16,6 +16,7 @@ import (
 	"onboard/ent/role"
 	"onboard/internal/apperr"
 	"onboard/internal/catalog"
+	"onboard/internal/pulid"
 	"onboard/internal/values"
 )
 
@@ -107,12 +108,10 @@ func (s *Service) AddRepresentative(ctx context.Context, organizationID string, 
 // person. The result is checked as a new representative would be, except
 // that a stored date of birth is not checked again.
 func (s *Service) UpdateRepresentative(ctx context.Context, id string, change RepresentativeChange) (*ent.Representative, error) {
-	stored, err := s.Client.Representative.Query().
-		Where(representative.ID(id)).
-		WithPerson().
-		Only(ctx)
+	idPath := apperr.Path{"id"}
+	stored, err := s.representative(ctx, s.Client, id)
 	if err != nil {
-		return nil, notFoundOn(err, apperr.Path{"id"}, "representative")
+		return nil, err
 	}
 	org, err := s.organization(ctx, stored.OrganizationID, nil)
 	if err != nil {
@@ -122,25 +121,32 @@ func (s *Service) UpdateRepresentative(ctx context.Context, id string, change Re
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{}
-	rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), minAge)
-	c.ownShare(rep, apperr.Path{})
-	if err := c.problems.Err(); err != nil {
-		return nil, err
-	}
 	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		// Read again under the lock, so that a concurrent change to the
+		// same representative is built upon, not overwritten.
+		stored, err := s.representative(ctx, tx.Client(), id)
+		if err != nil {
+			return err
+		}
+		c := &checker{}
+		rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), minAge)
+		c.ownShare(rep, apperr.Path{})
+		if err := c.problems.Err(); err != nil {
+			return err
+		}
 		if err := checkStakes(ctx, tx, org.id, id, rep, apperr.Path{}); err != nil {
 			return err
 		}
 		if err := updatePerson(ctx, tx, stored.PersonID, rep.Person, change.DateOfBirth != nil); err != nil {
 			return err
 		}
-		return tx.Representative.UpdateOneID(id).
+		err = tx.Representative.UpdateOneID(id).
 			SetPosition(representative.Position(rep.Position)).
 			SetIsPrimaryOwner(rep.IsPrimaryOwner).
 			SetOwnershipShare(rep.OwnershipShare).
 			SetIsBeneficialOwner(rep.IsBeneficialOwner).
 			Exec(ctx)
+		return notFoundOn(err, idPath, "representative")
 	})
 	if err != nil {
 		return nil, err
@@ -148,12 +154,22 @@ func (s *Service) UpdateRepresentative(ctx context.Context, id string, change Re
 	return s.Client.Representative.Get(ctx, id)
 }
 
+// representative reads a representative with its person through client;
+// one that is not there is NOT_FOUND on id.
+func (s *Service) representative(ctx context.Context, client *ent.Client, id string) (*ent.Representative, error) {
+	if !pulid.Valid(id, "rep") {
+		return nil, apperr.NotFoundf(apperr.Path{"id"}, "no representative with this id")
+	}
+	r, err := client.Representative.Query().Where(representative.ID(id)).WithPerson().Only(ctx)
+	return r, notFoundOn(err, apperr.Path{"id"}, "representative")
+}
+
 // RemoveRepresentative removes a representative and its person, and
 // returns the organization's id.
 func (s *Service) RemoveRepresentative(ctx context.Context, id string) (string, error) {
-	stored, err := s.Client.Representative.Get(ctx, id)
+	stored, err := s.representative(ctx, s.Client, id)
 	if err != nil {
-		return "", notFoundOn(err, apperr.Path{"id"}, "representative")
+		return "", err
 	}
 	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
 		if err := tx.Representative.DeleteOneID(id).Exec(ctx); err != nil {
@@ -208,9 +224,9 @@ func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *Em
 // UpdateEmployee changes an employee's department or roles. Taking
 // ADMIN_USER from the organization's last admin is refused.
 func (s *Service) UpdateEmployee(ctx context.Context, id string, change EmployeeChange) (*ent.Employee, error) {
-	stored, err := s.Client.Employee.Get(ctx, id)
+	stored, err := s.employee(ctx, id)
 	if err != nil {
-		return nil, notFoundOn(err, apperr.Path{"id"}, "employee")
+		return nil, err
 	}
 	c := &checker{}
 	department := c.text(apperr.Path{"department"}, change.Department, maxDepartment)
@@ -252,7 +268,7 @@ func (s *Service) UpdateEmployee(ctx context.Context, id string, change Employee
 		if change.changesRoles() {
 			update.ClearRoles().AddRoleIDs(roleIDs...)
 		}
-		return update.Exec(ctx)
+		return notFoundOn(update.Exec(ctx), apperr.Path{"id"}, "employee")
 	})
 	if err != nil {
 		return nil, err
@@ -265,9 +281,9 @@ func (s *Service) UpdateEmployee(ctx context.Context, id string, change Employee
 // login user the employee had (the registering admin's) stays: it is the
 // customer's.
 func (s *Service) RemoveEmployee(ctx context.Context, id string) (string, error) {
-	stored, err := s.Client.Employee.Get(ctx, id)
+	stored, err := s.employee(ctx, id)
 	if err != nil {
-		return "", notFoundOn(err, apperr.Path{"id"}, "employee")
+		return "", err
 	}
 	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
 		if err := requireAnotherAdmin(ctx, tx, stored.OrganizationID, id, apperr.Path{"id"}); err != nil {
@@ -284,6 +300,15 @@ func (s *Service) RemoveEmployee(ctx context.Context, id string) (string, error)
 	return stored.OrganizationID, err
 }
 
+// employee finds an employee; one that is not there is NOT_FOUND on id.
+func (s *Service) employee(ctx context.Context, id string) (*ent.Employee, error) {
+	if !pulid.Valid(id, "emp") {
+		return nil, apperr.NotFoundf(apperr.Path{"id"}, "no employee with this id")
+	}
+	e, err := s.Client.Employee.Get(ctx, id)
+	return e, notFoundOn(err, apperr.Path{"id"}, "employee")
+}
+
 // storedOrganization is what validating a change needs of its
 // organization.
 type storedOrganization struct {
@@ -296,6 +321,9 @@ type storedOrganization struct {
 // organization finds an organization of the viewer's tenant; one that is
 // not there is NOT_FOUND on path.
 func (s *Service) organization(ctx context.Context, id string, path apperr.Path) (storedOrganization, error) {
+	if !pulid.Valid(id, "org") {
+		return storedOrganization{}, apperr.NotFoundf(path, "no organization with this id")
+	}
 	o, err := s.Client.Organization.Query().
 		Where(organization.ID(id)).
 		WithAddresses(func(q *ent.AddressQuery) { q.Where(address.IsPrimary(true)) }).
@@ -481,6 +509,9 @@ func deletePerson(ctx context.Context, tx *ent.Tx, id string) error {
 // notFoundOn reports a missing object (or another tenant's) as NOT_FOUND
 // on path, naming what was looked for.
 func notFoundOn(err error, path apperr.Path, what string) error {
+	if err == nil {
+		return nil
+	}
 	if ent.IsNotFound(err) {
 		return apperr.NotFoundf(path, "no %s with this id", what)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"onboard/ent/representative"
 	"onboard/internal/testutil"
 )
 
@@ -244,6 +245,13 @@ func TestManageMembersRules(t *testing.T) {
 			map[string]string{"id": "NOT_FOUND"}},
 		{"removing an unknown employee", "removeEmployee", map[string]any{"id": "emp_01nothere"},
 			map[string]string{"id": "NOT_FOUND"}},
+		{"ids with NUL", "updateRepresentative", map[string]any{"id": "rep_\x00x", "firstName": "J"},
+			map[string]string{"id": "NOT_FOUND"}},
+		{"an organization id with NUL", "addEmployee", map[string]any{"organizationId": "org_\x00",
+			"employee": map[string]any{"person": map[string]any{"firstName": "A", "lastName": "B"}}},
+			map[string]string{"organizationId": "NOT_FOUND"}},
+		{"an employee id with NUL", "removeEmployee", map[string]any{"id": "emp_\x00x"},
+			map[string]string{"id": "NOT_FOUND"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,6 +293,70 @@ func TestManageMembersScopeAndTenant(t *testing.T) {
 	}
 	ctx, c := env.As(env.tenantID), env.Client()
 	want(t, "representatives, employees", [2]int{c.Representative.Query().CountX(ctx), c.Employee.Query().CountX(ctx)}, [2]int{2, 2})
+}
+
+// TestManageMembersQueuedBehindTheLock queues changes behind a
+// transaction that holds the organization's lock, as a slow concurrent
+// change would: two updates of one representative must both take effect,
+// and a change that finds its object removed meanwhile is NOT_FOUND on id.
+func TestManageMembersQueuedBehindTheLock(t *testing.T) {
+	env := newRegistrationEnv(t)
+	m := env.registerMembers(t)
+	ctx := env.As(env.tenantID)
+
+	queue := func(ops ...func() *testutil.Response) []*testutil.Response {
+		t.Helper()
+		holder, err := env.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := holder.Organization.UpdateOneID(m.orgID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		out := make([]*testutil.Response, len(ops))
+		var wg sync.WaitGroup
+		for i, op := range ops {
+			wg.Add(1)
+			go func() { defer wg.Done(); out[i] = op() }()
+			time.Sleep(100 * time.Millisecond) // let it read and queue up
+		}
+		if err := holder.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		return out
+	}
+
+	for _, r := range queue(
+		func() *testutil.Response {
+			return env.manage("updateRepresentative", map[string]any{"id": m.alice, "ownershipShare": 10.0})
+		},
+		func() *testutil.Response {
+			return env.manage("updateRepresentative", map[string]any{"id": m.alice, "firstName": "Alicia"})
+		},
+	) {
+		if len(r.Errors) > 0 {
+			t.Fatalf("update: %s", r.Raw)
+		}
+	}
+	alice := env.Client().Representative.Query().Where(representative.ID(m.alice)).WithPerson().OnlyX(ctx)
+	want(t, "alice after two updates", [...]any{alice.OwnershipShare, alice.IsBeneficialOwner, alice.Edges.Person.FirstName},
+		[...]any{10.0, false, "Alicia"})
+
+	for _, r := range queue(
+		func() *testutil.Response { return env.manage("removeRepresentative", map[string]any{"id": m.john}) },
+		func() *testutil.Response {
+			return env.manage("updateRepresentative", map[string]any{"id": m.john, "firstName": "J"})
+		},
+		func() *testutil.Response { return env.manage("removeEmployee", map[string]any{"id": m.finance}) },
+		func() *testutil.Response {
+			return env.manage("updateEmployee", map[string]any{"id": m.finance, "department": "x"})
+		},
+	) {
+		if len(r.Errors) > 0 && (r.Errors[0].Code() != "NOT_FOUND" || r.Errors[0].Field() != "id") {
+			t.Errorf("a change racing a removal: %s", r.Raw)
+		}
+	}
 }
 
 // TestConcurrentAddRepresentative adds representatives at once: the
