@@ -1826,11 +1826,6 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, person.FieldPhone)
 				fieldSeen[person.FieldPhone] = struct{}{}
 			}
-		case "dateOfBirth":
-			if _, ok := fieldSeen[person.FieldDateOfBirth]; !ok {
-				selectedFields = append(selectedFields, person.FieldDateOfBirth)
-				fieldSeen[person.FieldDateOfBirth] = struct{}{}
-			}
 		case "gender":
 			if _, ok := fieldSeen[person.FieldGender]; !ok {
 				selectedFields = append(selectedFields, person.FieldGender)

@@ -8,7 +8,29 @@ package graph
 import (
 	"context"
 	"onboard/ent"
+
+	"entgo.io/contrib/entgql"
 )
+
+// Street is the resolver for the street field.
+func (r *addressResolver) Street(ctx context.Context, obj *ent.Address) (string, error) {
+	return *maskedPII(ctx, obj.Street), nil
+}
+
+// Line2 is the resolver for the line2 field.
+func (r *addressResolver) Line2(ctx context.Context, obj *ent.Address) (*string, error) {
+	return optionalPII(ctx, obj.Line2), nil
+}
+
+// Number is the resolver for the number field.
+func (r *identityDocumentResolver) Number(ctx context.Context, obj *ent.IdentityDocument) (string, error) {
+	return *maskedPII(ctx, obj.Number), nil
+}
+
+// TaxID is the resolver for the taxID field.
+func (r *organizationResolver) TaxID(ctx context.Context, obj *ent.Organization) (*string, error) {
+	return optionalPII(ctx, obj.TaxID), nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
@@ -20,7 +42,49 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
 }
 
+// Categories is the resolver for the categories field.
+func (r *queryResolver) Categories(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) (*ent.CategoryConnection, error) {
+	return r.Client.Category.Query().Paginate(ctx, after, first, before, last,
+		ent.WithCategoryOrder(orderBy), ent.WithCategoryFilter(where.Filter))
+}
+
+// Customers is the resolver for the customers field.
+func (r *queryResolver) Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error) {
+	return r.Client.Customer.Query().Paginate(ctx, after, first, before, last,
+		ent.WithCustomerOrder(orderBy), ent.WithCustomerFilter(where.Filter))
+}
+
+// Features is the resolver for the features field.
+func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) (*ent.FeatureConnection, error) {
+	return r.Client.Feature.Query().Paginate(ctx, after, first, before, last,
+		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
+}
+
+// Address returns AddressResolver implementation.
+func (r *Resolver) Address() AddressResolver { return &addressResolver{r} }
+
+// IdentityDocument returns IdentityDocumentResolver implementation.
+func (r *Resolver) IdentityDocument() IdentityDocumentResolver { return &identityDocumentResolver{r} }
+
+// Organization returns OrganizationResolver implementation.
+func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+
+// Person returns PersonResolver implementation.
+func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// CustomerWhereInput returns CustomerWhereInputResolver implementation.
+func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
+	return &customerWhereInputResolver{r}
+}
+
+type (
+	addressResolver            struct{ *Resolver }
+	identityDocumentResolver   struct{ *Resolver }
+	organizationResolver       struct{ *Resolver }
+	personResolver             struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	customerWhereInputResolver struct{ *Resolver }
+)

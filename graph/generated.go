@@ -21,6 +21,7 @@ import (
 	"onboard/ent/user"
 	"onboard/graph/model"
 	"onboard/graph/scalar"
+	"onboard/internal/customers"
 	"onboard/schema/schematype"
 	"strconv"
 	"sync/atomic"
@@ -43,8 +44,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Address() AddressResolver
+	IdentityDocument() IdentityDocumentResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
+	Person() PersonResolver
 	Query() QueryResolver
+	CustomerWhereInput() CustomerWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -173,6 +179,16 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Parameters func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
+	}
+
+	CustomerStatsRow struct {
+		Category     func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Country      func(childComplexity int) int
+		CreatedMonth func(childComplexity int) int
+		RiskLevel    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Type         func(childComplexity int) int
 	}
 
 	Employee struct {
@@ -318,10 +334,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Node   func(childComplexity int, id string) int
-		Nodes  func(childComplexity int, ids []string) int
-		Roles  func(childComplexity int) int
-		Tenant func(childComplexity int) int
+		Categories    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
+		CategoryTree  func(childComplexity int, customerType *schematype.CustomerType) int
+		CustomerStats func(childComplexity int, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) int
+		Customers     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
+		Features      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) int
+		Node          func(childComplexity int, id string) int
+		Nodes         func(childComplexity int, ids []string) int
+		Roles         func(childComplexity int) int
+		Tenant        func(childComplexity int) int
 	}
 
 	RegisterIndividualPayload struct {
@@ -426,6 +447,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AddressResolver interface {
+	Street(ctx context.Context, obj *ent.Address) (string, error)
+	Line2(ctx context.Context, obj *ent.Address) (*string, error)
+}
+type IdentityDocumentResolver interface {
+	Number(ctx context.Context, obj *ent.IdentityDocument) (string, error)
+}
 type MutationResolver interface {
 	CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error)
 	CreateRole(ctx context.Context, input model.CreateRoleInput) (*model.CreateRolePayload, error)
@@ -441,11 +469,30 @@ type MutationResolver interface {
 	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
 }
+type OrganizationResolver interface {
+	TaxID(ctx context.Context, obj *ent.Organization) (*string, error)
+}
+type PersonResolver interface {
+	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
+	Categories(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) (*ent.CategoryConnection, error)
+	Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error)
+	Features(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) (*ent.FeatureConnection, error)
 	Tenant(ctx context.Context) (*ent.Tenant, error)
 	Roles(ctx context.Context) ([]*ent.Role, error)
+	CategoryTree(ctx context.Context, customerType *schematype.CustomerType) ([]*ent.Category, error)
+	CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error)
+}
+
+type CustomerWhereInputResolver interface {
+	Country(ctx context.Context, obj *ent.CustomerWhereInput, data *string) error
+	Nationality(ctx context.Context, obj *ent.CustomerWhereInput, data *string) error
+	Category(ctx context.Context, obj *ent.CustomerWhereInput, data *string) error
+	Tags(ctx context.Context, obj *ent.CustomerWhereInput, data []string) error
+	Search(ctx context.Context, obj *ent.CustomerWhereInput, data *string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -970,6 +1017,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerFeature.UpdatedAt(childComplexity), true
+
+	case "CustomerStatsRow.category":
+		if e.ComplexityRoot.CustomerStatsRow.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.Category(childComplexity), true
+	case "CustomerStatsRow.count":
+		if e.ComplexityRoot.CustomerStatsRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.Count(childComplexity), true
+	case "CustomerStatsRow.country":
+		if e.ComplexityRoot.CustomerStatsRow.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.Country(childComplexity), true
+	case "CustomerStatsRow.createdMonth":
+		if e.ComplexityRoot.CustomerStatsRow.CreatedMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.CreatedMonth(childComplexity), true
+	case "CustomerStatsRow.riskLevel":
+		if e.ComplexityRoot.CustomerStatsRow.RiskLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.RiskLevel(childComplexity), true
+	case "CustomerStatsRow.status":
+		if e.ComplexityRoot.CustomerStatsRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.Status(childComplexity), true
+	case "CustomerStatsRow.type":
+		if e.ComplexityRoot.CustomerStatsRow.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.Type(childComplexity), true
 
 	case "Employee.createdAt":
 		if e.ComplexityRoot.Employee.CreatedAt == nil {
@@ -1667,6 +1757,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.UpdatedAt(childComplexity), true
 
+	case "Query.categories":
+		if e.ComplexityRoot.Query.Categories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_categories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Categories(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.CategoryOrder), args["where"].(*ent.CategoryWhereInput)), true
+	case "Query.categoryTree":
+		if e.ComplexityRoot.Query.CategoryTree == nil {
+			break
+		}
+
+		args, err := ec.field_Query_categoryTree_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CategoryTree(childComplexity, args["customerType"].(*schematype.CustomerType)), true
+	case "Query.customerStats":
+		if e.ComplexityRoot.Query.CustomerStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerStats(childComplexity, args["where"].(*ent.CustomerWhereInput), args["groupBy"].([]model.CustomerStatsGroup)), true
+	case "Query.customers":
+		if e.ComplexityRoot.Query.Customers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Customers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.CustomerOrder), args["where"].(*ent.CustomerWhereInput)), true
+	case "Query.features":
+		if e.ComplexityRoot.Query.Features == nil {
+			break
+		}
+
+		args, err := ec.field_Query_features_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Features(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.FeatureOrder), args["where"].(*ent.FeatureWhereInput)), true
+
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2247,7 +2393,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "registration.graphqls" "schema.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2263,6 +2409,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
+	{Name: "read.graphqls", Input: sourceData("read.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -2350,6 +2497,18 @@ func (ec *executionContext) childFields_Category(ctx context.Context, field grap
 		return ec.fieldContext_Category_customers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Category", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CategoryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CategoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CategoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CategoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2506,6 +2665,26 @@ func (ec *executionContext) childFields_CustomerFeature(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CustomerFeature", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_CustomerStatsRow_status(ctx, field)
+	case "type":
+		return ec.fieldContext_CustomerStatsRow_type(ctx, field)
+	case "category":
+		return ec.fieldContext_CustomerStatsRow_category(ctx, field)
+	case "country":
+		return ec.fieldContext_CustomerStatsRow_country(ctx, field)
+	case "riskLevel":
+		return ec.fieldContext_CustomerStatsRow_riskLevel(ctx, field)
+	case "createdMonth":
+		return ec.fieldContext_CustomerStatsRow_createdMonth(ctx, field)
+	case "count":
+		return ec.fieldContext_CustomerStatsRow_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Employee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2560,6 +2739,18 @@ func (ec *executionContext) childFields_Feature(ctx context.Context, field graph
 		return ec.fieldContext_Feature_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Feature", field.Name)
+}
+
+func (ec *executionContext) childFields_FeatureConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FeatureConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FeatureConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FeatureConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeatureConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_FeatureEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2722,8 +2913,6 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_Person_phone(ctx, field)
-	case "dateOfBirth":
-		return ec.fieldContext_Person_dateOfBirth(ctx, field)
 	case "gender":
 		return ec.fieldContext_Person_gender(ctx, field)
 	case "nationality":
@@ -2742,6 +2931,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_representatives(ctx, field)
 	case "employments":
 		return ec.fieldContext_Person_employments(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_Person_dateOfBirth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -3308,6 +3499,204 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_categories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CategoryOrder, error) {
+			return ec.unmarshalOCategoryOrder2ᚖonboardᚋentᚐCategoryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CategoryWhereInput, error) {
+			return ec.unmarshalOCategoryWhereInput2ᚖonboardᚋentᚐCategoryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_categoryTree_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerType",
+		func(ctx context.Context, v any) (*schematype.CustomerType, error) {
+			return ec.unmarshalOCustomerType2ᚖonboardᚋschemaᚋschematypeᚐCustomerType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerType"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
+			return ec.unmarshalOCustomerWhereInput2ᚖonboardᚋentᚐCustomerWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.CustomerStatsGroup, error) {
+			return ec.unmarshalNCustomerStatsGroup2ᚕonboardᚋgraphᚋmodelᚐCustomerStatsGroupᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.CustomerOrder, error) {
+			return ec.unmarshalOCustomerOrder2ᚕᚖonboardᚋentᚐCustomerOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
+			return ec.unmarshalOCustomerWhereInput2ᚖonboardᚋentᚐCustomerWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_features_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.FeatureOrder, error) {
+			return ec.unmarshalOFeatureOrder2ᚖonboardᚋentᚐFeatureOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.FeatureWhereInput, error) {
+			return ec.unmarshalOFeatureWhereInput2ᚖonboardᚋentᚐFeatureWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3565,7 +3954,7 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 			return ec.fieldContext_Address_street(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Street, nil
+			return ec.Resolvers.Address().Street(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3576,7 +3965,7 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Address_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
@@ -3588,18 +3977,18 @@ func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Address_line2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Line2, nil
+			return ec.Resolvers.Address().Line2(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
@@ -5573,6 +5962,176 @@ func (ec *executionContext) fieldContext_CustomerFeature_feature(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Status) graphql.Marshaler {
+			return ec.marshalOCustomerStatus2ᚖonboardᚋentᚋcustomerᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "CustomerStatus")
+}
+
+func (ec *executionContext) _CustomerStatsRow_type(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.CustomerType) graphql.Marshaler {
+			return ec.marshalOCustomerType2ᚖonboardᚋschemaᚋschematypeᚐCustomerType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "CustomerType")
+}
+
+func (ec *executionContext) _CustomerStatsRow_category(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Category) graphql.Marshaler {
+			return ec.marshalOCategory2ᚖonboardᚋentᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerStatsRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerStatsRow_country(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerStatsRow_riskLevel(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_riskLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *category.RiskLevel) graphql.Marshaler {
+			return ec.marshalOCategoryRiskLevel2ᚖonboardᚋentᚋcategoryᚐRiskLevel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_riskLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "CategoryRiskLevel")
+}
+
+func (ec *executionContext) _CustomerStatsRow_createdMonth(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_createdMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_createdMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerStatsRow_count(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Employee_id(ctx context.Context, field graphql.CollectedField, obj *ent.Employee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6513,7 +7072,7 @@ func (ec *executionContext) _IdentityDocument_number(ctx context.Context, field 
 			return ec.fieldContext_IdentityDocument_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return ec.Resolvers.IdentityDocument().Number(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6524,7 +7083,7 @@ func (ec *executionContext) _IdentityDocument_number(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_IdentityDocument_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IdentityDocument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("IdentityDocument", field, true, true, "String")
 }
 
 func (ec *executionContext) _IdentityDocument_issuingCountry(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
@@ -7535,18 +8094,18 @@ func (ec *executionContext) _Organization_taxID(ctx context.Context, field graph
 			return ec.fieldContext_Organization_taxID(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TaxID, nil
+			return ec.Resolvers.Organization().TaxID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_taxID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, true, true, "String")
 }
 
 func (ec *executionContext) _Organization_incorporationDate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -8399,29 +8958,6 @@ func (ec *executionContext) fieldContext_Person_phone(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_dateOfBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Person_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
-}
-
 func (ec *executionContext) _Person_gender(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8683,6 +9219,29 @@ func (ec *executionContext) fieldContext_Person_employments(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().DateOfBirth(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8807,6 +9366,192 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_categories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_categories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Categories(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CategoryOrder), fc.Args["where"].(*ent.CategoryWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.CategoryConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.CategoryConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CategoryConnection) graphql.Marshaler {
+			return ec.marshalNCategoryConnection2ᚖonboardᚋentᚐCategoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_categories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CategoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_categories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Customers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.CustomerOrder), fc.Args["where"].(*ent.CustomerWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomerConnection) graphql.Marshaler {
+			return ec.marshalNCustomerConnection2ᚖonboardᚋentᚐCustomerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_features(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_features(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Features(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FeatureOrder), fc.Args["where"].(*ent.FeatureWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.FeatureConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.FeatureConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FeatureConnection) graphql.Marshaler {
+			return ec.marshalNFeatureConnection2ᚖonboardᚋentᚐFeatureConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_features(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeatureConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_features_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_tenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8903,6 +9648,130 @@ func (ec *executionContext) fieldContext_Query_roles(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Role(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_categoryTree(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_categoryTree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CategoryTree(ctx, fc.Args["customerType"].(*schematype.CustomerType))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*ent.Category
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*ent.Category
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕᚖonboardᚋentᚐCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_categoryTree(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_categoryTree_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerStats(ctx, fc.Args["where"].(*ent.CustomerWhereInput), fc.Args["groupBy"].([]model.CustomerStatsGroup))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*customers.StatsRow
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*customers.StatsRow
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*customers.StatsRow) graphql.Marshaler {
+			return ec.marshalNCustomerStatsRow2ᚕᚖonboardᚋinternalᚋcustomersᚐStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerStatsRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15698,7 +16567,7 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith", "country", "nationality", "category", "tags", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16860,6 +17729,51 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasFeaturesWith = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CustomerWhereInput().Country(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CustomerWhereInput().Nationality(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CustomerWhereInput().Category(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CustomerWhereInput().Tags(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CustomerWhereInput().Search(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -25820,15 +26734,17 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "street":
-			out.Values[i] = ec._Address_street(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_street(ctx, field, obj)
+				})
 		case "line2":
-			out.Values[i] = ec._Address_line2(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_line2(ctx, field, obj)
+				})
 		case "city":
 			out.Values[i] = ec._Address_city(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26600,6 +27516,69 @@ func (ec *executionContext) _CustomerFeature(ctx context.Context, sel ast.Select
 	return out
 }
 
+var customerStatsRowImplementors = []string{"CustomerStatsRow"}
+
+func (ec *executionContext) _CustomerStatsRow(ctx context.Context, sel ast.SelectionSet, obj *customers.StatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerStatsRow")
+		case "status":
+			out.Values[i] = ec._CustomerStatsRow_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._CustomerStatsRow_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._CustomerStatsRow_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._CustomerStatsRow_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "riskLevel":
+			out.Values[i] = ec._CustomerStatsRow_riskLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdMonth":
+			out.Values[i] = ec._CustomerStatsRow_createdMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CustomerStatsRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var employeeImplementors = []string{"Employee", "Node"}
 
 func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet, obj *ent.Employee) graphql.Marshaler {
@@ -26962,10 +27941,11 @@ func (ec *executionContext) _IdentityDocument(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
-			out.Values[i] = ec._IdentityDocument_number(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdentityDocument_number(ctx, field, obj)
+				})
 		case "issuingCountry":
 			out.Values[i] = ec._IdentityDocument_issuingCountry(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27163,10 +28143,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxID":
-			out.Values[i] = ec._Organization_taxID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_taxID(ctx, field, obj)
+				})
 		case "incorporationDate":
 			out.Values[i] = ec._Organization_incorporationDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27459,11 +28440,6 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "dateOfBirth":
-			out.Values[i] = ec._Person_dateOfBirth(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "gender":
 			out.Values[i] = ec._Person_gender(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27515,6 +28491,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_employments(ctx, field, obj)
 				})
+		case "dateOfBirth":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_dateOfBirth(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27563,6 +28545,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "categories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_categories(ctx, field)
+				})
+		case "customers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customers(ctx, field)
+				})
+		case "features":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_features(ctx, field)
+				})
 		case "tenant":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -27574,6 +28574,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_roles(ctx, field)
+				})
+		case "categoryTree":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_categoryTree(ctx, field)
+				})
+		case "customerStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerStats(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -28674,12 +29686,36 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCategory2ᚕᚖonboardᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategory2ᚖonboardᚋentᚐCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCategory2ᚖonboardᚋentᚐCategory(ctx context.Context, sel ast.SelectionSet, v *ent.Category) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Category!")
 		return graphql.Null
 	}
 	return ec._Category(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCategoryConnection2ᚖonboardᚋentᚐCategoryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CategoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CategoryConnection!")
+		return graphql.Null
+	}
+	return ec._CategoryConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCategoryFeatureInput2ᚖonboardᚋgraphᚋmodelᚐCategoryFeatureInput(ctx context.Context, v any) (*model.CategoryFeatureInput, error) {
@@ -28882,6 +29918,70 @@ func (ec *executionContext) marshalNCustomerOrderField2ᚖonboardᚋentᚐCustom
 	return v
 }
 
+func (ec *executionContext) unmarshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx context.Context, v any) (model.CustomerStatsGroup, error) {
+	var res model.CustomerStatsGroup
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx context.Context, sel ast.SelectionSet, v model.CustomerStatsGroup) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCustomerStatsGroup2ᚕonboardᚋgraphᚋmodelᚐCustomerStatsGroupᚄ(ctx context.Context, v any) ([]model.CustomerStatsGroup, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerStatsGroup, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCustomerStatsGroup2ᚕonboardᚋgraphᚋmodelᚐCustomerStatsGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerStatsGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerStatsRow2ᚕᚖonboardᚋinternalᚋcustomersᚐStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*customers.StatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerStatsRow2ᚖonboardᚋinternalᚋcustomersᚐStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerStatsRow2ᚖonboardᚋinternalᚋcustomersᚐStatsRow(ctx context.Context, sel ast.SelectionSet, v *customers.StatsRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerStatsRow!")
+		return graphql.Null
+	}
+	return ec._CustomerStatsRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCustomerStatus2onboardᚋentᚋcustomerᚐStatus(ctx context.Context, v any) (customer.Status, error) {
 	var res customer.Status
 	err := res.UnmarshalGQL(v)
@@ -28997,6 +30097,14 @@ func (ec *executionContext) marshalNFeature2ᚖonboardᚋentᚐFeature(ctx conte
 		return graphql.Null
 	}
 	return ec._Feature(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFeatureConnection2ᚖonboardᚋentᚐFeatureConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FeatureConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeatureConnection!")
+		return graphql.Null
+	}
+	return ec._FeatureConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFeatureOrderField2ᚖonboardᚋentᚐFeatureOrderField(ctx context.Context, v any) (*ent.FeatureOrderField, error) {
@@ -29963,6 +31071,14 @@ func (ec *executionContext) unmarshalOCategoryFeatureInput2ᚕᚖonboardᚋgraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOCategoryOrder2ᚖonboardᚋentᚐCategoryOrder(ctx context.Context, v any) (*ent.CategoryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCategoryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx context.Context, v any) (*model.CategoryReferenceInput, error) {
 	if v == nil {
 		return nil, nil
@@ -30601,6 +31717,14 @@ func (ec *executionContext) marshalOFeatureEdge2ᚖonboardᚋentᚐFeatureEdge(c
 		return graphql.Null
 	}
 	return ec._FeatureEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFeatureOrder2ᚖonboardᚋentᚐFeatureOrder(ctx context.Context, v any) (*ent.FeatureOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFeatureOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFeatureReferenceInput2ᚖonboardᚋgraphᚋmodelᚐFeatureReferenceInput(ctx context.Context, v any) (*model.FeatureReferenceInput, error) {

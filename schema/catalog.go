@@ -66,7 +66,7 @@ func (Category) Indexes() []ent.Index {
 
 // Annotations of the Category.
 func (Category) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField("categories").Directives(readScope)}
 }
 
 // Feature is a capability or risk rule (limits, checks, profile) with the
@@ -111,7 +111,7 @@ func (Feature) Indexes() []ent.Index {
 
 // Annotations of the Feature.
 func (Feature) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField("features").Directives(readScope)}
 }
 
 // FeatureRelation attaches a feature to a category with the category's

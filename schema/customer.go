@@ -84,5 +84,6 @@ func (Customer) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
+		entgql.QueryField("customers").Directives(readScope),
 	}
 }

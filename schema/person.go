@@ -36,7 +36,8 @@ func (Person) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			SchemaType(dateType).
-			Annotations(entgql.Type("Date")),
+			Comment("Personal data: the GraphQL field (graph/read.graphqls) masks it without pii:read.").
+			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipType)),
 		field.Enum("gender").
 			Values("MALE", "FEMALE", "OTHER", "UNKNOWN").
 			Optional().

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/entql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent/privacy"
 	"onboard/internal/viewer"
@@ -102,3 +104,10 @@ func (Tenant) Policy() ent.Policy {
 		},
 	}
 }
+
+// readScope is the @hasScope(scope: "customers:read") directive that every
+// read query field carries.
+var readScope = entgql.NewDirective("hasScope", &ast.Argument{
+	Name:  "scope",
+	Value: &ast.Value{Kind: ast.StringValue, Raw: "customers:read"},
+})

@@ -513,6 +513,74 @@ type UpdateRepresentativeInput struct {
 	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
 }
 
+// A key to group customers by in `customerStats`.
+type CustomerStatsGroup string
+
+const (
+	CustomerStatsGroupStatus CustomerStatsGroup = "STATUS"
+	CustomerStatsGroupType   CustomerStatsGroup = "TYPE"
+	// The customer's category (null for none).
+	CustomerStatsGroupCategory CustomerStatsGroup = "CATEGORY"
+	// The country of the customer's primary address: the person's or the organization's (null for none).
+	CustomerStatsGroupCountry CustomerStatsGroup = "COUNTRY"
+	// The risk level of the customer's category (null without a category).
+	CustomerStatsGroupRiskLevel CustomerStatsGroup = "RISK_LEVEL"
+	// The month the customer registered in, `YYYY-MM` (UTC).
+	CustomerStatsGroupCreatedMonth CustomerStatsGroup = "CREATED_MONTH"
+)
+
+var AllCustomerStatsGroup = []CustomerStatsGroup{
+	CustomerStatsGroupStatus,
+	CustomerStatsGroupType,
+	CustomerStatsGroupCategory,
+	CustomerStatsGroupCountry,
+	CustomerStatsGroupRiskLevel,
+	CustomerStatsGroupCreatedMonth,
+}
+
+func (e CustomerStatsGroup) IsValid() bool {
+	switch e {
+	case CustomerStatsGroupStatus, CustomerStatsGroupType, CustomerStatsGroupCategory, CustomerStatsGroupCountry, CustomerStatsGroupRiskLevel, CustomerStatsGroupCreatedMonth:
+		return true
+	}
+	return false
+}
+
+func (e CustomerStatsGroup) String() string {
+	return string(e)
+}
+
+func (e *CustomerStatsGroup) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomerStatsGroup(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomerStatsGroup", str)
+	}
+	return nil
+}
+
+func (e CustomerStatsGroup) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomerStatsGroup) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomerStatsGroup) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The outcome of a registration.
 type RegistrationStatus string
 

@@ -87,7 +87,7 @@ type registeredCustomer struct {
 type registrationEnv struct {
 	*testutil.Env
 	tenantID, token string
-	// manager is a token with customers:manage (and customers:read) only.
+	// manager is a token with customers:manage, customers:read and pii:read.
 	manager string
 }
 
@@ -105,8 +105,8 @@ func newRegistrationEnvWith(t testing.TB, opts testutil.Options) *registrationEn
 		t.Fatalf("seeding the catalog: %v", err)
 	}
 	return &registrationEnv{Env: env, tenantID: id,
-		token:   env.Token([]string{"acme"}, "customers:register", "customers:read", "catalog:write"),
-		manager: env.Token([]string{"acme"}, "customers:manage", "customers:read")}
+		token:   env.Token([]string{"acme"}, "customers:register", "customers:read", "pii:read", "catalog:write"),
+		manager: env.Token([]string{"acme"}, "customers:manage", "customers:read", "pii:read")}
 }
 
 // register sends registerIndividual with input and optional headers

@@ -1,0 +1,92 @@
+// Package customers is the read side's domain: the customer filters that
+// the generated where-inputs do not give, and the dashboard aggregates.
+package customers
+
+import (
+	"strings"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+
+	"onboard/ent/address"
+	"onboard/ent/category"
+	"onboard/ent/customer"
+	"onboard/ent/organization"
+	"onboard/ent/person"
+	"onboard/ent/predicate"
+	"onboard/ent/user"
+	"onboard/internal/apperr"
+	"onboard/internal/values"
+)
+
+// InCountry keeps the customers whose primary address (the person's for an
+// individual, the organization's for an organization) is in country, an
+// ISO code or a country name as registrations accept it. An unknown
+// country is a problem on field.
+func InCountry(field apperr.Path, country string) (predicate.Customer, error) {
+	code, err := values.ParseCountry(country)
+	if err != nil {
+		return nil, apperr.Invalid(field, "UNKNOWN_COUNTRY", "unknown country")
+	}
+	primary := []predicate.Address{address.IsPrimary(true), address.Country(code)}
+	return customer.Or(
+		customer.HasPersonWith(person.HasAddressesWith(primary...)),
+		customer.HasOrganizationWith(organization.HasAddressesWith(primary...)),
+	), nil
+}
+
+// OfNationality keeps the individuals of nationality (ISO code or name).
+func OfNationality(field apperr.Path, nationality string) (predicate.Customer, error) {
+	code, err := values.ParseCountry(nationality)
+	if err != nil {
+		return nil, apperr.Invalid(field, "UNKNOWN_COUNTRY", "unknown country")
+	}
+	return customer.HasPersonWith(person.Nationality(code)), nil
+}
+
+// InCategory keeps the customers of the category that ref names by id,
+// code or external id.
+func InCategory(ref string) predicate.Customer {
+	ref = strings.TrimSpace(ref)
+	return customer.HasCategoryWith(category.Or(category.ID(ref), category.Code(ref), category.ExternalID(ref)))
+}
+
+// Tagged keeps the customers that carry every one of tags.
+func Tagged(tags []string) predicate.Customer {
+	return customer.And(mapTags(tags)...)
+}
+
+func mapTags(tags []string) []predicate.Customer {
+	out := make([]predicate.Customer, len(tags))
+	for i, tag := range tags {
+		out[i] = func(s *sql.Selector) {
+			s.Where(sqljson.ValueContains(s.C(customer.FieldTags), tag))
+		}
+	}
+	return out
+}
+
+// Matching keeps the customers in which text appears, ignoring case: in
+// the customer's name, the login e-mail, the person's names and e-mail, or
+// the organization's legal name, trading name and e-mail. Blank text
+// keeps all.
+func Matching(text string) predicate.Customer {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return customer.And()
+	}
+	return customer.Or(
+		customer.NameContainsFold(text),
+		customer.HasUserWith(user.EmailContainsFold(text)),
+		customer.HasPersonWith(person.Or(
+			person.FirstNameContainsFold(text),
+			person.LastNameContainsFold(text),
+			person.EmailContainsFold(text),
+		)),
+		customer.HasOrganizationWith(organization.Or(
+			organization.LegalNameContainsFold(text),
+			organization.TradingNameContainsFold(text),
+			organization.EmailContainsFold(text),
+		)),
+	)
+}

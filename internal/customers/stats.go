@@ -1,0 +1,154 @@
+package customers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
+	"onboard/ent"
+	"onboard/ent/address"
+	"onboard/ent/category"
+	"onboard/ent/customer"
+	"onboard/ent/organization"
+	"onboard/ent/person"
+	"onboard/internal/apperr"
+	"onboard/schema/schematype"
+)
+
+// Group is a key customers are counted by.
+type Group string
+
+// The keys of Stats.
+const (
+	GroupStatus       Group = "STATUS"
+	GroupType         Group = "TYPE"
+	GroupCategory     Group = "CATEGORY"
+	GroupCountry      Group = "COUNTRY"
+	GroupRiskLevel    Group = "RISK_LEVEL"
+	GroupCreatedMonth Group = "CREATED_MONTH"
+)
+
+// StatsRow is one group of customers: the keys grouped by (the others
+// nil) and how many customers the group holds.
+type StatsRow struct {
+	Status       *customer.Status
+	Type         *schematype.CustomerType
+	Category     *ent.Category
+	Country      *string
+	RiskLevel    *category.RiskLevel
+	CreatedMonth *string
+	Count        int
+}
+
+// statsScan is a row as the database returns it; unselected keys stay
+// null.
+type statsScan struct {
+	Status       sql.NullString `sql:"g_status"`
+	Type         sql.NullString `sql:"g_type"`
+	Category     sql.NullString `sql:"g_category"`
+	Country      sql.NullString `sql:"g_country"`
+	RiskLevel    sql.NullString `sql:"g_risk_level"`
+	CreatedMonth sql.NullString `sql:"g_created_month"`
+	Count        int            `sql:"n"`
+}
+
+// groupExpr is the SQL expression of a key in a query on customers (s)
+// for dialect d, and its column alias.
+func groupExpr(g Group, s *sql.Selector, d string) (expr, alias string) {
+	switch g {
+	case GroupStatus:
+		return s.C(customer.FieldStatus), "g_status"
+	case GroupType:
+		return s.C(customer.FieldType), "g_type"
+	case GroupCategory:
+		return s.C(customer.FieldCategoryID), "g_category"
+	case GroupRiskLevel:
+		return fmt.Sprintf(`(SELECT c.%q FROM %q c WHERE c.%q = %s)`,
+			category.FieldRiskLevel, category.Table, category.FieldID, s.C(customer.FieldCategoryID)), "g_risk_level"
+	case GroupCountry:
+		// The primary address of the customer's person, else of its
+		// organization (a customer has one or the other).
+		owner := func(table, addressColumn, customerColumn string) string {
+			return fmt.Sprintf(`(SELECT a.%q FROM %q a JOIN %q o ON a.%q = o.%q WHERE o.%q = %s AND a.%q LIMIT 1)`,
+				address.FieldCountry, address.Table, table, addressColumn, "id", customerColumn,
+				s.C(customer.FieldID), address.FieldIsPrimary)
+		}
+		return fmt.Sprintf("COALESCE(%s, %s)",
+			owner(person.Table, person.AddressesColumn, customer.PersonColumn),
+			owner(organization.Table, organization.AddressesColumn, customer.OrganizationColumn)), "g_country"
+	case GroupCreatedMonth:
+		if d == dialect.Postgres {
+			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')`, s.C(customer.FieldCreatedAt)), "g_created_month"
+		}
+		// SQLite keeps times as text in UTC, "YYYY-MM-DD HH:MM:SS…".
+		return fmt.Sprintf(`substr(%s, 1, 7)`, s.C(customer.FieldCreatedAt)), "g_created_month"
+	}
+	return "", ""
+}
+
+// Stats counts the customers of q (already filtered) grouped by groups, in
+// one SQL query plus one for the categories named. Rows are ordered by
+// their keys.
+func Stats(ctx context.Context, client *ent.Client, q *ent.CustomerQuery, groups []Group) ([]*StatsRow, error) {
+	if len(groups) == 0 {
+		return nil, apperr.Invalid(apperr.Path{"groupBy"}, "REQUIRED", "groupBy needs at least one key")
+	}
+	var scanned []statsScan
+	err := q.Modify(func(s *sql.Selector) {
+		var aliases []string
+		s.Select()
+		for _, g := range groups {
+			expr, alias := groupExpr(g, s, s.Dialect())
+			if alias == "" || slices.Contains(aliases, alias) {
+				continue
+			}
+			aliases = append(aliases, alias)
+			s.AppendSelectExprAs(sql.Expr(expr), alias)
+		}
+		s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n")
+		s.GroupBy(aliases...).OrderBy(aliases...)
+	}).Scan(ctx, &scanned)
+	if err != nil {
+		return nil, err
+	}
+	var categoryIDs []string
+	for _, r := range scanned {
+		if r.Category.Valid {
+			categoryIDs = append(categoryIDs, r.Category.String)
+		}
+	}
+	categories := map[string]*ent.Category{}
+	if len(categoryIDs) > 0 {
+		found, err := client.Category.Query().Where(category.IDIn(categoryIDs...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range found {
+			categories[c.ID] = c
+		}
+	}
+	rows := make([]*StatsRow, len(scanned))
+	for i, r := range scanned {
+		rows[i] = &StatsRow{
+			Status:       nullable[customer.Status](r.Status),
+			Type:         nullable[schematype.CustomerType](r.Type),
+			Category:     categories[r.Category.String],
+			Country:      nullable[string](r.Country),
+			RiskLevel:    nullable[category.RiskLevel](r.RiskLevel),
+			CreatedMonth: nullable[string](r.CreatedMonth),
+			Count:        r.Count,
+		}
+	}
+	return rows, nil
+}
+
+func nullable[T ~string](s sql.NullString) *T {
+	if !s.Valid {
+		return nil
+	}
+	v := T(s.String)
+	return &v
+}
