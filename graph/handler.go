@@ -22,10 +22,14 @@ type Options struct {
 	Hasher        *values.Hasher
 	Logger        *slog.Logger
 	Introspection bool
+	// Limits bound page sizes, depth, cost, aliases and where-inputs
+	// (zero fields take the defaults).
+	Limits Limits
 }
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
-// queries, POST), a parsed-query cache and automatic persisted queries.
+// queries, POST), a parsed-query cache, automatic persisted queries, and
+// the query limits; a batch of operations is refused with a 400.
 func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
@@ -43,10 +47,11 @@ func NewHandler(opts Options) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(tenantRequirement{})
+	srv.Use(opts.Limits.WithDefaults())
 	srv.AroundFields(expandProblems)
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	return withStatus(srv)
+	return rejectBatches(withStatus(srv))
 }
 
 // statusKey holds the HTTP status a pre-execution check asks for; gqlgen

@@ -21,6 +21,9 @@ const (
 	NotFound        Code = "NOT_FOUND"
 	Conflict        Code = "CONFLICT"
 	RateLimited     Code = "RATE_LIMITED"
+	// QueryTooComplex refuses an operation for its shape (depth, cost,
+	// aliases, where nesting) rather than for its values.
+	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
 	Internal        Code = "INTERNAL"
 )
 

@@ -45,6 +45,13 @@ type Config struct {
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 	MaxBodyBytes    int64
+	// MaxPageSize, MaxQueryDepth, MaxQueryComplexity and MaxAliases bound
+	// one GraphQL operation (see graph.Limits; the defaults here are
+	// graph's DefaultMax… constants).
+	MaxPageSize        int
+	MaxQueryDepth      int
+	MaxQueryComplexity int
+	MaxAliases         int
 	// SecretGenerated is true when the development secret was created in
 	// DataDir (it is kept there so tokens survive a restart).
 	SecretGenerated bool
@@ -103,6 +110,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.DBMaxConns = intVar("DB_MAX_CONNS", 8)
 	c.HashConcurrency = intVar("HASH_CONCURRENCY", runtime.NumCPU())
 	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
+	c.MaxPageSize = intVar("MAX_PAGE_SIZE", 500)
+	c.MaxQueryDepth = intVar("MAX_QUERY_DEPTH", 15)
+	c.MaxQueryComplexity = intVar("MAX_QUERY_COMPLEXITY", 100_000)
+	c.MaxAliases = intVar("MAX_ALIASES", 30)
 	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", 30*time.Second)
 	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
@@ -178,6 +189,10 @@ func (c Config) LogAttrs() []any {
 		slog.Bool("trustProxy", c.TrustProxy),
 		slog.Duration("requestTimeout", c.RequestTimeout),
 		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
+		slog.Int("maxPageSize", c.MaxPageSize),
+		slog.Int("maxQueryDepth", c.MaxQueryDepth),
+		slog.Int("maxQueryComplexity", c.MaxQueryComplexity),
+		slog.Int("maxAliases", c.MaxAliases),
 	}
 }
 

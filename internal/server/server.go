@@ -43,6 +43,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Playground, when set, is served at / and /playground/*.
 	Playground http.Handler
+	// Limits bound what one GraphQL operation may ask for (zero fields take
+	// graph's defaults).
+	Limits graph.Limits
 }
 
 // New returns the service's HTTP handler.
@@ -86,6 +89,7 @@ func New(opts Options) http.Handler {
 		Hasher:        values.NewHasher(opts.HashConcurrency),
 		Logger:        opts.Logger,
 		Introspection: opts.Introspection,
+		Limits:        opts.Limits,
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(limitBody(opts.MaxBodyBytes))
