@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -23,12 +24,19 @@ import (
 	"time"
 
 	"onboard/ent"
+	"onboard/graph"
 	"onboard/internal/auth"
 	"onboard/internal/config"
 	"onboard/internal/database"
+	"onboard/internal/demo"
 	"onboard/internal/playground"
 	"onboard/internal/server"
+	"onboard/internal/viewer"
 )
+
+// devTokenTTL is the lifetime of the token printed at a development start:
+// long enough to keep in a shell profile or a client for weeks of work.
+const devTokenTTL = 30 * 24 * time.Hour
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -53,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, logger)
+		return serve(ctx, cfg, logger, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, logger)
 	case "token":
@@ -85,7 +93,7 @@ func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error 
 	return nil
 }
 
-func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
 	logger.Info("starting", cfg.LogAttrs()...)
 	db, err := openMigrated(ctx, cfg)
 	if err != nil {
@@ -96,9 +104,17 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Development seeds the demo tenant at every start (idempotently) and
+	// hands the developer a token for it; production does neither.
+	var devToken string
+	if cfg.Env == config.Development {
+		if devToken, err = startDemo(ctx, cfg, db, authn, logger); err != nil {
+			return err
+		}
+	}
 	var page http.Handler
 	if cfg.Playground {
-		page = playground.Handler(playground.Options{Endpoint: "/graphql", Title: "Onboard"})
+		page = playground.Handler(playgroundOptions(cfg, devToken))
 	}
 	srv := &http.Server{
 		Addr: cfg.Addr,
@@ -112,15 +128,29 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			MaxBodyBytes:    cfg.MaxBodyBytes,
 			RequestTimeout:  cfg.RequestTimeout,
 			Playground:      page,
+			Limits: graph.Limits{
+				MaxPageSize:   cfg.MaxPageSize,
+				MaxDepth:      cfg.MaxQueryDepth,
+				MaxComplexity: cfg.MaxQueryComplexity,
+				MaxAliases:    cfg.MaxAliases,
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.RequestTimeout,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Listen before announcing anything, so the printed URL answers.
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("listening", "addr", cfg.Addr)
+	go func() { errc <- srv.Serve(l) }()
+	logger.Info("listening", "addr", l.Addr().String())
+	if cfg.Env == config.Development {
+		printWelcome(stdout, cfg, l.Addr(), devToken)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -137,6 +167,75 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// startDemo seeds the demo tenant and mints a token for it with every scope.
+// The token is "" when this server cannot sign (a public key is configured):
+// the caller brings its own then.
+func startDemo(ctx context.Context, cfg config.Config, db *database.DB, authn *auth.Authenticator, logger *slog.Logger) (string, error) {
+	if _, err := demo.Seed(ctx, db.Client); err != nil {
+		return "", fmt.Errorf("seeding the demo tenant: %w", err)
+	}
+	tok, err := authn.Mint(auth.TokenRequest{
+		Subject:  "onboard-dev",
+		Tenants:  []string{demo.TenantKey},
+		Scopes:   viewer.AllScopes(),
+		TTL:      devTokenTTL,
+		Issuer:   cfg.JWTIssuer,
+		Audience: cfg.JWTAudience,
+	})
+	if err != nil {
+		logger.Warn("no development token", "reason", err.Error())
+		return "", nil
+	}
+	return tok, nil
+}
+
+// playgroundOptions configures GraphiQL. In development it opens with the
+// demo tenant's headers filled in and the example operations in tabs, so a
+// newcomer can register a customer without typing anything.
+func playgroundOptions(cfg config.Config, devToken string) playground.Options {
+	opts := playground.Options{Endpoint: "/graphql", Title: "Onboard"}
+	if cfg.Env != config.Development {
+		return opts
+	}
+	opts.Headers = map[string]string{"X-Tenant-ID": demo.TenantKey}
+	if devToken != "" {
+		opts.Headers["Authorization"] = "Bearer " + devToken
+	}
+	for _, ex := range demo.Examples() {
+		opts.Tabs = append(opts.Tabs, playground.Tab{Title: ex.Title, Query: ex.Query, Variables: ex.Variables})
+	}
+	return opts
+}
+
+// printWelcome tells a developer, on stdout, how to call the server just
+// started: the demo token and where to go. The signing secret itself is
+// never printed.
+func printWelcome(w io.Writer, cfg config.Config, addr net.Addr, devToken string) {
+	base := "http://" + browsable(addr)
+	if devToken != "" {
+		fmt.Fprintf(w, "Token for the demo tenant %s, every scope, valid %d days:\n%s\n",
+			demo.TenantKey, int(devTokenTTL.Hours()/24), devToken)
+	}
+	if cfg.Playground {
+		fmt.Fprintf(w, "Open %s/ (GraphiQL with the Authorization and X-Tenant-ID headers filled in).\n", base)
+		return
+	}
+	fmt.Fprintf(w, "POST GraphQL to %s/graphql with X-Tenant-ID: %s.\n", base, demo.TenantKey)
+}
+
+// browsable turns a listen address into one a browser can open: a wildcard
+// host (":8080", "0.0.0.0", "::") becomes localhost.
+func browsable(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 func newAuthenticator(cfg config.Config, db *database.DB) (*auth.Authenticator, error) {

@@ -18,6 +18,13 @@ const (
 	ScopeTenantsAdmin      = "tenants:admin"
 )
 
+// AllScopes returns every scope a token may carry, in a fresh slice: the
+// development token printed at start grants them all.
+func AllScopes() []string {
+	return []string{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersManage,
+		ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin}
+}
+
 // AllTenants is the token "tenants" entry of platform operators.
 const AllTenants = "*"
 
