@@ -45,6 +45,10 @@ func (Address) Edges() []ent.Edge {
 func (Address) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "country"),
+		// The foreign keys: eager loading and the has-edge filters look
+		// addresses up by their owner.
+		index.Edges("person"),
+		index.Edges("organization"),
 	}
 }
 
@@ -75,5 +79,13 @@ func (Contact) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("person", Person.Type).Ref("contacts").Unique(),
 		edge.From("organization", Organization.Type).Ref("contacts").Unique(),
+	}
+}
+
+// Indexes of the Contact: its foreign keys, for eager loading and filters.
+func (Contact) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("person"),
+		index.Edges("organization"),
 	}
 }

@@ -61,6 +61,8 @@ func (Category) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "code").Unique(),
 		index.Fields("tenant_id", "external_id").Unique(),
+		// Children are loaded by their parent.
+		index.Fields("parent_id"),
 	}
 }
 
@@ -158,6 +160,7 @@ func (FeatureRelation) Edges() []ent.Edge {
 func (FeatureRelation) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("category_id", "feature_id").Unique(),
+		index.Fields("feature_id"),
 	}
 }
 
@@ -198,5 +201,13 @@ func (CustomerFeature) Edges() []ent.Edge {
 		edge.To("feature", Feature.Type).
 			Field("feature_id").
 			Unique(),
+	}
+}
+
+// Indexes of the CustomerFeature: a customer's features are loaded by
+// customer.
+func (CustomerFeature) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("customer_id"),
 	}
 }

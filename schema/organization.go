@@ -120,6 +120,8 @@ func (Representative) Edges() []ent.Edge {
 func (Representative) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("organization_id", "person_id").Unique(),
+		// A person's representative roles are looked up by person.
+		index.Fields("person_id"),
 	}
 }
 
@@ -168,5 +170,6 @@ func (Employee) Edges() []ent.Edge {
 func (Employee) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("organization_id", "person_id").Unique(),
+		index.Fields("person_id"),
 	}
 }

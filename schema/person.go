@@ -91,3 +91,11 @@ func (IdentityDocument) Edges() []ent.Edge {
 		edge.From("person", Person.Type).Ref("identity_documents").Unique().Required(),
 	}
 }
+
+// Indexes of the IdentityDocument: its person, for eager loading and
+// filters.
+func (IdentityDocument) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Edges("person"),
+	}
+}

@@ -56,6 +56,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AddressesColumns[11], AddressesColumns[9]},
 			},
+			{
+				Name:    "address_person_addresses",
+				Unique:  false,
+				Columns: []*schema.Column{AddressesColumns[13]},
+			},
+			{
+				Name:    "address_organization_addresses",
+				Unique:  false,
+				Columns: []*schema.Column{AddressesColumns[12]},
+			},
 		},
 	}
 	// CategoriesColumns holds the columns for the "categories" table.
@@ -104,6 +114,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[4]},
 			},
+			{
+				Name:    "category_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{CategoriesColumns[12]},
+			},
 		},
 	}
 	// ContactsColumns holds the columns for the "contacts" table.
@@ -143,6 +158,18 @@ var (
 				Columns:    []*schema.Column{ContactsColumns[10]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contact_person_contacts",
+				Unique:  false,
+				Columns: []*schema.Column{ContactsColumns[10]},
+			},
+			{
+				Name:    "contact_organization_contacts",
+				Unique:  false,
+				Columns: []*schema.Column{ContactsColumns[9]},
 			},
 		},
 	}
@@ -248,6 +275,13 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "customerfeature_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerFeaturesColumns[6]},
+			},
+		},
 	}
 	// EmployeesColumns holds the columns for the "employees" table.
 	EmployeesColumns = []*schema.Column{
@@ -289,6 +323,11 @@ var (
 				Name:    "employee_organization_id_person_id",
 				Unique:  true,
 				Columns: []*schema.Column{EmployeesColumns[6], EmployeesColumns[5]},
+			},
+			{
+				Name:    "employee_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmployeesColumns[5]},
 			},
 		},
 	}
@@ -372,6 +411,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{FeatureRelationsColumns[5], FeatureRelationsColumns[7]},
 			},
+			{
+				Name:    "featurerelation_feature_id",
+				Unique:  false,
+				Columns: []*schema.Column{FeatureRelationsColumns[7]},
+			},
 		},
 	}
 	// IdempotencyRecordsColumns holds the columns for the "idempotency_records" table.
@@ -439,6 +483,13 @@ var (
 				Columns:    []*schema.Column{IdentityDocumentsColumns[7]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "identitydocument_person_identity_documents",
+				Unique:  false,
+				Columns: []*schema.Column{IdentityDocumentsColumns[7]},
 			},
 		},
 	}
@@ -576,6 +627,11 @@ var (
 				Name:    "representative_organization_id_person_id",
 				Unique:  true,
 				Columns: []*schema.Column{RepresentativesColumns[7], RepresentativesColumns[9]},
+			},
+			{
+				Name:    "representative_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{RepresentativesColumns[9]},
 			},
 		},
 	}

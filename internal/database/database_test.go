@@ -25,3 +25,37 @@ func TestSQLiteInAnOddlyNamedDirectory(t *testing.T) {
 		t.Fatalf("the database file is not where it belongs: %v", err)
 	}
 }
+
+func TestPostgresDSNTurnsJITOffUnlessSet(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u@h:5432/db?sslmode=disable":        "postgres://u@h:5432/db?jit=off&sslmode=disable",
+		"postgres://u@h/db":                             "postgres://u@h/db?jit=off",
+		"postgres://u@h/db?jit=on&sslmode=require":      "postgres://u@h/db?jit=on&sslmode=require",
+		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off",
+	} {
+		if got := database.PostgresDSN(in); got != want {
+			t.Errorf("PostgresDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPostgresSessionsRunWithoutJIT checks that PostgreSQL takes the jit
+// setting from the connection string (skipped without TEST_DATABASE_URL).
+func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("TEST_DATABASE_URL is not set")
+	}
+	db, err := database.Open(database.Config{URL: url}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var jit string
+	if err := db.SQL.QueryRow("SHOW jit").Scan(&jit); err != nil {
+		t.Fatal(err)
+	}
+	if jit != "off" {
+		t.Errorf("jit = %s, want off", jit)
+	}
+}
