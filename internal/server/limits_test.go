@@ -2,81 +2,22 @@ package server_test
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"entgo.io/ent/dialect"
 
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
 )
 
-// limitsStatements counts every SQL statement the ent client sends.
-type limitsStatements struct {
-	dialect.Driver
-	n *atomic.Int64
-}
-
-func (d limitsStatements) Exec(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
-	return d.Driver.Exec(ctx, query, args, v)
-}
-
-func (d limitsStatements) Query(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
-	return d.Driver.Query(ctx, query, args, v)
-}
-
-func (d limitsStatements) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := d.Driver.Tx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return limitsTxStatements{Tx: tx, n: d.n}, nil
-}
-
-func (d limitsStatements) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
-	b, ok := d.Driver.(interface {
-		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
-	})
-	if !ok {
-		return nil, errors.New("the driver does not support BeginTx")
-	}
-	tx, err := b.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return limitsTxStatements{Tx: tx, n: d.n}, nil
-}
-
-type limitsTxStatements struct {
-	dialect.Tx
-	n *atomic.Int64
-}
-
-func (t limitsTxStatements) Exec(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
-	return t.Tx.Exec(ctx, query, args, v)
-}
-
-func (t limitsTxStatements) Query(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
-	return t.Tx.Query(ctx, query, args, v)
-}
-
 // limitsEnv is a service with a statement counter and two readers' tokens,
 // with and without pii:read.
 type limitsEnv struct {
 	*testutil.Env
-	stmts    *atomic.Int64
+	stmts    *sqlCounter
 	reader   string // customers:read
 	piiRead  string // customers:read pii:read
 	baseline int64  // statements of a request that runs none in GraphQL (authentication's tenant lookup)
@@ -84,10 +25,8 @@ type limitsEnv struct {
 
 func newLimitsEnv(t *testing.T) *limitsEnv {
 	t.Helper()
-	n := &atomic.Int64{}
-	env := testutil.NewWith(t, testutil.Options{
-		WrapDriver: func(d dialect.Driver) dialect.Driver { return limitsStatements{Driver: d, n: n} },
-	})
+	n := &sqlCounter{}
+	env := testutil.NewWith(t, testutil.Options{WrapDriver: n.Wrap})
 	env.Tenant("acme")
 	e := &limitsEnv{
 		Env:     env,
@@ -107,9 +46,9 @@ func newLimitsEnv(t *testing.T) *limitsEnv {
 // response and the number of SQL statements it caused.
 func (e *limitsEnv) run(t *testing.T, token, query string, vars map[string]any) (*testutil.Response, int64) {
 	t.Helper()
-	before := e.stmts.Load()
+	before := e.stmts.Count()
 	resp := e.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query, Variables: vars})
-	return resp, e.stmts.Load() - before
+	return resp, e.stmts.Count() - before
 }
 
 // limitCase is one query and what the limits must make of it.
@@ -409,7 +348,7 @@ func TestLimitRefusesBatches(t *testing.T) {
 		`[{"query":"{ tenant { id } }"},{"query":"{ roles { code } }"}]`,
 		" \n\t[{\"query\":\"{ tenant { id } }\"}]",
 	} {
-		before := e.stmts.Load()
+		before := e.stmts.Count()
 		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader([]byte(body)))
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("Authorization", "Bearer "+e.reader)
@@ -425,7 +364,7 @@ func TestLimitRefusesBatches(t *testing.T) {
 			!strings.Contains(resp.Errors[0].Message, "one operation per request") {
 			t.Fatalf("got %d %s", w.Code, w.Body.String())
 		}
-		if n := e.stmts.Load() - before; n != e.baseline {
+		if n := e.stmts.Count() - before; n != e.baseline {
 			t.Errorf("the batch ran %d SQL statements, the baseline (authentication) is %d", n, e.baseline)
 		}
 	}
