@@ -76,12 +76,8 @@ func (s *Service) AddRepresentative(ctx context.Context, organizationID string, 
 	if err != nil {
 		return nil, err
 	}
-	minAge, err := s.minimumAge(ctx)
-	if err != nil {
-		return nil, err
-	}
 	c := &checker{}
-	rep := c.representative(path, *in, org.region, s.now(), minAge)
+	rep := c.representative(path, *in, org.region, s.now(), org.minAge)
 	c.ownShare(rep, path)
 	if err := c.problems.Err(); err != nil {
 		return nil, err
@@ -117,10 +113,6 @@ func (s *Service) UpdateRepresentative(ctx context.Context, id string, change Re
 	if err != nil {
 		return nil, err
 	}
-	minAge, err := s.minimumAge(ctx)
-	if err != nil {
-		return nil, err
-	}
 	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
 		// Read again under the lock, so that a concurrent change to the
 		// same representative is built upon, not overwritten.
@@ -129,7 +121,7 @@ func (s *Service) UpdateRepresentative(ctx context.Context, id string, change Re
 			return err
 		}
 		c := &checker{}
-		rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), minAge)
+		rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), org.minAge)
 		c.ownShare(rep, apperr.Path{})
 		if err := c.problems.Err(); err != nil {
 			return err
@@ -192,12 +184,8 @@ func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *Em
 	if err != nil {
 		return nil, err
 	}
-	minAge, err := s.minimumAge(ctx)
-	if err != nil {
-		return nil, err
-	}
 	c := &checker{}
-	emp := c.employee(path, *in, org.region, s.now(), minAge)
+	emp := c.employee(path, *in, org.region, s.now(), org.minAge)
 	roles, err := tenantRoles(ctx, s.Client)
 	if err != nil {
 		return nil, err
@@ -316,10 +304,13 @@ type storedOrganization struct {
 	// region is the primary address's country, for phone numbers in
 	// national form.
 	region string
+	// minAge is the tenant's minimum age, for dates of birth.
+	minAge int
 }
 
-// organization finds an organization of the viewer's tenant; one that is
-// not there is NOT_FOUND on path.
+// organization finds an organization of the viewer's tenant, with what
+// validating a change to it needs; one that is not there is NOT_FOUND on
+// path.
 func (s *Service) organization(ctx context.Context, id string, path apperr.Path) (storedOrganization, error) {
 	if !pulid.Valid(id, "org") {
 		return storedOrganization{}, apperr.NotFoundf(path, "no organization with this id")
@@ -335,7 +326,8 @@ func (s *Service) organization(ctx context.Context, id string, path apperr.Path)
 	if len(o.Edges.Addresses) > 0 {
 		org.region = o.Edges.Addresses[0].Country
 	}
-	return org, nil
+	org.minAge, err = s.minimumAge(ctx)
+	return org, err
 }
 
 // changeOrganization runs change in a transaction that first locks the
