@@ -2069,32 +2069,6 @@ func (_q *RoleQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-
-		case "users":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&UserClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedUsers(alias, func(wq *UserQuery) {
-				*wq = *query
-			})
-
-		case "employees":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&EmployeeClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, employeeImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedEmployees(alias, func(wq *EmployeeQuery) {
-				*wq = *query
-			})
 		case "createdAt":
 			if _, ok := fieldSeen[role.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, role.FieldCreatedAt)

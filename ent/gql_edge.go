@@ -365,30 +365,6 @@ func (_m *Representative) Person(ctx context.Context) (*Person, error) {
 	return result, err
 }
 
-func (_m *Role) Users(ctx context.Context) (result []*User, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedUsers(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.UsersOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryUsers().All(ctx)
-	}
-	return result, err
-}
-
-func (_m *Role) Employees(ctx context.Context) (result []*Employee, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedEmployees(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.EmployeesOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryEmployees().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Tenant) Customers(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*CustomerOrder, where *CustomerWhereInput,
 ) (*CustomerConnection, error) {

@@ -45,8 +45,6 @@ type RoleEdges struct {
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [3]bool
-	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
 
 	namedUsers     map[string][]*User
 	namedEmployees map[string][]*Employee

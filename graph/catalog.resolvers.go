@@ -66,7 +66,11 @@ func (r *queryResolver) Tenant(ctx context.Context) (*ent.Tenant, error) {
 
 // Roles is the resolver for the roles field.
 func (r *queryResolver) Roles(ctx context.Context) ([]*ent.Role, error) {
-	return r.Client.Role.Query().Order(role.ByCode()).All(ctx)
+	q, err := r.Client.Role.Query().Order(role.ByCode()).CollectFields(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return q.All(ctx)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -182,7 +182,8 @@ type ComplexityRoot struct {
 	}
 
 	CustomerStatsRow struct {
-		Category     func(childComplexity int) int
+		CategoryCode func(childComplexity int) int
+		CategoryID   func(childComplexity int) int
 		Count        func(childComplexity int) int
 		Country      func(childComplexity int) int
 		CreatedMonth func(childComplexity int) int
@@ -395,11 +396,9 @@ type ComplexityRoot struct {
 	Role struct {
 		Code      func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
-		Employees func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
-		Users     func(childComplexity int) int
 	}
 
 	Tenant struct {
@@ -1018,12 +1017,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerFeature.UpdatedAt(childComplexity), true
 
-	case "CustomerStatsRow.category":
-		if e.ComplexityRoot.CustomerStatsRow.Category == nil {
+	case "CustomerStatsRow.categoryCode":
+		if e.ComplexityRoot.CustomerStatsRow.CategoryCode == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CustomerStatsRow.Category(childComplexity), true
+		return e.ComplexityRoot.CustomerStatsRow.CategoryCode(childComplexity), true
+	case "CustomerStatsRow.categoryId":
+		if e.ComplexityRoot.CustomerStatsRow.CategoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerStatsRow.CategoryID(childComplexity), true
 	case "CustomerStatsRow.count":
 		if e.ComplexityRoot.CustomerStatsRow.Count == nil {
 			break
@@ -2057,12 +2062,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.CreatedAt(childComplexity), true
-	case "Role.employees":
-		if e.ComplexityRoot.Role.Employees == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Role.Employees(childComplexity), true
 	case "Role.id":
 		if e.ComplexityRoot.Role.ID == nil {
 			break
@@ -2081,12 +2080,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.UpdatedAt(childComplexity), true
-	case "Role.users":
-		if e.ComplexityRoot.Role.Users == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Role.Users(childComplexity), true
 
 	case "Tenant.createdAt":
 		if e.ComplexityRoot.Tenant.CreatedAt == nil {
@@ -2671,8 +2664,10 @@ func (ec *executionContext) childFields_CustomerStatsRow(ctx context.Context, fi
 		return ec.fieldContext_CustomerStatsRow_status(ctx, field)
 	case "type":
 		return ec.fieldContext_CustomerStatsRow_type(ctx, field)
-	case "category":
-		return ec.fieldContext_CustomerStatsRow_category(ctx, field)
+	case "categoryId":
+		return ec.fieldContext_CustomerStatsRow_categoryId(ctx, field)
+	case "categoryCode":
+		return ec.fieldContext_CustomerStatsRow_categoryCode(ctx, field)
 	case "country":
 		return ec.fieldContext_CustomerStatsRow_country(ctx, field)
 	case "riskLevel":
@@ -3043,10 +3038,6 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Role_name(ctx, field)
-	case "users":
-		return ec.fieldContext_Role_users(ctx, field)
-	case "employees":
-		return ec.fieldContext_Role_employees(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Role", field.Name)
 }
@@ -4600,7 +4591,25 @@ func (ec *executionContext) _Category_customers(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Customers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.CustomerOrder), fc.Args["where"].(*ent.CustomerWhereInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomerConnection) graphql.Marshaler {
 			return ec.marshalNCustomerConnection2ᚖonboardᚋentᚐCustomerConnection(ctx, selections, v)
 		},
@@ -6008,36 +6017,50 @@ func (ec *executionContext) fieldContext_CustomerStatsRow_type(_ context.Context
 	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "CustomerType")
 }
 
-func (ec *executionContext) _CustomerStatsRow_category(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _CustomerStatsRow_categoryId(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CustomerStatsRow_category(ctx, field)
+			return ec.fieldContext_CustomerStatsRow_categoryId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
+			return obj.CategoryID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Category) graphql.Marshaler {
-			return ec.marshalOCategory2ᚖonboardᚋentᚐCategory(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_CustomerStatsRow_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CustomerStatsRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Category(ctx, field)
+func (ec *executionContext) fieldContext_CustomerStatsRow_categoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerStatsRow_categoryCode(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerStatsRow_categoryCode(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerStatsRow_categoryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerStatsRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _CustomerStatsRow_country(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
@@ -10820,70 +10843,6 @@ func (ec *executionContext) fieldContext_Role_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Role", field, false, false, "String")
 }
 
-func (ec *executionContext) _Role_users(ctx context.Context, field graphql.CollectedField, obj *ent.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_users(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Users(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚕᚖonboardᚋentᚐUserᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Role_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Role",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_User(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Role_employees(ctx context.Context, field graphql.CollectedField, obj *ent.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_employees(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employees(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Employee) graphql.Marshaler {
-			return ec.marshalOEmployee2ᚕᚖonboardᚋentᚐEmployeeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Role_employees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Role",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Employee(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *ent.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11034,7 +10993,25 @@ func (ec *executionContext) _Tenant_customers(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Customers(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.CustomerOrder), fc.Args["where"].(*ent.CustomerWhereInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.CustomerConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomerConnection) graphql.Marshaler {
 			return ec.marshalNCustomerConnection2ᚖonboardᚋentᚐCustomerConnection(ctx, selections, v)
 		},
@@ -27537,8 +27514,13 @@ func (ec *executionContext) _CustomerStatsRow(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "category":
-			out.Values[i] = ec._CustomerStatsRow_category(ctx, field, obj)
+		case "categoryId":
+			out.Values[i] = ec._CustomerStatsRow_categoryId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "categoryCode":
+			out.Values[i] = ec._CustomerStatsRow_categoryCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -28934,40 +28916,28 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Role_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._Role_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Role_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Role_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Role_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
-		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Role_users(ctx, field, obj)
-				})
-		case "employees":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Role_employees(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32816,25 +32786,6 @@ func (ec *executionContext) unmarshalOTenantWhereInput2ᚖonboardᚋentᚐTenant
 	}
 	res, err := ec.unmarshalInputTenantWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOUser2ᚕᚖonboardᚋentᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.User) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNUser2ᚖonboardᚋentᚐUser(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalOUser2ᚖonboardᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {

@@ -50,9 +50,11 @@ func (Category) Edges() []ent.Edge {
 			Field("parent_id").
 			Unique(),
 		edge.To("feature_relations", FeatureRelation.Type),
+		// Other customers, so reading them needs customers:read even when
+		// the category was reached from a mutation's payload.
 		edge.From("customers", Customer.Type).
 			Ref("category").
-			Annotations(entgql.RelayConnection()),
+			Annotations(entgql.RelayConnection(), entgql.Directives(readScope)),
 	}
 }
 

@@ -35,8 +35,11 @@ func (Role) Fields() []ent.Field {
 // Edges of the Role.
 func (Role) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("users", User.Type).Ref("roles"),
-		edge.From("employees", Employee.Type).Ref("roles"),
+		// Not in the GraphQL type: a role's holders are every user of the
+		// tenant, an unbounded list that would bypass paging (reach them
+		// through customers instead).
+		edge.From("users", User.Type).Ref("roles").Annotations(entgql.Skip(entgql.SkipType)),
+		edge.From("employees", Employee.Type).Ref("roles").Annotations(entgql.Skip(entgql.SkipType)),
 	}
 }
 

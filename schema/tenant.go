@@ -43,9 +43,11 @@ func (Tenant) Fields() []ent.Field {
 // Edges of the Tenant.
 func (Tenant) Edges() []ent.Edge {
 	return []ent.Edge{
+		// Reading customers needs customers:read however the tenant was
+		// reached (createTenant's payload, say).
 		edge.From("customers", Customer.Type).
 			Ref("tenant").
-			Annotations(entgql.RelayConnection()),
+			Annotations(entgql.RelayConnection(), entgql.Directives(readScope)),
 	}
 }
 

@@ -34,9 +34,12 @@ const (
 // StatsRow is one group of customers: the keys grouped by (the others
 // nil) and how many customers the group holds.
 type StatsRow struct {
-	Status       *customer.Status
-	Type         *schematype.CustomerType
-	Category     *ent.Category
+	Status *customer.Status
+	Type   *schematype.CustomerType
+	// CategoryID and CategoryCode name the category (not the loaded
+	// category, whose edges would then be read once per row).
+	CategoryID   *string
+	CategoryCode *string
 	Country      *string
 	RiskLevel    *category.RiskLevel
 	CreatedMonth *string
@@ -90,7 +93,7 @@ func groupExpr(g Group, s *sql.Selector, d string) (expr, alias string) {
 }
 
 // Stats counts the customers of q (already filtered) grouped by groups, in
-// one SQL query plus one for the categories named. Rows are ordered by
+// one SQL query plus one for the codes of the categories named. Rows are ordered by
 // their keys.
 func Stats(ctx context.Context, client *ent.Client, q *ent.CustomerQuery, groups []Group) ([]*StatsRow, error) {
 	if len(groups) == 0 {
@@ -120,27 +123,32 @@ func Stats(ctx context.Context, client *ent.Client, q *ent.CustomerQuery, groups
 			categoryIDs = append(categoryIDs, r.Category.String)
 		}
 	}
-	categories := map[string]*ent.Category{}
+	codes := map[string]string{}
 	if len(categoryIDs) > 0 {
 		found, err := client.Category.Query().Where(category.IDIn(categoryIDs...)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range found {
-			categories[c.ID] = c
+			codes[c.ID] = c.Code
 		}
 	}
 	rows := make([]*StatsRow, len(scanned))
 	for i, r := range scanned {
-		rows[i] = &StatsRow{
-			Status:       nullable[customer.Status](r.Status),
-			Type:         nullable[schematype.CustomerType](r.Type),
-			Category:     categories[r.Category.String],
+		row := &StatsRow{
+			Status:     nullable[customer.Status](r.Status),
+			Type:       nullable[schematype.CustomerType](r.Type),
+			CategoryID: nullable[string](r.Category),
+
 			Country:      nullable[string](r.Country),
 			RiskLevel:    nullable[category.RiskLevel](r.RiskLevel),
 			CreatedMonth: nullable[string](r.CreatedMonth),
 			Count:        r.Count,
 		}
+		if code, ok := codes[r.Category.String]; ok {
+			row.CategoryCode = &code
+		}
+		rows[i] = row
 	}
 	return rows, nil
 }

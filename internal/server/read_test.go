@@ -287,7 +287,7 @@ func TestIncrementalSync(t *testing.T) {
 
 const customerStats = `query($where: CustomerWhereInput, $groupBy: [CustomerStatsGroup!]!) {
 	customerStats(where: $where, groupBy: $groupBy) {
-		status type category { code } country riskLevel createdMonth count
+		status type categoryId categoryCode country riskLevel createdMonth count
 	}
 }`
 
@@ -318,16 +318,19 @@ func TestCustomerStats(t *testing.T) {
 		t.Run(fmt.Sprint(tc.groupBy, tc.where), func(t *testing.T) {
 			var got struct {
 				CustomerStats []struct {
-					Status, Type, Country, RiskLevel, CreatedMonth *string
-					Category                                       *struct{ Code string }
-					Count                                          int
+					Status, Type, CategoryID, CategoryCode *string
+					Country, RiskLevel, CreatedMonth       *string
+					Count                                  int
 				}
 			}
 			env.query(t, env.reader, customerStats, map[string]any{"groupBy": tc.groupBy, "where": tc.where}, &got)
 			var rows []string
 			for _, r := range got.CustomerStats {
 				var keys []string
-				for _, k := range []*string{r.Status, r.Type, categoryCode(r.Category), r.Country, r.RiskLevel, r.CreatedMonth} {
+				if (r.CategoryID == nil) != (r.CategoryCode == nil) {
+					t.Errorf("category id %v with code %v", r.CategoryID, r.CategoryCode)
+				}
+				for _, k := range []*string{r.Status, r.Type, r.CategoryCode, r.Country, r.RiskLevel, r.CreatedMonth} {
 					if k != nil {
 						keys = append(keys, *k)
 					}
@@ -347,13 +350,6 @@ func TestCustomerStats(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" {
 		t.Errorf("no groupBy: %s", r.Raw)
 	}
-}
-
-func categoryCode(c *struct{ Code string }) *string {
-	if c == nil {
-		return nil
-	}
-	return &c.Code
 }
 
 const personalData = `{ customers(first: 10, orderBy: [{field: NAME}]) { edges { node {
@@ -498,4 +494,30 @@ func TestCatalogQueries(t *testing.T) {
 	want(t, "roots", strings.Join(roots, ","), "HIGH_RISK_INDIVIDUAL,LOW_RISK_INDIVIDUAL,MEDIUM_RISK_INDIVIDUAL")
 	want(t, "organization categories", got.Categories.TotalCount, 2)
 	want(t, "features", len(got.Features.Edges), 4)
+}
+
+// TestOtherCustomersNeedReadScope reaches other customers from mutation
+// payloads: a registration form's token (customers:register) and a
+// catalog editor's (catalog:write) must not list them.
+func TestOtherCustomersNeedReadScope(t *testing.T) {
+	env := newReadEnv(t)
+	ctx, c := env.As(env.tenantID), env.Client()
+	seedCustomers(t, ctx, c, []customerSpec{{Name: "Someone Else", Country: "LT", Category: "MEDIUM_RISK_INDIVIDUAL"}})
+
+	register := env.Token([]string{"acme"}, "customers:register")
+	r := env.Do(testutil.Request{Token: register, TenantKey: "acme", Query: `mutation($input: RegisterIndividualInput!) {
+		registerIndividual(input: $input) { id customer { category { code customers(first: 5) { edges { node { name } } } } } }
+	}`, Variables: map[string]any{"input": testutil.Fixture(t, "finhub-individual.json")}})
+	catalogEditor := env.Token([]string{"acme"}, "catalog:write")
+	r2 := env.Do(testutil.Request{Token: catalogEditor, TenantKey: "acme", Query: `mutation($id: ID!) {
+		updateCategory(input: {id: $id, description: "x"}) { category { customers(first: 5) { edges { node { name } } } } }
+	}`, Variables: map[string]any{"id": categoryID(t, ctx, c, "MEDIUM_RISK_INDIVIDUAL")}})
+	for _, resp := range []*testutil.Response{r, r2} {
+		if strings.Contains(resp.Raw, "Someone Else") {
+			t.Errorf("another customer leaked: %s", resp.Raw)
+		}
+		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "FORBIDDEN" {
+			t.Errorf("want one FORBIDDEN: %s", resp.Raw)
+		}
+	}
 }
