@@ -521,3 +521,28 @@ func TestOtherCustomersNeedReadScope(t *testing.T) {
 		}
 	}
 }
+
+// TestCursorsOfAnotherOrderingAreRefused reuses a cursor with another
+// ordering, which the database would fail on (or answer wrongly).
+func TestCursorsOfAnotherOrderingAreRefused(t *testing.T) {
+	env := newReadEnv(t)
+	seedCustomers(t, env.As(env.tenantID), env.Client(), []customerSpec{{Name: "A", Country: "LT"}, {Name: "B", Country: "LT"}})
+	byName := []any{map[string]any{"field": "NAME"}}
+	var page customerPageData
+	env.query(t, env.reader, customerPage, map[string]any{"first": 1, "orderBy": byName}, &page)
+	cursor := *page.Customers.PageInfo.EndCursor
+
+	for name, vars := range map[string]map[string]any{
+		"another field":    {"first": 1, "after": cursor, "orderBy": []any{map[string]any{"field": "CREATED_AT"}}},
+		"more fields":      {"first": 1, "after": cursor, "orderBy": []any{map[string]any{"field": "NAME"}, map[string]any{"field": "CREATED_AT"}}},
+		"no order (by id)": {"last": 1, "before": cursor},
+	} {
+		r := env.Do(testutil.Request{Token: env.reader, TenantKey: "acme", Query: customerPage, Variables: vars})
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s", name, r.Raw)
+		}
+	}
+	var again customerPageData
+	env.query(t, env.reader, customerPage, map[string]any{"first": 1, "after": cursor, "orderBy": byName}, &again)
+	want(t, "the next page by name", again.Customers.Edges[0].Node.Name, "B")
+}
