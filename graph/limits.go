@@ -12,7 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -50,6 +52,13 @@ const (
 	// DefaultMaxWhereNodes bounds the where-input objects of one operation:
 	// each becomes a predicate, and a wide or/and makes a slow plan.
 	DefaultMaxWhereNodes = 100
+	// DefaultMaxWhereValues bounds the list elements of one operation's
+	// where-inputs (idIn, tags, or…): each becomes an SQL parameter or a
+	// term of the WHERE clause, and past the database's limits (PostgreSQL's
+	// 65,535 parameters; SQLite's 32,766, and its expression depth of 1,000)
+	// the query fails with an internal error instead of a refusal. (tags,
+	// one AND term each, reach SQLite's depth at 934 already.)
+	DefaultMaxWhereValues = 1000
 )
 
 // piiFilterPrefixes are the where-input keys (with every entgql predicate
@@ -60,7 +69,10 @@ var piiFilterPrefixes = []string{"dateOfBirth", "number", "taxID", "street", "li
 
 // Limits is a gqlgen handler extension that refuses, after validation and
 // before any resolver runs (so before any SQL), operations that would cost
-// the database too much or filter on personal data without pii:read.
+// the database too much, filter on personal data without pii:read, or
+// carry arguments the resolvers or the database would fail on with an
+// internal error: malformed cursors, empty nested where objects, and (in
+// queries) text with NUL or invalid UTF-8.
 //
 // It walks the operation with its fragments expanded and stops at the
 // first violation, in document order; the total cost is judged once the
@@ -84,7 +96,10 @@ type Limits struct {
 	// each time it will be resolved, that is, the fields below a connection
 	// count once per row of its page (first or last), and nested
 	// connections multiply. Plain lists count once: ent eager-loads them in
-	// one statement per level.
+	// one statement per level. A plain list at the root (categoryTree,
+	// roles, customerStats) counts as a page of MaxPageSize rows, though:
+	// nothing bounds its rows, and a connection below it returns a page for
+	// each of them. nodes is the exception, bounded by its ids.
 	MaxComplexity int
 	// MaxAliases bounds the aliased fields of the operation.
 	MaxAliases int
@@ -92,6 +107,9 @@ type Limits struct {
 	MaxWhereDepth int
 	// MaxWhereNodes bounds the where-input objects of the operation.
 	MaxWhereNodes int
+	// MaxWhereValues bounds the list elements in the operation's
+	// where-inputs.
+	MaxWhereValues int
 }
 
 var _ interface {
@@ -113,6 +131,7 @@ func (l Limits) WithDefaults() Limits {
 	set(&l.MaxAliases, DefaultMaxAliases)
 	set(&l.MaxWhereDepth, DefaultMaxWhereDepth)
 	set(&l.MaxWhereNodes, DefaultMaxWhereNodes)
+	set(&l.MaxWhereValues, DefaultMaxWhereValues)
 	return l
 }
 
@@ -129,10 +148,13 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		return nil
 	}
 	w := &limitWalker{
-		Limits:  l.WithDefaults(),
-		doc:     oc.Doc,
-		vars:    oc.Variables,
-		piiRead: viewer.FromContext(ctx).Has(viewer.ScopePIIRead),
+		Limits:      l.WithDefaults(),
+		doc:         oc.Doc,
+		vars:        oc.Variables,
+		piiRead:     viewer.FromContext(ctx).Has(viewer.ScopePIIRead),
+		query:       oc.Operation.Operation == ast.Query,
+		checked:     map[*ast.Value]bool{},
+		checkedVars: map[string]bool{},
 	}
 	w.selections(oc.Operation.SelectionSet, 1, 1)
 	if w.cost > w.MaxComplexity {
@@ -159,13 +181,18 @@ type limitWalker struct {
 	doc     *ast.QueryDocument
 	vars    map[string]any
 	piiRead bool
+	query   bool // a query, whose argument text is checked (mutations check their own input)
 
 	cost          int   // sum of every field's weight, saturating
 	visits        int   // selections walked: the walk stops past MaxComplexity
 	aliases       int   // aliased fields
 	whereNodes    int   // where-input objects
+	whereValues   int   // list elements in where-inputs
 	path          []any // response path of the field being walked
 	introspection bool  // walking below __schema or __type
+
+	checked     map[*ast.Value]bool // arguments whose value inputs has checked
+	checkedVars map[string]bool     // variables whose text has been checked
 
 	err *apperr.Error
 	pos *ast.Position
@@ -251,6 +278,9 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 	if f.Definition == nil {
 		return
 	}
+	if w.inputs(f); w.err != nil {
+		return
+	}
 	if v, ok := w.argument(f, "where"); ok {
 		w.where(f, v, apperr.Path{"where"}, 1)
 	}
@@ -262,6 +292,9 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 		w.fail(f.Position, apperr.BadUserInput, "PAGE_SIZE_REQUIRED",
 			fmt.Sprintf("%s needs first or last (at most %d)", f.Name, w.MaxPageSize))
 		return
+	}
+	if depth == 1 && f.Definition.Type.Elem != nil && f.Name != "nodes" {
+		rows = w.MaxPageSize // a root list returns all its rows: see MaxComplexity
 	}
 	w.selections(f.SelectionSet, depth+1, saturatingMul(weight, max(rows, 1)))
 }
@@ -303,8 +336,9 @@ func (w *limitWalker) pageSize(f *ast.Field) (rows int, given bool) {
 }
 
 // where checks a where-input value at path (inside the field's
-// arguments): its nesting, its number of objects, and personal-data keys.
-// The where objects are few (MaxWhereNodes), so paths are built as it goes.
+// arguments): its nesting, its number of objects and of list values,
+// empty objects, and personal-data keys. The where objects and values are
+// few (MaxWhereNodes, MaxWhereValues), so paths are built as it goes.
 func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -316,6 +350,11 @@ func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
 		if w.whereNodes++; w.whereNodes > w.MaxWhereNodes {
 			w.fail(f.Position, apperr.QueryTooComplex, "WHERE_TOO_DEEP",
 				fmt.Sprintf("the query's where arguments hold more than %d condition objects", w.MaxWhereNodes), path...)
+			return
+		}
+		if depth > 1 && !holdsCondition(v) {
+			w.fail(f.Position, apperr.BadUserInput, "EMPTY_FILTER",
+				"a where object inside another must hold at least one condition", path...)
 			return
 		}
 		for _, key := range slices.Sorted(maps.Keys(v)) { // sorted: the same error every time
@@ -330,12 +369,117 @@ func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
 			}
 		}
 	case []any:
+		if w.whereValues += len(v); w.whereValues > w.MaxWhereValues {
+			w.fail(f.Position, apperr.QueryTooComplex, "WHERE_TOO_LARGE",
+				fmt.Sprintf("the query's where arguments hold more than %d list values: filter in smaller batches",
+					w.MaxWhereValues), path...)
+			return
+		}
 		for i, elem := range v {
 			w.where(f, elem, path.With(i), depth) // a list is not a level: its objects are
 			if w.err != nil {
 				return
 			}
 		}
+	}
+}
+
+// holdsCondition reports whether a where object sets anything: entgql
+// skips null keys and empty lists, and a nested object left without a
+// predicate fails the whole query ("ent: empty predicate"), while the root
+// one then merely filters nothing.
+func holdsCondition(obj map[string]any) bool {
+	for _, v := range obj {
+		if list, isList := v.([]any); v != nil && (!isList || len(list) > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// inputs checks what the values of f's arguments decide alone: the text of
+// a query's strings, and the cursors of after and before. It checks each
+// argument written in the document once, and the text of each variable
+// once, however many times fragments spread a field: the walk stays linear
+// in the size of the request.
+func (w *limitWalker) inputs(f *ast.Field) {
+	for _, arg := range f.Arguments {
+		if w.checked[arg.Value] {
+			continue
+		}
+		w.checked[arg.Value] = true
+		if w.query {
+			w.text(f, arg.Value, apperr.Path{arg.Name})
+		}
+		if w.err != nil {
+			return
+		}
+		if arg.Name == "after" || arg.Name == "before" {
+			w.cursor(f, arg)
+		}
+	}
+}
+
+// text refuses a string holding NUL or invalid UTF-8 in v, at path: v is
+// an argument as written (*ast.Value, whose variables it follows) or a part
+// of a variable's value. PostgreSQL refuses NUL in a text parameter (22021,
+// an internal error) and SQLite takes it without failing, so the same
+// filter would answer differently on each. Queries only: mutations
+// validate their input themselves and report it on its own paths.
+func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
+	if w.err != nil {
+		return
+	}
+	switch v := v.(type) {
+	case *ast.Value:
+		switch v.Kind {
+		case ast.Variable:
+			if !w.checkedVars[v.Raw] {
+				w.checkedVars[v.Raw] = true
+				w.text(f, w.vars[v.Raw], path)
+			}
+		case ast.StringValue, ast.BlockValue:
+			w.text(f, v.Raw, path)
+		case ast.ListValue:
+			for i, elem := range v.Children {
+				w.text(f, elem.Value, path.With(i))
+			}
+		case ast.ObjectValue:
+			for _, field := range v.Children {
+				w.text(f, field.Value, path.With(field.Name))
+			}
+		}
+	case string:
+		switch {
+		case !utf8.ValidString(v):
+			w.fail(f.Position, apperr.BadUserInput, "INVALID_TEXT", "the value is not valid UTF-8", path...)
+		case strings.IndexByte(v, 0) >= 0:
+			w.fail(f.Position, apperr.BadUserInput, "CONTAINS_NUL", "the value contains a NUL character", path...)
+		}
+	case []any:
+		for i, elem := range v {
+			w.text(f, elem, path.With(i))
+		}
+	case map[string]any:
+		for _, key := range slices.Sorted(maps.Keys(v)) { // sorted: the same error every time
+			w.text(f, v[key], path.With(key))
+		}
+	}
+}
+
+// cursor refuses an after or before cursor that entgql cannot decode: the
+// connection's resolver would fail on it with an internal error. Whether a
+// cursor that decodes fits the connection's ordering is the resolver's to
+// judge.
+func (w *limitWalker) cursor(f *ast.Field, arg *ast.Argument) {
+	v, err := arg.Value.Value(w.vars)
+	if err != nil || v == nil {
+		return
+	}
+	var c entgql.Cursor[string]
+	if err := c.UnmarshalGQL(v); err != nil {
+		w.fail(f.Position, apperr.BadUserInput, "INVALID_CURSOR",
+			arg.Name+" is not a cursor: pass a startCursor, endCursor or cursor as returned", arg.Name)
 	}
 }
 

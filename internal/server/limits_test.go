@@ -2,13 +2,23 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator"
+
+	"onboard/graph"
+	"onboard/internal/demo"
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
 )
@@ -21,18 +31,19 @@ type limitsEnv struct {
 	reader   string // customers:read
 	piiRead  string // customers:read pii:read
 	baseline int64  // statements of a request that runs none in GraphQL (authentication's tenant lookup)
+	tenantID string // acme's id, a node any reader can fetch
 }
 
 func newLimitsEnv(t *testing.T) *limitsEnv {
 	t.Helper()
 	n := &sqlCounter{}
 	env := testutil.NewWith(t, testutil.Options{WrapDriver: n.Wrap})
-	env.Tenant("acme")
 	e := &limitsEnv{
-		Env:     env,
-		stmts:   n,
-		reader:  env.Token([]string{"acme"}, viewer.ScopeCustomersRead),
-		piiRead: env.Token([]string{"acme"}, viewer.ScopeCustomersRead, viewer.ScopePIIRead),
+		Env:      env,
+		tenantID: env.Tenant("acme"),
+		stmts:    n,
+		reader:   env.Token([]string{"acme"}, viewer.ScopeCustomersRead),
+		piiRead:  env.Token([]string{"acme"}, viewer.ScopeCustomersRead, viewer.ScopePIIRead),
 	}
 	resp, stmts := e.run(t, e.reader, `{ __typename }`, nil)
 	if resp.Status != http.StatusOK || len(resp.Errors) > 0 {
@@ -51,6 +62,23 @@ func (e *limitsEnv) run(t *testing.T, token, query string, vars map[string]any) 
 	return resp, e.stmts.Count() - before
 }
 
+// runGET is run for a GET request: its URL can carry bytes (invalid UTF-8)
+// that a JSON body cannot, since decoding JSON replaces them.
+func (e *limitsEnv) runGET(t *testing.T, token, query string) (*testutil.Response, int64) {
+	t.Helper()
+	before := e.stmts.Count()
+	r := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(query), nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	r.Header.Set("X-Tenant-ID", "acme")
+	w := httptest.NewRecorder()
+	e.Handler.ServeHTTP(w, r)
+	resp := &testutil.Response{Status: w.Code, Header: w.Header(), Raw: w.Body.String()}
+	if err := json.Unmarshal(w.Body.Bytes(), resp); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", w.Code, w.Body.String())
+	}
+	return resp, e.stmts.Count() - before
+}
+
 // limitCase is one query and what the limits must make of it.
 type limitCase struct {
 	name   string
@@ -62,6 +90,7 @@ type limitCase struct {
 	reason string
 	field  string // rejected: extensions.field joined with dots, checked when set
 	msg    string // rejected: a part of the message, checked when set
+	get    bool   // send the query in a GET request's URL
 }
 
 func (e *limitsEnv) check(t *testing.T, tc limitCase) {
@@ -70,7 +99,13 @@ func (e *limitsEnv) check(t *testing.T, tc limitCase) {
 	if token == "" {
 		token = e.reader
 	}
-	resp, stmts := e.run(t, token, tc.query, tc.vars)
+	var resp *testutil.Response
+	var stmts int64
+	if tc.get {
+		resp, stmts = e.runGET(t, token, tc.query)
+	} else {
+		resp, stmts = e.run(t, token, tc.query, tc.vars)
+	}
 	if tc.code == "" {
 		if resp.Status != http.StatusOK || len(resp.Errors) > 0 {
 			t.Fatalf("want the query to pass, got %d %s", resp.Status, resp.Raw)
@@ -337,6 +372,222 @@ func TestLimitPIIFilters(t *testing.T) {
 			status: http.StatusForbidden, code: "FORBIDDEN", reason: "PII_FILTER_FORBIDDEN"},
 		{name: "other filters without pii:read",
 			query: `{ tenant { customers(first: 1, where: {hasOrganizationWith: {registrationNumber: "1"}, hasPersonWith: {firstName: "A"}}) { totalCount } } }`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
+	}
+}
+
+func TestLimitRootLists(t *testing.T) {
+	e := newLimitsEnv(t)
+	// TestLimitComplexity's query at 99,502, with extra at the root.
+	at99502 := func(extra string) string {
+		return `{ ` + extra + ` tenant { customers(first: 500) { edges { node {
+			category { customers(first: 65) { edges { node { id } } } } } } } } }`
+	}
+	for _, tc := range []limitCase{
+		{name: "a connection under categoryTree", query: `{ categoryTree { customers(first: 100) { edges { node { id } } } } }`,
+			code: "QUERY_TOO_COMPLEX", reason: "QUERY_TOO_EXPENSIVE", msg: "costs 150501"}, // 1 + 500 × (1 + 100 × 3)
+		{name: "a connection under an aliased categoryTree in a fragment",
+			query: `{ ...Q } fragment Q on Query { tree: categoryTree { customers(first: 100) { edges { node { id } } } } }`,
+			code:  "QUERY_TOO_COMPLEX", reason: "QUERY_TOO_EXPENSIVE", msg: "costs 150501"},
+		{name: "roles count 500 rows", query: at99502("roles { code }"),
+			code: "QUERY_TOO_COMPLEX", reason: "QUERY_TOO_EXPENSIVE", msg: "costs 100003"},
+		{name: "categoryTree counts 500 rows", query: at99502("categoryTree { id }"),
+			code: "QUERY_TOO_COMPLEX", reason: "QUERY_TOO_EXPENSIVE", msg: "costs 100003"},
+		{name: "customerStats counts 500 rows", query: at99502("customerStats(groupBy: [TYPE]) { count }"),
+			code: "QUERY_TOO_COMPLEX", reason: "QUERY_TOO_EXPENSIVE", msg: "costs 100003"},
+		{name: "nodes count their ids", query: at99502(`nodes(ids: ["` + e.tenantID + `"]) { id }`)},
+		{name: "a plain list below the root counts once", query: `{ tenant { customers(first: 500) { edges { node {
+			category { children { customers(first: 64) { edges { node { id } } } } } } } } } }`}, // 98,502
+		{name: "the category tree", query: `{ categoryTree { code children { code children { code } }
+			featureRelations { enabled feature { code parameters { name } } } } }`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
+	}
+}
+
+// Every demo tab passes the limits with the default settings: the
+// registrations (checked without running them) and the reads (run).
+func TestLimitDemoExamplesPass(t *testing.T) {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	var reads []string
+	for _, ex := range demo.Examples() {
+		doc, errs := gqlparser.LoadQuery(schema, ex.Query)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", ex.Title, errs)
+		}
+		op := doc.Operations[0]
+		vars := map[string]any{}
+		if ex.Variables != "" {
+			dec := json.NewDecoder(strings.NewReader(ex.Variables))
+			dec.UseNumber()
+			if err := dec.Decode(&vars); err != nil {
+				t.Fatalf("%s: %v", ex.Title, err)
+			}
+		}
+		coerced, err := validator.VariableValues(schema, op, vars)
+		if err != nil {
+			t.Fatalf("%s: %v", ex.Title, err)
+		}
+		oc := &graphql.OperationContext{RawQuery: ex.Query, Doc: doc, Operation: op, Variables: coerced}
+		if err := (graph.Limits{}).MutateOperationContext(context.Background(), oc); err != nil {
+			t.Errorf("%s: refused: %v", ex.Title, err)
+		}
+		if op.Operation == ast.Query {
+			reads = append(reads, ex.Query)
+		}
+	}
+	if len(reads) < 3 {
+		t.Fatalf("%d read examples, want at least customers, the category tree and the stats", len(reads))
+	}
+	e := newLimitsEnv(t)
+	for _, q := range reads {
+		e.check(t, limitCase{query: q})
+	}
+}
+
+func TestLimitCursors(t *testing.T) {
+	e := newLimitsEnv(t)
+	var b bytes.Buffer
+	entgql.Cursor[string]{ID: "cus_01nothere"}.MarshalGQL(&b)
+	valid := strings.Trim(b.String(), `"`)
+	viaVariable := `query($c: Cursor) { tenant { customers(last: 1, before: $c) { totalCount } } }`
+	for _, tc := range []limitCase{
+		{name: "a well-formed cursor", query: customersPageQuery(`first: 1, after: "`+valid+`"`, "id")},
+		{name: "a null cursor", query: customersPageQuery(`first: 1, after: null`, "id")},
+		{name: "after not base64", query: customersPageQuery(`first: 1, after: "not a cursor!"`, "id"),
+			code: "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "tenant.customers.after"},
+		{name: "after base64 but not a cursor", query: customersPageQuery(`first: 1, after: "aGVsbG8"`, "id"),
+			code: "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "tenant.customers.after"},
+		{name: "before in a variable", query: viaVariable, vars: map[string]any{"c": valid + "%"},
+			code: "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "tenant.customers.before"},
+		{name: "a number in a variable", query: viaVariable, vars: map[string]any{"c": 5},
+			code: "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "tenant.customers.before"},
+		{name: "at the root", query: `{ customers(first: 1, after: "x") { totalCount } }`,
+			code: "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "customers.after"},
+		{name: "on a nested connection",
+			query: customersPageQuery("first: 1", `category { customers(first: 1, after: "x") { totalCount } }`),
+			code:  "BAD_USER_INPUT", reason: "INVALID_CURSOR", field: "tenant.customers.edges.node.category.customers.after"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
+	}
+}
+
+func TestLimitEmptyFilters(t *testing.T) {
+	e := newLimitsEnv(t)
+	where := func(w string) string { return customersPageQuery("first: 1, where: "+w, "id") }
+	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
+	for _, tc := range []limitCase{
+		{name: "an empty root", query: where(`{}`)},
+		{name: "a root of nulls", query: where(`{name: null, or: []}`)},
+		{name: "not", query: where(`{not: {}}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
+		{name: "or", query: where(`{or: [{}]}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.or.0"},
+		{name: "and", query: where(`{and: [{name: "x"}, {}]}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.and.1"},
+		{name: "has-with", query: where(`{hasPersonWith: [{}]}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.hasPersonWith.0"},
+		{name: "has-with given one object", query: where(`{hasPersonWith: {}}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.hasPersonWith"},
+		{name: "only nulls", query: where(`{not: {name: null}}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
+		{name: "only an empty list", query: where(`{not: {or: []}}`),
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
+		{name: "deep in a variable", query: viaVariable,
+			vars: map[string]any{"w": map[string]any{"not": map[string]any{"hasOrganizationWith": []any{map[string]any{"not": map[string]any{}}}}}},
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not.hasOrganizationWith.0.not"},
+		{name: "in customerStats", query: `{ customerStats(groupBy: [TYPE], where: {or: [{}]}) { count } }`,
+			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "customerStats.where.or.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
+	}
+}
+
+func TestLimitText(t *testing.T) {
+	e := newLimitsEnv(t)
+	where := func(w string) string { return customersPageQuery("first: 1, where: "+w, "id") }
+	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
+	for _, tc := range []limitCase{
+		{name: "plain text", query: where(`{name: "Zoë 東京", search: "a b", tags: ["x"]}`)},
+		{name: "NUL in a where literal", query: where(`{name: "a\u0000b"}`),
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.name"},
+		{name: "NUL deep in a where variable", query: viaVariable,
+			vars: map[string]any{"w": map[string]any{"hasPersonWith": []any{map[string]any{"firstName": "x\x00"}}}},
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.hasPersonWith.0.firstName"},
+		{name: "NUL in a variable inside a literal", query: `query($n: String) { tenant { customers(first: 1, where: {or: [{name: "a"}, {name: $n}]}) { totalCount } } }`,
+			vars: map[string]any{"n": "\x00"},
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.or.1.name"},
+		{name: "NUL in tags", query: where(`{tags: ["a", "b\u0000"]}`),
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.tags.1"},
+		{name: "NUL in search", query: where(`{search: "\u0000"}`),
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.search"},
+		{name: "NUL in a node id", query: `{ node(id: "cus_\u0000") { id } }`,
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "node.id"},
+		{name: "NUL in the ids of nodes", query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+			vars: map[string]any{"ids": []any{e.tenantID, "t\x00"}},
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "nodes.ids.1"},
+		{name: "NUL in a cursor", query: customersPageQuery(`first: 1, after: "\u0000"`, "id"),
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.after"},
+		{name: "NUL on a nested connection",
+			query: customersPageQuery("first: 1", `category { customers(first: 1, where: {name: "\u0000"}) { totalCount } }`),
+			code:  "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.edges.node.category.customers.where.name"},
+		{name: "NUL in customerStats", query: `{ customerStats(groupBy: [TYPE], where: {nameContains: "\u0000"}) { count } }`,
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "customerStats.where.nameContains"},
+		{name: "invalid UTF-8", get: true, query: where("{name: \"a\xffb\"}"),
+			code: "BAD_USER_INPUT", reason: "INVALID_TEXT", field: "tenant.customers.where.name"},
+		{name: "plain text in a GET request", get: true, query: where(`{name: "a"}`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
+	}
+}
+
+// Mutations validate their own input and report it on the input's paths
+// (members_test.go): the limits leave their text alone.
+func TestLimitTextLeavesMutationsAlone(t *testing.T) {
+	e := newLimitsEnv(t)
+	manager := e.Token([]string{"acme"}, viewer.ScopeCustomersManage)
+	resp, _ := e.run(t, manager, memberQueries["removeEmployee"], map[string]any{"input": map[string]any{"id": "emp_\x00x"}})
+	if resp.Status != http.StatusOK {
+		t.Errorf("status %d, want 200", resp.Status)
+	}
+	assertProblems(t, resp, map[string]string{"id": "NOT_FOUND"})
+}
+
+func TestLimitWhereValues(t *testing.T) {
+	e := newLimitsEnv(t)
+	list := func(prefix string, n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("%s%d", prefix, i)
+		}
+		return out
+	}
+	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
+	w := func(key string, v any) map[string]any { return map[string]any{"w": map[string]any{key: v}} }
+	twoFields := `query($a: [ID!], $b: [ID!]) { tenant {
+		a: customers(first: 1, where: {idIn: $a}) { totalCount }
+		b: customers(first: 1, where: {idIn: $b}) { totalCount } } }`
+	for _, tc := range []limitCase{
+		{name: "1,000 ids", query: viaVariable, vars: w("idIn", list("cus_", 1000))},
+		{name: "1,001 ids", query: viaVariable, vars: w("idIn", list("cus_", 1001)),
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.customers.where.idIn", msg: "1000"},
+		{name: "70,000 ids", query: viaVariable, vars: w("idIn", list("c", 70_000)),
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.customers.where.idIn"},
+		// The tags filter takes at most 50 (see TestCustomerFilters).
+		{name: "50 tags", query: viaVariable, vars: w("tags", list("t", 50))},
+		{name: "5,000 tags", query: viaVariable, vars: w("tags", list("t", 5000)),
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.customers.where.tags"},
+		{name: "1,001 ids in a literal", query: customersPageQuery(`first: 1, where: {idIn: [`+
+			strings.TrimSuffix(strings.Repeat(`"c", `, 1001), ", ")+`]}`, "id"),
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.customers.where.idIn"},
+		{name: "1,001 ids nested", query: viaVariable, vars: w("hasPersonWith", []any{map[string]any{"idIn": list("per_", 1001)}}),
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.customers.where.hasPersonWith.0.idIn"},
+		{name: "1,000 ids over two fields", query: twoFields,
+			vars: map[string]any{"a": list("cus_", 600), "b": list("cus_", 400)}},
+		{name: "1,001 ids over two fields", query: twoFields,
+			vars: map[string]any{"a": list("cus_", 600), "b": list("cus_", 401)},
+			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_LARGE", field: "tenant.b.where.idIn"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
 	}
