@@ -86,7 +86,11 @@ func (r *customerWhereInputResolver) Category(ctx context.Context, obj *ent.Cust
 
 // Tags is the resolver for the tags field.
 func (r *customerWhereInputResolver) Tags(ctx context.Context, obj *ent.CustomerWhereInput, data []string) error {
-	obj.AddPredicates(customers.Tagged(data))
+	p, err := customers.Tagged(apperr.Path{"where", "tags"}, data)
+	if err != nil {
+		return err
+	}
+	obj.AddPredicates(p)
 	return nil
 }
 

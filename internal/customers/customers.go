@@ -3,6 +3,8 @@
 package customers
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
@@ -51,19 +53,26 @@ func InCategory(ref string) predicate.Customer {
 	return customer.HasCategoryWith(category.Or(category.ID(ref), category.Code(ref), category.ExternalID(ref)))
 }
 
-// Tagged keeps the customers that carry every one of tags.
-func Tagged(tags []string) predicate.Customer {
-	return customer.And(mapTags(tags)...)
-}
+// MaxTags is how many tags a customer carries at most (maxTags in
+// internal/registration), hence how many a filter may name.
+const MaxTags = 50
 
-func mapTags(tags []string) []predicate.Customer {
-	out := make([]predicate.Customer, len(tags))
+// Tagged keeps the customers that carry every one of tags; more than
+// MaxTags distinct tags is a problem on field (no customer could match,
+// and each tag is one more condition for the database).
+func Tagged(field apperr.Path, tags []string) (predicate.Customer, error) {
+	slices.Sort(tags)
+	tags = slices.Compact(tags)
+	if len(tags) > MaxTags {
+		return nil, apperr.Invalid(field, "TOO_MANY", fmt.Sprintf("at most %d tags", MaxTags))
+	}
+	each := make([]predicate.Customer, len(tags))
 	for i, tag := range tags {
-		out[i] = func(s *sql.Selector) {
+		each[i] = func(s *sql.Selector) {
 			s.Where(sqljson.ValueContains(s.C(customer.FieldTags), tag))
 		}
 	}
-	return out
+	return customer.And(each...), nil
 }
 
 // Matching keeps the customers in which text appears, ignoring case: in

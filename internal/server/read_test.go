@@ -130,6 +130,17 @@ func TestCustomerFilters(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Reason() != "UNKNOWN_COUNTRY" {
 		t.Errorf("an unknown country: %s", r.Raw)
 	}
+	// More tags than a customer can carry (each is a condition; SQLite's
+	// expression depth gave out at 934).
+	var tags []any
+	for i := range 51 {
+		tags = append(tags, fmt.Sprint("t", i))
+	}
+	r = env.Do(testutil.Request{Token: env.reader, TenantKey: "acme", Query: customerNames,
+		Variables: map[string]any{"where": map[string]any{"tags": tags}}})
+	if len(r.Errors) != 1 || r.Errors[0].Reason() != "TOO_MANY" || r.Errors[0].Field() != "where.tags" {
+		t.Errorf("51 tags: %s", r.Raw)
+	}
 }
 
 const customerPage = `query($first: Int, $after: Cursor, $last: Int, $before: Cursor, $orderBy: [CustomerOrder!], $where: CustomerWhereInput) {
