@@ -44,36 +44,18 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 
 // Categories is the resolver for the categories field.
 func (r *queryResolver) Categories(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) (*ent.CategoryConnection, error) {
-	order := orderedBy{}
-	if orderBy != nil {
-		order.fields = []string{orderBy.Field.String()}
-	}
-	if err := checkCursors(order, map[string]*entgql.Cursor[string]{"after": after, "before": before}); err != nil {
-		return nil, err
-	}
 	return r.Client.Category.Query().Paginate(ctx, after, first, before, last,
 		ent.WithCategoryOrder(orderBy), ent.WithCategoryFilter(where.Filter))
 }
 
 // Customers is the resolver for the customers field.
 func (r *queryResolver) Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error) {
-	cursors := map[string]*entgql.Cursor[string]{"after": after, "before": before}
-	if err := checkCursors(customerOrder(orderBy), cursors); err != nil {
-		return nil, err
-	}
 	return r.Client.Customer.Query().Paginate(ctx, after, first, before, last,
 		ent.WithCustomerOrder(orderBy), ent.WithCustomerFilter(where.Filter))
 }
 
 // Features is the resolver for the features field.
 func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) (*ent.FeatureConnection, error) {
-	order := orderedBy{}
-	if orderBy != nil {
-		order.fields = []string{orderBy.Field.String()}
-	}
-	if err := checkCursors(order, map[string]*entgql.Cursor[string]{"after": after, "before": before}); err != nil {
-		return nil, err
-	}
 	return r.Client.Feature.Query().Paginate(ctx, after, first, before, last,
 		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
 }

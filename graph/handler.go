@@ -49,6 +49,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(tenantRequirement{})
 	srv.Use(opts.Limits.WithDefaults())
 	srv.AroundFields(expandProblems)
+	srv.AroundFields(refuseForeignCursors)
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return rejectBatches(withStatus(srv))

@@ -1,7 +1,12 @@
 package graph
 
 import (
+	"context"
+	"fmt"
+	"reflect"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"entgo.io/contrib/entgql"
 
@@ -11,7 +16,8 @@ import (
 
 // This file refuses a cursor taken from another ordering, which entgql
 // would pass on to the database and fail on there (INTERNAL, or a wrong
-// page on SQLite).
+// page on SQLite). Cursors that do not decode at all are refused earlier,
+// in limits.go.
 
 // orderedBy describes an ordering for checkCursors: the fields' names, and
 // whether the type orders by several fields at once (its cursors then hold
@@ -66,14 +72,49 @@ func ofKind(f string, v any) bool {
 	}
 }
 
-// customerOrder describes the customers' ordering (entgql's multi-field
-// order).
-func customerOrder(orderBy []*ent.CustomerOrder) orderedBy {
+// refuseForeignCursors is a field middleware that checks the cursors of
+// every connection field, the root ones and the nested ones that entgql
+// resolves (Category.customers, Tenant.customers), against the field's
+// orderBy.
+func refuseForeignCursors(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return next(ctx)
+	}
+	after, _ := fc.Args["after"].(*entgql.Cursor[string])
+	before, _ := fc.Args["before"].(*entgql.Cursor[string])
+	if after == nil && before == nil {
+		return next(ctx)
+	}
+	if err := checkCursors(orderOf(fc.Args["orderBy"]), map[string]*entgql.Cursor[string]{"after": after, "before": before}); err != nil {
+		return nil, err
+	}
+	return next(ctx)
+}
+
+// orderOf describes an orderBy argument: entgql's *XOrder (one field) or
+// []*XOrder (several), each with a Field that names itself.
+func orderOf(orderBy any) orderedBy {
+	v := reflect.ValueOf(orderBy)
+	if !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+		return orderedBy{}
+	}
+	if v.Kind() != reflect.Slice {
+		return orderedBy{fields: []string{fieldName(v)}}
+	}
 	order := orderedBy{multi: true}
-	for _, o := range orderBy {
-		if o != nil && o.Field != nil {
-			order.fields = append(order.fields, o.Field.String())
+	for i := range v.Len() {
+		if o := v.Index(i); !o.IsNil() {
+			order.fields = append(order.fields, fieldName(o))
 		}
 	}
 	return order
+}
+
+// fieldName is the name of an *XOrder's field ("NAME", "CREATED_AT").
+func fieldName(order reflect.Value) string {
+	if s, ok := order.Elem().FieldByName("Field").Interface().(fmt.Stringer); ok {
+		return s.String()
+	}
+	return ""
 }

@@ -553,6 +553,14 @@ func TestCursorsOfAnotherOrderingAreRefused(t *testing.T) {
 			t.Errorf("%s: %s", name, r.Raw)
 		}
 	}
+	// A nested connection, which entgql resolves itself.
+	r := env.Do(testutil.Request{Token: env.reader, TenantKey: "acme", Query: `query($after: Cursor) {
+		tenant { customers(first: 1, after: $after, orderBy: [{field: CREATED_AT}]) { totalCount } }
+	}`, Variables: map[string]any{"after": cursor}})
+	if len(r.Errors) != 1 || r.Errors[0].Reason() != "INVALID_CURSOR" {
+		t.Errorf("nested: %s", r.Raw)
+	}
+
 	var again customerPageData
 	env.query(t, env.reader, customerPage, map[string]any{"first": 1, "after": cursor, "orderBy": byName}, &again)
 	want(t, "the next page by name", again.Customers.Edges[0].Node.Name, "B")
