@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"onboard/ent"
@@ -84,6 +85,13 @@ func (s *Service) AddRepresentative(ctx context.Context, organizationID string, 
 	}
 	var added *ent.Representative
 	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		n, err := tx.Representative.Query().Where(representative.OrganizationID(org.id)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n >= maxMembers {
+			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d representatives", maxMembers))
+		}
 		if err := checkStakes(ctx, tx, org.id, "", rep, path); err != nil {
 			return err
 		}
@@ -196,6 +204,15 @@ func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *Em
 	}
 	var added *ent.Employee
 	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+		n, err := tx.Employee.Query().Where(employee.OrganizationID(org.id)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		// The registering admin comes on top of the registration's
+		// maxMembers employees.
+		if n > maxMembers {
+			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d employees", maxMembers))
+		}
 		p, err := createPerson(ctx, tx, emp.Person)
 		if err != nil {
 			return err

@@ -31,8 +31,9 @@ const (
 	maxDepartment  = 200
 	maxPhoneField  = 64
 	maxPhoneDetail = 100
-	// maxMembers bounds the representatives and the employees of one
-	// registration.
+	// maxMembers bounds an organization's representatives and employees
+	// (besides the registering admin), at registration and after: they
+	// are plain lists in the API, read whole.
 	maxMembers = 100
 )
 

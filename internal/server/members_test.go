@@ -415,3 +415,16 @@ func TestConcurrentAddRepresentative(t *testing.T) {
 		})
 	}
 }
+
+// TestOrganizationsHoldBoundedMembers fills an organization to the limit
+// its plain lists are read whole under.
+func TestOrganizationsHoldBoundedMembers(t *testing.T) {
+	env := newRegistrationEnv(t)
+	ctx, c := env.As(env.tenantID), env.Client()
+	ids := seedCustomers(t, ctx, c, []customerSpec{{Name: "Full House", Organization: true, Country: "LT", Shares: make([]float64, 100)}})
+	orgID := c.Customer.GetX(ctx, ids[0]).QueryOrganization().OnlyIDX(ctx)
+
+	r := env.manage("addRepresentative", map[string]any{"organizationId": orgID, "representative": newRepresentative(0)})
+	assertProblems(t, r, map[string]string{"representative": "TOO_MANY"})
+	want(t, "representatives", c.Representative.Query().CountX(ctx), 100)
+}
