@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"onboard/ent"
+	"onboard/ent/organization"
 	"onboard/graph/model"
 )
 
@@ -11,7 +12,7 @@ import (
 
 // representativePayload is a changed representative with its organization.
 func (r *Resolver) representativePayload(ctx context.Context, rep *ent.Representative) (*model.RepresentativePayload, error) {
-	org, err := r.Client.Organization.Get(ctx, rep.OrganizationID)
+	org, err := r.payloadOrganization(ctx, rep.OrganizationID)
 	if err != nil {
 		return nil, err
 	}
@@ -20,7 +21,7 @@ func (r *Resolver) representativePayload(ctx context.Context, rep *ent.Represent
 
 // employeePayload is a changed employee with its organization.
 func (r *Resolver) employeePayload(ctx context.Context, emp *ent.Employee) (*model.EmployeePayload, error) {
-	org, err := r.Client.Organization.Get(ctx, emp.OrganizationID)
+	org, err := r.payloadOrganization(ctx, emp.OrganizationID)
 	if err != nil {
 		return nil, err
 	}
@@ -30,9 +31,15 @@ func (r *Resolver) employeePayload(ctx context.Context, emp *ent.Employee) (*mod
 // removeMemberPayload names a removed representative or employee and its
 // organization.
 func (r *Resolver) removeMemberPayload(ctx context.Context, removedID, organizationID string) (*model.RemoveMemberPayload, error) {
-	org, err := r.Client.Organization.Get(ctx, organizationID)
+	org, err := r.payloadOrganization(ctx, organizationID)
 	if err != nil {
 		return nil, err
 	}
 	return &model.RemoveMemberPayload{RemovedID: removedID, Organization: org}, nil
+}
+
+// payloadOrganization loads the organization a payload names with the
+// people and the rest its selection reads.
+func (r *Resolver) payloadOrganization(ctx context.Context, id string) (*ent.Organization, error) {
+	return loadOne(ctx, "organization", r.Client.Organization.Query().Where(organization.ID(id)))
 }

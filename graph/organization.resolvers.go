@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"onboard/graph/model"
-	"onboard/internal/registration"
 )
 
 // RegisterOrganization is the resolver for the registerOrganization field.
@@ -17,9 +16,5 @@ func (r *mutationResolver) RegisterOrganization(ctx context.Context, input model
 	if err != nil {
 		return nil, err
 	}
-	view, err := registration.ViewOrganization(ctx, r.Client, res.Organization.ID)
-	if err != nil {
-		return nil, err
-	}
-	return organizationPayload(res, view), nil
+	return r.organizationPayload(ctx, res)
 }

@@ -16,5 +16,5 @@ func (r *mutationResolver) RegisterIndividual(ctx context.Context, input model.R
 	if err != nil {
 		return nil, err
 	}
-	return registrationPayload(res), nil
+	return r.registrationPayload(ctx, res)
 }

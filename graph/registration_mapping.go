@@ -1,6 +1,10 @@
 package graph
 
 import (
+	"context"
+
+	"onboard/ent"
+	"onboard/ent/customer"
 	"onboard/graph/model"
 	"onboard/internal/registration"
 )
@@ -190,39 +194,62 @@ func categorization(in *model.CategorizationInput) *registration.Categorization 
 	return out
 }
 
-// registrationPayload is FinHub's response shape over a registration result.
-func registrationPayload(res *registration.Result) *model.RegisterIndividualPayload {
+// registrationPayload is FinHub's response shape over a registration
+// result, its customer loaded with what the selection reads.
+func (r *Resolver) registrationPayload(ctx context.Context, res *registration.Result) (*model.RegisterIndividualPayload, error) {
+	c, err := r.payloadCustomer(ctx, res.Customer.ID)
+	if err != nil {
+		return nil, err
+	}
 	out := &model.RegisterIndividualPayload{
 		ID:               res.Customer.ID,
 		UserID:           res.User.ID,
 		Status:           model.RegistrationStatusRegistrationComplete,
 		User:             res.User,
-		Customer:         res.Customer,
+		Customer:         c,
 		IdempotentReplay: res.Replay,
 	}
 	if res.Person != nil {
 		out.PersonID = res.Person.ID
 	}
-	return out
+	return out, nil
 }
 
 // organizationPayload is FinHub's organization response shape over a
-// registration result and the organization's people.
-func organizationPayload(res *registration.Result, view registration.OrganizationView) *model.RegisterOrganizationPayload {
-	return &model.RegisterOrganizationPayload{
+// registration result: the organization's people in FinHub's lists, and
+// the customer, each loaded with what the selection reads.
+func (r *Resolver) organizationPayload(ctx context.Context, res *registration.Result) (*model.RegisterOrganizationPayload, error) {
+	out := &model.RegisterOrganizationPayload{
 		ID:               res.Customer.ID,
 		OrganizationID:   res.Organization.ID,
 		TenantID:         res.Customer.TenantID,
 		Email:            res.User.Email,
 		Status:           model.RegistrationStatusRegistrationComplete,
-		Directors:        nonNil(view.Directors),
-		Shareholders:     nonNil(view.Shareholders),
-		Employees:        nonNil(view.Employees),
-		AdminEmployees:   nonNil(view.Admins),
 		User:             res.User,
-		Customer:         res.Customer,
 		IdempotentReplay: res.Replay,
 	}
+	orgID := res.Organization.ID
+	var err error
+	if out.Directors, err = loadList(ctx, "directors", registration.Directors(r.Client, orgID)); err != nil {
+		return nil, err
+	}
+	if out.Shareholders, err = loadList(ctx, "shareholders", registration.Shareholders(r.Client, orgID)); err != nil {
+		return nil, err
+	}
+	if out.Employees, err = loadList(ctx, "employees", registration.Employees(r.Client, orgID)); err != nil {
+		return nil, err
+	}
+	if out.AdminEmployees, err = loadList(ctx, "adminEmployees", registration.Admins(r.Client, orgID)); err != nil {
+		return nil, err
+	}
+	out.Customer, err = r.payloadCustomer(ctx, res.Customer.ID)
+	return out, err
+}
+
+// payloadCustomer loads the customer a registration payload names with
+// what its selection reads.
+func (r *Resolver) payloadCustomer(ctx context.Context, id string) (*ent.Customer, error) {
+	return loadOne(ctx, "customer", r.Client.Customer.Query().Where(customer.ID(id)))
 }
 
 // nonNil makes an empty list [] rather than null in the response.

@@ -9,6 +9,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/organization"
 	"onboard/ent/representative"
+	"onboard/ent/role"
 	"onboard/internal/apperr"
 	"onboard/schema/schematype"
 )
@@ -161,44 +162,38 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 	return createCustomer(ctx, tx, c, cat, req)
 }
 
-// OrganizationView is an organization's people as FinHub's response lists
-// them.
-type OrganizationView struct {
-	Directors, Shareholders []*ent.Representative
-	Employees, Admins       []*ent.Employee
+// The lists of FinHub's organization response, each a query so that the
+// caller eager-loads what it shows, oldest first.
+
+// Directors selects the organization's representatives in a director's or
+// officer's position (see IsDirector).
+func Directors(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	positions := make([]representative.Position, len(directorPositions))
+	for i, p := range directorPositions {
+		positions[i] = representative.Position(p)
+	}
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.PositionIn(positions...)).
+		Order(representative.ByCreatedAt(), representative.ByID())
 }
 
-// ViewOrganization loads an organization's representatives and employees
-// (with their roles) and sorts them into FinHub's lists.
-func ViewOrganization(ctx context.Context, client *ent.Client, organizationID string) (OrganizationView, error) {
-	var v OrganizationView
-	reps, err := client.Representative.Query().
-		Where(representative.OrganizationID(organizationID)).
-		Order(representative.ByCreatedAt(), representative.ByID()).
-		All(ctx)
-	if err != nil {
-		return v, err
-	}
-	for _, r := range reps {
-		if IsDirector(string(r.Position)) {
-			v.Directors = append(v.Directors, r)
-		}
-		if IsShareholder(r.OwnershipShare) {
-			v.Shareholders = append(v.Shareholders, r)
-		}
-	}
-	v.Employees, err = client.Employee.Query().
+// Shareholders selects the organization's representatives holding a
+// share (see IsShareholder).
+func Shareholders(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.OwnershipShareGT(0)).
+		Order(representative.ByCreatedAt(), representative.ByID())
+}
+
+// Employees selects every employee of the organization, the admin
+// included.
+func Employees(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return client.Employee.Query().
 		Where(employee.OrganizationID(organizationID)).
-		WithRoles().
-		Order(employee.ByCreatedAt(), employee.ByID()).
-		All(ctx)
-	if err != nil {
-		return v, err
-	}
-	for _, e := range v.Employees {
-		if slices.ContainsFunc(e.Edges.Roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
-			v.Admins = append(v.Admins, e)
-		}
-	}
-	return v, nil
+		Order(employee.ByCreatedAt(), employee.ByID())
+}
+
+// Admins selects the organization's employees holding AdminRole.
+func Admins(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return Employees(client, organizationID).Where(employee.HasRolesWith(role.Code(AdminRole)))
 }
