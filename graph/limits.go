@@ -21,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/internal/apperr"
+	"onboard/internal/values"
 	"onboard/internal/viewer"
 )
 
@@ -60,12 +61,6 @@ const (
 	// one AND term each, reach SQLite's depth at 934 already.)
 	DefaultMaxWhereValues = 1000
 )
-
-// piiFilterPrefixes are the where-input keys (with every entgql predicate
-// suffix: dateOfBirthLT, numberHasPrefix…) that filter on personal data.
-// Filtering needs pii:read, or a caller who only sees masked values could
-// still find them out by bisecting with filters.
-var piiFilterPrefixes = []string{"dateOfBirth", "number", "taxID", "street", "line2"}
 
 // Limits is a gqlgen handler extension that refuses, after validation and
 // before any resolver runs (so before any SQL), operations that would cost
@@ -454,7 +449,7 @@ func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
 		case !utf8.ValidString(v):
 			w.fail(f.Position, apperr.BadUserInput, "INVALID_TEXT", "the value is not valid UTF-8", path...)
 		case strings.IndexByte(v, 0) >= 0:
-			w.fail(f.Position, apperr.BadUserInput, "CONTAINS_NUL", "the value contains a NUL character", path...)
+			w.fail(f.Position, apperr.BadUserInput, values.ReasonContainsNUL, "the value contains a NUL character", path...)
 		}
 	case []any:
 		for i, elem := range v {
@@ -535,7 +530,10 @@ func isConnection(def *ast.FieldDefinition) bool {
 }
 
 func isPIIFilter(key string) bool {
-	for _, p := range piiFilterPrefixes {
+	// By prefix, to catch every predicate (dateOfBirthLT, numberHasPrefix…):
+	// a caller who sees only masked values could otherwise find them out
+	// by bisecting with filters.
+	for _, p := range piiFields {
 		if strings.HasPrefix(key, p) {
 			return true
 		}

@@ -13,6 +13,12 @@ import (
 // Their resolvers are declared in gqlgen.yml; filters on the same fields
 // are refused in limits.go.
 
+// piiFields are the personal-data fields, as GraphQL and the where-inputs
+// name them (Person.dateOfBirth, IdentityDocument.number,
+// Organization.taxID, Address.street and line2): masked here, and refused
+// as filter keys, with every predicate suffix, without pii:read.
+var piiFields = []string{"dateOfBirth", "number", "taxID", "street", "line2"}
+
 // visibleTail is how many trailing characters a masked value keeps: enough
 // to tell two documents apart on a screen, too few to use.
 const visibleTail = 2

@@ -26,9 +26,9 @@ import (
 // ISO code or a country name as registrations accept it. An unknown
 // country is a problem on field.
 func InCountry(field apperr.Path, country string) (predicate.Customer, error) {
-	code, err := values.ParseCountry(country)
+	code, err := countryCode(field, country)
 	if err != nil {
-		return nil, apperr.Invalid(field, "UNKNOWN_COUNTRY", "unknown country")
+		return nil, err
 	}
 	primary := []predicate.Address{address.IsPrimary(true), address.Country(code)}
 	return customer.Or(
@@ -39,11 +39,21 @@ func InCountry(field apperr.Path, country string) (predicate.Customer, error) {
 
 // OfNationality keeps the individuals of nationality (ISO code or name).
 func OfNationality(field apperr.Path, nationality string) (predicate.Customer, error) {
-	code, err := values.ParseCountry(nationality)
+	code, err := countryCode(field, nationality)
 	if err != nil {
-		return nil, apperr.Invalid(field, "UNKNOWN_COUNTRY", "unknown country")
+		return nil, err
 	}
 	return customer.HasPersonWith(person.Nationality(code)), nil
+}
+
+// countryCode reads a country as registrations accept it; an unknown one
+// is a problem on field.
+func countryCode(field apperr.Path, s string) (string, error) {
+	code, err := values.ParseCountry(s)
+	if err != nil {
+		return "", apperr.Invalid(field, values.ReasonUnknownCountry, "unknown country")
+	}
+	return code, nil
 }
 
 // InCategory keeps the customers of the category that ref names by id,

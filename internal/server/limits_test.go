@@ -412,7 +412,7 @@ func TestLimitDemoExamplesPass(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	var reads []string
 	for _, ex := range demo.Examples() {
-		doc, errs := gqlparser.LoadQuery(schema, ex.Query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, ex.Query, nil)
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", ex.Title, errs)
 		}
