@@ -19,10 +19,20 @@ const (
 )
 
 // ParseEmail validates an e-mail address typed by a user and returns it in
-// the form we store and compare: trimmed and lower-cased. Lower-casing the
-// local part is technically lossy (RFC 5321 lets servers treat it as case
-// sensitive) but no mainstream provider does, and a canonical form is what
-// stops one person from registering "A@x.com" and "a@x.com" as two customers.
+// the form we store and compare: trimmed, NFKC-normalized and lower-cased
+// (identityForm). Lower-casing the local part is technically lossy (RFC 5321
+// lets servers treat it as case sensitive) but no mainstream provider does,
+// and a canonical form is what stops one person from registering "A@x.com"
+// and "a@x.com" — or the fullwidth "ａ@x.com" — as two customers.
+//
+// An address that could pass for another is refused before that: one
+// holding a control character (CONTROL_CHARACTER) or an invisible one, such
+// as a zero width space or a soft hyphen before the "@"
+// (INVISIBLE_CHARACTER), and one whose local part, or one of whose domain
+// labels, mixes writing systems, such as Latin with a Cyrillic "а"
+// (MIXED_SCRIPT; see identityScripts). An address entirely in one
+// non-Latin script stays valid. Domain labels in A-label form ("xn--…")
+// are compared as written, not decoded.
 //
 // Accepted is exactly one RFC 5322 addr-spec with a dot-atom local part: no
 // display name ("Ann <ann@x.com>"), no comments, no quoted local part, no
@@ -30,13 +40,14 @@ const (
 // single-label hosts such as "localhost") — the forms real users have, and
 // none of the exotic forms that downstream e-mail and KYC vendors choke on.
 // Length limits are 254 bytes in total and 64 bytes before the "@".
-// Every failure is INVALID_EMAIL, except INVALID_UTF8 and CONTAINS_NUL.
+// Every other failure is INVALID_EMAIL, except INVALID_UTF8 and
+// CONTAINS_NUL.
 func ParseEmail(s string) (string, error) {
 	t, p := sanitize(s)
 	if p != nil {
 		return "", p
 	}
-	t = strings.ToLower(t)
+	t = identityForm(t)
 	bad := newProblem(ReasonInvalidEmail, emailBadMessage)
 	if t == "" || len(t) > maxEmailLen || strings.ContainsRune(t, '"') {
 		return "", bad
@@ -54,6 +65,9 @@ func ParseEmail(s string) (string, error) {
 	}
 	if !validDomainName(domain) {
 		return "", bad
+	}
+	if p := identityScripts(t); p != nil {
+		return "", p
 	}
 	return t, nil
 }

@@ -30,6 +30,20 @@ const (
 	// ReasonInvalidUTF8: the value is not valid UTF-8, so it cannot be stored
 	// or displayed faithfully; usually a broken client or a probe.
 	ReasonInvalidUTF8 = "INVALID_UTF8"
+	// ReasonControlCharacter: the value holds a C0 or C1 control character
+	// (ESC of an ANSI escape sequence among them), or a tab or line break
+	// in a single-line field. NUL keeps its own reason, CONTAINS_NUL.
+	ReasonControlCharacter = "CONTROL_CHARACTER"
+	// ReasonInvisibleCharacter: the value holds an invisible or formatting
+	// character (Unicode category Cf, such as a zero width space, a soft
+	// hyphen, a bidirectional override or a BOM, or another
+	// default-ignorable code point), which would let two values that look
+	// the same be stored as different ones.
+	ReasonInvisibleCharacter = "INVISIBLE_CHARACTER"
+	// ReasonMixedScript: an identity (e-mail local part, a domain label,
+	// a username) mixes writing systems, such as Latin with a Cyrillic
+	// look-alike letter, the classic way to imitate another account.
+	ReasonMixedScript = "MIXED_SCRIPT"
 	// ReasonInvalidEmail: not a single plain e-mail address.
 	ReasonInvalidEmail = "INVALID_EMAIL"
 	// ReasonInvalidPhone: not a valid (dialable, assigned-range) phone number.
