@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -112,4 +113,31 @@ func expandProblems(ctx context.Context, next graphql.Resolver) (any, error) {
 		return res, out
 	}
 	return res, err
+}
+
+// capErrors keeps at most max errors[] entries in an answer and ends the
+// list with one entry saying how many more there were, so that no
+// document, however wrong, answers megabytes of errors.
+func capErrors(max int) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil || len(resp.Errors) <= max {
+			return resp
+		}
+		more := len(resp.Errors) - max
+		code, ok := resp.Errors[max].Extensions["code"]
+		if !ok {
+			code = apperr.BadUserInput
+		}
+		resp.Errors = append(resp.Errors[:max:max], &gqlerror.Error{
+			Message: fmt.Sprintf("and %d more errors", more),
+			Extensions: map[string]any{
+				"code":      code,
+				"reason":    "TOO_MANY_ERRORS",
+				"requestId": middleware.GetReqID(ctx),
+				"more":      more,
+			},
+		})
+		return resp
+	}
 }

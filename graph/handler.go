@@ -25,6 +25,9 @@ type Options struct {
 	// Limits bound page sizes, depth, cost, aliases and where-inputs
 	// (zero fields take the defaults).
 	Limits Limits
+	// Bounds bound the document before it is validated (zero fields take
+	// the defaults).
+	Bounds DocumentBounds
 }
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
@@ -41,15 +44,22 @@ func NewHandler(opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
+	bounds := opts.Bounds.WithDefaults()
+	bounds.Cache = queries
+	srv.SetParserTokenLimit(bounds.MaxTokens)
+	// Without introspection, "Did you mean …" would leak the schema anyway.
+	srv.SetDisableSuggestion(!opts.Introspection)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(bounds) // after APQ, which fills in the query
 	srv.Use(tenantRequirement{})
 	srv.Use(opts.Limits.WithDefaults())
 	srv.AroundFields(expandProblems)
-	srv.AroundFields(refuseForeignCursors)
+	srv.AroundResponses(capErrors(DefaultMaxErrors))
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return rejectBatches(withStatus(srv))

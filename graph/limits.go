@@ -60,6 +60,11 @@ const (
 	// the query fails with an internal error instead of a refusal. (tags,
 	// one AND term each, reach SQLite's depth at 934 already.)
 	DefaultMaxWhereValues = 1000
+	// DefaultMaxArgumentLength bounds, in characters, each string of a
+	// query's arguments: a filter or a search term is a short text, and a
+	// search of half a megabyte makes SQLite fail its LIKE ("pattern too
+	// complex") with an internal error.
+	DefaultMaxArgumentLength = 1000
 )
 
 // Limits is a gqlgen handler extension that refuses, after validation and
@@ -105,6 +110,8 @@ type Limits struct {
 	// MaxWhereValues bounds the list elements in the operation's
 	// where-inputs.
 	MaxWhereValues int
+	// MaxArgumentLength bounds each string in a query's arguments.
+	MaxArgumentLength int
 }
 
 var _ interface {
@@ -127,6 +134,7 @@ func (l Limits) WithDefaults() Limits {
 	set(&l.MaxWhereDepth, DefaultMaxWhereDepth)
 	set(&l.MaxWhereNodes, DefaultMaxWhereNodes)
 	set(&l.MaxWhereValues, DefaultMaxWhereValues)
+	set(&l.MaxArgumentLength, DefaultMaxArgumentLength)
 	return l
 }
 
@@ -143,13 +151,14 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 		return nil
 	}
 	w := &limitWalker{
-		Limits:      l.WithDefaults(),
-		doc:         oc.Doc,
-		vars:        oc.Variables,
-		piiRead:     viewer.FromContext(ctx).Has(viewer.ScopePIIRead),
-		query:       oc.Operation.Operation == ast.Query,
-		checked:     map[*ast.Value]bool{},
-		checkedVars: map[string]bool{},
+		Limits:       l.WithDefaults(),
+		doc:          oc.Doc,
+		vars:         oc.Variables,
+		piiRead:      viewer.FromContext(ctx).Has(viewer.ScopePIIRead),
+		query:        oc.Operation.Operation == ast.Query,
+		noIntrospect: oc.DisableIntrospection,
+		checked:      map[*ast.Value]bool{},
+		checkedVars:  map[string]bool{},
 	}
 	w.selections(oc.Operation.SelectionSet, 1, 1)
 	if w.cost > w.MaxComplexity {
@@ -177,6 +186,9 @@ type limitWalker struct {
 	vars    map[string]any
 	piiRead bool
 	query   bool // a query, whose argument text is checked (mutations check their own input)
+	// noIntrospect refuses __schema and __type: gqlgen would answer them
+	// with an internal error.
+	noIntrospect bool
 
 	cost          int   // sum of every field's weight, saturating
 	visits        int   // selections walked: the walk stops past MaxComplexity
@@ -245,6 +257,10 @@ func (w *limitWalker) selections(set ast.SelectionSet, depth, weight int) {
 func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 	if w.skipped(f.Directives) || f.Name == "__typename" {
 		return // __typename costs nothing
+	}
+	if !w.introspection && w.noIntrospect && (f.Name == "__schema" || f.Name == "__type") {
+		w.fail(f.Position, apperr.Forbidden, "INTROSPECTION_DISABLED", "introspection is disabled on this server")
+		return
 	}
 	if w.introspection || f.Name == "__schema" || f.Name == "__type" {
 		// Introspection is walked, for the bound on the walk, but not
@@ -450,6 +466,9 @@ func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
 			w.fail(f.Position, apperr.BadUserInput, "INVALID_TEXT", "the value is not valid UTF-8", path...)
 		case strings.IndexByte(v, 0) >= 0:
 			w.fail(f.Position, apperr.BadUserInput, values.ReasonContainsNUL, "the value contains a NUL character", path...)
+		case len(v) > w.MaxArgumentLength && utf8.RuneCountInString(v) > w.MaxArgumentLength:
+			w.fail(f.Position, apperr.BadUserInput, values.ReasonTooLong,
+				fmt.Sprintf("the value is longer than %d characters", w.MaxArgumentLength), path...)
 		}
 	case []any:
 		for i, elem := range v {
@@ -462,10 +481,9 @@ func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
 	}
 }
 
-// cursor refuses an after or before cursor that entgql cannot decode: the
-// connection's resolver would fail on it with an internal error. Whether a
-// cursor that decodes fits the connection's ordering is the resolver's to
-// judge.
+// cursor refuses an after or before cursor that entgql cannot decode, or
+// that was taken from another ordering (see paging.go): the connection's
+// resolver would fail on it with an internal error.
 func (w *limitWalker) cursor(f *ast.Field, arg *ast.Argument) {
 	v, err := arg.Value.Value(w.vars)
 	if err != nil || v == nil {
@@ -475,6 +493,11 @@ func (w *limitWalker) cursor(f *ast.Field, arg *ast.Argument) {
 	if err := c.UnmarshalGQL(v); err != nil {
 		w.fail(f.Position, apperr.BadUserInput, "INVALID_CURSOR",
 			arg.Name+" is not a cursor: pass a startCursor, endCursor or cursor as returned", arg.Name)
+		return
+	}
+	if orderBy, _ := w.argument(f, "orderBy"); !fits(orderOf(f.Definition, orderBy), c.Value) {
+		w.fail(f.Position, apperr.BadUserInput, "INVALID_CURSOR",
+			arg.Name+" is a cursor of another ordering; start again from the first page", arg.Name)
 	}
 }
 

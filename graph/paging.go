@@ -1,23 +1,17 @@
 package graph
 
 import (
-	"context"
-	"fmt"
-	"reflect"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-
-	"entgo.io/contrib/entgql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
-	"onboard/internal/apperr"
 )
 
-// This file refuses a cursor taken from another ordering, which entgql
+// This file tells a cursor taken from another ordering, which entgql
 // would pass on to the database and fail on there (INTERNAL, or a wrong
-// page on SQLite). Cursors that do not decode at all are refused earlier,
-// in limits.go.
+// page on SQLite). The limits walker (limits.go) refuses it before
+// execution, with the cursors that do not decode at all.
 
 // orderedBy describes an ordering for checkCursors: the fields' names, and
 // whether the type orders by several fields at once (its cursors then hold
@@ -25,19 +19,6 @@ import (
 type orderedBy struct {
 	fields []string
 	multi  bool
-}
-
-// checkCursors reports a cursor whose values do not fit the ordering (one
-// value of the field's kind per order field; none when ordering by id) as
-// BAD_USER_INPUT INVALID_CURSOR on its argument.
-func checkCursors(order orderedBy, cursors map[string]*entgql.Cursor[string]) error {
-	for arg, c := range cursors {
-		if c != nil && !fits(order, c.Value) {
-			return apperr.Invalid(apperr.Path{arg}, "INVALID_CURSOR",
-				arg+" is a cursor of another ordering; start again from the first page")
-		}
-	}
-	return nil
 }
 
 func fits(order orderedBy, v ent.Value) bool {
@@ -72,49 +53,27 @@ func ofKind(f string, v any) bool {
 	}
 }
 
-// refuseForeignCursors is a field middleware that checks the cursors of
-// every connection field, the root ones and the nested ones that entgql
-// resolves (Category.customers, Tenant.customers), against the field's
-// orderBy.
-func refuseForeignCursors(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return next(ctx)
-	}
-	after, _ := fc.Args["after"].(*entgql.Cursor[string])
-	before, _ := fc.Args["before"].(*entgql.Cursor[string])
-	if after == nil && before == nil {
-		return next(ctx)
-	}
-	if err := checkCursors(orderOf(fc.Args["orderBy"]), map[string]*entgql.Cursor[string]{"after": after, "before": before}); err != nil {
-		return nil, err
-	}
-	return next(ctx)
-}
-
-// orderOf describes an orderBy argument: entgql's *XOrder (one field) or
-// []*XOrder (several), each with a Field that names itself.
-func orderOf(orderBy any) orderedBy {
-	v := reflect.ValueOf(orderBy)
-	if !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+// orderOf describes a field's orderBy argument as the request gives it
+// (a literal or variables, decoded): an object {field, direction}, or a
+// list of them when the connection orders by several fields at once.
+func orderOf(def *ast.FieldDefinition, orderBy any) orderedBy {
+	arg := def.Arguments.ForName("orderBy")
+	if arg == nil || orderBy == nil {
 		return orderedBy{}
 	}
-	if v.Kind() != reflect.Slice {
-		return orderedBy{fields: []string{fieldName(v)}}
-	}
-	order := orderedBy{multi: true}
-	for i := range v.Len() {
-		if o := v.Index(i); !o.IsNil() {
-			order.fields = append(order.fields, fieldName(o))
+	order := orderedBy{multi: arg.Type.Elem != nil}
+	add := func(o any) {
+		if m, ok := o.(map[string]any); ok {
+			name, _ := m["field"].(string)
+			order.fields = append(order.fields, name)
 		}
 	}
-	return order
-}
-
-// fieldName is the name of an *XOrder's field ("NAME", "CREATED_AT").
-func fieldName(order reflect.Value) string {
-	if s, ok := order.Elem().FieldByName("Field").Interface().(fmt.Stringer); ok {
-		return s.String()
+	if list, ok := orderBy.([]any); ok {
+		for _, o := range list {
+			add(o)
+		}
+	} else {
+		add(orderBy)
 	}
-	return ""
+	return order
 }

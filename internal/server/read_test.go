@@ -549,16 +549,16 @@ func TestCursorsOfAnotherOrderingAreRefused(t *testing.T) {
 		"no order (by id)": {"last": 1, "before": cursor},
 	} {
 		r := env.Do(testutil.Request{Token: env.reader, TenantKey: "acme", Query: customerPage, Variables: vars})
-		if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" {
-			t.Errorf("%s: %s", name, r.Raw)
+		if r.Status != 400 || len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Reason() != "INVALID_CURSOR" {
+			t.Errorf("%s: want 400 INVALID_CURSOR, got %d %s", name, r.Status, r.Raw)
 		}
 	}
 	// A nested connection, which entgql resolves itself.
 	r := env.Do(testutil.Request{Token: env.reader, TenantKey: "acme", Query: `query($after: Cursor) {
 		tenant { customers(first: 1, after: $after, orderBy: [{field: CREATED_AT}]) { totalCount } }
 	}`, Variables: map[string]any{"after": cursor}})
-	if len(r.Errors) != 1 || r.Errors[0].Reason() != "INVALID_CURSOR" {
-		t.Errorf("nested: %s", r.Raw)
+	if r.Status != 400 || len(r.Errors) != 1 || r.Errors[0].Reason() != "INVALID_CURSOR" {
+		t.Errorf("nested: want 400 INVALID_CURSOR, got %d %s", r.Status, r.Raw)
 	}
 
 	var again customerPageData

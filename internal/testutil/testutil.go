@@ -42,6 +42,9 @@ type Options struct {
 	WrapDriver func(dialect.Driver) dialect.Driver
 	// TrustProxy takes client addresses from X-Forwarded-For.
 	TrustProxy bool
+	// NoIntrospection serves as production does by default: without
+	// GraphQL introspection.
+	NoIntrospection bool
 }
 
 // Env is a running service on a fresh database.
@@ -85,7 +88,7 @@ func NewWith(t testing.TB, opts Options) *Env {
 		DB:            db,
 		Auth:          authn,
 		Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
-		Introspection: true,
+		Introspection: !opts.NoIntrospection,
 		TrustProxy:    opts.TrustProxy,
 	})
 	return e

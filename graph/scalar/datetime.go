@@ -1,0 +1,41 @@
+package scalar
+
+import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"onboard/internal/apperr"
+)
+
+// ReasonInvalidDateTime refuses a DateTime that does not parse. gqlgen's
+// own Time scalar fails with a plain error, which the API could only
+// answer as INTERNAL.
+const ReasonInvalidDateTime = "INVALID_DATE_TIME"
+
+// MarshalDateTime writes RFC 3339 with the fraction the value has.
+func MarshalDateTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalDateTime reads an RFC 3339 date-time (the forms gqlgen's Time
+// accepts: RFC 3339 with or without a fraction, and "YYYY-MM-DD hh:mm:ss"
+// as UTC), and refuses anything else as BAD_USER_INPUT.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	if v == nil {
+		return time.Time{}, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, invalidDateTime()
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateTime} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, invalidDateTime()
+}
+
+func invalidDateTime() error {
+	return apperr.Invalid(nil, ReasonInvalidDateTime,
+		"a DateTime is an RFC 3339 date-time such as 2024-05-01T12:00:00Z")
+}
