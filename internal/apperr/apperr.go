@@ -24,7 +24,11 @@ const (
 	// QueryTooComplex refuses an operation for its shape (depth, cost,
 	// aliases, where nesting) rather than for its values.
 	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
-	Internal        Code = "INTERNAL"
+	// Unavailable means a dependency (the database) is down or overloaded:
+	// the request did nothing the client can see, and the same request,
+	// retried after Retry-After, may succeed (see AsUnavailable).
+	Unavailable Code = "UNAVAILABLE"
+	Internal    Code = "INTERNAL"
 )
 
 // Path addresses a value inside the input, e.g.

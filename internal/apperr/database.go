@@ -48,8 +48,12 @@ func FromData(err error, fieldOf func(column string) Path) error {
 // LogText describes err for the log without the values a database message
 // may quote (PostgreSQL's messages and details can carry the offending
 // input, which may be personal data): a PostgreSQL error is reduced to its
-// SQLSTATE, constraint, table and column.
+// SQLSTATE, constraint, table and column, and an outage to its cause
+// without the driver's text (a dial error names the database's address).
 func LogText(err error) string {
+	if cause, ok := Unavailability(err); ok {
+		return "database unavailable: " + cause
+	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		return "postgres error " + string(pqErr.Code) + " (" + pqErr.Code.Name() + ") constraint=" +
