@@ -46,6 +46,13 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gqlErr
 		}
+		if ue := apperr.AsUnavailable(err); ue != nil {
+			// The database is down: 503 and Retry-After, so clients retry.
+			setStatus(ctx, ue.Status)
+			logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
+			gqlErr.Message, gqlErr.Extensions = ue.Message, extensions(ue, reqID)
+			return gqlErr
+		}
 		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(err))
 		return &gqlerror.Error{
 			Message:    "internal error",

@@ -117,6 +117,9 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
 		}
+		if ue := apperr.AsUnavailable(err); ue != nil {
+			return nil, ue, ue.Status // the database is down: 503, retry
+		}
 		return nil, apperr.New(apperr.Internal, "", "internal error"), http.StatusInternalServerError
 	}
 	v.TenantID, v.TenantKey = t.ID, t.Key

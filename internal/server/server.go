@@ -91,9 +91,12 @@ func New(opts Options) http.Handler {
 		Introspection: opts.Introspection,
 		Limits:        opts.Limits,
 	})
+	front := graphqlFront{maxBody: opts.MaxBodyBytes}
+	r.MethodNotAllowed(methodNotAllowed)
 	r.Group(func(r chi.Router) {
-		r.Use(limitBody(opts.MaxBodyBytes))
+		r.Use(front.requests)
 		r.Use(opts.Auth.Middleware)
+		r.Use(front.bodies)
 		r.Use(registrationContext)
 		r.Handle("/graphql", gql)
 	})
@@ -163,22 +166,6 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 					apperr.WriteHTTP(w, http.StatusInternalServerError, reqID, apperr.New(apperr.Internal, "", "internal error"))
 				}
 			}()
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// limitBody rejects bodies larger than n bytes (413 from the transport's
-// read error) so that one request cannot exhaust memory.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > n {
-				apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, middleware.GetReqID(r.Context()),
-					apperr.New(apperr.BadUserInput, "BODY_TOO_LARGE", "the request body is too large"))
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, n)
 			next.ServeHTTP(w, r)
 		})
 	}
