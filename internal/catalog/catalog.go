@@ -103,7 +103,7 @@ func CreateFeature(ctx context.Context, client *ent.Client, in FeatureInput) (*e
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
 	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
 	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
-	description := optionalText(&problems, apperr.Path{"description"}, in.Description, 2000)
+	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	params := checkDefinitions(&problems, apperr.Path{"parameters"}, in.Parameters)
 	if err := problems.Err(); err != nil {
 		return nil, err
@@ -130,6 +130,11 @@ func checkDefinitions(problems *apperr.List, path apperr.Path, defs []schematype
 			problems.Invalid(p.With("name"), "DUPLICATE", "parameter "+d.Name+" is defined twice")
 		}
 		seen[d.Name] = true
+		if desc := optionalDescription(problems, p.With("description"), &d.Description, 2000); desc != nil {
+			d.Description = *desc
+		} else {
+			d.Description = ""
+		}
 		if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
 			problems.Invalid(p.With("min"), "INVALID_RANGE", "min is greater than max")
 		}

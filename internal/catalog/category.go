@@ -38,7 +38,7 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
 	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
 	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
-	description := optionalText(&problems, apperr.Path{"description"}, in.Description, 2000)
+	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	if in.IsDefault && !in.IsActive {
 		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
 	}
@@ -111,7 +111,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		n := requiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
 		name = &n
 	}
-	description := optionalText(&problems, apperr.Path{"description"}, in.Description, 2000)
+	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	active := current.IsActive
 	if in.IsActive != nil {
 		active = *in.IsActive

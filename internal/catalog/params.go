@@ -6,13 +6,22 @@ import (
 	"strconv"
 	"strings"
 
+	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
 
 // CheckValue reports whether value is acceptable for the parameter def: of
 // its type, among its allowed values when it has any, and inside its range.
 // It returns a reason and a message, or "" when the value is fine.
+//
+// A value holding a character no stored text may hold (values.CleanString:
+// NUL, control and invisible characters) is refused first, with that
+// reason: allowed and default values and a category's parametrization are
+// stored as given.
 func CheckValue(def schematype.ParameterDefinition, value string) (reason, message string) {
+	if _, err := values.CleanString(value, 0); err != nil {
+		return values.ReasonOf(err), fmt.Sprintf("parameter %s: %s", def.Name, problemMessage(err))
+	}
 	var number float64
 	switch def.Type {
 	case schematype.ParameterTypeInteger:

@@ -8,10 +8,13 @@ import (
 )
 
 // requiredText trims s and reports it when empty, not UTF-8, holding a NUL
-// byte or longer than max characters.
+// byte, a control or invisible character (values.CleanString), or longer
+// than max characters.
 func requiredText(problems *apperr.List, path apperr.Path, s string, max int) string {
+	reported := len(*problems)
 	s = cleanText(problems, path, s, max)
-	if s == "" {
+	// A value refused by cleanText is reported once, with its own reason.
+	if s == "" && len(*problems) == reported {
 		problems.Invalid(path, "REQUIRED", path.String()+" is required")
 	}
 	return s
@@ -23,6 +26,23 @@ func optionalText(problems *apperr.List, path apperr.Path, s *string, max int) *
 		return nil
 	}
 	v := cleanText(problems, path, *s, max)
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+// optionalDescription is optionalText for a description, which may span
+// lines (values.CleanMultiline).
+func optionalDescription(problems *apperr.List, path apperr.Path, s *string, max int) *string {
+	if s == nil {
+		return nil
+	}
+	v, err := values.CleanMultiline(*s, max)
+	if err != nil {
+		problems.Invalid(path, values.ReasonOf(err), path.String()+": "+problemMessage(err))
+		return nil
+	}
 	if v == "" {
 		return nil
 	}

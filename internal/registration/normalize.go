@@ -91,6 +91,19 @@ func (c *checker) text(path apperr.Path, s *string, max int) string {
 	return v
 }
 
+// multiline cleans an optional multi-line text (a description), which may
+// keep inner line feeds and tabs (values.CleanMultiline).
+func (c *checker) multiline(path apperr.Path, s *string, max int) string {
+	if s == nil {
+		return ""
+	}
+	v, err := values.CleanMultiline(*s, max)
+	if err != nil {
+		c.fail(path, err)
+	}
+	return v
+}
+
 // required cleans a required string.
 func (c *checker) required(path apperr.Path, s string, max int) string {
 	v, err := values.CleanString(s, max)
@@ -485,7 +498,13 @@ func (c *checker) login(in loginInput) Login {
 	}
 	up := in.UserPath
 	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
-		out.Username = strings.ToLower(c.required(up.With("username"), *u.Username, maxEmail))
+		// A username is an identity like the login e-mail (unique per
+		// tenant), so it is compared in the same normalized form.
+		if v, err := values.ParseUsername(*u.Username, maxEmail); err != nil {
+			c.fail(up.With("username"), err)
+		} else {
+			out.Username = v
+		}
 	}
 	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
 		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {

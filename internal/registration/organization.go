@@ -251,7 +251,7 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 	out.LegalForm = c.oneOf(path.With("legalForm"), deref(in.LegalForm), legalForms, "")
 	out.Industry = c.oneOf(path.With("industry"), deref(in.Industry), industries, "")
 	out.BusinessType = c.oneOf(path.With("businessType"), deref(in.BusinessType), businessTypes, "")
-	out.Description = c.text(path.With("businessDescription"), in.BusinessDescription, maxDescription)
+	out.Description = c.multiline(path.With("businessDescription"), in.BusinessDescription, maxDescription)
 	if w := c.text(path.With("website"), in.Website, maxWebsite); w != "" {
 		v, err := values.ParseWebsite(w)
 		if err != nil {

@@ -3,10 +3,10 @@ package registration
 import (
 	"context"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"onboard/internal/apperr"
+	"onboard/internal/values"
 )
 
 // Request is what the HTTP layer knows about a registration request: where
@@ -51,19 +51,12 @@ func checkIdempotencyKey(key string) error {
 	return nil
 }
 
-// clip makes a header value safe to store: valid UTF-8 without control
-// characters, trimmed, and cut to at most max bytes on a rune boundary.
-// Registration context is metadata, so an odd header is cleaned rather than
-// failing the registration.
+// clip makes a header value safe to store: valid UTF-8 without control or
+// invisible characters (values.StripUnsafe), trimmed, and cut to at most
+// max bytes on a rune boundary. Registration context is metadata, so an odd
+// header is cleaned rather than failing the registration.
 func clip(s string, max int) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(values.StripUnsafe(s))
 	for len(s) > max {
 		_, size := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-size]

@@ -108,6 +108,19 @@ func TestParsersRefuseControlsAndInvisibles(t *testing.T) {
 	}
 }
 
+func TestStripUnsafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"onboarding-form/2.1":              "onboarding-form/2.1",
+		"agent\u202e/1.0\x1b[0m\u200b\xff": "agent/1.0[0m",
+		"Mozilla\u0085 (X11)\u00ad":        "Mozilla (X11)",
+		"é \ufffd 山":                       "é \ufffd 山",
+	} {
+		if got := StripUnsafe(in); got != want {
+			t.Errorf("StripUnsafe(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
 func TestParseEmailLookAlikes(t *testing.T) {
 	tests := []struct{ name, in, want, reason string }{
 		{"zero width space before @", "marcus.jensen\u200b@example.com", "", ReasonInvisibleCharacter},

@@ -82,6 +82,20 @@ func checkRunes(s string, multiline bool) *Problem {
 	return nil
 }
 
+// StripUnsafe removes from s, instead of refusing, every character that
+// checkRunes refuses in single-line text (joiners included, whatever their
+// context), and invalid UTF-8. It is for metadata that must be stored but
+// must not fail a request, such as the User-Agent header of a registration.
+func StripUnsafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
+			unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
+
 const (
 	zwnj = '\u200c' // ZERO WIDTH NON-JOINER
 	zwj  = '\u200d' // ZERO WIDTH JOINER
