@@ -2,6 +2,7 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -49,8 +50,22 @@ func (Address) Indexes() []ent.Index {
 		// addresses up by their owner.
 		index.Edges("person"),
 		index.Edges("organization"),
+		// One primary address per person and per organization
+		// (registration's MULTIPLE_PRIMARY rule, kept by the database).
+		index.Edges("person").Unique().
+			Annotations(entsql.IndexWhere("is_primary")).
+			StorageKey(AddressOnePrimaryPerPersonIndex),
+		index.Edges("organization").Unique().
+			Annotations(entsql.IndexWhere("is_primary")).
+			StorageKey(AddressOnePrimaryPerOrganizationIndex),
 	}
 }
+
+// The partial unique indexes that keep one primary address per owner.
+const (
+	AddressOnePrimaryPerPersonIndex       = "address_one_primary_per_person"
+	AddressOnePrimaryPerOrganizationIndex = "address_one_primary_per_organization"
+)
 
 // Contact is a way to reach a person or an organization (e-mail, phone, …),
 // its value normalized (lower-cased e-mail, E.164 phone).
@@ -82,10 +97,26 @@ func (Contact) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Contact: its foreign keys, for eager loading and filters.
+// Indexes of the Contact: its foreign keys, for eager loading and
+// filters, and one primary contact of each type per person and per
+// organization (registration's MULTIPLE_PRIMARY rule, kept by the
+// database).
 func (Contact) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Edges("person"),
 		index.Edges("organization"),
+		index.Fields("type").Edges("person").Unique().
+			Annotations(entsql.IndexWhere("is_primary")).
+			StorageKey(ContactOnePrimaryPerPersonIndex),
+		index.Fields("type").Edges("organization").Unique().
+			Annotations(entsql.IndexWhere("is_primary")).
+			StorageKey(ContactOnePrimaryPerOrganizationIndex),
 	}
 }
+
+// The partial unique indexes that keep one primary contact of each type
+// per owner.
+const (
+	ContactOnePrimaryPerPersonIndex       = "contact_one_primary_per_type_per_person"
+	ContactOnePrimaryPerOrganizationIndex = "contact_one_primary_per_type_per_organization"
+)

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -65,8 +66,19 @@ func (Category) Indexes() []ent.Index {
 		index.Fields("tenant_id", "external_id").Unique(),
 		// Children are loaded by their parent.
 		index.Fields("parent_id"),
+		// One default per customer type: the guarantee under the catalog's
+		// lock (internal/catalog), so that a writer that does not take it
+		// fails instead of leaving a registration two defaults to pick from.
+		index.Fields("tenant_id", "customer_type").
+			Unique().
+			Annotations(entsql.IndexWhere("is_default")).
+			StorageKey(CategoryOneDefaultIndex),
 	}
 }
+
+// CategoryOneDefaultIndex is the partial unique index that keeps one
+// default category per tenant and customer type.
+const CategoryOneDefaultIndex = "category_one_default_per_customer_type"
 
 // Annotations of the Category.
 func (Category) Annotations() []schema.Annotation {

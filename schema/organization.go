@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -122,8 +123,17 @@ func (Representative) Indexes() []ent.Index {
 		index.Fields("organization_id", "person_id").Unique(),
 		// A person's representative roles are looked up by person.
 		index.Fields("person_id"),
+		// One primary owner per organization (MULTIPLE_PRIMARY_OWNERS,
+		// checked under the organization's lock, kept by the database).
+		index.Fields("organization_id").Unique().
+			Annotations(entsql.IndexWhere("is_primary_owner")).
+			StorageKey(RepresentativeOnePrimaryOwnerIndex),
 	}
 }
+
+// RepresentativeOnePrimaryOwnerIndex is the partial unique index that keeps
+// one primary owner per organization.
+const RepresentativeOnePrimaryOwnerIndex = "representative_one_primary_owner"
 
 // Employee is a person working for an organization, with roles and possibly
 // a login user. The registering user is the first employee and holds

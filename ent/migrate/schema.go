@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -66,6 +67,22 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AddressesColumns[12]},
 			},
+			{
+				Name:    "address_one_primary_per_person",
+				Unique:  true,
+				Columns: []*schema.Column{AddressesColumns[13]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary",
+				},
+			},
+			{
+				Name:    "address_one_primary_per_organization",
+				Unique:  true,
+				Columns: []*schema.Column{AddressesColumns[12]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary",
+				},
+			},
 		},
 	}
 	// CategoriesColumns holds the columns for the "categories" table.
@@ -119,6 +136,14 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{CategoriesColumns[12]},
 			},
+			{
+				Name:    "category_one_default_per_customer_type",
+				Unique:  true,
+				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_default",
+				},
+			},
 		},
 	}
 	// ContactsColumns holds the columns for the "contacts" table.
@@ -170,6 +195,22 @@ var (
 				Name:    "contact_organization_contacts",
 				Unique:  false,
 				Columns: []*schema.Column{ContactsColumns[9]},
+			},
+			{
+				Name:    "contact_one_primary_per_type_per_person",
+				Unique:  true,
+				Columns: []*schema.Column{ContactsColumns[3], ContactsColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary",
+				},
+			},
+			{
+				Name:    "contact_one_primary_per_type_per_organization",
+				Unique:  true,
+				Columns: []*schema.Column{ContactsColumns[3], ContactsColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary",
+				},
 			},
 		},
 	}
@@ -632,6 +673,14 @@ var (
 				Name:    "representative_person_id",
 				Unique:  false,
 				Columns: []*schema.Column{RepresentativesColumns[9]},
+			},
+			{
+				Name:    "representative_one_primary_owner",
+				Unique:  true,
+				Columns: []*schema.Column{RepresentativesColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary_owner",
+				},
 			},
 		},
 	}

@@ -3,10 +3,16 @@ package catalog
 import (
 	"context"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
 	"onboard/ent"
 	"onboard/ent/category"
 	"onboard/ent/featurerelation"
+	"onboard/ent/privacy"
+	"onboard/ent/tenant"
 	"onboard/internal/apperr"
+	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
 
@@ -32,7 +38,8 @@ type CategoryInput struct {
 }
 
 // CreateCategory creates a category with its feature relations. Becoming
-// the default of its customer type takes the flag from the previous default.
+// the default of its customer type takes the flag from the previous default
+// (see lockCatalog for why concurrent defaults end with the last one).
 func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (*ent.Category, error) {
 	var problems apperr.List
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
@@ -42,6 +49,9 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	if in.IsDefault && !in.IsActive {
 		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
 	}
+	// A new category cannot close a cycle, and categories and features are
+	// never deleted, so the parent and the features are checked before the
+	// lock.
 	parent := checkParent(ctx, client, &problems, in.ParentID, in.CustomerType, "")
 	relations := resolveRelations(ctx, client, &problems, apperr.Path{"features"}, in.Features)
 	if err := problems.Err(); err != nil {
@@ -49,6 +59,9 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	}
 	var c *ent.Category
 	err := WithTx(ctx, client, func(tx *ent.Tx) error {
+		if err := lockCatalog(ctx, tx); err != nil {
+			return err
+		}
 		if in.IsDefault {
 			if err := clearDefault(ctx, tx.Client(), in.CustomerType, ""); err != nil {
 				return err
@@ -73,7 +86,7 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 		return createRelations(ctx, tx.Client(), c.ID, relations)
 	})
 	if err != nil {
-		return nil, apperr.FromData(err, nil)
+		return nil, categoryError(err)
 	}
 	// Rebind the entity from the finished transaction to the client, so its
 	// edges can still be loaded.
@@ -97,39 +110,47 @@ type CategoryUpdate struct {
 
 // UpdateCategory changes a category. Customers keep the features applied
 // at their registration: only future registrations see the change.
+//
+// The rules that depend on what is stored (an inactive category is not the
+// default, the hierarchy has no cycle) are checked under the catalog's
+// lock against the category as it is then, and only the fields the update
+// names are written: a concurrent update is built upon, never undone.
 func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) (*ent.Category, error) {
-	current, err := client.Category.Get(ctx, in.ID)
-	if err != nil {
-		if ent.IsNotFound(err) {
-			return nil, apperr.NotFoundf(apperr.Path{"id"}, "no category with id %q", in.ID)
-		}
-		return nil, err
-	}
-	var problems apperr.List
-	var name *string
-	if in.Name != nil {
-		n := requiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
-		name = &n
-	}
-	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
-	active := current.IsActive
-	if in.IsActive != nil {
-		active = *in.IsActive
-	}
-	isDefault := current.IsDefault
-	if in.IsDefault != nil {
-		isDefault = *in.IsDefault
-	}
-	if isDefault && !active {
-		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
-	}
-	parent := checkParent(ctx, client, &problems, in.ParentID, current.CustomerType, current.ID)
-	relations := resolveRelations(ctx, client, &problems, apperr.Path{"features"}, in.Features)
-	if err := problems.Err(); err != nil {
-		return nil, err
-	}
 	var c *ent.Category
-	err = WithTx(ctx, client, func(tx *ent.Tx) error {
+	err := WithTx(ctx, client, func(tx *ent.Tx) error {
+		if err := lockCatalog(ctx, tx); err != nil {
+			return err
+		}
+		current, err := tx.Category.Get(ctx, in.ID)
+		if err != nil {
+			if ent.IsNotFound(err) {
+				return apperr.NotFoundf(apperr.Path{"id"}, "no category with id %q", in.ID)
+			}
+			return err
+		}
+		var problems apperr.List
+		var name *string
+		if in.Name != nil {
+			n := requiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
+			name = &n
+		}
+		description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
+		active := current.IsActive
+		if in.IsActive != nil {
+			active = *in.IsActive
+		}
+		isDefault := current.IsDefault
+		if in.IsDefault != nil {
+			isDefault = *in.IsDefault
+		}
+		if isDefault && !active {
+			problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
+		}
+		parent := checkParent(ctx, tx.Client(), &problems, in.ParentID, current.CustomerType, current.ID)
+		relations := resolveRelations(ctx, tx.Client(), &problems, apperr.Path{"features"}, in.Features)
+		if err := problems.Err(); err != nil {
+			return err
+		}
 		if isDefault && !current.IsDefault {
 			if err := clearDefault(ctx, tx.Client(), current.CustomerType, current.ID); err != nil {
 				return err
@@ -139,15 +160,14 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 			SetNillableName(name).
 			SetNillableDescription(description).
 			SetNillableRiskLevel(in.RiskLevel).
-			SetIsActive(active).
-			SetIsDefault(isDefault)
+			SetNillableIsActive(in.IsActive).
+			SetNillableIsDefault(in.IsDefault)
 		switch {
 		case parent != nil:
 			update.SetParentID(parent.ID)
 		case in.ClearParent:
 			update.ClearParent()
 		}
-		var err error
 		if c, err = update.Save(ctx); err != nil {
 			return err
 		}
@@ -160,15 +180,62 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		return createRelations(ctx, tx.Client(), c.ID, relations)
 	})
 	if err != nil {
-		return nil, apperr.FromData(err, nil)
+		return nil, categoryError(err)
 	}
 	// Rebind the entity from the finished transaction to the client, so its
 	// edges can still be loaded.
 	return c.Unwrap(), nil
 }
 
+// lockCatalog serializes the changes to the viewer's tenant's categories:
+// it takes the tenant's row FOR NO KEY UPDATE until the transaction ends.
+// That lock conflicts only with itself (and with changes to the tenant),
+// not with the FOR KEY SHARE locks that inserting a tenant-owned row takes,
+// so registrations go on meanwhile. On SQLite transactions already run one
+// at a time (BEGIN IMMEDIATE), and SQLite has no row locks.
+//
+// Serialized, concurrent changes of the default end as they would one
+// after the other: the last one wins and exactly one default remains. That
+// is the documented contract ("the previous default of that type stops
+// being the default"), and every such request is legitimate, so none is
+// refused. The partial unique index CategoryOneDefaultIndex keeps the rule
+// for any writer that does not take this lock: its second default fails
+// with CONFLICT DEFAULT_CATEGORY_EXISTS (see categoryError).
+func lockCatalog(ctx context.Context, tx *ent.Tx) error {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.TenantID == "" {
+		return privacy.Denyf("no tenant in context")
+	}
+	q := tx.Tenant.Query().Where(tenant.ID(v.TenantID)).Unique(false)
+	q.Modify(func(s *sql.Selector) {
+		if s.Dialect() == dialect.Postgres {
+			s.For(sql.LockNoKeyUpdate)
+		}
+	})
+	_, err := q.Only(ctx)
+	return err
+}
+
+// ReasonDefaultExists is the reason of the CONFLICT a second default
+// category of a customer type meets in the database.
+const ReasonDefaultExists = "DEFAULT_CATEGORY_EXISTS"
+
+// categoryError maps a failed category write to the API's errors: the
+// one-default index (on tenant_id, customer_type) to CONFLICT
+// DEFAULT_CATEGORY_EXISTS on isDefault, the other unique indexes (code,
+// externalId) to CONFLICT ALREADY_EXISTS on their field.
+func categoryError(err error) error {
+	if col, ok := apperr.UniqueViolation(err); ok && col == category.FieldCustomerType {
+		return &apperr.Error{Code: apperr.Conflict, Field: apperr.Path{"isDefault"}, Reason: ReasonDefaultExists,
+			Message: "another category of this customer type became the default meanwhile; retry"}
+	}
+	return apperr.FromData(err, nil)
+}
+
 // checkParent resolves parentID to a category of the same customer type
-// that is not self and does not descend from self (no cycles).
+// that is not self and does not descend from self (no cycles). Changing a
+// parent must call it under the catalog's lock, so that two updates cannot
+// each close half of a cycle.
 func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List, parentID *string, t schematype.CustomerType, self string) *ent.Category {
 	if parentID == nil || *parentID == "" {
 		return nil
@@ -183,11 +250,15 @@ func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List,
 		problems.Invalid(path, "CUSTOMER_TYPE_MISMATCH", "the parent category is for another customer type")
 		return nil
 	}
+	// The walk stops at a category seen before too, so that a cycle
+	// stored by an older version cannot keep it going.
+	seen := map[string]bool{}
 	for ancestor := parent; ancestor != nil; {
-		if ancestor.ID == self {
+		if ancestor.ID == self || seen[ancestor.ID] {
 			problems.Invalid(path, "CYCLE", "a category cannot descend from itself")
 			return nil
 		}
+		seen[ancestor.ID] = true
 		if ancestor.ParentID == nil {
 			break
 		}

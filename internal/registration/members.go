@@ -151,7 +151,10 @@ func (s *Service) UpdateRepresentative(ctx context.Context, id string, change Re
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.Representative.Get(ctx, id)
+	// A removal that commits between this change and this read leaves
+	// nothing to show: NOT_FOUND on id, as if it had come first.
+	changed, err := s.Client.Representative.Get(ctx, id)
+	return changed, notFoundOn(err, apperr.Path{"id"}, "representative")
 }
 
 // representative reads a representative with its person through client;
@@ -278,7 +281,10 @@ func (s *Service) UpdateEmployee(ctx context.Context, id string, change Employee
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.Employee.Get(ctx, id)
+	// A removal that commits between this change and this read leaves
+	// nothing to show: NOT_FOUND on id, as if it had come first.
+	changed, err := s.Client.Employee.Get(ctx, id)
+	return changed, notFoundOn(err, apperr.Path{"id"}, "employee")
 }
 
 // RemoveEmployee removes an employee and its person, and returns the
