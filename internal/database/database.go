@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,9 @@ type Config struct {
 	// MaxConns bounds open connections; idle connections are kept up to the
 	// same number so that a busy server does not reconnect all the time.
 	MaxConns int
+	// Logger receives what Migrate repairs (see repairs.go); nil is
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // DB is an open store.
@@ -39,6 +43,7 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	logger  *slog.Logger
 }
 
 // Open connects to the store configured by cfg. wrap, when not nil, wraps
@@ -72,7 +77,11 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	if wrap != nil {
 		drv = wrap(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, logger: logger}, nil
 }
 
 // PostgresDSN is the connection string for DATABASE_URL: the URL with JIT
@@ -129,7 +138,9 @@ func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
 // lock (keyed by the current schema) for the duration, so that instances
-// starting together migrate one after the other instead of racing.
+// starting together migrate one after the other instead of racing. Before
+// a one-of-a-kind index is created, the duplicates an older version could
+// leave are repaired (see repairDuplicates).
 func (d *DB) Migrate(ctx context.Context) error {
 	if d.Dialect != dialect.Postgres {
 		return d.createSchema(ctx)
@@ -148,6 +159,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 }
 
 func (d *DB) createSchema(ctx context.Context) error {
+	if err := d.repairDuplicates(ctx); err != nil {
+		return fmt.Errorf("repairing duplicates before migrating: %w", err)
+	}
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating schema: %w", err)
 	}
