@@ -175,7 +175,7 @@ func TestProductionNeitherSeedsNorPrints(t *testing.T) {
 		t.Fatalf("production printed: %q", out)
 	}
 	var tok bytes.Buffer
-	err := run(context.Background(), []string{"token", "--tenant", "*", "--scope", "customers:read"},
+	err := run(context.Background(), []string{"token", "--tenant", "*", "--scope", "tenants:admin customers:read"},
 		env(map[string]string{"JWT_SECRET": testutil.Secret, "DATA_DIR": t.TempDir()}), &tok, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -277,7 +277,9 @@ func token(cfg config.Config, args []string, stdout io.Writer) error {
 		Audience: cfg.JWTAudience,
 	})
 	if err != nil {
-		return err
+		// e.g. --tenant '*' without tenants:admin in --scope: the server
+		// would refuse the token, so none is printed.
+		return fmt.Errorf("token: %w", err)
 	}
 	_, err = fmt.Fprintln(stdout, s)
 	return err

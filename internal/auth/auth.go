@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,16 +38,21 @@ type Config struct {
 	Audience string
 }
 
+// clockSkew is how far the issuer's clock may be from ours.
+const clockSkew = 30 * time.Second
+
 // Authenticator verifies tokens and resolves tenants.
 type Authenticator struct {
-	ja     *jwtauth.JWTAuth
+	ja *jwtauth.JWTAuth
+	// alg is the one algorithm a token's header may name.
+	alg    string
 	client *ent.Client
 	signer bool
 }
 
 // New returns an Authenticator; client resolves X-Tenant-ID keys.
 func New(cfg Config, client *ent.Client) (*Authenticator, error) {
-	opts := []jwt.ValidateOption{jwt.WithAcceptableSkew(30 * time.Second), jwt.WithRequiredClaim("exp")}
+	opts := []jwt.ValidateOption{jwt.WithAcceptableSkew(clockSkew), jwt.WithRequiredClaim("exp")}
 	if cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
 	}
@@ -62,25 +68,30 @@ func New(cfg Config, client *ent.Client) (*Authenticator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing the JWT public key: %w", err)
 		}
-		return &Authenticator{ja: jwtauth.New(alg, nil, key, opts...), client: client}, nil
+		return &Authenticator{ja: jwtauth.New(alg, nil, key, opts...), alg: alg, client: client}, nil
 	}
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("the JWT secret must be at least 32 bytes")
 	}
-	return &Authenticator{ja: jwtauth.New("HS256", cfg.Secret, nil, opts...), client: client, signer: true}, nil
+	return &Authenticator{ja: jwtauth.New("HS256", cfg.Secret, nil, opts...), alg: "HS256", client: client, signer: true}, nil
 }
 
 // Middleware authenticates the request. No or a bad token is 401; a tenant
-// the token does not grant, or no such tenant, is 403. Tokens are read from
-// the Authorization header only: a cookie or query parameter would let
-// another site make requests with the user's token (CSRF).
+// the token does not grant, or no such tenant, is 403, and so is a wildcard
+// grant without tenants:admin. Tokens are read from the Authorization header
+// only: a cookie or query parameter would let another site make requests
+// with the user's token (CSRF).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reqID := middleware.GetReqID(r.Context())
 		v, failure, status := a.authenticate(r)
 		if failure != nil {
-			if status == http.StatusUnauthorized {
+			switch {
+			case status == http.StatusUnauthorized:
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard"`)
+			case failure.Reason == ReasonWildcardNeedsAdmin:
+				// RFC 6750 §3.1: a valid token lacking a scope.
+				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard", error="insufficient_scope", scope="`+viewer.ScopeTenantsAdmin+`"`)
 			}
 			apperr.WriteHTTP(w, status, reqID, failure)
 			return
@@ -89,19 +100,25 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// ReasonWildcardNeedsAdmin refuses a token granting every tenant ("*")
+// without the scope tenants:admin.
+const ReasonWildcardNeedsAdmin = "WILDCARD_TENANT_NEEDS_ADMIN"
+
 func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.Error, int) {
+	headers := r.Header.Values("Authorization")
+	if len(headers) > 1 {
+		return nil, invalid("send one Authorization header"), http.StatusUnauthorized
+	}
+	if len(headers) == 1 && len(headers[0]) > MaxAuthorizationBytes {
+		return nil, tooLarge(), http.StatusUnauthorized
+	}
 	raw := jwtauth.TokenFromHeader(r)
 	if raw == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "MISSING_TOKEN", "an Authorization: Bearer token is required"), http.StatusUnauthorized
 	}
-	token, err := jwtauth.VerifyToken(a.ja, raw)
-	if err != nil {
-		return nil, apperr.New(apperr.Unauthenticated, tokenReason(err), "the token is not valid: "+tokenProblem(err)), http.StatusUnauthorized
-	}
-	v := &viewer.Viewer{
-		Subject: token.Subject(),
-		Tenants: claimStrings(token, "tenants"),
-		Scopes:  strings.Fields(claimString(token, "scope")),
+	v, failure, status := a.verify(raw)
+	if failure != nil {
+		return nil, failure, status
 	}
 	key := strings.TrimSpace(r.Header.Get(TenantHeader))
 	if key == "" {
@@ -126,6 +143,67 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	return v, nil, 0
 }
 
+// verify checks raw, a token without its "Bearer " prefix, and returns the
+// caller it names. The order matters: the size first, then the shape and the
+// header (the algorithm above all) before any cryptography, the signature
+// before the claims are trusted, the claims' types before their values.
+func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error, int) {
+	if len(raw) > MaxAuthorizationBytes {
+		return nil, tooLarge(), http.StatusUnauthorized
+	}
+	c, err := parseCompact(raw)
+	if err != nil {
+		return nil, invalid("it is not a signed JWT in compact form"), http.StatusUnauthorized
+	}
+	if problem := checkHeader(c.header, a.alg); problem != "" {
+		return nil, invalid(problem), http.StatusUnauthorized
+	}
+	token, err := a.ja.Decode(raw)
+	if err != nil {
+		return nil, invalid("signature, algorithm or claims rejected"), http.StatusUnauthorized
+	}
+	if problem := checkDates(c.payload); problem != "" {
+		return nil, invalid(problem), http.StatusUnauthorized
+	}
+	tenants, problem := tenantsOf(c.payload)
+	if problem != "" {
+		return nil, invalid(problem), http.StatusUnauthorized
+	}
+	// jwx takes an exp whose Unix time is 0 (0, 0.5) for "no expiry", so
+	// such a token would never expire: compare it ourselves.
+	if !time.Now().Before(token.Expiration().Add(clockSkew)) {
+		return nil, apperr.New(apperr.Unauthenticated, "TOKEN_EXPIRED", "the token is not valid: expired"), http.StatusUnauthorized
+	}
+	if err := jwt.Validate(token, a.ja.ValidateOptions()...); err != nil {
+		err = jwtauth.ErrorReason(err)
+		return nil, apperr.New(apperr.Unauthenticated, tokenReason(err), "the token is not valid: "+tokenProblem(err)), http.StatusUnauthorized
+	}
+	v := &viewer.Viewer{
+		Subject: token.Subject(),
+		Tenants: tenants,
+		Scopes:  strings.Fields(claimString(token, "scope")),
+	}
+	// A wildcard grant is a platform operator's: it must come with the
+	// operator scope, so a read-only token cannot read every tenant. The
+	// token is genuine but asks for more than its scopes allow, hence 403
+	// (RFC 6750 §3.1 insufficient_scope) rather than 401.
+	if v.Operator() && !v.Has(viewer.ScopeTenantsAdmin) {
+		return nil, apperr.New(apperr.Forbidden, ReasonWildcardNeedsAdmin,
+			`a token granting every tenant ("*") needs the scope `+viewer.ScopeTenantsAdmin), http.StatusForbidden
+	}
+	return v, nil, 0
+}
+
+// invalid is a 401 INVALID_TOKEN naming the rule the token broke.
+func invalid(problem string) *apperr.Error {
+	return apperr.New(apperr.Unauthenticated, "INVALID_TOKEN", "the token is not valid: "+problem)
+}
+
+func tooLarge() *apperr.Error {
+	return apperr.New(apperr.Unauthenticated, "TOKEN_TOO_LARGE",
+		fmt.Sprintf("the Authorization header is longer than %d bytes", MaxAuthorizationBytes))
+}
+
 func tokenReason(err error) string {
 	switch {
 	case errors.Is(err, jwtauth.ErrExpired):
@@ -144,9 +222,6 @@ func tokenProblem(err error) string {
 	case "TOKEN_NOT_YET_VALID":
 		return "not valid yet"
 	}
-	if strings.Contains(err.Error(), `"exp" not satisfied`) || strings.Contains(err.Error(), "required claim") {
-		return "exp is required"
-	}
 	return "signature, algorithm or claims rejected"
 }
 
@@ -154,29 +229,6 @@ func claimString(t jwt.Token, name string) string {
 	v, _ := t.Get(name)
 	s, _ := v.(string)
 	return s
-}
-
-// claimStrings reads a claim that is a list of strings or one string.
-func claimStrings(t jwt.Token, name string) []string {
-	v, ok := t.Get(name)
-	if !ok {
-		return nil
-	}
-	switch x := v.(type) {
-	case string:
-		return strings.Fields(x)
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case []string:
-		return x
-	}
-	return nil
 }
 
 // TokenRequest describes a token to mint.
@@ -195,6 +247,13 @@ type TokenRequest struct {
 func (a *Authenticator) Mint(req TokenRequest) (string, error) {
 	if !a.signer {
 		return "", errors.New("tokens can be minted only with a shared secret (JWT_SECRET)")
+	}
+	// Mint nothing verify would refuse.
+	if slices.Contains(req.Tenants, viewer.AllTenants) && !slices.Contains(req.Scopes, viewer.ScopeTenantsAdmin) {
+		return "", fmt.Errorf(`a token granting every tenant ("*") needs the scope %s`, viewer.ScopeTenantsAdmin)
+	}
+	if len(req.Tenants) > MaxTenants {
+		return "", fmt.Errorf("a token grants at most %d tenants", MaxTenants)
 	}
 	now := time.Now()
 	claims := map[string]any{
