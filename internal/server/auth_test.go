@@ -1,9 +1,14 @@
 package server_test
 
 import (
+	"crypto"
 	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -316,5 +321,54 @@ func TestMintRefusesTokensTheServerRefuses(t *testing.T) {
 	}
 	if _, err := env.Auth.Mint(auth.TokenRequest{Tenants: []string{"*"}, Scopes: []string{"tenants:admin"}, TTL: time.Hour}); err != nil {
 		t.Fatalf("operator token: %v", err)
+	}
+}
+
+// With a public key configured (JWT_ALGORITHM=RS256) the header's alg must
+// be RS256 exactly: the same RSA signature under "rs256", "RS512" or no alg
+// is refused, and the public key used as an HMAC secret (key confusion,
+// RFC 8725 §2.1) gets nowhere.
+func TestPublicKeyAlgorithmIsCheckedExactly(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	env := testutil.NewWith(t, testutil.Options{Auth: auth.Config{PublicKeyPEM: pemKey, Algorithm: "RS256"}})
+	env.Tenant("acme")
+	payload := `{"sub":"s","tenants":["acme"],"scope":"customers:read","exp":` + itoa(time.Now().Add(time.Hour).Unix()) + `}`
+	rs256 := func(header string) string {
+		enc := base64.RawURLEncoding.EncodeToString
+		input := enc([]byte(header)) + "." + enc([]byte(payload))
+		sum := sha256.Sum256([]byte(input))
+		sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return input + "." + enc(sig)
+	}
+	for name, tc := range map[string]struct {
+		token  string
+		status int
+	}{
+		"RS256":                           {rs256(`{"alg":"RS256","typ":"JWT"}`), 200},
+		"rs256 in lower case":             {rs256(`{"alg":"rs256","typ":"JWT"}`), 401},
+		"RS512 over an RS256 signature":   {rs256(`{"alg":"RS512"}`), 401},
+		"no alg":                          {rs256(`{"typ":"JWT"}`), 401},
+		"HS256 keyed with the public key": {signRaw(string(pemKey), `{"alg":"HS256","typ":"JWT"}`, payload), 401},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp := env.Do(testutil.Request{Token: tc.token, TenantKey: "acme", Query: `{ tenant { key } }`})
+			if resp.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tc.status, resp.Raw)
+			}
+			if tc.status == 401 && (len(resp.Errors) != 1 || resp.Errors[0].Reason() != "INVALID_TOKEN") {
+				t.Fatalf("got %s", resp.Raw)
+			}
+		})
 	}
 }
