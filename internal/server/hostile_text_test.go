@@ -1,0 +1,324 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"onboard/internal/testutil"
+)
+
+// hostileTextKind is one kind of hostile text, made from a field's valid
+// value (the base's, or "HostileText" where the base has none).
+type hostileTextKind struct {
+	name string
+	make func(valid string) string
+	// surrogate: the value holds hostileSurrogate, sent as JSON \udc00.
+	surrogate bool
+}
+
+// hostileInsert puts s in the middle of valid.
+func hostileInsert(s string) func(string) string {
+	return func(valid string) string {
+		r := []rune(valid)
+		return string(r[:len(r)/2]) + s + string(r[len(r)/2:])
+	}
+}
+
+var hostileTextKinds = []hostileTextKind{
+	{name: "NUL", make: hostileInsert("\x00")},
+	{name: "C0 control", make: hostileInsert("\a")},
+	{name: "C1 control", make: hostileInsert("\u009b")},
+	{name: "ANSI escape", make: hostileInsert("\x1b[2J")},
+	{name: "zero-width space", make: hostileInsert("\u200b")},
+	{name: "right-to-left override", make: hostileInsert("\u202e")},
+	{name: "lone surrogate", make: hostileInsert(hostileSurrogate), surrogate: true},
+	{name: "10,000 characters", make: func(valid string) string {
+		return strings.Repeat("a", 10_000-len([]rune(valid))) + valid
+	}},
+}
+
+// hostileTextScalars are the scalars that take text.
+var hostileTextScalars = map[string]bool{"String": true, "ID": true, "GenderValue": true, "PhoneTypeValue": true}
+
+// hostileText puts each hostile kind of text in every string input field
+// of every mutation, as the schema lists them, at its path in a valid
+// input. The answer must refuse it naming that path; a field that takes
+// 10,000 characters has no limit, which is a bug.
+func hostileText(t *testing.T) {
+	e := newHostileEnv(t, "text", testutil.Options{})
+	bases, tokens := e.textBases(t)
+	s := hostileSchema()
+	for _, f := range s.Mutation.Fields {
+		arg := f.Arguments.ForName("input")
+		if arg == nil {
+			continue
+		}
+		base, ok := bases[f.Name]
+		if !ok {
+			t.Errorf("mutation %s has no base input in textBases: add one", f.Name)
+			continue
+		}
+		token := tokens[f.Name]
+		if token == "" {
+			token = e.token
+		}
+		query := fmt.Sprintf(`mutation($input: %s) { %s(input: $input) { __typename } }`, arg.Type.String(), f.Name)
+		e.run(t, hostileCase{name: f.Name + " control: the base input",
+			req:  hostileReq{token: token, tenant: "acme", query: query, vars: map[string]any{"input": base(e.next())}},
+			want: hostileWant{successOnly: true, success: hostileSucceeds(nil)}})
+		hostileWalkTree(s, f.Name, arg, func(leaf hostileField) {
+			if !hostileTextScalars[leaf.typ.Name()] || leaf.def == nil {
+				return
+			}
+			for _, kind := range hostileTextKinds {
+				e.run(t, e.textCase(t, f.Name, query, token, base, leaf, kind))
+			}
+		})
+	}
+}
+
+func (e *hostileEnv) textCase(t *testing.T, root, query, token string, base func(int64) map[string]any,
+	leaf hostileField, kind hostileTextKind) hostileCase {
+	n := e.next()
+	input := base(n)
+	valid := fmt.Sprintf("Hostile%dText", n) // unique: a value accepted once must not conflict later
+	switch v := hostileGet(input, leaf.path).(type) {
+	case string:
+		if v != "" {
+			valid = v
+		}
+	case []any:
+		if len(v) > 0 {
+			valid = fmt.Sprint(v[0])
+		}
+	case nil:
+	default:
+		valid = fmt.Sprint(v)
+	}
+	hostile := kind.make(valid)
+	var value any = hostile
+	fields := []string{hostilePath(leaf.path)}
+	if leaf.list() {
+		value = []any{hostile}
+		fields = append(fields, hostilePath(leaf.path)+".0")
+	}
+	hostileSet(t, input, leaf.path, value)
+	// Fields that must repeat each other all take the value, so that the
+	// refusal, if any, is for the text and not for the mismatch.
+	for _, twins := range hostileTwins[root] {
+		if slices.ContainsFunc(twins, func(p []any) bool { return hostilePath(p) == fields[0] }) {
+			for _, p := range twins {
+				hostileSet(t, input, p, hostile)
+				fields = append(fields, hostilePath(p))
+			}
+		}
+	}
+	want := hostileWant{statuses: hostileStatusExec, codes: []string{"BAD_USER_INPUT"}, fields: fields,
+		echo: []string{strings.ReplaceAll(hostile, hostileSurrogate, "\ufffd")}}
+	// A reference (an id, a code or name naming a category, feature or
+	// role) may also be answered "no such object".
+	if hostileIsReference(leaf, false) || strings.HasSuffix(leaf.owner, "ReferenceInput") ||
+		leaf.owner == "CategorizationInput" && leaf.name != "description" || leaf.name == "featureCode" {
+		want.codes = append(want.codes, "NOT_FOUND")
+	}
+	if kind.surrogate {
+		// A JSON decoder that refuses the body names no field.
+		want.statuses = append(want.statuses, 400)
+		want.fieldOptional = true
+	}
+	req := hostileReq{token: token, tenant: "acme", query: query, vars: map[string]any{"input": input}}
+	if kind.surrogate {
+		req.surrogate = hostileSurrogate
+	}
+	return hostileCase{name: fmt.Sprintf("%v %s", leaf, kind.name), req: req, want: want}
+}
+
+// hostileTwins are the groups of fields of a registration that must equal
+// each other (the password and its repetitions, the names given twice).
+var hostileTwins = map[string][][][]any{
+	"registerIndividual": {
+		{{"password"}, {"matchingPassword"}, {"individualCustomer", "user", "password"}},
+		{{"firstName"}, {"individualCustomer", "person", "firstName"}},
+		{{"lastName"}, {"individualCustomer", "person", "lastName"}},
+	},
+	"registerOrganization": {{{"password"}, {"matchingPassword"}, {"organizationCustomer", "user", "password"}}},
+}
+
+// hostilePersonExtras fills the lists of a person the fixtures leave out,
+// so that every text field of a person has a valid value to spoil.
+func hostilePersonExtras(person map[string]any, primary bool) {
+	person["identityDocuments"] = []any{map[string]any{"type": "PASSPORT", "number": "X1234567", "issuingCountry": "LT"}}
+	person["placeOfBirth"] = "Kaunas"
+	if person["middleName"] == nil {
+		person["middleName"] = "Ole"
+	}
+	if person["addresses"] == nil {
+		person["addresses"] = []any{map[string]any{"type": "HOME", "street": "1 Side Street", "city": "Vilnius",
+			"country": "LT", "isPrimary": primary}}
+	}
+	addr := person["addresses"].([]any)[0].(map[string]any)
+	addr["line2"], addr["state"] = "Apartment 4", "Vilnius"
+	if person["contacts"] == nil {
+		person["contacts"] = []any{map[string]any{"type": "WEBSITE", "value": "https://example.com/me", "isPrimary": false}}
+	}
+}
+
+// textBases are valid inputs in acme for every mutation, unique per call;
+// tokens holds the tokens of the mutations that need other than e.token.
+func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[string]any, map[string]string) {
+	t.Helper()
+	individual := testutil.Fixture(t, "finhub-individual.json")
+	hostilePersonExtras(individual["individualCustomer"].(map[string]any)["person"].(map[string]any), true)
+	org := testutil.Fixture(t, "finhub-organization-employees.json")
+	employee := org["organizationCustomer"].(map[string]any)["employees"].([]any)[0].(map[string]any)
+	hostilePersonExtras(employee["person"].(map[string]any), false)
+	// The organization as the categorized fixture has it (a categorization
+	// with parameters, contacts), with the employees fixture's employee.
+	full := testutil.Fixture(t, "finhub-organization-categorized.json")
+	full["organizationCustomer"].(map[string]any)["employees"] = []any{hostileClone(employee)}
+
+	r := e.mustSucceed(t, e.token, `mutation($input: RegisterOrganizationInput!) {
+		registerOrganization(input: $input) { organizationId directors { id } employees { id roles { code } } } }`,
+		map[string]any{"input": org})
+	var reg struct {
+		RegisterOrganization struct {
+			OrganizationID string
+			Directors      []struct{ ID string }
+			Employees      []struct {
+				ID    string
+				Roles []struct{ Code string }
+			}
+		}
+	}
+	if err := json.Unmarshal(r.data, &reg); err != nil {
+		t.Fatal(err)
+	}
+	orgID, repID := reg.RegisterOrganization.OrganizationID, reg.RegisterOrganization.Directors[0].ID
+	// A second organization takes the members the removal cases remove,
+	// so that the first one's member limits are not reached.
+	second := hostileClone(org)
+	hostileReplaceStrings(second, "@acmecorp.com", "@second.example.com")
+	hostileReplaceStrings(second, "REG-1234567890", "REG-SECOND")
+	r = e.mustSucceed(t, e.token, `mutation($input: RegisterOrganizationInput!) {
+		registerOrganization(input: $input) { organizationId } }`, map[string]any{"input": second})
+	var reg2 struct {
+		RegisterOrganization struct{ OrganizationID string }
+	}
+	_ = json.Unmarshal(r.data, &reg2)
+	removalOrg := reg2.RegisterOrganization.OrganizationID
+	var empID string
+	for _, emp := range reg.RegisterOrganization.Employees {
+		if !strings.Contains(fmt.Sprint(emp.Roles), "ADMIN_USER") {
+			empID = emp.ID
+		}
+	}
+	r = e.mustSucceed(t, e.token, `{
+		categories(first: 1, where: {customerType: INDIVIDUAL, hasParent: false}) { edges { node { id } } }
+		features(first: 1, where: {code: "MEDIUM_RISK_PROFILE"}) { edges { node { id } } } }`, nil)
+	var cat struct {
+		Categories, Features struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	if err := json.Unmarshal(r.data, &cat); err != nil || len(cat.Categories.Edges) == 0 || len(cat.Features.Edges) == 0 || empID == "" {
+		t.Fatalf("catalog: %s", r.raw)
+	}
+	parentID, featureID := cat.Categories.Edges[0].Node.ID, cat.Features.Edges[0].Node.ID
+	features := func() []any {
+		return []any{map[string]any{"featureId": featureID, "featureCode": "MEDIUM_RISK_PROFILE",
+			"parametrization": []any{map[string]any{"name": "riskLevel", "value": "MEDIUM"}}}}
+	}
+	r = e.mustSucceed(t, e.token, `mutation { createCategory(input: {code: "TEXT_TARGET", name: "Text target",
+		customerType: INDIVIDUAL}) { category { id } } }`, nil)
+	var target struct {
+		CreateCategory struct{ Category struct{ ID string } }
+	}
+	_ = json.Unmarshal(r.data, &target)
+
+	bases := map[string]func(n int64) map[string]any{
+		"registerIndividual": func(n int64) map[string]any {
+			in := hostileClone(individual)
+			hostileReplaceStrings(in, "marcus.jensen@", fmt.Sprintf("text%d@", n))
+			return in
+		},
+		"registerOrganization": func(n int64) map[string]any {
+			in := hostileClone(full)
+			hostileReplaceStrings(in, "@acmecorp.com", fmt.Sprintf("@text%d.example.com", n))
+			hostileReplaceStrings(in, "REG-1234567890", fmt.Sprintf("REG-TEXT-%d", n))
+			return in
+		},
+		"addRepresentative": func(int64) map[string]any {
+			return map[string]any{"organizationId": orgID, "representative": newRepresentativeInput(0)}
+		},
+		"updateRepresentative": func(int64) map[string]any {
+			in := newRepresentativeInput(0)
+			in["id"] = repID
+			return in
+		},
+		"removeRepresentative": nil, // no text besides its id: see below
+		"addEmployee": func(n int64) map[string]any {
+			emp := hostileClone(employee)
+			hostileReplaceStrings(emp, "@acmecorp.com", fmt.Sprintf("@emp%d.example.com", n))
+			return map[string]any{"organizationId": orgID, "employee": emp}
+		},
+		"updateEmployee": func(int64) map[string]any {
+			return map[string]any{"id": empID, "department": "Finance", "role": "EMPLOYEE", "roles": []any{"EMPLOYEE"}}
+		},
+		"removeEmployee": nil,
+		"createTenant": func(n int64) map[string]any {
+			return map[string]any{"key": fmt.Sprintf("text-%d", n), "name": fmt.Sprintf("Tenant %d", n)}
+		},
+		"createRole": func(n int64) map[string]any {
+			return map[string]any{"code": fmt.Sprintf("TEXT_ROLE_%d", n), "name": fmt.Sprintf("Role %d", n)}
+		},
+		"createFeature": func(n int64) map[string]any {
+			return map[string]any{"code": fmt.Sprintf("TEXT_F_%d", n), "externalId": fmt.Sprintf("ext-f-%d", n),
+				"name": "Feature", "description": "A feature", "parameters": []any{map[string]any{
+					"name": "limit", "type": "INTEGER", "min": 0, "max": 10, "defaultValue": "5",
+					"description": "The limit", "allowedValues": []any{"5"}}}}
+		},
+		"createCategory": func(n int64) map[string]any {
+			return map[string]any{"code": fmt.Sprintf("TEXT_C_%d", n), "externalId": fmt.Sprintf("ext-c-%d", n),
+				"name": "Category", "description": "A category", "customerType": "INDIVIDUAL",
+				"parentId": parentID, "features": features()}
+		},
+		"updateCategory": func(int64) map[string]any {
+			return map[string]any{"id": target.CreateCategory.Category.ID, "name": "Updated", "description": "Updated",
+				"parentId": parentID, "features": features()}
+		},
+	}
+	// Removals take only an id, and a removal that succeeds removes its
+	// target: each case gets a representative or employee of its own.
+	bases["removeRepresentative"] = func(n int64) map[string]any {
+		r := e.mustSucceed(t, e.token, `mutation($input: AddRepresentativeInput!) { addRepresentative(input: $input) { representative { id } } }`,
+			map[string]any{"input": map[string]any{"organizationId": removalOrg, "representative": newRepresentativeInput(0)}})
+		var d struct {
+			AddRepresentative struct{ Representative struct{ ID string } }
+		}
+		_ = json.Unmarshal(r.data, &d)
+		return map[string]any{"id": d.AddRepresentative.Representative.ID}
+	}
+	bases["removeEmployee"] = func(n int64) map[string]any {
+		emp := hostileClone(employee)
+		hostileReplaceStrings(emp, "@acmecorp.com", fmt.Sprintf("@rm%d.example.com", n))
+		r := e.mustSucceed(t, e.token, `mutation($input: AddEmployeeInput!) { addEmployee(input: $input) { employee { id } } }`,
+			map[string]any{"input": map[string]any{"organizationId": removalOrg, "employee": emp}})
+		var d struct {
+			AddEmployee struct{ Employee struct{ ID string } }
+		}
+		_ = json.Unmarshal(r.data, &d)
+		return map[string]any{"id": d.AddEmployee.Employee.ID}
+	}
+	return bases, map[string]string{"createTenant": e.operatorToken()}
+}
+
+// newRepresentativeInput is a valid representative (members_test.go's
+// newRepresentative, kept here so the suite stands on its own).
+func newRepresentativeInput(share float64) map[string]any {
+	return map[string]any{"firstName": "Bob", "middleName": "Lee", "lastName": "Partner", "position": "DIRECTOR",
+		"email": "bob@example.com", "phone": "860012349", "dateOfBirth": "1970-02-03",
+		"nationality": "LT", "gender": "MALE", "ownershipShare": share}
+}
