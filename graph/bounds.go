@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"onboard/internal/apperr"
@@ -40,6 +40,11 @@ const (
 	// of CPU and 300 conflicting ones 36,000 errors. Real documents merge a
 	// handful of fields (an id selected by several fragments).
 	DefaultMaxFieldMerges = 1_000
+	// DefaultMaxNameLength bounds, in bytes, a name in the document (a
+	// field, an alias, an argument, a fragment, a variable): validation
+	// repeats names in its messages, so a name of 100,000 characters would
+	// come back in the answer and the logs.
+	DefaultMaxNameLength = 128
 	// DefaultMaxErrors bounds the errors[] entries of one answer: past it
 	// the answer says how many more there were.
 	DefaultMaxErrors = 100
@@ -49,7 +54,7 @@ const (
 // gqlgen parses and validates the document, a document whose validation
 // would cost more than its size: too many tokens, operations, fields
 // after fragments are spread, or fields to compare under one response
-// name. It parses the document itself (bounded by MaxTokens), once per
+// name; and names too long to repeat in an error. It parses the document itself (bounded by MaxTokens), once per
 // distinct document: a document found in the query cache was checked when
 // it was stored there.
 //
@@ -60,6 +65,7 @@ type DocumentBounds struct {
 	MaxOperations     int
 	MaxExpandedFields int
 	MaxFieldMerges    int
+	MaxNameLength     int
 	// Cache is the handler's query cache, holding documents that passed.
 	Cache graphql.Cache[*ast.QueryDocument]
 }
@@ -81,6 +87,7 @@ func (b DocumentBounds) WithDefaults() DocumentBounds {
 	set(&b.MaxOperations, DefaultMaxOperations)
 	set(&b.MaxExpandedFields, DefaultMaxExpandedFields)
 	set(&b.MaxFieldMerges, DefaultMaxFieldMerges)
+	set(&b.MaxNameLength, DefaultMaxNameLength)
 	return b
 }
 
@@ -115,12 +122,12 @@ func (b DocumentBounds) MutateOperationParameters(ctx context.Context, params *g
 // within the bounds (or does not parse: gqlgen reports syntax errors).
 func (b DocumentBounds) Check(query string) string {
 	b = b.WithDefaults()
+	if problem := b.checkTokens(query); problem != "" {
+		return problem
+	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, b.MaxTokens)
 	if err != nil {
-		if strings.Contains(err.Error(), "exceeded token limit") {
-			return fmt.Sprintf("the document has more than %d tokens", b.MaxTokens)
-		}
-		return ""
+		return "" // a syntax error, which gqlgen reports
 	}
 	if len(doc.Operations) > b.MaxOperations {
 		return fmt.Sprintf("the document has more than %d operations", b.MaxOperations)
@@ -156,6 +163,24 @@ func (b DocumentBounds) Check(query string) string {
 			"more than %d times over: select each field once", b.MaxFieldMerges)
 	}
 	return ""
+}
+
+// checkTokens reads the document's tokens, up to one past MaxTokens, and
+// refuses too many of them or a name longer than MaxNameLength. A lexical
+// error is left to the parser to report.
+func (b DocumentBounds) checkTokens(query string) string {
+	lx := lexer.New(&ast.Source{Input: query})
+	for n := 0; ; n++ {
+		tok, err := lx.ReadToken()
+		switch {
+		case err != nil || tok.Kind == lexer.EOF:
+			return ""
+		case n >= b.MaxTokens:
+			return fmt.Sprintf("the document has more than %d tokens", b.MaxTokens)
+		case tok.Kind == lexer.Name && len(tok.Value) > b.MaxNameLength:
+			return fmt.Sprintf("the document holds a name longer than %d characters", b.MaxNameLength)
+		}
+	}
 }
 
 // mergeCounter goes through a document's selection sets as execution

@@ -26,7 +26,7 @@ func worstDocuments() map[string]string {
 		"unknown fields": "{ " + repeat(graph.DefaultMaxExpandedFields-1, func(i int) string { return fmt.Sprintf("f%d", i) }) + " }",
 		// As many tokens as the parser takes, in one list argument.
 		"tokens at their bound": `{ nodes(ids: [` + repeat(graph.DefaultMaxTokens-20, func(i int) string { return `"x"` }) + `]) { id } }`,
-		"copies of one field":               "{ tenant { " + repeat(merges, func(int) string { return "name" }) + " } }",
+		"copies of one field":   "{ tenant { " + repeat(merges, func(int) string { return "name" }) + " } }",
 		"conflicting arguments": "{ " + repeat(conflicts, func(i int) string {
 			return fmt.Sprintf(`node(id: "cus_%d") { id }`, i)
 		}) + " }",

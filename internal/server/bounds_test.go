@@ -58,6 +58,7 @@ func TestDocumentBoundsRefuseCostlyValidation(t *testing.T) {
 			return "tenant { " + repeat(40, func(int) string { return "categories(first: 1) { totalCount }" }) + " }"
 		}) + " }"},
 		{"many operations", repeat(60, func(i int) string { return fmt.Sprintf("query Q%d { __typename }", i) })},
+		{"a name of 100,000 characters", "{ " + strings.Repeat("n", 100_000) + " }"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
