@@ -32,7 +32,8 @@ type Options struct {
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
 // queries, POST), a parsed-query cache, automatic persisted queries, and
-// the query limits; a batch of operations is refused with a 400.
+// the query limits. The HTTP rules (methods, content types, bodies,
+// batches) are internal/server's front, before this handler.
 func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
@@ -62,7 +63,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.AroundResponses(capErrors(DefaultMaxErrors))
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	return rejectBatches(withStatus(srv))
+	return withStatus(srv)
 }
 
 // statusKey holds the HTTP status a pre-execution check asks for; gqlgen

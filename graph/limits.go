@@ -1,11 +1,9 @@
 package graph
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"net/http"
@@ -16,7 +14,6 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -595,46 +592,4 @@ func saturatingMul(a, b int) int {
 		return math.MaxInt
 	}
 	return a * b
-}
-
-// rejectBatches answers a POST whose JSON body is an array (a batch of
-// operations, which gqlgen does not execute) with a clear 400 instead of
-// the transport's "could not decode" error. Only the leading whitespace is
-// read before deciding; the body is passed on untouched otherwise.
-func rejectBatches(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.Body == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body := bufio.NewReader(r.Body)
-		if firstNonSpace(body) == '[' {
-			apperr.WriteHTTP(w, http.StatusBadRequest, middleware.GetReqID(r.Context()),
-				apperr.New(apperr.BadUserInput, "BATCH_NOT_SUPPORTED",
-					"batched operations are not supported: send one operation per request"))
-			return
-		}
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{body, r.Body}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// firstNonSpace consumes JSON whitespace and returns the next byte without
-// consuming it (0 at the end or on an error, which the transport reports).
-func firstNonSpace(r *bufio.Reader) byte {
-	for {
-		b, err := r.Peek(1)
-		if err != nil {
-			return 0
-		}
-		switch b[0] {
-		case ' ', '\t', '\n', '\r':
-			_, _ = r.Discard(1)
-		default:
-			return b[0]
-		}
-	}
 }
