@@ -192,6 +192,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 	hostileReplaceStrings(ind, "Marcus", "Zephyrine")
 	hostileReplaceStrings(ind, "Jensen", "Quillfeather")
 	hostileReplaceStrings(ind, "marcus.jensen", "zephyrine")
+	hostilePersonExtras(ind["individualCustomer"].(map[string]any)["person"].(map[string]any), true)
 	e.mustSucceed(t, e.token, hostileRegisterIndividual, map[string]any{"input": ind})
 	org := testutil.Fixture(t, "finhub-organization-employees.json")
 	hostileReplaceStrings(org, "Acme Corporation", "Obsidian Alpha Holdings")
@@ -280,7 +281,8 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 			}
 		}
 	}
-	for _, typ := range []string{"Customer", "Person", "Organization", "Representative", "Employee", "Category", "Feature", "Role", "Tenant", "User"} {
+	for _, typ := range []string{"Customer", "Person", "Address", "Contact", "IdentityDocument", "Organization",
+		"Representative", "Employee", "Category", "Feature", "FeatureRelation", "CustomerFeature", "Role", "Tenant", "User"} {
 		if a.byType[typ] == "" {
 			t.Fatalf("tenant A holds no %s: %v", typ, a.byType)
 		}

@@ -124,12 +124,15 @@ var hostileNotReferences = map[string]string{
 	"RegisterOrganizationInput.organizationId": "the client's own reference, stored as the external reference",
 }
 
-var hostileMentionsID = regexp.MustCompile(`(?i)\b(id|ids)\b`)
+// hostileMentionsID finds "id" as a word of its own ("by id or code"),
+// not inside a header name such as X-Tenant-ID.
+var hostileMentionsID = regexp.MustCompile(`(?i)(^|[^\w-])ids?\b`)
 
 // hostileIsReference tells whether f takes the id of one of our objects:
 // every ID field, and (outside where-inputs, whose generated string
-// predicates compare stored text) the string fields named id, …Id, …Ids,
-// role or roles, or documented as taking an id.
+// predicates compare stored text) the string fields named id, …Ids, role
+// or roles, or documented as taking an id. (A string named …Id is more
+// often the client's own identifier, such as taxId.)
 func hostileIsReference(f hostileField, where bool) bool {
 	switch f.typ.Name() {
 	case "ID":
@@ -148,7 +151,7 @@ func hostileIsReference(f hostileField, where bool) bool {
 		return false
 	}
 	n := f.name
-	return n == "id" || strings.HasSuffix(n, "Id") || strings.HasSuffix(n, "Ids") || n == "role" || n == "roles"
+	return n == "id" || strings.HasSuffix(n, "Ids") || n == "role" || n == "roles"
 }
 
 // hostilePredicateSuffixes are the suffixes of entgql's where predicates.
@@ -181,12 +184,14 @@ func hostileEntity(f hostileField) string {
 		r[0] = unicode.ToUpper(r[0])
 		return string(r)
 	}
-	owner := f.owner
-	for _, s := range []string{"WhereInput", "ReferenceInput", "Input"} {
-		owner = strings.TrimSuffix(owner, s)
-	}
-	for _, p := range []string{"Create", "Update", "Remove", "Add"} {
-		owner = strings.TrimPrefix(owner, p)
+	owner, where := strings.CutSuffix(f.owner, "WhereInput")
+	if !where {
+		owner = strings.TrimSuffix(strings.TrimSuffix(owner, "ReferenceInput"), "Input")
+		for _, p := range []string{"Create", "Update", "Remove", "Add"} {
+			if rest, ok := strings.CutPrefix(owner, p); ok && rest != "" && unicode.IsUpper([]rune(rest)[0]) {
+				owner = rest
+			}
+		}
 	}
 	if o, ok := hostileEntityOverrides[owner]; ok {
 		return o
