@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -20,6 +21,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/representative"
 	"onboard/internal/apperr"
+	"onboard/internal/catalog"
 	"onboard/internal/testutil"
 	"onboard/schema/schematype"
 )
@@ -55,7 +57,9 @@ func race(t *testing.T, env *testutil.Env, reqs []testutil.Request) []raceOutcom
 			r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 			r.Header.Set("Content-Type", "application/json")
 			r.Header.Set("Authorization", "Bearer "+req.Token)
-			r.Header.Set("X-Tenant-ID", req.TenantKey)
+			if req.TenantKey != "" {
+				r.Header.Set("X-Tenant-ID", req.TenantKey)
+			}
 			for k, vs := range req.Header {
 				for _, v := range vs {
 					r.Header.Add(k, v)
@@ -197,6 +201,20 @@ func TestRaceCreateDefaultCategory(t *testing.T) {
 	want(t, "creates that succeeded", n["OK"], racers)
 	want(t, "individual defaults", env.defaults(t, "INDIVIDUAL"), 1)
 	want(t, "categories", countSQL(t, env.Env, `SELECT count(*) FROM categories WHERE tenant_id = ?`, env.tenantID), racers+1)
+
+	// A registration naming no category gets that one default.
+	var code string
+	if err := env.DB.SQL.QueryRow(`SELECT code FROM categories WHERE is_default`).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	in := testutil.Fixture(t, "finhub-individual.json")
+	set(t, in, "customerCategory", nil)
+	set(t, in, "individualCustomer.categorization", nil)
+	var got registered
+	env.Do(testutil.Request{Token: env.token, TenantKey: "acme", Query: registerIndividual, Variables: map[string]any{"input": in}}).Into(t, &got)
+	if c := got.RegisterIndividual.Customer.Category; c == nil || c.Code != code {
+		t.Errorf("a registration naming no category got %+v, want the default %s", c, code)
+	}
 }
 
 // TestRaceUpdateDefaultCategory makes 20 categories the default at once
@@ -214,10 +232,11 @@ func TestRaceUpdateDefaultCategory(t *testing.T) {
 }
 
 // TestRaceDefaultCategoryStaysActive races "make it the default" against
-// "deactivate it" on one category: each is checked against what the other
-// stored, so the category never ends up an inactive default, and no change
-// is lost: nothing reactivates the category, so once a deactivation has
-// succeeded it stays inactive.
+// "deactivate it" on one category, 10 of each. Whichever kind comes first
+// wins: the default cannot be deactivated and an inactive category cannot
+// become the default, so the other kind is INACTIVE_DEFAULT every time. Each
+// change is checked against what the others stored, so no change that
+// answered OK is lost and the category never ends up an inactive default.
 func TestRaceDefaultCategoryStaysActive(t *testing.T) {
 	env := newCatalogEnv(t)
 	id := env.createCategory(t, map[string]any{"code": "BOTH", "name": "Both", "customerType": "INDIVIDUAL"})
@@ -229,14 +248,26 @@ func TestRaceDefaultCategoryStaysActive(t *testing.T) {
 		}
 		reqs[i] = env.request(updateCategoryMutation, input)
 	}
-	n := tally(t, race(t, env.Env, reqs), "OK", "BAD_USER_INPUT INACTIVE_DEFAULT")
-	if n["OK"] < racers/2 {
-		t.Errorf("%d updates succeeded, want at least the %d deactivations", n["OK"], racers/2)
+	outcomes := race(t, env.Env, reqs)
+	tally(t, outcomes, "OK", "BAD_USER_INPUT INACTIVE_DEFAULT")
+	var madeDefault, deactivated int
+	for i, o := range outcomes {
+		switch {
+		case o != "OK":
+		case i%2 == 0:
+			madeDefault++
+		default:
+			deactivated++
+		}
 	}
-	want(t, "active categories",
-		countSQL(t, env.Env, `SELECT count(*) FROM categories WHERE tenant_id = ? AND is_active`, env.tenantID), 0)
-	want(t, "inactive defaults",
-		countSQL(t, env.Env, `SELECT count(*) FROM categories WHERE tenant_id = ? AND is_default AND NOT is_active`, env.tenantID), 0)
+	if madeDefault*deactivated != 0 || madeDefault+deactivated != racers/2 {
+		t.Errorf("%d made it the default and %d deactivated it; want one kind, all %d of it", madeDefault, deactivated, racers/2)
+	}
+	var isDefault, isActive bool
+	if err := env.DB.SQL.QueryRow(`SELECT is_default, is_active FROM categories WHERE code = 'BOTH'`).Scan(&isDefault, &isActive); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "stored default, active", [2]bool{isDefault, isActive}, [2]bool{madeDefault > 0, madeDefault > 0})
 }
 
 // TestRaceCategoryParentCycle makes A the parent of B and B the parent of
@@ -318,6 +349,23 @@ func TestRaceCatalogCodes(t *testing.T) {
 			want(t, "rows created", countSQL(t, env.Env, `SELECT count(*) FROM `+tc.table+` WHERE tenant_id = ?`, env.tenantID)-before, 1)
 		})
 	}
+}
+
+// TestRaceTenantKey creates 20 tenants with one key at once: one is
+// created with its standard roles, the others are CONFLICT ALREADY_EXISTS
+// and leave no role behind.
+func TestRaceTenantKey(t *testing.T) {
+	env := testutil.New(t)
+	op := env.Token([]string{"*"}, "tenants:admin")
+	reqs := make([]testutil.Request, racers)
+	for i := range reqs {
+		reqs[i] = testutil.Request{Token: op, Query: `mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } } }`,
+			Variables: map[string]any{"input": map[string]any{"key": "same", "name": "Same"}}}
+	}
+	n := tally(t, race(t, env, reqs), "OK", "CONFLICT ALREADY_EXISTS")
+	want(t, "creates that succeeded", n["OK"], 1)
+	want(t, "tenants", countSQL(t, env, `SELECT count(*) FROM tenants`), 1)
+	want(t, "roles", countSQL(t, env, `SELECT count(*) FROM roles`), len(catalog.StandardRoles))
 }
 
 // managerRequest is a management mutation of the registration env's
@@ -541,4 +589,62 @@ func TestRaceChangeAgainstRemoval(t *testing.T) {
 	}
 	want(t, "john and finance left", countSQL(t, env.Env, `SELECT count(*) FROM representatives WHERE id = ?`, m.john)+
 		countSQL(t, env.Env, `SELECT count(*) FROM employees WHERE id = ?`, m.finance), 0)
+}
+
+// TestRaceRegistrationNumber registers 20 organizations with one
+// registration number (and 20 different logins) at once: one is
+// registered, the others are CONFLICT ALREADY_EXISTS, and nothing of theirs
+// is left behind.
+func TestRaceRegistrationNumber(t *testing.T) {
+	env := newRegistrationEnv(t)
+	reqs := make([]testutil.Request, racers)
+	for i := range reqs {
+		in := testutil.Fixture(t, "finhub-organization.json")
+		login := fmt.Sprintf("racer%02d@example.com", i)
+		for _, p := range []string{"email", "organizationCustomer.user.email", "organizationCustomer.user.username"} {
+			set(t, in, p, login)
+		}
+		reqs[i] = testutil.Request{Token: env.token, TenantKey: "acme", Query: registerOrganization, Variables: map[string]any{"input": in}}
+	}
+	n := tally(t, race(t, env.Env, reqs), "OK", "CONFLICT ALREADY_EXISTS")
+	want(t, "registrations that succeeded", n["OK"], 1)
+	for _, table := range []string{"organizations", "customers", "users"} {
+		want(t, table, countSQL(t, env.Env, `SELECT count(*) FROM `+table+` WHERE tenant_id = ?`, env.tenantID), 1)
+	}
+}
+
+// TestCatalogLockLetsRegistrationsThrough registers a customer while
+// another transaction holds the catalog's lock (the tenant's row FOR NO KEY
+// UPDATE, see catalog.lockCatalog): inserting tenant-owned rows takes only
+// FOR KEY SHARE on the tenant, which that lock does not block, so a slow
+// catalog change never holds registrations up. PostgreSQL only: SQLite
+// has no row locks, its writers take turns.
+func TestCatalogLockLetsRegistrationsThrough(t *testing.T) {
+	env := newRegistrationEnv(t)
+	if env.DB.Dialect != dialect.Postgres {
+		t.Skip("SQLite serializes all writers")
+	}
+	holder, err := env.DB.SQL.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback() //nolint:errcheck // only the lock mattered
+	if _, err := holder.Exec(`SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE`, env.tenantID); err != nil {
+		t.Fatal(err)
+	}
+	// A registration blocked by the lock would wait for ever: give it a
+	// deadline, so that the test fails instead.
+	body, _ := json.Marshal(map[string]any{"query": registerIndividual,
+		"variables": map[string]any{"input": testutil.Fixture(t, "finhub-individual.json")}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+env.token)
+	req.Header.Set("X-Tenant-ID", "acme")
+	w := httptest.NewRecorder()
+	env.Handler.ServeHTTP(w, req)
+	if o := outcomeOf(w); o != "OK" {
+		t.Fatalf("registration under the catalog lock: %s", o)
+	}
 }
