@@ -152,6 +152,7 @@ func personInput(in *model.PersonInput) *registration.PersonInput {
 		Gender:       in.Gender,
 		Nationality:  in.Nationality,
 		PlaceOfBirth: in.PlaceOfBirth,
+		FullName:     in.FullName,
 	}
 	out.Addresses = addressInputs(in.Addresses)
 	out.Contacts = contactInputs(in.Contacts)
@@ -183,7 +184,8 @@ func categorization(in *model.CategorizationInput) *registration.Categorization 
 	if in == nil {
 		return nil
 	}
-	out := &registration.Categorization{CategoryRef: registration.CategoryRef{ID: in.ID, Code: in.Code, Name: in.Name}}
+	out := &registration.Categorization{CategoryRef: registration.CategoryRef{ID: in.ID, Code: in.Code, Name: in.Name},
+		Description: in.Description}
 	for _, r := range deref(in.CategoryFeatureRelations) {
 		rel := registration.RelationInput{Enabled: r.Enabled, Parametrization: deref(r.Parametrization)}
 		if r.Feature != nil {

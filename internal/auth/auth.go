@@ -19,6 +19,7 @@ import (
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
+	"onboard/internal/catalog"
 	"onboard/internal/viewer"
 )
 
@@ -126,6 +127,9 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	}
 	if !v.Grants(key) {
 		return nil, apperr.New(apperr.Forbidden, "TENANT_NOT_GRANTED", "the token does not grant this tenant"), http.StatusForbidden
+	}
+	if !catalog.ValidTenantKey(key) {
+		return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
 	}
 	t, err := a.client.Tenant.Query().
 		Where(tenant.Key(key)).

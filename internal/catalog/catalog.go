@@ -33,6 +33,11 @@ var (
 	codePattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,99}$`)
 )
 
+// ValidTenantKey reports whether key is one CreateTenant could have made:
+// a request naming any other X-Tenant-ID names no tenant, which is known
+// without asking the database (PostgreSQL fails on a NUL in it).
+func ValidTenantKey(key string) bool { return tenantKeyPattern.MatchString(key) }
+
 // TenantInput is what createTenant takes.
 type TenantInput struct{ Key, Name string }
 
@@ -43,7 +48,7 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 	}
 	var problems apperr.List
 	key := strings.TrimSpace(in.Key)
-	if !tenantKeyPattern.MatchString(key) {
+	if !ValidTenantKey(key) {
 		problems.Invalid(apperr.Path{"key"}, "INVALID_FORMAT", "key must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
@@ -141,12 +146,20 @@ func checkDefinitions(problems *apperr.List, path apperr.Path, defs []schematype
 		if (d.Min != nil || d.Max != nil) && d.Type != schematype.ParameterTypeInteger && d.Type != schematype.ParameterTypeDecimal {
 			problems.Invalid(p.With("min"), "INVALID_RANGE", "only INTEGER and DECIMAL parameters take a range")
 		}
+		// Only the allowed values that pass are kept, so that the default
+		// value's check never repeats a refused one in its message.
+		unrestricted := d
+		unrestricted.AllowedValues = nil
+		allowed := d.AllowedValues[:0:0]
 		for j, v := range d.AllowedValues {
-			unrestricted := d
-			unrestricted.AllowedValues = nil
 			if reason, msg := CheckValue(unrestricted, v); reason != "" {
 				problems.Invalid(p.With("allowedValues", j), reason, msg)
+				continue
 			}
+			allowed = append(allowed, v)
+		}
+		if d.AllowedValues != nil {
+			d.AllowedValues = allowed
 		}
 		if d.DefaultValue != nil {
 			if reason, msg := CheckValue(d, *d.DefaultValue); reason != "" {
@@ -195,14 +208,14 @@ func ResolveFeature(ctx context.Context, client *ent.Client, path apperr.Path, r
 			Where(feature.Or(feature.ID(*ref.ID), feature.ExternalID(*ref.ID))).
 			First(ctx)
 		if err != nil {
-			return nil, apperr.NotFoundf(path.With("id"), "no feature with id %q", *ref.ID)
+			return nil, apperr.NotFoundf(path.With("id"), "no feature with this id")
 		}
 		byID = f
 	}
 	if ref.Code != nil && *ref.Code != "" {
 		f, err := client.Feature.Query().Where(feature.Code(*ref.Code)).First(ctx)
 		if err != nil {
-			return nil, apperr.NotFoundf(path.With("code"), "no feature with code %q", *ref.Code)
+			return nil, apperr.NotFoundf(path.With("code"), "no feature with this code")
 		}
 		byCode = f
 	}
@@ -251,7 +264,7 @@ func ResolveCategory(ctx context.Context, client *ent.Client, path apperr.Path, 
 		// Names need not be unique, so a name may match several.
 		matches, err := p.where(strings.TrimSpace(*p.value)).Limit(2).All(ctx)
 		if err != nil || len(matches) == 0 {
-			return nil, apperr.NotFoundf(path.With(p.field), "no category with %s %q", p.field, *p.value)
+			return nil, apperr.NotFoundf(path.With(p.field), "no category with this %s", p.field)
 		}
 		if len(matches) > 1 {
 			return nil, apperr.Invalid(path.With(p.field), "AMBIGUOUS_REFERENCE",

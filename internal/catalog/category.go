@@ -12,6 +12,7 @@ import (
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
+	"onboard/internal/pulid"
 	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
@@ -116,6 +117,11 @@ type CategoryUpdate struct {
 // lock against the category as it is then, and only the fields the update
 // names are written: a concurrent update is built upon, never undone.
 func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) (*ent.Category, error) {
+	if !pulid.Valid(in.ID, "cat") {
+		// Not an id this API made (NUL included, which PostgreSQL refuses
+		// with an error): no such category, before any SQL.
+		return nil, apperr.NotFoundf(apperr.Path{"id"}, "no category with this id")
+	}
 	var c *ent.Category
 	err := WithTx(ctx, client, func(tx *ent.Tx) error {
 		if err := lockCatalog(ctx, tx); err != nil {
@@ -124,7 +130,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		current, err := tx.Category.Get(ctx, in.ID)
 		if err != nil {
 			if ent.IsNotFound(err) {
-				return apperr.NotFoundf(apperr.Path{"id"}, "no category with id %q", in.ID)
+				return apperr.NotFoundf(apperr.Path{"id"}, "no category with this id")
 			}
 			return err
 		}
@@ -243,7 +249,7 @@ func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List,
 	path := apperr.Path{"parentId"}
 	parent, err := client.Category.Get(ctx, *parentID)
 	if err != nil {
-		problems.Add(apperr.NotFoundf(path, "no category with id %q", *parentID))
+		problems.Add(apperr.NotFoundf(path, "no category with this id"))
 		return nil
 	}
 	if parent.CustomerType != t {
@@ -299,7 +305,7 @@ func resolveRelations(ctx context.Context, client *ent.Client, problems *apperr.
 			def, ok := Definition(f.Parameters, param.Name)
 			switch {
 			case !ok:
-				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER", "feature "+f.Code+" has no parameter "+param.Name)
+				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER", "feature "+f.Code+" has no parameter of this name")
 			case names[param.Name]:
 				problems.Invalid(pp.With("name"), "DUPLICATE", "parameter "+param.Name+" is given twice")
 			default:

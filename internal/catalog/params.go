@@ -10,6 +10,11 @@ import (
 	"onboard/schema/schematype"
 )
 
+// MaxParameterValueLength bounds, in characters, a parameter's value
+// (allowed, default, a category's or a request's): a risk level, a limit
+// or a list code, never a document.
+const MaxParameterValueLength = 500
+
 // CheckValue reports whether value is acceptable for the parameter def: of
 // its type, among its allowed values when it has any, and inside its range.
 // It returns a reason and a message, or "" when the value is fine.
@@ -19,7 +24,7 @@ import (
 // reason: allowed and default values and a category's parametrization are
 // stored as given.
 func CheckValue(def schematype.ParameterDefinition, value string) (reason, message string) {
-	if _, err := values.CleanString(value, 0); err != nil {
+	if _, err := values.CleanString(value, MaxParameterValueLength); err != nil {
 		return values.ReasonOf(err), fmt.Sprintf("parameter %s: %s", def.Name, problemMessage(err))
 	}
 	var number float64

@@ -40,6 +40,12 @@ type categorization struct {
 // for failures of the database.
 func categorize(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (categorization, error) {
 	var out categorization
+	if req.Detail != nil {
+		// Not applied, but refused like any text when it is not text.
+		var c checker
+		c.multiline(req.DetailPath.With("description"), req.Detail.Description, maxDescription)
+		*problems = append(*problems, c.problems...)
+	}
 	cat, ok := namedCategory(ctx, client, req, problems)
 	if !ok {
 		return out, nil
@@ -190,7 +196,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			switch {
 			case !known:
 				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER",
-					fmt.Sprintf("feature %s has no parameter %q", f.Code, name))
+					fmt.Sprintf("feature %s has no parameter of this name", f.Code))
 			case named[name]:
 				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", name))
 			default:

@@ -32,14 +32,17 @@ type IndividualCustomer struct {
 
 // PersonInput is a person as registrations send it.
 type PersonInput struct {
-	FirstName         string
-	MiddleName        *string
-	LastName          string
-	Email             *string
-	DateOfBirth       *string
-	Gender            any
-	Nationality       *string
-	PlaceOfBirth      *string
+	FirstName    string
+	MiddleName   *string
+	LastName     string
+	Email        *string
+	DateOfBirth  *string
+	Gender       any
+	Nationality  *string
+	PlaceOfBirth *string
+	// FullName is accepted as FinHub's employee bodies send it, checked
+	// like any text, and not stored: the name is its three parts.
+	FullName          *string
 	Addresses         []AddressInput
 	Contacts          []ContactInput
 	IdentityDocuments []DocumentInput
@@ -92,7 +95,10 @@ type CategoryRef struct {
 // default parameters.
 type Categorization struct {
 	CategoryRef
-	Relations []RelationInput
+	// Description describes the category as the client knows it; it is
+	// checked like any text and not applied.
+	Description *string
+	Relations   []RelationInput
 }
 
 // RelationInput overrides one feature's parameters. Enabled, when given,

@@ -189,6 +189,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, maxName),
 		Email:        rules.loginEmail,
 	}
+	c.text(path.With("fullName"), in.FullName, 3*maxName) // checked, not stored
 	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}

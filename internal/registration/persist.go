@@ -44,7 +44,7 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.
 				ids = append(ids, roles[i].ID)
 			}
 		case requested:
-			problems.Invalid(path, "UNKNOWN_ROLE", "the tenant has no role "+ref)
+			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: "UNKNOWN_ROLE", Message: "the tenant has no such role"})
 		}
 	}
 	return ids

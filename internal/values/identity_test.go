@@ -32,6 +32,7 @@ func TestCleanStringRefusesControlsAndInvisibles(t *testing.T) {
 		{"carriage return", "Marcus\rJensen", false, "", ReasonControlCharacter},
 		{"line separator", "Marcus\u2028Jensen", false, "", ReasonControlCharacter},
 		{"paragraph separator", "Marcus\u2029Jensen", true, "", ReasonControlCharacter},
+		{"a replacement character (a lone surrogate in JSON)", "Mar\ufffdcus", false, "", ReasonInvalidUTF8},
 		{"zero width space", "Mar\u200bcus", false, "", ReasonInvisibleCharacter},
 		{"zero width joiner between Latin letters", "Mar\u200dcus", false, "", ReasonInvisibleCharacter},
 		{"zero width non-joiner between Latin letters", "Mar\u200ccus", false, "", ReasonInvisibleCharacter},

@@ -36,6 +36,12 @@ func CheckPassword(pw string) []*Problem {
 	if strings.IndexByte(pw, 0) >= 0 {
 		return []*Problem{newProblem(ReasonContainsNUL, "The password must not contain NUL characters.")}
 	}
+	// The text rule of every other field: a character the user cannot see
+	// or type (a control, a zero-width or bidi mark) makes a password
+	// nobody can enter again.
+	if p := checkRunes(pw, false); p != nil {
+		return []*Problem{p}
+	}
 	var problems []*Problem
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLength {

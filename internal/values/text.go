@@ -72,6 +72,12 @@ func checkRunes(s string, multiline bool) *Problem {
 			}
 		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			return newProblem(ReasonControlCharacter, "The value must not contain control characters.")
+		case r == utf8.RuneError:
+			// U+FFFD stands where a decoder met something that is not text:
+			// encoding/json writes it for a lone surrogate (\udc00), as
+			// ranging over a string does for invalid UTF-8. No name or
+			// address holds it.
+			return newProblem(ReasonInvalidUTF8, "The value is not valid Unicode text.")
 		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
 			if (r == zwnj || r == zwj) && joinerAllowed(s, i, r) {
 				continue
