@@ -71,8 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // openMigrated opens the configured database and brings its schema up to date.
-func openMigrated(ctx context.Context, cfg config.Config) (*database.DB, error) {
-	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns}, nil)
+// The logger reports the repairs a migration makes before it creates a
+// unique index (see internal/database).
+func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger) (*database.DB, error) {
+	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func openMigrated(ctx context.Context, cfg config.Config) (*database.DB, error) 
 }
 
 func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
-	db, err := openMigrated(ctx, cfg)
+	db, err := openMigrated(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -95,7 +97,7 @@ func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error 
 
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
 	logger.Info("starting", cfg.LogAttrs()...)
-	db, err := openMigrated(ctx, cfg)
+	db, err := openMigrated(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

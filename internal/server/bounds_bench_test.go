@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -62,11 +60,7 @@ func BenchmarkWorstDocuments(b *testing.B) {
 				// A comment makes each document new to the query cache,
 				// which would otherwise skip parsing and validation.
 				n++
-				body, _ := json.Marshal(map[string]any{"query": fmt.Sprintf("%s # %d", doc, n)})
-				r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-				r.Header.Set("Content-Type", "application/json")
-				r.Header.Set("Authorization", "Bearer "+token)
-				r.Header.Set("X-Tenant-ID", "acme")
+				r := testutil.Request{Token: token, TenantKey: "acme", Query: fmt.Sprintf("%s # %d", doc, n)}.HTTP()
 				w := httptest.NewRecorder()
 				env.Handler.ServeHTTP(w, r)
 				if w.Code == http.StatusInternalServerError || !strings.Contains(w.Body.String(), `"errors"`) && w.Code != http.StatusOK {

@@ -53,18 +53,7 @@ func race(t *testing.T, env *testutil.Env, reqs []testutil.Request) []raceOutcom
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			body, _ := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
-			r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-			r.Header.Set("Authorization", "Bearer "+req.Token)
-			if req.TenantKey != "" {
-				r.Header.Set("X-Tenant-ID", req.TenantKey)
-			}
-			for k, vs := range req.Header {
-				for _, v := range vs {
-					r.Header.Add(k, v)
-				}
-			}
+			r := req.HTTP()
 			w := httptest.NewRecorder()
 			ready.Done()
 			<-start

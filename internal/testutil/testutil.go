@@ -211,9 +211,8 @@ func (e Error) Field() string {
 	return strings.Join(parts, ".")
 }
 
-// Do sends req through the real HTTP handler.
-func (e *Env) Do(req Request) *Response {
-	e.t.Helper()
+// HTTP is req as the POST a client sends to /graphql.
+func (req Request) HTTP() *http.Request {
 	body, _ := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
 	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
@@ -228,6 +227,13 @@ func (e *Env) Do(req Request) *Response {
 			r.Header.Add(k, v)
 		}
 	}
+	return r
+}
+
+// Do sends req through the real HTTP handler.
+func (e *Env) Do(req Request) *Response {
+	e.t.Helper()
+	r := req.HTTP()
 	w := httptest.NewRecorder()
 	e.Handler.ServeHTTP(w, r)
 	resp := &Response{Status: w.Code, Header: w.Header(), Raw: w.Body.String()}
