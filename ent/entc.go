@@ -65,6 +65,9 @@ func main() {
 			gen.FeatureUpsert,
 			gen.FeatureModifier,
 			gen.FeatureExecQuery,
+			// migrate.NamedDiff writes the next file of migrations/ from
+			// the schema (internal/database/cmd/migration).
+			gen.FeatureVersionedMigration,
 		},
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("idprefix").Parse(idPrefixTemplate)),
