@@ -30,16 +30,14 @@ type AddRepresentativeInput struct {
 
 // A postal address.
 type AddressInput struct {
-	// `HOME` (default), `WORK`, `MAILING`, `BILLING`, `REGISTERED`,
-	// `REGISTERED_OFFICE`, `BUSINESS`, `TRADING` or `OTHER`.
+	// `HOME` (default), `WORK`, `MAILING`, `BILLING`, `REGISTERED`, `REGISTERED_OFFICE`, `BUSINESS`, `TRADING` or `OTHER`.
 	Type *string `json:"type,omitempty"`
 	// Required. The first street line.
 	Street *string `json:"street,omitempty"`
 	Line2  *string `json:"line2,omitempty"`
 	// Required.
 	City *string `json:"city,omitempty"`
-	// The state or region: an ISO 3166-2 code (`US-CA`, `CA`) or its name
-	// (`California`), stored as the ISO 3166-2 code where known.
+	// The state or region: an ISO 3166-2 code (`US-CA`, `CA`) or its name (`California`), stored as the ISO 3166-2 code where known.
 	State      *string `json:"state,omitempty"`
 	PostalCode *string `json:"postalCode,omitempty"`
 	// Required. ISO 3166-1 alpha-2 or alpha-3 code, or the English name.
@@ -47,10 +45,7 @@ type AddressInput struct {
 	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
 
-// The category a registration names, with request parameters for its
-// features. `id`, `code` and `name` name the category as in
-// `CategoryReferenceInput` and must agree with `customerCategory`.
-// `description` and `isActive` describe the category and are not applied.
+// The category a registration names, with request parameters for its features. `id`, `code` and `name` name the category as in `CategoryReferenceInput` and must agree with `customerCategory`. `description` and `isActive` describe the category and are not applied.
 type CategorizationInput struct {
 	ID          *string `json:"id,omitempty"`
 	Code        *string `json:"code,omitempty"`
@@ -61,8 +56,7 @@ type CategorizationInput struct {
 	CategoryFeatureRelations []*FeatureRelationInput `json:"categoryFeatureRelations,omitempty"`
 }
 
-// A feature to attach to a category, named by `featureId` (its id or external
-// id) or `featureCode`; when both are given they must name the same feature.
+// A feature to attach to a category, named by `featureId` (its id or external id) or `featureCode`; when both are given they must name the same feature.
 type CategoryFeatureInput struct {
 	FeatureID   *string `json:"featureId,omitempty"`
 	FeatureCode *string `json:"featureCode,omitempty"`
@@ -71,8 +65,7 @@ type CategoryFeatureInput struct {
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
 }
 
-// Names a category by `id` (its node id or its external id) and/or by `code`
-// or `name`. When several are given they must name the same category.
+// Names a category by `id` (its node id or its external id) and/or by `code` or `name`. When several are given they must name the same category.
 type CategoryReferenceInput struct {
 	ID   *string `json:"id,omitempty"`
 	Code *string `json:"code,omitempty"`
@@ -83,8 +76,7 @@ type CategoryReferenceInput struct {
 type ContactInput struct {
 	// Required. `EMAIL`, `PHONE`, `MOBILE`, `FAX`, `WEBSITE` or `OTHER`.
 	Type *string `json:"type,omitempty"`
-	// Required. E-mails are lower-cased, phones stored in E.164 and websites
-	// must be http(s) URLs.
+	// Required. E-mails are lower-cased, phones stored in E.164 and websites must be http(s) URLs.
 	Value     *string `json:"value,omitempty"`
 	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
@@ -101,8 +93,7 @@ type CreateCategoryInput struct {
 	IsActive     *bool                   `json:"isActive,omitempty"`
 	// A parent category of the same customer type.
 	ParentID *string `json:"parentId,omitempty"`
-	// Makes this the category applied to registrations of its customer type that
-	// name none; the previous default of that type stops being the default.
+	// Makes this the category applied to registrations of its customer type that name none; the previous default of that type stops being the default.
 	IsDefault *bool                   `json:"isDefault,omitempty"`
 	Features  []*CategoryFeatureInput `json:"features,omitempty"`
 }
@@ -172,14 +163,11 @@ type FeatureReferenceInput struct {
 	Code *string `json:"code,omitempty"`
 }
 
-// One of the category's features with request values for its parameters.
-// Each value must be allowed by the feature's parameter definition; a
-// parameter left out keeps the category's default (or the feature's own).
+// One of the category's features with request values for its parameters. Each value must be allowed by the feature's parameter definition; a parameter left out keeps the category's default (or the feature's own).
 type FeatureRelationInput struct {
 	// Required. The feature, which the category must have.
 	Feature *FeatureReferenceInput `json:"feature,omitempty"`
-	// Whether the feature applies is the category's decision; when given it must
-	// agree with the category.
+	// Whether the feature applies is the category's decision; when given it must agree with the category.
 	Enabled         *bool                   `json:"enabled,omitempty"`
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
 }
@@ -230,15 +218,9 @@ type OrganizationInput struct {
 	TaxID              *string `json:"taxId,omitempty"`
 	// `YYYY-MM-DD`, not in the future.
 	IncorporationDate *string `json:"incorporationDate,omitempty"`
-	// `LIMITED_LIABILITY_COMPANY`, `PUBLIC_LIMITED_COMPANY`, `SOLE_PROPRIETORSHIP`,
-	// `PARTNERSHIP`, `LIMITED_PARTNERSHIP`, `CORPORATION`, `COOPERATIVE`,
-	// `NON_PROFIT`, `TRUST`, `FOUNDATION`, `GOVERNMENT` or `OTHER`.
+	// `LIMITED_LIABILITY_COMPANY`, `PUBLIC_LIMITED_COMPANY`, `SOLE_PROPRIETORSHIP`, `PARTNERSHIP`, `LIMITED_PARTNERSHIP`, `CORPORATION`, `COOPERATIVE`, `NON_PROFIT`, `TRUST`, `FOUNDATION`, `GOVERNMENT` or `OTHER`.
 	LegalForm *string `json:"legalForm,omitempty"`
-	// `TECHNOLOGY`, `FINANCIAL_SERVICES`, `RETAIL`, `MANUFACTURING`,
-	// `HEALTHCARE`, `REAL_ESTATE`, `CONSTRUCTION`, `TRANSPORTATION`,
-	// `HOSPITALITY`, `EDUCATION`, `PROFESSIONAL_SERVICES`, `AGRICULTURE`,
-	// `ENERGY`, `MEDIA`, `TELECOMMUNICATIONS`, `GAMBLING`, `CRYPTO`,
-	// `NON_PROFIT`, `GOVERNMENT` or `OTHER`.
+	// `TECHNOLOGY`, `FINANCIAL_SERVICES`, `RETAIL`, `MANUFACTURING`, `HEALTHCARE`, `REAL_ESTATE`, `CONSTRUCTION`, `TRANSPORTATION`, `HOSPITALITY`, `EDUCATION`, `PROFESSIONAL_SERVICES`, `AGRICULTURE`, `ENERGY`, `MEDIA`, `TELECOMMUNICATIONS`, `GAMBLING`, `CRYPTO`, `NON_PROFIT`, `GOVERNMENT` or `OTHER`.
 	Industry *string `json:"industry,omitempty"`
 	// `B2B`, `B2C`, `B2B2C`, `C2C` or `OTHER`.
 	BusinessType        *string `json:"businessType,omitempty"`
@@ -262,8 +244,7 @@ type PersonInput struct {
 	LastName   *string `json:"lastName,omitempty"`
 	// A contact e-mail; may differ from the login e-mail.
 	Email *string `json:"email,omitempty"`
-	// `YYYY-MM-DD` (a date-time is accepted and truncated). Not in the future,
-	// and the person must be at least the tenant's minimum age (18 by default).
+	// `YYYY-MM-DD` (a date-time is accepted and truncated). Not in the future, and the person must be at least the tenant's minimum age (18 by default).
 	DateOfBirth *string `json:"dateOfBirth,omitempty"`
 	Gender      any     `json:"gender,omitempty"`
 	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name; stored as alpha-2.
@@ -278,14 +259,9 @@ type PersonInput struct {
 	IdentityDocuments []*IdentityDocumentInput `json:"identityDocuments,omitempty"`
 }
 
-// An individual's registration, in FinHub's shape. Fields marked required are
-// nullable in the schema so that a missing one is reported with the others,
-// with its path, rather than rejecting the request before validation.
+// An individual's registration, in FinHub's shape. Fields marked required are nullable in the schema so that a missing one is reported with the others, with its path, rather than rejecting the request before validation.
 //
-// E-mail rules: `email` is the login e-mail (trimmed, lower-cased, unique per
-// tenant). `individualCustomer.user.email`, when given, must be the same
-// address. `individualCustomer.person.email` is the person's contact address
-// and may differ; when absent it defaults to `email`.
+// E-mail rules: `email` is the login e-mail (trimmed, lower-cased, unique per tenant). `individualCustomer.user.email`, when given, must be the same address. `individualCustomer.person.email` is the person's contact address and may differ; when absent it defaults to `email`.
 type RegisterIndividualInput struct {
 	// Must equal `individualCustomer.person.firstName` when given.
 	FirstName *string `json:"firstName,omitempty"`
@@ -293,27 +269,19 @@ type RegisterIndividualInput struct {
 	LastName *string `json:"lastName,omitempty"`
 	// Required. The login e-mail.
 	Email *string `json:"email,omitempty"`
-	// The person's phone, stored in E.164. A national number is read in the
-	// country of the primary address (or the nationality).
+	// The person's phone, stored in E.164. A national number is read in the country of the primary address (or the nationality).
 	Phone *string `json:"phone,omitempty"`
-	// Required. At least 8 characters with an upper-case and a lower-case letter,
-	// a digit and a symbol. Never stored or returned; only its argon2id hash is
-	// kept.
+	// Required. At least 8 characters with an upper-case and a lower-case letter, a digit and a symbol. Never stored or returned; only its argon2id hash is kept.
 	Password *string `json:"password,omitempty"`
 	// Required. Must equal `password`.
 	MatchingPassword *string `json:"matchingPassword,omitempty"`
-	// Roles of the login user, by code (`ACCOUNT_OWNER`, `USER`, …) or role id.
-	// Merged with `individualCustomer.user.roles`. Each must be a role of the
-	// tenant. With none, the user gets `ACCOUNT_OWNER` and `USER`.
+	// Roles of the login user, by code (`ACCOUNT_OWNER`, `USER`, …) or role id. Merged with `individualCustomer.user.roles`. Each must be a role of the tenant. With none, the user gets `ACCOUNT_OWNER` and `USER`.
 	RoleIds []string `json:"roleIds,omitempty"`
-	// The customer's category. With none here or in
-	// `individualCustomer.categorization`, the tenant's default individual
-	// category applies.
+	// The customer's category. With none here or in `individualCustomer.categorization`, the tenant's default individual category applies.
 	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
 	// Required. The customer, its person, user and categorization.
 	IndividualCustomer *IndividualCustomerInput `json:"individualCustomer,omitempty"`
-	// The tenant's own reference for the customer (a previous system's user id);
-	// unique per tenant.
+	// The tenant's own reference for the customer (a previous system's user id); unique per tenant.
 	ExternalReference *string `json:"externalReference,omitempty"`
 	// Free labels, such as `VIP`; at most 50, each at most 64 characters.
 	Tags []string `json:"tags,omitempty"`
@@ -332,11 +300,7 @@ type RegisterIndividualPayload struct {
 	IdempotentReplay bool `json:"idempotentReplay"`
 }
 
-// An organization's registration, in FinHub's shape. As in
-// `RegisterIndividualInput`, required fields are nullable so that a missing
-// one is reported with the others. E-mail rules: `email` is the admin's login
-// e-mail; `organizationCustomer.user.email`, when given, must be the same;
-// the organization's own `email` may differ.
+// An organization's registration, in FinHub's shape. As in `RegisterIndividualInput`, required fields are nullable so that a missing one is reported with the others. E-mail rules: `email` is the admin's login e-mail; `organizationCustomer.user.email`, when given, must be the same; the organization's own `email` may differ.
 type RegisterOrganizationInput struct {
 	// Required. The admin user's login e-mail.
 	Email *string `json:"email,omitempty"`
@@ -346,9 +310,7 @@ type RegisterOrganizationInput struct {
 	MatchingPassword *string `json:"matchingPassword,omitempty"`
 	// The admin user's roles, by code or role id; `ADMIN_USER` is always added.
 	RoleIds []string `json:"roleIds,omitempty"`
-	// The customer's category, which must be for organizations. With none here
-	// or in `organizationCustomer.categorization`, the tenant's default
-	// organization category applies.
+	// The customer's category, which must be for organizations. With none here or in `organizationCustomer.categorization`, the tenant's default organization category applies.
 	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
 	// The client's own reference for the organization, stored as the customer's external reference (unique per tenant).
 	OrganizationID *string `json:"organizationId,omitempty"`
@@ -358,9 +320,7 @@ type RegisterOrganizationInput struct {
 	OrganizationCustomer *OrganizationCustomerInput `json:"organizationCustomer,omitempty"`
 }
 
-// A registered organization, in FinHub's response shape plus the whole graph.
-// Unlike FinHub, the representatives and employees sent with the registration
-// are stored, so the lists are filled.
+// A registered organization, in FinHub's response shape plus the whole graph. Unlike FinHub, the representatives and employees sent with the registration are stored, so the lists are filled.
 type RegisterOrganizationPayload struct {
 	// The customer's id.
 	ID string `json:"id"`
@@ -421,18 +381,14 @@ type RemoveRepresentativeInput struct {
 	ID string `json:"id"`
 }
 
-// A director, officer or shareholder. `ownershipShare` is a percentage from 0
-// to 100; the shares together are at most 100, at most one representative is
-// the primary owner, and anyone with 25 or more is a beneficial owner.
+// A director, officer or shareholder. `ownershipShare` is a percentage from 0 to 100; the shares together are at most 100, at most one representative is the primary owner, and anyone with 25 or more is a beneficial owner.
 type RepresentativeInput struct {
 	// Required.
 	FirstName  *string `json:"firstName,omitempty"`
 	MiddleName *string `json:"middleName,omitempty"`
 	// Required.
 	LastName *string `json:"lastName,omitempty"`
-	// Required. `DIRECTOR`, `MANAGING_DIRECTOR`, `CEO`, `CFO`, `COO`, `CHAIRMAN`,
-	// `SECRETARY`, `SHAREHOLDER`, `BENEFICIAL_OWNER`, `PARTNER`,
-	// `AUTHORIZED_SIGNATORY` or `OTHER`.
+	// Required. `DIRECTOR`, `MANAGING_DIRECTOR`, `CEO`, `CFO`, `COO`, `CHAIRMAN`, `SECRETARY`, `SHAREHOLDER`, `BENEFICIAL_OWNER`, `PARTNER`, `AUTHORIZED_SIGNATORY` or `OTHER`.
 	Position *string `json:"position,omitempty"`
 	Email    *string `json:"email,omitempty"`
 	Phone    *string `json:"phone,omitempty"`
@@ -486,14 +442,12 @@ type UpdateEmployeeInput struct {
 	// The employee's id (`emp_…`).
 	ID         string  `json:"id"`
 	Department *string `json:"department,omitempty"`
-	// A role code or id; with `roles`, replaces the employee's roles. Naming
-	// none (`roles: []`) gives `EMPLOYEE`.
+	// A role code or id; with `roles`, replaces the employee's roles. Naming none (`roles: []`) gives `EMPLOYEE`.
 	Role  *string  `json:"role,omitempty"`
 	Roles []string `json:"roles,omitempty"`
 }
 
-// The fields of a representative to change; those left out or null stay as
-// they are. Problems are reported on the field's name.
+// The fields of a representative to change; those left out or null stay as they are. Problems are reported on the field's name.
 type UpdateRepresentativeInput struct {
 	// The representative's id (`rep_…`).
 	ID         string  `json:"id"`

@@ -69,6 +69,16 @@ func New(opts Options) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
+	if opts.Introspection {
+		// The schema as SDL for client code generators, without a token:
+		// it tells no more than introspection, which is on, and the file
+		// in the repository (graph/onboard.graphql).
+		sdl := graph.SDL()
+		r.Get("/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = w.Write(sdl)
+		})
+	}
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
