@@ -97,6 +97,10 @@ func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error 
 
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
 	logger.Info("starting", cfg.LogAttrs()...)
+	cors, err := server.NewCORS(cfg.CORSAllowedOrigins)
+	if err != nil {
+		return err
+	}
 	db, err := openMigrated(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -130,6 +134,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 			MaxBodyBytes:    cfg.MaxBodyBytes,
 			RequestTimeout:  cfg.RequestTimeout,
 			Playground:      page,
+			CORS:            cors,
 			Limits: graph.Limits{
 				MaxPageSize:   cfg.MaxPageSize,
 				MaxDepth:      cfg.MaxQueryDepth,

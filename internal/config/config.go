@@ -52,6 +52,9 @@ type Config struct {
 	MaxQueryDepth      int
 	MaxQueryComplexity int
 	MaxAliases         int
+	// CORSAllowedOrigins is CORS_ALLOWED_ORIGINS as set: the origins whose
+	// pages may call /graphql (server.NewCORS checks and reads it).
+	CORSAllowedOrigins string
 	// SecretGenerated is true when the development secret was created in
 	// DataDir (it is kept there so tokens survive a restart).
 	SecretGenerated bool
@@ -69,6 +72,8 @@ func Load(getenv func(string) string) (Config, error) {
 		JWTIssuer:    getenv("JWT_ISSUER"),
 		JWTAudience:  getenv("JWT_AUDIENCE"),
 		JWTSecret:    []byte(getenv("JWT_SECRET")),
+
+		CORSAllowedOrigins: getenv("CORS_ALLOWED_ORIGINS"),
 	}
 	if c.Env != Development && c.Env != Production {
 		return c, fmt.Errorf("ONBOARD_ENV must be %s or %s", Development, Production)
@@ -187,6 +192,7 @@ func (c Config) LogAttrs() []any {
 		slog.Bool("introspection", c.Introspection),
 		slog.Bool("playground", c.Playground),
 		slog.Bool("trustProxy", c.TrustProxy),
+		slog.String("corsAllowedOrigins", c.CORSAllowedOrigins),
 		slog.Duration("requestTimeout", c.RequestTimeout),
 		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
 		slog.Int("maxPageSize", c.MaxPageSize),

@@ -46,6 +46,8 @@ type Options struct {
 	// Limits bound what one GraphQL operation may ask for (zero fields take
 	// graph's defaults).
 	Limits graph.Limits
+	// CORS lists the origins whose pages may call /graphql (nil: none).
+	CORS *CORS
 }
 
 // New returns the service's HTTP handler.
@@ -104,6 +106,7 @@ func New(opts Options) http.Handler {
 	front := graphqlFront{maxBody: opts.MaxBodyBytes}
 	r.MethodNotAllowed(methodNotAllowed)
 	r.Group(func(r chi.Router) {
+		r.Use(opts.CORS.handler)
 		r.Use(front.requests)
 		r.Use(opts.Auth.Middleware)
 		r.Use(front.bodies)
