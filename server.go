@@ -3,6 +3,8 @@
 //	onboard [serve]     migrate the database, then serve HTTP
 //	onboard migrate     migrate the database and exit
 //	onboard token ...   print a signed token (see `onboard token -h`)
+//	onboard health      exit 0 when the server at ADDR is ready
+//	onboard help        print the usage
 package main
 
 //go:generate go run ./ent/entc.go
@@ -17,8 +19,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -47,27 +52,83 @@ func main() {
 	}
 }
 
+// usage is what `onboard help` prints.
+const usage = `Usage: onboard [command] [flags]
+
+Commands:
+  serve     migrate the database, then serve the API (the default)
+  migrate   migrate the database and exit
+  token     print a signed token, e.g. onboard token --tenant KEY --scope 'customers:read'
+            (onboard token -h lists its flags and the scopes)
+  health    exit 0 when the server at ADDR answers ready on /readyz, 1 when not:
+            the health check of a container without a shell
+  help      print this help
+
+The configuration comes from the environment (ADDR, DATABASE_URL, ONBOARD_ENV,
+JWT_SECRET, CORS_ALLOWED_ORIGINS, ...): see README.md.
+`
+
 // run is main without the process: tests call it with their own
 // environment, output and context.
+//
+// The command line is read whole before the configuration, so that help
+// works in any environment and a mistyped flag or command is an error
+// that starts nothing and writes nothing (no data directory, no secret).
+// Help goes to stdout and succeeds; a usage error prints the usage on
+// stderr and fails.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "help" {
+		if len(args) > 0 {
+			cmd, args = args[0], []string{"-h"} // onboard help token
+		} else {
+			args = []string{"-h"}
+		}
+	}
+	fs := flag.NewFlagSet("onboard "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // run prints the usage itself, on the right stream
+	fs.Usage = func() {}
+	printUsage := func(w io.Writer) { fmt.Fprint(w, usage) }
+	var tok *tokenFlags
+	switch cmd {
+	case "serve", "help", "migrate", "health":
+	case "token":
+		tok = newTokenFlags(fs)
+		printUsage = tok.usage(fs)
+	default:
+		printUsage(stderr)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	err := fs.Parse(args)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout)
+		return nil
+	}
+	if err != nil {
+		printUsage(stderr)
+		return err
+	}
+
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, logger, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, logger)
 	case "token":
-		return token(cfg, args, stdout)
+		return tok.mint(cfg, stdout)
+	case "health":
+		return health(ctx, cfg, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, token)", cmd)
+	return serve(ctx, cfg, logger, stdout)
 }
 
 // openMigrated opens the configured database and brings its schema up to date.
@@ -77,6 +138,10 @@ func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, nil)
 	if err != nil {
 		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, explainConnectError(cfg.DatabaseURL, err)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
@@ -259,27 +324,54 @@ func newAuthenticator(cfg config.Config, db *database.DB) (*auth.Authenticator, 
 	}, client)
 }
 
-func token(cfg config.Config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	tenant := fs.String("tenant", "", "tenant key the token grants (\"*\" for platform operators); repeatable as a comma-separated list")
-	scope := fs.String("scope", "customers:register customers:read", "space-separated scopes")
-	ttl := fs.Duration("ttl", time.Hour, "lifetime")
-	sub := fs.String("sub", "onboard-cli", "subject")
-	if err := fs.Parse(args); err != nil {
-		return err
+// tokenFlags are the flags of `onboard token`.
+type tokenFlags struct {
+	tenant, scope, sub *string
+	ttl                *time.Duration
+}
+
+func newTokenFlags(fs *flag.FlagSet) *tokenFlags {
+	return &tokenFlags{
+		tenant: fs.String("tenant", "", "tenant key the token grants (\"*\" for platform operators, with tenants:admin); several as a comma-separated list"),
+		scope:  fs.String("scope", "customers:register customers:read", "space-separated scopes"),
+		ttl:    fs.Duration("ttl", time.Hour, "lifetime"),
+		sub:    fs.String("sub", "onboard-cli", "subject: who the token is for (logged with each request)"),
 	}
-	if *tenant == "" {
+}
+
+// usage prints the token command's flags and the scopes there are.
+func (f *tokenFlags) usage(fs *flag.FlagSet) func(io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprint(w, "Usage: onboard token --tenant KEY [--scope 'SCOPE ...'] [--ttl 1h] [--sub NAME]\n\n"+
+			"Prints a token signed with the configured secret (JWT_SECRET, or ./data/jwt-secret in development).\n\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		fmt.Fprintf(w, "\nScopes: %s\n", strings.Join(viewer.AllScopes(), " "))
+	}
+}
+
+func (f *tokenFlags) mint(cfg config.Config, stdout io.Writer) error {
+	if *f.tenant == "" {
 		return errors.New("token: --tenant is required")
+	}
+	scopes := strings.Fields(*f.scope)
+	for _, s := range scopes {
+		if !slices.Contains(viewer.AllScopes(), s) {
+			// The server would ignore it: a typo would mint a token
+			// that lacks the scope meant.
+			return fmt.Errorf("token: unknown scope %q (the scopes: %s)", s, strings.Join(viewer.AllScopes(), " "))
+		}
 	}
 	authn, err := newAuthenticator(cfg, nil)
 	if err != nil {
 		return err
 	}
 	s, err := authn.Mint(auth.TokenRequest{
-		Subject:  *sub,
-		Tenants:  strings.Split(*tenant, ","),
-		Scopes:   strings.Fields(*scope),
-		TTL:      *ttl,
+		Subject:  *f.sub,
+		Tenants:  strings.Split(*f.tenant, ","),
+		Scopes:   scopes,
+		TTL:      *f.ttl,
 		Issuer:   cfg.JWTIssuer,
 		Audience: cfg.JWTAudience,
 	})
@@ -290,4 +382,73 @@ func token(cfg config.Config, args []string, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprintln(stdout, s)
 	return err
+}
+
+// health asks the server listening on cfg.Addr whether it is ready (GET
+// /readyz: the database answers). The image has no shell or curl, so this
+// is what a container health check runs. A wildcard listen address is
+// asked on the loopback interface.
+func health(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("health: ADDR %q: %w", cfg.Addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	target := "http://" + net.JoinHostPort(host, port) + "/readyz"
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Second) // below the compose check's timeout
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	// No proxy from the environment: the server is local.
+	resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: %s answered %d %s", target, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	_, err = fmt.Fprintf(stdout, "%s: %s\n", target, strings.TrimSpace(string(body)))
+	return err
+}
+
+// plainName is a database name that needs no quoting in SQL or a shell.
+var plainName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// explainConnectError says what to do when the database cannot be used.
+// PostgreSQL's "database … does not exist" (SQLSTATE 3D000) is what a first
+// run against a fresh server meets: the answer names the database and
+// gives the commands that create it (the URL's password is never shown).
+func explainConnectError(rawURL string, err error) error {
+	var pgErr interface{ SQLState() string }
+	if !errors.As(err, &pgErr) || pgErr.SQLState() != "3D000" {
+		return fmt.Errorf("connecting to the database: %w", err)
+	}
+	u, perr := url.Parse(rawURL)
+	if perr != nil {
+		return fmt.Errorf("connecting to the database: %w", err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	ident, arg := name, name
+	if !plainName.MatchString(name) {
+		ident = `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		arg = "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+	}
+	createdb := "createdb"
+	if h := u.Hostname(); h != "" {
+		createdb += " -h " + h
+	}
+	if p := u.Port(); p != "" && p != "5432" {
+		createdb += " -p " + p
+	}
+	if user := u.User.Username(); user != "" {
+		createdb += " -U " + user
+	}
+	return fmt.Errorf("the PostgreSQL database %q does not exist: create it with `%s %s` (or `CREATE DATABASE %s;` in psql), then start again",
+		name, createdb, arg, ident)
 }

@@ -65,7 +65,6 @@ type Config struct {
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Env:          strings.ToLower(or(getenv("ONBOARD_ENV"), Development)),
-		Addr:         or(getenv("ADDR"), ":8080"),
 		DatabaseURL:  getenv("DATABASE_URL"),
 		DataDir:      or(getenv("DATA_DIR"), "data"),
 		JWTAlgorithm: or(getenv("JWT_ALGORITHM"), "HS256"),
@@ -77,6 +76,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Env != Development && c.Env != Production {
 		return c, fmt.Errorf("ONBOARD_ENV must be %s or %s", Development, Production)
+	}
+	// Development listens on the loopback interface only: its playground
+	// page holds a token with every scope. Production, usually in a
+	// container, listens on every interface.
+	c.Addr = or(getenv("ADDR"), ":8080")
+	if c.Env == Development {
+		c.Addr = or(getenv("ADDR"), "127.0.0.1:8080")
 	}
 	var errs []error
 	intVar := func(name string, def int) int {
