@@ -18,5 +18,10 @@ USER nonroot:nonroot
 # its home.
 WORKDIR /home/nonroot
 ENV DATA_DIR=/home/nonroot/data
+# Listen on every interface of the container: development (the default
+# ONBOARD_ENV) would otherwise listen on its loopback only, which nothing
+# outside the container reaches. Which host interfaces reach it is the
+# port publication's choice (docker-compose.yml: 127.0.0.1 only).
+ENV ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/onboard"]
