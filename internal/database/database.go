@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/lib/pq"  // PostgreSQL driver "postgres"
@@ -44,6 +45,8 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string
 	logger  *slog.Logger
+	// migrations replaces migrations/ in tests (export_test.go).
+	migrations atlasmigrate.Dir
 }
 
 // Open connects to the store configured by cfg. wrap, when not nil, wraps
@@ -136,14 +139,23 @@ func (d *DB) Close() error { return d.Client.Close() }
 // Ping reports whether the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
 
-// Migrate brings the schema up to date. On PostgreSQL it holds an advisory
-// lock (keyed by the current schema) for the duration, so that instances
-// starting together migrate one after the other instead of racing. Before
-// a one-of-a-kind index is created, the duplicates an older version could
-// leave are repaired (see repairDuplicates).
+// Migrate brings the schema up to date.
+//
+// PostgreSQL, in development as in production, applies the versioned
+// migration files of migrations/ (see migrateVersioned), under an advisory
+// lock keyed by the current schema, so that instances starting together
+// migrate one after the other instead of racing: the second finds nothing
+// pending.
+//
+// The embedded SQLite database, development only, keeps ent's automatic
+// migration: the files are PostgreSQL's, and a local file can be deleted
+// and recreated at will.
+//
+// Before a one-of-a-kind index is created, the duplicates an older version
+// could leave are repaired (see repairDuplicates).
 func (d *DB) Migrate(ctx context.Context) error {
 	if d.Dialect != dialect.Postgres {
-		return d.createSchema(ctx)
+		return d.autoMigrate(ctx)
 	}
 	conn, err := d.SQL.Conn(ctx)
 	if err != nil {
@@ -155,11 +167,12 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migration lock: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+lockKey+`)`) //nolint:errcheck // the session ends with the connection anyway
-	return d.createSchema(ctx)
+	return d.migrateVersioned(ctx, conn)
 }
 
-func (d *DB) createSchema(ctx context.Context) error {
-	if err := d.repairDuplicates(ctx); err != nil {
+// autoMigrate is ent's automatic migration, for SQLite.
+func (d *DB) autoMigrate(ctx context.Context) error {
+	if err := d.repairDuplicates(ctx, d.SQL); err != nil {
 		return fmt.Errorf("repairing duplicates before migrating: %w", err)
 	}
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {

@@ -45,22 +45,24 @@ var oneOfAKinds = []oneOfAKind{
 // registration most likely received (the default was read without an
 // order, which in practice returns the oldest row). Once the index exists
 // the repair is skipped, so a normal start costs one catalog lookup per
-// rule. A fresh database has no tables yet: nothing to repair.
-func (d *DB) repairDuplicates(ctx context.Context) error {
+// rule. A fresh database has no tables yet: nothing to repair. On
+// PostgreSQL q is the migration's transaction, so the repairs and the index
+// they make room for are committed together.
+func (d *DB) repairDuplicates(ctx context.Context, q querier) error {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	for _, r := range oneOfAKinds {
-		hasTable, err := d.catalogHas(ctx, "table", r.table)
+		hasTable, err := d.catalogHas(ctx, q, "table", r.table)
 		if err != nil {
 			return err
 		}
-		hasIndex, err := d.catalogHas(ctx, "index", r.index)
+		hasIndex, err := d.catalogHas(ctx, q, "index", r.index)
 		if err != nil {
 			return err
 		}
 		if !hasTable || hasIndex {
 			continue
 		}
-		res, err := d.SQL.ExecContext(ctx, d.placeholders(r.repairSQL()), now)
+		res, err := q.ExecContext(ctx, d.placeholders(r.repairSQL()), now)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.index, err)
 		}
@@ -87,22 +89,28 @@ func (r oneOfAKind) repairSQL() string {
 
 // catalogHas reports whether the current schema holds a table or an index
 // of that name.
-func (d *DB) catalogHas(ctx context.Context, kind, name string) (bool, error) {
-	var q string
+func (d *DB) catalogHas(ctx context.Context, q querier, kind, name string) (bool, error) {
+	var stmt string
 	switch {
 	case d.Dialect != dialect.Postgres:
-		q = `SELECT count(*) FROM sqlite_master WHERE type = '` + kind + `' AND name = ?`
+		stmt = `SELECT count(*) FROM sqlite_master WHERE type = '` + kind + `' AND name = ?`
 	case kind == "table":
-		q = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`
+		stmt = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`
 	default:
-		q = `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`
+		stmt = `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`
 	}
 	var n int
-	err := d.SQL.QueryRowContext(ctx, d.placeholders(q), name).Scan(&n)
+	err := q.QueryRowContext(ctx, d.placeholders(stmt), name).Scan(&n)
 	if err != nil && err != sql.ErrNoRows {
 		return false, fmt.Errorf("looking up %s %s: %w", kind, name, err)
 	}
 	return n > 0, nil
+}
+
+// querier runs the repairs: the pool, or the migration's transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // placeholders turns the ? of q into PostgreSQL's $1, $2, … (q holds no

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
 
@@ -53,20 +54,37 @@ func openFresh(t *testing.T, logs *bytes.Buffer) *database.DB {
 }
 
 // TestMigrateRepairsDuplicatesBeforeUniqueIndexes stands in for a database
-// written before the one-of-a-kind indexes: it drops them, stores several
-// defaults and primaries per group, and migrates again. The migration must
-// succeed, keep the oldest of each group, create the indexes and log what
-// it changed without any value.
+// written before the one-of-a-kind indexes, stores several defaults and
+// primaries per group, and migrates to a version with the indexes. The
+// migration must succeed, keep the oldest of each group, create the indexes
+// and log what it changed without any value. SQLite migrates automatically:
+// the indexes are dropped after a first migration. PostgreSQL applies
+// files: the test stands for a release whose last file creates the indexes.
 func TestMigrateRepairsDuplicatesBeforeUniqueIndexes(t *testing.T) {
 	var logs bytes.Buffer
 	db := openFresh(t, &logs)
 	ctx := context.Background()
+	var withIndexes migrate.Dir
+	if db.Dialect == dialect.Postgres {
+		var withoutIndexes migrate.Dir
+		withoutIndexes, withIndexes = splitOffIndexes(t, oneOfAKindIndexes)
+		db.UseMigrations(withoutIndexes)
+	}
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if withIndexes != nil {
+		db.UseMigrations(withIndexes)
+	} else {
+		for _, name := range oneOfAKindIndexes {
+			if _, err := db.SQL.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+				t.Fatalf("dropping %s: %v", name, err)
+			}
+		}
+	}
 	for _, name := range oneOfAKindIndexes {
-		if _, err := db.SQL.ExecContext(ctx, `DROP INDEX `+name); err != nil {
-			t.Fatalf("dropping %s: %v", name, err)
+		if indexExists(t, db, name) {
+			t.Fatalf("index %s exists before the duplicates are written", name)
 		}
 	}
 
@@ -178,12 +196,68 @@ func TestMigrateIsStable(t *testing.T) {
 	if len(changes) > 0 {
 		t.Errorf("a second migration would still change:\n%s", strings.Join(changes, "\n"))
 	}
+	if strings.Contains(logs.String(), "repaired") {
+		t.Errorf("a clean database was repaired:\n%s", logs.String())
+	}
+	logs.Reset()
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if logs.Len() > 0 {
-		t.Errorf("a clean database was repaired:\n%s", logs.String())
+		t.Errorf("a second migration did something:\n%s", logs.String())
 	}
+}
+
+// splitOffIndexes returns migrations/ without the statements that create
+// the named indexes, and the same followed by a last file that creates
+// them.
+func splitOffIndexes(t *testing.T, names []string) (without, with migrate.Dir) {
+	t.Helper()
+	dir, err := database.MigrationDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after := &migrate.MemDir{}, &migrate.MemDir{}
+	var moved []string
+	for _, f := range files {
+		var kept []string
+		for _, line := range strings.Split(string(f.Bytes()), "\n") {
+			creates := false
+			for _, name := range names {
+				creates = creates || strings.Contains(line, `INDEX "`+name+`"`)
+			}
+			if creates && strings.HasPrefix(line, "CREATE") {
+				moved = append(moved, line)
+			} else if !creates {
+				kept = append(kept, line)
+			}
+		}
+		for _, d := range []*migrate.MemDir{before, after} {
+			if err := d.WriteFile(f.Name(), []byte(strings.Join(kept, "\n"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(moved) != len(names) {
+		t.Fatalf("found %d of the %d indexes in migrations/", len(moved), len(names))
+	}
+	if err := after.WriteFile("99991231235959_one_of_a_kind.sql", []byte(strings.Join(moved, "\n")+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*migrate.MemDir{before, after} {
+		sum, err := d.Checksum()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := migrate.WriteSumFile(d, sum); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return before, after
 }
 
 func indexExists(t *testing.T, db *database.DB, name string) bool {
