@@ -8,6 +8,14 @@
 // a JSON data block (<script type="application/json">), which browsers never
 // execute, read by the bundle.
 //
+// Around GraphiQL the bundle adds (npm/session.js, npm/extras.jsx): the
+// history kept across reloads in localStorage, never with the Authorization
+// header; the HTTP status, duration and size of each tab's last answer; when
+// the token is refused, the `go run . token` command that mints a new one for
+// the same tenants and scopes; and a copy-as-curl dialog (the token as
+// $TOKEN unless asked for). Tabs and headers are never stored: every load
+// opens the tabs and the token the server rendered.
+//
 // Mount the handler on both of its paths:
 //
 //	h := playground.Handler(playground.Options{Endpoint: "/graphql"})

@@ -9,11 +9,17 @@
 //   { "endpoint": "/graphql",
 //     "headers": {"Authorization": "Bearer ..."},
 //     "tabs": [{"title": "...", "query": "...", "variables": "{...}", "headers": {...}}] }
+//
+// Besides GraphiQL itself the page adds, all offline: history kept across
+// reloads (without the token), the HTTP status and timing of each answer, a
+// message with the command for a fresh token when the token is refused, and
+// a copy-as-curl dialog. The pure rules behind them are in session.js.
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
-import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import 'graphiql/graphiql.css';
 import './page.css';
+import { pageStorage, createFetcher } from './session.js';
+import { CopyAsCurl, StatusLine } from './extras.jsx';
 
 function readConfig() {
   const el = document.getElementById('graphiql-config');
@@ -43,22 +49,6 @@ function queryWithTitle(title, query) {
   return `# ${t}\n${q}`;
 }
 
-// In-memory implementation of the DOM Storage interface: nothing (queries,
-// history, and above all the Authorization header) is written to the
-// browser's localStorage, and every page load starts from the configuration
-// the server rendered.
-function memoryStorage() {
-  const m = new Map();
-  return {
-    getItem: (k) => (m.has(k) ? m.get(k) : null),
-    setItem: (k, v) => { m.set(k, String(v)); },
-    removeItem: (k) => { m.delete(k); },
-    clear: () => { m.clear(); },
-    get length() { return m.size; },
-    key: (i) => Array.from(m.keys())[i] ?? null,
-  };
-}
-
 const cfg = readConfig();
 const endpoint = typeof cfg.endpoint === 'string' && cfg.endpoint ? cfg.endpoint : '/graphql';
 const globalHeaders = cfg.headers && typeof cfg.headers === 'object' ? cfg.headers : {};
@@ -68,17 +58,20 @@ const tabs = (Array.isArray(cfg.tabs) ? cfg.tabs : []).map((t) => ({
   headers: headersText({ ...globalHeaders, ...(t.headers || {}) }) || null,
 }));
 
-const fetcher = createGraphiQLFetcher({ url: endpoint });
-
 createRoot(document.getElementById('graphiql')).render(
   <GraphiQL
-    fetcher={fetcher}
-    storage={memoryStorage()}
+    fetcher={createFetcher(endpoint)}
+    storage={pageStorage({ firstTab: tabs[0], authorization: globalHeaders.Authorization })}
     defaultTabs={tabs.length ? tabs : undefined}
     defaultHeaders={headersText(globalHeaders)}
     defaultEditorToolsVisibility="headers"
     isHeadersEditorEnabled
     shouldPersistHeaders={false}
     showPersistHeadersSettings={false}
-  />,
+    toolbar={{ additionalComponent: () => <CopyAsCurl endpoint={endpoint} /> }}
+  >
+    <GraphiQL.Footer>
+      <StatusLine />
+    </GraphiQL.Footer>
+  </GraphiQL>,
 );
