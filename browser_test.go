@@ -4,9 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +24,11 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"onboard/internal/auth"
+	"onboard/internal/config"
+	"onboard/internal/demo"
+	"onboard/internal/playground"
 )
 
 // chromium finds a Chromium or Chrome binary, or "".
@@ -46,33 +57,33 @@ func sameOrigin(raw string, origin *url.URL) bool {
 	return u.Scheme == origin.Scheme && u.Host == origin.Host
 }
 
-// customerID is the new customer's id as GraphiQL's result pane shows it.
-var customerID = regexp.MustCompile(`"id":\s*"(cus_[0-9A-Za-z]+)"`)
+// browser is one headless Chromium with a profile of its own (nothing
+// stored from an earlier run), recording what the page requests from other
+// origins and what its console reports.
+type browser struct {
+	ctx    context.Context
+	origin *url.URL
 
-// The newcomer's first minute, in a real browser: the development server
-// opens GraphiQL with the demo token filled in; running the registration
-// tab registers the FinHub individual and shows its customer id. The page
-// must not request anything from another origin (it works offline).
-//
-// Set SCREENSHOT=path.png to save what the browser shows at the end (the
-// README's internal/playground/screenshot.png is made so).
-// operationNotFound is GraphiQL having sent another tab's operation name.
-var operationNotFound = regexp.MustCompile(`operation \w+ not found`)
+	mu      sync.Mutex
+	foreign []string
+	console []string
+}
 
-func TestPlaygroundRegistersTheExampleInABrowser(t *testing.T) {
+// newBrowser starts Chromium (or skips the test without one) for pages on
+// base. The browser stops when the test ends; the test fails then if a page
+// requested another origin: the playground must work offline.
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
 	bin := chromium()
 	if bin == "" {
 		t.Skip("no Chromium: looked for chromium, chromium-browser, google-chrome on PATH and /usr/bin/chromium; " +
 			"install one (apt-get install -y chromium) to run the browser test")
 	}
-	s := startServer(t, nil)
-	if s.token == "" {
-		t.Fatalf("no development token printed:\n%s", s.stdout)
-	}
-	origin, _ := url.Parse(s.base)
-
+	b := &browser{}
+	b.origin, _ = url.Parse(base)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()), // a fresh profile: no history, no storage
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -81,22 +92,16 @@ func TestPlaygroundRegistersTheExampleInABrowser(t *testing.T) {
 		chromedp.WindowSize(1280, 800),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-
-	// Every request the page makes, and what its console reports. Listen
-	// starts the browser, on a context without a deadline (one would stop
-	// the browser); the steps below get their own.
-	var mu sync.Mutex
-	var foreign, console []string
+	// Listen starts the browser, on a context without a deadline (one would
+	// stop the browser); each step below gets its own.
 	err := chromedp.Listen(bctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
+		b.mu.Lock()
+		defer b.mu.Unlock()
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
-			if !sameOrigin(ev.Request.URL, origin) {
-				foreign = append(foreign, ev.Request.URL)
+			if !sameOrigin(ev.Request.URL, b.origin) {
+				b.foreign = append(b.foreign, ev.Request.URL)
 			}
 		case *runtime.EventConsoleAPICalled:
 			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
@@ -104,87 +109,384 @@ func TestPlaygroundRegistersTheExampleInABrowser(t *testing.T) {
 				for _, a := range ev.Args {
 					args = append(args, string(a.Value)+a.Description)
 				}
-				console = append(console, string(ev.Type)+": "+strings.Join(args, " "))
+				b.console = append(b.console, string(ev.Type)+": "+strings.Join(args, " "))
 			}
 		case *cdplog.EventEntryAdded:
 			// A request the Content-Security-Policy blocked never reaches
 			// the network events; the browser reports it here.
 			if strings.Contains(ev.Entry.Text, "Content Security Policy") {
-				foreign = append(foreign, "blocked by the CSP: "+ev.Entry.Text)
+				b.foreign = append(b.foreign, "blocked by the CSP: "+ev.Entry.Text)
 			}
 		case *runtime.EventExceptionThrown:
-			console = append(console, "exception: "+ev.ExceptionDetails.Text)
+			b.console = append(b.console, "exception: "+ev.ExceptionDetails.Text)
 		}
 	})
 	if err != nil {
+		cancelBrowser()
+		cancelAlloc()
 		t.Fatalf("starting %s: %v", bin, err)
 	}
-	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
+	b.ctx = ctx
+	t.Cleanup(func() {
+		cancel()
+		// Stop the browser before reading what the listener collected:
+		// the listener runs in the tab's read loop.
+		cancelBrowser()
+		cancelAlloc()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if len(b.foreign) > 0 {
+			t.Errorf("the page requested other origins than %s:\n%s", base, strings.Join(slices.Compact(b.foreign), "\n"))
+		}
+	})
+	return b
+}
 
-	// GraphiQL labels a tab with its operation's name.
-	const (
-		registerTab  = `//button[contains(@class,"graphiql-tab-button")][contains(., "RegisterIndividual")]`
-		customersTab = `//button[contains(@class,"graphiql-tab-button")][contains(., "Customers")]`
-		execute      = chromedp.CSS(`button.graphiql-execute-button`)
-	)
-	// The result pane's text once it shows a customer id or errors other
-	// than the previous answer (%s, a JSON string).
-	const resultPane = `(() => {
-		const t = (document.querySelector(".graphiql-response") || {}).innerText || "";
-		return t !== %s && /"cus_|"errors"/.test(t) ? t : false;
+// do runs browser actions; on failure the test stops with the page's text
+// and console.
+func (b *browser) do(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		t.Fatalf("%s: %v\n%s", what, err, b.explain())
+	}
+}
+
+// eval evaluates expr in the page once.
+func eval[T any](t *testing.T, b *browser, what, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", what, err, b.explain())
+	}
+	return v
+}
+
+// poll evaluates expr until it returns something other than false, at most
+// for a person's patience: it waits for the page, it never clicks again.
+func poll[T any](t *testing.T, b *browser, what, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(60*time.Second)))
+	if err != nil {
+		t.Fatalf("waiting for %s: %v\n%s", what, err, b.explain())
+	}
+	return v
+}
+
+func (b *browser) explain() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return fmt.Sprintf("page text: %.3000s\nconsole: %s", text, strings.Join(b.console, "\n"))
+}
+
+const (
+	execute = `button.graphiql-execute-button`
+	// ready: the four editors exist and the query editor shows the tab.
+	editorsReady = `document.querySelectorAll(".graphiql-container .CodeMirror").length >= 4 &&
+		(document.querySelector(".graphiql-query-editor .CodeMirror") || {}).CodeMirror?.getValue() !== ""`
+	// response: the response editor's whole text (CodeMirror renders only
+	// the lines in view, so innerText would not do) once an answer is in.
+	response = `(() => {
+		const cm = document.querySelector(".graphiql-response .CodeMirror");
+		if (!cm || document.querySelector(".graphiql-response .graphiql-spinner")) return false;
+		return cm.CodeMirror.getValue() || false;
 	})()`
-	err = chromedp.Do(ctx,
+	responseNow = `document.querySelector(".graphiql-response .CodeMirror").CodeMirror.getValue()`
+	// answerLine: the status line of the active tab's answer.
+	answerLine = `(document.querySelector(".playground-answer") || {}).textContent || false`
+)
+
+// tabButton is the XPath of the tab GraphiQL labels with an operation name.
+func tabButton(name string) string {
+	return fmt.Sprintf(`//button[contains(@class,"graphiql-tab-button")][normalize-space(.)=%q]`, name)
+}
+
+// runTab does what a person does to run an example: opens its tab (unless
+// it is the one open), clicks ▶ once, and reads the answer and its status
+// line. The tab's response pane must be empty before the click, so the
+// text read is this click's answer.
+func (b *browser) runTab(t *testing.T, name string, open bool) (answer map[string]any, raw, status string) {
+	t.Helper()
+	if open {
+		b.do(t, "opening the tab "+name, chromedp.Click(tabButton(name)))
+	}
+	before := eval[string](t, b, "reading the response pane of "+name, responseNow)
+	if before != "" {
+		t.Fatalf("%s: the response pane is not empty before ▶:\n%s", name, before)
+	}
+	b.do(t, "clicking ▶ in "+name, chromedp.Click(chromedp.CSS(execute)))
+	raw = poll[string](t, b, name+"'s answer", response)
+	if err := json.Unmarshal([]byte(raw), &answer); err != nil {
+		t.Fatalf("%s: the answer is not JSON: %v\n%s", name, err, raw)
+	}
+	if errs, ok := answer["errors"]; ok {
+		t.Fatalf("%s answered errors on its first ▶: %v\n%s", name, errs, raw)
+	}
+	status = poll[string](t, b, name+"'s status line", answerLine)
+	if !regexp.MustCompile(`^HTTP 200 .*· \d+ ms · [0-9.]+ k?B`).MatchString(status) {
+		t.Errorf("%s: status line %q, want HTTP 200 with the time and size", name, status)
+	}
+	return answer, raw, status
+}
+
+// dig walks a decoded JSON answer: keys for objects, ints for arrays.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			a, _ := v.([]any)
+			if k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
+var customerID = regexp.MustCompile(`^cus_[0-9A-Za-z]+$`)
+
+// The newcomer's first minutes, in a real browser on a fresh profile: the
+// development server opens GraphiQL with the demo token filled in, and each
+// example tab, run in order with one click on ▶ as soon as it opens, gives
+// its answer: the registrations' customer ids, the list holding both, the
+// category tree, the statistics. Then the history survives a reload without
+// the token, and copy-as-curl gives a command that answers the same.
+//
+// Set SCREENSHOT=path.png to save the page after the first click (the
+// README's internal/playground/screenshot.png is made so).
+func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
+	if chromium() == "" {
+		newBrowser(t, "") // skips
+	}
+	s := startServer(t, nil)
+	if s.token == "" {
+		t.Fatalf("no development token printed:\n%s", s.stdout)
+	}
+	b := newBrowser(t, s.base)
+	started := time.Now()
+	b.do(t, "opening the playground",
 		chromedp.Navigate(s.base+"/"),
-		chromedp.WaitVisible(customersTab),
-		// Leave the registration tab and come back: run it from its own tab.
-		chromedp.Click(customersTab),
-		chromedp.Click(registerTab),
+		chromedp.WaitVisible(tabButton("RegisterIndividual")),
+		chromedp.WaitVisible(chromedp.CSS(execute)),
 	)
-	// GraphiQL takes the operation name from the editor a moment after a
-	// tab switch; a click before that asks for the previous tab's
-	// operation ("operation Customers not found"), which runs nothing. So
-	// click until the registration's own answer shows, as a person would:
-	// each answer differs from the last (a new requestId at least).
-	var result string
-	for try := 0; err == nil && try < 10; try++ {
-		if err = chromedp.Do(ctx, chromedp.Click(execute)); err != nil {
-			break
-		}
-		previous, _ := json.Marshal(result)
-		result, err = chromedp.Run(ctx, chromedp.Poll[string](fmt.Sprintf(resultPane, previous),
-			chromedp.WithPollingTimeout(60*time.Second)))
-		if err != nil || !operationNotFound.MatchString(result) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
+	poll[bool](t, b, "the editors", editorsReady)
+
+	// The first tab is open: ▶ at once.
+	reg, _, _ := b.runTab(t, "RegisterIndividual", false)
+	individual, _ := dig(reg, "data", "registerIndividual", "customer", "id").(string)
+	category, _ := dig(reg, "data", "registerIndividual", "customer", "category", "code").(string)
+	if !customerID.MatchString(individual) || category == "" {
+		t.Fatalf("RegisterIndividual: no customer id and category in %v", reg)
 	}
-	var text string // the page's text, to explain a failure
+	t.Logf("page load to the first registered customer: %v", time.Since(started).Round(time.Millisecond))
+	if path := os.Getenv("SCREENSHOT"); path != "" {
+		saveScreenshot(t, b.ctx, path)
+	}
+
+	org, _, _ := b.runTab(t, "RegisterOrganization", true)
+	organization, _ := dig(org, "data", "registerOrganization", "customer", "id").(string)
+	if !customerID.MatchString(organization) {
+		t.Fatalf("RegisterOrganization: no customer id in %v", org)
+	}
+
+	list, customersRaw, _ := b.runTab(t, "Customers", true)
+	var ids []string
+	edges, _ := dig(list, "data", "customers", "edges").([]any)
+	for i := range edges {
+		id, _ := dig(edges[i], "node", "id").(string)
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	want := []string{individual, organization}
+	slices.Sort(want)
+	if total := dig(list, "data", "customers", "totalCount"); total != 2.0 || !slices.Equal(ids, want) {
+		t.Errorf("Customers: totalCount %v, ids %v, want the two registered %v", total, ids, want)
+	}
+
+	tree, _, _ := b.runTab(t, "CategoryTree", true)
+	if !strings.Contains(fmt.Sprint(dig(tree, "data", "categoryTree")), "code:"+category+" ") {
+		t.Errorf("CategoryTree does not hold the individual's category %s: %v", category, tree)
+	}
+
+	stats, _, _ := b.runTab(t, "CustomerStats", true)
+	counts := map[string]any{}
+	byType, _ := dig(stats, "data", "byType").([]any)
+	for _, row := range byType {
+		counts[fmt.Sprint(dig(row, "type"))] = dig(row, "count")
+	}
+	if !reflect.DeepEqual(counts, map[string]any{"INDIVIDUAL": 1.0, "ORGANIZATION": 1.0}) {
+		t.Errorf("CustomerStats byType: %v, want one of each type", byType)
+	}
+
+	t.Run("copy as curl", func(t *testing.T) { copyAsCurl(t, b, s, "Customers", customersRaw) })
+	t.Run("history across a reload", func(t *testing.T) { historyAcrossReload(t, b, s, customersRaw) })
+}
+
+// copyAsCurl opens the Customers tab again, copies its request as curl and
+// runs the command in a shell against the server: it answers what the page
+// showed. The token appears only as $TOKEN unless asked for.
+func copyAsCurl(t *testing.T, b *browser, s *testServer, tab, pageAnswer string) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("no curl")
+	}
+	const dialog = `(document.querySelector("pre.playground-curl") || {}).textContent || false`
+	b.do(t, "opening the copy-as-curl dialog",
+		chromedp.Click(tabButton(tab)),
+		chromedp.Click(chromedp.CSS(`button.playground-curl-button`)),
+	)
+	cmd := poll[string](t, b, "the curl command", dialog)
+	if strings.Contains(cmd, s.token) || !strings.Contains(cmd, `"Authorization: Bearer $TOKEN"`) {
+		t.Fatalf("the command must carry the token as $TOKEN only:\n%s", cmd)
+	}
+	out, err := exec.CommandContext(b.ctx, "bash", "-c", cmd).CombinedOutput()
 	if err != nil {
-		text, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("running the command: %v\n%s\n%s", err, cmd, out)
 	}
-	if path := os.Getenv("SCREENSHOT"); path != "" && err == nil {
-		saveScreenshot(t, ctx, path)
+	if !sameJSON(t, out, []byte(pageAnswer)) {
+		// $TOKEN unset gives 401: set it and run again.
+		c := exec.CommandContext(b.ctx, "bash", "-c", cmd)
+		c.Env = append(os.Environ(), "TOKEN="+s.token)
+		if out, err = c.CombinedOutput(); err != nil || !sameJSON(t, out, []byte(pageAnswer)) {
+			t.Fatalf("the command answers differently from the page: %v\n%s\ncommand:\n%s\npage:\n%s", err, out, cmd, pageAnswer)
+		}
+	} else {
+		t.Fatalf("the command answered without a token:\n%s", out)
 	}
-	// Stop the browser before reading what the listener collected: the
-	// listener runs in the tab's read loop, so no action may run after this.
-	cancelBrowser()
-	mu.Lock()
-	defer mu.Unlock()
+
+	b.do(t, "asking for the token in the command", chromedp.Click(chromedp.CSS(`.playground-curl-section input[type=checkbox]`)))
+	withToken := poll[string](t, b, "the curl command with the token",
+		`(() => { const t = (document.querySelector("pre.playground-curl") || {}).textContent || ""; return t.includes("$TOKEN") ? false : t; })()`)
+	if !strings.Contains(withToken, "Bearer "+s.token) {
+		t.Errorf("asked for the token, the command does not carry it:\n%s", withToken)
+	}
+	out, err = exec.CommandContext(b.ctx, "bash", "-c", withToken).CombinedOutput()
+	if err != nil || !sameJSON(t, out, []byte(pageAnswer)) {
+		t.Errorf("the command with the token answers differently: %v\n%s", err, out)
+	}
+	b.do(t, "closing the dialog", chromedp.KeyEvent("\x1b"), chromedp.WaitNotPresent(chromedp.CSS(`pre.playground-curl`)))
+}
+
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// historyAcrossReload reloads the page: the five runs are in the history,
+// nothing the browser stored holds the token, and an entry run again from
+// the history (in the fresh first tab) answers as before.
+func historyAcrossReload(t *testing.T, b *browser, s *testServer, customersAnswer string) {
+	b.do(t, "reloading the page",
+		chromedp.Reload(),
+		chromedp.WaitVisible(tabButton("RegisterIndividual")),
+	)
+	poll[bool](t, b, "the editors", editorsReady)
+	stored := eval[string](t, b, "reading localStorage", `JSON.stringify(Object.entries(localStorage))`)
+	if strings.Contains(stored, s.token) || strings.Contains(stored, strings.Split(s.token, ".")[2]) {
+		t.Errorf("the browser stored the token: %.500s", stored)
+	}
+	b.do(t, "opening the history", chromedp.Click(chromedp.CSS(`button[aria-label="Show History"]`)))
+	labels := poll[[]string](t, b, "the history entries", `(() => {
+		const l = [...document.querySelectorAll(".graphiql-history-item-label")].map((e) => e.textContent);
+		return l.length ? l : false;
+	})()`)
+	slices.Sort(labels)
+	if want := []string{"CategoryTree", "CustomerStats", "Customers", "RegisterIndividual", "RegisterOrganization"}; !slices.Equal(labels, want) {
+		t.Errorf("history after a reload: %q, want %q", labels, want)
+	}
+	b.do(t, "choosing Customers in the history",
+		chromedp.Click(`//button[contains(@class,"graphiql-history-item-label")][normalize-space(.)="Customers"]`))
+	headers := eval[string](t, b, "reading the headers editor",
+		`[...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")].map((e) => e.CodeMirror.getValue()).join("\n")`)
+	if !strings.Contains(headers, "Bearer "+s.token) {
+		t.Errorf("the history entry came back without the page's token:\n%s", headers)
+	}
+	b.do(t, "clicking ▶", chromedp.Click(chromedp.CSS(execute)))
+	again := poll[string](t, b, "the answer of the history entry", response)
+	if !sameJSON(t, []byte(again), []byte(customersAnswer)) {
+		t.Errorf("Customers run from the history answers differently:\n%s\nwant\n%s", again, customersAnswer)
+	}
+}
+
+// A page whose token has expired says so, with the command that mints a new
+// one for the same tenant and scopes; that command's token, pasted into the
+// headers, registers the customer. Today's page said only "Error fetching
+// schema".
+func TestPlaygroundExpiredTokenInABrowser(t *testing.T) {
+	if chromium() == "" {
+		newBrowser(t, "") // skips
+	}
+	dataDir := t.TempDir()
+	s := startServer(t, map[string]string{"DATA_DIR": dataDir})
+	cfg, err := config.Load(env(map[string]string{"DATA_DIR": dataDir}))
 	if err != nil {
-		t.Fatalf("driving the page: %v\npage text: %.3000s\nconsole: %s", err, text, strings.Join(console, "\n"))
+		t.Fatal(err)
 	}
-	m := customerID.FindStringSubmatch(result)
-	if m == nil {
-		t.Fatalf("no customer id in the result pane:\n%s\nconsole: %s", result, strings.Join(console, "\n"))
+	authn, err := newAuthenticator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(foreign) > 0 {
-		t.Fatalf("the page requested other origins than %s:\n%s", s.base, strings.Join(slices.Compact(foreign), "\n"))
+	scopes := []string{"customers:register", "customers:read"}
+	expired, err := authn.Mint(auth.TokenRequest{Subject: "dev", Tenants: []string{demo.TenantKey}, Scopes: scopes, TTL: -time.Hour})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The id is a stored customer of the demo tenant.
-	status, body := s.graphql(t, s.token, `{ node(id: "`+m[1]+`") { id ... on Customer { type } } }`)
-	if status != 200 || !strings.Contains(body, `"type":"INDIVIDUAL"`) {
-		t.Fatalf("node(id: %s): %d %s", m[1], status, body)
+	// The development page, as the server renders it, with the expired
+	// token; the API behind it is the server's.
+	opts := playgroundOptions(cfg, expired)
+	api, _ := url.Parse(s.base)
+	mux := http.NewServeMux()
+	mux.Handle("/", playground.Handler(opts))
+	mux.Handle("/graphql", httputil.NewSingleHostReverseProxy(api))
+	page := httptest.NewServer(mux)
+	t.Cleanup(page.Close)
+
+	b := newBrowser(t, page.URL)
+	b.do(t, "opening the playground", chromedp.Navigate(page.URL+"/"), chromedp.WaitVisible(chromedp.CSS(execute)))
+	alert := poll[string](t, b, "the expired-token message", `(document.querySelector(".playground-auth") || {}).textContent || false`)
+	cmd := regexp.MustCompile("`(go run \\. token [^`]+)`").FindStringSubmatch(alert)
+	if !strings.HasPrefix(alert, "The token has expired: run `go run . token --tenant "+demo.TenantKey+" --scope 'customers:register customers:read'`") ||
+		!strings.Contains(alert, "restart `go run .`") || cmd == nil {
+		t.Fatalf("message: %q", alert)
+	}
+
+	// Run the command as the message says (its arguments split by a shell).
+	words, err := exec.Command("bash", "-c", `printf '%s\0' `+strings.TrimPrefix(cmd[1], "go run . ")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimSuffix(string(words), "\x00"), "\x00")
+	var out strings.Builder
+	if err := run(context.Background(), args, env(map[string]string{"DATA_DIR": dataDir}), &out, io.Discard); err != nil {
+		t.Fatalf("%s: %v", cmd[1], err)
+	}
+	fresh := strings.TrimSpace(out.String())
+
+	// Paste it over the expired one and run the open tab.
+	headers, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + fresh, "X-Tenant-ID": demo.TenantKey})
+	eval[bool](t, b, "pasting the new token", fmt.Sprintf(
+		`[...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")].find((e) => e.CodeMirror.getValue().includes("Authorization")).CodeMirror.setValue(%q), true`,
+		headers))
+	b.do(t, "clicking ▶", chromedp.Click(chromedp.CSS(execute)))
+	raw := poll[string](t, b, "the registration's answer", `(() => {
+		const v = document.querySelector(".graphiql-response .CodeMirror").CodeMirror.getValue();
+		return /registerIndividual|"errors"/.test(v) && !document.querySelector(".graphiql-response .graphiql-spinner") ? v : false;
+	})()`)
+	if !regexp.MustCompile(`"id": "cus_`).MatchString(raw) {
+		t.Fatalf("with the new token: %s", raw)
+	}
+	if !eval[bool](t, b, "reading the message", `!document.querySelector(".playground-auth")`) {
+		t.Error("the expired-token message stays after an answer with a good token")
 	}
 }
 
@@ -198,6 +500,9 @@ func saveScreenshot(t *testing.T, ctx context.Context, path string) {
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
