@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/observe"
 	"onboard/internal/registration"
 	"onboard/internal/values"
 )
@@ -28,6 +29,10 @@ type Options struct {
 	// Bounds bound the document before it is validated (zero fields take
 	// the defaults).
 	Bounds DocumentBounds
+	// Metrics count operations and registrations; Tracing, when not nil,
+	// gives each operation a span (both may be nil).
+	Metrics *observe.Metrics
+	Tracing *observe.Tracing
 }
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
@@ -38,7 +43,7 @@ func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
 			Client:       opts.Client,
-			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher},
+			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher, Observe: opts.Metrics.Registration},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope},
 	}))
@@ -61,6 +66,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(opts.Limits.WithDefaults())
 	srv.AroundFields(expandProblems)
 	srv.AroundResponses(capErrors(DefaultMaxErrors))
+	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return withStatus(srv)

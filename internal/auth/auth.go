@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/jwtauth/v5"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jwt"
@@ -84,7 +83,6 @@ func New(cfg Config, client *ent.Client) (*Authenticator, error) {
 // with the user's token (CSRF).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reqID := middleware.GetReqID(r.Context())
 		v, failure, status := a.authenticate(r)
 		if failure != nil {
 			switch {
@@ -94,7 +92,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				// RFC 6750 §3.1: a valid token lacking a scope.
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard", error="insufficient_scope", scope="`+viewer.ScopeTenantsAdmin+`"`)
 			}
-			apperr.WriteHTTP(w, status, reqID, failure)
+			apperr.Refuse(w, r, status, failure)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))

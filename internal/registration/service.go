@@ -12,6 +12,7 @@ import (
 	"onboard/internal/pulid"
 	"onboard/internal/values"
 	"onboard/internal/viewer"
+	"onboard/schema/schematype"
 )
 
 // Service runs registrations: normalize → validate everything → categorize
@@ -22,6 +23,9 @@ type Service struct {
 	Hasher *values.Hasher
 	// Now is the clock; nil means time.Now. Tests pin it.
 	Now func() time.Time
+	// Observe, when set, learns each registration's customer type
+	// (INDIVIDUAL, ORGANIZATION) and outcome (see Outcome) for metrics.
+	Observe func(customerType, outcome string)
 }
 
 // Result is a registered customer with its user and its person (for an
@@ -56,7 +60,10 @@ type pending struct {
 // replay, validation (prepare), hashing, and the transaction. The
 // idempotency record is written first inside the transaction, so a
 // concurrent request with the same key waits for it and then replays.
-func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (*Result, error) {
+func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (res *Result, err error) {
+	if s.Observe != nil {
+		defer func() { s.Observe(customerTypeOf(op), Outcome(res, err)) }()
+	}
 	key := RequestFrom(ctx).IdempotencyKey
 	if err := checkIdempotencyKey(key); err != nil {
 		return nil, err
@@ -101,6 +108,32 @@ func (s *Service) register(ctx context.Context, op, fingerprint, password string
 		s.purgeExpiredKeys(ctx)
 	}
 	return s.load(ctx, customerID, false)
+}
+
+// customerTypeOf names the customer type a registration operation creates.
+func customerTypeOf(op string) string {
+	if op == opRegisterOrganization {
+		return string(schematype.CustomerTypeOrganization)
+	}
+	return string(schematype.CustomerTypeIndividual)
+}
+
+// Outcome is how a registration ended: OK, REPLAY (an Idempotency-Key
+// answered with the earlier result), or the first error's code.
+func Outcome(res *Result, err error) string {
+	switch {
+	case err == nil && res != nil && res.Replay:
+		return "REPLAY"
+	case err == nil:
+		return "OK"
+	}
+	if problems := apperr.Flatten(err); len(problems) > 0 {
+		return string(problems[0].Code)
+	}
+	if apperr.AsUnavailable(err) != nil {
+		return string(apperr.Unavailable)
+	}
+	return string(apperr.Internal)
 }
 
 // load reads a registered customer with its user and person.

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5/middleware"
-
 	"onboard/internal/apperr"
 )
 
@@ -58,7 +56,7 @@ type graphqlFront struct {
 }
 
 func (f graphqlFront) refuse(w http.ResponseWriter, r *http.Request, status int, reason, message string) {
-	apperr.WriteHTTP(w, status, middleware.GetReqID(r.Context()), apperr.New(apperr.BadUserInput, reason, message))
+	apperr.Refuse(w, r, status, apperr.New(apperr.BadUserInput, reason, message))
 }
 
 // requests checks what the request line and headers say.
@@ -104,7 +102,7 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		allow, msg = "GET, POST", "/graphql takes GET (queries) and POST"
 	}
 	w.Header().Set("Allow", allow)
-	apperr.WriteHTTP(w, http.StatusMethodNotAllowed, middleware.GetReqID(r.Context()),
+	apperr.Refuse(w, r, http.StatusMethodNotAllowed,
 		apperr.New(apperr.BadUserInput, reasonMethodNotAllowed, msg))
 }
 
@@ -326,7 +324,7 @@ func (w *frontWriter) WriteHeader(code int) {
 	case code == http.StatusNotAcceptable && w.r.Method == http.MethodGet:
 		w.discard = true
 		w.Header().Set("Allow", "POST")
-		apperr.WriteHTTP(w.ResponseWriter, http.StatusMethodNotAllowed, middleware.GetReqID(w.r.Context()),
+		apperr.Refuse(w.ResponseWriter, w.r, http.StatusMethodNotAllowed,
 			apperr.New(apperr.BadUserInput, reasonMutationOverGET, "GET runs queries only: send mutations with POST"))
 		return
 	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":

@@ -20,6 +20,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/auth"
 	"onboard/internal/database"
+	"onboard/internal/observe"
 	"onboard/internal/registration"
 	"onboard/internal/values"
 )
@@ -48,6 +49,13 @@ type Options struct {
 	Limits graph.Limits
 	// CORS lists the origins whose pages may call /graphql (nil: none).
 	CORS *CORS
+	// Metrics is the server's registry (nil: New makes one over DB's
+	// pool). It is served at /metrics, without a token, unless
+	// SeparateMetrics says another listener serves it (METRICS_ADDR).
+	Metrics         *observe.Metrics
+	SeparateMetrics bool
+	// Tracing, when not nil, traces requests, operations and SQL.
+	Tracing *observe.Tracing
 }
 
 // New returns the service's HTTP handler.
@@ -63,7 +71,10 @@ func New(opts Options) http.Handler {
 	if opts.TrustProxy {
 		r.Use(middleware.RealIP)
 	}
-	r.Use(accessLog(opts.Logger))
+	if opts.Metrics == nil {
+		opts.Metrics = observe.NewMetrics(opts.DB.SQL)
+	}
+	r.Use(observe.HTTP(opts.Logger, opts.Metrics, opts.Tracing))
 	r.Use(recoverer(opts.Logger))
 	r.Use(middleware.Timeout(opts.RequestTimeout))
 
@@ -71,6 +82,9 @@ func New(opts Options) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
+	if !opts.SeparateMetrics {
+		r.Handle("/metrics", opts.Metrics.Handler())
+	}
 	if opts.Introspection {
 		// The schema as SDL for client code generators, without a token:
 		// it tells no more than introspection, which is on, and the file
@@ -98,10 +112,12 @@ func New(opts Options) http.Handler {
 	}
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,
-		Hasher:        values.NewHasher(opts.HashConcurrency),
+		Hasher:        values.NewHasher(opts.HashConcurrency).OnWait(opts.Metrics.HashWait),
 		Logger:        opts.Logger,
 		Introspection: opts.Introspection,
 		Limits:        opts.Limits,
+		Metrics:       opts.Metrics,
+		Tracing:       opts.Tracing,
 	})
 	front := graphqlFront{maxBody: opts.MaxBodyBytes}
 	r.MethodNotAllowed(methodNotAllowed)
@@ -109,6 +125,7 @@ func New(opts Options) http.Handler {
 		r.Use(opts.CORS.handler)
 		r.Use(front.requests)
 		r.Use(opts.Auth.Middleware)
+		r.Use(observe.RecordViewer)
 		r.Use(front.bodies)
 		r.Use(registrationContext)
 		r.Handle("/graphql", gql)
@@ -138,32 +155,6 @@ func requestID(next http.Handler) http.Handler {
 	})
 }
 
-// accessLog writes one JSON line per request: method, path, status, size,
-// duration, client IP and request id. It never logs bodies, query strings
-// or headers, which may hold personal data or tokens.
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-			next.ServeHTTP(ww, r)
-			status := ww.Status()
-			if status == 0 {
-				status = http.StatusOK
-			}
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("requestId", middleware.GetReqID(r.Context())),
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", status),
-				slog.Int("bytes", ww.BytesWritten()),
-				slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000),
-				slog.String("ip", r.RemoteAddr),
-			)
-		})
-	}
-}
-
 // recoverer turns a panic outside GraphQL execution into a 500 with a
 // GraphQL-shaped body; the stack goes to the log only.
 func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
@@ -176,7 +167,7 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 					}
 					reqID := middleware.GetReqID(r.Context())
 					logger.ErrorContext(r.Context(), "panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
-					apperr.WriteHTTP(w, http.StatusInternalServerError, reqID, apperr.New(apperr.Internal, "", "internal error"))
+					apperr.Refuse(w, r, http.StatusInternalServerError, apperr.New(apperr.Internal, "", "internal error"))
 				}
 			}()
 			next.ServeHTTP(w, r)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -60,6 +61,9 @@ var errNoHasher = errors.New("values: Hasher not initialised; use NewHasher")
 // instance, so each server (and each test) sizes its own.
 type Hasher struct {
 	sem chan struct{}
+	// waited, when set, learns how long each computation waited for its
+	// slot (the metrics' hash queue wait).
+	waited func(time.Duration)
 }
 
 // NewHasher returns a Hasher that runs at most maxConcurrent argon2id
@@ -70,6 +74,13 @@ func NewHasher(maxConcurrent int) *Hasher {
 		maxConcurrent = 1
 	}
 	return &Hasher{sem: make(chan struct{}, maxConcurrent)}
+}
+
+// OnWait makes h report how long each hash or verification waited for a
+// free slot, and returns h. Call it before h is used.
+func (h *Hasher) OnWait(f func(time.Duration)) *Hasher {
+	h.waited = f
+	return h
 }
 
 // acquire waits for a free slot or for ctx to end.
@@ -83,8 +94,12 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	start := time.Now()
 	select {
 	case h.sem <- struct{}{}:
+		if h.waited != nil {
+			h.waited(time.Since(start))
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
