@@ -28,12 +28,15 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"onboard/ent"
 	"onboard/graph"
 	"onboard/internal/auth"
 	"onboard/internal/config"
 	"onboard/internal/database"
 	"onboard/internal/demo"
+	"onboard/internal/observe"
 	"onboard/internal/playground"
 	"onboard/internal/server"
 	"onboard/internal/viewer"
@@ -119,7 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, logger)
@@ -134,8 +137,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // openMigrated opens the configured database and brings its schema up to date.
 // The logger reports the repairs a migration makes before it creates a
 // unique index (see internal/database).
-func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger) (*database.DB, error) {
-	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, nil)
+// wrap, when not nil, wraps the ent driver (tracing).
+func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger, wrap func(dialect.Driver) dialect.Driver) (*database.DB, error) {
+	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, wrap)
 	if err != nil {
 		return nil, err
 	}
@@ -143,21 +147,22 @@ func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		db.Close()
 		return nil, explainConnectError(cfg.DatabaseURL, err)
 	}
+	start := time.Now()
+	logger.Info("migrating the schema", "dialect", db.Dialect)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	logger.Info("schema migrated", "dialect", db.Dialect, since(start))
 	return db, nil
 }
 
 func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
-	db, err := openMigrated(ctx, cfg, logger)
+	db, err := openMigrated(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	logger.Info("schema migrated", "dialect", db.Dialect)
-	return nil
+	return db.Close()
 }
 
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
@@ -166,11 +171,17 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, cfg, logger)
+	tracing, flushTraces, err := startTracing(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer flushTraces()
+	db, err := openMigrated(ctx, cfg, logger, tracing.WrapDriver)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	metrics := observe.NewMetrics(db.SQL)
 	authn, err := newAuthenticator(cfg, db)
 	if err != nil {
 		return err
@@ -199,6 +210,9 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 			MaxBodyBytes:    cfg.MaxBodyBytes,
 			RequestTimeout:  cfg.RequestTimeout,
 			Playground:      page,
+			Metrics:         metrics,
+			SeparateMetrics: cfg.MetricsAddr != "",
+			Tracing:         tracing,
 			CORS:            cors,
 			Limits: graph.Limits{
 				MaxPageSize:   cfg.MaxPageSize,
@@ -216,6 +230,14 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsAddr != "" {
+		closeMetrics, err := serveMetrics(cfg, metrics, logger)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		defer closeMetrics()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
@@ -245,9 +267,12 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 // The token is "" when this server cannot sign (a public key is configured):
 // the caller brings its own then.
 func startDemo(ctx context.Context, cfg config.Config, db *database.DB, authn *auth.Authenticator, logger *slog.Logger) (string, error) {
+	start := time.Now()
+	logger.Info("seeding the demo tenant", "tenant", demo.TenantKey)
 	if _, err := demo.Seed(ctx, db.Client); err != nil {
 		return "", fmt.Errorf("seeding the demo tenant: %w", err)
 	}
+	logger.Info("demo tenant seeded", "tenant", demo.TenantKey, since(start))
 	tok, err := authn.Mint(auth.TokenRequest{
 		Subject:  "onboard-dev",
 		Tenants:  []string{demo.TenantKey},

@@ -58,6 +58,17 @@ type Config struct {
 	// SecretGenerated is true when the development secret was created in
 	// DataDir (it is kept there so tokens survive a restart).
 	SecretGenerated bool
+	// LogLevel is LOG_LEVEL: debug, info (the default), warn or error.
+	LogLevel slog.Level
+	// MetricsAddr, when set, serves /metrics on a listener of its own
+	// instead of the main one (METRICS_ADDR).
+	MetricsAddr string
+	// OTLPTracesEndpoint is the OTLP/HTTP URL spans are sent to, from the
+	// standard OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+	// OTEL_EXPORTER_OTLP_ENDPOINT (+ /v1/traces); "" turns tracing off.
+	OTLPTracesEndpoint string
+	// ServiceName is OTEL_SERVICE_NAME (default onboard).
+	ServiceName string
 }
 
 // Load reads the configuration through getenv (os.Getenv in production,
@@ -130,6 +141,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
 	c.Playground = boolVar("PLAYGROUND", c.Env == Development)
 	c.TrustProxy = boolVar("TRUST_PROXY", false)
+	if err := c.loadObservability(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if path := getenv("JWT_PUBLIC_KEY_FILE"); path != "" {
 		pem, err := os.ReadFile(path)
 		if err != nil {
@@ -148,6 +162,38 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// loadObservability reads LOG_LEVEL, METRICS_ADDR and the OpenTelemetry
+// variables the specification names for an OTLP trace exporter. Only
+// OTLP over HTTP (http/protobuf, the specification's default) is built in.
+func (c *Config) loadObservability(getenv func(string) string) error {
+	switch level := strings.ToLower(or(getenv("LOG_LEVEL"), "info")); level {
+	case "debug", "info", "warn", "error":
+		_ = c.LogLevel.UnmarshalText([]byte(level))
+	default:
+		return errors.New("LOG_LEVEL must be debug, info, warn or error")
+	}
+	c.MetricsAddr = getenv("METRICS_ADDR")
+	c.ServiceName = or(getenv("OTEL_SERVICE_NAME"), "onboard")
+	if strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") || getenv("OTEL_TRACES_EXPORTER") == "none" {
+		return nil
+	}
+	c.OTLPTracesEndpoint = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+	if base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); c.OTLPTracesEndpoint == "" && base != "" {
+		c.OTLPTracesEndpoint = strings.TrimSuffix(base, "/") + "/v1/traces"
+	}
+	if c.OTLPTracesEndpoint == "" {
+		return nil
+	}
+	if u, err := url.Parse(c.OTLPTracesEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) must be an http:// or https:// URL")
+	}
+	protocol := or(getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), getenv("OTEL_EXPORTER_OTLP_PROTOCOL"))
+	if protocol != "" && protocol != "http/protobuf" {
+		return fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL %q is not supported: use http/protobuf", protocol)
+	}
+	return nil
 }
 
 // loadDevelopmentSecret reads, or creates once, DataDir/jwt-secret so that
@@ -205,6 +251,9 @@ func (c Config) LogAttrs() []any {
 		slog.Int("maxQueryDepth", c.MaxQueryDepth),
 		slog.Int("maxQueryComplexity", c.MaxQueryComplexity),
 		slog.Int("maxAliases", c.MaxAliases),
+		slog.String("logLevel", c.LogLevel.String()),
+		slog.String("metricsAddr", c.MetricsAddr),
+		slog.String("otlpTracesEndpoint", MaskURL(c.OTLPTracesEndpoint)),
 	}
 }
 
