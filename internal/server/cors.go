@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5/middleware"
 
 	"onboard/internal/apperr"
 )
@@ -129,7 +128,7 @@ func (c *CORS) handler(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != "" {
 			if !c.allows(origin) {
-				apperr.WriteHTTP(w, http.StatusForbidden, middleware.GetReqID(r.Context()), apperr.New(apperr.Forbidden,
+				apperr.Refuse(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden,
 					ReasonOriginNotAllowed, "this page's origin may not call the API: it is not in CORS_ALLOWED_ORIGINS"))
 				return
 			}

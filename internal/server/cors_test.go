@@ -217,3 +217,22 @@ func TestCORSConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestCORSRefusalIsLoggedWithItsCode: the access log and the metrics read
+// a refusal's code from the request's holder, so a refused preflight must
+// be recorded as FORBIDDEN, not as an answer without errors.
+func TestCORSRefusalIsLoggedWithItsCode(t *testing.T) {
+	env := testutil.New(t)
+	cors, err := server.NewCORS("https://app.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs testutil.SyncBuffer
+	h := server.New(server.Options{DB: env.DB, Auth: env.Auth, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), CORS: cors})
+	if w := preflight(h, "https://evil.example.com"); w.Code != http.StatusForbidden {
+		t.Fatalf("status %d", w.Code)
+	}
+	if !strings.Contains(logs.String(), `"errorCodes":["FORBIDDEN"]`) {
+		t.Fatalf("the refusal is not logged with its code: %s", logs.String())
+	}
+}
