@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"onboard/internal/apperr"
 )
 
