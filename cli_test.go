@@ -204,6 +204,17 @@ func TestHealthCommand(t *testing.T) {
 	if code, stdout, stderr := onboardExits(t, "health", "ADDR="+addr); code != 0 {
 		t.Errorf("the process: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// A production container's probe has no signing settings of its own
+	// to give, and must not create a data directory.
+	dataDir := filepath.Join(t.TempDir(), "data")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"health"},
+		env(map[string]string{"ADDR": addr, "ONBOARD_ENV": "production", "DATA_DIR": dataDir}), &out, io.Discard); err != nil {
+		t.Errorf("production without JWT settings: %v", err)
+	}
+	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+		t.Errorf("health created %s", dataDir)
+	}
 
 	// A server that answers, but not ready (its database is down).
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

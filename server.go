@@ -118,6 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
+	if cmd == "health" {
+		// A probe needs the address alone: no secret, no data directory.
+		return health(ctx, config.ListenAddr(getenv), stdout)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -128,8 +132,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, logger)
 	case "token":
 		return tok.mint(cfg, stdout)
-	case "health":
-		return health(ctx, cfg, stdout)
 	}
 	return serve(ctx, cfg, logger, stdout)
 }
@@ -409,14 +411,14 @@ func (f *tokenFlags) mint(cfg config.Config, stdout io.Writer) error {
 	return err
 }
 
-// health asks the server listening on cfg.Addr whether it is ready (GET
+// health asks the server listening on addr whether it is ready (GET
 // /readyz: the database answers). The image has no shell or curl, so this
 // is what a container health check runs. A wildcard listen address is
 // asked on the loopback interface.
-func health(ctx context.Context, cfg config.Config, stdout io.Writer) error {
-	host, port, err := net.SplitHostPort(cfg.Addr)
+func health(ctx context.Context, addr string, stdout io.Writer) error {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("health: ADDR %q: %w", cfg.Addr, err)
+		return fmt.Errorf("health: ADDR %q: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"

@@ -36,7 +36,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			code := apperr.BadUserInput
 			switch {
 			case reason == string(apperr.NotFound):
+				// entgql's message repeats the id sent ("Could not resolve
+				// to a node with the global id of …"): ours does not, and a
+				// missing id reads like a malformed one.
 				code = apperr.NotFound
+				gqlErr.Message = "no node with this id"
 			case reason == "":
 				reason = "GRAPHQL_VALIDATION_FAILED"
 			}

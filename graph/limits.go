@@ -460,7 +460,7 @@ func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
 	case string:
 		switch {
 		case !utf8.ValidString(v):
-			w.fail(f.Position, apperr.BadUserInput, "INVALID_TEXT", "the value is not valid UTF-8", path...)
+			w.fail(f.Position, apperr.BadUserInput, values.ReasonInvalidUTF8, "the value is not valid UTF-8", path...)
 		case strings.IndexByte(v, 0) >= 0:
 			w.fail(f.Position, apperr.BadUserInput, values.ReasonContainsNUL, "the value contains a NUL character", path...)
 		case len(v) > w.MaxArgumentLength && utf8.RuneCountInString(v) > w.MaxArgumentLength:

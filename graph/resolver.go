@@ -22,7 +22,7 @@ type Resolver struct {
 func nodeType(_ context.Context, id string) (string, error) {
 	table, ok := ent.TableForID(id)
 	if !ok || !pulid.Valid(id, pulid.Prefix(id)) {
-		return "", apperr.NotFoundf(nil, "no node with id %q", id)
+		return "", apperr.NotFoundf(nil, "no node with this id")
 	}
 	return table, nil
 }

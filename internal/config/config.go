@@ -71,6 +71,18 @@ type Config struct {
 	ServiceName string
 }
 
+// ListenAddr is the address the server listens on: ADDR, else the
+// loopback interface in development (its playground page holds a token
+// with every scope) and every interface in production, usually in a
+// container. onboard health reads it alone, needing no other setting.
+func ListenAddr(getenv func(string) string) string {
+	def := ":8080"
+	if strings.ToLower(or(getenv("ONBOARD_ENV"), Development)) == Development {
+		def = "127.0.0.1:8080"
+	}
+	return or(getenv("ADDR"), def)
+}
+
 // Load reads the configuration through getenv (os.Getenv in production,
 // a map in tests).
 func Load(getenv func(string) string) (Config, error) {
@@ -88,13 +100,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Env != Development && c.Env != Production {
 		return c, fmt.Errorf("ONBOARD_ENV must be %s or %s", Development, Production)
 	}
-	// Development listens on the loopback interface only: its playground
-	// page holds a token with every scope. Production, usually in a
-	// container, listens on every interface.
-	c.Addr = or(getenv("ADDR"), ":8080")
-	if c.Env == Development {
-		c.Addr = or(getenv("ADDR"), "127.0.0.1:8080")
-	}
+	c.Addr = ListenAddr(getenv)
 	var errs []error
 	intVar := func(name string, def int) int {
 		v := getenv(name)

@@ -18,9 +18,15 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// probes are answered for load balancers and scrapers every few seconds:
-// their log lines are debug, so that info shows the traffic.
-var probes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+// isProbe tells the paths load balancers and scrapers ask every few
+// seconds: their log lines are debug, so that info shows the traffic.
+func isProbe(path string) bool {
+	switch path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return false
+}
 
 // HTTP is the outermost layer after the request id: it makes the holder,
 // starts the request's span (continuing a W3C traceparent) when tracing
@@ -66,7 +72,7 @@ func HTTP(logger *slog.Logger, metrics *Metrics, tracing *Tracing) func(http.Han
 				}
 			}
 			level := slog.LevelInfo
-			if probes[r.URL.Path] {
+			if isProbe(r.URL.Path) {
 				level = slog.LevelDebug
 			}
 			if !logger.Enabled(ctx, level) {

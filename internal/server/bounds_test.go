@@ -208,3 +208,18 @@ func TestIntrospectionOff(t *testing.T) {
 		t.Fatalf("__typename is not introspection: %.400s", r.Raw)
 	}
 }
+
+// TestNodeNotFoundRepeatsNoID: a missing node and a malformed id get one
+// answer, which does not repeat the id sent.
+func TestNodeNotFoundRepeatsNoID(t *testing.T) {
+	env := testutil.New(t)
+	env.Tenant("acme")
+	token := env.Token([]string{"acme"}, testutil.AllScopes...)
+	for _, id := range []string{"hello-secret-value", "cus_01M8RRNRNF8HVZ13C3R6FE3BW3"} {
+		r := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: `query($id: ID!) { node(id: $id) { id } }`,
+			Variables: map[string]any{"id": id}})
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "NOT_FOUND" || r.Errors[0].Message != "no node with this id" || strings.Contains(r.Raw, id) {
+			t.Errorf("%s: %s", id, r.Raw)
+		}
+	}
+}

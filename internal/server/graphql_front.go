@@ -34,7 +34,7 @@ const (
 // every request gqlgen's transports see is one they can serve and every
 // refusal has the documented shape (code, reason, requestId) and status:
 //
-//   - methods: GET and POST (OPTIONS and HEAD are the transport's); any
+//   - methods: GET and POST (OPTIONS is the transport's); any
 //     other is 405 with Allow: GET, POST;
 //   - GET runs queries only: gqlgen's answer to a mutation over GET
 //     becomes 405 MUTATION_OVER_GET with Allow: POST;

@@ -79,12 +79,11 @@ func TestHostile(t *testing.T) {
 var hostileCodes = []string{"BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT",
 	"RATE_LIMITED", "UNAVAILABLE", "QUERY_TOO_COMPLEX", "INTERNAL"}
 
-// Statuses of refusals. Limits, batches and a missing tenant are 400
-// (README); a bad token 401, a tenant not granted 403. The README does not
-// (yet) state the status of a document GraphQL itself refuses (parse and
-// validation errors, variables of the wrong type): gqlgen answers 422, a
-// GraphQL-over-HTTP server 400, and the suite takes either until the README
-// says which.
+// Statuses of refusals (README). Limits, document bounds, batches and a
+// missing tenant are 400; a bad token 401, a tenant not granted 403; a
+// document GraphQL itself refuses (parse and validation errors, variables
+// of the wrong type) 422. hostileStatusInvalid takes both for the cases
+// that one bound or another may catch first, depending on their size.
 var (
 	hostileStatusLimit   = []int{http.StatusBadRequest}
 	hostileStatusInvalid = []int{http.StatusBadRequest, http.StatusUnprocessableEntity}

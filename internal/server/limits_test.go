@@ -535,7 +535,7 @@ func TestLimitText(t *testing.T) {
 		{name: "NUL in customerStats", query: `{ customerStats(groupBy: [TYPE], where: {nameContains: "\u0000"}) { count } }`,
 			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "customerStats.where.nameContains"},
 		{name: "invalid UTF-8", get: true, query: where("{name: \"a\xffb\"}"),
-			code: "BAD_USER_INPUT", reason: "INVALID_TEXT", field: "tenant.customers.where.name"},
+			code: "BAD_USER_INPUT", reason: "INVALID_UTF8", field: "tenant.customers.where.name"},
 		{name: "plain text in a GET request", get: true, query: where(`{name: "a"}`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })

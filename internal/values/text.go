@@ -70,7 +70,7 @@ func checkRunes(s string, multiline bool) *Problem {
 			if !multiline {
 				return newProblem(ReasonControlCharacter, "The value must be on one line, without tabs or control characters.")
 			}
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		case isControl(r):
 			return newProblem(ReasonControlCharacter, "The value must not contain control characters.")
 		case r == utf8.RuneError:
 			// U+FFFD stands where a decoder met something that is not text:
@@ -78,7 +78,7 @@ func checkRunes(s string, multiline bool) *Problem {
 			// ranging over a string does for invalid UTF-8. No name or
 			// address holds it.
 			return newProblem(ReasonInvalidUTF8, "The value is not valid Unicode text.")
-		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
+		case isInvisible(r):
 			if (r == zwnj || r == zwj) && joinerAllowed(s, i, r) {
 				continue
 			}
@@ -88,14 +88,27 @@ func checkRunes(s string, multiline bool) *Problem {
 	return nil
 }
 
+// isControl tells the characters that break a line or drive a terminal:
+// C0 and C1 controls (tab and line feed among them), and the line and
+// paragraph separators.
+func isControl(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
+
+// isInvisible tells the characters that render as nothing: format
+// characters (Cf: zero-width marks, bidi controls, soft hyphens, BOMs) and
+// the other default-ignorable code points.
+func isInvisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
 // StripUnsafe removes from s, instead of refusing, every character that
-// checkRunes refuses in single-line text (joiners included, whatever their
-// context), and invalid UTF-8. It is for metadata that must be stored but
-// must not fail a request, such as the User-Agent header of a registration.
+// checkRunes refuses in single-line text as a control or an invisible
+// character (joiners included, whatever their context), and invalid UTF-8.
+// It is for metadata that must be stored but must not fail a request, such
+// as the User-Agent header of a registration; a U+FFFD there is harmless
+// and stays.
 func StripUnsafe(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
-			unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) {
+		if isControl(r) || isInvisible(r) {
 			return -1
 		}
 		return r
