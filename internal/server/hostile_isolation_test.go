@@ -297,19 +297,9 @@ type hostileTenantB struct {
 
 func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
 	t.Helper()
-	r := e.mustSucceedIn(t, token, "rival", `mutation($input: RegisterOrganizationInput!) {
-		registerOrganization(input: $input) { organizationId directors { id } employees { id roles { code } } } }`,
+	r := e.mustSucceedIn(t, token, "rival", hostileRegisterMembers,
 		map[string]any{"input": testutil.Fixture(t, "finhub-organization-employees.json")})
-	var d struct {
-		RegisterOrganization struct {
-			OrganizationID string
-			Directors      []struct{ ID string }
-			Employees      []struct {
-				ID    string
-				Roles []struct{ Code string }
-			}
-		}
-	}
+	var d hostileOrganization
 	if err := json.Unmarshal(r.data, &d); err != nil {
 		t.Fatal(err)
 	}

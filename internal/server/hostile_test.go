@@ -644,3 +644,21 @@ func hostileReplaceStrings(v any, old, new string) any {
 	}
 	return v
 }
+
+// hostileRegisterMembers registers an organization and reads back
+// the ids the suite aims at: the organization, its representatives and
+// its employees.
+const hostileRegisterMembers = `mutation($input: RegisterOrganizationInput!) {
+		registerOrganization(input: $input) { organizationId directors { id } employees { id roles { code } } } }`
+
+// hostileOrganization is the answer of hostileRegisterMembers.
+type hostileOrganization struct {
+	RegisterOrganization struct {
+		OrganizationID string
+		Directors      []struct{ ID string }
+		Employees      []struct {
+			ID    string
+			Roles []struct{ Code string }
+		}
+	}
+}

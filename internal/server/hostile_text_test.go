@@ -180,19 +180,9 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	full := testutil.Fixture(t, "finhub-organization-categorized.json")
 	full["organizationCustomer"].(map[string]any)["employees"] = []any{hostileClone(employee)}
 
-	r := e.mustSucceed(t, e.token, `mutation($input: RegisterOrganizationInput!) {
-		registerOrganization(input: $input) { organizationId directors { id } employees { id roles { code } } } }`,
+	r := e.mustSucceed(t, e.token, hostileRegisterMembers,
 		map[string]any{"input": org})
-	var reg struct {
-		RegisterOrganization struct {
-			OrganizationID string
-			Directors      []struct{ ID string }
-			Employees      []struct {
-				ID    string
-				Roles []struct{ Code string }
-			}
-		}
-	}
+	var reg hostileOrganization
 	if err := json.Unmarshal(r.data, &reg); err != nil {
 		t.Fatal(err)
 	}
