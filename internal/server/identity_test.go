@@ -96,10 +96,7 @@ func TestLookAlikeIdentitiesAndHiddenCharactersAreRefused(t *testing.T) {
 	before := env.tableCounts(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			input := testutil.Fixture(t, "finhub-individual.json")
-			for path, v := range tc.edits {
-				set(t, input, path, v)
-			}
+			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			r := env.register(input)
 			assertProblems(t, r, tc.want)
 			for _, e := range r.Errors {
@@ -138,10 +135,7 @@ func TestFullwidthLookAlikeOfALoginIsTheSameAccount(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			input := testutil.Fixture(t, "finhub-individual.json")
-			for path, v := range tc.edits {
-				set(t, input, path, v)
-			}
+			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			r := env.register(input)
 			if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Field() != tc.field {
 				t.Fatalf("want one CONFLICT on %s, got %s", tc.field, r.Raw)

@@ -203,10 +203,7 @@ func TestRegisterOrganizationRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			input := testutil.Fixture(t, "finhub-organization-employees.json")
-			for path, v := range tc.edits {
-				set(t, input, path, v)
-			}
+			input := fixtureWith(t, "finhub-organization-employees.json", tc.edits)
 			assertProblems(t, env.registerOrganization(input), tc.want)
 		})
 	}

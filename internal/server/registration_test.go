@@ -209,6 +209,17 @@ func TestRegisterIndividualFinHubFixture(t *testing.T) {
 
 // set changes input at a dotted path ("individualCustomer.person.addresses.0.city").
 // A nil value removes the key.
+// fixtureWith reads the fixture name from testdata/ and sets each of
+// edits (dotted path → value) in it.
+func fixtureWith(t testing.TB, name string, edits map[string]any) map[string]any {
+	t.Helper()
+	input := testutil.Fixture(t, name)
+	for path, v := range edits {
+		set(t, input, path, v)
+	}
+	return input
+}
+
 func set(t testing.TB, input map[string]any, path string, value any) {
 	t.Helper()
 	parts := strings.Split(path, ".")
@@ -386,10 +397,7 @@ func TestRegisterIndividualRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			input := testutil.Fixture(t, "finhub-individual.json")
-			for path, v := range tc.edits {
-				set(t, input, path, v)
-			}
+			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			assertProblems(t, env.register(input), tc.want)
 		})
 	}
@@ -475,10 +483,7 @@ func TestRegisterIndividualConflicts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			input := testutil.Fixture(t, "finhub-individual.json")
-			for path, v := range tc.edits {
-				set(t, input, path, v)
-			}
+			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			r := env.register(input)
 			if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Field() != tc.field {
 				t.Fatalf("want one CONFLICT on %s, got %s", tc.field, r.Raw)
