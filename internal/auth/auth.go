@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-chi/jwtauth/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
@@ -48,7 +50,13 @@ type Authenticator struct {
 	alg    string
 	client *ent.Client
 	signer bool
+	// tenantIDs maps X-Tenant-ID keys to tenant ids (see tenantID).
+	tenantIDs *lru.Cache[string, string]
 }
+
+// tenantCacheSize bounds the tenant keys an Authenticator remembers: far
+// more tenants than a platform serves, and a few hundred kilobytes at most.
+const tenantCacheSize = 10_000
 
 // New returns an Authenticator; client resolves X-Tenant-ID keys.
 func New(cfg Config, client *ent.Client) (*Authenticator, error) {
@@ -68,12 +76,20 @@ func New(cfg Config, client *ent.Client) (*Authenticator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing the JWT public key: %w", err)
 		}
-		return &Authenticator{ja: jwtauth.New(alg, nil, key, opts...), alg: alg, client: client}, nil
+		return newAuthenticator(jwtauth.New(alg, nil, key, opts...), alg, client, false), nil
 	}
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("the JWT secret must be at least 32 bytes")
 	}
-	return &Authenticator{ja: jwtauth.New("HS256", cfg.Secret, nil, opts...), alg: "HS256", client: client, signer: true}, nil
+	return newAuthenticator(jwtauth.New("HS256", cfg.Secret, nil, opts...), "HS256", client, true), nil
+}
+
+func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signer bool) *Authenticator {
+	ids, err := lru.New[string, string](tenantCacheSize)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &Authenticator{ja: ja, alg: alg, client: client, signer: signer, tenantIDs: ids}
 }
 
 // Middleware authenticates the request. No or a bad token is 401; a tenant
@@ -129,9 +145,7 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	if !catalog.ValidTenantKey(key) {
 		return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
 	}
-	t, err := a.client.Tenant.Query().
-		Where(tenant.Key(key)).
-		Only(privacy.DecisionContext(r.Context(), privacy.Allow))
+	id, err := a.tenantID(r.Context(), key)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
@@ -141,8 +155,29 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 		}
 		return nil, apperr.New(apperr.Internal, "", "internal error"), http.StatusInternalServerError
 	}
-	v.TenantID, v.TenantKey = t.ID, t.Key
+	v.TenantID, v.TenantKey = id, key
 	return v, nil, 0
+}
+
+// tenantID resolves a tenant key to its id, from the database the first
+// time and from memory afterwards: it was a statement on every request.
+// Remembering is safe because a key never changes (schema/tenant.go: the
+// field is immutable) and nothing deletes a tenant; only the id is kept,
+// so fields that may change (name, minimum_age) are always read afresh by
+// whoever needs them. A key that names no tenant is not remembered:
+// createTenant may make it a moment later, on this instance or another.
+func (a *Authenticator) tenantID(ctx context.Context, key string) (string, error) {
+	if id, ok := a.tenantIDs.Get(key); ok {
+		return id, nil
+	}
+	id, err := a.client.Tenant.Query().
+		Where(tenant.Key(key)).
+		OnlyID(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return "", err
+	}
+	a.tenantIDs.Add(key, id)
+	return id, nil
 }
 
 // verify checks raw, a token without its "Bearer " prefix, and returns the
