@@ -139,15 +139,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // openMigrated opens the configured database and brings its schema up to date.
 // The logger reports the repairs a migration makes before it creates a
 // unique index (see internal/database).
-// wrap, when not nil, wraps the ent driver (tracing).
+// wrap, when not nil, wraps the ent driver (tracing). The read replica
+// (DATABASE_READ_URL), when set, must answer too: a mistyped URL stops the
+// start instead of failing every read later.
 func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger, wrap func(dialect.Driver) dialect.Driver) (*database.DB, error) {
-	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, wrap)
+	db, err := database.Open(database.Config{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir, MaxConns: cfg.DBMaxConns, Logger: logger}, wrap)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, explainConnectError(cfg.DatabaseURL, err)
+	}
+	if err := db.PingReplica(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read replica (DATABASE_READ_URL): %w", explainConnectError(cfg.DatabaseReadURL, err))
 	}
 	start := time.Now()
 	logger.Info("migrating the schema", "dialect", db.Dialect)
@@ -160,6 +166,8 @@ func openMigrated(ctx context.Context, cfg config.Config, logger *slog.Logger, w
 }
 
 func migrate(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	// Migrations run on the primary; the replica follows by replication.
+	cfg.DatabaseReadURL = ""
 	db, err := openMigrated(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
@@ -183,7 +191,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 		return err
 	}
 	defer db.Close()
-	metrics := observe.NewMetrics(db.SQL)
+	metrics := observe.NewMetrics(db.SQL).AddReplicaPool(db.Replica)
 	authn, err := newAuthenticator(cfg, db)
 	if err != nil {
 		return err

@@ -28,8 +28,11 @@ type Config struct {
 	Env         string
 	Addr        string
 	DatabaseURL string
-	DataDir     string
-	DBMaxConns  int
+	// DatabaseReadURL is DATABASE_READ_URL: a read replica of DatabaseURL
+	// that answers query operations (see internal/database's route).
+	DatabaseReadURL string
+	DataDir         string
+	DBMaxConns      int
 	// HashConcurrency bounds concurrent argon2id hashes (≈19 MiB each).
 	HashConcurrency int
 	JWTSecret       []byte
@@ -87,13 +90,14 @@ func ListenAddr(getenv func(string) string) string {
 // a map in tests).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		Env:          strings.ToLower(or(getenv("ONBOARD_ENV"), Development)),
-		DatabaseURL:  getenv("DATABASE_URL"),
-		DataDir:      or(getenv("DATA_DIR"), "data"),
-		JWTAlgorithm: or(getenv("JWT_ALGORITHM"), "HS256"),
-		JWTIssuer:    getenv("JWT_ISSUER"),
-		JWTAudience:  getenv("JWT_AUDIENCE"),
-		JWTSecret:    []byte(getenv("JWT_SECRET")),
+		Env:             strings.ToLower(or(getenv("ONBOARD_ENV"), Development)),
+		DatabaseURL:     getenv("DATABASE_URL"),
+		DatabaseReadURL: getenv("DATABASE_READ_URL"),
+		DataDir:         or(getenv("DATA_DIR"), "data"),
+		JWTAlgorithm:    or(getenv("JWT_ALGORITHM"), "HS256"),
+		JWTIssuer:       getenv("JWT_ISSUER"),
+		JWTAudience:     getenv("JWT_AUDIENCE"),
+		JWTSecret:       []byte(getenv("JWT_SECRET")),
 
 		CORSAllowedOrigins: getenv("CORS_ALLOWED_ORIGINS"),
 	}
@@ -147,6 +151,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
 	c.Playground = boolVar("PLAYGROUND", c.Env == Development)
 	c.TrustProxy = boolVar("TRUST_PROXY", false)
+	if err := c.checkReadURL(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := c.loadObservability(getenv); err != nil {
 		errs = append(errs, err)
 	}
@@ -168,6 +175,21 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// checkReadURL refuses a read replica that cannot be one: without
+// DATABASE_URL the store is an embedded SQLite file, which has no replica,
+// and a replica is PostgreSQL.
+func (c *Config) checkReadURL() error {
+	switch {
+	case c.DatabaseReadURL == "":
+		return nil
+	case c.DatabaseURL == "":
+		return errors.New("DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica")
+	case !strings.HasPrefix(c.DatabaseReadURL, "postgres://") && !strings.HasPrefix(c.DatabaseReadURL, "postgresql://"):
+		return errors.New("DATABASE_READ_URL must be a postgres:// URL")
+	}
+	return nil
 }
 
 // loadObservability reads LOG_LEVEL, METRICS_ADDR and the OpenTelemetry
@@ -240,6 +262,7 @@ func (c Config) LogAttrs() []any {
 		slog.String("env", c.Env),
 		slog.String("addr", c.Addr),
 		slog.String("database", db),
+		slog.String("readDatabase", MaskURL(c.DatabaseReadURL)),
 		slog.Int("dbMaxConns", c.DBMaxConns),
 		slog.Int("hashConcurrency", c.HashConcurrency),
 		slog.String("jwtSecret", secret),

@@ -29,6 +29,9 @@ import (
 type Config struct {
 	// URL is a postgres:// URL; empty selects SQLite in DataDir.
 	URL string
+	// ReadURL, when set, is a postgres:// URL of a read replica of URL:
+	// the statements of contexts marked ReadOnly go there (see route.go).
+	ReadURL string
 	// DataDir holds the SQLite file.
 	DataDir string
 	// MaxConns bounds open connections; idle connections are kept up to the
@@ -44,6 +47,8 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	// Replica is the read replica's pool, nil without Config.ReadURL.
+	Replica *sql.DB
 	logger  *slog.Logger
 	// migrations replaces migrations/ in tests (export_test.go).
 	migrations atlasmigrate.Dir
@@ -77,6 +82,14 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	var drv dialect.Driver = entsql.OpenDB(name, db)
+	replica, err := openReplica(cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if replica != nil {
+		drv = routeDriver{primary: entsql.OpenDB(name, db), replica: entsql.OpenDB(name, replica)}
+	}
 	if wrap != nil {
 		drv = wrap(drv)
 	}
@@ -84,7 +97,7 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, logger: logger}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Replica: replica, Dialect: name, logger: logger}, nil
 }
 
 // PostgresDSN is the connection string for DATABASE_URL: the URL with JIT

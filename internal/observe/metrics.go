@@ -83,6 +83,20 @@ func NewMetrics(db *sql.DB) *Metrics {
 	return m
 }
 
+// ReplicaPoolName is the db_name label of the read replica's pool
+// statistics; the primary's is "onboard".
+const ReplicaPoolName = "onboard_replica"
+
+// AddReplicaPool registers the pool statistics of the read replica (see
+// DATABASE_READ_URL) beside the primary's, as go_sql_*{db_name="onboard_replica"},
+// and returns m. A nil replica adds nothing.
+func (m *Metrics) AddReplicaPool(replica *sql.DB) *Metrics {
+	if replica != nil {
+		m.registry.MustRegister(collectors.NewDBStatsCollector(replica, ReplicaPoolName))
+	}
+	return m
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})

@@ -72,7 +72,7 @@ func New(opts Options) http.Handler {
 		r.Use(middleware.RealIP)
 	}
 	if opts.Metrics == nil {
-		opts.Metrics = observe.NewMetrics(opts.DB.SQL)
+		opts.Metrics = observe.NewMetrics(opts.DB.SQL).AddReplicaPool(opts.DB.Replica)
 	}
 	r.Use(observe.HTTP(opts.Logger, opts.Metrics, opts.Tracing))
 	r.Use(recoverer(opts.Logger))
@@ -102,6 +102,13 @@ func New(opts Options) http.Handler {
 		if err := opts.DB.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(`{"status":"database unreachable"}`))
+			return
+		}
+		// A replica down fails reads (UNAVAILABLE) but not writes: the
+		// server stays ready, so that every instance is not taken out of
+		// service at once for a dependency they share, and says so.
+		if err := opts.DB.PingReplica(ctx); err != nil {
+			_, _ = w.Write([]byte(`{"status":"ready","readReplica":"unreachable"}`))
 			return
 		}
 		_, _ = w.Write([]byte(`{"status":"ready"}`))

@@ -45,6 +45,10 @@ type Options struct {
 	// NoIntrospection serves as production does by default: without
 	// GraphQL introspection.
 	NoIntrospection bool
+	// DatabaseURL, when set, is the database used as it is, instead of
+	// SQLite or a schema in TEST_DATABASE_URL (a test's private cluster),
+	// and ReadURL its read replica (DATABASE_READ_URL).
+	DatabaseURL, ReadURL string
 }
 
 // Env is a running service on a fresh database.
@@ -63,7 +67,9 @@ func New(t testing.TB) *Env { return NewWith(t, Options{}) }
 func NewWith(t testing.TB, opts Options) *Env {
 	t.Helper()
 	cfg := database.Config{DataDir: t.TempDir(), MaxConns: 8}
-	if base := os.Getenv("TEST_DATABASE_URL"); base != "" {
+	if base := os.Getenv("TEST_DATABASE_URL"); opts.DatabaseURL != "" {
+		cfg.URL, cfg.ReadURL = opts.DatabaseURL, opts.ReadURL
+	} else if base != "" {
 		cfg.URL = FreshSchema(t, base)
 	}
 	db, err := database.Open(cfg, opts.WrapDriver)

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDatabaseReadURL(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, readURL, refusal string
+	}{
+		{name: "unset", url: "postgres://db.example.com/onboard"},
+		{name: "a replica of PostgreSQL", url: "postgres://db.example.com/onboard", readURL: "postgresql://replica.example.com/onboard"},
+		{name: "without DATABASE_URL", readURL: "postgres://replica.example.com/onboard", refusal: "DATABASE_READ_URL needs DATABASE_URL"},
+		{name: "not PostgreSQL", url: "postgres://db.example.com/onboard", readURL: "mysql://replica.example.com/onboard", refusal: "DATABASE_READ_URL must be a postgres:// URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{
+				"DATABASE_URL": tc.url, "DATABASE_READ_URL": tc.readURL,
+				"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir(),
+			}
+			c, err := Load(func(k string) string { return env[k] })
+			switch {
+			case tc.refusal == "" && err != nil:
+				t.Fatalf("Load = %v, want no error", err)
+			case tc.refusal != "" && (err == nil || !strings.Contains(err.Error(), tc.refusal)):
+				t.Fatalf("Load = %v, want %q", err, tc.refusal)
+			case tc.refusal == "" && c.DatabaseReadURL != tc.readURL:
+				t.Fatalf("DatabaseReadURL = %q, want %q", c.DatabaseReadURL, tc.readURL)
+			}
+		})
+	}
+}
+
+func TestLogAttrsMaskReadURLPassword(t *testing.T) {
+	c := Config{DatabaseURL: "postgres://u@db.example.com/x", DatabaseReadURL: "postgres://u:hunter2@replica.example.com/x"}
+	for _, a := range c.LogAttrs() {
+		if s, ok := a.(interface{ String() string }); ok && strings.Contains(s.String(), "hunter2") {
+			t.Fatalf("the read URL's password is logged: %s", s.String())
+		}
+	}
+}
