@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/internal/apperr"
@@ -108,8 +109,41 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 	}
 }
 
-// expandProblems lets a resolver report several problems at once: an
-// apperr.List becomes a gqlerror.List, which gqlgen adds entry by entry.
+// problemLists lets a mutation report several problems at once (every
+// problem of a registration form): an apperr.List a resolver returns
+// becomes a gqlerror.List, which gqlgen adds entry by entry, each on the
+// field's response path with the problem's own input path in
+// extensions.field.
+//
+// Only mutations return lists (internal/registration, internal/catalog),
+// so the expansion is installed once per operation, on mutations alone:
+// a field middleware runs for every field of every row, and a query's
+// page of customers resolves hundreds of fields that never fail this way.
+type problemLists struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = problemLists{}
+
+func (problemLists) ExtensionName() string                   { return "ProblemLists" }
+func (problemLists) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext wraps the operation's field middleware with
+// expandProblems when the operation is a mutation.
+func (problemLists) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	inner := oc.ResolverMiddleware
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		return expandProblems(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
+	}
+	return nil
+}
+
+// expandProblems turns the apperr.List a resolver returns into a
+// gqlerror.List on the field's path.
 func expandProblems(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
 	if err == nil {

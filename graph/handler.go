@@ -65,7 +65,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(tenantRequirement{})
 	srv.Use(readOnlyQueries{})
 	srv.Use(opts.Limits.WithDefaults())
-	srv.AroundFields(expandProblems)
+	srv.Use(problemLists{})
 	srv.AroundResponses(capErrors(DefaultMaxErrors))
 	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
 	srv.SetErrorPresenter(presentError(opts.Logger))
