@@ -1,6 +1,7 @@
 package config
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,19 @@ func TestLogAttrsMaskReadURLPassword(t *testing.T) {
 		if s, ok := a.(interface{ String() string }); ok && strings.Contains(s.String(), "hunter2") {
 			t.Fatalf("the read URL's password is logged: %s", s.String())
 		}
+	}
+}
+
+// TestHashConcurrencyFollowsGOMAXPROCS: the default is the CPUs the
+// process may use (a container's limit), not the host's core count.
+func TestHashConcurrencyFollowsGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	env := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir()}
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HashConcurrency != 1 {
+		t.Fatalf("HashConcurrency = %d with GOMAXPROCS 1 (NumCPU %d), want 1", c.HashConcurrency, runtime.NumCPU())
 	}
 }

@@ -35,8 +35,8 @@ type Options struct {
 	// and True-Client-IP. Off, anyone could forge the address stored as a
 	// customer's registration IP.
 	TrustProxy bool
-	// HashConcurrency bounds concurrent password hashes (default: the
-	// number of CPUs).
+	// HashConcurrency bounds concurrent password hashes (default:
+	// GOMAXPROCS, the CPUs this process may use).
 	HashConcurrency int
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
@@ -115,7 +115,7 @@ func New(opts Options) http.Handler {
 	})
 
 	if opts.HashConcurrency <= 0 {
-		opts.HashConcurrency = runtime.NumCPU()
+		opts.HashConcurrency = runtime.GOMAXPROCS(0)
 	}
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,
