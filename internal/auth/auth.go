@@ -50,7 +50,7 @@ type Authenticator struct {
 	alg    string
 	client *ent.Client
 	signer bool
-	// tenantIDs maps X-Tenant-ID keys to tenant ids (see tenantID).
+	// tenantIDs maps X-Tenant-ID keys to tenant ids (see TenantID).
 	tenantIDs *lru.Cache[string, string]
 }
 
@@ -145,7 +145,7 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	if !catalog.ValidTenantKey(key) {
 		return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
 	}
-	id, err := a.tenantID(r.Context(), key)
+	id, err := a.TenantID(r.Context(), key)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
@@ -159,14 +159,14 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	return v, nil, 0
 }
 
-// tenantID resolves a tenant key to its id, from the database the first
+// TenantID resolves a tenant key to its id, from the database the first
 // time and from memory afterwards: it was a statement on every request.
 // Remembering is safe because a key never changes (schema/tenant.go: the
 // field is immutable) and nothing deletes a tenant; only the id is kept,
 // so fields that may change (name, minimum_age) are always read afresh by
 // whoever needs them. A key that names no tenant is not remembered:
 // createTenant may make it a moment later, on this instance or another.
-func (a *Authenticator) tenantID(ctx context.Context, key string) (string, error) {
+func (a *Authenticator) TenantID(ctx context.Context, key string) (string, error) {
 	if id, ok := a.tenantIDs.Get(key); ok {
 		return id, nil
 	}

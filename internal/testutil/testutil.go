@@ -154,7 +154,10 @@ var AllScopes = []string{
 	viewer.ScopePIIRead, viewer.ScopeCatalogWrite,
 }
 
-// Tenant creates a tenant with the standard roles and returns its id.
+// Tenant creates a tenant with the standard roles and returns its id. It
+// then resolves its key as a first request would (the server remembers
+// keys, see auth.Authenticator.TenantID), so that the statements of the
+// test's own requests do not depend on which of them came first.
 func (e *Env) Tenant(key string) string {
 	e.t.Helper()
 	ctx := viewer.NewContext(context.Background(), &viewer.Viewer{
@@ -163,6 +166,9 @@ func (e *Env) Tenant(key string) string {
 	t, err := catalog.CreateTenant(ctx, e.DB.Client, catalog.TenantInput{Key: key, Name: key})
 	if err != nil {
 		e.t.Fatalf("creating tenant %s: %v", key, err)
+	}
+	if _, err := e.Auth.TenantID(ctx, key); err != nil {
+		e.t.Fatalf("resolving tenant %s: %v", key, err)
 	}
 	return t.ID
 }
