@@ -132,8 +132,8 @@ func TestReadReplicaRoute(t *testing.T) {
 
 	replica.stop(t)
 	r := do(`query { customers(first: 1) { totalCount } }`, nil)
-	if len(r.Errors) == 0 || r.Errors[0].Code() != "UNAVAILABLE" || r.Status != http.StatusServiceUnavailable {
-		t.Fatalf("a query with the replica down answered %d %s, want 503 UNAVAILABLE", r.Status, r.Raw)
+	if len(r.Errors) == 0 || r.Errors[0].Code() != "UNAVAILABLE" || r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("a query with the replica down answered %d (Retry-After %q) %s, want 503 UNAVAILABLE with Retry-After", r.Status, r.Header.Get("Retry-After"), r.Raw)
 	}
 	register("third@example.com") // writes, and their payloads, need only the primary
 	if body := get(t, env, "/readyz"); body != `{"status":"ready","readReplica":"unreachable"}` {
