@@ -40,6 +40,8 @@ type Customer struct {
 	ExternalReference *string `json:"external_reference,omitempty"`
 	// Tags holds the value of the "tags" field.
 	Tags []string `json:"tags,omitempty"`
+	// ISO 3166-1 alpha-2 of the primary address (the person's or the organization's), copied at registration (internal/registration, primaryCountry) so that the country filter and statistics read an index of customers instead of joining every customer to its addresses. Null without a primary address.
+	Country string `json:"country,omitempty"`
 	// CategoryID holds the value of the "category_id" field.
 	CategoryID *string `json:"category_id,omitempty"`
 	// RegistrationIP holds the value of the "registration_ip" field.
@@ -152,7 +154,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customer.FieldTags:
 			values[i] = new([]byte)
-		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource:
+		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -227,6 +229,12 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Tags); err != nil {
 					return fmt.Errorf("unmarshal field tags: %w", err)
 				}
+			}
+		case customer.FieldCountry:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field country", values[i])
+			} else if value.Valid {
+				_m.Country = value.String
 			}
 		case customer.FieldCategoryID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -356,6 +364,9 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("tags=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Tags))
+	builder.WriteString(", ")
+	builder.WriteString("country=")
+	builder.WriteString(_m.Country)
 	builder.WriteString(", ")
 	if v := _m.CategoryID; v != nil {
 		builder.WriteString("category_id=")

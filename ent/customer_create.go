@@ -110,6 +110,20 @@ func (_c *CustomerCreate) SetTags(v []string) *CustomerCreate {
 	return _c
 }
 
+// SetCountry sets the "country" field.
+func (_c *CustomerCreate) SetCountry(v string) *CustomerCreate {
+	_c.mutation.SetCountry(v)
+	return _c
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableCountry(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetCountry(*v)
+	}
+	return _c
+}
+
 // SetCategoryID sets the "category_id" field.
 func (_c *CustomerCreate) SetCategoryID(v string) *CustomerCreate {
 	_c.mutation.SetCategoryID(v)
@@ -400,6 +414,11 @@ func (_c *CustomerCreate) check() error {
 			return &ValidationError{Name: "external_reference", err: fmt.Errorf(`ent: validator failed for field "Customer.external_reference": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Country(); ok {
+		if err := customer.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Customer.country": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.RegistrationIP(); ok {
 		if err := customer.RegistrationIPValidator(v); err != nil {
 			return &ValidationError{Name: "registration_ip", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_ip": %w`, err)}
@@ -496,6 +515,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Tags(); ok {
 		_spec.SetField(customer.FieldTags, field.TypeJSON, value)
 		_node.Tags = value
+	}
+	if value, ok := _c.mutation.Country(); ok {
+		_spec.SetField(customer.FieldCountry, field.TypeString, value)
+		_node.Country = value
 	}
 	if value, ok := _c.mutation.RegistrationIP(); ok {
 		_spec.SetField(customer.FieldRegistrationIP, field.TypeString, value)
@@ -736,6 +759,24 @@ func (u *CustomerUpsert) UpdateTags() *CustomerUpsert {
 // ClearTags clears the value of the "tags" field.
 func (u *CustomerUpsert) ClearTags() *CustomerUpsert {
 	u.SetNull(customer.FieldTags)
+	return u
+}
+
+// SetCountry sets the "country" field.
+func (u *CustomerUpsert) SetCountry(v string) *CustomerUpsert {
+	u.Set(customer.FieldCountry, v)
+	return u
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateCountry() *CustomerUpsert {
+	u.SetExcluded(customer.FieldCountry)
+	return u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *CustomerUpsert) ClearCountry() *CustomerUpsert {
+	u.SetNull(customer.FieldCountry)
 	return u
 }
 
@@ -985,6 +1026,27 @@ func (u *CustomerUpsertOne) UpdateTags() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearTags() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearTags()
+	})
+}
+
+// SetCountry sets the "country" field.
+func (u *CustomerUpsertOne) SetCountry(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetCountry(v)
+	})
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateCountry() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateCountry()
+	})
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *CustomerUpsertOne) ClearCountry() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearCountry()
 	})
 }
 
@@ -1419,6 +1481,27 @@ func (u *CustomerUpsertBulk) UpdateTags() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearTags() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearTags()
+	})
+}
+
+// SetCountry sets the "country" field.
+func (u *CustomerUpsertBulk) SetCountry(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetCountry(v)
+	})
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateCountry() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateCountry()
+	})
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *CustomerUpsertBulk) ClearCountry() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearCountry()
 	})
 }
 

@@ -107,6 +107,26 @@ func (_u *CustomerUpdate) ClearTags() *CustomerUpdate {
 	return _u
 }
 
+// SetCountry sets the "country" field.
+func (_u *CustomerUpdate) SetCountry(v string) *CustomerUpdate {
+	_u.mutation.SetCountry(v)
+	return _u
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableCountry(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetCountry(*v)
+	}
+	return _u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (_u *CustomerUpdate) ClearCountry() *CustomerUpdate {
+	_u.mutation.ClearCountry()
+	return _u
+}
+
 // SetCategoryID sets the "category_id" field.
 func (_u *CustomerUpdate) SetCategoryID(v string) *CustomerUpdate {
 	_u.mutation.SetCategoryID(v)
@@ -413,6 +433,11 @@ func (_u *CustomerUpdate) check() error {
 			return &ValidationError{Name: "external_reference", err: fmt.Errorf(`ent: validator failed for field "Customer.external_reference": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Country(); ok {
+		if err := customer.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Customer.country": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RegistrationIP(); ok {
 		if err := customer.RegistrationIPValidator(v); err != nil {
 			return &ValidationError{Name: "registration_ip", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_ip": %w`, err)}
@@ -487,6 +512,12 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TagsCleared() {
 		_spec.ClearField(customer.FieldTags, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Country(); ok {
+		_spec.SetField(customer.FieldCountry, field.TypeString, value)
+	}
+	if _u.mutation.CountryCleared() {
+		_spec.ClearField(customer.FieldCountry, field.TypeString)
 	}
 	if value, ok := _u.mutation.RegistrationIP(); ok {
 		_spec.SetField(customer.FieldRegistrationIP, field.TypeString, value)
@@ -770,6 +801,26 @@ func (_u *CustomerUpdateOne) AppendTags(v []string) *CustomerUpdateOne {
 // ClearTags clears the value of the "tags" field.
 func (_u *CustomerUpdateOne) ClearTags() *CustomerUpdateOne {
 	_u.mutation.ClearTags()
+	return _u
+}
+
+// SetCountry sets the "country" field.
+func (_u *CustomerUpdateOne) SetCountry(v string) *CustomerUpdateOne {
+	_u.mutation.SetCountry(v)
+	return _u
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableCountry(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetCountry(*v)
+	}
+	return _u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (_u *CustomerUpdateOne) ClearCountry() *CustomerUpdateOne {
+	_u.mutation.ClearCountry()
 	return _u
 }
 
@@ -1092,6 +1143,11 @@ func (_u *CustomerUpdateOne) check() error {
 			return &ValidationError{Name: "external_reference", err: fmt.Errorf(`ent: validator failed for field "Customer.external_reference": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Country(); ok {
+		if err := customer.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Customer.country": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RegistrationIP(); ok {
 		if err := customer.RegistrationIPValidator(v); err != nil {
 			return &ValidationError{Name: "registration_ip", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_ip": %w`, err)}
@@ -1183,6 +1239,12 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.TagsCleared() {
 		_spec.ClearField(customer.FieldTags, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Country(); ok {
+		_spec.SetField(customer.FieldCountry, field.TypeString, value)
+	}
+	if _u.mutation.CountryCleared() {
+		_spec.ClearField(customer.FieldCountry, field.TypeString)
 	}
 	if value, ok := _u.mutation.RegistrationIP(); ok {
 		_spec.SetField(customer.FieldRegistrationIP, field.TypeString, value)

@@ -119,6 +119,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldStatus:                {Type: field.TypeEnum, Column: customer.FieldStatus},
 			customer.FieldExternalReference:     {Type: field.TypeString, Column: customer.FieldExternalReference},
 			customer.FieldTags:                  {Type: field.TypeJSON, Column: customer.FieldTags},
+			customer.FieldCountry:               {Type: field.TypeString, Column: customer.FieldCountry},
 			customer.FieldCategoryID:            {Type: field.TypeString, Column: customer.FieldCategoryID},
 			customer.FieldRegistrationIP:        {Type: field.TypeString, Column: customer.FieldRegistrationIP},
 			customer.FieldRegistrationUserAgent: {Type: field.TypeString, Column: customer.FieldRegistrationUserAgent},
@@ -1581,6 +1582,11 @@ func (f *CustomerFilter) WhereExternalReference(p entql.StringP) {
 // WhereTags applies the entql json.RawMessage predicate on the tags field.
 func (f *CustomerFilter) WhereTags(p entql.BytesP) {
 	f.Where(p.Field(customer.FieldTags))
+}
+
+// WhereCountry applies the entql string predicate on the country field.
+func (f *CustomerFilter) WhereCountry(p entql.StringP) {
+	f.Where(p.Field(customer.FieldCountry))
 }
 
 // WhereCategoryID applies the entql string predicate on the category_id field.

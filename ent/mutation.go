@@ -3436,6 +3436,7 @@ type CustomerMutation struct {
 	external_reference      *string
 	tags                    *[]string
 	appendtags              []string
+	country                 *string
 	registration_ip         *string
 	registration_user_agent *string
 	registration_device_id  *string
@@ -3892,6 +3893,55 @@ func (m *CustomerMutation) ResetTags() {
 	m.tags = nil
 	m.appendtags = nil
 	delete(m.clearedFields, customer.FieldTags)
+}
+
+// SetCountry sets the "country" field.
+func (m *CustomerMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *CustomerMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldCountry(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ClearCountry clears the value of the "country" field.
+func (m *CustomerMutation) ClearCountry() {
+	m.country = nil
+	m.clearedFields[customer.FieldCountry] = struct{}{}
+}
+
+// CountryCleared returns if the "country" field was cleared in this mutation.
+func (m *CustomerMutation) CountryCleared() bool {
+	_, ok := m.clearedFields[customer.FieldCountry]
+	return ok
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *CustomerMutation) ResetCountry() {
+	m.country = nil
+	delete(m.clearedFields, customer.FieldCountry)
 }
 
 // SetCategoryID sets the "category_id" field.
@@ -4447,7 +4497,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -4471,6 +4521,9 @@ func (m *CustomerMutation) Fields() []string {
 	}
 	if m.tags != nil {
 		fields = append(fields, customer.FieldTags)
+	}
+	if m.country != nil {
+		fields = append(fields, customer.FieldCountry)
 	}
 	if m.category != nil {
 		fields = append(fields, customer.FieldCategoryID)
@@ -4514,6 +4567,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.ExternalReference()
 	case customer.FieldTags:
 		return m.Tags()
+	case customer.FieldCountry:
+		return m.Country()
 	case customer.FieldCategoryID:
 		return m.CategoryID()
 	case customer.FieldRegistrationIP:
@@ -4551,6 +4606,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldExternalReference(ctx)
 	case customer.FieldTags:
 		return m.OldTags(ctx)
+	case customer.FieldCountry:
+		return m.OldCountry(ctx)
 	case customer.FieldCategoryID:
 		return m.OldCategoryID(ctx)
 	case customer.FieldRegistrationIP:
@@ -4627,6 +4684,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTags(v)
+		return nil
+	case customer.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
 		return nil
 	case customer.FieldCategoryID:
 		v, ok := value.(string)
@@ -4706,6 +4770,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldTags) {
 		fields = append(fields, customer.FieldTags)
 	}
+	if m.FieldCleared(customer.FieldCountry) {
+		fields = append(fields, customer.FieldCountry)
+	}
 	if m.FieldCleared(customer.FieldCategoryID) {
 		fields = append(fields, customer.FieldCategoryID)
 	}
@@ -4743,6 +4810,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldTags:
 		m.ClearTags()
+		return nil
+	case customer.FieldCountry:
+		m.ClearCountry()
 		return nil
 	case customer.FieldCategoryID:
 		m.ClearCategoryID()
@@ -4793,6 +4863,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldTags:
 		m.ResetTags()
+		return nil
+	case customer.FieldCountry:
+		m.ResetCountry()
 		return nil
 	case customer.FieldCategoryID:
 		m.ResetCategoryID()

@@ -44,6 +44,11 @@ func (Customer) Fields() []ent.Field {
 			Comment("The tenant's own reference for the customer; unique per tenant."),
 		field.Strings("tags").
 			Optional(),
+		field.String("country").
+			Optional().
+			MaxRuneLen(2).
+			Comment("ISO 3166-1 alpha-2 of the primary address (the person's or the organization's), copied at registration (internal/registration, primaryCountry) so that the country filter and statistics read an index of customers instead of joining every customer to its addresses. Null without a primary address.").
+			Annotations(entgql.Skip()),
 		field.String("category_id").
 			Optional().
 			Nillable().
@@ -76,6 +81,11 @@ func (Customer) Indexes() []ent.Index {
 		index.Fields("tenant_id", "name", "id"),
 		index.Fields("tenant_id", "external_reference").Unique(),
 		index.Fields("tenant_id", "category_id"),
+		// customerStats by COUNTRY and the country filter (with a status)
+		// read these as index-only scans; so do the TYPE and STATUS stats.
+		index.Fields("tenant_id", "country", "status"),
+		index.Fields("tenant_id", "type", "status"),
+		searchIndex("customer", "name"),
 	}
 }
 

@@ -71,6 +71,9 @@ func (Organization) Edges() []ent.Edge {
 func (Organization) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "registration_number").Unique(),
+		searchIndex("organization", "legal_name"),
+		searchIndex("organization", "trading_name"),
+		searchIndex("organization", "email"),
 	}
 }
 

@@ -63,6 +63,9 @@ func (Person) Edges() []ent.Edge {
 func (Person) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "email"),
+		searchIndex("person", "first_name"),
+		searchIndex("person", "last_name"),
+		searchIndex("person", "email"),
 	}
 }
 

@@ -56,5 +56,6 @@ func (User) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "email").Unique(),
 		index.Fields("tenant_id", "username").Unique(),
+		searchIndex("user", "email"),
 	}
 }

@@ -36,6 +36,8 @@ const (
 	FieldExternalReference = "external_reference"
 	// FieldTags holds the string denoting the tags field in the database.
 	FieldTags = "tags"
+	// FieldCountry holds the string denoting the country field in the database.
+	FieldCountry = "country"
 	// FieldCategoryID holds the string denoting the category_id field in the database.
 	FieldCategoryID = "category_id"
 	// FieldRegistrationIP holds the string denoting the registration_ip field in the database.
@@ -117,6 +119,7 @@ var Columns = []string{
 	FieldStatus,
 	FieldExternalReference,
 	FieldTags,
+	FieldCountry,
 	FieldCategoryID,
 	FieldRegistrationIP,
 	FieldRegistrationUserAgent,
@@ -155,6 +158,8 @@ var (
 	NameValidator func(string) error
 	// ExternalReferenceValidator is a validator for the "external_reference" field. It is called by the builders before save.
 	ExternalReferenceValidator func(string) error
+	// CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	CountryValidator func(string) error
 	// RegistrationIPValidator is a validator for the "registration_ip" field. It is called by the builders before save.
 	RegistrationIPValidator func(string) error
 	// RegistrationUserAgentValidator is a validator for the "registration_user_agent" field. It is called by the builders before save.
@@ -251,6 +256,11 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByExternalReference orders the results by the external_reference field.
 func ByExternalReference(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExternalReference, opts...).ToFunc()
+}
+
+// ByCountry orders the results by the country field.
+func ByCountry(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCountry, opts...).ToFunc()
 }
 
 // ByCategoryID orders the results by the category_id field.

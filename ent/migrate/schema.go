@@ -224,6 +224,7 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}, Default: "PENDING_VERIFICATION"},
 		{Name: "external_reference", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "tags", Type: field.TypeJSON, Nullable: true},
+		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "registration_ip", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "registration_user_agent", Type: field.TypeString, Nullable: true, Size: 512},
 		{Name: "registration_device_id", Type: field.TypeString, Nullable: true, Size: 255},
@@ -240,13 +241,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_tenants_tenant",
-				Columns:    []*schema.Column{CustomersColumns[13]},
+				Columns:    []*schema.Column{CustomersColumns[14]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "customers_categories_category",
-				Columns:    []*schema.Column{CustomersColumns[14]},
+				Columns:    []*schema.Column{CustomersColumns[15]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -255,27 +256,48 @@ var (
 			{
 				Name:    "customer_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[1], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[1], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[2], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[2], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[4], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[4], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_external_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[6]},
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[6]},
 			},
 			{
 				Name:    "customer_tenant_id_category_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[13], CustomersColumns[14]},
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[15]},
+			},
+			{
+				Name:    "customer_tenant_id_country_status",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[8], CustomersColumns[5]},
+			},
+			{
+				Name:    "customer_tenant_id_type_status",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[3], CustomersColumns[5]},
+			},
+			{
+				Name:    "customer_name_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{CustomersColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
 			},
 		},
 	}
@@ -579,6 +601,39 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{OrganizationsColumns[16], OrganizationsColumns[5]},
 			},
+			{
+				Name:    "organization_legal_name_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{OrganizationsColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
+			{
+				Name:    "organization_trading_name_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{OrganizationsColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
+			{
+				Name:    "organization_email_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{OrganizationsColumns[13]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
 		},
 	}
 	// PersonsColumns holds the columns for the "persons" table.
@@ -622,6 +677,39 @@ var (
 				Name:    "person_tenant_id_email",
 				Unique:  false,
 				Columns: []*schema.Column{PersonsColumns[13], PersonsColumns[6]},
+			},
+			{
+				Name:    "person_first_name_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{PersonsColumns[3]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
+			{
+				Name:    "person_last_name_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{PersonsColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
+			{
+				Name:    "person_email_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{PersonsColumns[6]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
 			},
 		},
 	}
@@ -780,6 +868,17 @@ var (
 				Name:    "user_tenant_id_username",
 				Unique:  true,
 				Columns: []*schema.Column{UsersColumns[12], UsersColumns[3]},
+			},
+			{
+				Name:    "user_email_trgm",
+				Unique:  false,
+				Columns: []*schema.Column{UsersColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
 			},
 		},
 	}

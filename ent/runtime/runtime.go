@@ -405,24 +405,28 @@ func init() {
 	customerDescExternalReference := customerFields[3].Descriptor()
 	// customer.ExternalReferenceValidator is a validator for the "external_reference" field. It is called by the builders before save.
 	customer.ExternalReferenceValidator = customerDescExternalReference.Validators[0].(func(string) error)
+	// customerDescCountry is the schema descriptor for country field.
+	customerDescCountry := customerFields[5].Descriptor()
+	// customer.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	customer.CountryValidator = customerDescCountry.Validators[0].(func(string) error)
 	// customerDescRegistrationIP is the schema descriptor for registration_ip field.
-	customerDescRegistrationIP := customerFields[6].Descriptor()
+	customerDescRegistrationIP := customerFields[7].Descriptor()
 	// customer.RegistrationIPValidator is a validator for the "registration_ip" field. It is called by the builders before save.
 	customer.RegistrationIPValidator = customerDescRegistrationIP.Validators[0].(func(string) error)
 	// customerDescRegistrationUserAgent is the schema descriptor for registration_user_agent field.
-	customerDescRegistrationUserAgent := customerFields[7].Descriptor()
+	customerDescRegistrationUserAgent := customerFields[8].Descriptor()
 	// customer.RegistrationUserAgentValidator is a validator for the "registration_user_agent" field. It is called by the builders before save.
 	customer.RegistrationUserAgentValidator = customerDescRegistrationUserAgent.Validators[0].(func(string) error)
 	// customerDescRegistrationDeviceID is the schema descriptor for registration_device_id field.
-	customerDescRegistrationDeviceID := customerFields[8].Descriptor()
+	customerDescRegistrationDeviceID := customerFields[9].Descriptor()
 	// customer.RegistrationDeviceIDValidator is a validator for the "registration_device_id" field. It is called by the builders before save.
 	customer.RegistrationDeviceIDValidator = customerDescRegistrationDeviceID.Validators[0].(func(string) error)
 	// customerDescRegistrationPlatform is the schema descriptor for registration_platform field.
-	customerDescRegistrationPlatform := customerFields[9].Descriptor()
+	customerDescRegistrationPlatform := customerFields[10].Descriptor()
 	// customer.RegistrationPlatformValidator is a validator for the "registration_platform" field. It is called by the builders before save.
 	customer.RegistrationPlatformValidator = customerDescRegistrationPlatform.Validators[0].(func(string) error)
 	// customerDescRegistrationSource is the schema descriptor for registration_source field.
-	customerDescRegistrationSource := customerFields[10].Descriptor()
+	customerDescRegistrationSource := customerFields[11].Descriptor()
 	// customer.RegistrationSourceValidator is a validator for the "registration_source" field. It is called by the builders before save.
 	customer.RegistrationSourceValidator = customerDescRegistrationSource.Validators[0].(func(string) error)
 	// customerDescID is the schema descriptor for id field.

@@ -9,11 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"onboard/ent"
-	"onboard/ent/address"
 	"onboard/ent/category"
 	"onboard/ent/customer"
-	"onboard/ent/organization"
-	"onboard/ent/person"
 	"onboard/internal/apperr"
 	"onboard/schema/schematype"
 )
@@ -72,16 +69,8 @@ func groupExpr(g Group, s *sql.Selector, d string) (expr, alias string) {
 		return fmt.Sprintf(`(SELECT c.%q FROM %q c WHERE c.%q = %s)`,
 			category.FieldRiskLevel, category.Table, category.FieldID, s.C(customer.FieldCategoryID)), "g_risk_level"
 	case GroupCountry:
-		// The primary address of the customer's person, else of its
-		// organization (a customer has one or the other).
-		owner := func(table, addressColumn, customerColumn string) string {
-			return fmt.Sprintf(`(SELECT a.%q FROM %q a JOIN %q o ON a.%q = o.%q WHERE o.%q = %s AND a.%q LIMIT 1)`,
-				address.FieldCountry, address.Table, table, addressColumn, "id", customerColumn,
-				s.C(customer.FieldID), address.FieldIsPrimary)
-		}
-		return fmt.Sprintf("COALESCE(%s, %s)",
-			owner(person.Table, person.AddressesColumn, customer.PersonColumn),
-			owner(organization.Table, organization.AddressesColumn, customer.OrganizationColumn)), "g_country"
+		// The customer's copy of its primary address's country.
+		return s.C(customer.FieldCountry), "g_country"
 	case GroupCreatedMonth:
 		if d == dialect.Postgres {
 			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')`, s.C(customer.FieldCreatedAt)), "g_created_month"

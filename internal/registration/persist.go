@@ -184,5 +184,17 @@ func createCustomer(ctx context.Context, tx *ent.Tx, create *ent.CustomerCreate,
 	return tx.CustomerFeature.CreateBulk(features...).Exec(ctx)
 }
 
+// primaryCountry is the customer's country: that of the primary address
+// among addresses (its person's or its organization's), nil without one.
+// It is stored on the customer so that the country filter and statistics
+// need no join (schema/customer.go); registration is the only writer of a
+// customer's primary address.
+func primaryCountry(addresses []Address) *string {
+	if a := primaryAddress(addresses); a != nil && a.Country != "" {
+		return &a.Country
+	}
+	return nil
+}
+
 // nonBlank reports whether s has more than white space.
 func nonBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) != "" }

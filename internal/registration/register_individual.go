@@ -112,7 +112,8 @@ func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []
 		SetType(schematype.CustomerTypeIndividual).
 		SetName(ind.CustomerName).
 		SetUser(u).
-		SetPerson(p)
+		SetPerson(p).
+		SetNillableCountry(primaryCountry(ind.Person.Addresses))
 	if ind.ExternalReference != "" {
 		create.SetExternalReference(ind.ExternalReference)
 	}

@@ -152,7 +152,8 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		SetType(schematype.CustomerTypeOrganization).
 		SetName(org.CustomerName).
 		SetUser(u).
-		SetOrganization(o)
+		SetOrganization(o).
+		SetNillableCountry(primaryCountry(org.Addresses))
 	if org.ExternalReference != "" {
 		c.SetExternalReference(org.ExternalReference)
 	}

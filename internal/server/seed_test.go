@@ -98,7 +98,8 @@ func seedBatch(t testing.TB, ctx context.Context, client *ent.Client, categories
 			updated = created
 		}
 		c := client.Customer.Create().SetID(ids[i]).SetType(typ).SetName(s.Name).
-			SetCreatedAt(created).SetUpdatedAt(updated)
+			SetCreatedAt(created).SetUpdatedAt(updated).
+			SetCountry(s.Country) // as registration copies its primary address's
 		if s.Status != "" {
 			c.SetStatus(s.Status)
 		}
