@@ -44,19 +44,19 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 
 // Categories is the resolver for the categories field.
 func (r *queryResolver) Categories(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) (*ent.CategoryConnection, error) {
-	return r.Client.Category.Query().Paginate(ctx, after, first, before, last,
+	return r.Client.Category.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
 		ent.WithCategoryOrder(orderBy), ent.WithCategoryFilter(where.Filter))
 }
 
 // Customers is the resolver for the customers field.
 func (r *queryResolver) Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error) {
-	return r.Client.Customer.Query().Paginate(ctx, after, first, before, last,
+	return r.Client.Customer.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
 		ent.WithCustomerOrder(orderBy), ent.WithCustomerFilter(where.Filter))
 }
 
 // Features is the resolver for the features field.
 func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) (*ent.FeatureConnection, error) {
-	return r.Client.Feature.Query().Paginate(ctx, after, first, before, last,
+	return r.Client.Feature.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
 		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
 }
 

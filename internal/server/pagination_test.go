@@ -1,0 +1,66 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"onboard/internal/demo"
+	"onboard/internal/testutil"
+	"onboard/internal/viewer"
+)
+
+// TestPageInfoCostsNoCount: a connection counts its rows only when the
+// query selects totalCount (graph/connections.go). With pageInfo alone,
+// with or without edges, no statement counts, and the page info is still
+// right: hasNextPage from the row read past the page.
+func TestPageInfoCostsNoCount(t *testing.T) {
+	counter := &sqlCounter{}
+	env := testutil.NewWith(t, testutil.Options{WrapDriver: counter.Wrap})
+	tenantID := env.Tenant("acme")
+	ctx := env.As(tenantID)
+	if err := demo.SeedCatalog(ctx, env.Client()); err != nil {
+		t.Fatal(err)
+	}
+	specs := make([]customerSpec, 7)
+	for i := range specs {
+		specs[i] = customerSpec{Name: fmt.Sprintf("Customer %d", i), Country: "LT", Nationality: "LT"}
+	}
+	seedCustomers(t, ctx, env.Client(), specs)
+	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
+
+	for _, tc := range []struct {
+		name, query string
+		counts      bool
+		want        string // a piece of the answer
+	}{
+		{"customers pageInfo and edges", `{ customers(first: 5) { pageInfo { hasNextPage } edges { node { id } } } }`, false, `"hasNextPage":true`},
+		{"customers pageInfo alone", `{ customers(first: 5) { pageInfo { hasNextPage endCursor } } }`, false, `"hasNextPage":true`},
+		{"customers last page", `{ customers(first: 7) { pageInfo { hasNextPage } } }`, false, `"hasNextPage":false`},
+		{"customers pageInfo in a fragment", `{ customers(first: 5) { ...P } } fragment P on CustomerConnection { pageInfo { hasNextPage } }`, false, `"hasNextPage":true`},
+		{"customers with totalCount", `{ customers(first: 5) { totalCount pageInfo { hasNextPage } } }`, true, `"totalCount":7`},
+		{"customers aliased totalCount", `{ customers(first: 5) { n: totalCount } }`, true, `"n":7`},
+		{"categories pageInfo", `{ categories(first: 1) { pageInfo { hasNextPage } edges { node { code } } } }`, false, `"hasNextPage":true`},
+		{"features pageInfo", `{ features(first: 1) { pageInfo { hasNextPage } } }`, false, `"hasNextPage":true`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp *testutil.Response
+			_, stmts := counter.Measure(func() {
+				resp = env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: tc.query})
+			})
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			if !strings.Contains(string(resp.Data), tc.want) {
+				t.Errorf("answer %s, want %s in it", resp.Data, tc.want)
+			}
+			counted := false
+			for _, s := range stmts {
+				counted = counted || strings.Contains(strings.ToUpper(s), "COUNT(")
+			}
+			if counted != tc.counts {
+				t.Errorf("counted: %v, want %v; statements:\n%s", counted, tc.counts, strings.Join(stmts, "\n"))
+			}
+		})
+	}
+}
