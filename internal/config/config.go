@@ -11,10 +11,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"onboard/internal/values"
 )
 
 // Environments.
@@ -33,8 +34,9 @@ type Config struct {
 	DatabaseReadURL string
 	DataDir         string
 	DBMaxConns      int
-	// HashConcurrency bounds concurrent argon2id hashes (≈19 MiB each),
-	// GOMAXPROCS by default.
+	// HashConcurrency bounds concurrent argon2id hashes (≈19 MiB each);
+	// the default leaves one CPU to everything else (see
+	// values.DefaultHashConcurrency).
 	HashConcurrency int
 	JWTSecret       []byte
 	JWTPublicKey    []byte
@@ -141,10 +143,7 @@ func Load(getenv func(string) string) (Config, error) {
 		return b
 	}
 	c.DBMaxConns = intVar("DB_MAX_CONNS", 8)
-	// One hash per CPU the Go scheduler may use: GOMAXPROCS follows a
-	// container's CPU limit, where NumCPU counts the host's cores (64
-	// slots × 19 MiB on a 2-CPU pod of a 64-core host).
-	c.HashConcurrency = intVar("HASH_CONCURRENCY", runtime.GOMAXPROCS(0))
+	c.HashConcurrency = intVar("HASH_CONCURRENCY", values.DefaultHashConcurrency())
 	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
 	c.MaxPageSize = intVar("MAX_PAGE_SIZE", 500)
 	c.MaxQueryDepth = intVar("MAX_QUERY_DEPTH", 15)

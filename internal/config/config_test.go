@@ -42,16 +42,20 @@ func TestLogAttrsMaskReadURLPassword(t *testing.T) {
 	}
 }
 
-// TestHashConcurrencyFollowsGOMAXPROCS: the default is the CPUs the
-// process may use (a container's limit), not the host's core count.
-func TestHashConcurrencyFollowsGOMAXPROCS(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	env := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir()}
-	c, err := Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.HashConcurrency != 1 {
-		t.Fatalf("HashConcurrency = %d with GOMAXPROCS 1 (NumCPU %d), want 1", c.HashConcurrency, runtime.NumCPU())
+// TestHashConcurrencyLeavesOneCPU: by default the hashes take all the
+// CPUs the process may use (GOMAXPROCS, a container's limit, not the
+// host's cores) but one, and at least one.
+func TestHashConcurrencyLeavesOneCPU(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for procs, want := range map[int]int{1: 1, 2: 1, 3: 2, 8: 7} {
+		runtime.GOMAXPROCS(procs)
+		env := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir()}
+		c, err := Load(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.HashConcurrency != want {
+			t.Errorf("HashConcurrency = %d with GOMAXPROCS %d (NumCPU %d), want %d", c.HashConcurrency, procs, runtime.NumCPU(), want)
+		}
 	}
 }

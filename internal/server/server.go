@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -36,7 +35,7 @@ type Options struct {
 	// customer's registration IP.
 	TrustProxy bool
 	// HashConcurrency bounds concurrent password hashes (default:
-	// GOMAXPROCS, the CPUs this process may use).
+	// values.DefaultHashConcurrency).
 	HashConcurrency int
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
@@ -115,7 +114,7 @@ func New(opts Options) http.Handler {
 	})
 
 	if opts.HashConcurrency <= 0 {
-		opts.HashConcurrency = runtime.GOMAXPROCS(0)
+		opts.HashConcurrency = values.DefaultHashConcurrency()
 	}
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,

@@ -49,6 +49,8 @@ type Options struct {
 	// SQLite or a schema in TEST_DATABASE_URL (a test's private cluster),
 	// and ReadURL its read replica (DATABASE_READ_URL).
 	DatabaseURL, ReadURL string
+	// HashConcurrency is the server's hashing slots (0: its default).
+	HashConcurrency int
 }
 
 // Env is a running service on a fresh database.
@@ -96,6 +98,8 @@ func NewWith(t testing.TB, opts Options) *Env {
 		Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
 		Introspection: !opts.NoIntrospection,
 		TrustProxy:    opts.TrustProxy,
+
+		HashConcurrency: opts.HashConcurrency,
 	})
 	return e
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -66,9 +67,23 @@ type Hasher struct {
 	waited func(time.Duration)
 }
 
+// DefaultHashConcurrency is the number of hashes to run at once when none
+// is configured: one fewer than GOMAXPROCS (the CPUs the process may use,
+// a container's limit), and at least one. A hash holds its scheduler slot
+// (its P) for its whole ~20 ms, so with every P hashing, every other
+// goroutine woken by the network (a database answer, a new request) waits
+// for the runtime's 10 ms preemption: in a burst of registrations on
+// PostgreSQL, each registration's 33 statements then took ~185 ms instead
+// of ~5 ms, and its transaction, holding a connection and row locks,
+// 70–150 ms instead of ~3 ms, while reads queued the same way
+// (BenchmarkRegisterIndividual). Leaving one P free keeps them at their
+// own pace, at the cost of hashing on all but one CPU.
+func DefaultHashConcurrency() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
 // NewHasher returns a Hasher that runs at most maxConcurrent argon2id
 // computations (Hash and Verify together) at once. Values below 1 mean 1.
-// A sensible value is the number of CPU cores, within the memory budget.
+// DefaultHashConcurrency is a sensible value, within the memory budget
+// (maxConcurrent × 19 MiB).
 func NewHasher(maxConcurrent int) *Hasher {
 	if maxConcurrent < 1 {
 		maxConcurrent = 1
