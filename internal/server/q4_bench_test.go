@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/metrics"
 	"syscall"
 	"testing"
 	"time"
@@ -16,12 +17,14 @@ import (
 // contacts), organization (addresses, representatives and their person)
 // and category (feature relations and their feature), with totalCount and
 // pageInfo, through the real HTTP handler with a real token. Besides ns/op
-// and allocs/op it reports cpu-ms/op, the CPU time (user + system, from
+// and allocs/op it reports goroutines/op (gqlgen starts one for each
+// element of a list of objects and for each context-taking field but one
+// of an object) and cpu-ms/op, the CPU time (user + system, from
 // getrusage) the whole process spent per request: on PostgreSQL the
 // database runs in other processes, so that is the server's own CPU, the
 // figure the issue bounds at 1 ms.
 //
-//	TEST_DATABASE_URL='postgres://…' go test ./internal/server -run '^$' -bench BenchmarkQ4 -count 6
+//	TEST_DATABASE_URL='postgres://…' go test ./internal/server -run '^$' -bench '^BenchmarkQ4$' -count 6
 //
 // The loop sends a prepared body and throws the answer away (it checks the
 // first one in full, and every status), so the client side costs next to
@@ -48,7 +51,7 @@ func BenchmarkQ4(b *testing.B) {
 	w := &discardWriter{header: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU(b)
+	cpu0, goroutines0 := processCPU(b), goroutinesCreated()
 	for range b.N {
 		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
@@ -60,9 +63,10 @@ func BenchmarkQ4(b *testing.B) {
 			b.Fatalf("status %d, %d bytes", w.status, w.written)
 		}
 	}
-	cpu := processCPU(b) - cpu0
+	cpu, goroutines := processCPU(b)-cpu0, goroutinesCreated()-goroutines0
 	b.StopTimer()
 	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(goroutines)/float64(b.N), "goroutines/op")
 }
 
 // q4Customers is the tenant q4.py seeds.
@@ -84,6 +88,13 @@ func processCPU(b *testing.B) time.Duration {
 		b.Fatalf("getrusage: %v", err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// goroutinesCreated is the number of goroutines this process has started.
+func goroutinesCreated() uint64 {
+	sample := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
 }
 
 // discardWriter is an http.ResponseWriter that keeps the status and the
