@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/lib/pq"
-
 	"onboard/internal/config"
 	"onboard/internal/testutil"
 )

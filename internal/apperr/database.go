@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"onboard/ent"
 	"onboard/ent/privacy"
@@ -54,10 +54,10 @@ func LogText(err error) string {
 	if cause, ok := Unavailability(err); ok {
 		return "database unavailable: " + cause
 	}
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) {
-		return "postgres error " + string(pqErr.Code) + " (" + pqErr.Code.Name() + ") constraint=" +
-			pqErr.Constraint + " table=" + pqErr.Table + " column=" + pqErr.Column
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return "postgres error " + pgErr.Code + " constraint=" + pgErr.ConstraintName +
+			" table=" + pgErr.TableName + " column=" + pgErr.ColumnName
 	}
 	return err.Error()
 }
@@ -65,10 +65,10 @@ func LogText(err error) string {
 // sqliteUnique matches "UNIQUE constraint failed: roles.tenant_id, roles.code".
 var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([\w., ]+)`)
 
-// pqKeyColumns matches the column list of PostgreSQL's unique violation
+// pgKeyColumns matches the column list of PostgreSQL's unique violation
 // detail, "Key (tenant_id, code)=(…) already exists." (the values are not
 // read, they may be personal data).
-var pqKeyColumns = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+var pgKeyColumns = regexp.MustCompile(`^Key \(([^)]*)\)=`)
 
 // UniqueViolation reports whether err is a unique-constraint violation and,
 // if so, the constrained column that is not tenant_id (the last one).
@@ -76,12 +76,12 @@ func UniqueViolation(err error) (column string, ok bool) {
 	if err == nil {
 		return "", false
 	}
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) {
-		if pqErr.Code != "23505" {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		if pgErr.Code != "23505" {
 			return "", false
 		}
-		if m := pqKeyColumns.FindStringSubmatch(pqErr.Detail); m != nil {
+		if m := pgKeyColumns.FindStringSubmatch(pgErr.Detail); m != nil {
 			return lastBusinessColumn(strings.Split(m[1], ",")), true
 		}
 		return "", true

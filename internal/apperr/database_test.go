@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestUniqueViolation(t *testing.T) {
@@ -17,8 +17,8 @@ func TestUniqueViolation(t *testing.T) {
 		{"no error", nil, "", false},
 		{"other error", errors.New("boom"), "", false},
 		{"sqlite", errors.New("constraint failed: UNIQUE constraint failed: users.tenant_id, users.email (2067)"), "email", true},
-		{"postgres", &pq.Error{Code: "23505", Detail: "Key (tenant_id, registration_number)=(t, 1) already exists."}, "registration_number", true},
-		{"postgres other code", &pq.Error{Code: "23503"}, "", false},
+		{"postgres", &pgconn.PgError{Code: "23505", Detail: "Key (tenant_id, registration_number)=(t, 1) already exists."}, "registration_number", true},
+		{"postgres other code", &pgconn.PgError{Code: "23503"}, "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -46,14 +46,14 @@ func AsUnavailable(err error) *Error {
 // Unavailability reports whether err is a database outage and, if so, a
 // short description for the log that never holds the driver's text (which
 // can carry socket addresses, SQL or values): e.g. "network: connection
-// refused", "postgres 57P01 admin_shutdown", "sqlite SQLITE_BUSY".
+// refused", "postgres 57P01", "sqlite SQLITE_BUSY".
 func Unavailability(err error) (cause string, ok bool) {
 	if err == nil {
 		return "", false
 	}
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) {
-		return pqUnavailability(pqErr)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgUnavailability(pgErr)
 	}
 	var sqliteErr *sqlite.Error
 	if errors.As(err, &sqliteErr) {
@@ -95,16 +95,15 @@ func Unavailability(err error) (cause string, ok bool) {
 	return "", false
 }
 
-// pqUnavailability classifies PostgreSQL's SQLSTATEs: class 08 (connection
+// pgUnavailability classifies PostgreSQL's SQLSTATEs: class 08 (connection
 // exception), 57P01–57P05 (the server is shutting down, restarting, or
 // dropped the session or database) and 53300 (too many connections).
-func pqUnavailability(e *pq.Error) (string, bool) {
-	code := string(e.Code)
-	switch {
+func pgUnavailability(e *pgconn.PgError) (string, bool) {
+	switch code := e.Code; {
 	case strings.HasPrefix(code, "08"),
 		strings.HasPrefix(code, "57P0"),
 		code == "53300":
-		return "postgres " + code + " " + e.Code.Name(), true
+		return "postgres " + code, true
 	}
 	return "", false
 }

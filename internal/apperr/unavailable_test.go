@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // realErrors produces the errors a real outage gives: a dial to a closed
@@ -56,12 +56,12 @@ func TestUnavailability(t *testing.T) {
 		{"nil", nil, false},
 		{"other error", errors.New("boom"), false},
 		{"context canceled", context.Canceled, false},
-		{"postgres unique violation", &pq.Error{Code: "23505"}, false},
-		{"postgres serialization failure", &pq.Error{Code: "40001"}, false},
-		{"postgres connection failure", &pq.Error{Code: "08006"}, true},
-		{"postgres cannot connect now", fmt.Errorf("querying: %w", &pq.Error{Code: "57P03"}), true},
-		{"postgres admin shutdown", &pq.Error{Code: "57P01"}, true},
-		{"postgres too many connections", &pq.Error{Code: "53300"}, true},
+		{"postgres unique violation", &pgconn.PgError{Code: "23505"}, false},
+		{"postgres serialization failure", &pgconn.PgError{Code: "40001"}, false},
+		{"postgres connection failure", &pgconn.PgError{Code: "08006"}, true},
+		{"postgres cannot connect now", fmt.Errorf("querying: %w", &pgconn.PgError{Code: "57P03"}), true},
+		{"postgres admin shutdown", &pgconn.PgError{Code: "57P01"}, true},
+		{"postgres too many connections", &pgconn.PgError{Code: "53300"}, true},
 		{"bad connection", fmt.Errorf("ent: %w", driver.ErrBadConn), true},
 		{"connection done", sql.ErrConnDone, true},
 		{"pool deadline", fmt.Errorf("begin: %w", context.DeadlineExceeded), true},

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/lib/pq"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"onboard/internal/apperr"
 )
@@ -19,11 +19,11 @@ func TestCategoryErrorNamesTheDefaultConflict(t *testing.T) {
 		err           error
 		field, reason string
 	}{
-		{"postgres default", &pq.Error{Code: "23505", Detail: "Key (tenant_id, customer_type)=(ten_1, INDIVIDUAL) already exists."},
+		{"postgres default", &pgconn.PgError{Code: "23505", Detail: "Key (tenant_id, customer_type)=(ten_1, INDIVIDUAL) already exists."},
 			"isDefault", ReasonDefaultExists},
 		{"sqlite default", errors.New("constraint failed: UNIQUE constraint failed: categories.tenant_id, categories.customer_type (2067)"),
 			"isDefault", ReasonDefaultExists},
-		{"postgres code", &pq.Error{Code: "23505", Detail: "Key (tenant_id, code)=(ten_1, LOW) already exists."},
+		{"postgres code", &pgconn.PgError{Code: "23505", Detail: "Key (tenant_id, code)=(ten_1, LOW) already exists."},
 			"code", "ALREADY_EXISTS"},
 		{"sqlite code", errors.New("constraint failed: UNIQUE constraint failed: categories.tenant_id, categories.code (2067)"),
 			"code", "ALREADY_EXISTS"},

@@ -1,6 +1,6 @@
-// Package database opens the store (PostgreSQL through lib/pq, or an
-// embedded SQLite file through a pure-Go driver when no URL is configured)
-// and migrates its schema.
+// Package database opens the store (PostgreSQL through pgx, see
+// postgres.go, or an embedded SQLite file through a pure-Go driver when no
+// URL is configured) and migrates its schema.
 package database
 
 import (
@@ -17,7 +17,6 @@ import (
 	atlasmigrate "ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver "postgres"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
 
 	"onboard/ent"
@@ -102,20 +101,30 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 
 // PostgresDSN is the connection string for DATABASE_URL: the URL with JIT
 // compilation turned off for the server's sessions unless the URL sets
-// jit itself. The API's queries are short; PostgreSQL's cost estimate for
-// a filtered list (EXISTS … OR … ILIKE across four tables) passes
+// jit itself, and TLS required unless the URL (or PGSSLMODE) sets
+// sslmode.
+//
+// JIT: the API's queries are short; PostgreSQL's cost estimate for a
+// filtered list (EXISTS … OR … ILIKE across four tables) passes
 // jit_above_cost, and compiling then took ~620 ms for ~56 ms of execution
 // (BenchmarkRead/FilteredList: p50 630 ms with JIT, ~100 ms without).
+//
+// TLS: require was lib/pq's default, which the project had before pgx;
+// pgx's own default (prefer) would fall back to plain text, unnoticed,
+// when the server offers no TLS.
 func PostgresDSN(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return rawURL // lib/pq reports the malformed URL
+		return rawURL // the driver reports the malformed URL
 	}
 	q := u.Query()
 	if !q.Has("jit") {
 		q.Set("jit", "off")
-		u.RawQuery = q.Encode()
 	}
+	if !q.Has("sslmode") && os.Getenv("PGSSLMODE") == "" {
+		q.Set("sslmode", "require")
+	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

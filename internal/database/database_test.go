@@ -26,12 +26,16 @@ func TestSQLiteInAnOddlyNamedDirectory(t *testing.T) {
 	}
 }
 
-func TestPostgresDSNTurnsJITOffUnlessSet(t *testing.T) {
+// TestPostgresDSNTurnsJITOffAndRequiresTLSUnlessSet: without sslmode in the
+// URL (or PGSSLMODE) pgx would try TLS and fall back to plain text; lib/pq,
+// which the project used before, required TLS, and so does the DSN.
+func TestPostgresDSNTurnsJITOffAndRequiresTLSUnlessSet(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
 	for in, want := range map[string]string{
 		"postgres://u@h:5432/db?sslmode=disable":        "postgres://u@h:5432/db?jit=off&sslmode=disable",
-		"postgres://u@h/db":                             "postgres://u@h/db?jit=off",
-		"postgres://u@h/db?jit=on&sslmode=require":      "postgres://u@h/db?jit=on&sslmode=require",
-		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off",
+		"postgres://u@h/db":                             "postgres://u@h/db?jit=off&sslmode=require",
+		"postgres://u@h/db?jit=on&sslmode=verify-full":  "postgres://u@h/db?jit=on&sslmode=verify-full",
+		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off&sslmode=require",
 	} {
 		if got := database.PostgresDSN(in); got != want {
 			t.Errorf("PostgresDSN(%q) = %q, want %q", in, got, want)

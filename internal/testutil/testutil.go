@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	_ "github.com/lib/pq"
 
 	"onboard/ent"
 	"onboard/internal/auth"

@@ -23,7 +23,6 @@ import (
 	"os"
 
 	"ariga.io/atlas/sql/migrate"
-	_ "github.com/lib/pq"
 
 	"onboard/internal/database"
 )
