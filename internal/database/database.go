@@ -112,6 +112,10 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 // TLS: require was lib/pq's default, which the project had before pgx;
 // pgx's own default (prefer) would fall back to plain text, unnoticed,
 // when the server offers no TLS.
+//
+// lib/pq's own parameters (binary_parameters, disable_prepared_binary_result)
+// are dropped: pgx would send them to PostgreSQL as settings, which refuses
+// the connection, and what they asked for is what pgx does anyway.
 func PostgresDSN(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -124,6 +128,8 @@ func PostgresDSN(rawURL string) string {
 	if !q.Has("sslmode") && os.Getenv("PGSSLMODE") == "" {
 		q.Set("sslmode", "require")
 	}
+	q.Del("binary_parameters")
+	q.Del("disable_prepared_binary_result")
 	u.RawQuery = q.Encode()
 	return u.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"onboard/internal/database"
@@ -36,6 +37,8 @@ func TestPostgresDSNTurnsJITOffAndRequiresTLSUnlessSet(t *testing.T) {
 		"postgres://u@h/db":                             "postgres://u@h/db?jit=off&sslmode=require",
 		"postgres://u@h/db?jit=on&sslmode=verify-full":  "postgres://u@h/db?jit=on&sslmode=verify-full",
 		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off&sslmode=require",
+		// lib/pq's parameters, which PostgreSQL would refuse as settings
+		"postgres://u@h/db?binary_parameters=yes&sslmode=disable&disable_prepared_binary_result=yes": "postgres://u@h/db?jit=off&sslmode=disable",
 	} {
 		if got := database.PostgresDSN(in); got != want {
 			t.Errorf("PostgresDSN(%q) = %q, want %q", in, got, want)
@@ -61,5 +64,27 @@ func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
 	}
 	if jit != "off" {
 		t.Errorf("jit = %s, want off", jit)
+	}
+}
+
+// TestPostgresTakesLibPQURLs: a DATABASE_URL written for lib/pq, with its
+// binary_parameters, still connects (pgx alone sends the parameter to
+// PostgreSQL as a setting, and PostgreSQL refuses the session).
+func TestPostgresTakesLibPQURLs(t *testing.T) {
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("TEST_DATABASE_URL is not set")
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	db, err := database.Open(database.Config{URL: base + sep + "binary_parameters=yes"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(context.Background()); err != nil {
+		t.Fatalf("ping: %v", err)
 	}
 }
