@@ -107,6 +107,10 @@ func TestCustomerFilters(t *testing.T) {
 		{"search ignores case", `{"search": "ANNA"}`, "Anna Berg"},
 		{"search in the organization's e-mail", `{"search": "echo.example"}`, "Echo Holdings"},
 		{"search takes % literally", `{"search": "%"}`, "Carla 100% Dias"},
+		// Representatives' persons are no customer's: their rows must not
+		// turn NOT IN into "unknown" (PostgreSQL's id IN (… UNION …)).
+		{"not search", `{"not": {"search": "rep0"}}`, "Anna Berg, bruno Costa, Carla 100% Dias, Delta Trading, Echo Holdings"},
+		{"search inside or", `{"or": [{"search": "anna"}, {"search": "echo.example"}]}`, "Anna Berg, Echo Holdings"},
 		{"registration number", `{"hasOrganizationWith": [{"registrationNumber": "GB-400"}]}`, "Echo Holdings"},
 		{"with a beneficial owner", `{"hasOrganizationWith": [{"hasRepresentativesWith": [{"isBeneficialOwner": true}]}]}`, "Delta Trading"},
 		{"not", `{"not": {"status": "ACTIVE"}}`, "bruno Costa, Carla 100% Dias"},
