@@ -165,6 +165,11 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	CustomerCount struct {
+		Count func(childComplexity int) int
+		Exact func(childComplexity int) int
+	}
+
 	CustomerEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -337,6 +342,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Categories    func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
 		CategoryTree  func(childComplexity int, customerType *schematype.CustomerType) int
+		CustomerCount func(childComplexity int, where *ent.CustomerWhereInput, upTo int) int
 		CustomerStats func(childComplexity int, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) int
 		Customers     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
 		Features      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) int
@@ -484,6 +490,7 @@ type QueryResolver interface {
 	Roles(ctx context.Context) ([]*ent.Role, error)
 	CategoryTree(ctx context.Context, customerType *schematype.CustomerType) ([]*ent.Category, error)
 	CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error)
+	CustomerCount(ctx context.Context, where *ent.CustomerWhereInput, upTo int) (*model.CustomerCount, error)
 }
 
 type CustomerWhereInputResolver interface {
@@ -954,6 +961,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerConnection.TotalCount(childComplexity), true
+
+	case "CustomerCount.count":
+		if e.ComplexityRoot.CustomerCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Count(childComplexity), true
+	case "CustomerCount.exact":
+		if e.ComplexityRoot.CustomerCount.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCount.Exact(childComplexity), true
 
 	case "CustomerEdge.cursor":
 		if e.ComplexityRoot.CustomerEdge.Cursor == nil {
@@ -1784,6 +1804,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CategoryTree(childComplexity, args["customerType"].(*schematype.CustomerType)), true
+	case "Query.customerCount":
+		if e.ComplexityRoot.Query.CustomerCount == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerCount(childComplexity, args["where"].(*ent.CustomerWhereInput), args["upTo"].(int)), true
 	case "Query.customerStats":
 		if e.ComplexityRoot.Query.CustomerStats == nil {
 			break
@@ -2624,6 +2655,16 @@ func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, 
 		return ec.fieldContext_CustomerConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_CustomerCount_count(ctx, field)
+	case "exact":
+		return ec.fieldContext_CustomerCount_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCount", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3555,6 +3596,28 @@ func (ec *executionContext) field_Query_categoryTree_args(ctx context.Context, r
 		return nil, err
 	}
 	args["customerType"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CustomerWhereInput, error) {
+			return ec.unmarshalOCustomerWhereInput2ᚖonboardᚋentᚐCustomerWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "upTo",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["upTo"] = arg1
 	return args, nil
 }
 
@@ -5703,6 +5766,52 @@ func (ec *executionContext) _CustomerConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_CustomerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCount_count(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCount_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCount_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
@@ -9793,6 +9902,68 @@ func (ec *executionContext) fieldContext_Query_customerStats(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_customerStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerCount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerCount(ctx, fc.Args["where"].(*ent.CustomerWhereInput), fc.Args["upTo"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *model.CustomerCount
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerCount
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerCount) graphql.Marshaler {
+			return ec.marshalNCustomerCount2ᚖonboardᚋgraphᚋmodelᚐCustomerCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27385,6 +27556,44 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var customerCountImplementors = []string{"CustomerCount"}
+
+func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCount")
+		case "count":
+			out.Values[i] = ec._CustomerCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._CustomerCount_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerEdgeImplementors = []string{"CustomerEdge"}
 
 func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
@@ -28568,6 +28777,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_customerStats(ctx, field)
+				})
+		case "customerCount":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerCount(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -29840,6 +30055,14 @@ func (ec *executionContext) marshalNCustomerConnection2ᚖonboardᚋentᚐCustom
 		return graphql.Null
 	}
 	return ec._CustomerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCount2ᚖonboardᚋgraphᚋmodelᚐCustomerCount(ctx context.Context, sel ast.SelectionSet, v *model.CustomerCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerCount!")
+		return graphql.Null
+	}
+	return ec._CustomerCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCustomerFeature2ᚖonboardᚋentᚐCustomerFeature(ctx context.Context, sel ast.SelectionSet, v *ent.CustomerFeature) graphql.Marshaler {

@@ -51,6 +51,19 @@ func (r *queryResolver) CustomerStats(ctx context.Context, where *ent.CustomerWh
 	return customers.Stats(ctx, r.Client, q, groups)
 }
 
+// CustomerCount is the resolver for the customerCount field.
+func (r *queryResolver) CustomerCount(ctx context.Context, where *ent.CustomerWhereInput, upTo int) (*model.CustomerCount, error) {
+	q, err := where.Filter(r.Client.Customer.Query())
+	if err != nil {
+		return nil, err
+	}
+	count, exact, err := customers.CountUpTo(ctx, q, apperr.Path{"upTo"}, upTo)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CustomerCount{Count: count, Exact: exact}, nil
+}
+
 // Country is the resolver for the country field.
 func (r *customerWhereInputResolver) Country(ctx context.Context, obj *ent.CustomerWhereInput, data *string) error {
 	if data == nil {

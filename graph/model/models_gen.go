@@ -136,6 +136,14 @@ type CreateTenantPayload struct {
 	Tenant *ent.Tenant `json:"tenant"`
 }
 
+// A bounded count of customers (`customerCount`).
+type CustomerCount struct {
+	// How many customers the filter keeps, or `upTo` when there are more.
+	Count int `json:"count"`
+	// True when `count` is the exact number; false when there are more than `count`.
+	Exact bool `json:"exact"`
+}
+
 // An employee of the organization.
 type EmployeeInput struct {
 	// Required. Addresses are optional for employees.

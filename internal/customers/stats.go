@@ -149,3 +149,27 @@ func nullable[T ~string](s sql.NullString) *T {
 	v := T(s.String)
 	return &v
 }
+
+// MaxCountUpTo is the largest bound CountUpTo takes: counting further is
+// what the exact totalCount is for.
+const MaxCountUpTo = 10_000
+
+// CountUpTo counts the customers of q (already filtered) up to upTo: the
+// count, exact when the set holds at most upTo customers, else upTo and
+// not exact ("more than 10,000"). It reads at most upTo + 1 ids, so its
+// cost is bounded whatever the tenant's size, where an exact count of a
+// million filtered customers reads them all. An upTo outside
+// 1..MaxCountUpTo is a problem on field.
+func CountUpTo(ctx context.Context, q *ent.CustomerQuery, field apperr.Path, upTo int) (count int, exact bool, err error) {
+	if upTo < 1 || upTo > MaxCountUpTo {
+		return 0, false, apperr.Invalid(field, "OUT_OF_RANGE", fmt.Sprintf("upTo must be between 1 and %d", MaxCountUpTo))
+	}
+	ids, err := q.Limit(upTo + 1).IDs(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(ids) > upTo {
+		return upTo, false, nil
+	}
+	return len(ids), true, nil
+}

@@ -64,3 +64,36 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomerCountIsBounded: customerCount counts up to its bound and
+// says whether the count is exact.
+func TestCustomerCountIsBounded(t *testing.T) {
+	env := testutil.New(t)
+	tenantID := env.Tenant("acme")
+	ctx := env.As(tenantID)
+	specs := make([]customerSpec, 7)
+	for i := range specs {
+		specs[i] = customerSpec{Name: fmt.Sprintf("Customer %d", i), Country: []string{"LT", "DE"}[i%2], Nationality: "LT"}
+	}
+	seedCustomers(t, ctx, env.Client(), specs)
+	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
+	for _, tc := range []struct{ query, want string }{
+		{`{ customerCount { count exact } }`, `{"customerCount":{"count":7,"exact":true}}`},
+		{`{ customerCount(upTo: 7) { count exact } }`, `{"customerCount":{"count":7,"exact":true}}`},
+		{`{ customerCount(upTo: 5) { count exact } }`, `{"customerCount":{"count":5,"exact":false}}`},
+		{`{ customerCount(where: {country: "LT"}, upTo: 3) { count exact } }`, `{"customerCount":{"count":3,"exact":false}}`},
+		{`{ customerCount(where: {country: "DE"}) { count exact } }`, `{"customerCount":{"count":3,"exact":true}}`},
+	} {
+		resp := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: tc.query})
+		if len(resp.Errors) > 0 || string(resp.Data) != tc.want {
+			t.Errorf("%s: %s %+v, want %s", tc.query, resp.Data, resp.Errors, tc.want)
+		}
+	}
+	for _, upTo := range []int{0, 10_001} {
+		resp := env.Do(testutil.Request{Token: token, TenantKey: "acme",
+			Query: `query($n: Int!) { customerCount(upTo: $n) { count } }`, Variables: map[string]any{"n": upTo}})
+		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "BAD_USER_INPUT" || resp.Errors[0].Field() != "upTo" {
+			t.Errorf("upTo %d: %+v, want BAD_USER_INPUT on upTo", upTo, resp.Errors)
+		}
+	}
+}
