@@ -1,0 +1,113 @@
+package seed_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"onboard/internal/database/seed"
+	"onboard/internal/pulid"
+	"onboard/internal/testutil"
+	"onboard/internal/viewer"
+)
+
+// deepRead reads every edge the seeding writes.
+const deepRead = `{
+  customers(first: 100) {
+    totalCount
+    edges { node {
+      id name type status
+      person { firstName email dateOfBirth addresses { country isPrimary } contacts { type value } identityDocuments { number } }
+      organization { legalName registrationNumber addresses { country } representatives { ownershipShare isPrimaryOwner person { lastName addresses { country } } } employees { id } }
+      user { email roles { code } }
+      category { code }
+      features { code parameters { name value source } }
+    } }
+  }
+}`
+
+// TestSeededCustomersReadBackThroughTheAPI seeds two tenants and reads the
+// first through GraphQL: every customer, with every edge, without errors,
+// none of the other tenant's.
+func TestSeededCustomersReadBackThroughTheAPI(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		t.Skip("seeding is PostgreSQL only: set TEST_DATABASE_URL")
+	}
+	env := testutil.New(t)
+	ctx := context.Background()
+	_, n, err := seed.Tenant(ctx, env.Client(), env.DB.SQL, "seed-a", 40)
+	if err != nil || n != 40 {
+		t.Fatalf("seeding: %d customers, %v", n, err)
+	}
+	otherID, _, err := seed.Tenant(ctx, env.Client(), env.DB.SQL, "seed-b", 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, again, err := seed.Tenant(ctx, env.Client(), env.DB.SQL, "seed-a", 99); err != nil || again != 40 {
+		t.Fatalf("a seeded tenant must be left as it is: %d customers, %v", again, err)
+	}
+
+	token := env.Token([]string{"seed-a"}, viewer.ScopeCustomersRead, viewer.ScopePIIRead)
+	resp := env.Do(testutil.Request{Token: token, TenantKey: "seed-a", Query: deepRead})
+	if len(resp.Errors) > 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	var data struct {
+		Customers struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					ID, Type     string
+					Person       *struct{ Addresses, Contacts, IdentityDocuments []struct{} }
+					Organization *struct {
+						Addresses       []struct{}
+						Representatives []struct{ Person struct{ LastName string } }
+						Employees       []struct{}
+					}
+					User     struct{ Roles []struct{ Code string } }
+					Category struct{ Code string }
+					Features []struct{ Parameters []struct{ Source string } }
+				}
+			}
+		}
+	}
+	resp.Into(t, &data)
+	if data.Customers.TotalCount != 40 || len(data.Customers.Edges) != 40 {
+		t.Fatalf("read %d of %d customers, want 40", len(data.Customers.Edges), data.Customers.TotalCount)
+	}
+	orgs := 0
+	for _, e := range data.Customers.Edges {
+		c := e.Node
+		if !pulid.Valid(c.ID, "cus") {
+			t.Errorf("id %q is not a customer id", c.ID)
+		}
+		if len(c.User.Roles) == 0 || c.Category.Code == "" || len(c.Features) == 0 {
+			t.Errorf("%s: roles %v, category %q, %d features", c.ID, c.User.Roles, c.Category.Code, len(c.Features))
+		}
+		switch c.Type {
+		case "ORGANIZATION":
+			orgs++
+			if o := c.Organization; o == nil || len(o.Addresses) != 1 || len(o.Representatives) != 1 || len(o.Employees) != 1 {
+				t.Errorf("%s: organization %+v", c.ID, o)
+			}
+		default:
+			if p := c.Person; p == nil || len(p.Addresses) != 1 || len(p.Contacts) != 2 || len(p.IdentityDocuments) != 1 {
+				t.Errorf("%s: person %+v", c.ID, p)
+			}
+		}
+	}
+	if orgs != 8 {
+		t.Errorf("%d organizations, want every fifth (8)", orgs)
+	}
+
+	var otherCustomer string
+	if err := env.DB.SQL.QueryRow(`SELECT id FROM customers WHERE tenant_id = $1 LIMIT 1`, otherID).Scan(&otherCustomer); err != nil {
+		t.Fatal(err)
+	}
+	resp = env.Do(testutil.Request{Token: token, TenantKey: "seed-a", Query: `query($id: ID!) { node(id: $id) { id } }`,
+		Variables: map[string]any{"id": otherCustomer}})
+	if strings.Contains(string(resp.Data), otherCustomer) {
+		t.Errorf("the other tenant's customer is visible: %s", resp.Data)
+	}
+}
