@@ -94,6 +94,7 @@ func (Customer) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.RelayConnection(),
 		entgql.MultiOrder(),
-		entgql.QueryField("customers").Directives(readScope),
+		entgql.QueryField("customers").Directives(readScope).
+			Description("The tenant's customers, a keyset page at a time. `pageInfo` never counts: `hasNextPage` comes from the row read past the page. `totalCount` is the exact count of what `where` keeps and reads all of it (hundreds of milliseconds over a million customers): for a list header, `customerCount(where:, upTo:)` is bounded."),
 	}
 }
