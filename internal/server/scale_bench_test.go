@@ -204,6 +204,7 @@ func scaleQueries(b *testing.B, env *testutil.Env, token string) []scaleQuery {
 		{"deep read first: 100 without pageInfo", `{ customers(first: 100) { edges { cursor node { ...Deep } } } }` + scaleDeepFragment, nil},
 		{"where {status, country} + totalCount", `{ customers(first: 50, where: {status: ACTIVE, country: "DE"}) { totalCount pageInfo { hasNextPage } ` + list + ` } }`, nil},
 		{"where {status, country} without totalCount", `{ customers(first: 50, where: {status: ACTIVE, country: "DE"}) { pageInfo { hasNextPage } ` + list + ` } }`, nil},
+		{"where {status, country}: customerCount(upTo: 10000)", `{ customerCount(where: {status: ACTIVE, country: "DE"}) { count exact } }`, nil},
 		{"where {search} (a full name) with pageInfo", `{ customers(first: 50, where: {search: "nadia haddad"}) { pageInfo { hasNextPage } ` + list + ` } }`, nil},
 		{"where {search} (an e-mail) without pageInfo", `{ customers(first: 50, where: {search: "haddad.4242"}) { ` + list + ` } }`, nil},
 		{"customerStats(groupBy: [COUNTRY])", `{ customerStats(groupBy: [COUNTRY]) { country count } }`, nil},
