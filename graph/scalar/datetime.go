@@ -13,8 +13,11 @@ import (
 // answer as INTERNAL.
 const ReasonInvalidDateTime = "INVALID_DATE_TIME"
 
-// MarshalDateTime writes RFC 3339 with the fraction the value has.
-func MarshalDateTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+// MarshalDateTime writes RFC 3339 in UTC with the fraction the value has.
+// The driver hands timestamps back in the server process's time zone, so
+// without the conversion the same instant would read differently from
+// servers in different zones (and differently from what a mutation sent).
+func MarshalDateTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t.UTC()) }
 
 // UnmarshalDateTime reads an RFC 3339 date-time (the forms gqlgen's Time
 // accepts: RFC 3339 with or without a fraction, and "YYYY-MM-DD hh:mm:ss"
