@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -143,12 +142,8 @@ func BenchmarkQ4Edges(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-				r.Header.Set("Content-Type", "application/json")
-				r.Header.Set("Authorization", "Bearer "+e.token)
-				r.Header.Set("X-Tenant-ID", "acme")
 				w := httptest.NewRecorder()
-				e.Handler.ServeHTTP(w, r)
+				e.post(w, body)
 				if w.Code != http.StatusOK {
 					b.Fatalf("status %d: %s", w.Code, w.Body)
 				}
@@ -177,12 +172,8 @@ func BenchmarkQ4Pool(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-					r.Header.Set("Content-Type", "application/json")
-					r.Header.Set("Authorization", "Bearer "+e.token)
-					r.Header.Set("X-Tenant-ID", "acme")
 					w := httptest.NewRecorder()
-					e.Handler.ServeHTTP(w, r)
+					e.post(w, body)
 					if w.Code != http.StatusOK {
 						b.Errorf("status %d: %s", w.Code, w.Body)
 						return
