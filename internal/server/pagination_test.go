@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/graph"
 	"onboard/internal/demo"
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
@@ -40,6 +41,11 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 		{"customers pageInfo in a fragment", `{ customers(first: 5) { ...P } } fragment P on CustomerConnection { pageInfo { hasNextPage } }`, false, `"hasNextPage":true`},
 		{"customers with totalCount", `{ customers(first: 5) { totalCount pageInfo { hasNextPage } } }`, true, `"totalCount":7`},
 		{"customers aliased totalCount", `{ customers(first: 5) { n: totalCount } }`, true, `"n":7`},
+		{"customers edges under two aliases", `{ customers(first: 5) { a: edges { node { id } } b: edges { cursor } pageInfo { hasNextPage } } }`, false, `"hasNextPage":true`},
+		{"customers totalCount under two aliases", `{ customers(first: 5) { a: totalCount b: totalCount } }`, true, `"a":7,"b":7`},
+		{"customers first: 0", `{ customers(first: 0) { pageInfo { hasNextPage } } }`, true, `"hasNextPage":true`},
+		{"customers last page from the end", `{ customers(last: 7) { pageInfo { hasPreviousPage } } }`, false, `"hasPreviousPage":false`},
+		{"customers not the first page from the end", `{ customers(last: 5) { pageInfo { hasPreviousPage } edges { cursor } } }`, false, `"hasPreviousPage":true`},
 		{"categories pageInfo", `{ categories(first: 1) { pageInfo { hasNextPage } edges { node { code } } } }`, false, `"hasNextPage":true`},
 		{"features pageInfo", `{ features(first: 1) { pageInfo { hasNextPage } } }`, false, `"hasNextPage":true`},
 	} {
@@ -62,6 +68,68 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 				t.Errorf("counted: %v, want %v; statements:\n%s", counted, tc.counts, strings.Join(stmts, "\n"))
 			}
 		})
+	}
+}
+
+// TestNoRootConnectionCountsForPageInfo walks every root field of the
+// schema that answers a connection: with pageInfo and no totalCount, none
+// counts.
+func TestNoRootConnectionCountsForPageInfo(t *testing.T) {
+	counter := &sqlCounter{}
+	env := testutil.NewWith(t, testutil.Options{WrapDriver: counter.Wrap})
+	env.Tenant("acme")
+	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	checked := 0
+	for _, f := range schema.Query.Fields {
+		if !strings.HasSuffix(f.Type.Name(), "Connection") {
+			continue
+		}
+		checked++
+		query := fmt.Sprintf(`{ %s(first: 2) { pageInfo { hasNextPage } } }`, f.Name)
+		_, stmts := counter.Measure(func() {
+			if resp := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query}); len(resp.Errors) > 0 {
+				t.Fatalf("%s: %+v", query, resp.Errors)
+			}
+		})
+		for _, s := range stmts {
+			if strings.Contains(strings.ToUpper(s), "COUNT(") {
+				t.Errorf("%s counted: %s", query, s)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the schema has no root connection")
+	}
+}
+
+// TestAliasedNodesAreEagerLoaded: a node selected under an alias is
+// eager-loaded like one under its name (Paginate looks it up by alias), so
+// its edges cost the same statements at any page size.
+func TestAliasedNodesAreEagerLoaded(t *testing.T) {
+	counter := &sqlCounter{}
+	env := testutil.NewWith(t, testutil.Options{WrapDriver: counter.Wrap})
+	tenantID := env.Tenant("acme")
+	specs := make([]customerSpec, 6)
+	for i := range specs {
+		specs[i] = customerSpec{Name: fmt.Sprintf("Customer %d", i), Country: "LT", Nationality: "LT"}
+	}
+	seedCustomers(t, env.As(tenantID), env.Client(), specs)
+	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
+	statements := func(first int) []string {
+		_, stmts := counter.Measure(func() {
+			resp := env.Do(testutil.Request{Token: token, TenantKey: "acme",
+				Query:     `query($n: Int!) { customers(first: $n) { items: edges { n: node { id person { lastName addresses { country } } } } } }`,
+				Variables: map[string]any{"n": first}})
+			if len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `"country":"LT"`) {
+				t.Fatalf("first %d: %s %+v", first, resp.Data, resp.Errors)
+			}
+		})
+		return stmts
+	}
+	small, large := statements(1), statements(6)
+	if len(small) != len(large) {
+		t.Errorf("first: 1 ran %d statements, first: 6 ran %d:\n%s", len(small), len(large), strings.Join(large, "\n"))
 	}
 }
 
