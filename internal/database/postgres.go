@@ -61,17 +61,27 @@ func (c postgresConnector) Driver() driver.Driver { return c.driver }
 
 // postgresConn is pgx's connection (every optional interface of
 // database/sql comes from it) with the errors of a session the server
-// ended turned into driver.ErrBadConn.
+// ended turned into driver.ErrBadConn where a retry is safe.
 type postgresConn struct{ *stdlib.Conn }
 
-func (c postgresConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	r, err := c.Conn.ExecContext(ctx, query, args)
-	return r, badIfSessionEnded(err)
-}
-
+// QueryContext retries only a SELECT: an INSERT … RETURNING outside a
+// transaction may have committed before the FATAL error reached us, and
+// running it again would answer a create that succeeded as a conflict.
+// Every other statement keeps pgx's own rule (ErrBadConn only when nothing
+// was sent).
 func (c postgresConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	r, err := c.Conn.QueryContext(ctx, query, args)
-	return r, badIfSessionEnded(err)
+	if readOnlyStatement(query) {
+		err = badIfSessionEnded(err)
+	}
+	return r, err
+}
+
+// readOnlyStatement reports whether query is a SELECT, which has no effect
+// to repeat.
+func readOnlyStatement(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
 }
 
 func (c postgresConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -81,9 +91,10 @@ func (c postgresConn) BeginTx(ctx context.Context, opts driver.TxOptions) (drive
 
 // badIfSessionEnded turns the FATAL errors with which PostgreSQL ends a
 // session (SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
-// cannot_connect_now) into driver.ErrBadConn. Retrying is safe: a FATAL
-// error aborts the statement's transaction, so the statement took no
-// effect (and inside a transaction database/sql does not retry).
+// cannot_connect_now) into driver.ErrBadConn, so that database/sql runs
+// the statement again on another connection. Only for what is safe to run
+// twice: BEGIN, and a SELECT (inside a transaction database/sql never
+// retries).
 func badIfSessionEnded(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Severity == "FATAL" && strings.HasPrefix(pgErr.Code, "57P0") {
