@@ -168,7 +168,7 @@ func BenchmarkQ4Pool(b *testing.B) {
 		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
 			e.DB.SQL.SetMaxOpenConns(conns)
 			e.DB.SQL.SetMaxIdleConns(conns)
-			b.SetParallelism(8 / runtime.GOMAXPROCS(0))
+			b.SetParallelism((8 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)) // 8 clients, at least
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
