@@ -634,3 +634,43 @@ func TestTerminatedSessionsReconnect(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminatedSessionsDoNotRepeatWrites: a write outside a transaction
+// (createFeature's INSERT … RETURNING) on a session the server ended is
+// not run again behind the client's back (it may have committed before the
+// session ended, and a repeat would answer CONFLICT for a create that
+// succeeded): it answers UNAVAILABLE, and the client's own retry creates
+// the feature, once.
+func TestTerminatedSessionsDoNotRepeatWrites(t *testing.T) {
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("PostgreSQL only (TEST_DATABASE_URL)")
+	}
+	e := newOutageEnv(t)
+	writer := e.token([]string{"acme"}, viewer.ScopeCatalogWrite, viewer.ScopeCustomersRead)
+	const create = `mutation { createFeature(input: {code: "RETRIED", name: "Retried"}) { feature { code } } }`
+	if a := e.do(writer, "acme", `{ tenant { name } }`, nil); a.status != 200 {
+		t.Fatalf("before: %d %s", a.status, a.raw)
+	}
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	u, _ := url.Parse(e.cfg.URL)
+	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
+		u.Query().Get("application_name")); err != nil {
+		t.Fatal(err)
+	}
+	if a := e.do(writer, "acme", create, nil); a.status != http.StatusServiceUnavailable || len(a.body.Errors) != 1 || a.body.Errors[0].Code() != "UNAVAILABLE" {
+		t.Fatalf("a write on an ended session: %d %s, want 503 UNAVAILABLE", a.status, a.raw)
+	}
+	if a := e.do(writer, "acme", create, nil); a.status != 200 || len(a.body.Errors) > 0 {
+		t.Fatalf("the client's retry: %d %s", a.status, a.raw)
+	}
+	a := e.do(writer, "acme", `{ features(first: 100, where: {code: "RETRIED"}) { totalCount } }`, nil)
+	if !strings.Contains(a.raw, `"totalCount":1`) {
+		t.Fatalf("features RETRIED: %s, want one", a.raw)
+	}
+}
+
