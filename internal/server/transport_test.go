@@ -673,4 +673,3 @@ func TestTerminatedSessionsDoNotRepeatWrites(t *testing.T) {
 		t.Fatalf("features RETRIED: %s, want one", a.raw)
 	}
 }
-
