@@ -8,7 +8,9 @@ package graph
 import (
 	"context"
 	"onboard/ent"
+	"onboard/ent/category"
 	"onboard/ent/role"
+	"onboard/ent/tenant"
 	"onboard/graph/model"
 	"onboard/internal/catalog"
 	"onboard/internal/viewer"
@@ -56,12 +58,22 @@ func (r *mutationResolver) UpdateCategory(ctx context.Context, input model.Updat
 	if err != nil {
 		return nil, err
 	}
+	// Read back as the payload selects it: an existing category has
+	// customers, whose connection must not count for pageInfo.
+	c, err = loadOne(ctx, "category", r.Client.Category.Query().Where(category.ID(c.ID)))
+	if err != nil {
+		return nil, err
+	}
 	return &model.UpdateCategoryPayload{Category: c}, nil
 }
 
 // Tenant is the resolver for the tenant field.
 func (r *queryResolver) Tenant(ctx context.Context) (*ent.Tenant, error) {
-	return r.Client.Tenant.Get(ctx, viewer.FromContext(ctx).TenantID)
+	q, err := r.Client.Tenant.Query().Where(tenant.ID(viewer.FromContext(ctx).TenantID)).CollectFields(withoutCounts(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return q.Only(ctx)
 }
 
 // Roles is the resolver for the roles field.

@@ -24,7 +24,7 @@ func selected(ctx context.Context, name string) (context.Context, bool) {
 	}
 	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, satisfies) {
 		if f.Name == name {
-			return graphql.WithFieldContext(ctx, &graphql.FieldContext{Parent: fc, Field: f}), true
+			return withoutCounts(graphql.WithFieldContext(ctx, &graphql.FieldContext{Parent: fc, Field: f})), true
 		}
 	}
 	return ctx, false

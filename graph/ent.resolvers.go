@@ -34,12 +34,12 @@ func (r *organizationResolver) TaxID(ctx context.Context, obj *ent.Organization)
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
-	return r.Client.Noder(ctx, id, ent.WithNodeType(nodeType))
+	return r.Client.Noder(withoutCounts(ctx), id, ent.WithNodeType(nodeType))
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
+	return r.Client.Noders(withoutCounts(ctx), ids, ent.WithNodeType(nodeType))
 }
 
 // Categories is the resolver for the categories field.

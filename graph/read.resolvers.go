@@ -31,7 +31,7 @@ func (r *queryResolver) CategoryTree(ctx context.Context, customerType *schematy
 	if customerType != nil {
 		q.Where(category.CustomerTypeEQ(*customerType))
 	}
-	q, err := q.CollectFields(ctx)
+	q, err := q.CollectFields(withoutCounts(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/ent/category"
 	"onboard/graph"
 	"onboard/internal/demo"
 	"onboard/internal/testutil"
@@ -25,10 +26,11 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 	}
 	specs := make([]customerSpec, 7)
 	for i := range specs {
-		specs[i] = customerSpec{Name: fmt.Sprintf("Customer %d", i), Country: "LT", Nationality: "LT"}
+		specs[i] = customerSpec{Name: fmt.Sprintf("Customer %d", i), Country: "LT", Nationality: "LT", Category: "LOW_RISK_INDIVIDUAL"}
 	}
 	seedCustomers(t, ctx, env.Client(), specs)
-	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
+	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead, viewer.ScopeCatalogWrite)
+	lowRisk := env.Client().Category.Query().Where(category.Code("LOW_RISK_INDIVIDUAL")).OnlyIDX(ctx)
 
 	for _, tc := range []struct {
 		name, query string
@@ -46,6 +48,13 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 		{"customers first: 0", `{ customers(first: 0) { pageInfo { hasNextPage } } }`, true, `"hasNextPage":true`},
 		{"customers last page from the end", `{ customers(last: 7) { pageInfo { hasPreviousPage } } }`, false, `"hasPreviousPage":false`},
 		{"customers not the first page from the end", `{ customers(last: 5) { pageInfo { hasPreviousPage } edges { cursor } } }`, false, `"hasPreviousPage":true`},
+		// Connections nested in what a resolver eager-loads.
+		{"tenant customers", `{ tenant { customers(first: 5) { pageInfo { hasNextPage } } } }`, false, `"hasNextPage":true`},
+		{"tenant customers with totalCount", `{ tenant { customers(first: 5) { totalCount } } }`, true, `"totalCount":7`},
+		{"categories' customers", `{ categories(first: 20) { edges { node { code customers(first: 5) { pageInfo { hasNextPage } } } } } }`, false, `"code":"LOW_RISK_INDIVIDUAL","customers":{"pageInfo":{"hasNextPage":true}}`},
+		{"category tree customers in a fragment", `{ categoryTree { ...C } } fragment C on Category { code customers(first: 5) { pageInfo { hasNextPage } } }`, false, `"code":"LOW_RISK_INDIVIDUAL","customers":{"pageInfo":{"hasNextPage":true}}`},
+		{"node category customers", `{ node(id: "` + lowRisk + `") { ... on Category { customers(first: 7) { pageInfo { hasNextPage } } } } }`, false, `"hasNextPage":false`},
+		{"updateCategory payload customers", `mutation { updateCategory(input: {id: "` + lowRisk + `", name: "Low risk"}) { category { name customers(first: 5) { pageInfo { hasNextPage } } } } }`, false, `"name":"Low risk","customers":{"pageInfo":{"hasNextPage":true}}`},
 		{"categories pageInfo", `{ categories(first: 1) { pageInfo { hasNextPage } edges { node { code } } } }`, false, `"hasNextPage":true`},
 		{"features pageInfo", `{ features(first: 1) { pageInfo { hasNextPage } } }`, false, `"hasNextPage":true`},
 	} {
