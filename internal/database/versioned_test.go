@@ -369,3 +369,69 @@ func schemaDiff(t *testing.T, db *database.DB, a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestMigrationBackfillsTheCustomersCountry stands for a database at the
+// first migration, with customers in it: the migration that gave customers
+// their own copy of their primary address's country fills it from the
+// person's primary address for an individual, the organization's for an
+// organization, and leaves it null without a primary address (a secondary
+// address does not count).
+func TestMigrationBackfillsTheCustomersCountry(t *testing.T) {
+	base := postgresOnly(t)
+	ctx := context.Background()
+	db := openAt(t, testutil.FreshSchema(t, base), &bytes.Buffer{})
+	files := migrationFiles(t)
+	first := &migrate.MemDir{}
+	if err := first.WriteFile(files[0].Name(), files[0].Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := first.Checksum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate.WriteSumFile(first, sum); err != nil {
+		t.Fatal(err)
+	}
+	db.UseMigrations(first)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrating to %s: %v", files[0].Name(), err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO tenants (id, created_at, updated_at, key, name) VALUES ('ten_1', now(), now(), 'acme', 'Acme')`,
+		`INSERT INTO customers (id, created_at, updated_at, type, name, tenant_id) VALUES
+			('cus_ind', now(), now(), 'INDIVIDUAL', 'Ada', 'ten_1'),
+			('cus_org', now(), now(), 'ORGANIZATION', 'Example Ltd', 'ten_1'),
+			('cus_none', now(), now(), 'INDIVIDUAL', 'Grace', 'ten_1')`,
+		`INSERT INTO persons (id, created_at, updated_at, first_name, last_name, tenant_id, customer_person) VALUES
+			('per_ind', now(), now(), 'Ada', 'Lovelace', 'ten_1', 'cus_ind'),
+			('per_none', now(), now(), 'Grace', 'Hopper', 'ten_1', 'cus_none')`,
+		`INSERT INTO organizations (id, created_at, updated_at, legal_name, registration_number, tenant_id, customer_organization) VALUES
+			('org_1', now(), now(), 'Example Ltd', 'REG-1', 'ten_1', 'cus_org')`,
+		`INSERT INTO addresses (id, created_at, updated_at, type, street, city, country, is_primary, tenant_id, person_addresses, organization_addresses) VALUES
+			('adr_1', now(), now(), 'RESIDENTIAL', 'Main St 1', 'Berlin', 'DE', true, 'ten_1', 'per_ind', NULL),
+			('adr_2', now(), now(), 'MAILING', 'Rue 2', 'Paris', 'FR', false, 'ten_1', 'per_ind', NULL),
+			('adr_3', now(), now(), 'REGISTERED', 'Gatve 3', 'Vilnius', 'LT', true, 'ten_1', NULL, 'org_1'),
+			('adr_4', now(), now(), 'MAILING', 'Road 4', 'Oslo', 'NO', false, 'ten_1', 'per_none', NULL)`,
+	} {
+		if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	all, err := database.MigrationDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseMigrations(all)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrating on: %v", err)
+	}
+	for id, want := range map[string]string{"cus_ind": "DE", "cus_org": "LT", "cus_none": "null"} {
+		var got string
+		if err := db.SQL.QueryRowContext(ctx, `SELECT coalesce(country, 'null') FROM customers WHERE id = $1`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: country %s, want %s", id, got, want)
+		}
+	}
+}
