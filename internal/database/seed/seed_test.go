@@ -58,10 +58,13 @@ func TestSeededCustomersReadBackThroughTheAPI(t *testing.T) {
 			TotalCount int
 			Edges      []struct {
 				Node struct {
-					ID, Type     string
-					Person       *struct{ Addresses, Contacts, IdentityDocuments []struct{} }
+					ID, Type string
+					Person   *struct {
+						Addresses                   []struct{ Country string }
+						Contacts, IdentityDocuments []struct{}
+					}
 					Organization *struct {
-						Addresses       []struct{}
+						Addresses       []struct{ Country string }
 						Representatives []struct{ Person struct{ LastName string } }
 						Employees       []struct{}
 					}
@@ -99,6 +102,25 @@ func TestSeededCustomersReadBackThroughTheAPI(t *testing.T) {
 	}
 	if orgs != 8 {
 		t.Errorf("%d organizations, want every fifth (8)", orgs)
+	}
+
+	// The customer's own copy of its primary address's country, which the
+	// seed writes beside the address, is what the country filter reads.
+	byCountry := map[string]int{}
+	for _, e := range data.Customers.Edges {
+		if c := e.Node; c.Type == "ORGANIZATION" && c.Organization != nil && len(c.Organization.Addresses) == 1 {
+			byCountry[c.Organization.Addresses[0].Country]++
+		} else if c.Person != nil && len(c.Person.Addresses) == 1 {
+			byCountry[c.Person.Addresses[0].Country]++
+		}
+	}
+	for country, want := range byCountry {
+		var counted struct{ Customers struct{ TotalCount int } }
+		env.Do(testutil.Request{Token: token, TenantKey: "seed-a", Query: `query($c: String!) { customers(first: 1, where: {country: $c}) { totalCount } }`,
+			Variables: map[string]any{"c": country}}).Into(t, &counted)
+		if counted.Customers.TotalCount != want {
+			t.Errorf("customers in %s: %d by the filter, %d by their addresses", country, counted.Customers.TotalCount, want)
+		}
 	}
 
 	var otherCustomer string
