@@ -33,12 +33,12 @@ func TestSQLiteInAnOddlyNamedDirectory(t *testing.T) {
 func TestPostgresDSNTurnsJITOffAndRequiresTLSUnlessSet(t *testing.T) {
 	t.Setenv("PGSSLMODE", "")
 	for in, want := range map[string]string{
-		"postgres://u@h:5432/db?sslmode=disable":        "postgres://u@h:5432/db?jit=off&sslmode=disable",
-		"postgres://u@h/db":                             "postgres://u@h/db?jit=off&sslmode=require",
-		"postgres://u@h/db?jit=on&sslmode=verify-full":  "postgres://u@h/db?jit=on&sslmode=verify-full",
-		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off&sslmode=require",
+		"postgres://u@h:5432/db?sslmode=disable":        "postgres://u@h:5432/db?jit=off&plan_cache_mode=force_custom_plan&sslmode=disable",
+		"postgres://u@h/db":                             "postgres://u@h/db?jit=off&plan_cache_mode=force_custom_plan&sslmode=require",
+		"postgres://u@h/db?jit=on&sslmode=verify-full":  "postgres://u@h/db?jit=on&plan_cache_mode=force_custom_plan&sslmode=verify-full",
+		"postgresql://u:p%40ss@h/db?application_name=x": "postgresql://u:p%40ss@h/db?application_name=x&jit=off&plan_cache_mode=force_custom_plan&sslmode=require",
 		// lib/pq's parameters, which PostgreSQL would refuse as settings
-		"postgres://u@h/db?binary_parameters=yes&sslmode=disable&disable_prepared_binary_result=yes": "postgres://u@h/db?jit=off&sslmode=disable",
+		"postgres://u@h/db?binary_parameters=yes&sslmode=disable&disable_prepared_binary_result=yes": "postgres://u@h/db?jit=off&plan_cache_mode=force_custom_plan&sslmode=disable",
 	} {
 		if got := database.PostgresDSN(in); got != want {
 			t.Errorf("PostgresDSN(%q) = %q, want %q", in, got, want)
@@ -47,7 +47,7 @@ func TestPostgresDSNTurnsJITOffAndRequiresTLSUnlessSet(t *testing.T) {
 }
 
 // TestPostgresSessionsRunWithoutJIT checks that PostgreSQL takes the jit
-// setting from the connection string (skipped without TEST_DATABASE_URL).
+// and plan_cache_mode settings from the connection string (skipped without TEST_DATABASE_URL).
 func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
 	url := os.Getenv("TEST_DATABASE_URL")
 	if url == "" {
@@ -64,6 +64,13 @@ func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
 	}
 	if jit != "off" {
 		t.Errorf("jit = %s, want off", jit)
+	}
+	var plans string
+	if err := db.SQL.QueryRow("SHOW plan_cache_mode").Scan(&plans); err != nil {
+		t.Fatal(err)
+	}
+	if plans != "force_custom_plan" {
+		t.Errorf("plan_cache_mode = %s, want force_custom_plan", plans)
 	}
 }
 
