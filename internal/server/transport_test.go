@@ -603,6 +603,24 @@ func (p *tcpProxy) stop() {
 	}
 }
 
+// terminateSessions ends every PostgreSQL session of the server's pool
+// from another connection (to base), as a failover or an administrator
+// does.
+func (e *outageEnv) terminateSessions(base string) {
+	e.t.Helper()
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer admin.Close()
+	u, _ := url.Parse(e.cfg.URL)
+	var killed int
+	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
+		u.Query().Get("application_name")).Scan(&killed); err != nil || killed == 0 {
+		e.t.Fatalf("terminated %d sessions: %v", killed, err)
+	}
+}
+
 // TestTerminatedSessionsReconnect kills the pool's PostgreSQL sessions
 // (what a failover or an administrator does) while the server stays up:
 // the next requests reconnect and succeed rather than failing.
@@ -617,17 +635,7 @@ func TestTerminatedSessionsReconnect(t *testing.T) {
 	if a := e.do(reader, "acme", query, nil); a.status != 200 {
 		t.Fatalf("before: %d %s", a.status, a.raw)
 	}
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	u, _ := url.Parse(e.cfg.URL)
-	var killed int
-	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
-		u.Query().Get("application_name")).Scan(&killed); err != nil || killed == 0 {
-		t.Fatalf("terminated %d sessions: %v", killed, err)
-	}
+	e.terminateSessions(base)
 	for i := 0; i < 3; i++ {
 		if a := e.do(reader, "acme", query, nil); a.status != 200 || len(a.body.Errors) > 0 {
 			t.Fatalf("request %d after the sessions were killed: %d %s", i, a.status, a.raw)
@@ -652,16 +660,7 @@ func TestTerminatedSessionsDoNotRepeatWrites(t *testing.T) {
 	if a := e.do(writer, "acme", `{ tenant { name } }`, nil); a.status != 200 {
 		t.Fatalf("before: %d %s", a.status, a.raw)
 	}
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	u, _ := url.Parse(e.cfg.URL)
-	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
-		u.Query().Get("application_name")); err != nil {
-		t.Fatal(err)
-	}
+	e.terminateSessions(base)
 	if a := e.do(writer, "acme", create, nil); a.status != http.StatusServiceUnavailable || len(a.body.Errors) != 1 || a.body.Errors[0].Code() != "UNAVAILABLE" {
 		t.Fatalf("a write on an ended session: %d %s, want 503 UNAVAILABLE", a.status, a.raw)
 	}
