@@ -16,6 +16,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/customerfeature"
+	"onboard/ent/customertally"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
@@ -51,6 +52,8 @@ type Client struct {
 	Customer *CustomerClient
 	// CustomerFeature is the client for interacting with the CustomerFeature builders.
 	CustomerFeature *CustomerFeatureClient
+	// CustomerTally is the client for interacting with the CustomerTally builders.
+	CustomerTally *CustomerTallyClient
 	// Employee is the client for interacting with the Employee builders.
 	Employee *EmployeeClient
 	// Feature is the client for interacting with the Feature builders.
@@ -89,6 +92,7 @@ func (c *Client) init() {
 	c.Contact = NewContactClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.CustomerFeature = NewCustomerFeatureClient(c.config)
+	c.CustomerTally = NewCustomerTallyClient(c.config)
 	c.Employee = NewEmployeeClient(c.config)
 	c.Feature = NewFeatureClient(c.config)
 	c.FeatureRelation = NewFeatureRelationClient(c.config)
@@ -197,6 +201,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Contact:           NewContactClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		CustomerFeature:   NewCustomerFeatureClient(cfg),
+		CustomerTally:     NewCustomerTallyClient(cfg),
 		Employee:          NewEmployeeClient(cfg),
 		Feature:           NewFeatureClient(cfg),
 		FeatureRelation:   NewFeatureRelationClient(cfg),
@@ -232,6 +237,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Contact:           NewContactClient(cfg),
 		Customer:          NewCustomerClient(cfg),
 		CustomerFeature:   NewCustomerFeatureClient(cfg),
+		CustomerTally:     NewCustomerTallyClient(cfg),
 		Employee:          NewEmployeeClient(cfg),
 		Feature:           NewFeatureClient(cfg),
 		FeatureRelation:   NewFeatureRelationClient(cfg),
@@ -272,9 +278,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature, c.Employee,
-		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
-		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
+		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature,
+		c.CustomerTally, c.Employee, c.Feature, c.FeatureRelation, c.IdempotencyRecord,
+		c.IdentityDocument, c.Organization, c.Person, c.Representative, c.Role,
+		c.Tenant, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,9 +291,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature, c.Employee,
-		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
-		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
+		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature,
+		c.CustomerTally, c.Employee, c.Feature, c.FeatureRelation, c.IdempotencyRecord,
+		c.IdentityDocument, c.Organization, c.Person, c.Representative, c.Role,
+		c.Tenant, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -305,6 +313,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Customer.mutate(ctx, m)
 	case *CustomerFeatureMutation:
 		return c.CustomerFeature.mutate(ctx, m)
+	case *CustomerTallyMutation:
+		return c.CustomerTally.mutate(ctx, m)
 	case *EmployeeMutation:
 		return c.Employee.mutate(ctx, m)
 	case *FeatureMutation:
@@ -1319,6 +1329,156 @@ func (c *CustomerFeatureClient) mutate(ctx context.Context, m *CustomerFeatureMu
 		return (&CustomerFeatureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CustomerFeature mutation op: %q", m.Op())
+	}
+}
+
+// CustomerTallyClient is a client for the CustomerTally schema.
+type CustomerTallyClient struct {
+	config
+}
+
+// NewCustomerTallyClient returns a client for the CustomerTally from the given config.
+func NewCustomerTallyClient(c config) *CustomerTallyClient {
+	return &CustomerTallyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `customertally.Hooks(f(g(h())))`.
+func (c *CustomerTallyClient) Use(hooks ...Hook) {
+	c.hooks.CustomerTally = append(c.hooks.CustomerTally, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `customertally.Intercept(f(g(h())))`.
+func (c *CustomerTallyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CustomerTally = append(c.inters.CustomerTally, interceptors...)
+}
+
+// Create returns a builder for creating a CustomerTally entity.
+func (c *CustomerTallyClient) Create() *CustomerTallyCreate {
+	mutation := newCustomerTallyMutation(c.config, OpCreate)
+	return &CustomerTallyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CustomerTally entities.
+func (c *CustomerTallyClient) CreateBulk(builders ...*CustomerTallyCreate) *CustomerTallyCreateBulk {
+	return &CustomerTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CustomerTallyClient) MapCreateBulk(slice any, setFunc func(*CustomerTallyCreate, int)) *CustomerTallyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CustomerTallyCreateBulk{err: fmt.Errorf("calling to CustomerTallyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CustomerTallyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CustomerTallyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CustomerTally.
+func (c *CustomerTallyClient) Update() *CustomerTallyUpdate {
+	mutation := newCustomerTallyMutation(c.config, OpUpdate)
+	return &CustomerTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CustomerTallyClient) UpdateOne(_m *CustomerTally) *CustomerTallyUpdateOne {
+	mutation := newCustomerTallyMutation(c.config, OpUpdateOne, withCustomerTally(_m))
+	return &CustomerTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CustomerTallyClient) UpdateOneID(id int) *CustomerTallyUpdateOne {
+	mutation := newCustomerTallyMutation(c.config, OpUpdateOne, withCustomerTallyID(id))
+	return &CustomerTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CustomerTally.
+func (c *CustomerTallyClient) Delete() *CustomerTallyDelete {
+	mutation := newCustomerTallyMutation(c.config, OpDelete)
+	return &CustomerTallyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CustomerTallyClient) DeleteOne(_m *CustomerTally) *CustomerTallyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CustomerTallyClient) DeleteOneID(id int) *CustomerTallyDeleteOne {
+	builder := c.Delete().Where(customertally.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CustomerTallyDeleteOne{builder}
+}
+
+// Query returns a query builder for CustomerTally.
+func (c *CustomerTallyClient) Query() *CustomerTallyQuery {
+	return &CustomerTallyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCustomerTally},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CustomerTally entity by its id.
+func (c *CustomerTallyClient) Get(ctx context.Context, id int) (*CustomerTally, error) {
+	return c.Query().Where(customertally.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CustomerTallyClient) GetX(ctx context.Context, id int) *CustomerTally {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a CustomerTally.
+func (c *CustomerTallyClient) QueryTenant(_m *CustomerTally) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customertally.Table, customertally.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, customertally.TenantTable, customertally.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CustomerTallyClient) Hooks() []Hook {
+	hooks := c.hooks.CustomerTally
+	return append(hooks[:len(hooks):len(hooks)], customertally.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CustomerTallyClient) Interceptors() []Interceptor {
+	return c.inters.CustomerTally
+}
+
+func (c *CustomerTallyClient) mutate(ctx context.Context, m *CustomerTallyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CustomerTallyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CustomerTallyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CustomerTallyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CustomerTallyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CustomerTally mutation op: %q", m.Op())
 	}
 }
 
@@ -3391,14 +3551,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Address, Category, Contact, Customer, CustomerFeature, Employee, Feature,
-		FeatureRelation, IdempotencyRecord, IdentityDocument, Organization, Person,
-		Representative, Role, Tenant, User []ent.Hook
+		Address, Category, Contact, Customer, CustomerFeature, CustomerTally, Employee,
+		Feature, FeatureRelation, IdempotencyRecord, IdentityDocument, Organization,
+		Person, Representative, Role, Tenant, User []ent.Hook
 	}
 	inters struct {
-		Address, Category, Contact, Customer, CustomerFeature, Employee, Feature,
-		FeatureRelation, IdempotencyRecord, IdentityDocument, Organization, Person,
-		Representative, Role, Tenant, User []ent.Interceptor
+		Address, Category, Contact, Customer, CustomerFeature, CustomerTally, Employee,
+		Feature, FeatureRelation, IdempotencyRecord, IdentityDocument, Organization,
+		Person, Representative, Role, Tenant, User []ent.Interceptor
 	}
 )
 

@@ -11,6 +11,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/customerfeature"
+	"onboard/ent/customertally"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
@@ -93,6 +94,7 @@ func checkColumn(t, c string) error {
 			contact.Table:           contact.ValidColumn,
 			customer.Table:          customer.ValidColumn,
 			customerfeature.Table:   customerfeature.ValidColumn,
+			customertally.Table:     customertally.ValidColumn,
 			employee.Table:          employee.ValidColumn,
 			feature.Table:           feature.ValidColumn,
 			featurerelation.Table:   featurerelation.ValidColumn,

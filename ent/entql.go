@@ -8,6 +8,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/customerfeature"
+	"onboard/ent/customertally"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   address.Table,
@@ -151,6 +152,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   customertally.Table,
+			Columns: customertally.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: customertally.FieldID,
+			},
+		},
+		Type: "CustomerTally",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			customertally.FieldTenantID:     {Type: field.TypeString, Column: customertally.FieldTenantID},
+			customertally.FieldType:         {Type: field.TypeString, Column: customertally.FieldType},
+			customertally.FieldStatus:       {Type: field.TypeString, Column: customertally.FieldStatus},
+			customertally.FieldCountry:      {Type: field.TypeString, Column: customertally.FieldCountry},
+			customertally.FieldCategoryID:   {Type: field.TypeString, Column: customertally.FieldCategoryID},
+			customertally.FieldCreatedMonth: {Type: field.TypeString, Column: customertally.FieldCreatedMonth},
+			customertally.FieldCount:        {Type: field.TypeInt, Column: customertally.FieldCount},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employee.Table,
 			Columns: employee.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -168,7 +189,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employee.FieldPersonID:       {Type: field.TypeString, Column: employee.FieldPersonID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feature.Table,
 			Columns: feature.Columns,
@@ -189,7 +210,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feature.FieldParameters:  {Type: field.TypeJSON, Column: feature.FieldParameters},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   featurerelation.Table,
 			Columns: featurerelation.Columns,
@@ -209,7 +230,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			featurerelation.FieldFeatureID:       {Type: field.TypeString, Column: featurerelation.FieldFeatureID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencyrecord.Table,
 			Columns: idempotencyrecord.Columns,
@@ -229,7 +250,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencyrecord.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   identitydocument.Table,
 			Columns: identitydocument.Columns,
@@ -248,7 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			identitydocument.FieldIssuingCountry: {Type: field.TypeString, Column: identitydocument.FieldIssuingCountry},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -276,7 +297,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldPhone:              {Type: field.TypeString, Column: organization.FieldPhone},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -301,7 +322,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPlaceOfBirth: {Type: field.TypeString, Column: person.FieldPlaceOfBirth},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   representative.Table,
 			Columns: representative.Columns,
@@ -323,7 +344,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			representative.FieldPersonID:          {Type: field.TypeString, Column: representative.FieldPersonID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   role.Table,
 			Columns: role.Columns,
@@ -341,7 +362,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			role.FieldName:      {Type: field.TypeString, Column: role.FieldName},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -359,7 +380,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldMinimumAge: {Type: field.TypeInt, Column: tenant.FieldMinimumAge},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -621,6 +642,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"CustomerFeature",
 		"Feature",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   customertally.TenantTable,
+			Columns: []string{customertally.TenantColumn},
+			Bidi:    false,
+		},
+		"CustomerTally",
+		"Tenant",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -1826,6 +1859,95 @@ func (f *CustomerFeatureFilter) WhereHasFeatureWith(preds ...predicate.Feature) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CustomerTallyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CustomerTallyQuery builder.
+func (_q *CustomerTallyQuery) Filter() *CustomerTallyFilter {
+	return &CustomerTallyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CustomerTallyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CustomerTallyMutation builder.
+func (m *CustomerTallyMutation) Filter() *CustomerTallyFilter {
+	return &CustomerTallyFilter{config: m.config, predicateAdder: m}
+}
+
+// CustomerTallyFilter provides a generic filtering capability at runtime for CustomerTallyQuery.
+type CustomerTallyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CustomerTallyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CustomerTallyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(customertally.FieldID))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *CustomerTallyFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldTenantID))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *CustomerTallyFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldType))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CustomerTallyFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldStatus))
+}
+
+// WhereCountry applies the entql string predicate on the country field.
+func (f *CustomerTallyFilter) WhereCountry(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldCountry))
+}
+
+// WhereCategoryID applies the entql string predicate on the category_id field.
+func (f *CustomerTallyFilter) WhereCategoryID(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldCategoryID))
+}
+
+// WhereCreatedMonth applies the entql string predicate on the created_month field.
+func (f *CustomerTallyFilter) WhereCreatedMonth(p entql.StringP) {
+	f.Where(p.Field(customertally.FieldCreatedMonth))
+}
+
+// WhereCount applies the entql int predicate on the count field.
+func (f *CustomerTallyFilter) WhereCount(p entql.IntP) {
+	f.Where(p.Field(customertally.FieldCount))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *CustomerTallyFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *CustomerTallyFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EmployeeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1854,7 +1976,7 @@ type EmployeeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployeeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1994,7 +2116,7 @@ type FeatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2102,7 +2224,7 @@ type FeatureRelationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureRelationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2219,7 +2341,7 @@ type IdempotencyRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2308,7 +2430,7 @@ type IdentityDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdentityDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2406,7 +2528,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2605,7 +2727,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2803,7 +2925,7 @@ type RepresentativeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RepresentativeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2930,7 +3052,7 @@ type RoleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3037,7 +3159,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3116,7 +3238,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -24,6 +24,8 @@ type Tx struct {
 	Customer *CustomerClient
 	// CustomerFeature is the client for interacting with the CustomerFeature builders.
 	CustomerFeature *CustomerFeatureClient
+	// CustomerTally is the client for interacting with the CustomerTally builders.
+	CustomerTally *CustomerTallyClient
 	// Employee is the client for interacting with the Employee builders.
 	Employee *EmployeeClient
 	// Feature is the client for interacting with the Feature builders.
@@ -182,6 +184,7 @@ func (tx *Tx) init() {
 	tx.Contact = NewContactClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.CustomerFeature = NewCustomerFeatureClient(tx.config)
+	tx.CustomerTally = NewCustomerTallyClient(tx.config)
 	tx.Employee = NewEmployeeClient(tx.config)
 	tx.Feature = NewFeatureClient(tx.config)
 	tx.FeatureRelation = NewFeatureRelationClient(tx.config)

@@ -89,6 +89,11 @@ func (Customer) Indexes() []ent.Index {
 	}
 }
 
+// Hooks of the Customer: the tallies customerStats reads (CustomerTally).
+func (Customer) Hooks() []ent.Hook {
+	return []ent.Hook{tallyCustomers}
+}
+
 // Annotations of the Customer.
 func (Customer) Annotations() []schema.Annotation {
 	return []schema.Annotation{

@@ -68,6 +68,18 @@ func (f CustomerFeatureFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CustomerFeatureMutation", m)
 }
 
+// The CustomerTallyFunc type is an adapter to allow the use of ordinary
+// function as CustomerTally mutator.
+type CustomerTallyFunc func(context.Context, *ent.CustomerTallyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CustomerTallyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CustomerTallyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CustomerTallyMutation", m)
+}
+
 // The EmployeeFunc type is an adapter to allow the use of ordinary
 // function as Employee mutator.
 type EmployeeFunc func(context.Context, *ent.EmployeeMutation) (ent.Value, error)

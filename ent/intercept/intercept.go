@@ -12,6 +12,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/customerfeature"
+	"onboard/ent/customertally"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
@@ -217,6 +218,33 @@ func (f TraverseCustomerFeature) Traverse(ctx context.Context, q ent.Query) erro
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerFeatureQuery", q)
+}
+
+// The CustomerTallyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CustomerTallyFunc func(context.Context, *ent.CustomerTallyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CustomerTallyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CustomerTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CustomerTallyQuery", q)
+}
+
+// The TraverseCustomerTally type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCustomerTally func(context.Context, *ent.CustomerTallyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCustomerTally) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCustomerTally) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CustomerTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerTallyQuery", q)
 }
 
 // The EmployeeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -529,6 +557,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CustomerQuery, predicate.Customer, customer.OrderOption]{typ: ent.TypeCustomer, tq: q}, nil
 	case *ent.CustomerFeatureQuery:
 		return &query[*ent.CustomerFeatureQuery, predicate.CustomerFeature, customerfeature.OrderOption]{typ: ent.TypeCustomerFeature, tq: q}, nil
+	case *ent.CustomerTallyQuery:
+		return &query[*ent.CustomerTallyQuery, predicate.CustomerTally, customertally.OrderOption]{typ: ent.TypeCustomerTally, tq: q}, nil
 	case *ent.EmployeeQuery:
 		return &query[*ent.EmployeeQuery, predicate.Employee, employee.OrderOption]{typ: ent.TypeEmployee, tq: q}, nil
 	case *ent.FeatureQuery:

@@ -346,6 +346,38 @@ var (
 			},
 		},
 	}
+	// CustomerTalliesColumns holds the columns for the "customer_tallies" table.
+	CustomerTalliesColumns = []*schema.Column{
+		{Name: "tally_id", Type: field.TypeInt, Increment: true},
+		{Name: "type", Type: field.TypeString},
+		{Name: "status", Type: field.TypeString},
+		{Name: "country", Type: field.TypeString, Default: ""},
+		{Name: "category_id", Type: field.TypeString, Default: ""},
+		{Name: "created_month", Type: field.TypeString},
+		{Name: "count", Type: field.TypeInt, Default: 0},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// CustomerTalliesTable holds the schema information for the "customer_tallies" table.
+	CustomerTalliesTable = &schema.Table{
+		Name:       "customer_tallies",
+		Columns:    CustomerTalliesColumns,
+		PrimaryKey: []*schema.Column{CustomerTalliesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "customer_tallies_tenants_tenant",
+				Columns:    []*schema.Column{CustomerTalliesColumns[7]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "customer_tally_group",
+				Unique:  true,
+				Columns: []*schema.Column{CustomerTalliesColumns[7], CustomerTalliesColumns[1], CustomerTalliesColumns[2], CustomerTalliesColumns[3], CustomerTalliesColumns[4], CustomerTalliesColumns[5]},
+			},
+		},
+	}
 	// EmployeesColumns holds the columns for the "employees" table.
 	EmployeesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -939,6 +971,7 @@ var (
 		ContactsTable,
 		CustomersTable,
 		CustomerFeaturesTable,
+		CustomerTalliesTable,
 		EmployeesTable,
 		FeaturesTable,
 		FeatureRelationsTable,
@@ -969,6 +1002,7 @@ func init() {
 	CustomerFeaturesTable.ForeignKeys[0].RefTable = CustomersTable
 	CustomerFeaturesTable.ForeignKeys[1].RefTable = TenantsTable
 	CustomerFeaturesTable.ForeignKeys[2].RefTable = FeaturesTable
+	CustomerTalliesTable.ForeignKeys[0].RefTable = TenantsTable
 	EmployeesTable.ForeignKeys[0].RefTable = TenantsTable
 	EmployeesTable.ForeignKeys[1].RefTable = PersonsTable
 	EmployeesTable.ForeignKeys[2].RefTable = OrganizationsTable

@@ -21,6 +21,9 @@ type Customer func(*sql.Selector)
 // CustomerFeature is the predicate function for customerfeature builders.
 type CustomerFeature func(*sql.Selector)
 
+// CustomerTally is the predicate function for customertally builders.
+type CustomerTally func(*sql.Selector)
+
 // Employee is the predicate function for employee builders.
 type Employee func(*sql.Selector)
 

@@ -231,6 +231,30 @@ func (f CustomerFeatureMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CustomerFeatureMutation", m)
 }
 
+// The CustomerTallyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CustomerTallyQueryRuleFunc func(context.Context, *ent.CustomerTallyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CustomerTallyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CustomerTallyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CustomerTallyQuery", q)
+}
+
+// The CustomerTallyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CustomerTallyMutationRuleFunc func(context.Context, *ent.CustomerTallyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CustomerTallyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CustomerTallyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CustomerTallyMutation", m)
+}
+
 // The EmployeeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EmployeeQueryRuleFunc func(context.Context, *ent.EmployeeQuery) error
@@ -540,6 +564,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CustomerFeatureQuery:
 		return q.Filter(), nil
+	case *ent.CustomerTallyQuery:
+		return q.Filter(), nil
 	case *ent.EmployeeQuery:
 		return q.Filter(), nil
 	case *ent.FeatureQuery:
@@ -578,6 +604,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CustomerMutation:
 		return m.Filter(), nil
 	case *ent.CustomerFeatureMutation:
+		return m.Filter(), nil
+	case *ent.CustomerTallyMutation:
 		return m.Filter(), nil
 	case *ent.EmployeeMutation:
 		return m.Filter(), nil

@@ -9,6 +9,7 @@ import (
 	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/customerfeature"
+	"onboard/ent/customertally"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
@@ -359,8 +360,11 @@ func init() {
 		})
 	}
 	customerMixinHooks2 := customerMixin[2].Hooks()
+	customerHooks := schema.Customer{}.Hooks()
 
 	customer.Hooks[1] = customerMixinHooks2[0]
+
+	customer.Hooks[2] = customerHooks[0]
 	customerMixinFields0 := customerMixin[0].Fields()
 	_ = customerMixinFields0
 	customerMixinFields1 := customerMixin[1].Fields()
@@ -526,6 +530,39 @@ func init() {
 			return nil
 		}
 	}()
+	customertallyMixin := schema.CustomerTally{}.Mixin()
+	customertally.Policy = privacy.NewPolicies(customertallyMixin[0], schema.CustomerTally{})
+	customertally.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := customertally.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	customertallyMixinHooks0 := customertallyMixin[0].Hooks()
+
+	customertally.Hooks[1] = customertallyMixinHooks0[0]
+	customertallyMixinFields0 := customertallyMixin[0].Fields()
+	_ = customertallyMixinFields0
+	customertallyFields := schema.CustomerTally{}.Fields()
+	_ = customertallyFields
+	// customertallyDescTenantID is the schema descriptor for tenant_id field.
+	customertallyDescTenantID := customertallyMixinFields0[0].Descriptor()
+	// customertally.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	customertally.TenantIDValidator = customertallyDescTenantID.Validators[0].(func(string) error)
+	// customertallyDescCountry is the schema descriptor for country field.
+	customertallyDescCountry := customertallyFields[3].Descriptor()
+	// customertally.DefaultCountry holds the default value on creation for the country field.
+	customertally.DefaultCountry = customertallyDescCountry.Default.(string)
+	// customertallyDescCategoryID is the schema descriptor for category_id field.
+	customertallyDescCategoryID := customertallyFields[4].Descriptor()
+	// customertally.DefaultCategoryID holds the default value on creation for the category_id field.
+	customertally.DefaultCategoryID = customertallyDescCategoryID.Default.(string)
+	// customertallyDescCount is the schema descriptor for count field.
+	customertallyDescCount := customertallyFields[6].Descriptor()
+	// customertally.DefaultCount holds the default value on creation for the count field.
+	customertally.DefaultCount = customertallyDescCount.Default.(int)
 	employeeMixin := schema.Employee{}.Mixin()
 	employee.Policy = privacy.NewPolicies(employeeMixin[2], schema.Employee{})
 	employee.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -12,8 +12,9 @@
 // individuals (person with a home address, an e-mail and a mobile contact,
 // a passport). Each has a login user with the registration's default
 // roles, a category of its type from the catalog and that category's
-// features with their defaults. Ids are prefixed ULIDs whose time is the
-// customer's creation time, spread over the three years before now.
+// features with their defaults; the customers' tallies count them. Ids
+// are prefixed ULIDs whose time is the customer's creation time, spread
+// over the three years before now.
 package seed
 
 import (
@@ -79,7 +80,7 @@ func Tenant(ctx context.Context, client *ent.Client, db *sql.DB, key string, cus
 	if err := tx.Commit(); err != nil {
 		return "", 0, err
 	}
-	for _, table := range []string{"customers", "users", "persons", "organizations", "addresses", "contacts",
+	for _, table := range []string{"customers", "customer_tallies", "users", "persons", "organizations", "addresses", "contacts",
 		"identity_documents", "representatives", "employees", "customer_features", "user_roles", "employee_roles"} {
 		if _, err := conn.ExecContext(ctx, `VACUUM ANALYZE `+table); err != nil {
 			return "", 0, err
@@ -160,6 +161,12 @@ func statements() []string {
 		 FROM seed_rows s JOIN seed_ids d USING (i)
 		 LEFT JOIN seed_categories c ON c.customer_type = CASE WHEN s.org THEN 'ORGANIZATION' ELSE 'INDIVIDUAL' END
 		`,
+		// The customers' tallies (schema/customertally.go), as the
+		// Customer hook keeps them for registrations.
+		`INSERT INTO customer_tallies (tenant_id, type, status, country, category_id, created_month, count)
+		 SELECT tenant_id, type, status, COALESCE(country, ''), COALESCE(category_id, ''),
+		   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), count(*)
+		 FROM customers WHERE tenant_id = $1 GROUP BY 1, 2, 3, 4, 5, 6`,
 		`INSERT INTO users (id, created_at, updated_at, username, email, password_hash, status, is_active, customer_user, tenant_id)
 		 SELECT d.usr, s.created, s.created, 'user' || s.i, lower(s.first || '.' || s.last || '.' || s.i) || '@example.com',
 		   '$argon2id$v=19$m=19456,t=2,p=1$c2VlZHNlZWRzZWVkc2VlZA$9Yk5n0y2b7Q3w1c8a6e4r2t0u8i6o4p2a0s8d6f4g2h',
