@@ -40,15 +40,11 @@ func (r *queryResolver) CategoryTree(ctx context.Context, customerType *schematy
 
 // CustomerStats is the resolver for the customerStats field.
 func (r *queryResolver) CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error) {
-	q, err := where.Filter(r.Client.Customer.Query())
-	if err != nil {
-		return nil, err
-	}
 	groups := make([]customers.Group, len(groupBy))
 	for i, g := range groupBy {
 		groups[i] = customers.Group(g)
 	}
-	return customers.Stats(ctx, r.Client, q, groups)
+	return customers.Stats(ctx, r.Client, where, groups)
 }
 
 // CustomerCount is the resolver for the customerCount field.

@@ -11,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/category"
 	"onboard/ent/customer"
+	"onboard/ent/customertally"
 	"onboard/internal/apperr"
 	"onboard/schema/schematype"
 )
@@ -81,28 +82,72 @@ func groupExpr(g Group, s *sql.Selector, d string) (expr, alias string) {
 	return "", ""
 }
 
-// Stats counts the customers of q (already filtered) grouped by groups, in
-// one SQL query plus one for the codes of the categories named. Rows are ordered by
-// their keys.
-func Stats(ctx context.Context, client *ent.Client, q *ent.CustomerQuery, groups []Group) ([]*StatsRow, error) {
+// tallyGroupExpr is the SQL expression of a key in a query on the tallies
+// (s), giving what groupExpr gives on the customers: null for no country
+// or category, the month as "YYYY-MM".
+func tallyGroupExpr(g Group, s *sql.Selector, _ string) (expr, alias string) {
+	categoryID := fmt.Sprintf(`NULLIF(%s, '')`, s.C(customertally.FieldCategoryID))
+	switch g {
+	case GroupStatus:
+		return s.C(customertally.FieldStatus), "g_status"
+	case GroupType:
+		return s.C(customertally.FieldType), "g_type"
+	case GroupCategory:
+		return categoryID, "g_category"
+	case GroupRiskLevel:
+		return fmt.Sprintf(`(SELECT c.%q FROM %q c WHERE c.%q = %s)`,
+			category.FieldRiskLevel, category.Table, category.FieldID, categoryID), "g_risk_level"
+	case GroupCountry:
+		return fmt.Sprintf(`NULLIF(%s, '')`, s.C(customertally.FieldCountry)), "g_country"
+	case GroupCreatedMonth:
+		return s.C(customertally.FieldCreatedMonth), "g_created_month"
+	}
+	return "", ""
+}
+
+// groupBy makes s select each key of groups once (by expr) and count (as
+// n), grouped and ordered by the keys.
+func groupBy(s *sql.Selector, groups []Group, expr func(Group, *sql.Selector, string) (string, string), count string) {
+	var aliases []string
+	s.Select()
+	for _, g := range groups {
+		e, alias := expr(g, s, s.Dialect())
+		if alias == "" || slices.Contains(aliases, alias) {
+			continue
+		}
+		aliases = append(aliases, alias)
+		s.AppendSelectExprAs(sql.Expr(e), alias)
+	}
+	s.AppendSelectExprAs(sql.Expr(count), "n")
+	s.GroupBy(aliases...).OrderBy(aliases...)
+}
+
+// Stats counts the customers that where keeps grouped by groups, in one
+// SQL query plus one for the codes of the categories named. Rows are
+// ordered by their keys. Without a where it reads the tenant's tallies
+// (CustomerTally, kept by a hook on every customer mutation): a few
+// hundred rows whatever the tenant's size; with one it scans the customers
+// it keeps (index-only for the common keys). Both give the same rows.
+func Stats(ctx context.Context, client *ent.Client, where *ent.CustomerWhereInput, groups []Group) ([]*StatsRow, error) {
 	if len(groups) == 0 {
 		return nil, apperr.Invalid(apperr.Path{"groupBy"}, "REQUIRED", "groupBy needs at least one key")
 	}
 	var scanned []statsScan
-	err := q.Modify(func(s *sql.Selector) {
-		var aliases []string
-		s.Select()
-		for _, g := range groups {
-			expr, alias := groupExpr(g, s, s.Dialect())
-			if alias == "" || slices.Contains(aliases, alias) {
-				continue
-			}
-			aliases = append(aliases, alias)
-			s.AppendSelectExprAs(sql.Expr(expr), alias)
+	var err error
+	if where == nil {
+		err = client.CustomerTally.Query().Modify(func(s *sql.Selector) {
+			groupBy(s, groups, tallyGroupExpr, "SUM("+s.C(customertally.FieldCount)+")")
+			s.Having(sql.GT("SUM("+s.C(customertally.FieldCount)+")", 0))
+		}).Scan(ctx, &scanned)
+	} else {
+		var q *ent.CustomerQuery
+		if q, err = where.Filter(client.Customer.Query()); err != nil {
+			return nil, err
 		}
-		s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n")
-		s.GroupBy(aliases...).OrderBy(aliases...)
-	}).Scan(ctx, &scanned)
+		err = q.Modify(func(s *sql.Selector) {
+			groupBy(s, groups, groupExpr, "COUNT(*)")
+		}).Scan(ctx, &scanned)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,12 @@ package seed_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
 
+	"onboard/graph"
 	"onboard/internal/database/seed"
 	"onboard/internal/pulid"
 	"onboard/internal/testutil"
@@ -123,6 +125,31 @@ func TestSeededCustomersReadBackThroughTheAPI(t *testing.T) {
 		}
 	}
 
+	// The seeded tallies: customerStats without where (read from them)
+	// answers as with a where that keeps everyone (a scan), for each key
+	// of the schema's CustomerStatsGroup and for all of them.
+	stats := func(groupBy []string, where map[string]any) string {
+		vars := map[string]any{"groupBy": groupBy}
+		if where != nil {
+			vars["where"] = where
+		}
+		var got struct{ CustomerStats json.RawMessage }
+		env.Do(testutil.Request{Token: token, TenantKey: "seed-a", Variables: vars,
+			Query: `query($where: CustomerWhereInput, $groupBy: [CustomerStatsGroup!]!) {
+				customerStats(where: $where, groupBy: $groupBy) { status type categoryId categoryCode country riskLevel createdMonth count } }`}).Into(t, &got)
+		return string(got.CustomerStats)
+	}
+	everyone := map[string]any{"or": []any{map[string]any{"type": "INDIVIDUAL"}, map[string]any{"type": "ORGANIZATION"}}}
+	var keys []string
+	for _, v := range graph.NewExecutableSchema(graph.Config{}).Schema().Types["CustomerStatsGroup"].EnumValues {
+		keys = append(keys, v.Name)
+	}
+	for _, groupBy := range append([][]string{keys}, splitEach(keys)...) {
+		if tallied, scanned := stats(groupBy, nil), stats(groupBy, everyone); tallied != scanned {
+			t.Errorf("groupBy %v: from the tallies %s, from the customers %s", groupBy, tallied, scanned)
+		}
+	}
+
 	var otherCustomer string
 	if err := env.DB.SQL.QueryRow(`SELECT id FROM customers WHERE tenant_id = $1 LIMIT 1`, otherID).Scan(&otherCustomer); err != nil {
 		t.Fatal(err)
@@ -132,4 +159,13 @@ func TestSeededCustomersReadBackThroughTheAPI(t *testing.T) {
 	if strings.Contains(string(resp.Data), otherCustomer) {
 		t.Errorf("the other tenant's customer is visible: %s", resp.Data)
 	}
+}
+
+// splitEach is each of keys alone.
+func splitEach(keys []string) [][]string {
+	out := make([][]string, len(keys))
+	for i, k := range keys {
+		out[i] = []string{k}
+	}
+	return out
 }
