@@ -113,8 +113,10 @@ func addTallies(ctx context.Context, m *gen.CustomerMutation, deltas ...tallyDel
 	tx.OnCommit(func(next gen.Committer) gen.Committer {
 		return gen.CommitFunc(func(cctx context.Context, tx *gen.Tx) error {
 			// ctx, not cctx: the mutation's viewer, whom the tally's
-			// tenant policy checks.
+			// tenant policy checks. On an error nothing commits; ent
+			// leaves the transaction open, so end it here.
 			if err := write(tx.Client()); err != nil {
+				_ = tx.Rollback()
 				return err
 			}
 			return next.Commit(cctx, tx)

@@ -143,3 +143,19 @@ func TestConcurrentRegistrationsKeepExactTallies(t *testing.T) {
 	want(t, "stats by type", env.statsJSON(t, []any{"TYPE"}, nil), fmt.Sprintf(`[{"status":null,"type":"INDIVIDUAL","categoryId":null,"categoryCode":null,"country":null,"riskLevel":null,"createdMonth":null,"count":%d}]`, len(reqs)))
 	env.assertTalliesEqualTheScan(t)
 }
+
+// TestARegistrationWhoseTallyFailsLeavesNothing registers an individual
+// when the tallies' table is gone: the tally is written in the
+// registration's transaction, so the registration fails and leaves no
+// customer.
+func TestARegistrationWhoseTallyFailsLeavesNothing(t *testing.T) {
+	env := newRegistrationEnv(t)
+	if _, err := env.DB.SQL.Exec(`DROP TABLE customer_tallies`); err != nil {
+		t.Fatal(err)
+	}
+	if r := env.register(testutil.Fixture(t, "finhub-individual.json")); len(r.Errors) == 0 {
+		t.Fatalf("the registration succeeded without its tally: %s", r.Raw)
+	}
+	customers, persons, users := env.count(t)
+	want(t, "customers, persons, users", fmt.Sprint(customers, persons, users), "0 0 0")
+}
