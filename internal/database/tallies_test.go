@@ -8,11 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"ariga.io/atlas/sql/migrate"
-
 	"onboard/ent"
 	"onboard/internal/customers"
-	"onboard/internal/database"
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
 )
@@ -27,26 +24,7 @@ func TestMigrationBackfillsTheCustomerTallies(t *testing.T) {
 	base := postgresOnly(t)
 	ctx := context.Background()
 	db := openAt(t, testutil.FreshSchema(t, base), &bytes.Buffer{})
-	before := &migrate.MemDir{}
-	for _, f := range migrationFiles(t) {
-		if strings.HasSuffix(f.Name(), "_customer_tallies.sql") {
-			break
-		}
-		if err := before.WriteFile(f.Name(), f.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sum, err := before.Checksum()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate.WriteSumFile(before, sum); err != nil {
-		t.Fatal(err)
-	}
-	db.UseMigrations(before)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrating to the file before the tallies: %v", err)
-	}
+	migrateUpTo(t, db, "_customer_tallies.sql")
 	for _, stmt := range []string{
 		`INSERT INTO tenants (id, created_at, updated_at, key, name) VALUES
 			('ten_1', now(), now(), 'acme', 'Acme'), ('ten_2', now(), now(), 'globex', 'Globex')`,
@@ -63,14 +41,7 @@ func TestMigrationBackfillsTheCustomerTallies(t *testing.T) {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	all, err := database.MigrationDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseMigrations(all)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrating on: %v", err)
-	}
+	migrateOn(t, db)
 
 	rows, err := db.SQL.QueryContext(ctx, `SELECT tenant_id || ' ' || type || ' ' || status || ' ' || country || '/' || category_id || ' ' || created_month || ' ' || count
 		FROM customer_tallies ORDER BY 1`)

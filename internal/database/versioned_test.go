@@ -377,8 +377,48 @@ func schemaDiff(t *testing.T, db *database.DB, a, b string) string {
 	return strings.Join(out, "\n")
 }
 
+// migrateUpTo migrates db with the migration files before the one whose
+// name ends in suffix, standing for a database of the release before it.
+func migrateUpTo(t *testing.T, db *database.DB, suffix string) {
+	t.Helper()
+	before := &migrate.MemDir{}
+	for _, f := range migrationFiles(t) {
+		if strings.HasSuffix(f.Name(), suffix) {
+			break
+		}
+		if err := before.WriteFile(f.Name(), f.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := before.Checksum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate.WriteSumFile(before, sum); err != nil {
+		t.Fatal(err)
+	}
+	db.UseMigrations(before)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrating to the file before *%s: %v", suffix, err)
+	}
+}
+
+// migrateOn migrates db, stood at an earlier release by migrateUpTo, with
+// every migration file.
+func migrateOn(t *testing.T, db *database.DB) {
+	t.Helper()
+	all, err := database.MigrationDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseMigrations(all)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrating on: %v", err)
+	}
+}
+
 // TestMigrationBackfillsTheCustomersCountry stands for a database at the
-// first migration, with customers in it: the migration that gave customers
+// migration before the country copy, with customers in it: the migration that gave customers
 // their own copy of their primary address's country fills it from the
 // person's primary address for an individual, the organization's for an
 // organization, and leaves it null without a primary address (a secondary
@@ -387,22 +427,7 @@ func TestMigrationBackfillsTheCustomersCountry(t *testing.T) {
 	base := postgresOnly(t)
 	ctx := context.Background()
 	db := openAt(t, testutil.FreshSchema(t, base), &bytes.Buffer{})
-	files := migrationFiles(t)
-	first := &migrate.MemDir{}
-	if err := first.WriteFile(files[0].Name(), files[0].Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	sum, err := first.Checksum()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate.WriteSumFile(first, sum); err != nil {
-		t.Fatal(err)
-	}
-	db.UseMigrations(first)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrating to %s: %v", files[0].Name(), err)
-	}
+	migrateUpTo(t, db, "_scale_country_search_indexes.sql")
 	for _, stmt := range []string{
 		`INSERT INTO tenants (id, created_at, updated_at, key, name) VALUES ('ten_1', now(), now(), 'acme', 'Acme')`,
 		`INSERT INTO customers (id, created_at, updated_at, type, name, tenant_id) VALUES
@@ -424,14 +449,7 @@ func TestMigrationBackfillsTheCustomersCountry(t *testing.T) {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	all, err := database.MigrationDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseMigrations(all)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrating on: %v", err)
-	}
+	migrateOn(t, db)
 	for id, want := range map[string]string{"cus_ind": "DE", "cus_org": "LT", "cus_none": "null"} {
 		var got string
 		if err := db.SQL.QueryRowContext(ctx, `SELECT coalesce(country, 'null') FROM customers WHERE id = $1`, id).Scan(&got); err != nil {
