@@ -3,6 +3,7 @@
 package customers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"onboard/ent/user"
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/internal/viewer"
 )
 
 // InCountry keeps the customers whose primary address (the person's for an
@@ -83,16 +85,21 @@ func Tagged(field apperr.Path, tags []string) (predicate.Customer, error) {
 	return customer.And(each...), nil
 }
 
-// Matching keeps the customers of tenantID in which text appears,
-// ignoring case: in the customer's name, the login e-mail, the person's
-// names and e-mail, or the organization's legal name, trading name and
-// e-mail. Blank text keeps all.
+// Matching keeps the customers of the viewer's tenant (ctx) in which text
+// appears, ignoring case: in the customer's name, the login e-mail, the
+// person's names and e-mail, or the organization's legal name, trading
+// name and e-mail. Blank text keeps all; without a tenant nothing matches
+// (the privacy rules refuse such a query anyway).
 //
 // On PostgreSQL it is `id IN (… UNION …)`, one branch a table, each
 // `ILIKE` served by a trigram index (schema/search.go) and bounded to the
 // tenant: an OR across EXISTS over four tables would scan every customer.
 // SQLite, which has no such index, keeps the EXISTS form.
-func Matching(tenantID, text string) predicate.Customer {
+func Matching(ctx context.Context, text string) predicate.Customer {
+	var tenantID string
+	if v := viewer.FromContext(ctx); v != nil {
+		tenantID = v.TenantID
+	}
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return customer.And()
