@@ -213,14 +213,7 @@ func TestMigrateIsStable(t *testing.T) {
 // them.
 func splitOffIndexes(t *testing.T, names []string) (without, with migrate.Dir) {
 	t.Helper()
-	dir, err := database.MigrationDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := dir.Files()
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := migrationFiles(t)
 	before, after := &migrate.MemDir{}, &migrate.MemDir{}
 	var moved []string
 	for _, f := range files {
