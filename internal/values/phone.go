@@ -110,5 +110,15 @@ func parsePhone(s, region string) (e164 string, ok bool) {
 	if err != nil || n.GetExtension() != "" || !phonenumbers.IsValidNumber(n) {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	e164 = phonenumbers.Format(n, phonenumbers.E164)
+	// E.164 allows at most 15 digits; libphonenumber's metadata accepts
+	// some longer ones (German numbers: "+4921000000000000", 16 digits).
+	if len(e164) > maxE164Digits+1 {
+		return "", false
+	}
+	return e164, true
 }
+
+// maxE164Digits is E.164's bound on the digits of a number, country code
+// included.
+const maxE164Digits = 15

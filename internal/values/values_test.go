@@ -162,12 +162,13 @@ func TestParsePhone(t *testing.T) {
 		// International form ignores the region.
 		{"+37060012345", "NG", "+37060012345", ""},
 		// Failures.
-		{"07036497792", "", "", ReasonInvalidPhone},   // national form needs a region
-		{"07036497792", "XX", "", ReasonInvalidPhone}, // unknown region = none
-		{"+3706001234", "", "", ReasonInvalidPhone},   // too short for LT
-		{"+370600123456", "", "", ReasonInvalidPhone}, // too long for LT
-		{"+10005550123", "", "", ReasonInvalidPhone},  // area code 000 doesn't exist
-		{"+999123456", "", "", ReasonInvalidPhone},    // unassigned country code
+		{"07036497792", "", "", ReasonInvalidPhone},       // national form needs a region
+		{"07036497792", "XX", "", ReasonInvalidPhone},     // unknown region = none
+		{"+3706001234", "", "", ReasonInvalidPhone},       // too short for LT
+		{"+370600123456", "", "", ReasonInvalidPhone},     // too long for LT
+		{"+10005550123", "", "", ReasonInvalidPhone},      // area code 000 doesn't exist
+		{"+4921000000000000", "", "", ReasonInvalidPhone}, // 16 digits: past E.164's 15, though libphonenumber accepts it
+		{"+999123456", "", "", ReasonInvalidPhone},        // unassigned country code
 		{"+37060012345 ext. 7", "", "", ReasonInvalidPhone},
 		{"not a phone", "US", "", ReasonInvalidPhone},
 		{"", "LT", "", ReasonInvalidPhone},
