@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
 
 // The document bounds' defaults (a zero field of DocumentBounds takes these).
@@ -114,7 +115,7 @@ func (b DocumentBounds) MutateOperationParameters(ctx context.Context, params *g
 		return nil
 	}
 	setStatus(ctx, http.StatusBadRequest)
-	e := apperr.New(apperr.QueryTooComplex, "QUERY_TOO_LARGE", problem)
+	e := apperr.New(apperr.QueryTooComplex, vocab.ReasonQueryTooLarge, problem)
 	return &gqlerror.Error{Message: e.Message, Err: e}
 }
 

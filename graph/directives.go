@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/viewer"
 )
 
@@ -45,7 +46,7 @@ func (tenantRequirement) MutateOperationContext(ctx context.Context, oc *graphql
 		setStatus(ctx, http.StatusBadRequest)
 		return &gqlerror.Error{
 			Message: "the X-Tenant-ID header is required for " + f.Name,
-			Err:     apperr.New(apperr.BadUserInput, "MISSING_TENANT", "the X-Tenant-ID header is required for "+f.Name),
+			Err:     apperr.New(apperr.BadUserInput, vocab.ReasonMissingTenant, "the X-Tenant-ID header is required for "+f.Name),
 		}
 	}
 	return nil

@@ -14,21 +14,37 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
 
 // presentError is the one place where errors become errors[] entries:
 // application errors keep their code, field and reason; GraphQL parse and
-// validation failures become BAD_USER_INPUT; anything else is INTERNAL,
-// logged here with the request id and never shown to the client.
+// validation failures become BAD_USER_INPUT; an outage is UNAVAILABLE with
+// status 503; anything else is INTERNAL, logged here with the request id
+// and never shown to the client.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		reqID := middleware.GetReqID(ctx)
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var ae *apperr.Error
-		if errors.As(err, &ae) {
+		if errors.As(err, &ae) && ae.Code != apperr.Internal {
+			if ae.Code == apperr.Unavailable {
+				// The database is down (apperr.FromData or FromLookup met
+				// the outage): 503 and Retry-After, so clients retry.
+				setStatus(ctx, ae.HTTPStatus())
+				logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
+			}
 			gqlErr.Message = ae.Message
 			gqlErr.Extensions = extensions(ae, reqID)
 			return gqlErr
+		}
+		if ae != nil {
+			// An INTERNAL *apperr.Error: its cause, when it has one, is
+			// for the log (a panic was logged where it was recovered).
+			if cause := errors.Unwrap(ae); cause != nil {
+				logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(cause))
+			}
+			return internal(gqlErr, reqID)
 		}
 		if gqlErr.Err == nil || isGraphQLError(gqlErr) {
 			// Produced by the parser, the validator, input coercion, or
@@ -43,7 +59,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				code = apperr.NotFound
 				gqlErr.Message = "no node with this id"
 			case reason == "":
-				reason = "GRAPHQL_VALIDATION_FAILED"
+				reason = string(vocab.ReasonGraphQLValidationFailed)
 			}
 			gqlErr.Extensions = map[string]any{"code": code, "reason": reason, "requestId": reqID}
 			if gqlErr.Rule == "ValuesOfCorrectType" {
@@ -53,18 +69,24 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if ue := apperr.AsUnavailable(err); ue != nil {
 			// The database is down: 503 and Retry-After, so clients retry.
-			setStatus(ctx, ue.Status)
+			setStatus(ctx, ue.HTTPStatus())
 			logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
 			gqlErr.Message, gqlErr.Extensions = ue.Message, extensions(ue, reqID)
 			return gqlErr
 		}
 		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(err))
-		return &gqlerror.Error{
-			Message:    "internal error",
-			Path:       gqlErr.Path,
-			Locations:  gqlErr.Locations,
-			Extensions: map[string]any{"code": apperr.Internal, "requestId": reqID},
-		}
+		return internal(gqlErr, reqID)
+	}
+}
+
+// internal is the entry of an INTERNAL error: where it happened, and the
+// request id that finds its log line, nothing of the error itself.
+func internal(gqlErr *gqlerror.Error, reqID string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    "internal error",
+		Path:       gqlErr.Path,
+		Locations:  gqlErr.Locations,
+		Extensions: map[string]any{"code": apperr.Internal, "requestId": reqID},
 	}
 }
 
@@ -94,7 +116,7 @@ func extensions(e *apperr.Error, reqID string) map[string]any {
 		ext["field"] = []any(e.Field)
 	}
 	if e.Reason != "" {
-		ext["reason"] = e.Reason
+		ext["reason"] = string(e.Reason)
 	}
 	return ext
 }
@@ -105,7 +127,7 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "panic in resolver",
 			"requestId", middleware.GetReqID(ctx), "panic", v, "stack", string(debug.Stack()))
-		return apperr.New(apperr.Internal, "", "internal error")
+		return apperr.InternalError(nil)
 	}
 }
 
@@ -178,7 +200,7 @@ func capErrors(max int) graphql.ResponseMiddleware {
 			Message: fmt.Sprintf("and %d more errors", more),
 			Extensions: map[string]any{
 				"code":      code,
-				"reason":    "TOO_MANY_ERRORS",
+				"reason":    string(vocab.ReasonTooManyErrors),
 				"requestId": middleware.GetReqID(ctx),
 				"more":      more,
 			},

@@ -2,23 +2,15 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"math"
-	"net/http"
-	"slices"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/internal/apperr"
-	"onboard/internal/values"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/viewer"
 )
 
@@ -164,11 +156,7 @@ func (l Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operatio
 	if w.err == nil {
 		return nil
 	}
-	status := http.StatusBadRequest
-	if w.err.Code == apperr.Forbidden {
-		status = http.StatusForbidden
-	}
-	setStatus(ctx, status)
+	setStatus(ctx, w.err.HTTPStatus()) // 400, or 403 for FORBIDDEN
 	gqlErr := &gqlerror.Error{Message: w.err.Message, Err: w.err}
 	if w.pos != nil {
 		gqlErr.Locations = []gqlerror.Location{{Line: w.pos.Line, Column: w.pos.Column}}
@@ -204,19 +192,10 @@ type limitWalker struct {
 
 // fail records the first violation, on the field being walked followed by
 // sub (an argument and the path inside it).
-func (w *limitWalker) fail(pos *ast.Position, code apperr.Code, reason, msg string, sub ...any) {
+func (w *limitWalker) fail(pos *ast.Position, code apperr.Code, reason apperr.Reason, msg string, sub ...any) {
 	if w.err == nil {
 		w.err = &apperr.Error{Code: code, Reason: reason, Message: msg, Field: apperr.Path(w.path).With(sub...)}
 		w.pos = pos
-	}
-}
-
-// tooExpensive records that the operation as a whole costs too much.
-func (w *limitWalker) tooExpensive(cost string) {
-	if w.err == nil {
-		w.err = apperr.New(apperr.QueryTooComplex, "QUERY_TOO_EXPENSIVE", fmt.Sprintf(
-			"the query costs %s, above the limit of %d: ask for smaller pages or fewer nested lists",
-			cost, w.MaxComplexity))
 	}
 }
 
@@ -256,7 +235,7 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 		return // __typename costs nothing
 	}
 	if !w.introspection && w.noIntrospect && (f.Name == "__schema" || f.Name == "__type") {
-		w.fail(f.Position, apperr.Forbidden, "INTROSPECTION_DISABLED", "introspection is disabled on this server")
+		w.fail(f.Position, apperr.Forbidden, vocab.ReasonIntrospectionDisabled, "introspection is disabled on this server")
 		return
 	}
 	if w.introspection || f.Name == "__schema" || f.Name == "__type" {
@@ -270,16 +249,7 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 	}
 	w.path = append(w.path, f.Alias)
 	defer func() { w.path = w.path[:len(w.path)-1] }()
-	if f.Alias != f.Name {
-		if w.aliases++; w.aliases > w.MaxAliases {
-			w.fail(f.Position, apperr.QueryTooComplex, "TOO_MANY_ALIASES",
-				fmt.Sprintf("the query has more than %d aliased fields", w.MaxAliases))
-			return
-		}
-	}
-	if depth > w.MaxDepth {
-		w.fail(f.Position, apperr.QueryTooComplex, "QUERY_TOO_DEEP",
-			fmt.Sprintf("the query is nested more than %d levels deep", w.MaxDepth))
+	if !w.shape(f, depth) {
 		return
 	}
 	w.cost = saturatingAdd(w.cost, weight)
@@ -297,7 +267,7 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 		return
 	}
 	if isConnection(f.Definition) && !given {
-		w.fail(f.Position, apperr.BadUserInput, "PAGE_SIZE_REQUIRED",
+		w.fail(f.Position, apperr.BadUserInput, vocab.ReasonPageSizeRequired,
 			fmt.Sprintf("%s needs first or last (at most %d)", f.Name, w.MaxPageSize))
 		return
 	}
@@ -305,197 +275,6 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 		rows = w.MaxPageSize // a root list returns all its rows: see MaxComplexity
 	}
 	w.selections(f.SelectionSet, depth+1, saturatingMul(weight, max(rows, 1)))
-}
-
-// pageSize checks the field's first, last and ids arguments and returns
-// how many rows the field will return at most, and whether it was told.
-func (w *limitWalker) pageSize(f *ast.Field) (rows int, given bool) {
-	for _, name := range []string{"first", "last"} {
-		v, ok := w.argument(f, name)
-		if !ok || v == nil {
-			continue
-		}
-		n, isInt := asInt(v)
-		if !isInt {
-			continue // validation has checked the type; nothing to bound
-		}
-		switch {
-		case n < 0:
-			w.fail(f.Position, apperr.BadUserInput, "INVALID_PAGE_SIZE", name+" must not be negative", name)
-			return 0, true
-		case n > int64(w.MaxPageSize):
-			w.fail(f.Position, apperr.BadUserInput, "PAGE_SIZE_TOO_LARGE",
-				fmt.Sprintf("%s must be at most %d", name, w.MaxPageSize), name)
-			return 0, true
-		}
-		rows, given = max(rows, int(n)), true
-	}
-	if v, ok := w.argument(f, "ids"); ok {
-		if ids, isList := v.([]any); isList {
-			if len(ids) > w.MaxPageSize {
-				w.fail(f.Position, apperr.BadUserInput, "PAGE_SIZE_TOO_LARGE",
-					fmt.Sprintf("at most %d ids at once", w.MaxPageSize), "ids")
-				return 0, true
-			}
-			rows, given = max(rows, len(ids)), true
-		}
-	}
-	return rows, given
-}
-
-// where checks a where-input value at path (inside the field's
-// arguments): its nesting, its number of objects and of list values,
-// empty objects, and personal-data keys. The where objects and values are
-// few (MaxWhereNodes, MaxWhereValues), so paths are built as it goes.
-func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
-	switch v := v.(type) {
-	case map[string]any:
-		if depth > w.MaxWhereDepth {
-			w.fail(f.Position, apperr.QueryTooComplex, "WHERE_TOO_DEEP",
-				fmt.Sprintf("where nests more than %d levels deep", w.MaxWhereDepth), path...)
-			return
-		}
-		if w.whereNodes++; w.whereNodes > w.MaxWhereNodes {
-			w.fail(f.Position, apperr.QueryTooComplex, "WHERE_TOO_DEEP",
-				fmt.Sprintf("the query's where arguments hold more than %d condition objects", w.MaxWhereNodes), path...)
-			return
-		}
-		if depth > 1 && !holdsCondition(v) {
-			w.fail(f.Position, apperr.BadUserInput, "EMPTY_FILTER",
-				"a where object inside another must hold at least one condition", path...)
-			return
-		}
-		for _, key := range slices.Sorted(maps.Keys(v)) { // sorted: the same error every time
-			if !w.piiRead && isPIIFilter(key) {
-				w.fail(f.Position, apperr.Forbidden, "PII_FILTER_FORBIDDEN",
-					"filtering on "+key+" needs the scope "+viewer.ScopePIIRead, path.With(key)...)
-				return
-			}
-			w.where(f, v[key], path.With(key), depth+1)
-			if w.err != nil {
-				return
-			}
-		}
-	case []any:
-		if w.whereValues += len(v); w.whereValues > w.MaxWhereValues {
-			w.fail(f.Position, apperr.QueryTooComplex, "WHERE_TOO_LARGE",
-				fmt.Sprintf("the query's where arguments hold more than %d list values: filter in smaller batches",
-					w.MaxWhereValues), path...)
-			return
-		}
-		for i, elem := range v {
-			w.where(f, elem, path.With(i), depth) // a list is not a level: its objects are
-			if w.err != nil {
-				return
-			}
-		}
-	}
-}
-
-// holdsCondition reports whether a where object sets anything: entgql
-// skips null keys and empty lists, and a nested object left without a
-// predicate fails the whole query ("ent: empty predicate"), while the root
-// one then merely filters nothing.
-func holdsCondition(obj map[string]any) bool {
-	for _, v := range obj {
-		if list, isList := v.([]any); v != nil && (!isList || len(list) > 0) {
-			return true
-		}
-	}
-	return false
-}
-
-// inputs checks what the values of f's arguments decide alone: the text of
-// a query's strings, and the cursors of after and before. It checks each
-// argument written in the document once, and the text of each variable
-// once, however many times fragments spread a field: the walk stays linear
-// in the size of the request.
-func (w *limitWalker) inputs(f *ast.Field) {
-	for _, arg := range f.Arguments {
-		if w.checked[arg.Value] {
-			continue
-		}
-		w.checked[arg.Value] = true
-		if w.query {
-			w.text(f, arg.Value, apperr.Path{arg.Name})
-		}
-		if w.err != nil {
-			return
-		}
-		if arg.Name == "after" || arg.Name == "before" {
-			w.cursor(f, arg)
-		}
-	}
-}
-
-// text refuses a string holding NUL or invalid UTF-8 in v, at path: v is
-// an argument as written (*ast.Value, whose variables it follows) or a part
-// of a variable's value. PostgreSQL refuses NUL in a text parameter (22021,
-// an internal error) and SQLite takes it without failing, so the same
-// filter would answer differently on each. Queries only: mutations
-// validate their input themselves and report it on its own paths.
-func (w *limitWalker) text(f *ast.Field, v any, path apperr.Path) {
-	if w.err != nil {
-		return
-	}
-	switch v := v.(type) {
-	case *ast.Value:
-		switch v.Kind {
-		case ast.Variable:
-			if !w.checkedVars[v.Raw] {
-				w.checkedVars[v.Raw] = true
-				w.text(f, w.vars[v.Raw], path)
-			}
-		case ast.StringValue, ast.BlockValue:
-			w.text(f, v.Raw, path)
-		case ast.ListValue:
-			for i, elem := range v.Children {
-				w.text(f, elem.Value, path.With(i))
-			}
-		case ast.ObjectValue:
-			for _, field := range v.Children {
-				w.text(f, field.Value, path.With(field.Name))
-			}
-		}
-	case string:
-		switch {
-		case !utf8.ValidString(v):
-			w.fail(f.Position, apperr.BadUserInput, values.ReasonInvalidUTF8, "the value is not valid UTF-8", path...)
-		case strings.IndexByte(v, 0) >= 0:
-			w.fail(f.Position, apperr.BadUserInput, values.ReasonContainsNUL, "the value contains a NUL character", path...)
-		case len(v) > w.MaxArgumentLength && utf8.RuneCountInString(v) > w.MaxArgumentLength:
-			w.fail(f.Position, apperr.BadUserInput, values.ReasonTooLong,
-				fmt.Sprintf("the value is longer than %d characters", w.MaxArgumentLength), path...)
-		}
-	case []any:
-		for i, elem := range v {
-			w.text(f, elem, path.With(i))
-		}
-	case map[string]any:
-		for _, key := range slices.Sorted(maps.Keys(v)) { // sorted: the same error every time
-			w.text(f, v[key], path.With(key))
-		}
-	}
-}
-
-// cursor refuses an after or before cursor that entgql cannot decode, or
-// that was taken from another ordering (see paging.go): the connection's
-// resolver would fail on it with an internal error.
-func (w *limitWalker) cursor(f *ast.Field, arg *ast.Argument) {
-	v, err := arg.Value.Value(w.vars)
-	if err != nil || v == nil {
-		return
-	}
-	var c entgql.Cursor[string]
-	if err := c.UnmarshalGQL(v); err != nil {
-		w.fail(f.Position, apperr.BadUserInput, "INVALID_CURSOR",
-			arg.Name+" is not a cursor: pass a startCursor, endCursor or cursor as returned", arg.Name)
-		return
-	}
-	if orderBy, _ := w.argument(f, "orderBy"); !fits(orderOf(f.Definition, orderBy), c.Value) {
-		w.fail(f.Position, apperr.BadUserInput, "INVALID_CURSOR",
-			arg.Name+" is a cursor of another ordering; start again from the first page", arg.Name)
-	}
 }
 
 // argument returns the value of f's argument name (a literal, a variable
@@ -538,58 +317,4 @@ func (w *limitWalker) skipped(dirs ast.DirectiveList) bool {
 		return true
 	}
 	return false
-}
-
-// isConnection reports whether the field returns a Relay connection that
-// takes first or last.
-func isConnection(def *ast.FieldDefinition) bool {
-	if def.Type == nil || def.Type.Elem != nil || !strings.HasSuffix(def.Type.NamedType, "Connection") {
-		return false
-	}
-	return def.Arguments.ForName("first") != nil || def.Arguments.ForName("last") != nil
-}
-
-func isPIIFilter(key string) bool {
-	// By prefix, to catch every predicate (dateOfBirthLT, numberHasPrefix…):
-	// a caller who sees only masked values could otherwise find them out
-	// by bisecting with filters.
-	for _, p := range piiFields {
-		if strings.HasPrefix(key, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// asInt reads an Int argument: int64 from a literal or a top-level
-// variable, json.Number inside a variable's object, or another number.
-func asInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	case int32:
-		return int64(n), true
-	case float64:
-		return int64(n), true
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	}
-	return 0, false
-}
-
-func saturatingAdd(a, b int) int {
-	if a > math.MaxInt-b {
-		return math.MaxInt
-	}
-	return a + b
-}
-
-func saturatingMul(a, b int) int {
-	if b != 0 && a > math.MaxInt/b {
-		return math.MaxInt
-	}
-	return a * b
 }

@@ -6,12 +6,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
-
-// ReasonInvalidDateTime refuses a DateTime that does not parse. gqlgen's
-// own Time scalar fails with a plain error, which the API could only
-// answer as INTERNAL.
-const ReasonInvalidDateTime = "INVALID_DATE_TIME"
 
 // MarshalDateTime writes RFC 3339 in UTC with the fraction the value has.
 // The driver hands timestamps back in the server process's time zone, so
@@ -39,6 +35,8 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 }
 
 func invalidDateTime() error {
-	return apperr.Invalid(nil, ReasonInvalidDateTime,
+	// gqlgen's own Time scalar fails with a plain error, which the API
+	// could only answer as INTERNAL.
+	return apperr.Invalid(nil, vocab.ReasonInvalidDateTime,
 		"a DateTime is an RFC 3339 date-time such as 2024-05-01T12:00:00Z")
 }

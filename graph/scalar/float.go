@@ -9,13 +9,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
-
-// ReasonNotFinite refuses NaN and ±Infinity, which gqlgen's Float accepts
-// as the strings "NaN" and "Infinity" and which no share, limit or score
-// can mean: they break comparisons (NaN is neither above nor below 100 %)
-// and cannot be written back as JSON.
-const ReasonNotFinite = "NOT_FINITE"
 
 // MarshalFloat writes a finite float; a non-finite one, which input
 // never lets in, is written as null rather than as invalid JSON.
@@ -45,7 +40,7 @@ func UnmarshalFloat(v any) (float64, error) {
 	case string:
 		return parseFloat(v)
 	default:
-		return 0, apperr.Invalid(nil, "INVALID_NUMBER", "a Float is a number")
+		return 0, apperr.Invalid(nil, vocab.ReasonInvalidNumber, "a Float is a number")
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, notFinite()
@@ -61,7 +56,7 @@ func parseFloat(s string) (float64, error) {
 	case err == nil, errorIsRange(err):
 		return 0, notFinite()
 	}
-	return 0, apperr.Invalid(nil, "INVALID_NUMBER", "a Float is a number")
+	return 0, apperr.Invalid(nil, vocab.ReasonInvalidNumber, "a Float is a number")
 }
 
 func errorIsRange(err error) bool {
@@ -69,6 +64,10 @@ func errorIsRange(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
+// notFinite refuses NaN and ±Infinity, which gqlgen's Float accepts as the
+// strings "NaN" and "Infinity" and which no share, limit or score can
+// mean: they break comparisons (NaN is neither above nor below 100 %) and
+// cannot be written back as JSON.
 func notFinite() error {
-	return apperr.Invalid(nil, ReasonNotFinite, "a Float must be a finite number (not NaN or Infinity)")
+	return apperr.Invalid(nil, vocab.ReasonNotFinite, "a Float must be a finite number (not NaN or Infinity)")
 }

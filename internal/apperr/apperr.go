@@ -8,27 +8,29 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"onboard/internal/apperr/vocab"
 )
 
-// Code is one of the fixed extensions.code values.
-type Code string
+// Code is one of the fixed extensions.code values, and Reason one of the
+// catalogue's extensions.reason values (see package vocab, which holds
+// them so that internal/values can name reasons without importing ent).
+type (
+	Code   = vocab.Code
+	Reason = vocab.Reason
+)
 
-// The codes clients can rely on.
+// The codes, under the names callers have always used.
 const (
-	BadUserInput    Code = "BAD_USER_INPUT"
-	Unauthenticated Code = "UNAUTHENTICATED"
-	Forbidden       Code = "FORBIDDEN"
-	NotFound        Code = "NOT_FOUND"
-	Conflict        Code = "CONFLICT"
-	RateLimited     Code = "RATE_LIMITED"
-	// QueryTooComplex refuses an operation for its shape (depth, cost,
-	// aliases, where nesting) rather than for its values.
-	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
-	// Unavailable means a dependency (the database) is down or overloaded:
-	// the request did nothing the client can see, and the same request,
-	// retried after Retry-After, may succeed (see AsUnavailable).
-	Unavailable Code = "UNAVAILABLE"
-	Internal    Code = "INTERNAL"
+	BadUserInput    = vocab.BadUserInput
+	Unauthenticated = vocab.Unauthenticated
+	Forbidden       = vocab.Forbidden
+	NotFound        = vocab.NotFound
+	Conflict        = vocab.Conflict
+	RateLimited     = vocab.RateLimited
+	QueryTooComplex = vocab.QueryTooComplex
+	Unavailable     = vocab.Unavailable
+	Internal        = vocab.Internal
 )
 
 // Path addresses a value inside the input, e.g.
@@ -65,11 +67,24 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   Path
-	Reason  string
-	// Status, when not zero, is the HTTP status the whole response should
-	// carry (transport-level failures such as a missing X-Tenant-ID).
-	Status int
+	Reason  Reason
+	// cause is the error an INTERNAL one stands for, for the log only.
+	cause error
 }
+
+// HTTPStatus is the status of an answer refused as a whole for e: its
+// reason's own when the catalogue gives one (a refusal before GraphQL
+// runs), else its code's (vocab.StatusOf).
+func (e *Error) HTTPStatus() int {
+	if entry, ok := vocab.Lookup(e.Reason); ok && entry.Status != 0 {
+		return entry.Status
+	}
+	return vocab.StatusOf(e.Code)
+}
+
+// Unwrap returns the cause of an INTERNAL error, so that the log can
+// describe it (LogText); the client sees only "internal error".
+func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) Error() string {
 	if len(e.Field) > 0 {
@@ -79,23 +94,30 @@ func (e *Error) Error() string {
 }
 
 // New returns an error with code, reason and message.
-func New(code Code, reason, message string) *Error {
+func New(code Code, reason Reason, message string) *Error {
 	return &Error{Code: code, Reason: reason, Message: message}
 }
 
 // Invalid returns a BAD_USER_INPUT error on field.
-func Invalid(field Path, reason, message string) *Error {
+func Invalid(field Path, reason Reason, message string) *Error {
 	return &Error{Code: BadUserInput, Field: field, Reason: reason, Message: message}
 }
 
 // NotFoundf returns a NOT_FOUND error on field.
 func NotFoundf(field Path, format string, args ...any) *Error {
-	return &Error{Code: NotFound, Field: field, Reason: "NOT_FOUND", Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: NotFound, Field: field, Reason: vocab.ReasonNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// InternalError is the INTERNAL error standing for cause, which only the
+// log sees: for an error of the data layer that has no meaning for the
+// client, where a function's result must be an *Error.
+func InternalError(cause error) *Error {
+	return &Error{Code: Internal, Message: "internal error", cause: cause}
 }
 
 // ForbiddenScope is the error of a field whose scope the token lacks.
 func ForbiddenScope(scope string) *Error {
-	return &Error{Code: Forbidden, Reason: "MISSING_SCOPE", Message: "the token lacks the scope " + scope}
+	return &Error{Code: Forbidden, Reason: vocab.ReasonMissingScope, Message: "the token lacks the scope " + scope}
 }
 
 // List collects every problem of one request, so that a form can show
@@ -114,7 +136,7 @@ func (l List) Error() string {
 func (l *List) Add(e *Error) { *l = append(*l, e) }
 
 // Invalid appends a BAD_USER_INPUT problem on field.
-func (l *List) Invalid(field Path, reason, message string) {
+func (l *List) Invalid(field Path, reason Reason, message string) {
 	l.Add(Invalid(field, reason, message))
 }
 

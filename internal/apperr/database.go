@@ -9,13 +9,21 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/privacy"
+	"onboard/internal/apperr/vocab"
 )
 
-// FromData maps an error of the data layer to the API's error model:
-// not found → NOT_FOUND, a violated unique constraint → CONFLICT naming the
-// field (fieldOf translates the column to the input path), a privacy denial →
-// NOT_FOUND (another tenant's objects do not exist for the caller). Any
-// other error is returned unchanged and will be presented as INTERNAL.
+// FromData maps an error of the data layer to the API's error model, the
+// one place where that happens:
+//
+//   - ent's not found, and a privacy denial (another tenant's objects do
+//     not exist for the caller), are NOT_FOUND;
+//   - a violated unique constraint is CONFLICT / ALREADY_EXISTS naming the
+//     field (fieldOf, when not nil, translates the column to the input
+//     path);
+//   - an outage is UNAVAILABLE (AsUnavailable: status 503, Retry-After).
+//
+// An error that is already the API's is returned as it is; any other is
+// returned unchanged and will be presented as INTERNAL.
 func FromData(err error, fieldOf func(column string) Path) error {
 	if err == nil {
 		return nil
@@ -28,21 +36,43 @@ func FromData(err error, fieldOf func(column string) Path) error {
 	if errors.As(err, &l) {
 		return err
 	}
-	switch {
-	case ent.IsNotFound(err):
-		return &Error{Code: NotFound, Reason: "NOT_FOUND", Message: "not found"}
-	case errors.Is(err, privacy.Deny):
-		return &Error{Code: NotFound, Reason: "NOT_FOUND", Message: "not found"}
+	if isNotFound(err) {
+		return &Error{Code: NotFound, Reason: vocab.ReasonNotFound, Message: "not found"}
 	}
 	if col, ok := UniqueViolation(err); ok {
 		field := Path{LowerCamel(col)}
 		if fieldOf != nil {
 			field = fieldOf(col)
 		}
-		return &Error{Code: Conflict, Field: field, Reason: "ALREADY_EXISTS",
+		return &Error{Code: Conflict, Field: field, Reason: vocab.ReasonAlreadyExists,
 			Message: "a record with this " + field.String() + " already exists"}
 	}
+	if ue := AsUnavailable(err); ue != nil {
+		return ue
+	}
 	return err
+}
+
+// FromLookup maps the error of looking up a reference the client sent
+// (a category, a feature, a role named by id or code) at field: not found
+// is NOT_FOUND on field with message, which must not repeat the value
+// sent; every other error keeps FromData's meaning (a database outage
+// stays UNAVAILABLE, and an unknown error is INTERNAL, its text for the
+// log only), because a reference the server could not look up is not a
+// reference that does not exist.
+func FromLookup(err error, field Path, message string) *Error {
+	if isNotFound(err) {
+		return &Error{Code: NotFound, Field: field, Reason: vocab.ReasonNotFound, Message: message}
+	}
+	var ae *Error
+	if errors.As(FromData(err, nil), &ae) {
+		return ae
+	}
+	return InternalError(err)
+}
+
+func isNotFound(err error) bool {
+	return ent.IsNotFound(err) || errors.Is(err, privacy.Deny)
 }
 
 // LogText describes err for the log without the values a database message

@@ -10,19 +10,16 @@ import (
 )
 
 // Refuse answers r, which failed before GraphQL execution (its method,
-// body, token, tenant, a panic), with WriteHTTP's body and notes the code
-// for the access log and the request metrics (see observe.Request): use
-// it for every refusal.
-func Refuse(w http.ResponseWriter, r *http.Request, status int, e *Error) {
+// body, token, tenant, a panic), with a GraphQL-shaped body, so clients
+// parse every failure the same way, and the status of e (HTTPStatus: the
+// catalogue's, else its code's); it notes the code for the access log and
+// the request metrics (see observe.Request). Use it for every refusal.
+func Refuse(w http.ResponseWriter, r *http.Request, e *Error) {
 	observe.FromContext(r.Context()).SetErrors([]string{string(e.Code)})
-	WriteHTTP(w, status, middleware.GetReqID(r.Context()), e)
+	writeHTTP(w, e.HTTPStatus(), middleware.GetReqID(r.Context()), e)
 }
 
-// WriteHTTP answers a request that failed before GraphQL execution
-// (authentication, tenant, panics) with a GraphQL-shaped body, so clients
-// parse every failure the same way. Refuse calls it and also tells the
-// access log.
-func WriteHTTP(w http.ResponseWriter, status int, requestID string, e *Error) {
+func writeHTTP(w http.ResponseWriter, status int, requestID string, e *Error) {
 	ext := map[string]any{"code": e.Code}
 	if e.Reason != "" {
 		ext["reason"] = e.Reason

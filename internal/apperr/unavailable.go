@@ -7,24 +7,22 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-)
 
-// ReasonDatabaseUnavailable is the reason of every database outage.
-const ReasonDatabaseUnavailable = "DATABASE_UNAVAILABLE"
+	"onboard/internal/apperr/vocab"
+)
 
 // RetryAfterSeconds is the Retry-After every 503 answer carries: long
 // enough for a pool to reconnect or a failover to finish, short enough
 // that a client does not give up.
 const RetryAfterSeconds = 5
 
-// AsUnavailable returns the UNAVAILABLE error (status 503) when err says
+// AsUnavailable returns the UNAVAILABLE error (status 503, DATABASE_UNAVAILABLE) when err says
 // the database cannot be reached or refused to serve, and nil for any
 // other error, which stays INTERNAL (or whatever it is).
 //
@@ -37,9 +35,9 @@ func AsUnavailable(err error) *Error {
 	}
 	return &Error{
 		Code:    Unavailable,
-		Reason:  ReasonDatabaseUnavailable,
+		Reason:  vocab.ReasonDatabaseUnavailable,
 		Message: "the database is unavailable; retry shortly",
-		Status:  http.StatusServiceUnavailable,
+		cause:   err,
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"onboard/internal/apperr/vocab"
 )
 
 // realErrors produces the errors a real outage gives: a dial to a closed
@@ -87,7 +89,7 @@ func TestUnavailability(t *testing.T) {
 			if !ok {
 				return
 			}
-			if ue.Code != Unavailable || ue.Reason != ReasonDatabaseUnavailable || ue.Status != 503 {
+			if ue.Code != Unavailable || ue.Reason != vocab.ReasonDatabaseUnavailable || ue.HTTPStatus() != 503 {
 				t.Fatalf("AsUnavailable = %+v", ue)
 			}
 			for _, leak := range []string{"127.0.0.1", "10.0.0.1", "5432", "dial tcp", "x.db"} {

@@ -20,6 +20,7 @@ import (
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/viewer"
 )
@@ -99,64 +100,60 @@ func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signe
 // with the user's token (CSRF).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, failure, status := a.authenticate(r)
+		v, failure := a.authenticate(r)
 		if failure != nil {
 			switch {
-			case status == http.StatusUnauthorized:
+			case failure.Code == apperr.Unauthenticated:
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard"`)
-			case failure.Reason == ReasonWildcardNeedsAdmin:
+			case failure.Reason == vocab.ReasonWildcardTenantNeedsAdmin:
 				// RFC 6750 §3.1: a valid token lacking a scope.
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard", error="insufficient_scope", scope="`+viewer.ScopeTenantsAdmin+`"`)
 			}
-			apperr.Refuse(w, r, status, failure)
+			apperr.Refuse(w, r, failure)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
 }
 
-// ReasonWildcardNeedsAdmin refuses a token granting every tenant ("*")
-// without the scope tenants:admin.
-const ReasonWildcardNeedsAdmin = "WILDCARD_TENANT_NEEDS_ADMIN"
-
-func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.Error, int) {
+func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.Error) {
 	headers := r.Header.Values("Authorization")
 	if len(headers) > 1 {
-		return nil, invalid("send one Authorization header"), http.StatusUnauthorized
+		return nil, invalid("send one Authorization header")
 	}
 	if len(headers) == 1 && len(headers[0]) > MaxAuthorizationBytes {
-		return nil, tooLarge(), http.StatusUnauthorized
+		return nil, tooLarge()
 	}
 	raw := jwtauth.TokenFromHeader(r)
 	if raw == "" {
-		return nil, apperr.New(apperr.Unauthenticated, "MISSING_TOKEN", "an Authorization: Bearer token is required"), http.StatusUnauthorized
+		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonMissingToken, "an Authorization: Bearer token is required")
 	}
-	v, failure, status := a.verify(raw)
+	v, failure := a.verify(raw)
 	if failure != nil {
-		return nil, failure, status
+		return nil, failure
 	}
 	key := strings.TrimSpace(r.Header.Get(TenantHeader))
 	if key == "" {
-		return v, nil, 0
+		return v, nil
 	}
 	if !v.Grants(key) {
-		return nil, apperr.New(apperr.Forbidden, "TENANT_NOT_GRANTED", "the token does not grant this tenant"), http.StatusForbidden
+		return nil, apperr.New(apperr.Forbidden, vocab.ReasonTenantNotGranted, "the token does not grant this tenant")
 	}
 	if !catalog.ValidTenantKey(key) {
-		return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
+		return nil, apperr.New(apperr.Forbidden, vocab.ReasonUnknownTenant, "the token does not grant this tenant")
 	}
 	id, err := a.TenantID(r.Context(), key)
 	if err != nil {
 		if ent.IsNotFound(err) {
-			return nil, apperr.New(apperr.Forbidden, "UNKNOWN_TENANT", "the token does not grant this tenant"), http.StatusForbidden
+			return nil, apperr.New(apperr.Forbidden, vocab.ReasonUnknownTenant, "the token does not grant this tenant")
 		}
 		if ue := apperr.AsUnavailable(err); ue != nil {
-			return nil, ue, ue.Status // the database is down: 503, retry
+			return nil, ue // the database is down: 503, retry
 		}
-		return nil, apperr.New(apperr.Internal, "", "internal error"), http.StatusInternalServerError
+		return nil, apperr.InternalError(err)
 	}
 	v.TenantID, v.TenantKey = id, key
-	return v, nil, 0
+	return v, nil
 }
 
 // TenantID resolves a tenant key to its id, from the database the first
@@ -184,36 +181,36 @@ func (a *Authenticator) TenantID(ctx context.Context, key string) (string, error
 // caller it names. The order matters: the size first, then the shape and the
 // header (the algorithm above all) before any cryptography, the signature
 // before the claims are trusted, the claims' types before their values.
-func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error, int) {
+func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error) {
 	if len(raw) > MaxAuthorizationBytes {
-		return nil, tooLarge(), http.StatusUnauthorized
+		return nil, tooLarge()
 	}
 	c, err := parseCompact(raw)
 	if err != nil {
-		return nil, invalid("it is not a signed JWT in compact form"), http.StatusUnauthorized
+		return nil, invalid("it is not a signed JWT in compact form")
 	}
 	if problem := checkHeader(c.header, a.alg); problem != "" {
-		return nil, invalid(problem), http.StatusUnauthorized
+		return nil, invalid(problem)
 	}
 	token, err := a.ja.Decode(raw)
 	if err != nil {
-		return nil, invalid("signature, algorithm or claims rejected"), http.StatusUnauthorized
+		return nil, invalid("signature, algorithm or claims rejected")
 	}
 	if problem := checkDates(c.payload); problem != "" {
-		return nil, invalid(problem), http.StatusUnauthorized
+		return nil, invalid(problem)
 	}
 	tenants, problem := tenantsOf(c.payload)
 	if problem != "" {
-		return nil, invalid(problem), http.StatusUnauthorized
+		return nil, invalid(problem)
 	}
 	// jwx takes an exp whose Unix time is 0 (0, 0.5) for "no expiry", so
 	// such a token would never expire: compare it ourselves.
 	if !time.Now().Before(token.Expiration().Add(clockSkew)) {
-		return nil, apperr.New(apperr.Unauthenticated, "TOKEN_EXPIRED", "the token is not valid: expired"), http.StatusUnauthorized
+		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonTokenExpired, "the token is not valid: expired")
 	}
 	if err := jwt.Validate(token, a.ja.ValidateOptions()...); err != nil {
 		err = jwtauth.ErrorReason(err)
-		return nil, apperr.New(apperr.Unauthenticated, tokenReason(err), "the token is not valid: "+tokenProblem(err)), http.StatusUnauthorized
+		return nil, apperr.New(apperr.Unauthenticated, tokenReason(err), "the token is not valid: "+tokenProblem(err))
 	}
 	v := &viewer.Viewer{
 		Subject: token.Subject(),
@@ -225,38 +222,38 @@ func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error, int) 
 	// token is genuine but asks for more than its scopes allow, hence 403
 	// (RFC 6750 §3.1 insufficient_scope) rather than 401.
 	if v.Operator() && !v.Has(viewer.ScopeTenantsAdmin) {
-		return nil, apperr.New(apperr.Forbidden, ReasonWildcardNeedsAdmin,
-			`a token granting every tenant ("*") needs the scope `+viewer.ScopeTenantsAdmin), http.StatusForbidden
+		return nil, apperr.New(apperr.Forbidden, vocab.ReasonWildcardTenantNeedsAdmin,
+			`a token granting every tenant ("*") needs the scope `+viewer.ScopeTenantsAdmin)
 	}
-	return v, nil, 0
+	return v, nil
 }
 
 // invalid is a 401 INVALID_TOKEN naming the rule the token broke.
 func invalid(problem string) *apperr.Error {
-	return apperr.New(apperr.Unauthenticated, "INVALID_TOKEN", "the token is not valid: "+problem)
+	return apperr.New(apperr.Unauthenticated, vocab.ReasonInvalidToken, "the token is not valid: "+problem)
 }
 
 func tooLarge() *apperr.Error {
-	return apperr.New(apperr.Unauthenticated, "TOKEN_TOO_LARGE",
+	return apperr.New(apperr.Unauthenticated, vocab.ReasonTokenTooLarge,
 		fmt.Sprintf("the Authorization header is longer than %d bytes", MaxAuthorizationBytes))
 }
 
-func tokenReason(err error) string {
+func tokenReason(err error) apperr.Reason {
 	switch {
 	case errors.Is(err, jwtauth.ErrExpired):
-		return "TOKEN_EXPIRED"
+		return vocab.ReasonTokenExpired
 	case errors.Is(err, jwtauth.ErrNBFInvalid):
-		return "TOKEN_NOT_YET_VALID"
+		return vocab.ReasonTokenNotYetValid
 	}
-	return "INVALID_TOKEN"
+	return vocab.ReasonInvalidToken
 }
 
 // tokenProblem is a short, safe description of a verification failure.
 func tokenProblem(err error) string {
 	switch tokenReason(err) {
-	case "TOKEN_EXPIRED":
+	case vocab.ReasonTokenExpired:
 		return "expired"
-	case "TOKEN_NOT_YET_VALID":
+	case vocab.ReasonTokenNotYetValid:
 		return "not valid yet"
 	}
 	return "signature, algorithm or claims rejected"

@@ -14,6 +14,7 @@ import (
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
@@ -44,12 +45,12 @@ type TenantInput struct{ Key, Name string }
 // CreateTenant creates a tenant and its standard roles in one transaction.
 func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent.Tenant, error) {
 	if !viewer.FromContext(ctx).Operator() {
-		return nil, apperr.New(apperr.Forbidden, "NOT_PLATFORM_OPERATOR", "only tokens granting every tenant (\"*\") create tenants")
+		return nil, apperr.New(apperr.Forbidden, vocab.ReasonNotPlatformOperator, "only tokens granting every tenant (\"*\") create tenants")
 	}
 	var problems apperr.List
 	key := strings.TrimSpace(in.Key)
 	if !ValidTenantKey(key) {
-		problems.Invalid(apperr.Path{"key"}, "INVALID_FORMAT", "key must be 1 to 64 letters, digits, '.', '_' or '-'")
+		problems.Invalid(apperr.Path{"key"}, vocab.ReasonInvalidFormat, "key must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
 	if err := problems.Err(); err != nil {
@@ -132,7 +133,7 @@ func checkDefinitions(problems *apperr.List, path apperr.Path, defs []schematype
 		p := path.With(i)
 		d.Name = requiredText(problems, p.With("name"), d.Name, 100)
 		if d.Name != "" && seen[d.Name] {
-			problems.Invalid(p.With("name"), "DUPLICATE", "parameter "+d.Name+" is defined twice")
+			problems.Invalid(p.With("name"), vocab.ReasonDuplicate, "parameter "+d.Name+" is defined twice")
 		}
 		seen[d.Name] = true
 		if desc := optionalDescription(problems, p.With("description"), &d.Description, 2000); desc != nil {
@@ -141,10 +142,10 @@ func checkDefinitions(problems *apperr.List, path apperr.Path, defs []schematype
 			d.Description = ""
 		}
 		if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
-			problems.Invalid(p.With("min"), "INVALID_RANGE", "min is greater than max")
+			problems.Invalid(p.With("min"), vocab.ReasonInvalidRange, "min is greater than max")
 		}
 		if (d.Min != nil || d.Max != nil) && d.Type != schematype.ParameterTypeInteger && d.Type != schematype.ParameterTypeDecimal {
-			problems.Invalid(p.With("min"), "INVALID_RANGE", "only INTEGER and DECIMAL parameters take a range")
+			problems.Invalid(p.With("min"), vocab.ReasonInvalidRange, "only INTEGER and DECIMAL parameters take a range")
 		}
 		// Only the allowed values that pass are kept, so that the default
 		// value's check never repeats a refused one in its message.
@@ -208,26 +209,26 @@ func ResolveFeature(ctx context.Context, client *ent.Client, path apperr.Path, r
 			Where(feature.Or(feature.ID(*ref.ID), feature.ExternalID(*ref.ID))).
 			First(ctx)
 		if err != nil {
-			return nil, apperr.NotFoundf(path.With("id"), "no feature with this id")
+			return nil, apperr.FromLookup(err, path.With("id"), "no feature with this id")
 		}
 		byID = f
 	}
 	if ref.Code != nil && *ref.Code != "" {
 		f, err := client.Feature.Query().Where(feature.Code(*ref.Code)).First(ctx)
 		if err != nil {
-			return nil, apperr.NotFoundf(path.With("code"), "no feature with this code")
+			return nil, apperr.FromLookup(err, path.With("code"), "no feature with this code")
 		}
 		byCode = f
 	}
 	switch {
 	case byID != nil && byCode != nil && byID.ID != byCode.ID:
-		return nil, apperr.Invalid(path, "REFERENCE_MISMATCH", "id and code name different features")
+		return nil, apperr.Invalid(path, vocab.ReasonReferenceMismatch, "id and code name different features")
 	case byID != nil:
 		return byID, nil
 	case byCode != nil:
 		return byCode, nil
 	}
-	return nil, apperr.Invalid(path, "REQUIRED", "name the feature by id or code")
+	return nil, apperr.Invalid(path, vocab.ReasonRequired, "name the feature by id or code")
 }
 
 // CategoryRef names a category by id (node id or external id) and/or by
@@ -263,21 +264,24 @@ func ResolveCategory(ctx context.Context, client *ent.Client, path apperr.Path, 
 		}
 		// Names need not be unique, so a name may match several.
 		matches, err := p.where(strings.TrimSpace(*p.value)).Limit(2).All(ctx)
-		if err != nil || len(matches) == 0 {
+		if err != nil {
+			return nil, apperr.FromLookup(err, path.With(p.field), "no category with this "+p.field)
+		}
+		if len(matches) == 0 {
 			return nil, apperr.NotFoundf(path.With(p.field), "no category with this %s", p.field)
 		}
 		if len(matches) > 1 {
-			return nil, apperr.Invalid(path.With(p.field), "AMBIGUOUS_REFERENCE",
+			return nil, apperr.Invalid(path.With(p.field), vocab.ReasonAmbiguousReference,
 				fmt.Sprintf("several categories have the %s %q; name the category by id or code", p.field, *p.value))
 		}
 		c := matches[0]
 		if found != nil && found.ID != c.ID {
-			return nil, apperr.Invalid(path.With(p.field), "REFERENCE_MISMATCH", "the reference's parts name different categories")
+			return nil, apperr.Invalid(path.With(p.field), vocab.ReasonReferenceMismatch, "the reference's parts name different categories")
 		}
 		found = c
 	}
 	if found == nil {
-		return nil, apperr.Invalid(path, "REQUIRED", "name the category by id, code or name")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, "name the category by id, code or name")
 	}
 	return found, nil
 }

@@ -12,6 +12,7 @@ import (
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/pulid"
 	"onboard/internal/viewer"
 	"onboard/schema/schematype"
@@ -48,7 +49,7 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
 	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	if in.IsDefault && !in.IsActive {
-		problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
+		problems.Invalid(apperr.Path{"isDefault"}, vocab.ReasonInactiveDefault, "an inactive category cannot be the default")
 	}
 	// A new category cannot close a cycle, and categories and features are
 	// never deleted, so the parent and the features are checked before the
@@ -150,7 +151,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 			isDefault = *in.IsDefault
 		}
 		if isDefault && !active {
-			problems.Invalid(apperr.Path{"isDefault"}, "INACTIVE_DEFAULT", "an inactive category cannot be the default")
+			problems.Invalid(apperr.Path{"isDefault"}, vocab.ReasonInactiveDefault, "an inactive category cannot be the default")
 		}
 		parent := checkParent(ctx, tx.Client(), &problems, in.ParentID, current.CustomerType, current.ID)
 		relations := resolveRelations(ctx, tx.Client(), &problems, apperr.Path{"features"}, in.Features)
@@ -222,17 +223,13 @@ func lockCatalog(ctx context.Context, tx *ent.Tx) error {
 	return err
 }
 
-// ReasonDefaultExists is the reason of the CONFLICT a second default
-// category of a customer type meets in the database.
-const ReasonDefaultExists = "DEFAULT_CATEGORY_EXISTS"
-
 // categoryError maps a failed category write to the API's errors: the
 // one-default index (on tenant_id, customer_type) to CONFLICT
 // DEFAULT_CATEGORY_EXISTS on isDefault, the other unique indexes (code,
 // externalId) to CONFLICT ALREADY_EXISTS on their field.
 func categoryError(err error) error {
 	if col, ok := apperr.UniqueViolation(err); ok && col == category.FieldCustomerType {
-		return &apperr.Error{Code: apperr.Conflict, Field: apperr.Path{"isDefault"}, Reason: ReasonDefaultExists,
+		return &apperr.Error{Code: apperr.Conflict, Field: apperr.Path{"isDefault"}, Reason: vocab.ReasonDefaultCategoryExists,
 			Message: "another category of this customer type became the default meanwhile; retry"}
 	}
 	return apperr.FromData(err, nil)
@@ -249,11 +246,11 @@ func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List,
 	path := apperr.Path{"parentId"}
 	parent, err := client.Category.Get(ctx, *parentID)
 	if err != nil {
-		problems.Add(apperr.NotFoundf(path, "no category with this id"))
+		problems.Add(apperr.FromLookup(err, path, "no category with this id"))
 		return nil
 	}
 	if parent.CustomerType != t {
-		problems.Invalid(path, "CUSTOMER_TYPE_MISMATCH", "the parent category is for another customer type")
+		problems.Invalid(path, vocab.ReasonCustomerTypeMismatch, "the parent category is for another customer type")
 		return nil
 	}
 	// The walk stops at a category seen before too, so that a cycle
@@ -261,7 +258,7 @@ func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List,
 	seen := map[string]bool{}
 	for ancestor := parent; ancestor != nil; {
 		if ancestor.ID == self || seen[ancestor.ID] {
-			problems.Invalid(path, "CYCLE", "a category cannot descend from itself")
+			problems.Invalid(path, vocab.ReasonCycle, "a category cannot descend from itself")
 			return nil
 		}
 		seen[ancestor.ID] = true
@@ -295,7 +292,7 @@ func resolveRelations(ctx context.Context, client *ent.Client, problems *apperr.
 			continue
 		}
 		if seen[f.ID] {
-			problems.Invalid(p, "DUPLICATE", "the feature "+f.Code+" is attached twice")
+			problems.Invalid(p, vocab.ReasonDuplicate, "the feature "+f.Code+" is attached twice")
 			continue
 		}
 		seen[f.ID] = true
@@ -305,9 +302,9 @@ func resolveRelations(ctx context.Context, client *ent.Client, problems *apperr.
 			def, ok := Definition(f.Parameters, param.Name)
 			switch {
 			case !ok:
-				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER", "feature "+f.Code+" has no parameter of this name")
+				problems.Invalid(pp.With("name"), vocab.ReasonUnknownParameter, "feature "+f.Code+" has no parameter of this name")
 			case names[param.Name]:
-				problems.Invalid(pp.With("name"), "DUPLICATE", "parameter "+param.Name+" is given twice")
+				problems.Invalid(pp.With("name"), vocab.ReasonDuplicate, "parameter "+param.Name+" is given twice")
 			default:
 				if reason, msg := CheckValue(def, param.Value); reason != "" {
 					problems.Invalid(pp.With("value"), reason, msg)

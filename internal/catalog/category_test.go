@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
 
 // TestCategoryErrorNamesTheDefaultConflict maps the unique violations of
@@ -15,14 +16,15 @@ import (
 // ALREADY_EXISTS on code.
 func TestCategoryErrorNamesTheDefaultConflict(t *testing.T) {
 	for _, tc := range []struct {
-		name          string
-		err           error
-		field, reason string
+		name   string
+		err    error
+		field  string
+		reason vocab.Reason
 	}{
 		{"postgres default", &pgconn.PgError{Code: "23505", Detail: "Key (tenant_id, customer_type)=(ten_1, INDIVIDUAL) already exists."},
-			"isDefault", ReasonDefaultExists},
+			"isDefault", vocab.ReasonDefaultCategoryExists},
 		{"sqlite default", errors.New("constraint failed: UNIQUE constraint failed: categories.tenant_id, categories.customer_type (2067)"),
-			"isDefault", ReasonDefaultExists},
+			"isDefault", vocab.ReasonDefaultCategoryExists},
 		{"postgres code", &pgconn.PgError{Code: "23505", Detail: "Key (tenant_id, code)=(ten_1, LOW) already exists."},
 			"code", "ALREADY_EXISTS"},
 		{"sqlite code", errors.New("constraint failed: UNIQUE constraint failed: categories.tenant_id, categories.code (2067)"),

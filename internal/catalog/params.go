@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -23,7 +24,7 @@ const MaxParameterValueLength = 500
 // NUL, control and invisible characters) is refused first, with that
 // reason: allowed and default values and a category's parametrization are
 // stored as given.
-func CheckValue(def schematype.ParameterDefinition, value string) (reason, message string) {
+func CheckValue(def schematype.ParameterDefinition, value string) (reason vocab.Reason, message string) {
 	if _, err := values.CleanString(value, MaxParameterValueLength); err != nil {
 		return values.ReasonOf(err), fmt.Sprintf("parameter %s: %s", def.Name, problemMessage(err))
 	}
@@ -32,30 +33,30 @@ func CheckValue(def schematype.ParameterDefinition, value string) (reason, messa
 	case schematype.ParameterTypeInteger:
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil {
-			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes an integer", def.Name)
+			return vocab.ReasonInvalidParameterValue, fmt.Sprintf("parameter %s takes an integer", def.Name)
 		}
 		number = float64(n)
 	case schematype.ParameterTypeDecimal:
 		n, err := strconv.ParseFloat(value, 64)
 		if err != nil || strings.ContainsAny(value, "eEnN") {
-			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes a decimal number", def.Name)
+			return vocab.ReasonInvalidParameterValue, fmt.Sprintf("parameter %s takes a decimal number", def.Name)
 		}
 		number = n
 	case schematype.ParameterTypeBoolean:
 		if value != "true" && value != "false" {
-			return "INVALID_PARAMETER_VALUE", fmt.Sprintf("parameter %s takes true or false", def.Name)
+			return vocab.ReasonInvalidParameterValue, fmt.Sprintf("parameter %s takes true or false", def.Name)
 		}
 	}
 	if len(def.AllowedValues) > 0 && !slices.Contains(def.AllowedValues, value) {
-		return "PARAMETER_VALUE_NOT_ALLOWED", fmt.Sprintf("parameter %s accepts only %s",
+		return vocab.ReasonParameterValueNotAllowed, fmt.Sprintf("parameter %s accepts only %s",
 			def.Name, strings.Join(def.AllowedValues, ", "))
 	}
 	if def.Type == schematype.ParameterTypeInteger || def.Type == schematype.ParameterTypeDecimal {
 		if def.Min != nil && number < *def.Min {
-			return "PARAMETER_OUT_OF_RANGE", fmt.Sprintf("parameter %s must be at least %s", def.Name, formatNumber(*def.Min))
+			return vocab.ReasonParameterOutOfRange, fmt.Sprintf("parameter %s must be at least %s", def.Name, formatNumber(*def.Min))
 		}
 		if def.Max != nil && number > *def.Max {
-			return "PARAMETER_OUT_OF_RANGE", fmt.Sprintf("parameter %s must be at most %s", def.Name, formatNumber(*def.Max))
+			return vocab.ReasonParameterOutOfRange, fmt.Sprintf("parameter %s must be at most %s", def.Name, formatNumber(*def.Max))
 		}
 	}
 	return "", ""

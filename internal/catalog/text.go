@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 )
 
@@ -15,7 +16,7 @@ func requiredText(problems *apperr.List, path apperr.Path, s string, max int) st
 	s = cleanText(problems, path, s, max)
 	// A value refused by cleanText is reported once, with its own reason.
 	if s == "" && len(*problems) == reported {
-		problems.Invalid(path, "REQUIRED", path.String()+" is required")
+		problems.Invalid(path, vocab.ReasonRequired, "a value is required")
 	}
 	return s
 }
@@ -40,7 +41,7 @@ func optionalDescription(problems *apperr.List, path apperr.Path, s *string, max
 	}
 	v, err := values.CleanMultiline(*s, max)
 	if err != nil {
-		problems.Invalid(path, values.ReasonOf(err), path.String()+": "+problemMessage(err))
+		problems.Invalid(path, values.ReasonOf(err), problemMessage(err))
 		return nil
 	}
 	if v == "" {
@@ -52,7 +53,7 @@ func optionalDescription(problems *apperr.List, path apperr.Path, s *string, max
 func cleanText(problems *apperr.List, path apperr.Path, s string, max int) string {
 	clean, err := values.CleanString(s, max)
 	if err != nil {
-		problems.Invalid(path, values.ReasonOf(err), path.String()+": "+problemMessage(err))
+		problems.Invalid(path, values.ReasonOf(err), problemMessage(err))
 		return ""
 	}
 	return clean
@@ -70,7 +71,7 @@ func problemMessage(err error) string {
 func checkCode(problems *apperr.List, path apperr.Path, s string) string {
 	code := requiredText(problems, path, s, 100)
 	if code != "" && !codePattern.MatchString(code) {
-		problems.Invalid(path, "INVALID_FORMAT", "a code starts with a letter and has only letters, digits, '_', '.' or '-'")
+		problems.Invalid(path, vocab.ReasonInvalidFormat, "a code starts with a letter and has only letters, digits, '_', '.' or '-'")
 	}
 	return code
 }

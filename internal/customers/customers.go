@@ -19,6 +19,7 @@ import (
 	"onboard/ent/predicate"
 	"onboard/ent/user"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 	"onboard/internal/viewer"
 )
@@ -74,7 +75,7 @@ func Tagged(field apperr.Path, tags []string) (predicate.Customer, error) {
 	slices.Sort(tags)
 	tags = slices.Compact(tags)
 	if len(tags) > MaxTags {
-		return nil, apperr.Invalid(field, "TOO_MANY", fmt.Sprintf("at most %d tags", MaxTags))
+		return nil, apperr.Invalid(field, vocab.ReasonTooMany, fmt.Sprintf("at most %d tags", MaxTags))
 	}
 	each := make([]predicate.Customer, len(tags))
 	for i, tag := range tags {

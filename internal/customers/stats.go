@@ -13,6 +13,7 @@ import (
 	"onboard/ent/customer"
 	"onboard/ent/customertally"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/schema/schematype"
 )
 
@@ -130,7 +131,7 @@ func groupBy(s *sql.Selector, groups []Group, expr func(Group, *sql.Selector, st
 // it keeps (index-only for the common keys). Both give the same rows.
 func Stats(ctx context.Context, client *ent.Client, where *ent.CustomerWhereInput, groups []Group) ([]*StatsRow, error) {
 	if len(groups) == 0 {
-		return nil, apperr.Invalid(apperr.Path{"groupBy"}, "REQUIRED", "groupBy needs at least one key")
+		return nil, apperr.Invalid(apperr.Path{"groupBy"}, vocab.ReasonRequired, "groupBy needs at least one key")
 	}
 	var scanned []statsScan
 	var err error
@@ -207,7 +208,7 @@ const MaxCountUpTo = 10_000
 // 1..MaxCountUpTo is a problem on field.
 func CountUpTo(ctx context.Context, q *ent.CustomerQuery, field apperr.Path, upTo int) (count int, exact bool, err error) {
 	if upTo < 1 || upTo > MaxCountUpTo {
-		return 0, false, apperr.Invalid(field, "OUT_OF_RANGE", fmt.Sprintf("upTo must be between 1 and %d", MaxCountUpTo))
+		return 0, false, apperr.Invalid(field, vocab.ReasonOutOfRange, fmt.Sprintf("upTo must be between 1 and %d", MaxCountUpTo))
 	}
 	ids, err := q.Limit(upTo + 1).IDs(ctx)
 	if err != nil {

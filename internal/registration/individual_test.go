@@ -75,7 +75,7 @@ func TestNormalizeReportsEveryProblemWithItsPath(t *testing.T) {
 	got := map[string]string{}
 	for _, p := range problems {
 		if _, seen := got[p.Field.String()]; !seen {
-			got[p.Field.String()] = p.Reason
+			got[p.Field.String()] = string(p.Reason)
 		}
 	}
 	for field, reason := range want {

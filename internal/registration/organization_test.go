@@ -261,7 +261,7 @@ func equalJSON(a, b any) bool {
 func problemSet(problems apperr.List) []string {
 	var out []string
 	for _, p := range problems {
-		out = append(out, p.Field.String()+" "+p.Reason)
+		out = append(out, p.Field.String()+" "+string(p.Reason))
 	}
 	sort.Strings(out)
 	return out

@@ -9,11 +9,8 @@ import (
 	"strings"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
-
-// ReasonOriginNotAllowed refuses a CORS preflight from an origin that
-// CORS_ALLOWED_ORIGINS does not list (403 FORBIDDEN).
-const ReasonOriginNotAllowed = "ORIGIN_NOT_ALLOWED"
 
 // What a browser page on an allowed origin may send to /graphql and read
 // back. The request headers are every header the server reads: the token,
@@ -127,8 +124,8 @@ func (c *CORS) handler(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodOptions && origin != "" && r.Header.Get("Access-Control-Request-Method") != "" {
 			if !c.allows(origin) {
-				apperr.Refuse(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden,
-					ReasonOriginNotAllowed, "this page's origin may not call the API: it is not in CORS_ALLOWED_ORIGINS"))
+				apperr.Refuse(w, r, apperr.New(apperr.Forbidden,
+					vocab.ReasonOriginNotAllowed, "this page's origin may not call the API: it is not in CORS_ALLOWED_ORIGINS"))
 				return
 			}
 			h.Set("Access-Control-Allow-Origin", allowOrigin)

@@ -99,7 +99,7 @@ func TestCORSPreflight(t *testing.T) {
 			t.Fatalf("%s: %d %s", origin, w.Code, w.Body)
 		}
 		e := body.Errors[0]
-		if e.Code() != "FORBIDDEN" || e.Reason() != server.ReasonOriginNotAllowed ||
+		if e.Code() != "FORBIDDEN" || e.Reason() != "ORIGIN_NOT_ALLOWED" ||
 			e.Extensions["requestId"] != w.Header().Get("X-Request-ID") || strings.Contains(e.Message, origin) {
 			t.Errorf("%s: %s", origin, w.Body)
 		}
@@ -111,7 +111,7 @@ func TestCORSPreflight(t *testing.T) {
 	// Without CORS_ALLOWED_ORIGINS no origin is allowed, and the preflight
 	// is refused as clearly, not with 401.
 	_, none := corsEnv(t, "")
-	if w := preflight(none, "https://app.example.com"); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), server.ReasonOriginNotAllowed) {
+	if w := preflight(none, "https://app.example.com"); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "ORIGIN_NOT_ALLOWED") {
 		t.Errorf("no CORS configured: %d %s", w.Code, w.Body)
 	}
 }

@@ -15,19 +15,7 @@ import (
 	"strings"
 
 	"onboard/internal/apperr"
-)
-
-// The reasons of the refusals the GraphQL front makes, all BAD_USER_INPUT.
-const (
-	reasonMethodNotAllowed     = "METHOD_NOT_ALLOWED"     // 405: not GET, POST or OPTIONS
-	reasonMutationOverGET      = "MUTATION_OVER_GET"      // 405: GET runs queries only
-	reasonUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" // 415: a POST body that is not application/json
-	reasonBodyTooLarge         = "BODY_TOO_LARGE"         // 413: over MAX_BODY_BYTES, declared or not
-	reasonBodyTimeout          = "BODY_TIMEOUT"           // 408: the body did not arrive within REQUEST_TIMEOUT
-	reasonBodyUnreadable       = "BODY_UNREADABLE"        // 400: the client broke the body's framing or hung up
-	reasonInvalidJSON          = "INVALID_JSON"           // 400: not a JSON object of the request's shape
-	reasonBatchNotSupported    = "BATCH_NOT_SUPPORTED"    // 400: a JSON array of operations
-	reasonInvalidQueryString   = "INVALID_QUERY_STRING"   // 400: a GET query string that does not decode
+	"onboard/internal/apperr/vocab"
 )
 
 // graphqlFront holds the HTTP rules of /graphql, each in one place, so that
@@ -55,8 +43,10 @@ type graphqlFront struct {
 	maxBody int64
 }
 
-func (f graphqlFront) refuse(w http.ResponseWriter, r *http.Request, status int, reason, message string) {
-	apperr.Refuse(w, r, status, apperr.New(apperr.BadUserInput, reason, message))
+// refuse answers a request the front turns away, all BAD_USER_INPUT, with
+// the status the catalogue gives reason (405, 408, 413, 415 or 400).
+func (f graphqlFront) refuse(w http.ResponseWriter, r *http.Request, reason apperr.Reason, message string) {
+	apperr.Refuse(w, r, apperr.New(apperr.BadUserInput, reason, message))
 }
 
 // requests checks what the request line and headers say.
@@ -66,12 +56,12 @@ func (f graphqlFront) requests(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet:
 			if reason, msg := checkGETParams(r.URL.RawQuery); reason != "" {
-				f.refuse(w, r, http.StatusBadRequest, reason, msg)
+				f.refuse(w, r, reason, msg)
 				return
 			}
 		case http.MethodPost:
 			if !isJSONBody(r.Header.Get("Content-Type")) {
-				f.refuse(w, r, http.StatusUnsupportedMediaType, reasonUnsupportedMediaType,
+				f.refuse(w, r, vocab.ReasonUnsupportedMediaType,
 					"a POST body must be application/json")
 				return
 			}
@@ -102,13 +92,12 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		allow, msg = "GET, POST", "/graphql takes GET (queries) and POST"
 	}
 	w.Header().Set("Allow", allow)
-	apperr.Refuse(w, r, http.StatusMethodNotAllowed,
-		apperr.New(apperr.BadUserInput, reasonMethodNotAllowed, msg))
+	apperr.Refuse(w, r, apperr.New(apperr.BadUserInput, vocab.ReasonMethodNotAllowed, msg))
 }
 
 func (f graphqlFront) tooLarge(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Connection", "close")
-	f.refuse(w, r, http.StatusRequestEntityTooLarge, reasonBodyTooLarge,
+	f.refuse(w, r, vocab.ReasonBodyTooLarge,
 		"the request body is larger than "+strconv.FormatInt(f.maxBody, 10)+" bytes")
 }
 
@@ -124,7 +113,7 @@ func (f graphqlFront) bodies(next http.Handler) http.Handler {
 			return
 		}
 		if reason, msg := checkBody(body); reason != "" {
-			f.refuse(w, r, http.StatusBadRequest, reason, msg)
+			f.refuse(w, r, reason, msg)
 			return
 		}
 		r.Body = struct {
@@ -157,11 +146,11 @@ func (f graphqlFront) read(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		f.tooLarge(w, r)
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		w.Header().Set("Connection", "close")
-		f.refuse(w, r, http.StatusRequestTimeout, reasonBodyTimeout,
+		f.refuse(w, r, vocab.ReasonBodyTimeout,
 			"the request body did not arrive in time")
 	default:
 		w.Header().Set("Connection", "close")
-		f.refuse(w, r, http.StatusBadRequest, reasonBodyUnreadable,
+		f.refuse(w, r, vocab.ReasonBodyUnreadable,
 			"the request body could not be read to its end")
 	}
 	return nil, false
@@ -231,22 +220,22 @@ func jsonKind(b []byte) string {
 // checkBody returns the reason and message refusing body, or "" when it is
 // a JSON object of the request's shape. Messages say where (byte offset,
 // field) but never quote the body: it may hold passwords.
-func checkBody(body []byte) (reason, message string) {
+func checkBody(body []byte) (reason apperr.Reason, message string) {
 	switch firstNonSpace(body) {
 	case '{':
 	case '[':
-		return reasonBatchNotSupported, "batched operations are not supported: send one operation per request"
+		return vocab.ReasonBatchNotSupported, "batched operations are not supported: send one operation per request"
 	case 0:
-		return reasonInvalidJSON, "the request body is empty: send a JSON object with the query"
+		return vocab.ReasonInvalidJSON, "the request body is empty: send a JSON object with the query"
 	default:
-		return reasonInvalidJSON, "the request body must be a JSON object with the query"
+		return vocab.ReasonInvalidJSON, "the request body must be a JSON object with the query"
 	}
 	return checkJSON(body, &requestShape{}, "the request body")
 }
 
 // checkJSON decodes data into shape (requestShape or jsonObject); what
 // names data in messages.
-func checkJSON(data []byte, shape any, what string) (reason, message string) {
+func checkJSON(data []byte, shape any, what string) (reason apperr.Reason, message string) {
 	err := json.Unmarshal(data, shape)
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
@@ -254,26 +243,26 @@ func checkJSON(data []byte, shape any, what string) (reason, message string) {
 	case err == nil:
 		return "", ""
 	case errors.As(err, &syntaxErr):
-		return reasonInvalidJSON, what + " is not valid JSON: syntax error at byte offset " + strconv.FormatInt(syntaxErr.Offset, 10)
+		return vocab.ReasonInvalidJSON, what + " is not valid JSON: syntax error at byte offset " + strconv.FormatInt(syntaxErr.Offset, 10)
 	case errors.As(err, &typeErr):
 		kind := "a string"
 		if typeErr.Type.Kind() == reflect.Map {
 			kind = "a JSON object"
 		}
 		if typeErr.Field == "" {
-			return reasonInvalidJSON, what + " must be " + kind + ", not " + typeErr.Value
+			return vocab.ReasonInvalidJSON, what + " must be " + kind + ", not " + typeErr.Value
 		}
-		return reasonInvalidJSON, typeErr.Field + " in " + what + " must be " + kind + ", not " + typeErr.Value
+		return vocab.ReasonInvalidJSON, typeErr.Field + " in " + what + " must be " + kind + ", not " + typeErr.Value
 	}
-	return reasonInvalidJSON, what + " is not valid JSON"
+	return vocab.ReasonInvalidJSON, what + " is not valid JSON"
 }
 
 // checkGETParams checks a GET's query string as gqlgen's GET transport
 // will read it: variables and extensions must be JSON objects.
-func checkGETParams(rawQuery string) (reason, message string) {
+func checkGETParams(rawQuery string) (reason apperr.Reason, message string) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return reasonInvalidQueryString, "the query string does not decode (a bad %-escape or a semicolon)"
+		return vocab.ReasonInvalidQueryString, "the query string does not decode (a bad %-escape or a semicolon)"
 	}
 	for _, name := range []string{"variables", "extensions"} {
 		v := q.Get(name)
@@ -324,8 +313,8 @@ func (w *frontWriter) WriteHeader(code int) {
 	case code == http.StatusNotAcceptable && w.r.Method == http.MethodGet:
 		w.discard = true
 		w.Header().Set("Allow", "POST")
-		apperr.Refuse(w.ResponseWriter, w.r, http.StatusMethodNotAllowed,
-			apperr.New(apperr.BadUserInput, reasonMutationOverGET, "GET runs queries only: send mutations with POST"))
+		apperr.Refuse(w.ResponseWriter, w.r,
+			apperr.New(apperr.BadUserInput, vocab.ReasonMutationOverGET, "GET runs queries only: send mutations with POST"))
 		return
 	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
 		w.Header().Set("Retry-After", strconv.Itoa(apperr.RetryAfterSeconds))

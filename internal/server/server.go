@@ -173,7 +173,7 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 					}
 					reqID := middleware.GetReqID(r.Context())
 					logger.ErrorContext(r.Context(), "panic", "requestId", reqID, "panic", v, "stack", string(debug.Stack()))
-					apperr.Refuse(w, r, http.StatusInternalServerError, apperr.New(apperr.Internal, "", "internal error"))
+					apperr.Refuse(w, r, apperr.InternalError(nil))
 				}
 			}()
 			next.ServeHTTP(w, r)

@@ -3,6 +3,8 @@ package values
 import (
 	"strings"
 	"testing"
+
+	"onboard/internal/apperr/vocab"
 )
 
 // TestCleanStringRefusesControlsAndInvisibles covers the text rule every
@@ -13,7 +15,7 @@ func TestCleanStringRefusesControlsAndInvisibles(t *testing.T) {
 		name, in  string
 		multiline bool
 		want      string
-		reason    string
+		reason    vocab.Reason
 	}{
 		{"plain", "Marcus Jensen", false, "Marcus Jensen", ""},
 		{"accents and other scripts", "Jūratė Žemaitė 山田 太郎", false, "Jūratė Žemaitė 山田 太郎", ""},
@@ -96,7 +98,7 @@ func TestParsersRefuseControlsAndInvisibles(t *testing.T) {
 			t.Fatalf("%s: valid %q refused: %v", name, v, err)
 		}
 		mid := len(v) / 2
-		for in, want := range map[string]string{
+		for in, want := range map[string]vocab.Reason{
 			v[:mid] + "\u200b" + v[mid:]: ReasonInvisibleCharacter,
 			v[:mid] + "\u00ad" + v[mid:]: ReasonInvisibleCharacter,
 			v[:mid] + "\x1b" + v[mid:]:   ReasonControlCharacter,
@@ -123,7 +125,10 @@ func TestStripUnsafe(t *testing.T) {
 }
 
 func TestParseEmailLookAlikes(t *testing.T) {
-	tests := []struct{ name, in, want, reason string }{
+	tests := []struct {
+		name, in, want string
+		reason         vocab.Reason
+	}{
 		{"zero width space before @", "marcus.jensen\u200b@example.com", "", ReasonInvisibleCharacter},
 		{"soft hyphen before @", "marcus.jensen\u00ad@example.com", "", ReasonInvisibleCharacter},
 		{"zero width joiner inside", "mar\u200dcus@example.com", "", ReasonInvisibleCharacter},
@@ -160,7 +165,10 @@ func TestParseEmailLookAlikes(t *testing.T) {
 }
 
 func TestParseUsername(t *testing.T) {
-	tests := []struct{ name, in, want, reason string }{
+	tests := []struct {
+		name, in, want string
+		reason         vocab.Reason
+	}{
 		{"e-mail shaped", "Marcus.Jensen@Example.com", "marcus.jensen@example.com", ""},
 		{"handle", " MJensen_90 ", "mjensen_90", ""},
 		{"fullwidth", "ｍｊｅｎｓｅｎ", "mjensen", ""},

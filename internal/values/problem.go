@@ -14,63 +14,36 @@
 // Required) and call a parser only for values that were actually given.
 package values
 
-import "errors"
+import (
+	"errors"
 
-// Reason codes carried by Problem.Reason. They are part of the API contract:
-// clients switch on them (to highlight a field, pick a translation) so they
-// must never change spelling once released. Add new ones instead.
+	"onboard/internal/apperr/vocab"
+)
+
+// The reasons a Problem carries: the catalogue's entries (package vocab,
+// where each one's meaning is), under the names the parsers have always
+// used. They are part of the API contract: clients switch on them, so they
+// never change spelling once released.
 const (
-	// ReasonRequired: a mandatory value is missing or blank.
-	ReasonRequired = "REQUIRED"
-	// ReasonTooLong: a free-text value has more characters than allowed.
-	ReasonTooLong = "TOO_LONG"
-	// ReasonContainsNUL: the value contains a NUL byte, which PostgreSQL text
-	// columns reject and C-based tools truncate at; never legitimate input.
-	ReasonContainsNUL = "CONTAINS_NUL"
-	// ReasonInvalidUTF8: the value is not valid UTF-8, so it cannot be stored
-	// or displayed faithfully; usually a broken client or a probe.
-	ReasonInvalidUTF8 = "INVALID_UTF8"
-	// ReasonControlCharacter: the value holds a C0 or C1 control character
-	// (ESC of an ANSI escape sequence among them), or a tab or line break
-	// in a single-line field. NUL keeps its own reason, CONTAINS_NUL.
-	ReasonControlCharacter = "CONTROL_CHARACTER"
-	// ReasonInvisibleCharacter: the value holds an invisible or formatting
-	// character (Unicode category Cf, such as a zero width space, a soft
-	// hyphen, a bidirectional override or a BOM, or another
-	// default-ignorable code point), which would let two values that look
-	// the same be stored as different ones.
-	ReasonInvisibleCharacter = "INVISIBLE_CHARACTER"
-	// ReasonMixedScript: an identity (e-mail local part, a domain label,
-	// a username) mixes writing systems, such as Latin with a Cyrillic
-	// look-alike letter, the classic way to imitate another account.
-	ReasonMixedScript = "MIXED_SCRIPT"
-	// ReasonInvalidEmail: not a single plain e-mail address.
-	ReasonInvalidEmail = "INVALID_EMAIL"
-	// ReasonInvalidPhone: not a valid (dialable, assigned-range) phone number.
-	ReasonInvalidPhone = "INVALID_PHONE"
-	// ReasonUnknownCountry: not an officially assigned ISO 3166-1 country.
-	ReasonUnknownCountry = "UNKNOWN_COUNTRY"
-	// ReasonInvalidSubdivision: an ISO 3166-2 code that belongs to a
-	// different country than the one given alongside it.
-	ReasonInvalidSubdivision = "INVALID_SUBDIVISION"
-	// ReasonInvalidGender: not one of the accepted gender names or
-	// ISO/IEC 5218 codes.
-	ReasonInvalidGender = "INVALID_GENDER"
-	// ReasonInvalidDate: not a real calendar date in an accepted format.
-	ReasonInvalidDate = "INVALID_DATE"
-	// ReasonDateInFuture: a date that must be in the past (birth,
-	// incorporation) is after today.
-	ReasonDateInFuture = "DATE_IN_FUTURE"
-	// ReasonTooYoung: the person is below the minimum age for the product.
-	ReasonTooYoung = "TOO_YOUNG"
-	// ReasonPasswordTooShort: fewer characters than the minimum.
-	ReasonPasswordTooShort = "PASSWORD_TOO_SHORT"
-	// ReasonPasswordTooLong: more characters than the maximum.
-	ReasonPasswordTooLong = "PASSWORD_TOO_LONG"
-	// ReasonPasswordTooWeak: a required character class is missing.
-	ReasonPasswordTooWeak = "PASSWORD_TOO_WEAK"
-	// ReasonInvalidURL: not an absolute http(s) URL with a domain name.
-	ReasonInvalidURL = "INVALID_URL"
+	ReasonRequired           = vocab.ReasonRequired
+	ReasonTooLong            = vocab.ReasonTooLong
+	ReasonContainsNUL        = vocab.ReasonContainsNUL
+	ReasonInvalidUTF8        = vocab.ReasonInvalidUTF8
+	ReasonControlCharacter   = vocab.ReasonControlCharacter
+	ReasonInvisibleCharacter = vocab.ReasonInvisibleCharacter
+	ReasonMixedScript        = vocab.ReasonMixedScript
+	ReasonInvalidEmail       = vocab.ReasonInvalidEmail
+	ReasonInvalidPhone       = vocab.ReasonInvalidPhone
+	ReasonUnknownCountry     = vocab.ReasonUnknownCountry
+	ReasonInvalidSubdivision = vocab.ReasonInvalidSubdivision
+	ReasonInvalidGender      = vocab.ReasonInvalidGender
+	ReasonInvalidDate        = vocab.ReasonInvalidDate
+	ReasonDateInFuture       = vocab.ReasonDateInFuture
+	ReasonTooYoung           = vocab.ReasonTooYoung
+	ReasonPasswordTooShort   = vocab.ReasonPasswordTooShort
+	ReasonPasswordTooLong    = vocab.ReasonPasswordTooLong
+	ReasonPasswordTooWeak    = vocab.ReasonPasswordTooWeak
+	ReasonInvalidURL         = vocab.ReasonInvalidURL
 )
 
 // Problem is a field-level validation failure. It is an error so that parsers
@@ -80,7 +53,7 @@ const (
 type Problem struct {
 	// Reason is a stable machine word, one of the Reason constants, for
 	// clients and tests to switch on.
-	Reason string
+	Reason vocab.Reason
 	// Message is a human sentence that is safe to show to an end user and to
 	// log: it never contains the rejected value, which may be personal data
 	// or a secret.
@@ -93,18 +66,18 @@ func (p *Problem) Error() string {
 	if p == nil {
 		return "<nil problem>"
 	}
-	return p.Reason + ": " + p.Message
+	return string(p.Reason) + ": " + p.Message
 }
 
 // newProblem builds a *Problem; a helper so each call site stays one line.
-func newProblem(reason, message string) *Problem {
+func newProblem(reason vocab.Reason, message string) *Problem {
 	return &Problem{Reason: reason, Message: message}
 }
 
 // ReasonOf returns the Reason of the *Problem in err's chain, or "" when err
 // is nil or holds no Problem. It lets callers and tests compare reasons
 // without a type assertion at every call site.
-func ReasonOf(err error) string {
+func ReasonOf(err error) vocab.Reason {
 	var p *Problem
 	if errors.As(err, &p) && p != nil {
 		return p.Reason

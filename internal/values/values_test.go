@@ -8,17 +8,20 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/biter777/countries"
 	"golang.org/x/crypto/argon2"
+
+	"onboard/internal/apperr/vocab"
 )
 
 // reasonOf is ReasonOf that also insists a non-nil error is a *Problem with a
 // non-empty message, which every parser promises.
-func reasonOf(t *testing.T, err error) string {
+func reasonOf(t *testing.T, err error) vocab.Reason {
 	t.Helper()
 	if err == nil {
 		return ""
@@ -70,7 +73,7 @@ func TestCleanStringAndRequired(t *testing.T) {
 		name, in string
 		max      int
 		want     string
-		reason   string
+		reason   vocab.Reason
 	}{
 		{"trims ascii space", "  Marcus \t\n", 10, "Marcus", ""},
 		{"trims unicode space", "\u00a0\u2003Jūratė\u3000", 10, "Jūratė", ""},
@@ -102,7 +105,10 @@ func TestCleanStringAndRequired(t *testing.T) {
 
 func TestParseEmail(t *testing.T) {
 	long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 57) + ".com"
-	tests := []struct{ in, want, reason string }{
+	tests := []struct {
+		in, want string
+		reason   vocab.Reason
+	}{
 		{"Marcus.Jensen@Example.com ", "marcus.jensen@example.com", ""},
 		{"  ANN+tag@mail.example.co.uk", "ann+tag@mail.example.co.uk", ""},
 		{"o'brien@xn--bcher-kva.example", "o'brien@xn--bcher-kva.example", ""},
@@ -142,7 +148,10 @@ func TestParseEmail(t *testing.T) {
 }
 
 func TestParsePhone(t *testing.T) {
-	tests := []struct{ in, region, want, reason string }{
+	tests := []struct {
+		in, region, want string
+		reason           vocab.Reason
+	}{
 		// Fixture numbers.
 		{"+37060012345", "", "+37060012345", ""},
 		{"+37060012346", "", "+37060012346", ""},
@@ -189,7 +198,7 @@ func TestPhoneFromParts(t *testing.T) {
 	tests := []struct {
 		cc             int
 		national, want string
-		reason         string
+		reason         vocab.Reason
 	}{
 		{54, "1168860622", "+541168860622", ""},
 		{54, "11 6886-0622", "+541168860622", ""},
@@ -217,7 +226,10 @@ func TestPhoneFromParts(t *testing.T) {
 }
 
 func TestParseCountry(t *testing.T) {
-	tests := []struct{ in, want, reason string }{
+	tests := []struct {
+		in, want string
+		reason   vocab.Reason
+	}{
 		{"LT", "LT", ""},
 		{"lt", "LT", ""},
 		{" Lithuania ", "LT", ""},
@@ -286,7 +298,10 @@ func TestCountryTable(t *testing.T) {
 }
 
 func TestParseSubdivision(t *testing.T) {
-	tests := []struct{ country, in, want, reason string }{
+	tests := []struct {
+		country, in, want string
+		reason            vocab.Reason
+	}{
 		{"AR", "AR-B", "AR-B", ""},
 		{"AR", "ar-b", "AR-B", ""},
 		{"AR", "ARG-B", "AR-B", ""},
@@ -340,7 +355,7 @@ func TestParseGender(t *testing.T) {
 	tests := []struct {
 		in     any
 		want   string
-		reason string
+		reason vocab.Reason
 	}{
 		{"MALE", "MALE", ""},
 		{"male", "MALE", ""},
@@ -397,7 +412,7 @@ func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in     string
 		want   time.Time
-		reason string
+		reason vocab.Reason
 	}{
 		{"1990-05-15", date(1990, 5, 15), ""},
 		{" 1990-05-15 ", date(1990, 5, 15), ""},
@@ -433,7 +448,7 @@ func TestCheckDateOfBirth(t *testing.T) {
 		dob    time.Time
 		now    time.Time
 		minAge int
-		reason string
+		reason vocab.Reason
 	}{
 		{"adult", date(1990, 5, 15), now, 18, ""},
 		{"18 today", date(2006, 6, 15), now, 18, ""},
@@ -470,7 +485,10 @@ func TestCheckDateOfBirth(t *testing.T) {
 }
 
 func TestParseWebsite(t *testing.T) {
-	tests := []struct{ in, want, reason string }{
+	tests := []struct {
+		in, want string
+		reason   vocab.Reason
+	}{
 		{"https://example.com", "https://example.com", ""},
 		{" HTTPS://Example.COM/About?x=1#team ", "https://example.com/About?x=1#team", ""},
 		{"http://www.example.co.uk/", "http://www.example.co.uk/", ""},
@@ -510,28 +528,28 @@ func TestParseWebsite(t *testing.T) {
 func TestCheckPassword(t *testing.T) {
 	tests := []struct {
 		pw      string
-		reasons []string
+		reasons []vocab.Reason
 		missing []string // words the TOO_WEAK message must name
 	}{
 		{"Correct-Horse-9", nil, nil},
 		{"Aa1!aaaa", nil, nil},
 		{"Ąžuolas 1", nil, nil}, // non-ASCII letters, space as symbol
-		{"Aa1!aaa", []string{ReasonPasswordTooShort}, nil},
-		{"", []string{ReasonPasswordTooShort, ReasonPasswordTooWeak}, []string{"upper-case", "lower-case", "digit", "symbol"}},
-		{"password", []string{ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
-		{"PASSWORD1!", []string{ReasonPasswordTooWeak}, []string{"lower-case"}},
-		{"Password!!", []string{ReasonPasswordTooWeak}, []string{"digit"}},
-		{"Password12", []string{ReasonPasswordTooWeak}, []string{"symbol"}},
-		{"abc", []string{ReasonPasswordTooShort, ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
+		{"Aa1!aaa", []vocab.Reason{ReasonPasswordTooShort}, nil},
+		{"", []vocab.Reason{ReasonPasswordTooShort, ReasonPasswordTooWeak}, []string{"upper-case", "lower-case", "digit", "symbol"}},
+		{"password", []vocab.Reason{ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
+		{"PASSWORD1!", []vocab.Reason{ReasonPasswordTooWeak}, []string{"lower-case"}},
+		{"Password!!", []vocab.Reason{ReasonPasswordTooWeak}, []string{"digit"}},
+		{"Password12", []vocab.Reason{ReasonPasswordTooWeak}, []string{"symbol"}},
+		{"abc", []vocab.Reason{ReasonPasswordTooShort, ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
 		{"Aa1!" + strings.Repeat("x", 124), nil, nil},
-		{"Aa1!" + strings.Repeat("x", 125), []string{ReasonPasswordTooLong}, nil},
-		{strings.Repeat("x", 129), []string{ReasonPasswordTooLong, ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
-		{"Aa1!aaaa\x00", []string{ReasonContainsNUL}, nil},
-		{"Aa1!aaaa\xff", []string{ReasonInvalidUTF8}, nil},
+		{"Aa1!" + strings.Repeat("x", 125), []vocab.Reason{ReasonPasswordTooLong}, nil},
+		{strings.Repeat("x", 129), []vocab.Reason{ReasonPasswordTooLong, ReasonPasswordTooWeak}, []string{"upper-case", "digit", "symbol"}},
+		{"Aa1!aaaa\x00", []vocab.Reason{ReasonContainsNUL}, nil},
+		{"Aa1!aaaa\xff", []vocab.Reason{ReasonInvalidUTF8}, nil},
 	}
 	for _, tc := range tests {
 		probs := CheckPassword(tc.pw)
-		var got []string
+		var got []vocab.Reason
 		for _, p := range probs {
 			got = append(got, p.Reason)
 			if len(tc.pw) > 8 && strings.Contains(p.Message, tc.pw) { // "password" is in every message
@@ -550,7 +568,7 @@ func TestCheckPassword(t *testing.T) {
 				}
 			}
 		}
-		if strings.Join(got, ",") != strings.Join(tc.reasons, ",") {
+		if !slices.Equal(got, tc.reasons) {
 			t.Errorf("CheckPassword(%q) reasons = %v; want %v", tc.pw, got, tc.reasons)
 		}
 	}
