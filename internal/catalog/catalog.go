@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"onboard/ent"
 	"onboard/ent/category"
@@ -205,16 +206,16 @@ type FeatureRef struct {
 func ResolveFeature(ctx context.Context, client *ent.Client, path apperr.Path, ref FeatureRef) (*ent.Feature, *apperr.Error) {
 	var byID, byCode *ent.Feature
 	if ref.ID != nil && *ref.ID != "" {
-		f, err := client.Feature.Query().
+		f, err := lookUp(ctx, *ref.ID, client.Feature.Query().
 			Where(feature.Or(feature.ID(*ref.ID), feature.ExternalID(*ref.ID))).
-			First(ctx)
+			First)
 		if err != nil {
 			return nil, apperr.FromLookup(err, path.With("id"), "no feature with this id")
 		}
 		byID = f
 	}
 	if ref.Code != nil && *ref.Code != "" {
-		f, err := client.Feature.Query().Where(feature.Code(*ref.Code)).First(ctx)
+		f, err := lookUp(ctx, *ref.Code, client.Feature.Query().Where(feature.Code(*ref.Code)).First)
 		if err != nil {
 			return nil, apperr.FromLookup(err, path.With("code"), "no feature with this code")
 		}
@@ -229,6 +230,19 @@ func ResolveFeature(ctx context.Context, client *ent.Client, path apperr.Path, r
 		return byCode, nil
 	}
 	return nil, apperr.Invalid(path, vocab.ReasonRequired, "name the feature by id or code")
+}
+
+// lookUp runs query for a reference the client sent as value, unless value
+// could not be stored at all: PostgreSQL refuses a NUL in a text parameter
+// with an error (22021) where SQLite finds nothing, so such a value names
+// nothing on either, without a query (ent's not found, which FromLookup
+// makes NOT_FOUND).
+func lookUp[T any](ctx context.Context, value string, query func(context.Context) (T, error)) (T, error) {
+	if strings.IndexByte(value, 0) >= 0 || !utf8.ValidString(value) {
+		var none T
+		return none, &ent.NotFoundError{}
+	}
+	return query(ctx)
 }
 
 // CategoryRef names a category by id (node id or external id) and/or by
@@ -263,7 +277,8 @@ func ResolveCategory(ctx context.Context, client *ent.Client, path apperr.Path, 
 			continue
 		}
 		// Names need not be unique, so a name may match several.
-		matches, err := p.where(strings.TrimSpace(*p.value)).Limit(2).All(ctx)
+		value := strings.TrimSpace(*p.value)
+		matches, err := lookUp(ctx, value, p.where(value).Limit(2).All)
 		if err != nil {
 			return nil, apperr.FromLookup(err, path.With(p.field), "no category with this "+p.field)
 		}

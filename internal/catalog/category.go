@@ -244,7 +244,9 @@ func checkParent(ctx context.Context, client *ent.Client, problems *apperr.List,
 		return nil
 	}
 	path := apperr.Path{"parentId"}
-	parent, err := client.Category.Get(ctx, *parentID)
+	parent, err := lookUp(ctx, *parentID, func(ctx context.Context) (*ent.Category, error) {
+		return client.Category.Get(ctx, *parentID)
+	})
 	if err != nil {
 		problems.Add(apperr.FromLookup(err, path, "no category with this id"))
 		return nil
