@@ -30,10 +30,9 @@ var Scopes = []Scope{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersM
 	ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin}
 
 // CodeScopes are the scopes no @hasScope names, because code checks them
-// where a directive cannot: pii:read decides masking (@personalData) and
-// filter refusal, tenants:admin is checked on the token before any tenant
-// is resolved (auth) and by the Tenant privacy policy.
-var CodeScopes = []Scope{ScopePIIRead, ScopeTenantsAdmin}
+// where a directive cannot: pii:read decides, per value, whether personal
+// data is masked (@personalData) and whether a filter on it is refused.
+var CodeScopes = []Scope{ScopePIIRead}
 
 // AllScopes returns every scope a token may carry, in a fresh slice: the
 // development token printed at start grants them all.
