@@ -97,6 +97,6 @@ func ForTenant(ctx context.Context, tenantID string) context.Context {
 	return NewContext(ctx, &Viewer{
 		Subject:  "system",
 		TenantID: tenantID,
-		Scopes: slices.DeleteFunc(AllScopes(), func(s string) bool { return s == ScopeTenantsAdmin }),
+		Scopes:   slices.DeleteFunc(AllScopes(), func(s string) bool { return s == ScopeTenantsAdmin }),
 	})
 }
