@@ -549,17 +549,8 @@ func isConnection(def *ast.FieldDefinition) bool {
 	return def.Arguments.ForName("first") != nil || def.Arguments.ForName("last") != nil
 }
 
-func isPIIFilter(key string) bool {
-	// By prefix, to catch every predicate (dateOfBirthLT, numberHasPrefix…):
-	// a caller who sees only masked values could otherwise find them out
-	// by bisecting with filters.
-	for _, p := range piiFields {
-		if strings.HasPrefix(key, p) {
-			return true
-		}
-	}
-	return false
-}
+// isPIIFilter reports whether key filters on personal data (graph/pii.go).
+func isPIIFilter(key string) bool { return isPersonalDataFilter(key) }
 
 // asInt reads an Int argument: int64 from a literal or a top-level
 // variable, json.Number inside a variable's object, or another number.

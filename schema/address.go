@@ -25,11 +25,11 @@ func (Address) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").
 			Values(schematype.AddressTypes...),
-		field.String("street").NotEmpty().MaxRuneLen(schematype.MaxStreetLen),
-		field.String("line2").Optional().MaxRuneLen(schematype.MaxStreetLen),
+		field.String("street").NotEmpty().MaxRuneLen(schematype.MaxStreetLen).Annotations(PersonalData()),
+		field.String("line2").Optional().MaxRuneLen(schematype.MaxStreetLen).Annotations(PersonalData()),
 		field.String("city").NotEmpty().MaxRuneLen(schematype.MaxCityLen),
 		field.String("state").Optional().MaxRuneLen(schematype.MaxStateLen).Comment("ISO 3166-2 where known."),
-		field.String("postal_code").Optional().MaxRuneLen(schematype.MaxPostalCodeLen),
+		field.String("postal_code").Optional().MaxRuneLen(schematype.MaxPostalCodeLen).Annotations(PersonalData()),
 		field.String("country").NotEmpty().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
 		field.Bool("is_primary").Default(false),
 	}
@@ -83,7 +83,7 @@ func (Contact) Mixin() []ent.Mixin {
 func (Contact) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").Values(schematype.ContactTypes...),
-		field.String("value").NotEmpty().MaxRuneLen(schematype.MaxContactValueLen),
+		field.String("value").NotEmpty().MaxRuneLen(schematype.MaxContactValueLen).Annotations(PersonalData()),
 		field.Bool("is_primary").Default(false),
 		field.String("operator").Optional().MaxRuneLen(schematype.MaxPhoneDetailLen).Comment("Phone operator, where given."),
 		field.String("purpose").Optional().MaxRuneLen(schematype.MaxPhoneDetailLen).Comment("What the contact is for, e.g. personal."),

@@ -53,9 +53,9 @@ func (Customer) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("registration_ip").Optional().MaxRuneLen(64),
-		field.String("registration_user_agent").Optional().MaxRuneLen(512),
-		field.String("registration_device_id").Optional().MaxRuneLen(255),
+		field.String("registration_ip").Optional().MaxRuneLen(64).Annotations(PersonalData()),
+		field.String("registration_user_agent").Optional().MaxRuneLen(512).Annotations(PersonalData()),
+		field.String("registration_device_id").Optional().MaxRuneLen(255).Annotations(PersonalData()),
 		field.String("registration_platform").Optional().MaxRuneLen(64),
 		field.String("registration_source").Optional().MaxRuneLen(255).
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),

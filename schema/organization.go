@@ -28,7 +28,7 @@ func (Organization) Fields() []ent.Field {
 		field.String("legal_name").NotEmpty().MaxRuneLen(schematype.MaxLegalNameLen),
 		field.String("trading_name").Optional().MaxRuneLen(schematype.MaxLegalNameLen),
 		field.String("registration_number").NotEmpty().MaxRuneLen(schematype.MaxRegistrationNumberLen).Comment("Unique per tenant."),
-		field.String("tax_id").Optional().MaxRuneLen(schematype.MaxTaxIDLen),
+		field.String("tax_id").Optional().MaxRuneLen(schematype.MaxTaxIDLen).Annotations(PersonalData()),
 		field.Time("incorporation_date").
 			Optional().
 			Nillable().

@@ -29,23 +29,23 @@ var dateType = map[string]string{dialect.Postgres: "date"}
 // Fields of the Person.
 func (Person) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("first_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen),
-		field.String("middle_name").Optional().MaxRuneLen(schematype.MaxNameLen),
-		field.String("last_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen),
-		field.String("email").Optional().MaxRuneLen(schematype.MaxEmailLen),
-		field.String("phone").Optional().MaxRuneLen(schematype.MaxPhoneLen).Comment("E.164."),
+		field.String("first_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("middle_name").Optional().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("last_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("email").Optional().MaxRuneLen(schematype.MaxEmailLen).Annotations(PersonalData()),
+		field.String("phone").Optional().MaxRuneLen(schematype.MaxPhoneLen).Comment("E.164.").Annotations(PersonalData()),
 		field.Time("date_of_birth").
 			Optional().
 			Nillable().
 			SchemaType(dateType).
-			Comment("Personal data: the GraphQL field (graph/read.graphqls) masks it without pii:read.").
+			Comment("Personal data: its GraphQL field, a formatted date (graph/read.graphqls), carries @personalData.").
 			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipType)),
 		field.Enum("gender").
 			Values(schematype.Genders...).
 			Optional().
 			Nillable(),
 		field.String("nationality").Optional().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
-		field.String("place_of_birth").Optional().MaxRuneLen(schematype.MaxPlaceOfBirthLen),
+		field.String("place_of_birth").Optional().MaxRuneLen(schematype.MaxPlaceOfBirthLen).Annotations(PersonalData()),
 	}
 }
 
@@ -85,7 +85,7 @@ func (IdentityDocument) Mixin() []ent.Mixin {
 func (IdentityDocument) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").Values(schematype.IdentityDocumentTypes...),
-		field.String("number").NotEmpty().MaxRuneLen(schematype.MaxDocumentNumberLen),
+		field.String("number").NotEmpty().MaxRuneLen(schematype.MaxDocumentNumberLen).Annotations(PersonalData()),
 		field.String("issuing_country").Optional().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
 	}
 }

@@ -26,11 +26,13 @@ func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("username").
 			NotEmpty().
-			MaxRuneLen(schematype.MaxEmailLen),
+			MaxRuneLen(schematype.MaxEmailLen).
+			Annotations(PersonalData()),
 		field.String("email").
 			NotEmpty().
 			MaxRuneLen(schematype.MaxEmailLen).
-			Comment("Lower-cased; unique per tenant."),
+			Comment("Lower-cased; unique per tenant.").
+			Annotations(PersonalData()),
 		field.String("password_hash").
 			Sensitive().
 			Optional().
