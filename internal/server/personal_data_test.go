@@ -55,7 +55,7 @@ func TestEveryPersonalFieldIsMaskedAndUnfilterable(t *testing.T) {
 
 	s := graph.NewExecutableSchema(graph.Config{}).Schema()
 	selection := map[string]string{} // selection path → its fields
-	var fields []string               // "path.field" of every marked field
+	var fields []string              // "path.field" of every marked field
 	for _, p := range personalPaths {
 		marked := markedFields(s, p.typ)
 		if len(marked) == 0 {
