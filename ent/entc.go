@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"onboard/internal/viewer"
 )
 
 // idPrefixTemplate generates ent/idprefix.go: the table of every entity
@@ -80,7 +82,8 @@ func main() {
 
 // requireReadScopeOnNodeQueries puts @hasScope on the Relay node(id:) and
 // nodes(ids:) fields that entgql writes, so they need customers:read like
-// every other read.
+// every other read. It imports only internal/viewer from the module: entc
+// must build while ./ent is being regenerated.
 func requireReadScopeOnNodeQueries(_ *gen.Graph, s *ast.Schema) error {
 	query := s.Types["Query"]
 	if query == nil {
@@ -92,7 +95,7 @@ func requireReadScopeOnNodeQueries(_ *gen.Graph, s *ast.Schema) error {
 				Name: "hasScope",
 				Arguments: ast.ArgumentList{{
 					Name:  "scope",
-					Value: &ast.Value{Kind: ast.StringValue, Raw: "customers:read"},
+					Value: &ast.Value{Kind: ast.StringValue, Raw: viewer.ScopeCustomersRead},
 				}},
 			})
 		}

@@ -35,7 +35,7 @@ type Person struct {
 	Email string `json:"email,omitempty"`
 	// E.164.
 	Phone string `json:"phone,omitempty"`
-	// Personal data: the GraphQL field (graph/read.graphqls) masks it without pii:read.
+	// Personal data: its GraphQL field, a formatted date (graph/read.graphqls), carries @personalData.
 	DateOfBirth *time.Time `json:"date_of_birth,omitempty"`
 	// Gender holds the value of the "gender" field.
 	Gender *person.Gender `json:"gender,omitempty"`

@@ -14,7 +14,7 @@ import (
 
 // hasScope implements @hasScope: the field needs the scope in the token.
 func hasScope(ctx context.Context, _ any, next graphql.Resolver, scope string) (any, error) {
-	if !viewer.FromContext(ctx).Has(scope) {
+	if !viewer.FromContext(ctx).Has(viewer.Scope(scope)) {
 		return nil, apperr.ForbiddenScope(scope)
 	}
 	return next(ctx)

@@ -12,26 +12,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-// Street is the resolver for the street field.
-func (r *addressResolver) Street(ctx context.Context, obj *ent.Address) (string, error) {
-	return *maskedPII(ctx, obj.Street), nil
-}
-
-// Line2 is the resolver for the line2 field.
-func (r *addressResolver) Line2(ctx context.Context, obj *ent.Address) (*string, error) {
-	return optionalPII(ctx, obj.Line2), nil
-}
-
-// Number is the resolver for the number field.
-func (r *identityDocumentResolver) Number(ctx context.Context, obj *ent.IdentityDocument) (string, error) {
-	return *maskedPII(ctx, obj.Number), nil
-}
-
-// TaxID is the resolver for the taxID field.
-func (r *organizationResolver) TaxID(ctx context.Context, obj *ent.Organization) (*string, error) {
-	return optionalPII(ctx, obj.TaxID), nil
-}
-
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	return r.Client.Noder(withoutCounts(ctx), id, ent.WithNodeType(nodeType))
@@ -60,15 +40,6 @@ func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[strin
 		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
 }
 
-// Address returns AddressResolver implementation.
-func (r *Resolver) Address() AddressResolver { return &addressResolver{r} }
-
-// IdentityDocument returns IdentityDocumentResolver implementation.
-func (r *Resolver) IdentityDocument() IdentityDocumentResolver { return &identityDocumentResolver{r} }
-
-// Organization returns OrganizationResolver implementation.
-func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
-
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -81,9 +52,6 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 }
 
 type (
-	addressResolver            struct{ *Resolver }
-	identityDocumentResolver   struct{ *Resolver }
-	organizationResolver       struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }

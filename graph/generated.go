@@ -44,17 +44,15 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Address() AddressResolver
-	IdentityDocument() IdentityDocumentResolver
 	Mutation() MutationResolver
-	Organization() OrganizationResolver
 	Person() PersonResolver
 	Query() QueryResolver
 	CustomerWhereInput() CustomerWhereInputResolver
 }
 
 type DirectiveRoot struct {
-	HasScope func(ctx context.Context, obj any, next graphql.Resolver, scope string) (res any, err error)
+	HasScope     func(ctx context.Context, obj any, next graphql.Resolver, scope string) (res any, err error)
+	PersonalData func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -452,13 +450,6 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type AddressResolver interface {
-	Street(ctx context.Context, obj *ent.Address) (string, error)
-	Line2(ctx context.Context, obj *ent.Address) (*string, error)
-}
-type IdentityDocumentResolver interface {
-	Number(ctx context.Context, obj *ent.IdentityDocument) (string, error)
-}
 type MutationResolver interface {
 	CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error)
 	CreateRole(ctx context.Context, input model.CreateRoleInput) (*model.CreateRolePayload, error)
@@ -473,9 +464,6 @@ type MutationResolver interface {
 	RemoveEmployee(ctx context.Context, input model.RemoveEmployeeInput) (*model.RemoveMemberPayload, error)
 	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
-}
-type OrganizationResolver interface {
-	TaxID(ctx context.Context, obj *ent.Organization) (*string, error)
 }
 type PersonResolver interface {
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
@@ -4008,9 +3996,22 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 			return ec.fieldContext_Address_street(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Address().Street(ctx, obj)
+			return obj.Street, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -4019,7 +4020,7 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Address_street(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
@@ -4031,18 +4032,31 @@ func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Address_line2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Address().Line2(ctx, obj)
+			return obj.Line2, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Address_line2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _Address_city(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
@@ -4102,7 +4116,20 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.PostalCode, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -4949,7 +4976,20 @@ func (ec *executionContext) _Contact_value(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Value, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5417,7 +5457,20 @@ func (ec *executionContext) _Customer_registrationIP(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return obj.RegistrationIP, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -5440,7 +5493,20 @@ func (ec *executionContext) _Customer_registrationUserAgent(ctx context.Context,
 		func(ctx context.Context) (any, error) {
 			return obj.RegistrationUserAgent, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -5463,7 +5529,20 @@ func (ec *executionContext) _Customer_registrationDeviceID(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.RegistrationDeviceID, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -7204,9 +7283,22 @@ func (ec *executionContext) _IdentityDocument_number(ctx context.Context, field 
 			return ec.fieldContext_IdentityDocument_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IdentityDocument().Number(ctx, obj)
+			return obj.Number, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -7215,7 +7307,7 @@ func (ec *executionContext) _IdentityDocument_number(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_IdentityDocument_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("IdentityDocument", field, true, true, "String")
+	return graphql.NewScalarFieldContext("IdentityDocument", field, false, false, "String")
 }
 
 func (ec *executionContext) _IdentityDocument_issuingCountry(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
@@ -8226,18 +8318,31 @@ func (ec *executionContext) _Organization_taxID(ctx context.Context, field graph
 			return ec.fieldContext_Organization_taxID(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().TaxID(ctx, obj)
+			return obj.TaxID, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_taxID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_incorporationDate(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -8986,7 +9091,20 @@ func (ec *executionContext) _Person_firstName(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return obj.FirstName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -9009,7 +9127,20 @@ func (ec *executionContext) _Person_middleName(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.MiddleName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -9032,7 +9163,20 @@ func (ec *executionContext) _Person_lastName(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return obj.LastName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -9055,7 +9199,20 @@ func (ec *executionContext) _Person_email(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Email, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -9078,7 +9235,20 @@ func (ec *executionContext) _Person_phone(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Phone, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -9147,7 +9317,20 @@ func (ec *executionContext) _Person_placeOfBirth(ctx context.Context, field grap
 		func(ctx context.Context) (any, error) {
 			return obj.PlaceOfBirth, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalOString2string(ctx, selections, v)
 		},
@@ -9362,7 +9545,20 @@ func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Person().DateOfBirth(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -11468,7 +11664,20 @@ func (ec *executionContext) _User_username(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Username, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -11491,7 +11700,20 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 		func(ctx context.Context) (any, error) {
 			return obj.Email, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -26882,17 +27104,15 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "street":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Address_street(ctx, field, obj)
-				})
+			out.Values[i] = ec._Address_street(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "line2":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Address_line2(ctx, field, obj)
-				})
+			out.Values[i] = ec._Address_line2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "city":
 			out.Values[i] = ec._Address_city(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28132,11 +28352,10 @@ func (ec *executionContext) _IdentityDocument(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._IdentityDocument_number(ctx, field, obj)
-				})
+			out.Values[i] = ec._IdentityDocument_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "issuingCountry":
 			out.Values[i] = ec._IdentityDocument_issuingCountry(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28334,11 +28553,10 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxID":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_taxID(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_taxID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "incorporationDate":
 			out.Values[i] = ec._Organization_incorporationDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

@@ -45,7 +45,7 @@ func NewHandler(opts Options) http.Handler {
 			Client:       opts.Client,
 			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher, Observe: opts.Metrics.Registration},
 		},
-		Directives: DirectiveRoot{HasScope: hasScope},
+		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

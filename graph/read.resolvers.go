@@ -21,7 +21,8 @@ func (r *personResolver) DateOfBirth(ctx context.Context, obj *ent.Person) (*str
 	if obj.DateOfBirth == nil {
 		return nil, nil
 	}
-	return maskedPII(ctx, obj.DateOfBirth.Format(time.DateOnly)), nil
+	date := obj.DateOfBirth.Format(time.DateOnly) // masked by @personalData
+	return &date, nil
 }
 
 // CategoryTree is the resolver for the categoryTree field.

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
 )
 
 // Address is a postal address of a person or an organization.
@@ -15,21 +17,20 @@ type Address struct {
 
 // Mixin of the Address.
 func (Address) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "adr"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixAddress}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Address.
 func (Address) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("type").
-			Values("HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE",
-				"BUSINESS", "TRADING", "OTHER"),
-		field.String("street").NotEmpty().MaxRuneLen(200),
-		field.String("line2").Optional().MaxRuneLen(200),
-		field.String("city").NotEmpty().MaxRuneLen(100),
-		field.String("state").Optional().MaxRuneLen(100).Comment("ISO 3166-2 where known."),
-		field.String("postal_code").Optional().MaxRuneLen(20),
-		field.String("country").NotEmpty().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
+			Values(schematype.AddressTypes...),
+		field.String("street").NotEmpty().MaxRuneLen(schematype.MaxStreetLen).Annotations(PersonalData()),
+		field.String("line2").Optional().MaxRuneLen(schematype.MaxStreetLen).Annotations(PersonalData()),
+		field.String("city").NotEmpty().MaxRuneLen(schematype.MaxCityLen),
+		field.String("state").Optional().MaxRuneLen(schematype.MaxStateLen).Comment("ISO 3166-2 where known."),
+		field.String("postal_code").Optional().MaxRuneLen(schematype.MaxPostalCodeLen).Annotations(PersonalData()),
+		field.String("country").NotEmpty().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
 		field.Bool("is_primary").Default(false),
 	}
 }
@@ -75,17 +76,17 @@ type Contact struct {
 
 // Mixin of the Contact.
 func (Contact) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "con"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixContact}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Contact.
 func (Contact) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("type").Values("EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"),
-		field.String("value").NotEmpty().MaxRuneLen(2048),
+		field.Enum("type").Values(schematype.ContactTypes...),
+		field.String("value").NotEmpty().MaxRuneLen(schematype.MaxContactValueLen).Annotations(PersonalData()),
 		field.Bool("is_primary").Default(false),
-		field.String("operator").Optional().MaxRuneLen(100).Comment("Phone operator, where given."),
-		field.String("purpose").Optional().MaxRuneLen(100).Comment("What the contact is for, e.g. personal."),
+		field.String("operator").Optional().MaxRuneLen(schematype.MaxPhoneDetailLen).Comment("Phone operator, where given."),
+		field.String("purpose").Optional().MaxRuneLen(schematype.MaxPhoneDetailLen).Comment("What the contact is for, e.g. personal."),
 	}
 }
 

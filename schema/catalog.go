@@ -21,7 +21,7 @@ type Category struct {
 
 // Mixin of the Category.
 func (Category) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "cat"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixCategory}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Category.
@@ -93,7 +93,7 @@ type Feature struct {
 
 // Mixin of the Feature.
 func (Feature) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "fea"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixFeature}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Feature.
@@ -138,7 +138,7 @@ type FeatureRelation struct {
 
 // Mixin of the FeatureRelation.
 func (FeatureRelation) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "frl"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixFeatureRelation}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the FeatureRelation.
@@ -187,7 +187,7 @@ type CustomerFeature struct {
 
 // Mixin of the CustomerFeature.
 func (CustomerFeature) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "cft"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixCustomerFeature}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the CustomerFeature.

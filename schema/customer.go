@@ -20,7 +20,7 @@ type Customer struct {
 
 // Mixin of the Customer.
 func (Customer) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "cus"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixCustomer}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Customer.
@@ -32,30 +32,30 @@ func (Customer) Fields() []ent.Field {
 			Annotations(entgql.Type("CustomerType")),
 		field.String("name").
 			NotEmpty().
-			MaxRuneLen(300).
+			MaxRuneLen(schematype.MaxCustomerNameLen).
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("status").
-			Values("PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED").
+			Values(schematype.CustomerStatuses...).
 			Default("PENDING_VERIFICATION"),
 		field.String("external_reference").
 			Optional().
 			Nillable().
-			MaxRuneLen(255).
+			MaxRuneLen(schematype.MaxReferenceLen).
 			Comment("The tenant's own reference for the customer; unique per tenant."),
 		field.Strings("tags").
 			Optional(),
 		field.String("country").
 			Optional().
-			MaxRuneLen(2).
+			MaxRuneLen(schematype.MaxCountryLen).
 			Comment("ISO 3166-1 alpha-2 of the primary address (the person's or the organization's), copied at registration (internal/registration, primaryCountry) so that the country filter and statistics read an index of customers instead of joining every customer to its addresses. Null without a primary address.").
 			Annotations(entgql.Skip()),
 		field.String("category_id").
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("registration_ip").Optional().MaxRuneLen(64),
-		field.String("registration_user_agent").Optional().MaxRuneLen(512),
-		field.String("registration_device_id").Optional().MaxRuneLen(255),
+		field.String("registration_ip").Optional().MaxRuneLen(64).Annotations(PersonalData()),
+		field.String("registration_user_agent").Optional().MaxRuneLen(512).Annotations(PersonalData()),
+		field.String("registration_device_id").Optional().MaxRuneLen(255).Annotations(PersonalData()),
 		field.String("registration_platform").Optional().MaxRuneLen(64),
 		field.String("registration_source").Optional().MaxRuneLen(255).
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),

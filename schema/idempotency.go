@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"onboard/internal/pulid"
+	"onboard/schema/schematype"
 )
 
 // IdempotencyRecord remembers a mutation done under an Idempotency-Key, so
@@ -30,7 +31,7 @@ func (IdempotencyRecord) Fields() []ent.Field {
 			Immutable().
 			NotEmpty().
 			MaxRuneLen(40).
-			DefaultFunc(func() string { return pulid.New("idk") }),
+			DefaultFunc(func() string { return pulid.New(schematype.PrefixIdempotencyKey) }),
 		field.String("key").Immutable().NotEmpty().MaxRuneLen(255),
 		field.String("operation").Immutable().NotEmpty().MaxRuneLen(64),
 		field.String("fingerprint").Immutable().NotEmpty().MaxRuneLen(64).

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
 )
 
 // Organization is a legal entity registered as a customer, with the people
@@ -17,42 +19,37 @@ type Organization struct {
 
 // Mixin of the Organization.
 func (Organization) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "org"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixOrganization}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Organization.
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("legal_name").NotEmpty().MaxRuneLen(300),
-		field.String("trading_name").Optional().MaxRuneLen(300),
-		field.String("registration_number").NotEmpty().MaxRuneLen(100).Comment("Unique per tenant."),
-		field.String("tax_id").Optional().MaxRuneLen(100),
+		field.String("legal_name").NotEmpty().MaxRuneLen(schematype.MaxLegalNameLen),
+		field.String("trading_name").Optional().MaxRuneLen(schematype.MaxLegalNameLen),
+		field.String("registration_number").NotEmpty().MaxRuneLen(schematype.MaxRegistrationNumberLen).Comment("Unique per tenant."),
+		field.String("tax_id").Optional().MaxRuneLen(schematype.MaxTaxIDLen).Annotations(PersonalData()),
 		field.Time("incorporation_date").
 			Optional().
 			Nillable().
 			SchemaType(dateType).
 			Annotations(entgql.Type("Date")),
 		field.Enum("legal_form").
-			Values("LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP",
-				"PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT",
-				"TRUST", "FOUNDATION", "GOVERNMENT", "OTHER").
+			Values(schematype.LegalForms...).
 			Optional().
 			Nillable(),
 		field.Enum("industry").
-			Values("TECHNOLOGY", "FINANCIAL_SERVICES", "RETAIL", "MANUFACTURING", "HEALTHCARE",
-				"REAL_ESTATE", "CONSTRUCTION", "TRANSPORTATION", "HOSPITALITY", "EDUCATION",
-				"PROFESSIONAL_SERVICES", "AGRICULTURE", "ENERGY", "MEDIA", "TELECOMMUNICATIONS",
-				"GAMBLING", "CRYPTO", "NON_PROFIT", "GOVERNMENT", "OTHER").
+			Values(schematype.Industries...).
 			Optional().
 			Nillable(),
 		field.Enum("business_type").
-			Values("B2B", "B2C", "B2B2C", "C2C", "OTHER").
+			Values(schematype.BusinessTypes...).
 			Optional().
 			Nillable(),
-		field.String("description").Optional().MaxRuneLen(2000),
-		field.String("website").Optional().MaxRuneLen(2048),
-		field.String("email").Optional().MaxRuneLen(254),
-		field.String("phone").Optional().MaxRuneLen(20).Comment("E.164."),
+		field.String("description").Optional().MaxRuneLen(schematype.MaxDescriptionLen),
+		field.String("website").Optional().MaxRuneLen(schematype.MaxWebsiteLen),
+		field.String("email").Optional().MaxRuneLen(schematype.MaxEmailLen),
+		field.String("phone").Optional().MaxRuneLen(schematype.MaxPhoneLen).Comment("E.164."),
 	}
 }
 
@@ -86,15 +83,14 @@ type Representative struct {
 
 // Mixin of the Representative.
 func (Representative) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "rep"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixRepresentative}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Representative.
 func (Representative) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("position").
-			Values("DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY",
-				"SHAREHOLDER", "BENEFICIAL_OWNER", "PARTNER", "AUTHORIZED_SIGNATORY", "OTHER"),
+			Values(schematype.RepresentativePositions...),
 		field.Bool("is_primary_owner").Default(false),
 		field.Float("ownership_share").Default(0).Min(0).Max(100),
 		field.Bool("is_beneficial_owner").Default(false),
@@ -147,13 +143,13 @@ type Employee struct {
 
 // Mixin of the Employee.
 func (Employee) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "emp"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixEmployee}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Employee.
 func (Employee) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("department").Optional().MaxRuneLen(200),
+		field.String("department").Optional().MaxRuneLen(schematype.MaxDepartmentLen),
 		field.String("organization_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
 		field.String("person_id").Optional().Nillable().Immutable().
 			Comment("The employee's person; none for the registering admin, whom the body describes only by login.").

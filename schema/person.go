@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
 )
 
 // Person is a natural person: an individual customer, an organization's
@@ -17,7 +19,7 @@ type Person struct {
 
 // Mixin of the Person.
 func (Person) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "per"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixPerson}, TimeMixin{}, TenantMixin{}}
 }
 
 // dateType stores a calendar date without time or zone where the database
@@ -27,23 +29,23 @@ var dateType = map[string]string{dialect.Postgres: "date"}
 // Fields of the Person.
 func (Person) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("first_name").NotEmpty().MaxRuneLen(100),
-		field.String("middle_name").Optional().MaxRuneLen(100),
-		field.String("last_name").NotEmpty().MaxRuneLen(100),
-		field.String("email").Optional().MaxRuneLen(254),
-		field.String("phone").Optional().MaxRuneLen(20).Comment("E.164."),
+		field.String("first_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("middle_name").Optional().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("last_name").NotEmpty().MaxRuneLen(schematype.MaxNameLen).Annotations(PersonalData()),
+		field.String("email").Optional().MaxRuneLen(schematype.MaxEmailLen).Annotations(PersonalData()),
+		field.String("phone").Optional().MaxRuneLen(schematype.MaxPhoneLen).Comment("E.164.").Annotations(PersonalData()),
 		field.Time("date_of_birth").
 			Optional().
 			Nillable().
 			SchemaType(dateType).
-			Comment("Personal data: the GraphQL field (graph/read.graphqls) masks it without pii:read.").
+			Comment("Personal data: its GraphQL field, a formatted date (graph/read.graphqls), carries @personalData.").
 			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipType)),
 		field.Enum("gender").
-			Values("MALE", "FEMALE", "OTHER", "UNKNOWN").
+			Values(schematype.Genders...).
 			Optional().
 			Nillable(),
-		field.String("nationality").Optional().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
-		field.String("place_of_birth").Optional().MaxRuneLen(200),
+		field.String("nationality").Optional().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
+		field.String("place_of_birth").Optional().MaxRuneLen(schematype.MaxPlaceOfBirthLen).Annotations(PersonalData()),
 	}
 }
 
@@ -76,15 +78,15 @@ type IdentityDocument struct {
 
 // Mixin of the IdentityDocument.
 func (IdentityDocument) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "doc"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixIdentityDocument}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the IdentityDocument.
 func (IdentityDocument) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("type").Values("PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"),
-		field.String("number").NotEmpty().MaxRuneLen(64),
-		field.String("issuing_country").Optional().MaxRuneLen(2).Comment("ISO 3166-1 alpha-2."),
+		field.Enum("type").Values(schematype.IdentityDocumentTypes...),
+		field.String("number").NotEmpty().MaxRuneLen(schematype.MaxDocumentNumberLen).Annotations(PersonalData()),
+		field.String("issuing_country").Optional().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
 	}
 }
 

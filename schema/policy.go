@@ -107,7 +107,13 @@ func (Tenant) Policy() ent.Policy {
 
 // readScope is the @hasScope(scope: "customers:read") directive that every
 // read query field carries.
-var readScope = entgql.NewDirective("hasScope", &ast.Argument{
-	Name:  "scope",
-	Value: &ast.Value{Kind: ast.StringValue, Raw: "customers:read"},
-})
+var readScope = HasScope(viewer.ScopeCustomersRead)
+
+// HasScope is the @hasScope directive requiring scope, for the fields the
+// ent schemas and entc's hooks put into the generated GraphQL schema.
+func HasScope(scope viewer.Scope) entgql.Directive {
+	return entgql.NewDirective("hasScope", &ast.Argument{
+		Name:  "scope",
+		Value: &ast.Value{Kind: ast.StringValue, Raw: string(scope)},
+	})
+}

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
 )
 
 // Role is a named permission set a user or an employee holds, such as
@@ -16,7 +18,7 @@ type Role struct {
 
 // Mixin of the Role.
 func (Role) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "rol"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixRole}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the Role.

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"onboard/schema/schematype"
 )
 
 // Tenant is a client of the platform (a bank, a wallet, a BaaS client). Its
@@ -16,7 +18,7 @@ type Tenant struct {
 
 // Mixin of the Tenant.
 func (Tenant) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "ten"}, TimeMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixTenant}, TimeMixin{}}
 }
 
 // Fields of the Tenant.

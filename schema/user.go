@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"onboard/schema/schematype"
 )
 
 // User is a login of a customer (an individual, or an organization's admin
@@ -16,7 +18,7 @@ type User struct {
 
 // Mixin of the User.
 func (User) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Prefix: "usr"}, TimeMixin{}, TenantMixin{}}
+	return []ent.Mixin{IDMixin{Prefix: schematype.PrefixUser}, TimeMixin{}, TenantMixin{}}
 }
 
 // Fields of the User.
@@ -24,17 +26,19 @@ func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("username").
 			NotEmpty().
-			MaxRuneLen(254),
+			MaxRuneLen(schematype.MaxEmailLen).
+			Annotations(PersonalData()),
 		field.String("email").
 			NotEmpty().
-			MaxRuneLen(254).
-			Comment("Lower-cased; unique per tenant."),
+			MaxRuneLen(schematype.MaxEmailLen).
+			Comment("Lower-cased; unique per tenant.").
+			Annotations(PersonalData()),
 		field.String("password_hash").
 			Sensitive().
 			Optional().
 			Annotations(entgql.Skip()),
 		field.Enum("status").
-			Values("PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "LOCKED", "CLOSED").
+			Values(schematype.UserStatuses...).
 			Default("PENDING_ACTIVATION"),
 		field.Bool("is_active").Default(false),
 		field.Bool("requires_password_change").Default(false),

@@ -1,0 +1,97 @@
+package graph
+
+import (
+	"strings"
+	"testing"
+
+	"onboard/schema"
+)
+
+// peoplesTypes are the GraphQL types that hold people's data (or, for
+// Organization, sit next to it): each of their String fields is personal
+// unless notPersonal says why not.
+var peoplesTypes = []string{"Person", "Representative", "Employee", "Address", "Contact", "IdentityDocument",
+	"User", "Customer", "Organization"}
+
+// notPersonal are the String fields of peoplesTypes that are not personal
+// data, each with the reason.
+var notPersonal = map[string]string{
+	"Person.nationality":              "a country code shared by millions",
+	"IdentityDocument.issuingCountry": "a country code",
+	"Address.city":                    "a city, without the street it locates nobody",
+	"Address.state":                   "a region code",
+	"Address.country":                 "a country code",
+	"Contact.operator":                "the phone company",
+	"Contact.purpose":                 "what the contact is for (personal, work)",
+	"Employee.department":             "the organization's department",
+	"Customer.name": "an organization's legal name; an individual's repeats the person's name, which is masked " +
+		"on Person. Marking it would mask organizations' names too (fields are collected without the customer's " +
+		"type), and refuse every name filter (the where walk is keyed by name, not type)",
+	"Customer.externalReference":      "the tenant's own reference",
+	"Customer.registrationPlatform":   "web, ios, android",
+	"Customer.registrationSource":     "which front end or partner sent the registration",
+	"Customer.tags":                   "the tenant's labels",
+	"Organization.legalName":          "a company's registered name",
+	"Organization.tradingName":        "a company's trading name",
+	"Organization.registrationNumber": "a company register's public number",
+	"Organization.description":        "what the company does",
+	"Organization.website":            "the company's public site",
+	"Organization.email":              "the business's address, published for contact",
+	"Organization.phone":              "the business's number, published for contact",
+}
+
+// TestPersonalDataIsMarked walks the executable schema: a String field of a
+// type holding people's data that is neither marked @personalData nor
+// explained in notPersonal fails, so a new personal field cannot go out in
+// clear by being forgotten.
+func TestPersonalDataIsMarked(t *testing.T) {
+	s := NewExecutableSchema(Config{}).Schema()
+	marked := 0
+	for _, name := range peoplesTypes {
+		def := s.Types[name]
+		if def == nil {
+			t.Fatalf("no type %s in the schema", name)
+		}
+		for _, f := range def.Fields {
+			if f.Type.Name() != "String" {
+				continue
+			}
+			key := name + "." + f.Name
+			isMarked := f.Directives.ForName(schema.PersonalDataDirective) != nil
+			_, explained := notPersonal[key]
+			switch {
+			case isMarked && explained:
+				t.Errorf("%s is marked @personalData and listed as not personal", key)
+			case !isMarked && !explained:
+				t.Errorf("%s is a String of a type holding people's data: mark it schema.PersonalData() or say in notPersonal why it is not personal", key)
+			case isMarked:
+				marked++
+			}
+		}
+	}
+	for key := range notPersonal {
+		typ, field, _ := strings.Cut(key, ".")
+		if def := s.Types[typ]; def == nil || def.Fields.ForName(field) == nil {
+			t.Errorf("notPersonal lists %s, which the schema does not have", key)
+		}
+	}
+	if marked == 0 {
+		t.Fatal("no @personalData field")
+	}
+}
+
+// The filter set follows the marks: every predicate of a marked field, and
+// nothing that merely starts like one.
+func TestPersonalDataFilters(t *testing.T) {
+	for key, want := range map[string]bool{
+		"phone": true, "phoneNEQ": true, "phoneContainsFold": true, "phoneIsNil": true,
+		"dateOfBirthLT": true, "numberHasPrefix": true, "street": true, "line2": true, "taxIDIn": true,
+		"postalCodeContains": true, "value": true, "username": true, "registrationIPContains": true, "search": true,
+		"nationality": false, "city": false, "registrationPlatform": false, "status": false, "streets": false,
+		"name": false, "legalName": false, "registrationNumber": false,
+	} {
+		if got := isPersonalDataFilter(key); got != want {
+			t.Errorf("isPersonalDataFilter(%q) = %v, want %v", key, got, want)
+		}
+	}
+}

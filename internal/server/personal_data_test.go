@@ -1,0 +1,143 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"onboard/graph"
+	"onboard/internal/testutil"
+	"onboard/schema"
+)
+
+// personalPaths say where each type holding people's data sits below a
+// customer: the selection that reaches it and the where-input that
+// filters customers on it.
+var personalPaths = []struct{ typ, selection, where string }{
+	{"Customer", "", "%s"},
+	{"User", "user", "{hasUserWith: %s}"},
+	{"Person", "person", "{hasPersonWith: %s}"},
+	{"Address", "person.addresses", "{hasPersonWith: {hasAddressesWith: %s}}"},
+	{"Contact", "person.contacts", "{hasPersonWith: {hasContactsWith: %s}}"},
+	{"IdentityDocument", "person.identityDocuments", "{hasPersonWith: {hasIdentityDocumentsWith: %s}}"},
+}
+
+// markedFields are the @personalData fields of typ in the served schema.
+func markedFields(s *ast.Schema, typ string) []string {
+	var out []string
+	for _, f := range s.Types[typ].Fields {
+		if f.Directives.ForName(schema.PersonalDataDirective) != nil {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// TestEveryPersonalFieldIsMaskedAndUnfilterable registers a customer, then
+// reads every @personalData field the schema has on the customer's graph
+// with and without pii:read: in clear with it, masked without; and a where
+// on each is refused without pii:read.
+func TestEveryPersonalFieldIsMaskedAndUnfilterable(t *testing.T) {
+	env := newRegistrationEnv(t)
+	input := testutil.Fixture(t, "finhub-individual.json")
+	person := input["individualCustomer"].(map[string]any)["person"].(map[string]any)
+	person["middleName"], person["placeOfBirth"] = "Alexander", "Vilnius"
+	address := person["addresses"].([]any)[0].(map[string]any)
+	address["line2"] = "Flat 7"
+	person["identityDocuments"] = []any{map[string]any{"type": "PASSPORT", "number": "LT1234567", "issuingCountry": "LT"}}
+	var reg registered
+	env.register(input, "User-Agent", "onboarding-form/2.1", "deviceId", "device-42", "X-Forwarded-For", "203.0.113.9").Into(t, &reg)
+	id := reg.RegisterIndividual.ID
+
+	s := graph.NewExecutableSchema(graph.Config{}).Schema()
+	selection := map[string]string{} // selection path → its fields
+	var fields []string              // "path.field" of every marked field
+	for _, p := range personalPaths {
+		marked := markedFields(s, p.typ)
+		if len(marked) == 0 {
+			t.Fatalf("%s has no @personalData field", p.typ)
+		}
+		selection[p.selection] = strings.Join(marked, " ")
+		for _, f := range marked {
+			fields = append(fields, strings.TrimPrefix(p.selection+"."+f, "."))
+		}
+	}
+	query := fmt.Sprintf(`query($id: ID!) { node(id: $id) { ... on Customer { %s user { %s } person { %s addresses { %s } contacts { %s } identityDocuments { %s } } } } }`,
+		selection[""], selection["user"], selection["person"], selection["person.addresses"],
+		selection["person.contacts"], selection["person.identityDocuments"])
+	read := func(token string) map[string][]string {
+		r := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query, Variables: map[string]any{"id": id}})
+		var data struct{ Node map[string]any }
+		r.Into(t, &data)
+		values := map[string][]string{}
+		collect(data.Node, "", values)
+		return values
+	}
+	clear := read(env.token)
+	masked := read(env.Token([]string{"acme"}, "customers:read"))
+	for _, f := range fields {
+		if len(clear[f]) == 0 || clear[f][0] == "" {
+			t.Errorf("%s: the registration left it empty, so its masking is not checked", f)
+			continue
+		}
+		for i, v := range clear[f] {
+			if len(masked[f]) != len(clear[f]) {
+				t.Errorf("%s: %d values in clear, %d masked", f, len(clear[f]), len(masked[f]))
+				break
+			}
+			if want := maskOf(v); masked[f][i] != want {
+				t.Errorf("%s: without pii:read %q, want %q (in clear %q)", f, masked[f][i], want, v)
+			}
+		}
+	}
+
+	noPII := env.Token([]string{"acme"}, "customers:read")
+	for _, p := range personalPaths {
+		for _, f := range markedFields(s, p.typ) {
+			if s.Types[p.typ+"WhereInput"].Fields.ForName(f) == nil {
+				continue // no predicate (the formatted dateOfBirth: its where key is the ent field's, below)
+			}
+			where := fmt.Sprintf(p.where, fmt.Sprintf(`{%s: "x"}`, f))
+			r := env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
+				Query: `{ customers(first: 1, where: ` + where + `) { totalCount } }`})
+			if r.Status != http.StatusForbidden || len(r.Errors) != 1 || r.Errors[0].Reason() != "PII_FILTER_FORBIDDEN" {
+				t.Errorf("where %s without pii:read: %d %s", where, r.Status, r.Raw)
+			}
+		}
+	}
+}
+
+// collect gathers the string leaves of v by path ("person.addresses.street").
+func collect(v any, path string, out map[string][]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			collect(x, strings.TrimPrefix(path+"."+k, "."), out)
+		}
+	case []any:
+		for _, x := range v {
+			collect(x, path, out)
+		}
+	case string:
+		out[path] = append(out[path], v)
+	case nil:
+		out[path] = append(out[path], "")
+	default:
+		b, _ := json.Marshal(v)
+		out[path] = append(out[path], string(b))
+	}
+}
+
+// maskOf is the documented mask: four stars and the last two characters,
+// or only the stars for four characters or fewer.
+func maskOf(s string) string {
+	r := []rune(s)
+	if len(r) <= 4 {
+		return "****"
+	}
+	return "****" + strings.TrimSpace(string(r[len(r)-2:]))
+}

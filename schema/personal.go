@@ -1,0 +1,19 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/schema"
+)
+
+// PersonalDataDirective is the GraphQL directive that marks a field as
+// personal data (graph/schema.graphqls declares it).
+const PersonalDataDirective = "personalData"
+
+// PersonalData marks a field as personal data, the one place that says so:
+// entgql puts @personalData on the GraphQL field, whose directive masks the
+// value for a viewer without pii:read (graph/pii.go), and the field's
+// where-input predicates are refused to that viewer. A field added with
+// people's data must carry it, or graph's TestPersonalDataIsMarked fails.
+func PersonalData() schema.Annotation {
+	return entgql.Directives(entgql.NewDirective(PersonalDataDirective))
+}
