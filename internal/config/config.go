@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"onboard/graph"
+	"onboard/internal/database"
 	"onboard/internal/values"
 )
 
@@ -142,13 +144,15 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		return b
 	}
-	c.DBMaxConns = intVar("DB_MAX_CONNS", 8)
+	// Defaults are the owning components' own, so that a setting left
+	// unset behaves as the component does when given zero.
+	c.DBMaxConns = intVar("DB_MAX_CONNS", database.DefaultMaxConns)
 	c.HashConcurrency = intVar("HASH_CONCURRENCY", values.DefaultHashConcurrency())
 	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
-	c.MaxPageSize = intVar("MAX_PAGE_SIZE", 500)
-	c.MaxQueryDepth = intVar("MAX_QUERY_DEPTH", 15)
-	c.MaxQueryComplexity = intVar("MAX_QUERY_COMPLEXITY", 100_000)
-	c.MaxAliases = intVar("MAX_ALIASES", 30)
+	c.MaxPageSize = intVar("MAX_PAGE_SIZE", graph.DefaultMaxPageSize)
+	c.MaxQueryDepth = intVar("MAX_QUERY_DEPTH", graph.DefaultMaxDepth)
+	c.MaxQueryComplexity = intVar("MAX_QUERY_COMPLEXITY", graph.DefaultMaxComplexity)
+	c.MaxAliases = intVar("MAX_ALIASES", graph.DefaultMaxAliases)
 	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", 30*time.Second)
 	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)

@@ -4,6 +4,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"onboard/graph"
+	"onboard/internal/database"
+	"onboard/internal/values"
 )
 
 func TestDatabaseReadURL(t *testing.T) {
@@ -57,5 +61,29 @@ func TestHashConcurrencyLeavesOneCPU(t *testing.T) {
 		if c.HashConcurrency != want {
 			t.Errorf("HashConcurrency = %d with GOMAXPROCS %d (NumCPU %d), want %d", c.HashConcurrency, procs, runtime.NumCPU(), want)
 		}
+	}
+}
+
+// TestDefaultsAreTheComponents: a setting left unset configures a
+// component exactly as that component configures itself when given zero,
+// so that the service and a test server (which leaves them zero) agree.
+func TestDefaultsAreTheComponents(t *testing.T) {
+	env := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir()}
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromConfig := graph.Limits{
+		MaxPageSize: c.MaxPageSize, MaxDepth: c.MaxQueryDepth,
+		MaxComplexity: c.MaxQueryComplexity, MaxAliases: c.MaxAliases,
+	}.WithDefaults()
+	if own := (graph.Limits{}).WithDefaults(); fromConfig != own {
+		t.Errorf("limits from the configuration's defaults = %+v, graph's own = %+v", fromConfig, own)
+	}
+	if c.DBMaxConns != database.DefaultMaxConns {
+		t.Errorf("DBMaxConns = %d, internal/database's default is %d", c.DBMaxConns, database.DefaultMaxConns)
+	}
+	if c.HashConcurrency != values.DefaultHashConcurrency() {
+		t.Errorf("HashConcurrency = %d, internal/values' default is %d", c.HashConcurrency, values.DefaultHashConcurrency())
 	}
 }

@@ -35,11 +35,15 @@ type Config struct {
 	DataDir string
 	// MaxConns bounds open connections; idle connections are kept up to the
 	// same number so that a busy server does not reconnect all the time.
+	// Zero or less is DefaultMaxConns.
 	MaxConns int
 	// Logger receives what Migrate repairs (see repairs.go); nil is
 	// slog.Default().
 	Logger *slog.Logger
 }
+
+// DefaultMaxConns is Config.MaxConns when none is set (DB_MAX_CONNS).
+const DefaultMaxConns = 8
 
 // DB is an open store.
 type DB struct {
@@ -76,7 +80,7 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	}
 	maxConns := cfg.MaxConns
 	if maxConns <= 0 {
-		maxConns = 8
+		maxConns = DefaultMaxConns
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)

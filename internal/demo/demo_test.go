@@ -128,6 +128,9 @@ func TestFixturesFitTheCatalog(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(rels) == 0 {
+				t.Errorf("%s has no features to check", cat.Code)
+			}
 			for _, rel := range rels {
 				for _, def := range rel.Edges.Feature.Parameters {
 					if def.Mandatory && def.DefaultValue == nil && !hasParam(rel.Parametrization, def.Name) {

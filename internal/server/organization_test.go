@@ -131,6 +131,9 @@ func TestRegisterOrganizationFixtures(t *testing.T) {
 		want(t, "contacts", len(c.Organization.Contacts), 2)
 		want(t, "features", len(c.Features), 3)
 		for _, f := range c.Features {
+			if len(f.Parameters) == 0 {
+				t.Errorf("%s has no parameters; the fixture gives them", f.Code)
+			}
 			for _, p := range f.Parameters {
 				if p.Source != "REQUEST" {
 					t.Errorf("%s.%s came from %s; the fixture gives every parameter", f.Code, p.Name, p.Source)

@@ -451,6 +451,10 @@ func TestReadIsConfinedToTheTenant(t *testing.T) {
 		tenant { customers(first: 10) { totalCount } }
 		customers(first: 10) { totalCount edges { node { name } } }
 	}`, Variables: map[string]any{"theirs": theirs[0], "ids": []string{mine[0], theirs[0]}}})
+	// Their customer is NOT_FOUND twice: by node(id:) and in nodes(ids:).
+	if len(r.Errors) != 2 {
+		t.Errorf("%d errors, want NOT_FOUND for node and for nodes: %s", len(r.Errors), r.Raw)
+	}
 	for _, e := range r.Errors {
 		if e.Code() != "NOT_FOUND" || strings.Contains(e.Message, "Theirs") {
 			t.Errorf("unexpected error: %+v", e)

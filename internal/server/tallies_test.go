@@ -153,8 +153,8 @@ func TestARegistrationWhoseTallyFailsLeavesNothing(t *testing.T) {
 	if _, err := env.DB.SQL.Exec(`DROP TABLE customer_tallies`); err != nil {
 		t.Fatal(err)
 	}
-	if r := env.register(testutil.Fixture(t, "finhub-individual.json")); len(r.Errors) == 0 {
-		t.Fatalf("the registration succeeded without its tally: %s", r.Raw)
+	if r := env.register(testutil.Fixture(t, "finhub-individual.json")); len(r.Errors) != 1 || r.Errors[0].Code() != "INTERNAL" {
+		t.Fatalf("the registration without its tally answered %s, want INTERNAL", r.Raw)
 	}
 	customers, persons, users := env.count(t)
 	want(t, "customers, persons, users", fmt.Sprint(customers, persons, users), "0 0 0")
