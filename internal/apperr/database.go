@@ -39,10 +39,17 @@ func FromData(err error, fieldOf func(column string) Path) error {
 		if fieldOf != nil {
 			field = fieldOf(col)
 		}
-		return &Error{Code: Conflict, Field: field, Reason: "ALREADY_EXISTS",
-			Message: "a record with this " + field.String() + " already exists"}
+		return AlreadyExists(field)
 	}
 	return err
+}
+
+// AlreadyExists is the CONFLICT of a value already used where it must be
+// unique: what a unique violation on field becomes, and what a check made
+// before the write reports for it.
+func AlreadyExists(field Path) *Error {
+	return &Error{Code: Conflict, Field: field, Reason: "ALREADY_EXISTS",
+		Message: "a record with this " + field.String() + " already exists"}
 }
 
 // LogText describes err for the log without the values a database message
