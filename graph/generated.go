@@ -255,19 +255,21 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddEmployee          func(childComplexity int, input model.AddEmployeeInput) int
-		AddRepresentative    func(childComplexity int, input model.AddRepresentativeInput) int
-		CreateCategory       func(childComplexity int, input model.CreateCategoryInput) int
-		CreateFeature        func(childComplexity int, input model.CreateFeatureInput) int
-		CreateRole           func(childComplexity int, input model.CreateRoleInput) int
-		CreateTenant         func(childComplexity int, input model.CreateTenantInput) int
-		RegisterIndividual   func(childComplexity int, input model.RegisterIndividualInput) int
-		RegisterOrganization func(childComplexity int, input model.RegisterOrganizationInput) int
-		RemoveEmployee       func(childComplexity int, input model.RemoveEmployeeInput) int
-		RemoveRepresentative func(childComplexity int, input model.RemoveRepresentativeInput) int
-		UpdateCategory       func(childComplexity int, input model.UpdateCategoryInput) int
-		UpdateEmployee       func(childComplexity int, input model.UpdateEmployeeInput) int
-		UpdateRepresentative func(childComplexity int, input model.UpdateRepresentativeInput) int
+		AddEmployee                      func(childComplexity int, input model.AddEmployeeInput) int
+		AddRepresentative                func(childComplexity int, input model.AddRepresentativeInput) int
+		CreateCategory                   func(childComplexity int, input model.CreateCategoryInput) int
+		CreateFeature                    func(childComplexity int, input model.CreateFeatureInput) int
+		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
+		CreateTenant                     func(childComplexity int, input model.CreateTenantInput) int
+		RegisterIndividual               func(childComplexity int, input model.RegisterIndividualInput) int
+		RegisterOrganization             func(childComplexity int, input model.RegisterOrganizationInput) int
+		RemoveEmployee                   func(childComplexity int, input model.RemoveEmployeeInput) int
+		RemoveRepresentative             func(childComplexity int, input model.RemoveRepresentativeInput) int
+		UpdateCategory                   func(childComplexity int, input model.UpdateCategoryInput) int
+		UpdateEmployee                   func(childComplexity int, input model.UpdateEmployeeInput) int
+		UpdateRepresentative             func(childComplexity int, input model.UpdateRepresentativeInput) int
+		ValidateIndividualRegistration   func(childComplexity int, input model.RegisterIndividualInput) int
+		ValidateOrganizationRegistration func(childComplexity int, input model.RegisterOrganizationInput) int
 	}
 
 	Organization struct {
@@ -375,6 +377,10 @@ type ComplexityRoot struct {
 		User             func(childComplexity int) int
 	}
 
+	RegistrationValidation struct {
+		Valid func(childComplexity int) int
+	}
+
 	RemoveMemberPayload struct {
 		Organization func(childComplexity int) int
 		RemovedID    func(childComplexity int) int
@@ -464,6 +470,8 @@ type MutationResolver interface {
 	RemoveEmployee(ctx context.Context, input model.RemoveEmployeeInput) (*model.RemoveMemberPayload, error)
 	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
+	ValidateIndividualRegistration(ctx context.Context, input model.RegisterIndividualInput) (*model.RegistrationValidation, error)
+	ValidateOrganizationRegistration(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegistrationValidation, error)
 }
 type PersonResolver interface {
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
@@ -1452,6 +1460,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRepresentative(childComplexity, args["input"].(model.UpdateRepresentativeInput)), true
+	case "Mutation.validateIndividualRegistration":
+		if e.ComplexityRoot.Mutation.ValidateIndividualRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_validateIndividualRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ValidateIndividualRegistration(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.validateOrganizationRegistration":
+		if e.ComplexityRoot.Mutation.ValidateOrganizationRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_validateOrganizationRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ValidateOrganizationRegistration(childComplexity, args["input"].(model.RegisterOrganizationInput)), true
 
 	case "Organization.addresses":
 		if e.ComplexityRoot.Organization.Addresses == nil {
@@ -1988,6 +2018,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.User(childComplexity), true
 
+	case "RegistrationValidation.valid":
+		if e.ComplexityRoot.RegistrationValidation.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationValidation.Valid(childComplexity), true
+
 	case "RemoveMemberPayload.organization":
 		if e.ComplexityRoot.RemoveMemberPayload.Organization == nil {
 			break
@@ -2405,7 +2442,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "schema.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "schema.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2424,6 +2461,7 @@ var sources = []*ast.Source{
 	{Name: "read.graphqls", Input: sourceData("read.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3011,6 +3049,14 @@ func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type RegisterOrganizationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RegistrationValidation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_RegistrationValidation_valid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegistrationValidation", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "removedId":
@@ -3497,6 +3543,34 @@ func (ec *executionContext) field_Mutation_updateRepresentative_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateRepresentativeInput, error) {
 			return ec.unmarshalNUpdateRepresentativeInput2onboardᚋgraphᚋmodelᚐUpdateRepresentativeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_validateIndividualRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
+			return ec.unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_validateOrganizationRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+			return ec.unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8171,6 +8245,130 @@ func (ec *executionContext) fieldContext_Mutation_registerIndividual(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_validateIndividualRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_validateIndividualRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ValidateIndividualRegistration(ctx, fc.Args["input"].(model.RegisterIndividualInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:register")
+				if err != nil {
+					var zeroVal *model.RegistrationValidation
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RegistrationValidation
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationValidation) graphql.Marshaler {
+			return ec.marshalNRegistrationValidation2ᚖonboardᚋgraphᚋmodelᚐRegistrationValidation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_validateIndividualRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationValidation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_validateIndividualRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_validateOrganizationRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_validateOrganizationRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ValidateOrganizationRegistration(ctx, fc.Args["input"].(model.RegisterOrganizationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:register")
+				if err != nil {
+					var zeroVal *model.RegistrationValidation
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.RegistrationValidation
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationValidation) graphql.Marshaler {
+			return ec.marshalNRegistrationValidation2ᚖonboardᚋgraphᚋmodelᚐRegistrationValidation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_validateOrganizationRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationValidation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_validateOrganizationRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10749,6 +10947,29 @@ func (ec *executionContext) _RegisterOrganizationPayload_idempotentReplay(ctx co
 }
 func (ec *executionContext) fieldContext_RegisterOrganizationPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegistrationValidation_valid(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationValidation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationValidation_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Valid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationValidation_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationValidation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _RemoveMemberPayload_removedId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveMemberPayload) (ret graphql.Marshaler) {
@@ -28494,6 +28715,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "validateIndividualRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_validateIndividualRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validateOrganizationRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_validateOrganizationRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29164,6 +29399,39 @@ func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, se
 			}
 		case "idempotentReplay":
 			out.Values[i] = ec._RegisterOrganizationPayload_idempotentReplay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registrationValidationImplementors = []string{"RegistrationValidation"}
+
+func (ec *executionContext) _RegistrationValidation(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrationValidation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrationValidationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrationValidation")
+		case "valid":
+			out.Values[i] = ec._RegistrationValidation_valid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30872,6 +31140,14 @@ func (ec *executionContext) unmarshalNRegistrationStatus2onboardᚋgraphᚋmodel
 
 func (ec *executionContext) marshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRegistrationValidation2ᚖonboardᚋgraphᚋmodelᚐRegistrationValidation(ctx context.Context, sel ast.SelectionSet, v *model.RegistrationValidation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegistrationValidation!")
+		return graphql.Null
+	}
+	return ec._RegistrationValidation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRemoveEmployeeInput2onboardᚋgraphᚋmodelᚐRemoveEmployeeInput(ctx context.Context, v any) (model.RemoveEmployeeInput, error) {

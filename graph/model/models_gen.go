@@ -369,6 +369,12 @@ type RegistrationUserInput struct {
 	TwoFactorEnabled       *bool    `json:"twoFactorEnabled,omitempty"`
 }
 
+// The answer of a registration dry run that found nothing wrong. Problems come back as `errors[]` entries instead, as the registration's own.
+type RegistrationValidation struct {
+	// Always true: an input with problems answers errors instead.
+	Valid bool `json:"valid"`
+}
+
 // An employee to remove.
 type RemoveEmployeeInput struct {
 	// The employee's id (`emp_…`).

@@ -44,8 +44,7 @@ func FromData(err error, fieldOf func(column string) Path) error {
 		if fieldOf != nil {
 			field = fieldOf(col)
 		}
-		return &Error{Code: Conflict, Field: field, Reason: vocab.ReasonAlreadyExists,
-			Message: "a record with this " + field.String() + " already exists"}
+		return AlreadyExists(field)
 	}
 	if ue := AsUnavailable(err); ue != nil {
 		return ue
@@ -73,6 +72,14 @@ func FromLookup(err error, field Path, message string) *Error {
 
 func isNotFound(err error) bool {
 	return ent.IsNotFound(err) || errors.Is(err, privacy.Deny)
+}
+
+// AlreadyExists is the CONFLICT of a value already used where it must be
+// unique: what a unique violation on field becomes, and what a check made
+// before the write reports for it.
+func AlreadyExists(field Path) *Error {
+	return &Error{Code: Conflict, Field: field, Reason: vocab.ReasonAlreadyExists,
+		Message: "a record with this " + field.String() + " already exists"}
 }
 
 // LogText describes err for the log without the values a database message

@@ -16,43 +16,50 @@ const opRegisterIndividual = "registerIndividual"
 func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*Result, error) {
 	fp := fingerprint(opRegisterIndividual, in.withoutPasswords())
 	return s.register(ctx, opRegisterIndividual, fp, in.Password, func(ctx context.Context) (*pending, error) {
-		minAge, err := s.minimumAge(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ind, problems := normalizeIndividual(in, s.now(), minAge)
-		roles, err := tenantRoles(ctx, s.Client)
-		if err != nil {
-			return nil, err
-		}
-		roleIDs := matchRoles(roles, ind.Roles, defaultIndividualRoles, &problems)
-		var detail *Categorization
-		if in.Customer != nil {
-			detail = in.Customer.Categorization
-		}
-		cat, err := categorize(ctx, s.Client, categoryRequest{
-			Type:       schematype.CustomerTypeIndividual,
-			Ref:        in.CustomerCategory,
-			RefPath:    apperr.Path{"customerCategory"},
-			Detail:     detail,
-			DetailPath: apperr.Path{"individualCustomer", "categorization"},
-		}, &problems)
-		if err != nil {
-			return nil, err
-		}
-		if err := problems.Err(); err != nil {
-			return nil, err
-		}
-		return &pending{
-			password: ind.Password,
-			write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
-				return writeIndividual(ctx, tx, ind, roleIDs, cat, RequestFrom(ctx), customerID, hash)
-			},
-			fieldOf: conflictField(ind.Login, apperr.Path{"individualCustomer", "user"}, map[string]apperr.Path{
-				"external_reference": {"externalReference"},
-			}),
-		}, nil
+		return s.prepareIndividual(ctx, in)
 	})
+}
+
+// prepareIndividual runs every check of an individual's registration that
+// comes before the write (the database's included) and returns the write.
+func (s *Service) prepareIndividual(ctx context.Context, in IndividualInput) (*pending, error) {
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ind, problems := normalizeIndividual(in, s.now(), minAge)
+	roles, err := tenantRoles(ctx, s.Client)
+	if err != nil {
+		return nil, err
+	}
+	roleIDs := matchRoles(roles, ind.Roles, defaultIndividualRoles, &problems)
+	var detail *Categorization
+	if in.Customer != nil {
+		detail = in.Customer.Categorization
+	}
+	cat, err := categorize(ctx, s.Client, categoryRequest{
+		Type:       schematype.CustomerTypeIndividual,
+		Ref:        in.CustomerCategory,
+		RefPath:    apperr.Path{"customerCategory"},
+		Detail:     detail,
+		DetailPath: apperr.Path{"individualCustomer", "categorization"},
+	}, &problems)
+	if err != nil {
+		return nil, err
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return &pending{
+		password: ind.Password,
+		write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
+			return writeIndividual(ctx, tx, ind, roleIDs, cat, RequestFrom(ctx), customerID, hash)
+		},
+		fieldOf: conflictField(ind.Login, apperr.Path{"individualCustomer", "user"}, map[string]apperr.Path{
+			"external_reference": {"externalReference"},
+		}),
+		unique: individualUniques(ind),
+	}, nil
 }
 
 // withoutPasswords is the input as fingerprinted: every password removed.

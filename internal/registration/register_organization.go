@@ -31,51 +31,59 @@ var (
 func (s *Service) RegisterOrganization(ctx context.Context, in OrganizationInput) (*Result, error) {
 	fp := fingerprint(opRegisterOrganization, in.withoutPasswords())
 	return s.register(ctx, opRegisterOrganization, fp, in.Password, func(ctx context.Context) (*pending, error) {
-		minAge, err := s.minimumAge(ctx)
-		if err != nil {
-			return nil, err
-		}
-		org, problems := normalizeOrganization(in, s.now(), minAge)
-		roles, err := tenantRoles(ctx, s.Client)
-		if err != nil {
-			return nil, err
-		}
-		adminRoles := matchRoles(roles, org.Roles, defaultAdminRoles, &problems)
-		if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
-			return nil, fmt.Errorf("the tenant has no %s role", AdminRole)
-		}
-		employeeRoles := make([][]string, len(org.Employees))
-		for i, e := range org.Employees {
-			employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, &problems)
-		}
-		var detail *Categorization
-		if in.Customer != nil {
-			detail = in.Customer.Categorization
-		}
-		cat, err := categorize(ctx, s.Client, categoryRequest{
-			Type:       schematype.CustomerTypeOrganization,
-			Ref:        in.CustomerCategory,
-			RefPath:    apperr.Path{"customerCategory"},
-			Detail:     detail,
-			DetailPath: apperr.Path{"organizationCustomer", "categorization"},
-		}, &problems)
-		if err != nil {
-			return nil, err
-		}
-		if err := problems.Err(); err != nil {
-			return nil, err
-		}
-		return &pending{
-			password: org.Password,
-			write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
-				return writeOrganization(ctx, tx, org, adminRoles, employeeRoles, cat, RequestFrom(ctx), customerID, hash)
-			},
-			fieldOf: conflictField(org.Login, apperr.Path{"organizationCustomer", "user"}, map[string]apperr.Path{
-				"registration_number": {"organizationCustomer", "organization", "registrationNumber"},
-				"external_reference":  {"organizationId"},
-			}),
-		}, nil
+		return s.prepareOrganization(ctx, in)
 	})
+}
+
+// prepareOrganization runs every check of an organization's registration
+// that comes before the write (the database's included) and returns the
+// write.
+func (s *Service) prepareOrganization(ctx context.Context, in OrganizationInput) (*pending, error) {
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
+		return nil, err
+	}
+	org, problems := normalizeOrganization(in, s.now(), minAge)
+	roles, err := tenantRoles(ctx, s.Client)
+	if err != nil {
+		return nil, err
+	}
+	adminRoles := matchRoles(roles, org.Roles, defaultAdminRoles, &problems)
+	if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
+		return nil, fmt.Errorf("the tenant has no %s role", AdminRole)
+	}
+	employeeRoles := make([][]string, len(org.Employees))
+	for i, e := range org.Employees {
+		employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, &problems)
+	}
+	var detail *Categorization
+	if in.Customer != nil {
+		detail = in.Customer.Categorization
+	}
+	cat, err := categorize(ctx, s.Client, categoryRequest{
+		Type:       schematype.CustomerTypeOrganization,
+		Ref:        in.CustomerCategory,
+		RefPath:    apperr.Path{"customerCategory"},
+		Detail:     detail,
+		DetailPath: apperr.Path{"organizationCustomer", "categorization"},
+	}, &problems)
+	if err != nil {
+		return nil, err
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return &pending{
+		password: org.Password,
+		write: func(ctx context.Context, tx *ent.Tx, customerID, hash string) error {
+			return writeOrganization(ctx, tx, org, adminRoles, employeeRoles, cat, RequestFrom(ctx), customerID, hash)
+		},
+		fieldOf: conflictField(org.Login, apperr.Path{"organizationCustomer", "user"}, map[string]apperr.Path{
+			"registration_number": {"organizationCustomer", "organization", "registrationNumber"},
+			"external_reference":  {"organizationId"},
+		}),
+		unique: organizationUniques(org),
+	}, nil
 }
 
 // withoutPasswords is the input as fingerprinted: every password removed.

@@ -54,10 +54,14 @@ type pending struct {
 	write func(ctx context.Context, tx *ent.Tx, customerID, passwordHash string) error
 	// fieldOf names the input field behind a violated unique column.
 	fieldOf func(column string) apperr.Path
+	// unique are the values write puts into columns unique per tenant, in
+	// the order it writes them (see checkUnique).
+	unique []uniqueValue
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
-// replay, validation (prepare), hashing, and the transaction. The
+// replay, validation (prepare), the uniqueness pre-check, hashing, and the
+// transaction. The
 // idempotency record is written first inside the transaction, so a
 // concurrent request with the same key waits for it and then replays.
 func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (res *Result, err error) {
@@ -75,6 +79,9 @@ func (s *Service) register(ctx context.Context, op, fingerprint, password string
 	}
 	p, err := prepare(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkUnique(ctx, p); err != nil {
 		return nil, err
 	}
 	hash, err := s.Hasher.Hash(ctx, p.password)

@@ -327,7 +327,7 @@ func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
 func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]func(n int64) map[string]any {
 	individual := testutil.Fixture(t, "finhub-individual.json")
 	org := testutil.Fixture(t, "finhub-organization-employees.json")
-	return map[string]func(n int64) map[string]any{
+	bases := map[string]func(n int64) map[string]any{
 		"registerIndividual": func(n int64) map[string]any {
 			in := hostileClone(individual)
 			hostileReplaceStrings(in, "marcus.jensen@", fmt.Sprintf("iso%d@", n))
@@ -355,6 +355,10 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 		},
 		"updateCategory": func(int64) map[string]any { return map[string]any{"id": b.category, "description": "Renamed"} },
 	}
+	// The dry runs take the registrations' inputs.
+	bases["validateIndividualRegistration"] = bases["registerIndividual"]
+	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
+	return bases
 }
 
 // isolationFilterCase is root(where: {…leaf: A's id…}) as B: an answer

@@ -280,6 +280,9 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 				"parentId": parentID, "features": features()}
 		},
 	}
+	// The dry runs take the registrations' inputs.
+	bases["validateIndividualRegistration"] = bases["registerIndividual"]
+	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
 	// Removals take only an id, and a removal that succeeds removes its
 	// target: each case gets a representative or employee of its own.
 	bases["removeRepresentative"] = func(n int64) map[string]any {

@@ -144,15 +144,35 @@ func TestRegisterOrganizationFixtures(t *testing.T) {
 	})
 }
 
+// registrationNumberConflict is finhub-organization-categorized.json
+// registered after finhub-organization-employees.json
+// (registerOrganizationConflictBase): the two share a registration number,
+// and the admin's e-mail too, where the registration number is reported.
+var registrationNumberConflict = conflictCase{"same registration number", nil, "organizationCustomer.organization.registrationNumber"}
+
+// organizationConflictCases are finhub-organization-categorized.json
+// against registerOrganizationConflictBase's organization.
+var organizationConflictCases = []conflictCase{
+	registrationNumberConflict,
+	{"same admin e-mail", map[string]any{org + ".registrationNumber": "REG-2"}, "email"},
+}
+
+// registerOrganizationConflictBase registers the organization
+// registrationNumberConflict collides with.
+func registerOrganizationConflictBase(t *testing.T, env *registrationEnv) {
+	t.Helper()
+	env.registerOrganization(testutil.Fixture(t, "finhub-organization-employees.json")).Into(t, &registeredOrganization{})
+}
+
 func TestRegisterOrganizationRegistrationNumberConflict(t *testing.T) {
 	env := newRegistrationEnv(t)
-	env.registerOrganization(testutil.Fixture(t, "finhub-organization-employees.json")).Into(t, &registeredOrganization{})
+	registerOrganizationConflictBase(t, env)
 	ctx, c := env.As(env.tenantID), env.Client()
 	before := []int{c.Customer.Query().CountX(ctx), c.Organization.Query().CountX(ctx), c.User.Query().CountX(ctx),
 		c.Person.Query().CountX(ctx), c.Representative.Query().CountX(ctx), c.Employee.Query().CountX(ctx)}
 
-	r := env.registerOrganization(testutil.Fixture(t, "finhub-organization-categorized.json"))
-	if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Field() != "organizationCustomer.organization.registrationNumber" {
+	r := env.registerOrganization(fixtureWith(t, "finhub-organization-categorized.json", registrationNumberConflict.edits))
+	if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Field() != registrationNumberConflict.field {
 		t.Fatalf("want CONFLICT on the registration number, got %s", r.Raw)
 	}
 	after := []int{c.Customer.Query().CountX(ctx), c.Organization.Query().CountX(ctx), c.User.Query().CountX(ctx),
@@ -160,51 +180,52 @@ func TestRegisterOrganizationRegistrationNumberConflict(t *testing.T) {
 	want(t, "rows (customers, organizations, users, persons, representatives, employees)", after, before)
 }
 
+// org is the path of the organization in a registerOrganization input.
+const org = "organizationCustomer.organization"
+
+// organizationRuleCases are finhub-organization-employees.json broken one
+// rule (or several) at a time.
+var organizationRuleCases = []registrationCase{
+	{"missing organizationCustomer", map[string]any{"organizationCustomer": nil},
+		map[string]string{"organizationCustomer": "REQUIRED"}},
+	{"missing organization", map[string]any{"organizationCustomer.organization": nil},
+		map[string]string{org: "REQUIRED"}},
+	{"several problems at once", map[string]any{
+		org + ".legalName":                                              " ",
+		org + ".registrationNumber":                                     nil,
+		org + ".incorporationDate":                                      "2999-01-01",
+		org + ".legalForm":                                              "PIRATE_SHIP",
+		org + ".website":                                                "ftp://example.com",
+		org + ".phone":                                                  "12",
+		org + ".representatives.0.ownershipShare":                       120.0,
+		org + ".representatives.0.isPrimaryOwner":                       true,
+		org + ".representatives.1.dateOfBirth":                          "2015-01-01",
+		"organizationCustomer.employees.0.roles":                        []any{"EMPLOYEE", "JANITOR"},
+		"organizationCustomer.employees.0.telephoneNumbers.0.phoneType": 7,
+		"organizationCustomer.user.email":                               "other@example.com",
+	}, map[string]string{
+		org + ".legalName":                                              "REQUIRED",
+		org + ".registrationNumber":                                     "REQUIRED",
+		org + ".incorporationDate":                                      "DATE_IN_FUTURE",
+		org + ".legalForm":                                              "INVALID_VALUE",
+		org + ".website":                                                "INVALID_URL",
+		org + ".phone":                                                  "INVALID_PHONE",
+		org + ".representatives.0.ownershipShare":                       "OWNERSHIP_SHARE_OUT_OF_RANGE",
+		org + ".representatives.1.isPrimaryOwner":                       "MULTIPLE_PRIMARY_OWNERS",
+		org + ".representatives.1.dateOfBirth":                          "TOO_YOUNG",
+		"organizationCustomer.employees.0.roles.1":                      "UNKNOWN_ROLE",
+		"organizationCustomer.employees.0.telephoneNumbers.0.phoneType": "INVALID_VALUE",
+		"organizationCustomer.user.email":                               "EMAIL_MISMATCH",
+	}},
+	{"shares over 100 together", map[string]any{org + ".representatives.0.ownershipShare": 50.0},
+		map[string]string{org + ".representatives": "OWNERSHIP_TOTAL_EXCEEDED"}},
+	{"a category for individuals", map[string]any{"customerCategory": map[string]any{"code": "LOW_RISK_INDIVIDUAL"}},
+		map[string]string{"customerCategory": "CATEGORY_TYPE_MISMATCH"}},
+}
+
 func TestRegisterOrganizationRules(t *testing.T) {
 	env := newRegistrationEnv(t)
-	const org = "organizationCustomer.organization"
-	cases := []struct {
-		name  string
-		edits map[string]any
-		want  map[string]string
-	}{
-		{"missing organizationCustomer", map[string]any{"organizationCustomer": nil},
-			map[string]string{"organizationCustomer": "REQUIRED"}},
-		{"missing organization", map[string]any{"organizationCustomer.organization": nil},
-			map[string]string{org: "REQUIRED"}},
-		{"several problems at once", map[string]any{
-			org + ".legalName":                                              " ",
-			org + ".registrationNumber":                                     nil,
-			org + ".incorporationDate":                                      "2999-01-01",
-			org + ".legalForm":                                              "PIRATE_SHIP",
-			org + ".website":                                                "ftp://example.com",
-			org + ".phone":                                                  "12",
-			org + ".representatives.0.ownershipShare":                       120.0,
-			org + ".representatives.0.isPrimaryOwner":                       true,
-			org + ".representatives.1.dateOfBirth":                          "2015-01-01",
-			"organizationCustomer.employees.0.roles":                        []any{"EMPLOYEE", "JANITOR"},
-			"organizationCustomer.employees.0.telephoneNumbers.0.phoneType": 7,
-			"organizationCustomer.user.email":                               "other@example.com",
-		}, map[string]string{
-			org + ".legalName":                                              "REQUIRED",
-			org + ".registrationNumber":                                     "REQUIRED",
-			org + ".incorporationDate":                                      "DATE_IN_FUTURE",
-			org + ".legalForm":                                              "INVALID_VALUE",
-			org + ".website":                                                "INVALID_URL",
-			org + ".phone":                                                  "INVALID_PHONE",
-			org + ".representatives.0.ownershipShare":                       "OWNERSHIP_SHARE_OUT_OF_RANGE",
-			org + ".representatives.1.isPrimaryOwner":                       "MULTIPLE_PRIMARY_OWNERS",
-			org + ".representatives.1.dateOfBirth":                          "TOO_YOUNG",
-			"organizationCustomer.employees.0.roles.1":                      "UNKNOWN_ROLE",
-			"organizationCustomer.employees.0.telephoneNumbers.0.phoneType": "INVALID_VALUE",
-			"organizationCustomer.user.email":                               "EMAIL_MISMATCH",
-		}},
-		{"shares over 100 together", map[string]any{org + ".representatives.0.ownershipShare": 50.0},
-			map[string]string{org + ".representatives": "OWNERSHIP_TOTAL_EXCEEDED"}},
-		{"a category for individuals", map[string]any{"customerCategory": map[string]any{"code": "LOW_RISK_INDIVIDUAL"}},
-			map[string]string{"customerCategory": "CATEGORY_TYPE_MISMATCH"}},
-	}
-	for _, tc := range cases {
+	for _, tc := range organizationRuleCases {
 		t.Run(tc.name, func(t *testing.T) {
 			input := fixtureWith(t, "finhub-organization-employees.json", tc.edits)
 			assertProblems(t, env.registerOrganization(input), tc.want)

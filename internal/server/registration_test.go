@@ -256,14 +256,12 @@ func set(t testing.TB, input map[string]any, path string, value any) {
 	}
 }
 
-func TestRegisterIndividualRules(t *testing.T) {
-	env := newRegistrationEnv(t)
-	// A category whose feature has a mandatory parameter with no default,
-	// and an inactive category.
-	// Categories for the categorization rules: a feature with a mandatory
-	// parameter and no default, one whose mandatory parameter has only the
-	// feature's default, a disabled relation, an inactive category and two
-	// categories sharing a name.
+// seedRuleCatalog adds the categories the individual rule cases name to
+// env's catalog: a feature with a mandatory parameter and no default, one
+// whose mandatory parameter has only the feature's default, a disabled
+// relation, an inactive category and two categories sharing a name.
+func seedRuleCatalog(t *testing.T, env *registrationEnv) {
+	t.Helper()
 	env.Do(testutil.Request{Token: env.token, TenantKey: "acme", Query: `mutation {
 		f1: createFeature(input: {code: "KYC_LEVEL", name: "KYC level", parameters: [{name: "level", type: STRING, mandatory: true, allowedValues: ["L1", "L2"]}]}) { feature { id } }
 		f2: createFeature(input: {code: "KYC_DEFAULTED", name: "KYC defaulted", parameters: [{name: "level", type: STRING, mandatory: true, defaultValue: "L1"}]}) { feature { id } }
@@ -274,128 +272,139 @@ func TestRegisterIndividualRules(t *testing.T) {
 		e: createCategory(input: {code: "TWIN_A", name: "Twin", customerType: INDIVIDUAL}) { category { id } }
 		f: createCategory(input: {code: "TWIN_B", name: "Twin", customerType: INDIVIDUAL}) { category { id } }
 	}`}).Into(t, &struct{}{})
+}
 
-	long := strings.Repeat("x", 1000)
-	cases := []struct {
-		name  string
-		edits map[string]any
-		want  map[string]string // field → reason
-	}{
-		{"several problems at once", map[string]any{
-			"email":                                      "not-an-email",
-			"password":                                   "short",
-			"matchingPassword":                           "other",
-			"individualCustomer.person.dateOfBirth":      "2099-01-01",
-			"individualCustomer.person.gender":           "DRAGON",
-			"individualCustomer.person.nationality":      "Atlantis",
-			"individualCustomer.person.lastName":         "Jen\x00sen",
-			"individualCustomer.person.addresses.0.city": long,
-			"individualCustomer.person.contacts.1.value": "12",
-			"individualCustomer.user.password":           "Different123!",
-			"individualCustomer.user.email":              nil,
-			"individualCustomer.person.email":            nil,
-			"individualCustomer.user.status":             "BANNED",
-			"roleIds":                                    []any{"ACCOUNT_OWNER", "OVERLORD"},
-		}, map[string]string{
-			"email":                                      "INVALID_EMAIL",
-			"password":                                   "PASSWORD_TOO_SHORT,PASSWORD_TOO_WEAK",
-			"matchingPassword":                           "PASSWORD_MISMATCH",
-			"individualCustomer.person.dateOfBirth":      "DATE_IN_FUTURE",
-			"individualCustomer.person.gender":           "INVALID_GENDER",
-			"individualCustomer.person.nationality":      "UNKNOWN_COUNTRY",
-			"individualCustomer.person.lastName":         "CONTAINS_NUL",
-			"individualCustomer.person.addresses.0.city": "TOO_LONG",
-			"individualCustomer.person.contacts.1.value": "INVALID_PHONE",
-			"individualCustomer.user.password":           "PASSWORD_MISMATCH",
-			"individualCustomer.user.status":             "INVALID_VALUE",
-			"roleIds.1":                                  "UNKNOWN_ROLE",
-		}},
-		{"weak password", map[string]any{"password": "alllowercase1", "matchingPassword": "alllowercase1", "individualCustomer.user.password": "alllowercase1"},
-			map[string]string{"password": "PASSWORD_TOO_WEAK"}},
-		{"missing required values", map[string]any{"email": nil, "password": nil, "matchingPassword": nil, "individualCustomer.user.password": nil,
-			"individualCustomer.person.firstName": "  ", "firstName": nil, "individualCustomer.person.addresses": []any{}},
-			map[string]string{"email": "REQUIRED", "password": "REQUIRED", "individualCustomer.person.firstName": "REQUIRED",
-				"individualCustomer.person.addresses": "REQUIRED"}},
-		{"missing customer", map[string]any{"individualCustomer": nil}, map[string]string{"individualCustomer": "REQUIRED"}},
-		{"missing person", map[string]any{"individualCustomer.person": nil}, map[string]string{"individualCustomer.person": "REQUIRED"}},
-		{"too young", map[string]any{"individualCustomer.person.dateOfBirth": "2015-06-01"},
-			map[string]string{"individualCustomer.person.dateOfBirth": "TOO_YOUNG"}},
-		{"not a date", map[string]any{"individualCustomer.person.dateOfBirth": "1990-02-30"},
-			map[string]string{"individualCustomer.person.dateOfBirth": "INVALID_DATE"}},
-		{"login e-mail differs from the user's", map[string]any{"individualCustomer.user.email": "someone.else@example.com"},
-			map[string]string{"individualCustomer.user.email": "EMAIL_MISMATCH"}},
-		{"names differ", map[string]any{"firstName": "Mark"}, map[string]string{"firstName": "NAME_MISMATCH"}},
-		{"two primary addresses", map[string]any{"individualCustomer.person.addresses": []any{
-			map[string]any{"street": "1 A St", "city": "Vilnius", "country": "LT", "isPrimary": true},
-			map[string]any{"street": "2 B St", "city": "Kaunas", "country": "LTU", "isPrimary": true},
-		}}, map[string]string{"individualCustomer.person.addresses.1.isPrimary": "MULTIPLE_PRIMARY"}},
-		{"two primary e-mails", map[string]any{"individualCustomer.person.contacts": []any{
-			map[string]any{"type": "EMAIL", "value": "a@example.com", "isPrimary": true},
-			map[string]any{"type": "EMAIL", "value": "b@example.com", "isPrimary": true},
-			map[string]any{"type": "PHONE", "value": "+37060012345", "isPrimary": true},
-		}}, map[string]string{"individualCustomer.person.contacts.1.isPrimary": "MULTIPLE_PRIMARY"}},
-		{"unknown contact and document types", map[string]any{
-			"individualCustomer.person.contacts.0.type":   "PIGEON",
-			"individualCustomer.person.identityDocuments": []any{map[string]any{"type": "LIBRARY_CARD", "number": "1"}},
-		}, map[string]string{"individualCustomer.person.contacts.0.type": "INVALID_VALUE", "individualCustomer.person.identityDocuments.0.type": "INVALID_VALUE"}},
-		{"unknown user role", map[string]any{"individualCustomer.user.roles": []any{"USER", "NOPE"}},
-			map[string]string{"individualCustomer.user.roles.1": "UNKNOWN_ROLE"}},
-		{"too many tags", map[string]any{"tags": manyStrings(51)}, map[string]string{"tags": "TOO_MANY"}},
-		{"unknown category", map[string]any{"customerCategory.id": "no-such-category", "individualCustomer.categorization": nil},
-			map[string]string{"customerCategory.id": "NOT_FOUND"}},
-		{"category parts disagree", map[string]any{"customerCategory.name": "Low Risk Individual"},
-			map[string]string{"customerCategory.name": "REFERENCE_MISMATCH"}},
-		{"the two category references disagree", map[string]any{"customerCategory": map[string]any{"code": "LOW_RISK_INDIVIDUAL"}},
-			map[string]string{"individualCustomer.categorization": "CATEGORY_MISMATCH"}},
-		{"category for organizations", map[string]any{"customerCategory": map[string]any{"name": "Small Business"}, "individualCustomer.categorization": nil},
-			map[string]string{"customerCategory": "CATEGORY_TYPE_MISMATCH"}},
-		{"inactive category", map[string]any{"customerCategory": map[string]any{"code": "RETIRED"}, "individualCustomer.categorization": nil},
-			map[string]string{"customerCategory": "CATEGORY_INACTIVE"}},
-		{"disallowed, out-of-range and unknown parameters", map[string]any{
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization": []any{
-				map[string]any{"name": "riskLevel", "value": "EXTREME"},
-				map[string]any{"name": "riskScore", "value": "500"},
-				map[string]any{"name": "pep", "value": "maybe"},
-				map[string]any{"name": "favouriteColour", "value": "blue"},
-			}}, map[string]string{
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value": "PARAMETER_VALUE_NOT_ALLOWED",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.1.value": "PARAMETER_OUT_OF_RANGE",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.2.value": "INVALID_PARAMETER_VALUE",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.3.name":  "UNKNOWN_PARAMETER",
-		}},
-		{"feature the category does not have", map[string]any{
-			"individualCustomer.categorization.categoryFeatureRelations.0.feature": map[string]any{"code": "BUSINESS_RISK_ASSESSMENT"},
-		}, map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.feature": "FEATURE_NOT_IN_CATEGORY"}},
-		{"feature disabled by the request", map[string]any{
-			"individualCustomer.categorization.categoryFeatureRelations.0.enabled": false,
-		}, map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.enabled": "FEATURE_STATE_MISMATCH"}},
-		{"mandatory parameter without a value", map[string]any{"customerCategory": map[string]any{"code": "NEEDS_LEVEL"}, "individualCustomer.categorization": nil},
-			map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
-		{"a mandatory parameter is not satisfied by the feature's own default", map[string]any{"customerCategory": map[string]any{"code": "DEFAULTED"}, "individualCustomer.categorization": nil},
-			map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
-		{"parameters for a feature the category disabled", map[string]any{"customerCategory": map[string]any{"code": "DISABLED_KYC"},
-			"individualCustomer.categorization": map[string]any{"categoryFeatureRelations": []any{
-				map[string]any{"feature": map[string]any{"code": "KYC_LEVEL"}, "parametrization": []any{map[string]any{"name": "level", "value": "L2"}}}}}},
-			map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.feature": "FEATURE_DISABLED"}},
-		{"a category name several categories share", map[string]any{"customerCategory": map[string]any{"name": "Twin"}, "individualCustomer.categorization": nil},
-			map[string]string{"customerCategory.name": "AMBIGUOUS_REFERENCE"}},
-		{"unclean, over-long and empty parameter values", map[string]any{
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization": []any{
-				map[string]any{"name": "riskLevel", "value": ""},
-				map[string]any{"name": "sanctionsCheck", "value": "STAN\x00DARD"},
-				map[string]any{"name": "monitoring", "value": strings.Repeat("x", 1001)},
-				map[string]any{"name": "pep\x00", "value": "true"},
-			}}, map[string]string{
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value": "PARAMETER_VALUE_NOT_ALLOWED",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.1.value": "CONTAINS_NUL",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.2.value": "TOO_LONG",
-			"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.3.name":  "CONTAINS_NUL",
-		}},
-		{"multi-byte text over its limit", map[string]any{"firstName": nil, "individualCustomer.person.firstName": strings.Repeat("é", 101),
-			"individualCustomer.person.addresses.0.street": strings.Repeat("ü", 201)},
-			map[string]string{"individualCustomer.person.firstName": "TOO_LONG", "individualCustomer.person.addresses.0.street": "TOO_LONG"}},
-	}
-	for _, tc := range cases {
+// registrationCase is an input a registration refuses: its fixture with
+// edits (dotted path → value, nil removes), and the reasons expected on
+// each field (several joined with commas, in order).
+type registrationCase struct {
+	name  string
+	edits map[string]any
+	want  map[string]string
+}
+
+// individualRuleCases are finhub-individual.json broken one rule (or
+// several) at a time, against the catalog of seedRuleCatalog.
+var individualRuleCases = []registrationCase{
+	{"several problems at once", map[string]any{
+		"email":                                      "not-an-email",
+		"password":                                   "short",
+		"matchingPassword":                           "other",
+		"individualCustomer.person.dateOfBirth":      "2099-01-01",
+		"individualCustomer.person.gender":           "DRAGON",
+		"individualCustomer.person.nationality":      "Atlantis",
+		"individualCustomer.person.lastName":         "Jen\x00sen",
+		"individualCustomer.person.addresses.0.city": strings.Repeat("x", 1000),
+		"individualCustomer.person.contacts.1.value": "12",
+		"individualCustomer.user.password":           "Different123!",
+		"individualCustomer.user.email":              nil,
+		"individualCustomer.person.email":            nil,
+		"individualCustomer.user.status":             "BANNED",
+		"roleIds":                                    []any{"ACCOUNT_OWNER", "OVERLORD"},
+	}, map[string]string{
+		"email":                                      "INVALID_EMAIL",
+		"password":                                   "PASSWORD_TOO_SHORT,PASSWORD_TOO_WEAK",
+		"matchingPassword":                           "PASSWORD_MISMATCH",
+		"individualCustomer.person.dateOfBirth":      "DATE_IN_FUTURE",
+		"individualCustomer.person.gender":           "INVALID_GENDER",
+		"individualCustomer.person.nationality":      "UNKNOWN_COUNTRY",
+		"individualCustomer.person.lastName":         "CONTAINS_NUL",
+		"individualCustomer.person.addresses.0.city": "TOO_LONG",
+		"individualCustomer.person.contacts.1.value": "INVALID_PHONE",
+		"individualCustomer.user.password":           "PASSWORD_MISMATCH",
+		"individualCustomer.user.status":             "INVALID_VALUE",
+		"roleIds.1":                                  "UNKNOWN_ROLE",
+	}},
+	{"weak password", map[string]any{"password": "alllowercase1", "matchingPassword": "alllowercase1", "individualCustomer.user.password": "alllowercase1"},
+		map[string]string{"password": "PASSWORD_TOO_WEAK"}},
+	{"missing required values", map[string]any{"email": nil, "password": nil, "matchingPassword": nil, "individualCustomer.user.password": nil,
+		"individualCustomer.person.firstName": "  ", "firstName": nil, "individualCustomer.person.addresses": []any{}},
+		map[string]string{"email": "REQUIRED", "password": "REQUIRED", "individualCustomer.person.firstName": "REQUIRED",
+			"individualCustomer.person.addresses": "REQUIRED"}},
+	{"missing customer", map[string]any{"individualCustomer": nil}, map[string]string{"individualCustomer": "REQUIRED"}},
+	{"missing person", map[string]any{"individualCustomer.person": nil}, map[string]string{"individualCustomer.person": "REQUIRED"}},
+	{"too young", map[string]any{"individualCustomer.person.dateOfBirth": "2015-06-01"},
+		map[string]string{"individualCustomer.person.dateOfBirth": "TOO_YOUNG"}},
+	{"not a date", map[string]any{"individualCustomer.person.dateOfBirth": "1990-02-30"},
+		map[string]string{"individualCustomer.person.dateOfBirth": "INVALID_DATE"}},
+	{"login e-mail differs from the user's", map[string]any{"individualCustomer.user.email": "someone.else@example.com"},
+		map[string]string{"individualCustomer.user.email": "EMAIL_MISMATCH"}},
+	{"names differ", map[string]any{"firstName": "Mark"}, map[string]string{"firstName": "NAME_MISMATCH"}},
+	{"two primary addresses", map[string]any{"individualCustomer.person.addresses": []any{
+		map[string]any{"street": "1 A St", "city": "Vilnius", "country": "LT", "isPrimary": true},
+		map[string]any{"street": "2 B St", "city": "Kaunas", "country": "LTU", "isPrimary": true},
+	}}, map[string]string{"individualCustomer.person.addresses.1.isPrimary": "MULTIPLE_PRIMARY"}},
+	{"two primary e-mails", map[string]any{"individualCustomer.person.contacts": []any{
+		map[string]any{"type": "EMAIL", "value": "a@example.com", "isPrimary": true},
+		map[string]any{"type": "EMAIL", "value": "b@example.com", "isPrimary": true},
+		map[string]any{"type": "PHONE", "value": "+37060012345", "isPrimary": true},
+	}}, map[string]string{"individualCustomer.person.contacts.1.isPrimary": "MULTIPLE_PRIMARY"}},
+	{"unknown contact and document types", map[string]any{
+		"individualCustomer.person.contacts.0.type":   "PIGEON",
+		"individualCustomer.person.identityDocuments": []any{map[string]any{"type": "LIBRARY_CARD", "number": "1"}},
+	}, map[string]string{"individualCustomer.person.contacts.0.type": "INVALID_VALUE", "individualCustomer.person.identityDocuments.0.type": "INVALID_VALUE"}},
+	{"unknown user role", map[string]any{"individualCustomer.user.roles": []any{"USER", "NOPE"}},
+		map[string]string{"individualCustomer.user.roles.1": "UNKNOWN_ROLE"}},
+	{"too many tags", map[string]any{"tags": manyStrings(51)}, map[string]string{"tags": "TOO_MANY"}},
+	{"unknown category", map[string]any{"customerCategory.id": "no-such-category", "individualCustomer.categorization": nil},
+		map[string]string{"customerCategory.id": "NOT_FOUND"}},
+	{"category parts disagree", map[string]any{"customerCategory.name": "Low Risk Individual"},
+		map[string]string{"customerCategory.name": "REFERENCE_MISMATCH"}},
+	{"the two category references disagree", map[string]any{"customerCategory": map[string]any{"code": "LOW_RISK_INDIVIDUAL"}},
+		map[string]string{"individualCustomer.categorization": "CATEGORY_MISMATCH"}},
+	{"category for organizations", map[string]any{"customerCategory": map[string]any{"name": "Small Business"}, "individualCustomer.categorization": nil},
+		map[string]string{"customerCategory": "CATEGORY_TYPE_MISMATCH"}},
+	{"inactive category", map[string]any{"customerCategory": map[string]any{"code": "RETIRED"}, "individualCustomer.categorization": nil},
+		map[string]string{"customerCategory": "CATEGORY_INACTIVE"}},
+	{"disallowed, out-of-range and unknown parameters", map[string]any{
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization": []any{
+			map[string]any{"name": "riskLevel", "value": "EXTREME"},
+			map[string]any{"name": "riskScore", "value": "500"},
+			map[string]any{"name": "pep", "value": "maybe"},
+			map[string]any{"name": "favouriteColour", "value": "blue"},
+		}}, map[string]string{
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value": "PARAMETER_VALUE_NOT_ALLOWED",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.1.value": "PARAMETER_OUT_OF_RANGE",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.2.value": "INVALID_PARAMETER_VALUE",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.3.name":  "UNKNOWN_PARAMETER",
+	}},
+	{"feature the category does not have", map[string]any{
+		"individualCustomer.categorization.categoryFeatureRelations.0.feature": map[string]any{"code": "BUSINESS_RISK_ASSESSMENT"},
+	}, map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.feature": "FEATURE_NOT_IN_CATEGORY"}},
+	{"feature disabled by the request", map[string]any{
+		"individualCustomer.categorization.categoryFeatureRelations.0.enabled": false,
+	}, map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.enabled": "FEATURE_STATE_MISMATCH"}},
+	{"mandatory parameter without a value", map[string]any{"customerCategory": map[string]any{"code": "NEEDS_LEVEL"}, "individualCustomer.categorization": nil},
+		map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
+	{"a mandatory parameter is not satisfied by the feature's own default", map[string]any{"customerCategory": map[string]any{"code": "DEFAULTED"}, "individualCustomer.categorization": nil},
+		map[string]string{"individualCustomer.categorization.categoryFeatureRelations": "MISSING_PARAMETER"}},
+	{"parameters for a feature the category disabled", map[string]any{"customerCategory": map[string]any{"code": "DISABLED_KYC"},
+		"individualCustomer.categorization": map[string]any{"categoryFeatureRelations": []any{
+			map[string]any{"feature": map[string]any{"code": "KYC_LEVEL"}, "parametrization": []any{map[string]any{"name": "level", "value": "L2"}}}}}},
+		map[string]string{"individualCustomer.categorization.categoryFeatureRelations.0.feature": "FEATURE_DISABLED"}},
+	{"a category name several categories share", map[string]any{"customerCategory": map[string]any{"name": "Twin"}, "individualCustomer.categorization": nil},
+		map[string]string{"customerCategory.name": "AMBIGUOUS_REFERENCE"}},
+	{"unclean, over-long and empty parameter values", map[string]any{
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization": []any{
+			map[string]any{"name": "riskLevel", "value": ""},
+			map[string]any{"name": "sanctionsCheck", "value": "STAN\x00DARD"},
+			map[string]any{"name": "monitoring", "value": strings.Repeat("x", 1001)},
+			map[string]any{"name": "pep\x00", "value": "true"},
+		}}, map[string]string{
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value": "PARAMETER_VALUE_NOT_ALLOWED",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.1.value": "CONTAINS_NUL",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.2.value": "TOO_LONG",
+		"individualCustomer.categorization.categoryFeatureRelations.0.parametrization.3.name":  "CONTAINS_NUL",
+	}},
+	{"multi-byte text over its limit", map[string]any{"firstName": nil, "individualCustomer.person.firstName": strings.Repeat("é", 101),
+		"individualCustomer.person.addresses.0.street": strings.Repeat("ü", 201)},
+		map[string]string{"individualCustomer.person.firstName": "TOO_LONG", "individualCustomer.person.addresses.0.street": "TOO_LONG"}},
+}
+
+func TestRegisterIndividualRules(t *testing.T) {
+	env := newRegistrationEnv(t)
+	seedRuleCatalog(t, env)
+	for _, tc := range individualRuleCases {
 		t.Run(tc.name, func(t *testing.T) {
 			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			assertProblems(t, env.register(input), tc.want)
@@ -462,26 +471,40 @@ func TestRegisterIndividualWithoutCategoryGetsTheDefault(t *testing.T) {
 	}
 }
 
+// conflictCase is an input that collides with a registration made
+// before: its fixture with edits, and the one field the CONFLICT is on.
+type conflictCase struct {
+	name  string
+	edits map[string]any
+	field string
+}
+
+// conflictBaseEdits make finhub-individual.json the customer
+// individualConflictCases collide with (registerConflictBase).
+var conflictBaseEdits = map[string]any{"externalReference": "crm-1"}
+
+// registerConflictBase registers finhub-individual.json with
+// conflictBaseEdits.
+func registerConflictBase(t *testing.T, env *registrationEnv) {
+	t.Helper()
+	env.register(fixtureWith(t, "finhub-individual.json", conflictBaseEdits)).Into(t, &registered{})
+}
+
+// individualConflictCases collide with registerConflictBase's customer.
+var individualConflictCases = []conflictCase{
+	{"same login e-mail, other case", map[string]any{"email": "Marcus.Jensen@EXAMPLE.com", "externalReference": "crm-2"}, "email"},
+	{"same external reference", map[string]any{
+		"email": "other@example.com", "individualCustomer.user.email": "other@example.com",
+		"individualCustomer.user.username": "other@example.com", "externalReference": "crm-1",
+	}, "externalReference"},
+	{"same username", map[string]any{"email": "other@example.com", "individualCustomer.user.email": "other@example.com"},
+		"individualCustomer.user.username"},
+}
+
 func TestRegisterIndividualConflicts(t *testing.T) {
 	env := newRegistrationEnv(t)
-	first := testutil.Fixture(t, "finhub-individual.json")
-	set(t, first, "externalReference", "crm-1")
-	env.register(first).Into(t, &registered{})
-
-	cases := []struct {
-		name  string
-		edits map[string]any
-		field string
-	}{
-		{"same login e-mail, other case", map[string]any{"email": "Marcus.Jensen@EXAMPLE.com", "externalReference": "crm-2"}, "email"},
-		{"same external reference", map[string]any{
-			"email": "other@example.com", "individualCustomer.user.email": "other@example.com",
-			"individualCustomer.user.username": "other@example.com", "externalReference": "crm-1",
-		}, "externalReference"},
-		{"same username", map[string]any{"email": "other@example.com", "individualCustomer.user.email": "other@example.com"},
-			"individualCustomer.user.username"},
-	}
-	for _, tc := range cases {
+	registerConflictBase(t, env)
+	for _, tc := range individualConflictCases {
 		t.Run(tc.name, func(t *testing.T) {
 			input := fixtureWith(t, "finhub-individual.json", tc.edits)
 			r := env.register(input)
