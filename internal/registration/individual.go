@@ -25,7 +25,7 @@ type Individual struct {
 // a contact address that may differ.
 func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individual, apperr.List) {
 	c := &checker{}
-	customer := in.Customer
+	customer := in.IndividualCustomer
 	if customer == nil {
 		customer = &IndividualCustomer{}
 	}
@@ -36,7 +36,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 
 	personPath := apperr.Path{"individualCustomer", "person"}
 	switch {
-	case in.Customer == nil:
+	case in.IndividualCustomer == nil:
 		c.problems.Invalid(apperr.Path{"individualCustomer"}, values.ReasonRequired, "individualCustomer is required")
 		out.Person = Person{Email: out.LoginEmail}
 	case customer.Person == nil:

@@ -42,10 +42,28 @@ const ReasonMissingAdmin = "MISSING_REQUIRED_ROLE"
 // missingAdminMessage is FinHub's wording for the same refusal.
 const missingAdminMessage = "Missing required role '" + AdminRole + "'"
 
-// RepresentativeChange is an updateRepresentative request: the fields to
-// change, nil for those left as they are. A text field given as "" is
-// cleared where the field is optional.
+// AddRepresentativeInput is an addRepresentative request.
+type AddRepresentativeInput struct {
+	OrganizationID string
+	Representative *RepresentativeInput
+}
+
+// AddEmployeeInput is an addEmployee request.
+type AddEmployeeInput struct {
+	OrganizationID string
+	Employee       *EmployeeInput
+}
+
+// MemberRef names the representative or employee a removal removes.
+type MemberRef struct {
+	ID string
+}
+
+// RepresentativeChange is an updateRepresentative request: the
+// representative's id and the fields to change, nil for those left as they
+// are. A text field given as "" is cleared where the field is optional.
 type RepresentativeChange struct {
+	ID                                               string
 	FirstName, MiddleName, LastName                  *string
 	Position, Email, Phone, DateOfBirth, Nationality *string
 	// Gender is a name or an ISO 5218 code, as in PersonInput.
@@ -54,9 +72,11 @@ type RepresentativeChange struct {
 	OwnershipShare *float64
 }
 
-// EmployeeChange is an updateEmployee request. Roles, when Role or Roles
-// is given, replace the employee's roles (none named: EMPLOYEE).
+// EmployeeChange is an updateEmployee request: the employee's id and what
+// to change. Roles, when Role or Roles is given, replace the employee's
+// roles (none named: EMPLOYEE).
 type EmployeeChange struct {
+	ID         string
 	Department *string
 	Role       *string
 	Roles      []string
@@ -68,8 +88,9 @@ func (c EmployeeChange) changesRoles() bool { return c.Role != nil || c.Roles !=
 // AddRepresentative adds a representative to the organization: a new
 // person in a position with an ownership share. With the others stored,
 // the shares must stay within 100 % and there may be one primary owner.
-func (s *Service) AddRepresentative(ctx context.Context, organizationID string, in *RepresentativeInput) (*ent.Representative, error) {
+func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeInput) (*ent.Representative, error) {
 	path := apperr.Path{"representative"}
+	organizationID, in := add.OrganizationID, add.Representative
 	if in == nil {
 		return nil, apperr.Invalid(path, values.ReasonRequired, "representative is required")
 	}
@@ -111,7 +132,8 @@ func (s *Service) AddRepresentative(ctx context.Context, organizationID string, 
 // UpdateRepresentative changes a representative's position, stake or
 // person. The result is checked as a new representative would be, except
 // that a stored date of birth is not checked again.
-func (s *Service) UpdateRepresentative(ctx context.Context, id string, change RepresentativeChange) (*ent.Representative, error) {
+func (s *Service) UpdateRepresentative(ctx context.Context, change RepresentativeChange) (*ent.Representative, error) {
+	id := change.ID
 	idPath := apperr.Path{"id"}
 	stored, err := s.representative(ctx, s.Client, id)
 	if err != nil {
@@ -186,8 +208,9 @@ func (s *Service) RemoveRepresentative(ctx context.Context, id string) (string, 
 // AddEmployee adds an employee to the organization: a new person with
 // roles of the tenant (none named: EMPLOYEE), a department, addresses and
 // phone numbers.
-func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *EmployeeInput) (*ent.Employee, error) {
+func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.Employee, error) {
 	path := apperr.Path{"employee"}
+	organizationID, in := add.OrganizationID, add.Employee
 	if in == nil {
 		return nil, apperr.Invalid(path, values.ReasonRequired, "employee is required")
 	}
@@ -231,7 +254,8 @@ func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *Em
 
 // UpdateEmployee changes an employee's department or roles. Taking
 // ADMIN_USER from the organization's last admin is refused.
-func (s *Service) UpdateEmployee(ctx context.Context, id string, change EmployeeChange) (*ent.Employee, error) {
+func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*ent.Employee, error) {
+	id := change.ID
 	stored, err := s.employee(ctx, id)
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Organization, apperr.List) {
 	c := &checker{}
 	cp := apperr.Path{"organizationCustomer"}
-	customer := in.Customer
+	customer := in.OrganizationCustomer
 	if customer == nil {
 		customer = &OrganizationCustomer{}
 	}
@@ -199,7 +199,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 	out.grant(AdminRole)
 
 	switch {
-	case in.Customer == nil:
+	case in.OrganizationCustomer == nil:
 		c.problems.Invalid(cp, values.ReasonRequired, "organizationCustomer is required")
 	case customer.Organization == nil:
 		c.problems.Invalid(cp.With("organization"), values.ReasonRequired, "organizationCustomer.organization is required")

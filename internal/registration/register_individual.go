@@ -27,8 +27,8 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 		}
 		roleIDs := matchRoles(roles, ind.Roles, defaultIndividualRoles, &problems)
 		var detail *Categorization
-		if in.Customer != nil {
-			detail = in.Customer.Categorization
+		if in.IndividualCustomer != nil {
+			detail = in.IndividualCustomer.Categorization
 		}
 		cat, err := categorize(ctx, s.Client, categoryRequest{
 			Type:       schematype.CustomerTypeIndividual,
@@ -58,10 +58,10 @@ func (s *Service) RegisterIndividual(ctx context.Context, in IndividualInput) (*
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in IndividualInput) withoutPasswords() IndividualInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.Customer != nil {
-		c := *in.Customer
+	if in.IndividualCustomer != nil {
+		c := *in.IndividualCustomer
 		c.User = c.User.withoutPassword()
-		in.Customer = &c
+		in.IndividualCustomer = &c
 	}
 	return in
 }

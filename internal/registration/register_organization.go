@@ -49,8 +49,8 @@ func (s *Service) RegisterOrganization(ctx context.Context, in OrganizationInput
 			employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, &problems)
 		}
 		var detail *Categorization
-		if in.Customer != nil {
-			detail = in.Customer.Categorization
+		if in.OrganizationCustomer != nil {
+			detail = in.OrganizationCustomer.Categorization
 		}
 		cat, err := categorize(ctx, s.Client, categoryRequest{
 			Type:       schematype.CustomerTypeOrganization,
@@ -81,10 +81,10 @@ func (s *Service) RegisterOrganization(ctx context.Context, in OrganizationInput
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in OrganizationInput) withoutPasswords() OrganizationInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.Customer != nil {
-		c := *in.Customer
+	if in.OrganizationCustomer != nil {
+		c := *in.OrganizationCustomer
 		c.User = c.User.withoutPassword()
-		in.Customer = &c
+		in.OrganizationCustomer = &c
 	}
 	return in
 }
