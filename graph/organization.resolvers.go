@@ -13,7 +13,7 @@ import (
 
 // RegisterOrganization is the resolver for the registerOrganization field.
 func (r *mutationResolver) RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error) {
-	res, err := r.Registration.RegisterOrganization(ctx, input)
+	res, err := r.Registration.RegisterOrganization(ctx, origin(ctx), input)
 	if err != nil {
 		return nil, err
 	}

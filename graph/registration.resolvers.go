@@ -13,7 +13,7 @@ import (
 
 // RegisterIndividual is the resolver for the registerIndividual field.
 func (r *mutationResolver) RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error) {
-	res, err := r.Registration.RegisterIndividual(ctx, input)
+	res, err := r.Registration.RegisterIndividual(ctx, origin(ctx), input)
 	if err != nil {
 		return nil, err
 	}

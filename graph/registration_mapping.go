@@ -5,12 +5,34 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/customer"
+	"onboard/ent/employee"
+	"onboard/ent/representative"
+	"onboard/ent/role"
 	"onboard/graph/model"
 	"onboard/internal/registration"
+	"onboard/internal/viewer"
 )
 
 // This file builds the registration payloads. The inputs need no mapping:
 // gqlgen binds them to internal/registration's structs (gqlgen.yml).
+
+type originKey struct{}
+
+// WithOrigin stores what the HTTP layer knows of a request's origin, for
+// the registration resolvers to pass on (see origin).
+func WithOrigin(ctx context.Context, o registration.Origin) context.Context {
+	return context.WithValue(ctx, originKey{}, o)
+}
+
+// origin is the request's origin as WithOrigin stored it (the zero Origin
+// when there is none), with the token's subject.
+func origin(ctx context.Context) registration.Origin {
+	o, _ := ctx.Value(originKey{}).(registration.Origin)
+	if v := viewer.FromContext(ctx); v != nil {
+		o.Subject = v.Subject
+	}
+	return o
+}
 
 // registrationPayload is FinHub's response shape over a registration
 // result, its customer loaded with what the selection reads.
@@ -48,16 +70,16 @@ func (r *Resolver) organizationPayload(ctx context.Context, res *registration.Re
 	}
 	orgID := res.Organization.ID
 	var err error
-	if out.Directors, err = loadList(ctx, "directors", registration.Directors(r.Client, orgID)); err != nil {
+	if out.Directors, err = loadList(ctx, "directors", directors(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.Shareholders, err = loadList(ctx, "shareholders", registration.Shareholders(r.Client, orgID)); err != nil {
+	if out.Shareholders, err = loadList(ctx, "shareholders", shareholders(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.Employees, err = loadList(ctx, "employees", registration.Employees(r.Client, orgID)); err != nil {
+	if out.Employees, err = loadList(ctx, "employees", employees(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.AdminEmployees, err = loadList(ctx, "adminEmployees", registration.Admins(r.Client, orgID)); err != nil {
+	if out.AdminEmployees, err = loadList(ctx, "adminEmployees", admins(r.Client, orgID)); err != nil {
 		return nil, err
 	}
 	out.Customer, err = r.payloadCustomer(ctx, res.Customer.ID)
@@ -76,4 +98,42 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// The lists of FinHub's organization response, each a query so that the
+// caller eager-loads what it shows, oldest first. They are the read side
+// of what registration writes, so they live with the payload.
+
+// directors selects the organization's representatives in a director's or
+// officer's position (see registration.IsDirector).
+func directors(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	positions := make([]representative.Position, len(registration.DirectorPositions))
+	for i, p := range registration.DirectorPositions {
+		positions[i] = representative.Position(p)
+	}
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.PositionIn(positions...)).
+		Order(representative.ByCreatedAt(), representative.ByID())
+}
+
+// shareholders selects the organization's representatives holding a
+// share (see registration.IsShareholder).
+func shareholders(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.OwnershipShareGT(0)).
+		Order(representative.ByCreatedAt(), representative.ByID())
+}
+
+// employees selects every employee of the organization, the admin
+// included.
+func employees(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return client.Employee.Query().
+		Where(employee.OrganizationID(organizationID)).
+		Order(employee.ByCreatedAt(), employee.ByID())
+}
+
+// admins selects the organization's employees holding
+// registration.AdminRole.
+func admins(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return employees(client, organizationID).Where(employee.HasRolesWith(role.Code(registration.AdminRole)))
 }

@@ -1,12 +1,73 @@
 package registration
 
 import (
+	"context"
 	"strings"
 	"time"
 
+	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
+
+const opRegisterIndividual = "registerIndividual"
+
+// RegisterIndividual registers an individual customer with its person and
+// login user. Every problem with the input comes back at once as an
+// apperr.List; nothing is written unless all of it is valid.
+func (s *Service) RegisterIndividual(ctx context.Context, origin Origin, in IndividualInput) (*Result, error) {
+	return s.register(ctx, origin, &individualKind{in: in, fp: fingerprint(opRegisterIndividual, in.withoutPasswords())})
+}
+
+// individualKind is the individual's part of the registration plan.
+type individualKind struct {
+	in      IndividualInput
+	fp      string
+	ind     Individual
+	roleIDs []string
+}
+
+func (k *individualKind) operation() string { return opRegisterIndividual }
+func (k *individualKind) customerType() schematype.CustomerType {
+	return schematype.CustomerTypeIndividual
+}
+func (k *individualKind) fingerprint() string { return k.fp }
+func (k *individualKind) password() string    { return k.in.Password }
+
+func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
+	var problems apperr.List
+	k.ind, problems = normalizeIndividual(k.in, now, minAge)
+	return problems
+}
+
+func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
+	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, problems)
+	return nil
+}
+
+func (k *individualKind) category() categoryRequest {
+	req := categoryRequest{
+		Type:       schematype.CustomerTypeIndividual,
+		Ref:        k.in.CustomerCategory,
+		RefPath:    apperr.Path{"customerCategory"},
+		DetailPath: apperr.Path{"individualCustomer", "categorization"},
+	}
+	if c := k.in.IndividualCustomer; c != nil {
+		req.Detail = c.Categorization
+	}
+	return req
+}
+
+func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
+	return writeIndividual(ctx, tx, k.ind, k.roleIDs, w)
+}
+
+func (k *individualKind) fieldOf(column string) apperr.Path {
+	return conflictField(k.ind.Login, apperr.Path{"individualCustomer", "user"}, map[string]apperr.Path{
+		"external_reference": {"externalReference"},
+	})(column)
+}
 
 // Individual is a validated, normalized individual registration. Its Login
 // holds the password only until it is hashed; it is never logged or

@@ -115,3 +115,35 @@ type RelationInput struct {
 	Enabled         *bool
 	Parametrization []schematype.Parameter
 }
+
+// withoutPasswords is the input as fingerprinted: every password removed.
+func (in IndividualInput) withoutPasswords() IndividualInput {
+	in.Password, in.MatchingPassword = "", ""
+	if in.IndividualCustomer != nil {
+		c := *in.IndividualCustomer
+		c.User = c.User.withoutPassword()
+		in.IndividualCustomer = &c
+	}
+	return in
+}
+
+// withoutPassword is a copy of the user input without its password.
+func (u *UserInput) withoutPassword() *UserInput {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.Password = nil
+	return &c
+}
+
+// withoutPasswords is the input as fingerprinted: every password removed.
+func (in OrganizationInput) withoutPasswords() OrganizationInput {
+	in.Password, in.MatchingPassword = "", ""
+	if in.OrganizationCustomer != nil {
+		c := *in.OrganizationCustomer
+		c.User = c.User.withoutPassword()
+		in.OrganizationCustomer = &c
+	}
+	return in
+}

@@ -541,3 +541,25 @@ func (c *checker) tags(path apperr.Path, in []string) []string {
 	}
 	return out
 }
+
+// conflictField names the input field behind a violated unique column: the
+// login's e-mail and username (on the user object only where the username
+// is not the e-mail), and the columns in more.
+func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) func(string) apperr.Path {
+	return func(column string) apperr.Path {
+		switch column {
+		case "email":
+			return apperr.Path{"email"}
+		case "username":
+			if l.Username != l.LoginEmail {
+				return userPath.With("username")
+			}
+			return apperr.Path{"email"}
+		}
+		return more[column]
+	}
+}
+
+// defaultIndividualRoles are given to an individual whose request names no
+// role, where the tenant has them.
+var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}

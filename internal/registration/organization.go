@@ -1,15 +1,97 @@
 package registration
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
+)
+
+const opRegisterOrganization = "registerOrganization"
+
+// RegisterOrganization registers an organization customer: the
+// organization with its addresses, contacts and representatives, the admin
+// user (also the first employee, holding ADMIN_USER), the other employees
+// and the category's features, with every problem reported at once.
+func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in OrganizationInput) (*Result, error) {
+	return s.register(ctx, origin, &organizationKind{in: in, fp: fingerprint(opRegisterOrganization, in.withoutPasswords())})
+}
+
+// organizationKind is the organization's part of the registration plan.
+type organizationKind struct {
+	in            OrganizationInput
+	fp            string
+	org           Organization
+	adminRoles    []string
+	employeeRoles [][]string
+}
+
+func (k *organizationKind) operation() string { return opRegisterOrganization }
+func (k *organizationKind) customerType() schematype.CustomerType {
+	return schematype.CustomerTypeOrganization
+}
+func (k *organizationKind) fingerprint() string { return k.fp }
+func (k *organizationKind) password() string    { return k.in.Password }
+
+func (k *organizationKind) normalize(now time.Time, minAge int) apperr.List {
+	var problems apperr.List
+	k.org, problems = normalizeOrganization(k.in, now, minAge)
+	return problems
+}
+
+// matchRoles resolves the admin's and each employee's roles; a tenant
+// without AdminRole cannot register organizations.
+func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
+	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, problems)
+	if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
+		return fmt.Errorf("the tenant has no %s role", AdminRole)
+	}
+	k.employeeRoles = make([][]string, len(k.org.Employees))
+	for i, e := range k.org.Employees {
+		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, problems)
+	}
+	return nil
+}
+
+func (k *organizationKind) category() categoryRequest {
+	req := categoryRequest{
+		Type:       schematype.CustomerTypeOrganization,
+		Ref:        k.in.CustomerCategory,
+		RefPath:    apperr.Path{"customerCategory"},
+		DetailPath: apperr.Path{"organizationCustomer", "categorization"},
+	}
+	if c := k.in.OrganizationCustomer; c != nil {
+		req.Detail = c.Categorization
+	}
+	return req
+}
+
+func (k *organizationKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
+	return writeOrganization(ctx, tx, k.org, k.adminRoles, k.employeeRoles, w)
+}
+
+func (k *organizationKind) fieldOf(column string) apperr.Path {
+	return conflictField(k.org.Login, apperr.Path{"organizationCustomer", "user"}, map[string]apperr.Path{
+		"registration_number": {"organizationCustomer", "organization", "registrationNumber"},
+		"external_reference":  {"organizationId"},
+	})(column)
+}
+
+// defaultAdminRoles are given to the registering admin when the request
+// names no role, besides ADMIN_USER; defaultEmployeeRoles to an employee
+// with none.
+var (
+	defaultAdminRoles    = []string{"ACCOUNT_OWNER"}
+	defaultEmployeeRoles = []string{"EMPLOYEE"}
 )
 
 // AdminRole is the role code every organization's registering user holds,
@@ -52,17 +134,17 @@ var (
 		"SHAREHOLDER", "BENEFICIAL_OWNER", "PARTNER", "AUTHORIZED_SIGNATORY", "OTHER"}
 )
 
-// directorPositions are the positions listed among an organization's
+// DirectorPositions are the positions listed among an organization's
 // directors: the board and the executive officers. AUTHORIZED_SIGNATORY
 // (signing authority, not a seat), PARTNER, SHAREHOLDER, BENEFICIAL_OWNER
 // and OTHER are not.
-var directorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
+var DirectorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
 
 // IsDirector reports whether a representative in position (case-insensitive)
 // is one of the organization's directors: DIRECTOR, MANAGING_DIRECTOR, CEO,
 // CFO, COO, CHAIRMAN or SECRETARY.
 func IsDirector(position string) bool {
-	return slices.Contains(directorPositions, strings.ToUpper(strings.TrimSpace(position)))
+	return slices.Contains(DirectorPositions, strings.ToUpper(strings.TrimSpace(position)))
 }
 
 // IsShareholder reports whether a representative with share (percent) is

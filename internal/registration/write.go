@@ -9,9 +9,11 @@ import (
 	"onboard/ent/address"
 	"onboard/ent/contact"
 	"onboard/ent/identitydocument"
+	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/user"
 	"onboard/internal/apperr"
+	"onboard/schema/schematype"
 )
 
 // rolePrefix starts a role's node id; a role reference that has it is an
@@ -149,7 +151,8 @@ func createContacts(ctx context.Context, tx *ent.Tx, in []Contact, owner func(*e
 
 // createCustomer completes a customer being created with its category,
 // registration context and applied features, and writes it.
-func createCustomer(ctx context.Context, tx *ent.Tx, create *ent.CustomerCreate, cat categorization, req Request) error {
+func createCustomer(ctx context.Context, tx *ent.Tx, create *ent.CustomerCreate, w customerWrite) error {
+	cat, req := w.category, w.origin
 	if cat.Category != nil {
 		create.SetCategoryID(cat.Category.ID)
 	}
@@ -198,3 +201,106 @@ func primaryCountry(addresses []Address) *string {
 
 // nonBlank reports whether s has more than white space.
 func nonBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) != "" }
+
+// writeIndividual writes an individual customer with its login user and
+// person.
+func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, w customerWrite) error {
+	u, err := createUser(ctx, tx, ind.Login, roleIDs, w.passwordHash)
+	if err != nil {
+		return err
+	}
+	p, err := createPerson(ctx, tx, ind.Person)
+	if err != nil {
+		return err
+	}
+	create := tx.Customer.Create().
+		SetID(w.customerID).
+		SetType(schematype.CustomerTypeIndividual).
+		SetName(ind.CustomerName).
+		SetUser(u).
+		SetPerson(p).
+		SetNillableCountry(primaryCountry(ind.Person.Addresses))
+	if ind.ExternalReference != "" {
+		create.SetExternalReference(ind.ExternalReference)
+	}
+	if len(ind.Tags) > 0 {
+		create.SetTags(ind.Tags)
+	}
+	return createCustomer(ctx, tx, create, w)
+}
+
+// writeOrganization writes an organization customer with its organization,
+// people, admin user and employees.
+func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminRoles []string, employeeRoles [][]string, w customerWrite) error {
+	// The organization goes first: when both its registration number and
+	// the admin's e-mail are taken, the registration number is reported.
+	create := tx.Organization.Create().
+		SetLegalName(org.LegalName).
+		SetRegistrationNumber(org.RegistrationNumber).
+		SetTradingName(org.TradingName).
+		SetTaxID(org.TaxID).
+		SetDescription(org.Description).
+		SetWebsite(org.Website).
+		SetEmail(org.Email).
+		SetPhone(org.Phone).
+		SetNillableIncorporationDate(org.IncorporationDate)
+	if org.LegalForm != "" {
+		create.SetLegalForm(organization.LegalForm(org.LegalForm))
+	}
+	if org.Industry != "" {
+		create.SetIndustry(organization.Industry(org.Industry))
+	}
+	if org.BusinessType != "" {
+		create.SetBusinessType(organization.BusinessType(org.BusinessType))
+	}
+	o, err := create.Save(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := createUser(ctx, tx, org.Login, adminRoles, w.passwordHash)
+	if err != nil {
+		return err
+	}
+	if err := createAddresses(ctx, tx, org.Addresses, func(a *ent.AddressCreate) { a.SetOrganizationID(o.ID) }); err != nil {
+		return err
+	}
+	if err := createContacts(ctx, tx, org.Contacts, func(c *ent.ContactCreate) { c.SetOrganizationID(o.ID) }); err != nil {
+		return err
+	}
+	for _, r := range org.Representatives {
+		p, err := createPerson(ctx, tx, r.Person)
+		if err != nil {
+			return err
+		}
+		if _, err := createRepresentative(ctx, tx, o.ID, p.ID, r); err != nil {
+			return err
+		}
+	}
+	// The registering admin is the first employee, known by login only.
+	if err := tx.Employee.Create().SetOrganizationID(o.ID).SetUser(u).AddRoleIDs(adminRoles...).Exec(ctx); err != nil {
+		return err
+	}
+	for i, e := range org.Employees {
+		p, err := createPerson(ctx, tx, e.Person)
+		if err != nil {
+			return err
+		}
+		if _, err := createEmployee(ctx, tx, o.ID, p.ID, e.Department, employeeRoles[i]); err != nil {
+			return err
+		}
+	}
+	c := tx.Customer.Create().
+		SetID(w.customerID).
+		SetType(schematype.CustomerTypeOrganization).
+		SetName(org.CustomerName).
+		SetUser(u).
+		SetOrganization(o).
+		SetNillableCountry(primaryCountry(org.Addresses))
+	if org.ExternalReference != "" {
+		c.SetExternalReference(org.ExternalReference)
+	}
+	if len(org.Tags) > 0 {
+		c.SetTags(org.Tags)
+	}
+	return createCustomer(ctx, tx, c, w)
+}
