@@ -17,23 +17,16 @@ const opRegisterIndividual = "registerIndividual"
 // login user. Every problem with the input comes back at once as an
 // apperr.List; nothing is written unless all of it is valid.
 func (s *Service) RegisterIndividual(ctx context.Context, origin Origin, in IndividualInput) (*Result, error) {
-	return s.register(ctx, origin, &individualKind{in: in, fp: fingerprint(opRegisterIndividual, in.withoutPasswords())})
+	return s.register(ctx, origin, &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password, in.withoutPasswords()), in: in})
 }
 
 // individualKind is the individual's part of the registration plan.
 type individualKind struct {
+	request
 	in      IndividualInput
-	fp      string
 	ind     Individual
 	roleIDs []string
 }
-
-func (k *individualKind) operation() string { return opRegisterIndividual }
-func (k *individualKind) customerType() schematype.CustomerType {
-	return schematype.CustomerTypeIndividual
-}
-func (k *individualKind) fingerprint() string { return k.fp }
-func (k *individualKind) password() string    { return k.in.Password }
 
 func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
 	var problems apperr.List
@@ -47,16 +40,11 @@ func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) er
 }
 
 func (k *individualKind) category() categoryRequest {
-	req := categoryRequest{
-		Type:       schematype.CustomerTypeIndividual,
-		Ref:        k.in.CustomerCategory,
-		RefPath:    apperr.Path{"customerCategory"},
-		DetailPath: apperr.Path{"individualCustomer", "categorization"},
-	}
+	var detail *Categorization
 	if c := k.in.IndividualCustomer; c != nil {
-		req.Detail = c.Categorization
+		detail = c.Categorization
 	}
-	return req
+	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"individualCustomer", "categorization"})
 }
 
 func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {

@@ -1,7 +1,3 @@
-// Package registration is the registration workflow: normalize the input,
-// validate all of it (collecting every problem with its path), resolve the
-// category and its features, hash the password, then write every row in one
-// transaction.
 package registration
 
 import (
@@ -119,11 +115,7 @@ type RelationInput struct {
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in IndividualInput) withoutPasswords() IndividualInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.IndividualCustomer != nil {
-		c := *in.IndividualCustomer
-		c.User = c.User.withoutPassword()
-		in.IndividualCustomer = &c
-	}
+	in.IndividualCustomer = withoutUserPassword(in.IndividualCustomer, func(c *IndividualCustomer) **UserInput { return &c.User })
 	return in
 }
 
@@ -140,10 +132,18 @@ func (u *UserInput) withoutPassword() *UserInput {
 // withoutPasswords is the input as fingerprinted: every password removed.
 func (in OrganizationInput) withoutPasswords() OrganizationInput {
 	in.Password, in.MatchingPassword = "", ""
-	if in.OrganizationCustomer != nil {
-		c := *in.OrganizationCustomer
-		c.User = c.User.withoutPassword()
-		in.OrganizationCustomer = &c
-	}
+	in.OrganizationCustomer = withoutUserPassword(in.OrganizationCustomer, func(c *OrganizationCustomer) **UserInput { return &c.User })
 	return in
+}
+
+// withoutUserPassword is a copy of the customer object c whose user (as
+// user finds it) has no password; nil stays nil.
+func withoutUserPassword[C any](c *C, user func(*C) **UserInput) *C {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	u := user(&cp)
+	*u = (*u).withoutPassword()
+	return &cp
 }

@@ -7,12 +7,9 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/address"
-	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/employee"
-	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
-	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/internal/apperr"
@@ -396,32 +393,6 @@ func (s *Service) changeOrganization(ctx context.Context, organizationID string,
 	return apperr.FromData(err, nil)
 }
 
-// ownShare checks a representative's share on its own (0–100), so that
-// an out-of-range share is reported with the input's other problems; the
-// total is checked under the organization's lock (checkStakes).
-func (c *checker) ownShare(rep Representative, path apperr.Path) {
-	own := []Ownership{{Share: rep.OwnershipShare, Path: path}}
-	c.problems = append(c.problems, checkOwnership(nil, own, path.With("ownershipShare"))...)
-}
-
-// checkStakes checks rep's ownership (reported at path) against the
-// organization's other stored representatives (all but exceptID). It
-// must run under the organization's lock.
-func checkStakes(ctx context.Context, tx *ent.Tx, organizationID, exceptID string, rep Representative, path apperr.Path) error {
-	others, err := tx.Representative.Query().
-		Where(representative.OrganizationID(organizationID), representative.IDNEQ(exceptID)).
-		All(ctx)
-	if err != nil {
-		return err
-	}
-	existing := make([]Ownership, len(others))
-	for i, o := range others {
-		existing[i] = Ownership{Share: o.OwnershipShare, IsPrimaryOwner: o.IsPrimaryOwner}
-	}
-	added := []Ownership{{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: path}}
-	return checkOwnership(existing, added, path.With("ownershipShare")).Err()
-}
-
 // requireAnotherAdmin refuses, with a problem on path, a change that takes
 // ADMIN_USER away from employeeID when no other employee of the
 // organization holds it. It must run under the organization's lock.
@@ -437,29 +408,6 @@ func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employ
 		return err
 	}
 	return apperr.Invalid(path, ReasonMissingAdmin, missingAdminMessage)
-}
-
-// createRepresentative writes a validated representative of person
-// personID.
-func createRepresentative(ctx context.Context, tx *ent.Tx, organizationID, personID string, r Representative) (*ent.Representative, error) {
-	return tx.Representative.Create().
-		SetOrganizationID(organizationID).
-		SetPersonID(personID).
-		SetPosition(representative.Position(r.Position)).
-		SetIsPrimaryOwner(r.IsPrimaryOwner).
-		SetOwnershipShare(r.OwnershipShare).
-		SetIsBeneficialOwner(r.IsBeneficialOwner).
-		Save(ctx)
-}
-
-// createEmployee writes an employee of person personID with roles.
-func createEmployee(ctx context.Context, tx *ent.Tx, organizationID, personID, department string, roleIDs []string) (*ent.Employee, error) {
-	return tx.Employee.Create().
-		SetOrganizationID(organizationID).
-		SetPersonID(personID).
-		SetDepartment(department).
-		AddRoleIDs(roleIDs...).
-		Save(ctx)
 }
 
 // over is the representative that results from applying the change to
@@ -507,42 +455,6 @@ func (c RepresentativeChange) over(stored *ent.Representative) RepresentativeInp
 		in.OwnershipShare = c.OwnershipShare
 	}
 	return in
-}
-
-// updatePerson writes a representative's validated person over the stored
-// one; the date of birth only when setDateOfBirth.
-func updatePerson(ctx context.Context, tx *ent.Tx, id string, p Person, setDateOfBirth bool) error {
-	update := tx.Person.UpdateOneID(id).
-		SetFirstName(p.FirstName).
-		SetLastName(p.LastName).
-		SetMiddleName(p.MiddleName).
-		SetEmail(p.Email).
-		SetPhone(p.Phone).
-		SetNationality(p.Nationality)
-	if p.Gender != "" {
-		update.SetGender(person.Gender(p.Gender))
-	} else {
-		update.ClearGender()
-	}
-	if setDateOfBirth {
-		update.SetNillableDateOfBirth(p.DateOfBirth)
-	}
-	return update.Exec(ctx)
-}
-
-// deletePerson deletes a person with its addresses, contacts and identity
-// documents.
-func deletePerson(ctx context.Context, tx *ent.Tx, id string) error {
-	if _, err := tx.Address.Delete().Where(address.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	if _, err := tx.Contact.Delete().Where(contact.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	if _, err := tx.IdentityDocument.Delete().Where(identitydocument.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	return tx.Person.DeleteOneID(id).Exec(ctx)
 }
 
 // notFoundOn reports a missing object (or another tenant's) as NOT_FOUND

@@ -71,6 +71,31 @@ type kind interface {
 	fieldOf(column string) apperr.Path
 }
 
+// request is what every kind carries from its input: the operation, the
+// customer type, the password and the fingerprint.
+type request struct {
+	op    string
+	typ   schematype.CustomerType
+	pass  string
+	print string
+}
+
+// newRequest fingerprints input, which has its passwords removed.
+func newRequest(op string, typ schematype.CustomerType, password string, input any) request {
+	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input)}
+}
+
+func (r request) operation() string                     { return r.op }
+func (r request) customerType() schematype.CustomerType { return r.typ }
+func (r request) fingerprint() string                   { return r.print }
+func (r request) password() string                      { return r.pass }
+
+// categoryRequest is the request's categorization: the top-level
+// customerCategory, and the categorization object at detailPath.
+func (r request) categoryRequest(ref *CategoryRef, detail *Categorization, detailPath apperr.Path) categoryRequest {
+	return categoryRequest{Type: r.typ, Ref: ref, RefPath: apperr.Path{"customerCategory"}, Detail: detail, DetailPath: detailPath}
+}
+
 // customerWrite is what writing a planned customer needs besides its kind.
 type customerWrite struct {
 	customerID, passwordHash string

@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"onboard/ent"
@@ -11,46 +10,10 @@ import (
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/representative"
 	"onboard/ent/user"
-	"onboard/internal/apperr"
 	"onboard/schema/schematype"
 )
-
-// rolePrefix starts a role's node id; a role reference that has it is an
-// id, anything else a role code.
-const rolePrefix = "rol_"
-
-// tenantRoles loads the tenant's roles (a handful), so that every role
-// reference of a registration resolves with one query.
-func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
-	return client.Role.Query().All(ctx)
-}
-
-// matchRoles returns the ids of the roles that r names (codes or ids) among
-// the tenant's roles. A role the request named that the tenant does not
-// have is a problem on the path where it was named; a role granted without
-// a path (ADMIN_USER) or a default the tenant lacks is left out silently.
-// With no role requested, the defaults apply.
-func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.List) []string {
-	refs := r.RoleCodes
-	if len(r.Requested()) == 0 {
-		refs = append(slices.Clone(defaults), refs...)
-	}
-	var ids []string
-	for _, ref := range refs {
-		i := slices.IndexFunc(roles, func(role *ent.Role) bool { return role.ID == ref || role.Code == ref })
-		path, requested := r.RolePaths[ref]
-		switch {
-		case i >= 0:
-			if !slices.Contains(ids, roles[i].ID) {
-				ids = append(ids, roles[i].ID)
-			}
-		case requested:
-			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: "UNKNOWN_ROLE", Message: "the tenant has no such role"})
-		}
-	}
-	return ids
-}
 
 // createUser writes a login user with its roles and password hash.
 func createUser(ctx context.Context, tx *ent.Tx, l Login, roleIDs []string, hash string) (*ent.User, error) {
@@ -117,9 +80,8 @@ func createPerson(ctx context.Context, tx *ent.Tx, in Person) (*ent.Person, erro
 // createAddresses writes addresses; owner attaches each to its person or
 // organization.
 func createAddresses(ctx context.Context, tx *ent.Tx, in []Address, owner func(*ent.AddressCreate)) error {
-	builders := make([]*ent.AddressCreate, len(in))
-	for i, a := range in {
-		builders[i] = tx.Address.Create().
+	return tx.Address.CreateBulk(buildEach(in, owner, func(a Address) *ent.AddressCreate {
+		return tx.Address.Create().
 			SetType(address.Type(a.Type)).
 			SetStreet(a.Street).
 			SetLine2(a.Line2).
@@ -128,25 +90,31 @@ func createAddresses(ctx context.Context, tx *ent.Tx, in []Address, owner func(*
 			SetPostalCode(a.PostalCode).
 			SetCountry(a.Country).
 			SetIsPrimary(a.IsPrimary)
-		owner(builders[i])
-	}
-	return tx.Address.CreateBulk(builders...).Exec(ctx)
+	})...).Exec(ctx)
 }
 
 // createContacts writes contacts; owner attaches each to its person or
 // organization.
 func createContacts(ctx context.Context, tx *ent.Tx, in []Contact, owner func(*ent.ContactCreate)) error {
-	builders := make([]*ent.ContactCreate, len(in))
-	for i, c := range in {
-		builders[i] = tx.Contact.Create().
+	return tx.Contact.CreateBulk(buildEach(in, owner, func(c Contact) *ent.ContactCreate {
+		return tx.Contact.Create().
 			SetType(contact.Type(c.Type)).
 			SetValue(c.Value).
 			SetIsPrimary(c.IsPrimary).
 			SetOperator(c.Operator).
 			SetPurpose(c.Purpose)
-		owner(builders[i])
+	})...).Exec(ctx)
+}
+
+// buildEach builds a create of each element of in and attaches it to its
+// owner, for one bulk insert.
+func buildEach[T, B any](in []T, owner func(B), build func(T) B) []B {
+	out := make([]B, len(in))
+	for i, v := range in {
+		out[i] = build(v)
+		owner(out[i])
 	}
-	return tx.Contact.CreateBulk(builders...).Exec(ctx)
+	return out
 }
 
 // createCustomer completes a customer being created with its category,
@@ -303,4 +271,63 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		c.SetTags(org.Tags)
 	}
 	return createCustomer(ctx, tx, c, w)
+}
+
+// createRepresentative writes a validated representative of person
+// personID.
+func createRepresentative(ctx context.Context, tx *ent.Tx, organizationID, personID string, r Representative) (*ent.Representative, error) {
+	return tx.Representative.Create().
+		SetOrganizationID(organizationID).
+		SetPersonID(personID).
+		SetPosition(representative.Position(r.Position)).
+		SetIsPrimaryOwner(r.IsPrimaryOwner).
+		SetOwnershipShare(r.OwnershipShare).
+		SetIsBeneficialOwner(r.IsBeneficialOwner).
+		Save(ctx)
+}
+
+// createEmployee writes an employee of person personID with roles.
+func createEmployee(ctx context.Context, tx *ent.Tx, organizationID, personID, department string, roleIDs []string) (*ent.Employee, error) {
+	return tx.Employee.Create().
+		SetOrganizationID(organizationID).
+		SetPersonID(personID).
+		SetDepartment(department).
+		AddRoleIDs(roleIDs...).
+		Save(ctx)
+}
+
+// updatePerson writes a representative's validated person over the stored
+// one; the date of birth only when setDateOfBirth.
+func updatePerson(ctx context.Context, tx *ent.Tx, id string, p Person, setDateOfBirth bool) error {
+	update := tx.Person.UpdateOneID(id).
+		SetFirstName(p.FirstName).
+		SetLastName(p.LastName).
+		SetMiddleName(p.MiddleName).
+		SetEmail(p.Email).
+		SetPhone(p.Phone).
+		SetNationality(p.Nationality)
+	if p.Gender != "" {
+		update.SetGender(person.Gender(p.Gender))
+	} else {
+		update.ClearGender()
+	}
+	if setDateOfBirth {
+		update.SetNillableDateOfBirth(p.DateOfBirth)
+	}
+	return update.Exec(ctx)
+}
+
+// deletePerson deletes a person with its addresses, contacts and identity
+// documents.
+func deletePerson(ctx context.Context, tx *ent.Tx, id string) error {
+	if _, err := tx.Address.Delete().Where(address.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.Contact.Delete().Where(contact.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.IdentityDocument.Delete().Where(identitydocument.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
+		return err
+	}
+	return tx.Person.DeleteOneID(id).Exec(ctx)
 }
