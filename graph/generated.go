@@ -21,7 +21,9 @@ import (
 	"onboard/ent/user"
 	"onboard/graph/model"
 	"onboard/graph/scalar"
+	"onboard/internal/catalog"
 	"onboard/internal/customers"
+	"onboard/internal/registration"
 	"onboard/schema/schematype"
 	"strconv"
 	"sync/atomic"
@@ -255,21 +257,21 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddEmployee                      func(childComplexity int, input model.AddEmployeeInput) int
-		AddRepresentative                func(childComplexity int, input model.AddRepresentativeInput) int
+		AddEmployee                      func(childComplexity int, input registration.AddEmployeeInput) int
+		AddRepresentative                func(childComplexity int, input registration.AddRepresentativeInput) int
 		CreateCategory                   func(childComplexity int, input model.CreateCategoryInput) int
 		CreateFeature                    func(childComplexity int, input model.CreateFeatureInput) int
 		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
 		CreateTenant                     func(childComplexity int, input model.CreateTenantInput) int
-		RegisterIndividual               func(childComplexity int, input model.RegisterIndividualInput) int
-		RegisterOrganization             func(childComplexity int, input model.RegisterOrganizationInput) int
-		RemoveEmployee                   func(childComplexity int, input model.RemoveEmployeeInput) int
-		RemoveRepresentative             func(childComplexity int, input model.RemoveRepresentativeInput) int
+		RegisterIndividual               func(childComplexity int, input registration.IndividualInput) int
+		RegisterOrganization             func(childComplexity int, input registration.OrganizationInput) int
+		RemoveEmployee                   func(childComplexity int, input registration.MemberRef) int
+		RemoveRepresentative             func(childComplexity int, input registration.MemberRef) int
 		UpdateCategory                   func(childComplexity int, input model.UpdateCategoryInput) int
-		UpdateEmployee                   func(childComplexity int, input model.UpdateEmployeeInput) int
-		UpdateRepresentative             func(childComplexity int, input model.UpdateRepresentativeInput) int
-		ValidateIndividualRegistration   func(childComplexity int, input model.RegisterIndividualInput) int
-		ValidateOrganizationRegistration func(childComplexity int, input model.RegisterOrganizationInput) int
+		UpdateEmployee                   func(childComplexity int, input registration.EmployeeChange) int
+		UpdateRepresentative             func(childComplexity int, input registration.RepresentativeChange) int
+		ValidateIndividualRegistration   func(childComplexity int, input registration.IndividualInput) int
+		ValidateOrganizationRegistration func(childComplexity int, input registration.OrganizationInput) int
 	}
 
 	Organization struct {
@@ -462,16 +464,16 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
-	AddRepresentative(ctx context.Context, input model.AddRepresentativeInput) (*model.RepresentativePayload, error)
-	UpdateRepresentative(ctx context.Context, input model.UpdateRepresentativeInput) (*model.RepresentativePayload, error)
-	RemoveRepresentative(ctx context.Context, input model.RemoveRepresentativeInput) (*model.RemoveMemberPayload, error)
-	AddEmployee(ctx context.Context, input model.AddEmployeeInput) (*model.EmployeePayload, error)
-	UpdateEmployee(ctx context.Context, input model.UpdateEmployeeInput) (*model.EmployeePayload, error)
-	RemoveEmployee(ctx context.Context, input model.RemoveEmployeeInput) (*model.RemoveMemberPayload, error)
-	RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error)
-	RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error)
-	ValidateIndividualRegistration(ctx context.Context, input model.RegisterIndividualInput) (*model.RegistrationValidation, error)
-	ValidateOrganizationRegistration(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegistrationValidation, error)
+	AddRepresentative(ctx context.Context, input registration.AddRepresentativeInput) (*model.RepresentativePayload, error)
+	UpdateRepresentative(ctx context.Context, input registration.RepresentativeChange) (*model.RepresentativePayload, error)
+	RemoveRepresentative(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error)
+	AddEmployee(ctx context.Context, input registration.AddEmployeeInput) (*model.EmployeePayload, error)
+	UpdateEmployee(ctx context.Context, input registration.EmployeeChange) (*model.EmployeePayload, error)
+	RemoveEmployee(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error)
+	RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error)
+	RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error)
+	ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error)
+	ValidateOrganizationRegistration(ctx context.Context, input registration.OrganizationInput) (*model.RegistrationValidation, error)
 }
 type PersonResolver interface {
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
@@ -1327,7 +1329,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddEmployee(childComplexity, args["input"].(model.AddEmployeeInput)), true
+		return e.ComplexityRoot.Mutation.AddEmployee(childComplexity, args["input"].(registration.AddEmployeeInput)), true
 	case "Mutation.addRepresentative":
 		if e.ComplexityRoot.Mutation.AddRepresentative == nil {
 			break
@@ -1338,7 +1340,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddRepresentative(childComplexity, args["input"].(model.AddRepresentativeInput)), true
+		return e.ComplexityRoot.Mutation.AddRepresentative(childComplexity, args["input"].(registration.AddRepresentativeInput)), true
 	case "Mutation.createCategory":
 		if e.ComplexityRoot.Mutation.CreateCategory == nil {
 			break
@@ -1393,7 +1395,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(registration.IndividualInput)), true
 	case "Mutation.registerOrganization":
 		if e.ComplexityRoot.Mutation.RegisterOrganization == nil {
 			break
@@ -1404,7 +1406,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(model.RegisterOrganizationInput)), true
+		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(registration.OrganizationInput)), true
 	case "Mutation.removeEmployee":
 		if e.ComplexityRoot.Mutation.RemoveEmployee == nil {
 			break
@@ -1415,7 +1417,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RemoveEmployee(childComplexity, args["input"].(model.RemoveEmployeeInput)), true
+		return e.ComplexityRoot.Mutation.RemoveEmployee(childComplexity, args["input"].(registration.MemberRef)), true
 	case "Mutation.removeRepresentative":
 		if e.ComplexityRoot.Mutation.RemoveRepresentative == nil {
 			break
@@ -1426,7 +1428,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RemoveRepresentative(childComplexity, args["input"].(model.RemoveRepresentativeInput)), true
+		return e.ComplexityRoot.Mutation.RemoveRepresentative(childComplexity, args["input"].(registration.MemberRef)), true
 	case "Mutation.updateCategory":
 		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
 			break
@@ -1448,7 +1450,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateEmployee(childComplexity, args["input"].(model.UpdateEmployeeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateEmployee(childComplexity, args["input"].(registration.EmployeeChange)), true
 	case "Mutation.updateRepresentative":
 		if e.ComplexityRoot.Mutation.UpdateRepresentative == nil {
 			break
@@ -1459,7 +1461,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateRepresentative(childComplexity, args["input"].(model.UpdateRepresentativeInput)), true
+		return e.ComplexityRoot.Mutation.UpdateRepresentative(childComplexity, args["input"].(registration.RepresentativeChange)), true
 	case "Mutation.validateIndividualRegistration":
 		if e.ComplexityRoot.Mutation.ValidateIndividualRegistration == nil {
 			break
@@ -1470,7 +1472,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ValidateIndividualRegistration(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+		return e.ComplexityRoot.Mutation.ValidateIndividualRegistration(childComplexity, args["input"].(registration.IndividualInput)), true
 	case "Mutation.validateOrganizationRegistration":
 		if e.ComplexityRoot.Mutation.ValidateOrganizationRegistration == nil {
 			break
@@ -1481,7 +1483,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ValidateOrganizationRegistration(childComplexity, args["input"].(model.RegisterOrganizationInput)), true
+		return e.ComplexityRoot.Mutation.ValidateOrganizationRegistration(childComplexity, args["input"].(registration.OrganizationInput)), true
 
 	case "Organization.addresses":
 		if e.ComplexityRoot.Organization.Addresses == nil {
@@ -3373,8 +3375,8 @@ func (ec *executionContext) field_Mutation_addEmployee_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.AddEmployeeInput, error) {
-			return ec.unmarshalNAddEmployeeInput2onboardᚋgraphᚋmodelᚐAddEmployeeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.AddEmployeeInput, error) {
+			return ec.unmarshalNAddEmployeeInput2onboardᚋinternalᚋregistrationᚐAddEmployeeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3387,8 +3389,8 @@ func (ec *executionContext) field_Mutation_addRepresentative_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.AddRepresentativeInput, error) {
-			return ec.unmarshalNAddRepresentativeInput2onboardᚋgraphᚋmodelᚐAddRepresentativeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.AddRepresentativeInput, error) {
+			return ec.unmarshalNAddRepresentativeInput2onboardᚋinternalᚋregistrationᚐAddRepresentativeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3457,8 +3459,8 @@ func (ec *executionContext) field_Mutation_registerIndividual_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
-			return ec.unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx, v)
+		func(ctx context.Context, v any) (registration.IndividualInput, error) {
+			return ec.unmarshalNRegisterIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3471,8 +3473,8 @@ func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
-			return ec.unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx, v)
+		func(ctx context.Context, v any) (registration.OrganizationInput, error) {
+			return ec.unmarshalNRegisterOrganizationInput2onboardᚋinternalᚋregistrationᚐOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3485,8 +3487,8 @@ func (ec *executionContext) field_Mutation_removeEmployee_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RemoveEmployeeInput, error) {
-			return ec.unmarshalNRemoveEmployeeInput2onboardᚋgraphᚋmodelᚐRemoveEmployeeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.MemberRef, error) {
+			return ec.unmarshalNRemoveEmployeeInput2onboardᚋinternalᚋregistrationᚐMemberRef(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3499,8 +3501,8 @@ func (ec *executionContext) field_Mutation_removeRepresentative_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RemoveRepresentativeInput, error) {
-			return ec.unmarshalNRemoveRepresentativeInput2onboardᚋgraphᚋmodelᚐRemoveRepresentativeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.MemberRef, error) {
+			return ec.unmarshalNRemoveRepresentativeInput2onboardᚋinternalᚋregistrationᚐMemberRef(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3527,8 +3529,8 @@ func (ec *executionContext) field_Mutation_updateEmployee_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.UpdateEmployeeInput, error) {
-			return ec.unmarshalNUpdateEmployeeInput2onboardᚋgraphᚋmodelᚐUpdateEmployeeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.EmployeeChange, error) {
+			return ec.unmarshalNUpdateEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeChange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3541,8 +3543,8 @@ func (ec *executionContext) field_Mutation_updateRepresentative_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.UpdateRepresentativeInput, error) {
-			return ec.unmarshalNUpdateRepresentativeInput2onboardᚋgraphᚋmodelᚐUpdateRepresentativeInput(ctx, v)
+		func(ctx context.Context, v any) (registration.RepresentativeChange, error) {
+			return ec.unmarshalNUpdateRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeChange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3555,8 +3557,8 @@ func (ec *executionContext) field_Mutation_validateIndividualRegistration_args(c
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
-			return ec.unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx, v)
+		func(ctx context.Context, v any) (registration.IndividualInput, error) {
+			return ec.unmarshalNRegisterIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3569,8 +3571,8 @@ func (ec *executionContext) field_Mutation_validateOrganizationRegistration_args
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
-			return ec.unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx, v)
+		func(ctx context.Context, v any) (registration.OrganizationInput, error) {
+			return ec.unmarshalNRegisterOrganizationInput2onboardᚋinternalᚋregistrationᚐOrganizationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7759,7 +7761,7 @@ func (ec *executionContext) _Mutation_addRepresentative(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRepresentative(ctx, fc.Args["input"].(model.AddRepresentativeInput))
+			return ec.Resolvers.Mutation().AddRepresentative(ctx, fc.Args["input"].(registration.AddRepresentativeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7821,7 +7823,7 @@ func (ec *executionContext) _Mutation_updateRepresentative(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateRepresentative(ctx, fc.Args["input"].(model.UpdateRepresentativeInput))
+			return ec.Resolvers.Mutation().UpdateRepresentative(ctx, fc.Args["input"].(registration.RepresentativeChange))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7883,7 +7885,7 @@ func (ec *executionContext) _Mutation_removeRepresentative(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RemoveRepresentative(ctx, fc.Args["input"].(model.RemoveRepresentativeInput))
+			return ec.Resolvers.Mutation().RemoveRepresentative(ctx, fc.Args["input"].(registration.MemberRef))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -7945,7 +7947,7 @@ func (ec *executionContext) _Mutation_addEmployee(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddEmployee(ctx, fc.Args["input"].(model.AddEmployeeInput))
+			return ec.Resolvers.Mutation().AddEmployee(ctx, fc.Args["input"].(registration.AddEmployeeInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8007,7 +8009,7 @@ func (ec *executionContext) _Mutation_updateEmployee(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateEmployee(ctx, fc.Args["input"].(model.UpdateEmployeeInput))
+			return ec.Resolvers.Mutation().UpdateEmployee(ctx, fc.Args["input"].(registration.EmployeeChange))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8069,7 +8071,7 @@ func (ec *executionContext) _Mutation_removeEmployee(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RemoveEmployee(ctx, fc.Args["input"].(model.RemoveEmployeeInput))
+			return ec.Resolvers.Mutation().RemoveEmployee(ctx, fc.Args["input"].(registration.MemberRef))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8131,7 +8133,7 @@ func (ec *executionContext) _Mutation_registerOrganization(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RegisterOrganization(ctx, fc.Args["input"].(model.RegisterOrganizationInput))
+			return ec.Resolvers.Mutation().RegisterOrganization(ctx, fc.Args["input"].(registration.OrganizationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8193,7 +8195,7 @@ func (ec *executionContext) _Mutation_registerIndividual(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RegisterIndividual(ctx, fc.Args["input"].(model.RegisterIndividualInput))
+			return ec.Resolvers.Mutation().RegisterIndividual(ctx, fc.Args["input"].(registration.IndividualInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8255,7 +8257,7 @@ func (ec *executionContext) _Mutation_validateIndividualRegistration(ctx context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ValidateIndividualRegistration(ctx, fc.Args["input"].(model.RegisterIndividualInput))
+			return ec.Resolvers.Mutation().ValidateIndividualRegistration(ctx, fc.Args["input"].(registration.IndividualInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -8317,7 +8319,7 @@ func (ec *executionContext) _Mutation_validateOrganizationRegistration(ctx conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ValidateOrganizationRegistration(ctx, fc.Args["input"].(model.RegisterOrganizationInput))
+			return ec.Resolvers.Mutation().ValidateOrganizationRegistration(ctx, fc.Args["input"].(registration.OrganizationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -13207,8 +13209,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, obj any) (model.AddEmployeeInput, error) {
-	var it model.AddEmployeeInput
+func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, obj any) (registration.AddEmployeeInput, error) {
+	var it registration.AddEmployeeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13234,7 +13236,7 @@ func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, 
 			it.OrganizationID = data
 		case "employee":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employee"))
-			data, err := ec.unmarshalOEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx, v)
+			data, err := ec.unmarshalOEmployeeInput2ᚖonboardᚋinternalᚋregistrationᚐEmployeeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13250,14 +13252,14 @@ func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAddEmployeeInput(ctx context.Context, raw any) (model.AddEmployeeInput, error) {
-	var out model.AddEmployeeInput
+func UnmarshalAddEmployeeInput(ctx context.Context, raw any) (registration.AddEmployeeInput, error) {
+	var out registration.AddEmployeeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddEmployeeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Context, obj any) (model.AddRepresentativeInput, error) {
-	var it model.AddRepresentativeInput
+func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Context, obj any) (registration.AddRepresentativeInput, error) {
+	var it registration.AddRepresentativeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13283,7 +13285,7 @@ func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Con
 			it.OrganizationID = data
 		case "representative":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representative"))
-			data, err := ec.unmarshalORepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx, v)
+			data, err := ec.unmarshalORepresentativeInput2ᚖonboardᚋinternalᚋregistrationᚐRepresentativeInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13299,14 +13301,14 @@ func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Con
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAddRepresentativeInput(ctx context.Context, raw any) (model.AddRepresentativeInput, error) {
-	var out model.AddRepresentativeInput
+func UnmarshalAddRepresentativeInput(ctx context.Context, raw any) (registration.AddRepresentativeInput, error) {
+	var out registration.AddRepresentativeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddRepresentativeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (model.AddressInput, error) {
-	var it model.AddressInput
+func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj any) (registration.AddressInput, error) {
+	var it registration.AddressInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13332,7 +13334,7 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 			it.Type = data
 		case "street":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("street"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13346,7 +13348,7 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 			it.Line2 = data
 		case "city":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13367,14 +13369,14 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 			it.PostalCode = data
 		case "country":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Country = data
 		case "isPrimary":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13390,8 +13392,8 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAddressInput(ctx context.Context, raw any) (model.AddressInput, error) {
-	var out model.AddressInput
+func UnmarshalAddressInput(ctx context.Context, raw any) (registration.AddressInput, error) {
+	var out registration.AddressInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddressInput", raw, &out)
 	return out, err
 }
@@ -14345,8 +14347,8 @@ func UnmarshalAddressWhereInput(ctx context.Context, raw any) (ent.AddressWhereI
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Context, obj any) (model.CategorizationInput, error) {
-	var it model.CategorizationInput
+func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Context, obj any) (registration.Categorization, error) {
+	var it registration.Categorization
 	if obj == nil {
 		return it, nil
 	}
@@ -14400,7 +14402,7 @@ func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Contex
 			it.IsActive = data
 		case "categoryFeatureRelations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryFeatureRelations"))
-			data, err := ec.unmarshalOFeatureRelationInput2ᚕᚖonboardᚋgraphᚋmodelᚐFeatureRelationInputᚄ(ctx, v)
+			data, err := ec.unmarshalOFeatureRelationInput2ᚕonboardᚋinternalᚋregistrationᚐRelationInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14416,8 +14418,8 @@ func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCategorizationInput(ctx context.Context, raw any) (model.CategorizationInput, error) {
-	var out model.CategorizationInput
+func UnmarshalCategorizationInput(ctx context.Context, raw any) (registration.Categorization, error) {
+	var out registration.Categorization
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategorizationInput", raw, &out)
 	return out, err
 }
@@ -14542,8 +14544,8 @@ func UnmarshalCategoryOrder(ctx context.Context, raw any) (ent.CategoryOrder, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCategoryReferenceInput(ctx context.Context, obj any) (model.CategoryReferenceInput, error) {
-	var it model.CategoryReferenceInput
+func (ec *executionContext) unmarshalInputCategoryReferenceInput(ctx context.Context, obj any) (registration.CategoryRef, error) {
+	var it registration.CategoryRef
 	if obj == nil {
 		return it, nil
 	}
@@ -14592,8 +14594,8 @@ func (ec *executionContext) unmarshalInputCategoryReferenceInput(ctx context.Con
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCategoryReferenceInput(ctx context.Context, raw any) (model.CategoryReferenceInput, error) {
-	var out model.CategoryReferenceInput
+func UnmarshalCategoryReferenceInput(ctx context.Context, raw any) (registration.CategoryRef, error) {
+	var out registration.CategoryRef
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CategoryReferenceInput", raw, &out)
 	return out, err
 }
@@ -15473,8 +15475,8 @@ func UnmarshalCategoryWhereInput(ctx context.Context, raw any) (ent.CategoryWher
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (model.ContactInput, error) {
-	var it model.ContactInput
+func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (registration.ContactInput, error) {
+	var it registration.ContactInput
 	if obj == nil {
 		return it, nil
 	}
@@ -15493,21 +15495,21 @@ func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj 
 		switch k {
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Type = data
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Value = data
 		case "isPrimary":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15523,8 +15525,8 @@ func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalContactInput(ctx context.Context, raw any) (model.ContactInput, error) {
-	var out model.ContactInput
+func UnmarshalContactInput(ctx context.Context, raw any) (registration.ContactInput, error) {
+	var out registration.ContactInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
 	return out, err
 }
@@ -18382,8 +18384,8 @@ func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (ent.CustomerWher
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj any) (model.EmployeeInput, error) {
-	var it model.EmployeeInput
+func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj any) (registration.EmployeeInput, error) {
+	var it registration.EmployeeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -18402,7 +18404,7 @@ func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj
 		switch k {
 		case "person":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
-			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx, v)
+			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋinternalᚋregistrationᚐPersonInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18430,14 +18432,14 @@ func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj
 			it.Department = data
 		case "addresses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
-			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Addresses = data
 		case "telephoneNumbers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("telephoneNumbers"))
-			data, err := ec.unmarshalOTelephoneNumberInput2ᚕᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInputᚄ(ctx, v)
+			data, err := ec.unmarshalOTelephoneNumberInput2ᚕonboardᚋinternalᚋregistrationᚐTelephoneInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18453,8 +18455,8 @@ func (ec *executionContext) unmarshalInputEmployeeInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEmployeeInput(ctx context.Context, raw any) (model.EmployeeInput, error) {
-	var out model.EmployeeInput
+func UnmarshalEmployeeInput(ctx context.Context, raw any) (registration.EmployeeInput, error) {
+	var out registration.EmployeeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmployeeInput", raw, &out)
 	return out, err
 }
@@ -19160,8 +19162,8 @@ func UnmarshalFeatureOrder(ctx context.Context, raw any) (ent.FeatureOrder, erro
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputFeatureReferenceInput(ctx context.Context, obj any) (model.FeatureReferenceInput, error) {
-	var it model.FeatureReferenceInput
+func (ec *executionContext) unmarshalInputFeatureReferenceInput(ctx context.Context, obj any) (catalog.FeatureRef, error) {
+	var it catalog.FeatureRef
 	if obj == nil {
 		return it, nil
 	}
@@ -19203,14 +19205,14 @@ func (ec *executionContext) unmarshalInputFeatureReferenceInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalFeatureReferenceInput(ctx context.Context, raw any) (model.FeatureReferenceInput, error) {
-	var out model.FeatureReferenceInput
+func UnmarshalFeatureReferenceInput(ctx context.Context, raw any) (catalog.FeatureRef, error) {
+	var out catalog.FeatureRef
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeatureReferenceInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Context, obj any) (model.FeatureRelationInput, error) {
-	var it model.FeatureRelationInput
+func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Context, obj any) (registration.RelationInput, error) {
+	var it registration.RelationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19229,7 +19231,7 @@ func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Conte
 		switch k {
 		case "feature":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feature"))
-			data, err := ec.unmarshalOFeatureReferenceInput2ᚖonboardᚋgraphᚋmodelᚐFeatureReferenceInput(ctx, v)
+			data, err := ec.unmarshalOFeatureReferenceInput2ᚖonboardᚋinternalᚋcatalogᚐFeatureRef(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19243,7 +19245,7 @@ func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Conte
 			it.Enabled = data
 		case "parametrization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parametrization"))
-			data, err := ec.unmarshalOParameterInput2ᚕᚖonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx, v)
+			data, err := ec.unmarshalOParameterInput2ᚕonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19259,8 +19261,8 @@ func (ec *executionContext) unmarshalInputFeatureRelationInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalFeatureRelationInput(ctx context.Context, raw any) (model.FeatureRelationInput, error) {
-	var out model.FeatureRelationInput
+func UnmarshalFeatureRelationInput(ctx context.Context, raw any) (registration.RelationInput, error) {
+	var out registration.RelationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FeatureRelationInput", raw, &out)
 	return out, err
 }
@@ -20424,8 +20426,8 @@ func UnmarshalFeatureWhereInput(ctx context.Context, raw any) (ent.FeatureWhereI
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Context, obj any) (model.IdentityDocumentInput, error) {
-	var it model.IdentityDocumentInput
+func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Context, obj any) (registration.DocumentInput, error) {
+	var it registration.DocumentInput
 	if obj == nil {
 		return it, nil
 	}
@@ -20444,14 +20446,14 @@ func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Cont
 		switch k {
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Type = data
 		case "number":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20474,8 +20476,8 @@ func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalIdentityDocumentInput(ctx context.Context, raw any) (model.IdentityDocumentInput, error) {
-	var out model.IdentityDocumentInput
+func UnmarshalIdentityDocumentInput(ctx context.Context, raw any) (registration.DocumentInput, error) {
+	var out registration.DocumentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentityDocumentInput", raw, &out)
 	return out, err
 }
@@ -21009,8 +21011,8 @@ func UnmarshalIdentityDocumentWhereInput(ctx context.Context, raw any) (ent.Iden
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Context, obj any) (model.IndividualCustomerInput, error) {
-	var it model.IndividualCustomerInput
+func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Context, obj any) (registration.IndividualCustomer, error) {
+	var it registration.IndividualCustomer
 	if obj == nil {
 		return it, nil
 	}
@@ -21036,21 +21038,21 @@ func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Co
 			it.CustomerName = data
 		case "person":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
-			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx, v)
+			data, err := ec.unmarshalOPersonInput2ᚖonboardᚋinternalᚋregistrationᚐPersonInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Person = data
 		case "user":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("user"))
-			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx, v)
+			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋinternalᚋregistrationᚐUserInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.User = data
 		case "categorization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorization"))
-			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx, v)
+			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋinternalᚋregistrationᚐCategorization(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21066,14 +21068,14 @@ func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (model.IndividualCustomerInput, error) {
-	var out model.IndividualCustomerInput
+func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (registration.IndividualCustomer, error) {
+	var out registration.IndividualCustomer
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndividualCustomerInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.Context, obj any) (model.OrganizationCustomerInput, error) {
-	var it model.OrganizationCustomerInput
+func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.Context, obj any) (registration.OrganizationCustomer, error) {
+	var it registration.OrganizationCustomer
 	if obj == nil {
 		return it, nil
 	}
@@ -21099,28 +21101,28 @@ func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.
 			it.CustomerName = data
 		case "organization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
-			data, err := ec.unmarshalOOrganizationInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+			data, err := ec.unmarshalOOrganizationInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationDetails(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Organization = data
 		case "user":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("user"))
-			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx, v)
+			data, err := ec.unmarshalORegistrationUserInput2ᚖonboardᚋinternalᚋregistrationᚐUserInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.User = data
 		case "employees":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
-			data, err := ec.unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmodelᚐEmployeeInputᚄ(ctx, v)
+			data, err := ec.unmarshalOEmployeeInput2ᚕonboardᚋinternalᚋregistrationᚐEmployeeInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Employees = data
 		case "categorization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categorization"))
-			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx, v)
+			data, err := ec.unmarshalOCategorizationInput2ᚖonboardᚋinternalᚋregistrationᚐCategorization(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21136,14 +21138,14 @@ func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOrganizationCustomerInput(ctx context.Context, raw any) (model.OrganizationCustomerInput, error) {
-	var out model.OrganizationCustomerInput
+func UnmarshalOrganizationCustomerInput(ctx context.Context, raw any) (registration.OrganizationCustomer, error) {
+	var out registration.OrganizationCustomer
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationCustomerInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
-	var it model.OrganizationInput
+func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (registration.OrganizationDetails, error) {
+	var it registration.OrganizationDetails
 	if obj == nil {
 		return it, nil
 	}
@@ -21162,7 +21164,7 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 		switch k {
 		case "legalName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21176,7 +21178,7 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 			it.TradingName = data
 		case "registrationNumber":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21246,21 +21248,21 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 			it.Phone = data
 		case "addresses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
-			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Addresses = data
 		case "contacts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
-			data, err := ec.unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx, v)
+			data, err := ec.unmarshalOContactInput2ᚕonboardᚋinternalᚋregistrationᚐContactInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Contacts = data
 		case "representatives":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representatives"))
-			data, err := ec.unmarshalORepresentativeInput2ᚕᚖonboardᚋgraphᚋmodelᚐRepresentativeInputᚄ(ctx, v)
+			data, err := ec.unmarshalORepresentativeInput2ᚕonboardᚋinternalᚋregistrationᚐRepresentativeInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21276,8 +21278,8 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOrganizationInput(ctx context.Context, raw any) (model.OrganizationInput, error) {
-	var out model.OrganizationInput
+func UnmarshalOrganizationInput(ctx context.Context, raw any) (registration.OrganizationDetails, error) {
+	var out registration.OrganizationDetails
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationInput", raw, &out)
 	return out, err
 }
@@ -22795,8 +22797,8 @@ func UnmarshalParameterInput(ctx context.Context, raw any) (schematype.Parameter
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (model.PersonInput, error) {
-	var it model.PersonInput
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (registration.PersonInput, error) {
+	var it registration.PersonInput
 	if obj == nil {
 		return it, nil
 	}
@@ -22815,7 +22817,7 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 		switch k {
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22829,7 +22831,7 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 			it.MiddleName = data
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22878,21 +22880,21 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 			it.FullName = data
 		case "addresses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
-			data, err := ec.unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx, v)
+			data, err := ec.unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Addresses = data
 		case "contacts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
-			data, err := ec.unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx, v)
+			data, err := ec.unmarshalOContactInput2ᚕonboardᚋinternalᚋregistrationᚐContactInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Contacts = data
 		case "identityDocuments":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityDocuments"))
-			data, err := ec.unmarshalOIdentityDocumentInput2ᚕᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInputᚄ(ctx, v)
+			data, err := ec.unmarshalOIdentityDocumentInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22908,8 +22910,8 @@ func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPersonInput(ctx context.Context, raw any) (model.PersonInput, error) {
-	var out model.PersonInput
+func UnmarshalPersonInput(ctx context.Context, raw any) (registration.PersonInput, error) {
+	var out registration.PersonInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
 	return out, err
 }
@@ -24108,8 +24110,8 @@ func UnmarshalPersonWhereInput(ctx context.Context, raw any) (ent.PersonWhereInp
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Context, obj any) (model.RegisterIndividualInput, error) {
-	var it model.RegisterIndividualInput
+func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Context, obj any) (registration.IndividualInput, error) {
+	var it registration.IndividualInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24142,7 +24144,7 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 			it.LastName = data
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24156,14 +24158,14 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 			it.Phone = data
 		case "password":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Password = data
 		case "matchingPassword":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchingPassword"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24174,17 +24176,17 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 			if err != nil {
 				return it, err
 			}
-			it.RoleIds = data
+			it.RoleIDs = data
 		case "customerCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCategory"))
-			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx, v)
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋinternalᚋregistrationᚐCategoryRef(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CustomerCategory = data
 		case "individualCustomer":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("individualCustomer"))
-			data, err := ec.unmarshalOIndividualCustomerInput2ᚖonboardᚋgraphᚋmodelᚐIndividualCustomerInput(ctx, v)
+			data, err := ec.unmarshalOIndividualCustomerInput2ᚖonboardᚋinternalᚋregistrationᚐIndividualCustomer(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24214,14 +24216,14 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRegisterIndividualInput(ctx context.Context, raw any) (model.RegisterIndividualInput, error) {
-	var out model.RegisterIndividualInput
+func UnmarshalRegisterIndividualInput(ctx context.Context, raw any) (registration.IndividualInput, error) {
+	var out registration.IndividualInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterIndividualInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.Context, obj any) (model.RegisterOrganizationInput, error) {
-	var it model.RegisterOrganizationInput
+func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.Context, obj any) (registration.OrganizationInput, error) {
+	var it registration.OrganizationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24240,21 +24242,21 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 		switch k {
 		case "email":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Email = data
 		case "password":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Password = data
 		case "matchingPassword":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchingPassword"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24265,10 +24267,10 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 			if err != nil {
 				return it, err
 			}
-			it.RoleIds = data
+			it.RoleIDs = data
 		case "customerCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCategory"))
-			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx, v)
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋinternalᚋregistrationᚐCategoryRef(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24289,7 +24291,7 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 			it.Tags = data
 		case "organizationCustomer":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationCustomer"))
-			data, err := ec.unmarshalOOrganizationCustomerInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationCustomerInput(ctx, v)
+			data, err := ec.unmarshalOOrganizationCustomerInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationCustomer(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24305,14 +24307,14 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRegisterOrganizationInput(ctx context.Context, raw any) (model.RegisterOrganizationInput, error) {
-	var out model.RegisterOrganizationInput
+func UnmarshalRegisterOrganizationInput(ctx context.Context, raw any) (registration.OrganizationInput, error) {
+	var out registration.OrganizationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterOrganizationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Context, obj any) (model.RegistrationUserInput, error) {
-	var it model.RegistrationUserInput
+func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Context, obj any) (registration.UserInput, error) {
+	var it registration.UserInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24396,14 +24398,14 @@ func (ec *executionContext) unmarshalInputRegistrationUserInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRegistrationUserInput(ctx context.Context, raw any) (model.RegistrationUserInput, error) {
-	var out model.RegistrationUserInput
+func UnmarshalRegistrationUserInput(ctx context.Context, raw any) (registration.UserInput, error) {
+	var out registration.UserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationUserInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRemoveEmployeeInput(ctx context.Context, obj any) (model.RemoveEmployeeInput, error) {
-	var it model.RemoveEmployeeInput
+func (ec *executionContext) unmarshalInputRemoveEmployeeInput(ctx context.Context, obj any) (registration.MemberRef, error) {
+	var it registration.MemberRef
 	if obj == nil {
 		return it, nil
 	}
@@ -24438,14 +24440,14 @@ func (ec *executionContext) unmarshalInputRemoveEmployeeInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRemoveEmployeeInput(ctx context.Context, raw any) (model.RemoveEmployeeInput, error) {
-	var out model.RemoveEmployeeInput
+func UnmarshalRemoveEmployeeInput(ctx context.Context, raw any) (registration.MemberRef, error) {
+	var out registration.MemberRef
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveEmployeeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRemoveRepresentativeInput(ctx context.Context, obj any) (model.RemoveRepresentativeInput, error) {
-	var it model.RemoveRepresentativeInput
+func (ec *executionContext) unmarshalInputRemoveRepresentativeInput(ctx context.Context, obj any) (registration.MemberRef, error) {
+	var it registration.MemberRef
 	if obj == nil {
 		return it, nil
 	}
@@ -24480,14 +24482,14 @@ func (ec *executionContext) unmarshalInputRemoveRepresentativeInput(ctx context.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRemoveRepresentativeInput(ctx context.Context, raw any) (model.RemoveRepresentativeInput, error) {
-	var out model.RemoveRepresentativeInput
+func UnmarshalRemoveRepresentativeInput(ctx context.Context, raw any) (registration.MemberRef, error) {
+	var out registration.MemberRef
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveRepresentativeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Context, obj any) (model.RepresentativeInput, error) {
-	var it model.RepresentativeInput
+func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Context, obj any) (registration.RepresentativeInput, error) {
+	var it registration.RepresentativeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24506,7 +24508,7 @@ func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Contex
 		switch k {
 		case "firstName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24520,7 +24522,7 @@ func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Contex
 			it.MiddleName = data
 		case "lastName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24592,8 +24594,8 @@ func (ec *executionContext) unmarshalInputRepresentativeInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRepresentativeInput(ctx context.Context, raw any) (model.RepresentativeInput, error) {
-	var out model.RepresentativeInput
+func UnmarshalRepresentativeInput(ctx context.Context, raw any) (registration.RepresentativeInput, error) {
+	var out registration.RepresentativeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RepresentativeInput", raw, &out)
 	return out, err
 }
@@ -25712,8 +25714,8 @@ func UnmarshalRoleWhereInput(ctx context.Context, raw any) (ent.RoleWhereInput, 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Context, obj any) (model.TelephoneNumberInput, error) {
-	var it model.TelephoneNumberInput
+func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Context, obj any) (registration.TelephoneInput, error) {
+	var it registration.TelephoneInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25732,7 +25734,7 @@ func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Conte
 		switch k {
 		case "number":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25767,7 +25769,7 @@ func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Conte
 			it.Purpose = data
 		case "isPrimary":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25783,8 +25785,8 @@ func (ec *executionContext) unmarshalInputTelephoneNumberInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalTelephoneNumberInput(ctx context.Context, raw any) (model.TelephoneNumberInput, error) {
-	var out model.TelephoneNumberInput
+func UnmarshalTelephoneNumberInput(ctx context.Context, raw any) (registration.TelephoneInput, error) {
+	var out registration.TelephoneInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TelephoneNumberInput", raw, &out)
 	return out, err
 }
@@ -26430,8 +26432,8 @@ func UnmarshalUpdateCategoryInput(ctx context.Context, raw any) (model.UpdateCat
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateEmployeeInput(ctx context.Context, obj any) (model.UpdateEmployeeInput, error) {
-	var it model.UpdateEmployeeInput
+func (ec *executionContext) unmarshalInputUpdateEmployeeInput(ctx context.Context, obj any) (registration.EmployeeChange, error) {
+	var it registration.EmployeeChange
 	if obj == nil {
 		return it, nil
 	}
@@ -26487,14 +26489,14 @@ func (ec *executionContext) unmarshalInputUpdateEmployeeInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateEmployeeInput(ctx context.Context, raw any) (model.UpdateEmployeeInput, error) {
-	var out model.UpdateEmployeeInput
+func UnmarshalUpdateEmployeeInput(ctx context.Context, raw any) (registration.EmployeeChange, error) {
+	var out registration.EmployeeChange
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEmployeeInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateRepresentativeInput(ctx context.Context, obj any) (model.UpdateRepresentativeInput, error) {
-	var it model.UpdateRepresentativeInput
+func (ec *executionContext) unmarshalInputUpdateRepresentativeInput(ctx context.Context, obj any) (registration.RepresentativeChange, error) {
+	var it registration.RepresentativeChange
 	if obj == nil {
 		return it, nil
 	}
@@ -26606,8 +26608,8 @@ func (ec *executionContext) unmarshalInputUpdateRepresentativeInput(ctx context.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateRepresentativeInput(ctx context.Context, raw any) (model.UpdateRepresentativeInput, error) {
-	var out model.UpdateRepresentativeInput
+func UnmarshalUpdateRepresentativeInput(ctx context.Context, raw any) (registration.RepresentativeChange, error) {
+	var out registration.RepresentativeChange
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRepresentativeInput", raw, &out)
 	return out, err
 }
@@ -30287,12 +30289,12 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNAddEmployeeInput2onboardᚋgraphᚋmodelᚐAddEmployeeInput(ctx context.Context, v any) (model.AddEmployeeInput, error) {
+func (ec *executionContext) unmarshalNAddEmployeeInput2onboardᚋinternalᚋregistrationᚐAddEmployeeInput(ctx context.Context, v any) (registration.AddEmployeeInput, error) {
 	res, err := ec.unmarshalInputAddEmployeeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNAddRepresentativeInput2onboardᚋgraphᚋmodelᚐAddRepresentativeInput(ctx context.Context, v any) (model.AddRepresentativeInput, error) {
+func (ec *executionContext) unmarshalNAddRepresentativeInput2onboardᚋinternalᚋregistrationᚐAddRepresentativeInput(ctx context.Context, v any) (registration.AddRepresentativeInput, error) {
 	res, err := ec.unmarshalInputAddRepresentativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -30305,9 +30307,9 @@ func (ec *executionContext) marshalNAddress2ᚖonboardᚋentᚐAddress(ctx conte
 	return ec._Address(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAddressInput2ᚖonboardᚋgraphᚋmodelᚐAddressInput(ctx context.Context, v any) (*model.AddressInput, error) {
+func (ec *executionContext) unmarshalNAddressInput2onboardᚋinternalᚋregistrationᚐAddressInput(ctx context.Context, v any) (registration.AddressInput, error) {
 	res, err := ec.unmarshalInputAddressInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNAddressOrderField2ᚖonboardᚋentᚐAddressOrderField(ctx context.Context, v any) (*ent.AddressOrderField, error) {
@@ -30431,9 +30433,9 @@ func (ec *executionContext) marshalNContact2ᚖonboardᚋentᚐContact(ctx conte
 	return ec._Contact(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNContactInput2ᚖonboardᚋgraphᚋmodelᚐContactInput(ctx context.Context, v any) (*model.ContactInput, error) {
+func (ec *executionContext) unmarshalNContactInput2onboardᚋinternalᚋregistrationᚐContactInput(ctx context.Context, v any) (registration.ContactInput, error) {
 	res, err := ec.unmarshalInputContactInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNContactOrderField2ᚖonboardᚋentᚐContactOrderField(ctx context.Context, v any) (*ent.ContactOrderField, error) {
@@ -30738,9 +30740,9 @@ func (ec *executionContext) marshalNEmployee2ᚖonboardᚋentᚐEmployee(ctx con
 	return ec._Employee(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx context.Context, v any) (*model.EmployeeInput, error) {
+func (ec *executionContext) unmarshalNEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeInput(ctx context.Context, v any) (registration.EmployeeInput, error) {
 	res, err := ec.unmarshalInputEmployeeInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEmployeeOrderField2ᚖonboardᚋentᚐEmployeeOrderField(ctx context.Context, v any) (*ent.EmployeeOrderField, error) {
@@ -30808,9 +30810,9 @@ func (ec *executionContext) marshalNFeatureRelation2ᚖonboardᚋentᚐFeatureRe
 	return ec._FeatureRelation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFeatureRelationInput2ᚖonboardᚋgraphᚋmodelᚐFeatureRelationInput(ctx context.Context, v any) (*model.FeatureRelationInput, error) {
+func (ec *executionContext) unmarshalNFeatureRelationInput2onboardᚋinternalᚋregistrationᚐRelationInput(ctx context.Context, v any) (registration.RelationInput, error) {
 	res, err := ec.unmarshalInputFeatureRelationInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFeatureRelationOrderField2ᚖonboardᚋentᚐFeatureRelationOrderField(ctx context.Context, v any) (*ent.FeatureRelationOrderField, error) {
@@ -30902,9 +30904,9 @@ func (ec *executionContext) marshalNIdentityDocument2ᚖonboardᚋentᚐIdentity
 	return ec._IdentityDocument(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNIdentityDocumentInput2ᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInput(ctx context.Context, v any) (*model.IdentityDocumentInput, error) {
+func (ec *executionContext) unmarshalNIdentityDocumentInput2onboardᚋinternalᚋregistrationᚐDocumentInput(ctx context.Context, v any) (registration.DocumentInput, error) {
 	res, err := ec.unmarshalInputIdentityDocumentInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNIdentityDocumentOrderField2ᚖonboardᚋentᚐIdentityDocumentOrderField(ctx context.Context, v any) (*ent.IdentityDocumentOrderField, error) {
@@ -31044,6 +31046,11 @@ func (ec *executionContext) unmarshalNParameterDefinitionInput2ᚖonboardᚋsche
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNParameterInput2onboardᚋschemaᚋschematypeᚐParameter(ctx context.Context, v any) (schematype.Parameter, error) {
+	res, err := ec.unmarshalInputParameterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNParameterInput2ᚖonboardᚋschemaᚋschematypeᚐParameter(ctx context.Context, v any) (*schematype.Parameter, error) {
 	res, err := ec.unmarshalInputParameterInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -31106,7 +31113,7 @@ func (ec *executionContext) unmarshalNPersonWhereInput2ᚖonboardᚋentᚐPerson
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRegisterIndividualInput2onboardᚋgraphᚋmodelᚐRegisterIndividualInput(ctx context.Context, v any) (model.RegisterIndividualInput, error) {
+func (ec *executionContext) unmarshalNRegisterIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualInput(ctx context.Context, v any) (registration.IndividualInput, error) {
 	res, err := ec.unmarshalInputRegisterIndividualInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31119,7 +31126,7 @@ func (ec *executionContext) marshalNRegisterIndividualPayload2ᚖonboardᚋgraph
 	return ec._RegisterIndividualPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRegisterOrganizationInput2onboardᚋgraphᚋmodelᚐRegisterOrganizationInput(ctx context.Context, v any) (model.RegisterOrganizationInput, error) {
+func (ec *executionContext) unmarshalNRegisterOrganizationInput2onboardᚋinternalᚋregistrationᚐOrganizationInput(ctx context.Context, v any) (registration.OrganizationInput, error) {
 	res, err := ec.unmarshalInputRegisterOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31150,7 +31157,7 @@ func (ec *executionContext) marshalNRegistrationValidation2ᚖonboardᚋgraphᚋ
 	return ec._RegistrationValidation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRemoveEmployeeInput2onboardᚋgraphᚋmodelᚐRemoveEmployeeInput(ctx context.Context, v any) (model.RemoveEmployeeInput, error) {
+func (ec *executionContext) unmarshalNRemoveEmployeeInput2onboardᚋinternalᚋregistrationᚐMemberRef(ctx context.Context, v any) (registration.MemberRef, error) {
 	res, err := ec.unmarshalInputRemoveEmployeeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31163,7 +31170,7 @@ func (ec *executionContext) marshalNRemoveMemberPayload2ᚖonboardᚋgraphᚋmod
 	return ec._RemoveMemberPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRemoveRepresentativeInput2onboardᚋgraphᚋmodelᚐRemoveRepresentativeInput(ctx context.Context, v any) (model.RemoveRepresentativeInput, error) {
+func (ec *executionContext) unmarshalNRemoveRepresentativeInput2onboardᚋinternalᚋregistrationᚐMemberRef(ctx context.Context, v any) (registration.MemberRef, error) {
 	res, err := ec.unmarshalInputRemoveRepresentativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31192,9 +31199,9 @@ func (ec *executionContext) marshalNRepresentative2ᚖonboardᚋentᚐRepresenta
 	return ec._Representative(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx context.Context, v any) (*model.RepresentativeInput, error) {
+func (ec *executionContext) unmarshalNRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeInput(ctx context.Context, v any) (registration.RepresentativeInput, error) {
 	res, err := ec.unmarshalInputRepresentativeInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRepresentativeOrderField2ᚖonboardᚋentᚐRepresentativeOrderField(ctx context.Context, v any) (*ent.RepresentativeOrderField, error) {
@@ -31291,9 +31298,9 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
-func (ec *executionContext) unmarshalNTelephoneNumberInput2ᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInput(ctx context.Context, v any) (*model.TelephoneNumberInput, error) {
+func (ec *executionContext) unmarshalNTelephoneNumberInput2onboardᚋinternalᚋregistrationᚐTelephoneInput(ctx context.Context, v any) (registration.TelephoneInput, error) {
 	res, err := ec.unmarshalInputTelephoneNumberInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTenant2ᚖonboardᚋentᚐTenant(ctx context.Context, sel ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {
@@ -31336,12 +31343,12 @@ func (ec *executionContext) marshalNUpdateCategoryPayload2ᚖonboardᚋgraphᚋm
 	return ec._UpdateCategoryPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateEmployeeInput2onboardᚋgraphᚋmodelᚐUpdateEmployeeInput(ctx context.Context, v any) (model.UpdateEmployeeInput, error) {
+func (ec *executionContext) unmarshalNUpdateEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeChange(ctx context.Context, v any) (registration.EmployeeChange, error) {
 	res, err := ec.unmarshalInputUpdateEmployeeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateRepresentativeInput2onboardᚋgraphᚋmodelᚐUpdateRepresentativeInput(ctx context.Context, v any) (model.UpdateRepresentativeInput, error) {
+func (ec *executionContext) unmarshalNUpdateRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeChange(ctx context.Context, v any) (registration.RepresentativeChange, error) {
 	res, err := ec.unmarshalInputUpdateRepresentativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -31544,16 +31551,16 @@ func (ec *executionContext) marshalOAddress2ᚕᚖonboardᚋentᚐAddressᚄ(ctx
 	return ret
 }
 
-func (ec *executionContext) unmarshalOAddressInput2ᚕᚖonboardᚋgraphᚋmodelᚐAddressInputᚄ(ctx context.Context, v any) ([]*model.AddressInput, error) {
+func (ec *executionContext) unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx context.Context, v any) ([]registration.AddressInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.AddressInput, len(vSlice))
+	res := make([]registration.AddressInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNAddressInput2ᚖonboardᚋgraphᚋmodelᚐAddressInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNAddressInput2onboardᚋinternalᚋregistrationᚐAddressInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -31687,7 +31694,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOCategorizationInput2ᚖonboardᚋgraphᚋmodelᚐCategorizationInput(ctx context.Context, v any) (*model.CategorizationInput, error) {
+func (ec *executionContext) unmarshalOCategorizationInput2ᚖonboardᚋinternalᚋregistrationᚐCategorization(ctx context.Context, v any) (*registration.Categorization, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -31766,7 +31773,7 @@ func (ec *executionContext) unmarshalOCategoryOrder2ᚖonboardᚋentᚐCategoryO
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCategoryReferenceInput2ᚖonboardᚋgraphᚋmodelᚐCategoryReferenceInput(ctx context.Context, v any) (*model.CategoryReferenceInput, error) {
+func (ec *executionContext) unmarshalOCategoryReferenceInput2ᚖonboardᚋinternalᚋregistrationᚐCategoryRef(ctx context.Context, v any) (*registration.CategoryRef, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -31870,16 +31877,16 @@ func (ec *executionContext) marshalOContact2ᚕᚖonboardᚋentᚐContactᚄ(ctx
 	return ret
 }
 
-func (ec *executionContext) unmarshalOContactInput2ᚕᚖonboardᚋgraphᚋmodelᚐContactInputᚄ(ctx context.Context, v any) ([]*model.ContactInput, error) {
+func (ec *executionContext) unmarshalOContactInput2ᚕonboardᚋinternalᚋregistrationᚐContactInputᚄ(ctx context.Context, v any) ([]registration.ContactInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.ContactInput, len(vSlice))
+	res := make([]registration.ContactInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNContactInput2ᚖonboardᚋgraphᚋmodelᚐContactInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNContactInput2onboardᚋinternalᚋregistrationᚐContactInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -32329,16 +32336,16 @@ func (ec *executionContext) marshalOEmployee2ᚖonboardᚋentᚐEmployee(ctx con
 	return ec._Employee(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmodelᚐEmployeeInputᚄ(ctx context.Context, v any) ([]*model.EmployeeInput, error) {
+func (ec *executionContext) unmarshalOEmployeeInput2ᚕonboardᚋinternalᚋregistrationᚐEmployeeInputᚄ(ctx context.Context, v any) ([]registration.EmployeeInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.EmployeeInput, len(vSlice))
+	res := make([]registration.EmployeeInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -32346,7 +32353,7 @@ func (ec *executionContext) unmarshalOEmployeeInput2ᚕᚖonboardᚋgraphᚋmode
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOEmployeeInput2ᚖonboardᚋgraphᚋmodelᚐEmployeeInput(ctx context.Context, v any) (*model.EmployeeInput, error) {
+func (ec *executionContext) unmarshalOEmployeeInput2ᚖonboardᚋinternalᚋregistrationᚐEmployeeInput(ctx context.Context, v any) (*registration.EmployeeInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -32414,7 +32421,7 @@ func (ec *executionContext) unmarshalOFeatureOrder2ᚖonboardᚋentᚐFeatureOrd
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOFeatureReferenceInput2ᚖonboardᚋgraphᚋmodelᚐFeatureReferenceInput(ctx context.Context, v any) (*model.FeatureReferenceInput, error) {
+func (ec *executionContext) unmarshalOFeatureReferenceInput2ᚖonboardᚋinternalᚋcatalogᚐFeatureRef(ctx context.Context, v any) (*catalog.FeatureRef, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -32441,16 +32448,16 @@ func (ec *executionContext) marshalOFeatureRelation2ᚕᚖonboardᚋentᚐFeatur
 	return ret
 }
 
-func (ec *executionContext) unmarshalOFeatureRelationInput2ᚕᚖonboardᚋgraphᚋmodelᚐFeatureRelationInputᚄ(ctx context.Context, v any) ([]*model.FeatureRelationInput, error) {
+func (ec *executionContext) unmarshalOFeatureRelationInput2ᚕonboardᚋinternalᚋregistrationᚐRelationInputᚄ(ctx context.Context, v any) ([]registration.RelationInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.FeatureRelationInput, len(vSlice))
+	res := make([]registration.RelationInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNFeatureRelationInput2ᚖonboardᚋgraphᚋmodelᚐFeatureRelationInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNFeatureRelationInput2onboardᚋinternalᚋregistrationᚐRelationInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -32651,16 +32658,16 @@ func (ec *executionContext) marshalOIdentityDocument2ᚕᚖonboardᚋentᚐIdent
 	return ret
 }
 
-func (ec *executionContext) unmarshalOIdentityDocumentInput2ᚕᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInputᚄ(ctx context.Context, v any) ([]*model.IdentityDocumentInput, error) {
+func (ec *executionContext) unmarshalOIdentityDocumentInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentInputᚄ(ctx context.Context, v any) ([]registration.DocumentInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.IdentityDocumentInput, len(vSlice))
+	res := make([]registration.DocumentInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNIdentityDocumentInput2ᚖonboardᚋgraphᚋmodelᚐIdentityDocumentInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNIdentityDocumentInput2onboardᚋinternalᚋregistrationᚐDocumentInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -32745,7 +32752,7 @@ func (ec *executionContext) unmarshalOIdentityDocumentWhereInput2ᚖonboardᚋen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOIndividualCustomerInput2ᚖonboardᚋgraphᚋmodelᚐIndividualCustomerInput(ctx context.Context, v any) (*model.IndividualCustomerInput, error) {
+func (ec *executionContext) unmarshalOIndividualCustomerInput2ᚖonboardᚋinternalᚋregistrationᚐIndividualCustomer(ctx context.Context, v any) (*registration.IndividualCustomer, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -32872,7 +32879,7 @@ func (ec *executionContext) marshalOOrganizationBusinessType2ᚖonboardᚋentᚋ
 	return v
 }
 
-func (ec *executionContext) unmarshalOOrganizationCustomerInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationCustomerInput(ctx context.Context, v any) (*model.OrganizationCustomerInput, error) {
+func (ec *executionContext) unmarshalOOrganizationCustomerInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationCustomer(ctx context.Context, v any) (*registration.OrganizationCustomer, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -32932,7 +32939,7 @@ func (ec *executionContext) marshalOOrganizationIndustry2ᚖonboardᚋentᚋorga
 	return v
 }
 
-func (ec *executionContext) unmarshalOOrganizationInput2ᚖonboardᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (*model.OrganizationInput, error) {
+func (ec *executionContext) unmarshalOOrganizationInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationDetails(ctx context.Context, v any) (*registration.OrganizationDetails, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -33072,6 +33079,23 @@ func (ec *executionContext) unmarshalOParameterDefinitionInput2ᚕᚖonboardᚋs
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOParameterInput2ᚕonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx context.Context, v any) ([]schematype.Parameter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.Parameter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParameterInput2onboardᚋschemaᚋschematypeᚐParameter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOParameterInput2ᚕᚖonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx context.Context, v any) ([]*schematype.Parameter, error) {
 	if v == nil {
 		return nil, nil
@@ -33148,7 +33172,7 @@ func (ec *executionContext) marshalOPersonGender2ᚖonboardᚋentᚋpersonᚐGen
 	return v
 }
 
-func (ec *executionContext) unmarshalOPersonInput2ᚖonboardᚋgraphᚋmodelᚐPersonInput(ctx context.Context, v any) (*model.PersonInput, error) {
+func (ec *executionContext) unmarshalOPersonInput2ᚖonboardᚋinternalᚋregistrationᚐPersonInput(ctx context.Context, v any) (*registration.PersonInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -33199,7 +33223,7 @@ func (ec *executionContext) marshalOPhoneTypeValue2interface(ctx context.Context
 	return res
 }
 
-func (ec *executionContext) unmarshalORegistrationUserInput2ᚖonboardᚋgraphᚋmodelᚐRegistrationUserInput(ctx context.Context, v any) (*model.RegistrationUserInput, error) {
+func (ec *executionContext) unmarshalORegistrationUserInput2ᚖonboardᚋinternalᚋregistrationᚐUserInput(ctx context.Context, v any) (*registration.UserInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -33226,16 +33250,16 @@ func (ec *executionContext) marshalORepresentative2ᚕᚖonboardᚋentᚐReprese
 	return ret
 }
 
-func (ec *executionContext) unmarshalORepresentativeInput2ᚕᚖonboardᚋgraphᚋmodelᚐRepresentativeInputᚄ(ctx context.Context, v any) ([]*model.RepresentativeInput, error) {
+func (ec *executionContext) unmarshalORepresentativeInput2ᚕonboardᚋinternalᚋregistrationᚐRepresentativeInputᚄ(ctx context.Context, v any) ([]registration.RepresentativeInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.RepresentativeInput, len(vSlice))
+	res := make([]registration.RepresentativeInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -33243,7 +33267,7 @@ func (ec *executionContext) unmarshalORepresentativeInput2ᚕᚖonboardᚋgraph�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalORepresentativeInput2ᚖonboardᚋgraphᚋmodelᚐRepresentativeInput(ctx context.Context, v any) (*model.RepresentativeInput, error) {
+func (ec *executionContext) unmarshalORepresentativeInput2ᚖonboardᚋinternalᚋregistrationᚐRepresentativeInput(ctx context.Context, v any) (*registration.RepresentativeInput, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -33437,16 +33461,16 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalOTelephoneNumberInput2ᚕᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInputᚄ(ctx context.Context, v any) ([]*model.TelephoneNumberInput, error) {
+func (ec *executionContext) unmarshalOTelephoneNumberInput2ᚕonboardᚋinternalᚋregistrationᚐTelephoneInputᚄ(ctx context.Context, v any) ([]registration.TelephoneInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*model.TelephoneNumberInput, len(vSlice))
+	res := make([]registration.TelephoneInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTelephoneNumberInput2ᚖonboardᚋgraphᚋmodelᚐTelephoneNumberInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTelephoneNumberInput2onboardᚋinternalᚋregistrationᚐTelephoneInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -12,8 +12,8 @@ import (
 )
 
 // AddRepresentative is the resolver for the addRepresentative field.
-func (r *mutationResolver) AddRepresentative(ctx context.Context, input model.AddRepresentativeInput) (*model.RepresentativePayload, error) {
-	rep, err := r.Registration.AddRepresentative(ctx, input.OrganizationID, representativeInput(input.Representative))
+func (r *mutationResolver) AddRepresentative(ctx context.Context, input registration.AddRepresentativeInput) (*model.RepresentativePayload, error) {
+	rep, err := r.Registration.AddRepresentative(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -21,8 +21,8 @@ func (r *mutationResolver) AddRepresentative(ctx context.Context, input model.Ad
 }
 
 // UpdateRepresentative is the resolver for the updateRepresentative field.
-func (r *mutationResolver) UpdateRepresentative(ctx context.Context, input model.UpdateRepresentativeInput) (*model.RepresentativePayload, error) {
-	rep, err := r.Registration.UpdateRepresentative(ctx, input.ID, representativeChange(input))
+func (r *mutationResolver) UpdateRepresentative(ctx context.Context, input registration.RepresentativeChange) (*model.RepresentativePayload, error) {
+	rep, err := r.Registration.UpdateRepresentative(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (r *mutationResolver) UpdateRepresentative(ctx context.Context, input model
 }
 
 // RemoveRepresentative is the resolver for the removeRepresentative field.
-func (r *mutationResolver) RemoveRepresentative(ctx context.Context, input model.RemoveRepresentativeInput) (*model.RemoveMemberPayload, error) {
+func (r *mutationResolver) RemoveRepresentative(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error) {
 	orgID, err := r.Registration.RemoveRepresentative(ctx, input.ID)
 	if err != nil {
 		return nil, err
@@ -39,8 +39,8 @@ func (r *mutationResolver) RemoveRepresentative(ctx context.Context, input model
 }
 
 // AddEmployee is the resolver for the addEmployee field.
-func (r *mutationResolver) AddEmployee(ctx context.Context, input model.AddEmployeeInput) (*model.EmployeePayload, error) {
-	emp, err := r.Registration.AddEmployee(ctx, input.OrganizationID, employeeInput(input.Employee))
+func (r *mutationResolver) AddEmployee(ctx context.Context, input registration.AddEmployeeInput) (*model.EmployeePayload, error) {
+	emp, err := r.Registration.AddEmployee(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -48,10 +48,8 @@ func (r *mutationResolver) AddEmployee(ctx context.Context, input model.AddEmplo
 }
 
 // UpdateEmployee is the resolver for the updateEmployee field.
-func (r *mutationResolver) UpdateEmployee(ctx context.Context, input model.UpdateEmployeeInput) (*model.EmployeePayload, error) {
-	emp, err := r.Registration.UpdateEmployee(ctx, input.ID, registration.EmployeeChange{
-		Department: input.Department, Role: input.Role, Roles: input.Roles,
-	})
+func (r *mutationResolver) UpdateEmployee(ctx context.Context, input registration.EmployeeChange) (*model.EmployeePayload, error) {
+	emp, err := r.Registration.UpdateEmployee(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +57,7 @@ func (r *mutationResolver) UpdateEmployee(ctx context.Context, input model.Updat
 }
 
 // RemoveEmployee is the resolver for the removeEmployee field.
-func (r *mutationResolver) RemoveEmployee(ctx context.Context, input model.RemoveEmployeeInput) (*model.RemoveMemberPayload, error) {
+func (r *mutationResolver) RemoveEmployee(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error) {
 	orgID, err := r.Registration.RemoveEmployee(ctx, input.ID)
 	if err != nil {
 		return nil, err

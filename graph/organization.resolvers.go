@@ -8,11 +8,12 @@ package graph
 import (
 	"context"
 	"onboard/graph/model"
+	"onboard/internal/registration"
 )
 
 // RegisterOrganization is the resolver for the registerOrganization field.
-func (r *mutationResolver) RegisterOrganization(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegisterOrganizationPayload, error) {
-	res, err := r.Registration.RegisterOrganization(ctx, organizationInput(input))
+func (r *mutationResolver) RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error) {
+	res, err := r.Registration.RegisterOrganization(ctx, origin(ctx), input)
 	if err != nil {
 		return nil, err
 	}

@@ -8,11 +8,12 @@ package graph
 import (
 	"context"
 	"onboard/graph/model"
+	"onboard/internal/registration"
 )
 
 // RegisterIndividual is the resolver for the registerIndividual field.
-func (r *mutationResolver) RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.RegisterIndividualPayload, error) {
-	res, err := r.Registration.RegisterIndividual(ctx, individualInput(input))
+func (r *mutationResolver) RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error) {
+	res, err := r.Registration.RegisterIndividual(ctx, origin(ctx), input)
 	if err != nil {
 		return nil, err
 	}

@@ -5,195 +5,33 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/customer"
+	"onboard/ent/employee"
+	"onboard/ent/representative"
+	"onboard/ent/role"
 	"onboard/graph/model"
 	"onboard/internal/registration"
+	"onboard/internal/viewer"
 )
 
-// This file maps the registration inputs to the domain's; see mapping.go.
+// This file builds the registration payloads. The inputs need no mapping:
+// gqlgen binds them to internal/registration's structs (gqlgen.yml).
 
-func individualInput(in model.RegisterIndividualInput) registration.IndividualInput {
-	out := registration.IndividualInput{
-		FirstName:         in.FirstName,
-		LastName:          in.LastName,
-		Email:             val(in.Email),
-		Phone:             in.Phone,
-		Password:          val(in.Password),
-		MatchingPassword:  val(in.MatchingPassword),
-		RoleIDs:           in.RoleIds,
-		CustomerCategory:  categoryRef(in.CustomerCategory),
-		ExternalReference: in.ExternalReference,
-		Tags:              in.Tags,
-	}
-	if c := in.IndividualCustomer; c != nil {
-		out.Customer = &registration.IndividualCustomer{
-			CustomerName:   c.CustomerName,
-			Person:         personInput(c.Person),
-			User:           userInput(c.User),
-			Categorization: categorization(c.Categorization),
-		}
-	}
-	return out
+type originKey struct{}
+
+// WithOrigin stores what the HTTP layer knows of a request's origin, for
+// the registration resolvers to pass on (see origin).
+func WithOrigin(ctx context.Context, o registration.Origin) context.Context {
+	return context.WithValue(ctx, originKey{}, o)
 }
 
-func organizationInput(in model.RegisterOrganizationInput) registration.OrganizationInput {
-	out := registration.OrganizationInput{
-		Email:            val(in.Email),
-		Password:         val(in.Password),
-		MatchingPassword: val(in.MatchingPassword),
-		RoleIDs:          in.RoleIds,
-		CustomerCategory: categoryRef(in.CustomerCategory),
-		OrganizationID:   in.OrganizationID,
-		Tags:             in.Tags,
+// origin is the request's origin as WithOrigin stored it (the zero Origin
+// when there is none), with the token's subject.
+func origin(ctx context.Context) registration.Origin {
+	o, _ := ctx.Value(originKey{}).(registration.Origin)
+	if v := viewer.FromContext(ctx); v != nil {
+		o.Subject = v.Subject
 	}
-	c := in.OrganizationCustomer
-	if c == nil {
-		return out
-	}
-	out.Customer = &registration.OrganizationCustomer{
-		CustomerName:   c.CustomerName,
-		Organization:   organizationDetails(c.Organization),
-		User:           userInput(c.User),
-		Categorization: categorization(c.Categorization),
-	}
-	for _, e := range deref(c.Employees) {
-		out.Customer.Employees = append(out.Customer.Employees, *employeeInput(&e))
-	}
-	return out
-}
-
-func organizationDetails(in *model.OrganizationInput) *registration.OrganizationDetails {
-	if in == nil {
-		return nil
-	}
-	out := &registration.OrganizationDetails{
-		LegalName: val(in.LegalName), TradingName: in.TradingName, RegistrationNumber: val(in.RegistrationNumber),
-		TaxID: in.TaxID, IncorporationDate: in.IncorporationDate, LegalForm: in.LegalForm, Industry: in.Industry,
-		BusinessType: in.BusinessType, BusinessDescription: in.BusinessDescription, Website: in.Website,
-		Email: in.Email, Phone: in.Phone, Addresses: addressInputs(in.Addresses), Contacts: contactInputs(in.Contacts),
-	}
-	for _, r := range deref(in.Representatives) {
-		out.Representatives = append(out.Representatives, *representativeInput(&r))
-	}
-	return out
-}
-
-func representativeInput(r *model.RepresentativeInput) *registration.RepresentativeInput {
-	if r == nil {
-		return nil
-	}
-	return &registration.RepresentativeInput{
-		FirstName: val(r.FirstName), MiddleName: r.MiddleName, LastName: val(r.LastName), Position: r.Position,
-		Email: r.Email, Phone: r.Phone, DateOfBirth: r.DateOfBirth, Nationality: r.Nationality, Gender: r.Gender,
-		IsPrimaryOwner: r.IsPrimaryOwner, OwnershipShare: r.OwnershipShare,
-	}
-}
-
-func employeeInput(e *model.EmployeeInput) *registration.EmployeeInput {
-	if e == nil {
-		return nil
-	}
-	out := &registration.EmployeeInput{
-		Person: personInput(e.Person), Role: e.Role, Roles: e.Roles, Department: e.Department,
-		Addresses: addressInputs(e.Addresses),
-	}
-	for _, t := range deref(e.TelephoneNumbers) {
-		out.TelephoneNumbers = append(out.TelephoneNumbers, registration.TelephoneInput{
-			Number: val(t.Number), Country: t.Country, PhoneType: t.PhoneType,
-			Operator: t.Operator, Purpose: t.Purpose, IsPrimary: val(t.IsPrimary),
-		})
-	}
-	return out
-}
-
-func representativeChange(in model.UpdateRepresentativeInput) registration.RepresentativeChange {
-	return registration.RepresentativeChange{
-		FirstName: in.FirstName, MiddleName: in.MiddleName, LastName: in.LastName, Position: in.Position,
-		Email: in.Email, Phone: in.Phone, DateOfBirth: in.DateOfBirth, Nationality: in.Nationality,
-		Gender: in.Gender, IsPrimaryOwner: in.IsPrimaryOwner, OwnershipShare: in.OwnershipShare,
-	}
-}
-
-func addressInputs(in []*model.AddressInput) []registration.AddressInput {
-	var out []registration.AddressInput
-	for _, a := range deref(in) {
-		out = append(out, registration.AddressInput{
-			Type: a.Type, Street: val(a.Street), Line2: a.Line2, City: val(a.City), State: a.State,
-			PostalCode: a.PostalCode, Country: val(a.Country), IsPrimary: val(a.IsPrimary),
-		})
-	}
-	return out
-}
-
-func contactInputs(in []*model.ContactInput) []registration.ContactInput {
-	var out []registration.ContactInput
-	for _, c := range deref(in) {
-		out = append(out, registration.ContactInput{Type: val(c.Type), Value: val(c.Value), IsPrimary: val(c.IsPrimary)})
-	}
-	return out
-}
-
-func categoryRef(in *model.CategoryReferenceInput) *registration.CategoryRef {
-	if in == nil {
-		return nil
-	}
-	return &registration.CategoryRef{ID: in.ID, Code: in.Code, Name: in.Name}
-}
-
-func personInput(in *model.PersonInput) *registration.PersonInput {
-	if in == nil {
-		return nil
-	}
-	out := &registration.PersonInput{
-		FirstName:    val(in.FirstName),
-		MiddleName:   in.MiddleName,
-		LastName:     val(in.LastName),
-		Email:        in.Email,
-		DateOfBirth:  in.DateOfBirth,
-		Gender:       in.Gender,
-		Nationality:  in.Nationality,
-		PlaceOfBirth: in.PlaceOfBirth,
-		FullName:     in.FullName,
-	}
-	out.Addresses = addressInputs(in.Addresses)
-	out.Contacts = contactInputs(in.Contacts)
-	for _, d := range deref(in.IdentityDocuments) {
-		out.IdentityDocuments = append(out.IdentityDocuments, registration.DocumentInput{
-			Type: val(d.Type), Number: val(d.Number), IssuingCountry: d.IssuingCountry,
-		})
-	}
-	return out
-}
-
-func userInput(in *model.RegistrationUserInput) *registration.UserInput {
-	if in == nil {
-		return nil
-	}
-	return &registration.UserInput{
-		Username:               in.Username,
-		Email:                  in.Email,
-		Password:               in.Password,
-		Status:                 in.Status,
-		Roles:                  in.Roles,
-		IsActive:               in.IsActive,
-		RequiresPasswordChange: in.RequiresPasswordChange,
-		TwoFactorEnabled:       in.TwoFactorEnabled,
-	}
-}
-
-func categorization(in *model.CategorizationInput) *registration.Categorization {
-	if in == nil {
-		return nil
-	}
-	out := &registration.Categorization{CategoryRef: registration.CategoryRef{ID: in.ID, Code: in.Code, Name: in.Name},
-		Description: in.Description}
-	for _, r := range deref(in.CategoryFeatureRelations) {
-		rel := registration.RelationInput{Enabled: r.Enabled, Parametrization: deref(r.Parametrization)}
-		if r.Feature != nil {
-			rel.FeatureID, rel.FeatureCode = r.Feature.ID, r.Feature.Code
-		}
-		out.Relations = append(out.Relations, rel)
-	}
-	return out
+	return o
 }
 
 // registrationPayload is FinHub's response shape over a registration
@@ -232,16 +70,16 @@ func (r *Resolver) organizationPayload(ctx context.Context, res *registration.Re
 	}
 	orgID := res.Organization.ID
 	var err error
-	if out.Directors, err = loadList(ctx, "directors", registration.Directors(r.Client, orgID)); err != nil {
+	if out.Directors, err = loadList(ctx, "directors", directors(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.Shareholders, err = loadList(ctx, "shareholders", registration.Shareholders(r.Client, orgID)); err != nil {
+	if out.Shareholders, err = loadList(ctx, "shareholders", shareholders(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.Employees, err = loadList(ctx, "employees", registration.Employees(r.Client, orgID)); err != nil {
+	if out.Employees, err = loadList(ctx, "employees", employees(r.Client, orgID)); err != nil {
 		return nil, err
 	}
-	if out.AdminEmployees, err = loadList(ctx, "adminEmployees", registration.Admins(r.Client, orgID)); err != nil {
+	if out.AdminEmployees, err = loadList(ctx, "adminEmployees", admins(r.Client, orgID)); err != nil {
 		return nil, err
 	}
 	out.Customer, err = r.payloadCustomer(ctx, res.Customer.ID)
@@ -262,11 +100,40 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// val is the value *p points to, or the zero value for nil.
-func val[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
+// The lists of FinHub's organization response, each a query so that the
+// caller eager-loads what it shows, oldest first. They are the read side
+// of what registration writes, so they live with the payload.
+
+// directors selects the organization's representatives in a director's or
+// officer's position (see registration.IsDirector).
+func directors(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	positions := make([]representative.Position, len(registration.DirectorPositions))
+	for i, p := range registration.DirectorPositions {
+		positions[i] = representative.Position(p)
 	}
-	return *p
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.PositionIn(positions...)).
+		Order(representative.ByCreatedAt(), representative.ByID())
+}
+
+// shareholders selects the organization's representatives holding a
+// share (see registration.IsShareholder).
+func shareholders(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
+	return client.Representative.Query().
+		Where(representative.OrganizationID(organizationID), representative.OwnershipShareGT(0)).
+		Order(representative.ByCreatedAt(), representative.ByID())
+}
+
+// employees selects every employee of the organization, the admin
+// included.
+func employees(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return client.Employee.Query().
+		Where(employee.OrganizationID(organizationID)).
+		Order(employee.ByCreatedAt(), employee.ByID())
+}
+
+// admins selects the organization's employees holding
+// registration.AdminRole.
+func admins(client *ent.Client, organizationID string) *ent.EmployeeQuery {
+	return employees(client, organizationID).Where(employee.HasRolesWith(role.Code(registration.AdminRole)))
 }

@@ -8,19 +8,20 @@ package graph
 import (
 	"context"
 	"onboard/graph/model"
+	"onboard/internal/registration"
 )
 
 // ValidateIndividualRegistration is the resolver for the validateIndividualRegistration field.
-func (r *mutationResolver) ValidateIndividualRegistration(ctx context.Context, input model.RegisterIndividualInput) (*model.RegistrationValidation, error) {
-	if err := r.Registration.ValidateIndividual(ctx, individualInput(input)); err != nil {
+func (r *mutationResolver) ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error) {
+	if err := r.Registration.ValidateIndividual(ctx, origin(ctx), input); err != nil {
 		return nil, err
 	}
 	return &model.RegistrationValidation{Valid: true}, nil
 }
 
 // ValidateOrganizationRegistration is the resolver for the validateOrganizationRegistration field.
-func (r *mutationResolver) ValidateOrganizationRegistration(ctx context.Context, input model.RegisterOrganizationInput) (*model.RegistrationValidation, error) {
-	if err := r.Registration.ValidateOrganization(ctx, organizationInput(input)); err != nil {
+func (r *mutationResolver) ValidateOrganizationRegistration(ctx context.Context, input registration.OrganizationInput) (*model.RegistrationValidation, error) {
+	if err := r.Registration.ValidateOrganization(ctx, origin(ctx), input); err != nil {
 		return nil, err
 	}
 	return &model.RegistrationValidation{Valid: true}, nil

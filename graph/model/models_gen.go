@@ -12,50 +12,6 @@ import (
 	"strconv"
 )
 
-// An employee to add.
-type AddEmployeeInput struct {
-	// The organization's id (`org_…`).
-	OrganizationID string `json:"organizationId"`
-	// Required. Problems are reported on `employee.…`.
-	Employee *EmployeeInput `json:"employee,omitempty"`
-}
-
-// A representative to add.
-type AddRepresentativeInput struct {
-	// The organization's id (`org_…`).
-	OrganizationID string `json:"organizationId"`
-	// Required. Problems are reported on `representative.…`.
-	Representative *RepresentativeInput `json:"representative,omitempty"`
-}
-
-// A postal address.
-type AddressInput struct {
-	// `HOME` (default), `WORK`, `MAILING`, `BILLING`, `REGISTERED`, `REGISTERED_OFFICE`, `BUSINESS`, `TRADING` or `OTHER`.
-	Type *string `json:"type,omitempty"`
-	// Required. The first street line.
-	Street *string `json:"street,omitempty"`
-	Line2  *string `json:"line2,omitempty"`
-	// Required.
-	City *string `json:"city,omitempty"`
-	// The state or region: an ISO 3166-2 code (`US-CA`, `CA`) or its name (`California`), stored as the ISO 3166-2 code where known.
-	State      *string `json:"state,omitempty"`
-	PostalCode *string `json:"postalCode,omitempty"`
-	// Required. ISO 3166-1 alpha-2 or alpha-3 code, or the English name.
-	Country   *string `json:"country,omitempty"`
-	IsPrimary *bool   `json:"isPrimary,omitempty"`
-}
-
-// The category a registration names, with request parameters for its features. `id`, `code` and `name` name the category as in `CategoryReferenceInput` and must agree with `customerCategory`. `description` and `isActive` describe the category and are not applied.
-type CategorizationInput struct {
-	ID          *string `json:"id,omitempty"`
-	Code        *string `json:"code,omitempty"`
-	Name        *string `json:"name,omitempty"`
-	Description *string `json:"description,omitempty"`
-	IsActive    *bool   `json:"isActive,omitempty"`
-	// Overrides of the category's feature parameters.
-	CategoryFeatureRelations []*FeatureRelationInput `json:"categoryFeatureRelations,omitempty"`
-}
-
 // A feature to attach to a category, named by `featureId` (its id or external id) or `featureCode`; when both are given they must name the same feature.
 type CategoryFeatureInput struct {
 	FeatureID   *string `json:"featureId,omitempty"`
@@ -63,22 +19,6 @@ type CategoryFeatureInput struct {
 	Enabled     *bool   `json:"enabled,omitempty"`
 	// The category's default values; each must be allowed by the feature's definition.
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
-}
-
-// Names a category by `id` (its node id or its external id) and/or by `code` or `name`. When several are given they must name the same category.
-type CategoryReferenceInput struct {
-	ID   *string `json:"id,omitempty"`
-	Code *string `json:"code,omitempty"`
-	Name *string `json:"name,omitempty"`
-}
-
-// A way to reach the person.
-type ContactInput struct {
-	// Required. `EMAIL`, `PHONE`, `MOBILE`, `FAX`, `WEBSITE` or `OTHER`.
-	Type *string `json:"type,omitempty"`
-	// Required. E-mails are lower-cased, phones stored in E.164 and websites must be http(s) URLs.
-	Value     *string `json:"value,omitempty"`
-	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
 
 type CreateCategoryInput struct {
@@ -144,155 +84,11 @@ type CustomerCount struct {
 	Exact bool `json:"exact"`
 }
 
-// An employee of the organization.
-type EmployeeInput struct {
-	// Required. Addresses are optional for employees.
-	Person *PersonInput `json:"person,omitempty"`
-	// A role code; merged with `roles`. Each must be a role of the tenant.
-	Role       *string  `json:"role,omitempty"`
-	Roles      []string `json:"roles,omitempty"`
-	Department *string  `json:"department,omitempty"`
-	// More addresses of the employee's person.
-	Addresses []*AddressInput `json:"addresses,omitempty"`
-	// Phone numbers, stored as the person's contacts.
-	TelephoneNumbers []*TelephoneNumberInput `json:"telephoneNumbers,omitempty"`
-}
-
 // An employee added or changed, with its organization.
 type EmployeePayload struct {
 	Employee *ent.Employee `json:"employee"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
-}
-
-// Names a feature by `id` (node id or external id) and/or `code`; both must agree.
-type FeatureReferenceInput struct {
-	ID   *string `json:"id,omitempty"`
-	Code *string `json:"code,omitempty"`
-}
-
-// One of the category's features with request values for its parameters. Each value must be allowed by the feature's parameter definition; a parameter left out keeps the category's default (or the feature's own).
-type FeatureRelationInput struct {
-	// Required. The feature, which the category must have.
-	Feature *FeatureReferenceInput `json:"feature,omitempty"`
-	// Whether the feature applies is the category's decision; when given it must agree with the category.
-	Enabled         *bool                   `json:"enabled,omitempty"`
-	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
-}
-
-// An identity document.
-type IdentityDocumentInput struct {
-	// Required. `PASSPORT`, `DRIVERS_LICENSE`, `NATIONAL_ID` or `OTHER`.
-	Type *string `json:"type,omitempty"`
-	// Required.
-	Number *string `json:"number,omitempty"`
-	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name.
-	IssuingCountry *string `json:"issuingCountry,omitempty"`
-}
-
-// The individual customer of a registration.
-type IndividualCustomerInput struct {
-	// The customer's display name; defaults to the person's full name.
-	CustomerName *string `json:"customerName,omitempty"`
-	// Required.
-	Person *PersonInput `json:"person,omitempty"`
-	// The login user; its fields refine the top-level ones.
-	User *RegistrationUserInput `json:"user,omitempty"`
-	// The category again, with parameters that override its defaults.
-	Categorization *CategorizationInput `json:"categorization,omitempty"`
-}
-
-// The organization customer of a registration.
-type OrganizationCustomerInput struct {
-	// The customer's display name; defaults to the legal name.
-	CustomerName *string `json:"customerName,omitempty"`
-	// Required.
-	Organization *OrganizationInput `json:"organization,omitempty"`
-	// The admin login user; its fields refine the top-level ones.
-	User *RegistrationUserInput `json:"user,omitempty"`
-	// Employees besides the registering admin.
-	Employees []*EmployeeInput `json:"employees,omitempty"`
-	// The category again, with parameters that override its defaults.
-	Categorization *CategorizationInput `json:"categorization,omitempty"`
-}
-
-// An organization.
-type OrganizationInput struct {
-	// Required.
-	LegalName   *string `json:"legalName,omitempty"`
-	TradingName *string `json:"tradingName,omitempty"`
-	// Required; unique per tenant.
-	RegistrationNumber *string `json:"registrationNumber,omitempty"`
-	TaxID              *string `json:"taxId,omitempty"`
-	// `YYYY-MM-DD`, not in the future.
-	IncorporationDate *string `json:"incorporationDate,omitempty"`
-	// `LIMITED_LIABILITY_COMPANY`, `PUBLIC_LIMITED_COMPANY`, `SOLE_PROPRIETORSHIP`, `PARTNERSHIP`, `LIMITED_PARTNERSHIP`, `CORPORATION`, `COOPERATIVE`, `NON_PROFIT`, `TRUST`, `FOUNDATION`, `GOVERNMENT` or `OTHER`.
-	LegalForm *string `json:"legalForm,omitempty"`
-	// `TECHNOLOGY`, `FINANCIAL_SERVICES`, `RETAIL`, `MANUFACTURING`, `HEALTHCARE`, `REAL_ESTATE`, `CONSTRUCTION`, `TRANSPORTATION`, `HOSPITALITY`, `EDUCATION`, `PROFESSIONAL_SERVICES`, `AGRICULTURE`, `ENERGY`, `MEDIA`, `TELECOMMUNICATIONS`, `GAMBLING`, `CRYPTO`, `NON_PROFIT`, `GOVERNMENT` or `OTHER`.
-	Industry *string `json:"industry,omitempty"`
-	// `B2B`, `B2C`, `B2B2C`, `C2C` or `OTHER`.
-	BusinessType        *string `json:"businessType,omitempty"`
-	BusinessDescription *string `json:"businessDescription,omitempty"`
-	// An http(s) URL.
-	Website *string `json:"website,omitempty"`
-	Email   *string `json:"email,omitempty"`
-	// Stored in E.164; a national number is read in the primary address's country.
-	Phone *string `json:"phone,omitempty"`
-	// At least one; at most one primary.
-	Addresses []*AddressInput `json:"addresses,omitempty"`
-	// At most one primary contact per type.
-	Contacts        []*ContactInput        `json:"contacts,omitempty"`
-	Representatives []*RepresentativeInput `json:"representatives,omitempty"`
-}
-
-// A person. `firstName`, `lastName` and at least one address are required.
-type PersonInput struct {
-	FirstName  *string `json:"firstName,omitempty"`
-	MiddleName *string `json:"middleName,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	// A contact e-mail; may differ from the login e-mail.
-	Email *string `json:"email,omitempty"`
-	// `YYYY-MM-DD` (a date-time is accepted and truncated). Not in the future, and the person must be at least the tenant's minimum age (18 by default).
-	DateOfBirth *string `json:"dateOfBirth,omitempty"`
-	Gender      any     `json:"gender,omitempty"`
-	// ISO 3166-1 alpha-2 or alpha-3 code, or the English name; stored as alpha-2.
-	Nationality  *string `json:"nationality,omitempty"`
-	PlaceOfBirth *string `json:"placeOfBirth,omitempty"`
-	// Accepted as FinHub's employee bodies send it, and not stored: the name is `firstName`, `middleName` and `lastName`.
-	FullName *string `json:"fullName,omitempty"`
-	// At least one for an individual; at most one primary (the first is primary when none is).
-	Addresses []*AddressInput `json:"addresses,omitempty"`
-	// At most one primary contact per type.
-	Contacts          []*ContactInput          `json:"contacts,omitempty"`
-	IdentityDocuments []*IdentityDocumentInput `json:"identityDocuments,omitempty"`
-}
-
-// An individual's registration, in FinHub's shape. Fields marked required are nullable in the schema so that a missing one is reported with the others, with its path, rather than rejecting the request before validation.
-//
-// E-mail rules: `email` is the login e-mail (trimmed, lower-cased, unique per tenant). `individualCustomer.user.email`, when given, must be the same address. `individualCustomer.person.email` is the person's contact address and may differ; when absent it defaults to `email`.
-type RegisterIndividualInput struct {
-	// Must equal `individualCustomer.person.firstName` when given.
-	FirstName *string `json:"firstName,omitempty"`
-	// Must equal `individualCustomer.person.lastName` when given.
-	LastName *string `json:"lastName,omitempty"`
-	// Required. The login e-mail.
-	Email *string `json:"email,omitempty"`
-	// The person's phone, stored in E.164. A national number is read in the country of the primary address (or the nationality).
-	Phone *string `json:"phone,omitempty"`
-	// Required. At least 8 characters with an upper-case and a lower-case letter, a digit and a symbol. Never stored or returned; only its argon2id hash is kept.
-	Password *string `json:"password,omitempty"`
-	// Required. Must equal `password`.
-	MatchingPassword *string `json:"matchingPassword,omitempty"`
-	// Roles of the login user, by code (`ACCOUNT_OWNER`, `USER`, …) or role id. Merged with `individualCustomer.user.roles`. Each must be a role of the tenant. With none, the user gets `ACCOUNT_OWNER` and `USER`.
-	RoleIds []string `json:"roleIds,omitempty"`
-	// The customer's category. With none here or in `individualCustomer.categorization`, the tenant's default individual category applies.
-	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
-	// Required. The customer, its person, user and categorization.
-	IndividualCustomer *IndividualCustomerInput `json:"individualCustomer,omitempty"`
-	// The tenant's own reference for the customer (a previous system's user id); unique per tenant.
-	ExternalReference *string `json:"externalReference,omitempty"`
-	// Free labels, such as `VIP`; at most 50, each at most 64 characters.
-	Tags []string `json:"tags,omitempty"`
 }
 
 // A registered individual, in FinHub's response shape plus the whole graph.
@@ -306,26 +102,6 @@ type RegisterIndividualPayload struct {
 	Customer *ent.Customer      `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
-}
-
-// An organization's registration, in FinHub's shape. As in `RegisterIndividualInput`, required fields are nullable so that a missing one is reported with the others. E-mail rules: `email` is the admin's login e-mail; `organizationCustomer.user.email`, when given, must be the same; the organization's own `email` may differ.
-type RegisterOrganizationInput struct {
-	// Required. The admin user's login e-mail.
-	Email *string `json:"email,omitempty"`
-	// Required. The admin user's password, under the rules of `RegisterIndividualInput.password`.
-	Password *string `json:"password,omitempty"`
-	// Required. Must equal `password`.
-	MatchingPassword *string `json:"matchingPassword,omitempty"`
-	// The admin user's roles, by code or role id; `ADMIN_USER` is always added.
-	RoleIds []string `json:"roleIds,omitempty"`
-	// The customer's category, which must be for organizations. With none here or in `organizationCustomer.categorization`, the tenant's default organization category applies.
-	CustomerCategory *CategoryReferenceInput `json:"customerCategory,omitempty"`
-	// The client's own reference for the organization, stored as the customer's external reference (unique per tenant).
-	OrganizationID *string `json:"organizationId,omitempty"`
-	// Free labels; at most 50, each at most 64 characters.
-	Tags []string `json:"tags,omitempty"`
-	// Required.
-	OrganizationCustomer *OrganizationCustomerInput `json:"organizationCustomer,omitempty"`
 }
 
 // A registered organization, in FinHub's response shape plus the whole graph. Unlike FinHub, the representatives and employees sent with the registration are stored, so the lists are filled.
@@ -352,33 +128,10 @@ type RegisterOrganizationPayload struct {
 	IdempotentReplay bool `json:"idempotentReplay"`
 }
 
-// The login user of a registration.
-type RegistrationUserInput struct {
-	// Defaults to the login e-mail; unique per tenant.
-	Username *string `json:"username,omitempty"`
-	// When given, must equal the top-level `email`.
-	Email *string `json:"email,omitempty"`
-	// When given, must equal the top-level `password`.
-	Password *string `json:"password,omitempty"`
-	// `PENDING_ACTIVATION` (default) or `ACTIVE`.
-	Status *string `json:"status,omitempty"`
-	// More roles, as in the top-level `roleIds`.
-	Roles                  []string `json:"roles,omitempty"`
-	IsActive               *bool    `json:"isActive,omitempty"`
-	RequiresPasswordChange *bool    `json:"requiresPasswordChange,omitempty"`
-	TwoFactorEnabled       *bool    `json:"twoFactorEnabled,omitempty"`
-}
-
 // The answer of a registration dry run that found nothing wrong. Problems come back as `errors[]` entries instead, as the registration's own.
 type RegistrationValidation struct {
 	// Always true: an input with problems answers errors instead.
 	Valid bool `json:"valid"`
-}
-
-// An employee to remove.
-type RemoveEmployeeInput struct {
-	// The employee's id (`emp_…`).
-	ID string `json:"id"`
 }
 
 // A representative or employee removed.
@@ -389,48 +142,11 @@ type RemoveMemberPayload struct {
 	Organization *ent.Organization `json:"organization"`
 }
 
-// A representative to remove.
-type RemoveRepresentativeInput struct {
-	// The representative's id (`rep_…`).
-	ID string `json:"id"`
-}
-
-// A director, officer or shareholder. `ownershipShare` is a percentage from 0 to 100; the shares together are at most 100, at most one representative is the primary owner, and anyone with 25 or more is a beneficial owner.
-type RepresentativeInput struct {
-	// Required.
-	FirstName  *string `json:"firstName,omitempty"`
-	MiddleName *string `json:"middleName,omitempty"`
-	// Required.
-	LastName *string `json:"lastName,omitempty"`
-	// Required. `DIRECTOR`, `MANAGING_DIRECTOR`, `CEO`, `CFO`, `COO`, `CHAIRMAN`, `SECRETARY`, `SHAREHOLDER`, `BENEFICIAL_OWNER`, `PARTNER`, `AUTHORIZED_SIGNATORY` or `OTHER`.
-	Position *string `json:"position,omitempty"`
-	Email    *string `json:"email,omitempty"`
-	Phone    *string `json:"phone,omitempty"`
-	// `YYYY-MM-DD`; the representative must be of the tenant's minimum age.
-	DateOfBirth    *string  `json:"dateOfBirth,omitempty"`
-	Nationality    *string  `json:"nationality,omitempty"`
-	Gender         any      `json:"gender,omitempty"`
-	IsPrimaryOwner *bool    `json:"isPrimaryOwner,omitempty"`
-	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
-}
-
 // A representative added or changed, with its organization.
 type RepresentativePayload struct {
 	Representative *ent.Representative `json:"representative"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
-}
-
-// A phone number of an employee.
-type TelephoneNumberInput struct {
-	// Required. Stored in E.164.
-	Number *string `json:"number,omitempty"`
-	// The country to read a national number in (ISO code or English name).
-	Country   *string `json:"country,omitempty"`
-	PhoneType any     `json:"phoneType,omitempty"`
-	Operator  *string `json:"operator,omitempty"`
-	Purpose   *string `json:"purpose,omitempty"`
-	IsPrimary *bool   `json:"isPrimary,omitempty"`
 }
 
 // Fields left out stay as they are.
@@ -449,36 +165,6 @@ type UpdateCategoryInput struct {
 
 type UpdateCategoryPayload struct {
 	Category *ent.Category `json:"category"`
-}
-
-// The fields of an employee to change; those left out or null stay as they are.
-type UpdateEmployeeInput struct {
-	// The employee's id (`emp_…`).
-	ID         string  `json:"id"`
-	Department *string `json:"department,omitempty"`
-	// A role code or id; with `roles`, replaces the employee's roles. Naming none (`roles: []`) gives `EMPLOYEE`.
-	Role  *string  `json:"role,omitempty"`
-	Roles []string `json:"roles,omitempty"`
-}
-
-// The fields of a representative to change; those left out or null stay as they are. Problems are reported on the field's name.
-type UpdateRepresentativeInput struct {
-	// The representative's id (`rep_…`).
-	ID         string  `json:"id"`
-	FirstName  *string `json:"firstName,omitempty"`
-	MiddleName *string `json:"middleName,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	// As in `RepresentativeInput.position`.
-	Position *string `json:"position,omitempty"`
-	Email    *string `json:"email,omitempty"`
-	Phone    *string `json:"phone,omitempty"`
-	// `YYYY-MM-DD`; the representative must be of the tenant's minimum age.
-	DateOfBirth    *string `json:"dateOfBirth,omitempty"`
-	Nationality    *string `json:"nationality,omitempty"`
-	Gender         any     `json:"gender,omitempty"`
-	IsPrimaryOwner *bool   `json:"isPrimaryOwner,omitempty"`
-	// 0 to 100; with the other representatives' shares at most 100.
-	OwnershipShare *float64 `json:"ownershipShare,omitempty"`
 }
 
 // A key to group customers by in `customerStats`.

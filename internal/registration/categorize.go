@@ -56,7 +56,7 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 			return out, err
 		}
 		if def == nil {
-			if req.Detail != nil && len(req.Detail.Relations) > 0 {
+			if req.Detail != nil && len(req.Detail.CategoryFeatureRelations) > 0 {
 				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), "NO_CATEGORY",
 					"feature parameters were given but no category applies: name one")
 			}
@@ -151,9 +151,13 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 	if req.Detail == nil {
 		return out
 	}
-	for i, in := range req.Detail.Relations {
+	for i, in := range req.Detail.CategoryFeatureRelations {
 		path := req.DetailPath.With("categoryFeatureRelations", i)
-		f, perr := catalog.ResolveFeature(ctx, client, path.With("feature"), catalog.FeatureRef{ID: in.FeatureID, Code: in.FeatureCode})
+		var ref catalog.FeatureRef
+		if in.Feature != nil {
+			ref = *in.Feature
+		}
+		f, perr := catalog.ResolveFeature(ctx, client, path.With("feature"), ref)
 		if perr != nil {
 			problems.Add(perr)
 			continue

@@ -49,8 +49,8 @@ func FuzzNormalizeOrganization(f *testing.F) {
 			return
 		}
 		replaceString(&in, field, s)
-		if in.Customer != nil && in.Customer.Organization != nil && len(in.Customer.Organization.Representatives) > 0 {
-			in.Customer.Organization.Representatives[0].OwnershipShare = &share
+		if in.OrganizationCustomer != nil && in.OrganizationCustomer.Organization != nil && len(in.OrganizationCustomer.Organization.Representatives) > 0 {
+			in.OrganizationCustomer.Organization.Representatives[0].OwnershipShare = &share
 		}
 		out, problems := normalizeOrganization(in, today, 18)
 		if !checkProblems(t, problems, s) {

@@ -68,7 +68,7 @@ func (s *Service) purgeExpiredKeys(ctx context.Context) {
 // replay returns the result of the earlier request made with key, or nil
 // when the key is unused (or expired). The same key with another input, or
 // with another password, is a CONFLICT.
-func (s *Service) replay(ctx context.Context, key, op, fp, password string) (*Result, error) {
+func (s *Service) replay(ctx context.Context, key string, k kind) (*Result, error) {
 	rec, err := s.Client.IdempotencyRecord.Query().
 		Where(idempotencyrecord.Key(key), idempotencyrecord.ExpiresAtGT(s.now())).
 		Only(ctx)
@@ -80,7 +80,7 @@ func (s *Service) replay(ctx context.Context, key, op, fp, password string) (*Re
 	}
 	reused := apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED",
 		"this Idempotency-Key was used for a different request")
-	if rec.Operation != op || rec.Fingerprint != fp {
+	if rec.Operation != k.operation() || rec.Fingerprint != k.fingerprint() {
 		return nil, reused
 	}
 	res, err := s.load(ctx, rec.CustomerID, true)
@@ -90,7 +90,7 @@ func (s *Service) replay(ctx context.Context, key, op, fp, password string) (*Re
 	if res.User == nil {
 		return nil, reused
 	}
-	ok, err := s.Hasher.VerifyContext(ctx, password, res.User.PasswordHash)
+	ok, err := s.Hasher.VerifyContext(ctx, k.password(), res.User.PasswordHash)
 	if err != nil {
 		return nil, err
 	}

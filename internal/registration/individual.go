@@ -1,12 +1,65 @@
 package registration
 
 import (
+	"context"
 	"strings"
 	"time"
 
+	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
+
+const opRegisterIndividual = "registerIndividual"
+
+// RegisterIndividual registers an individual customer with its person and
+// login user. Every problem with the input comes back at once as an
+// apperr.List; nothing is written unless all of it is valid.
+func (s *Service) RegisterIndividual(ctx context.Context, origin Origin, in IndividualInput) (*Result, error) {
+	return s.register(ctx, origin, newIndividualKind(in))
+}
+
+func newIndividualKind(in IndividualInput) *individualKind {
+	return &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password, in.withoutPasswords()), in: in}
+}
+
+// individualKind is the individual's part of the registration plan.
+type individualKind struct {
+	request
+	in      IndividualInput
+	ind     Individual
+	roleIDs []string
+}
+
+func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
+	var problems apperr.List
+	k.ind, problems = normalizeIndividual(k.in, now, minAge)
+	return problems
+}
+
+func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
+	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, problems)
+	return nil
+}
+
+func (k *individualKind) category() categoryRequest {
+	var detail *Categorization
+	if c := k.in.IndividualCustomer; c != nil {
+		detail = c.Categorization
+	}
+	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"individualCustomer", "categorization"})
+}
+
+func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
+	return writeIndividual(ctx, tx, k.ind, k.roleIDs, w)
+}
+
+func (k *individualKind) fieldOf(column string) apperr.Path {
+	return conflictField(k.ind.Login, apperr.Path{"individualCustomer", "user"}, map[string]apperr.Path{
+		"external_reference": {"externalReference"},
+	})(column)
+}
 
 // Individual is a validated, normalized individual registration. Its Login
 // holds the password only until it is hashed; it is never logged or
@@ -25,7 +78,7 @@ type Individual struct {
 // a contact address that may differ.
 func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individual, apperr.List) {
 	c := &checker{}
-	customer := in.Customer
+	customer := in.IndividualCustomer
 	if customer == nil {
 		customer = &IndividualCustomer{}
 	}
@@ -36,7 +89,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 
 	personPath := apperr.Path{"individualCustomer", "person"}
 	switch {
-	case in.Customer == nil:
+	case in.IndividualCustomer == nil:
 		c.problems.Invalid(apperr.Path{"individualCustomer"}, values.ReasonRequired, "individualCustomer is required")
 		out.Person = Person{Email: out.LoginEmail}
 	case customer.Person == nil:

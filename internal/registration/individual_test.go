@@ -12,7 +12,7 @@ func finhubIndividual() IndividualInput {
 		Email: "marcus.jensen@example.com", Phone: ptr("+37060012345"),
 		Password: "SecurePass123!", MatchingPassword: "SecurePass123!",
 		RoleIDs: []string{"ACCOUNT_OWNER", "USER"},
-		Customer: &IndividualCustomer{
+		IndividualCustomer: &IndividualCustomer{
 			CustomerName: ptr("Marcus Jensen"),
 			Person: &PersonInput{
 				FirstName: "Marcus", LastName: "Jensen", Email: ptr("marcus.jensen@example.com"),
@@ -49,14 +49,14 @@ func TestNormalizeReportsEveryProblemWithItsPath(t *testing.T) {
 	in := finhubIndividual()
 	in.Email = "not-an-email"
 	in.Password, in.MatchingPassword = "short", "other"
-	in.Customer.Person.DateOfBirth = ptr("2015-01-01")
-	in.Customer.Person.Gender = 7
-	in.Customer.Person.Nationality = ptr("Atlantis")
-	in.Customer.Person.Addresses = append(in.Customer.Person.Addresses,
+	in.IndividualCustomer.Person.DateOfBirth = ptr("2015-01-01")
+	in.IndividualCustomer.Person.Gender = 7
+	in.IndividualCustomer.Person.Nationality = ptr("Atlantis")
+	in.IndividualCustomer.Person.Addresses = append(in.IndividualCustomer.Person.Addresses,
 		AddressInput{Street: "2 Side St", City: "Vilnius", Country: "XX", IsPrimary: true, Type: ptr("CASTLE")})
-	in.Customer.Person.Contacts[1].Value = "12"
-	in.Customer.Person.LastName = "bad\x00name"
-	in.Customer.User.Password = ptr("different")
+	in.IndividualCustomer.Person.Contacts[1].Value = "12"
+	in.IndividualCustomer.Person.LastName = "bad\x00name"
+	in.IndividualCustomer.User.Password = ptr("different")
 	_, problems := normalizeIndividual(in, today, 18)
 	want := map[string]string{
 		"email":                                            "INVALID_EMAIL",

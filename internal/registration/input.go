@@ -1,25 +1,26 @@
-// Package registration is the registration workflow: normalize the input,
-// validate all of it (collecting every problem with its path), resolve the
-// category and its features, hash the password, then write every row in one
-// transaction.
 package registration
 
-import "onboard/schema/schematype"
+import (
+	"onboard/internal/catalog"
+	"onboard/schema/schematype"
+)
 
 // IndividualInput is a registerIndividual request (FinHub's shape plus the
 // optional fields other platforms carry).
 type IndividualInput struct {
-	FirstName         *string
-	LastName          *string
-	Email             string
-	Phone             *string
-	Password          string
-	MatchingPassword  string
-	RoleIDs           []string
-	CustomerCategory  *CategoryRef
-	Customer          *IndividualCustomer
-	ExternalReference *string
-	Tags              []string
+	FirstName        *string
+	LastName         *string
+	Email            string
+	Phone            *string
+	Password         string
+	MatchingPassword string
+	RoleIDs          []string
+	CustomerCategory *CategoryRef
+	// The JSON names keep the Idempotency-Key fingerprint of a request
+	// what it was before the field was renamed to bind to the schema.
+	IndividualCustomer *IndividualCustomer `json:"Customer"`
+	ExternalReference  *string
+	Tags               []string
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -95,17 +96,54 @@ type CategoryRef struct {
 // default parameters.
 type Categorization struct {
 	CategoryRef
-	// Description describes the category as the client knows it; it is
-	// checked like any text and not applied.
-	Description *string
-	Relations   []RelationInput
+	// Description and IsActive describe the category as the client knows
+	// it; the description is checked like any text, neither is applied.
+	Description              *string
+	IsActive                 *bool           `json:",omitempty"`
+	CategoryFeatureRelations []RelationInput `json:"Relations"`
 }
 
 // RelationInput overrides one feature's parameters. Enabled, when given,
 // must agree with the category: whether a feature applies is the
 // category's decision, not the applicant's.
 type RelationInput struct {
-	FeatureID, FeatureCode *string
-	Enabled                *bool
-	Parametrization        []schematype.Parameter
+	Feature         *catalog.FeatureRef
+	Enabled         *bool
+	Parametrization []schematype.Parameter
+}
+
+// withoutPasswords is the input as fingerprinted: every password removed.
+func (in IndividualInput) withoutPasswords() IndividualInput {
+	in.Password, in.MatchingPassword = "", ""
+	in.IndividualCustomer = withoutUserPassword(in.IndividualCustomer, func(c *IndividualCustomer) **UserInput { return &c.User })
+	return in
+}
+
+// withoutPassword is a copy of the user input without its password.
+func (u *UserInput) withoutPassword() *UserInput {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	c.Password = nil
+	return &c
+}
+
+// withoutPasswords is the input as fingerprinted: every password removed.
+func (in OrganizationInput) withoutPasswords() OrganizationInput {
+	in.Password, in.MatchingPassword = "", ""
+	in.OrganizationCustomer = withoutUserPassword(in.OrganizationCustomer, func(c *OrganizationCustomer) **UserInput { return &c.User })
+	return in
+}
+
+// withoutUserPassword is a copy of the customer object c whose user (as
+// user finds it) has no password; nil stays nil.
+func withoutUserPassword[C any](c *C, user func(*C) **UserInput) *C {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	u := user(&cp)
+	*u = (*u).withoutPassword()
+	return &cp
 }

@@ -14,7 +14,8 @@ type OrganizationInput struct {
 	// stored as the customer's external reference.
 	OrganizationID *string
 	Tags           []string
-	Customer       *OrganizationCustomer
+	// Named in JSON as before the rename, for the fingerprint's sake.
+	OrganizationCustomer *OrganizationCustomer `json:"Customer"`
 }
 
 // OrganizationCustomer is the organizationCustomer object.

@@ -7,12 +7,9 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/address"
-	"onboard/ent/contact"
 	"onboard/ent/customer"
 	"onboard/ent/employee"
-	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
-	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/internal/apperr"
@@ -42,10 +39,28 @@ const ReasonMissingAdmin = "MISSING_REQUIRED_ROLE"
 // missingAdminMessage is FinHub's wording for the same refusal.
 const missingAdminMessage = "Missing required role '" + AdminRole + "'"
 
-// RepresentativeChange is an updateRepresentative request: the fields to
-// change, nil for those left as they are. A text field given as "" is
-// cleared where the field is optional.
+// AddRepresentativeInput is an addRepresentative request.
+type AddRepresentativeInput struct {
+	OrganizationID string
+	Representative *RepresentativeInput
+}
+
+// AddEmployeeInput is an addEmployee request.
+type AddEmployeeInput struct {
+	OrganizationID string
+	Employee       *EmployeeInput
+}
+
+// MemberRef names the representative or employee a removal removes.
+type MemberRef struct {
+	ID string
+}
+
+// RepresentativeChange is an updateRepresentative request: the
+// representative's id and the fields to change, nil for those left as they
+// are. A text field given as "" is cleared where the field is optional.
 type RepresentativeChange struct {
+	ID                                               string
 	FirstName, MiddleName, LastName                  *string
 	Position, Email, Phone, DateOfBirth, Nationality *string
 	// Gender is a name or an ISO 5218 code, as in PersonInput.
@@ -54,9 +69,11 @@ type RepresentativeChange struct {
 	OwnershipShare *float64
 }
 
-// EmployeeChange is an updateEmployee request. Roles, when Role or Roles
-// is given, replace the employee's roles (none named: EMPLOYEE).
+// EmployeeChange is an updateEmployee request: the employee's id and what
+// to change. Roles, when Role or Roles is given, replace the employee's
+// roles (none named: EMPLOYEE).
 type EmployeeChange struct {
+	ID         string
 	Department *string
 	Role       *string
 	Roles      []string
@@ -68,8 +85,9 @@ func (c EmployeeChange) changesRoles() bool { return c.Role != nil || c.Roles !=
 // AddRepresentative adds a representative to the organization: a new
 // person in a position with an ownership share. With the others stored,
 // the shares must stay within 100 % and there may be one primary owner.
-func (s *Service) AddRepresentative(ctx context.Context, organizationID string, in *RepresentativeInput) (*ent.Representative, error) {
+func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeInput) (*ent.Representative, error) {
 	path := apperr.Path{"representative"}
+	organizationID, in := add.OrganizationID, add.Representative
 	if in == nil {
 		return nil, apperr.Invalid(path, values.ReasonRequired, "representative is required")
 	}
@@ -111,7 +129,8 @@ func (s *Service) AddRepresentative(ctx context.Context, organizationID string, 
 // UpdateRepresentative changes a representative's position, stake or
 // person. The result is checked as a new representative would be, except
 // that a stored date of birth is not checked again.
-func (s *Service) UpdateRepresentative(ctx context.Context, id string, change RepresentativeChange) (*ent.Representative, error) {
+func (s *Service) UpdateRepresentative(ctx context.Context, change RepresentativeChange) (*ent.Representative, error) {
+	id := change.ID
 	idPath := apperr.Path{"id"}
 	stored, err := s.representative(ctx, s.Client, id)
 	if err != nil {
@@ -186,8 +205,9 @@ func (s *Service) RemoveRepresentative(ctx context.Context, id string) (string, 
 // AddEmployee adds an employee to the organization: a new person with
 // roles of the tenant (none named: EMPLOYEE), a department, addresses and
 // phone numbers.
-func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *EmployeeInput) (*ent.Employee, error) {
+func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.Employee, error) {
 	path := apperr.Path{"employee"}
+	organizationID, in := add.OrganizationID, add.Employee
 	if in == nil {
 		return nil, apperr.Invalid(path, values.ReasonRequired, "employee is required")
 	}
@@ -231,7 +251,8 @@ func (s *Service) AddEmployee(ctx context.Context, organizationID string, in *Em
 
 // UpdateEmployee changes an employee's department or roles. Taking
 // ADMIN_USER from the organization's last admin is refused.
-func (s *Service) UpdateEmployee(ctx context.Context, id string, change EmployeeChange) (*ent.Employee, error) {
+func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*ent.Employee, error) {
+	id := change.ID
 	stored, err := s.employee(ctx, id)
 	if err != nil {
 		return nil, err
@@ -372,32 +393,6 @@ func (s *Service) changeOrganization(ctx context.Context, organizationID string,
 	return apperr.FromData(err, nil)
 }
 
-// ownShare checks a representative's share on its own (0–100), so that
-// an out-of-range share is reported with the input's other problems; the
-// total is checked under the organization's lock (checkStakes).
-func (c *checker) ownShare(rep Representative, path apperr.Path) {
-	own := []Ownership{{Share: rep.OwnershipShare, Path: path}}
-	c.problems = append(c.problems, checkOwnership(nil, own, path.With("ownershipShare"))...)
-}
-
-// checkStakes checks rep's ownership (reported at path) against the
-// organization's other stored representatives (all but exceptID). It
-// must run under the organization's lock.
-func checkStakes(ctx context.Context, tx *ent.Tx, organizationID, exceptID string, rep Representative, path apperr.Path) error {
-	others, err := tx.Representative.Query().
-		Where(representative.OrganizationID(organizationID), representative.IDNEQ(exceptID)).
-		All(ctx)
-	if err != nil {
-		return err
-	}
-	existing := make([]Ownership, len(others))
-	for i, o := range others {
-		existing[i] = Ownership{Share: o.OwnershipShare, IsPrimaryOwner: o.IsPrimaryOwner}
-	}
-	added := []Ownership{{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: path}}
-	return checkOwnership(existing, added, path.With("ownershipShare")).Err()
-}
-
 // requireAnotherAdmin refuses, with a problem on path, a change that takes
 // ADMIN_USER away from employeeID when no other employee of the
 // organization holds it. It must run under the organization's lock.
@@ -413,29 +408,6 @@ func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employ
 		return err
 	}
 	return apperr.Invalid(path, ReasonMissingAdmin, missingAdminMessage)
-}
-
-// createRepresentative writes a validated representative of person
-// personID.
-func createRepresentative(ctx context.Context, tx *ent.Tx, organizationID, personID string, r Representative) (*ent.Representative, error) {
-	return tx.Representative.Create().
-		SetOrganizationID(organizationID).
-		SetPersonID(personID).
-		SetPosition(representative.Position(r.Position)).
-		SetIsPrimaryOwner(r.IsPrimaryOwner).
-		SetOwnershipShare(r.OwnershipShare).
-		SetIsBeneficialOwner(r.IsBeneficialOwner).
-		Save(ctx)
-}
-
-// createEmployee writes an employee of person personID with roles.
-func createEmployee(ctx context.Context, tx *ent.Tx, organizationID, personID, department string, roleIDs []string) (*ent.Employee, error) {
-	return tx.Employee.Create().
-		SetOrganizationID(organizationID).
-		SetPersonID(personID).
-		SetDepartment(department).
-		AddRoleIDs(roleIDs...).
-		Save(ctx)
 }
 
 // over is the representative that results from applying the change to
@@ -483,42 +455,6 @@ func (c RepresentativeChange) over(stored *ent.Representative) RepresentativeInp
 		in.OwnershipShare = c.OwnershipShare
 	}
 	return in
-}
-
-// updatePerson writes a representative's validated person over the stored
-// one; the date of birth only when setDateOfBirth.
-func updatePerson(ctx context.Context, tx *ent.Tx, id string, p Person, setDateOfBirth bool) error {
-	update := tx.Person.UpdateOneID(id).
-		SetFirstName(p.FirstName).
-		SetLastName(p.LastName).
-		SetMiddleName(p.MiddleName).
-		SetEmail(p.Email).
-		SetPhone(p.Phone).
-		SetNationality(p.Nationality)
-	if p.Gender != "" {
-		update.SetGender(person.Gender(p.Gender))
-	} else {
-		update.ClearGender()
-	}
-	if setDateOfBirth {
-		update.SetNillableDateOfBirth(p.DateOfBirth)
-	}
-	return update.Exec(ctx)
-}
-
-// deletePerson deletes a person with its addresses, contacts and identity
-// documents.
-func deletePerson(ctx context.Context, tx *ent.Tx, id string) error {
-	if _, err := tx.Address.Delete().Where(address.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	if _, err := tx.Contact.Delete().Where(contact.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	if _, err := tx.IdentityDocument.Delete().Where(identitydocument.HasPersonWith(person.ID(id))).Exec(ctx); err != nil {
-		return err
-	}
-	return tx.Person.DeleteOneID(id).Exec(ctx)
 }
 
 // notFoundOn reports a missing object (or another tenant's) as NOT_FOUND

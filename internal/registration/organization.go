@@ -1,25 +1,94 @@
 package registration
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
+)
+
+const opRegisterOrganization = "registerOrganization"
+
+// RegisterOrganization registers an organization customer: the
+// organization with its addresses, contacts and representatives, the admin
+// user (also the first employee, holding ADMIN_USER), the other employees
+// and the category's features, with every problem reported at once.
+func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in OrganizationInput) (*Result, error) {
+	return s.register(ctx, origin, newOrganizationKind(in))
+}
+
+func newOrganizationKind(in OrganizationInput) *organizationKind {
+	return &organizationKind{request: newRequest(opRegisterOrganization, schematype.CustomerTypeOrganization, in.Password, in.withoutPasswords()), in: in}
+}
+
+// organizationKind is the organization's part of the registration plan.
+type organizationKind struct {
+	request
+	in            OrganizationInput
+	org           Organization
+	adminRoles    []string
+	employeeRoles [][]string
+}
+
+func (k *organizationKind) normalize(now time.Time, minAge int) apperr.List {
+	var problems apperr.List
+	k.org, problems = normalizeOrganization(k.in, now, minAge)
+	return problems
+}
+
+// matchRoles resolves the admin's and each employee's roles; a tenant
+// without AdminRole cannot register organizations.
+func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
+	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, problems)
+	if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
+		return fmt.Errorf("the tenant has no %s role", AdminRole)
+	}
+	k.employeeRoles = make([][]string, len(k.org.Employees))
+	for i, e := range k.org.Employees {
+		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, problems)
+	}
+	return nil
+}
+
+func (k *organizationKind) category() categoryRequest {
+	var detail *Categorization
+	if c := k.in.OrganizationCustomer; c != nil {
+		detail = c.Categorization
+	}
+	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"organizationCustomer", "categorization"})
+}
+
+func (k *organizationKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
+	return writeOrganization(ctx, tx, k.org, k.adminRoles, k.employeeRoles, w)
+}
+
+func (k *organizationKind) fieldOf(column string) apperr.Path {
+	return conflictField(k.org.Login, apperr.Path{"organizationCustomer", "user"}, map[string]apperr.Path{
+		"registration_number": {"organizationCustomer", "organization", "registrationNumber"},
+		"external_reference":  {"organizationId"},
+	})(column)
+}
+
+// defaultAdminRoles are given to the registering admin when the request
+// names no role, besides ADMIN_USER; defaultEmployeeRoles to an employee
+// with none.
+var (
+	defaultAdminRoles    = []string{"ACCOUNT_OWNER"}
+	defaultEmployeeRoles = []string{"EMPLOYEE"}
 )
 
 // AdminRole is the role code every organization's registering user holds,
 // so that an organization always has an administrator.
 const AdminRole = "ADMIN_USER"
-
-// BeneficialOwnerThreshold is the ownership share, in percent, from which a
-// representative is a beneficial owner (the usual AML rule: 25 % or more,
-// the threshold included).
-const BeneficialOwnerThreshold = 25.0
 
 // Length limits of organization fields, as in schema/organization.go.
 const (
@@ -51,27 +120,6 @@ var (
 	positions     = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY",
 		"SHAREHOLDER", "BENEFICIAL_OWNER", "PARTNER", "AUTHORIZED_SIGNATORY", "OTHER"}
 )
-
-// directorPositions are the positions listed among an organization's
-// directors: the board and the executive officers. AUTHORIZED_SIGNATORY
-// (signing authority, not a seat), PARTNER, SHAREHOLDER, BENEFICIAL_OWNER
-// and OTHER are not.
-var directorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
-
-// IsDirector reports whether a representative in position (case-insensitive)
-// is one of the organization's directors: DIRECTOR, MANAGING_DIRECTOR, CEO,
-// CFO, COO, CHAIRMAN or SECRETARY.
-func IsDirector(position string) bool {
-	return slices.Contains(directorPositions, strings.ToUpper(strings.TrimSpace(position)))
-}
-
-// IsShareholder reports whether a representative with share (percent) is
-// one of the organization's shareholders: anyone with a share above 0.
-func IsShareholder(share float64) bool { return share > 0 }
-
-// IsBeneficialOwner reports whether a representative with share (percent)
-// is a beneficial owner: share ≥ BeneficialOwnerThreshold.
-func IsBeneficialOwner(share float64) bool { return share >= BeneficialOwnerThreshold }
 
 // Organization is a validated, normalized organization registration. Its
 // Login is the registering admin user; RoleCodes always include AdminRole,
@@ -128,58 +176,6 @@ type Employee struct {
 	Roles
 }
 
-// Ownership is one representative's stake as checkOwnership sees it.
-type Ownership struct {
-	// Share is the ownership share in percent.
-	Share          float64
-	IsPrimaryOwner bool
-	// Path is the representative's input object; problems are reported on
-	// Path+"ownershipShare" and Path+"isPrimaryOwner". Stored
-	// representatives need none: they are never reported on.
-	Path apperr.Path
-}
-
-// checkOwnership checks the ownership rules for representatives added or
-// changed (added, each with its path) next to the organization's other
-// representatives (existing: those already stored, without the ones being
-// changed). Each added share must be 0–100
-// (OWNERSHIP_SHARE_OUT_OF_RANGE); at most one representative of all may be
-// the primary owner (MULTIPLE_PRIMARY_OWNERS on every added one after the
-// first); all the shares together must not exceed 100
-// (OWNERSHIP_TOTAL_EXCEEDED on totalPath; out-of-range shares are left out
-// of the sum, being reported already). Only added entries are reported on.
-//
-// Registration passes no existing ones; addRepresentative and
-// updateRepresentative pass the stored others, read in the transaction that
-// writes (with the organization locked, so concurrent adds are serialized).
-func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.List {
-	var problems apperr.List
-	total := 0.0
-	primary := false
-	for _, o := range existing {
-		total += o.Share
-		primary = primary || o.IsPrimaryOwner
-	}
-	for _, o := range added {
-		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
-			problems.Invalid(o.Path.With("ownershipShare"), "OWNERSHIP_SHARE_OUT_OF_RANGE", "ownershipShare must be between 0 and 100")
-		} else {
-			total += o.Share
-		}
-		if o.IsPrimaryOwner {
-			if primary {
-				problems.Invalid(o.Path.With("isPrimaryOwner"), "MULTIPLE_PRIMARY_OWNERS", "only one representative may be the primary owner")
-			}
-			primary = true
-		}
-	}
-	// The tolerance absorbs binary rounding (33.33 + 33.33 + 33.34).
-	if total > 100+1e-9 {
-		problems.Invalid(totalPath, "OWNERSHIP_TOTAL_EXCEEDED", "the ownership shares together must not exceed 100")
-	}
-	return problems
-}
-
 // normalizeOrganization checks every rule of a registerOrganization request
 // that needs no database and returns all the problems at once. The login
 // rules are the individual's (see checker.login); a missing
@@ -188,7 +184,7 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Organization, apperr.List) {
 	c := &checker{}
 	cp := apperr.Path{"organizationCustomer"}
-	customer := in.Customer
+	customer := in.OrganizationCustomer
 	if customer == nil {
 		customer = &OrganizationCustomer{}
 	}
@@ -199,7 +195,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 	out.grant(AdminRole)
 
 	switch {
-	case in.Customer == nil:
+	case in.OrganizationCustomer == nil:
 		c.problems.Invalid(cp, values.ReasonRequired, "organizationCustomer is required")
 	case customer.Organization == nil:
 		c.problems.Invalid(cp.With("organization"), values.ReasonRequired, "organizationCustomer.organization is required")

@@ -120,7 +120,7 @@ func orgInputFrom(m jsonObject) OrganizationInput {
 	if oc == nil {
 		return in
 	}
-	in.Customer = &OrganizationCustomer{CustomerName: jStrPtr(oc, "customerName")}
+	in.OrganizationCustomer = &OrganizationCustomer{CustomerName: jStrPtr(oc, "customerName")}
 	if o := jObj(oc, "organization"); o != nil {
 		d := &OrganizationDetails{
 			LegalName: jStr(o, "legalName"), TradingName: jStrPtr(o, "tradingName"),
@@ -139,10 +139,10 @@ func orgInputFrom(m jsonObject) OrganizationInput {
 				IsPrimaryOwner: jBoolPtr(r, "isPrimaryOwner"), OwnershipShare: jFloatPtr(r, "ownershipShare"),
 			})
 		}
-		in.Customer.Organization = d
+		in.OrganizationCustomer.Organization = d
 	}
 	if u := jObj(oc, "user"); u != nil {
-		in.Customer.User = &UserInput{
+		in.OrganizationCustomer.User = &UserInput{
 			Username: jStrPtr(u, "username"), Email: jStrPtr(u, "email"), Password: jStrPtr(u, "password"),
 			Status: jStrPtr(u, "status"), Roles: jStrs(u, "roles"), IsActive: jBoolPtr(u, "isActive"),
 			RequiresPasswordChange: jBoolPtr(u, "requiresPasswordChange"), TwoFactorEnabled: jBoolPtr(u, "twoFactorEnabled"),
@@ -165,7 +165,7 @@ func orgInputFrom(m jsonObject) OrganizationInput {
 				Operator: jStrPtr(tn, "operator"), Purpose: jStrPtr(tn, "purpose"), IsPrimary: jBool(tn, "isPrimary"),
 			})
 		}
-		in.Customer.Employees = append(in.Customer.Employees, emp)
+		in.OrganizationCustomer.Employees = append(in.OrganizationCustomer.Employees, emp)
 	}
 	return in
 }
@@ -285,72 +285,74 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 		{"fixture as is", func(in body) {}, nil},
 
 		// Missing objects: one problem each, no cascade.
-		{"no organizationCustomer", func(in body) { in.Customer = nil }, []string{"organizationCustomer REQUIRED"}},
-		{"no organization", func(in body) { in.Customer.Organization = nil }, []string{"organizationCustomer.organization REQUIRED"}},
+		{"no organizationCustomer", func(in body) { in.OrganizationCustomer = nil }, []string{"organizationCustomer REQUIRED"}},
+		{"no organization", func(in body) { in.OrganizationCustomer.Organization = nil }, []string{"organizationCustomer.organization REQUIRED"}},
 
 		// Login user, as for individuals.
 		{"login email invalid", func(in body) { in.Email = "admin@" }, []string{"email INVALID_EMAIL"}},
 		{"login email missing", func(in body) { in.Email = " " }, []string{"email REQUIRED"}},
-		{"user email differs", func(in body) { in.Customer.User.Email = ptr("other@acmecorp.com") },
+		{"user email differs", func(in body) { in.OrganizationCustomer.User.Email = ptr("other@acmecorp.com") },
 			[]string{"organizationCustomer.user.email EMAIL_MISMATCH"}},
-		{"user email invalid", func(in body) { in.Customer.User.Email = ptr("nope") },
+		{"user email invalid", func(in body) { in.OrganizationCustomer.User.Email = ptr("nope") },
 			[]string{"organizationCustomer.user.email INVALID_EMAIL"}},
-		{"password missing", func(in body) { in.Password, in.MatchingPassword, in.Customer.User.Password = "", "", nil },
+		{"password missing", func(in body) { in.Password, in.MatchingPassword, in.OrganizationCustomer.User.Password = "", "", nil },
 			[]string{"password REQUIRED"}},
 		{"password too short", func(in body) {
-			in.Password, in.MatchingPassword, in.Customer.User.Password = "Sh0rt!", "Sh0rt!", ptr("Sh0rt!")
+			in.Password, in.MatchingPassword, in.OrganizationCustomer.User.Password = "Sh0rt!", "Sh0rt!", ptr("Sh0rt!")
 		}, []string{"password PASSWORD_TOO_SHORT"}},
 		{"password too weak", func(in body) {
-			in.Password, in.MatchingPassword, in.Customer.User.Password = "longenough", "longenough", ptr("longenough")
+			in.Password, in.MatchingPassword, in.OrganizationCustomer.User.Password = "longenough", "longenough", ptr("longenough")
 		}, []string{"password PASSWORD_TOO_WEAK"}},
 		{"matchingPassword differs", func(in body) { in.MatchingPassword = "SecurePassword123?" }, []string{"matchingPassword PASSWORD_MISMATCH"}},
-		{"user password differs", func(in body) { in.Customer.User.Password = ptr("SecurePassword123?") },
+		{"user password differs", func(in body) { in.OrganizationCustomer.User.Password = ptr("SecurePassword123?") },
 			[]string{"organizationCustomer.user.password PASSWORD_MISMATCH"}},
-		{"user status unknown", func(in body) { in.Customer.User.Status = ptr("LOCKED") },
+		{"user status unknown", func(in body) { in.OrganizationCustomer.User.Status = ptr("LOCKED") },
 			[]string{"organizationCustomer.user.status INVALID_VALUE"}},
-		{"user username too long", func(in body) { in.Customer.User.Username = long(255) },
+		{"user username too long", func(in body) { in.OrganizationCustomer.User.Username = long(255) },
 			[]string{"organizationCustomer.user.username TOO_LONG"}},
 		{"roleIds blank", func(in body) { in.RoleIDs[1] = " " }, []string{"roleIds[1] REQUIRED"}},
-		{"user role blank", func(in body) { in.Customer.User.Roles[0] = "" }, []string{"organizationCustomer.user.roles[0] REQUIRED"}},
+		{"user role blank", func(in body) { in.OrganizationCustomer.User.Roles[0] = "" }, []string{"organizationCustomer.user.roles[0] REQUIRED"}},
 
 		// The organization.
-		{"legalName missing", func(in body) { in.Customer.Organization.LegalName = "" }, []string{org + "legalName REQUIRED"}},
-		{"legalName too long", func(in body) { in.Customer.Organization.LegalName = *long(301) }, []string{org + "legalName TOO_LONG"}},
-		{"tradingName too long", func(in body) { in.Customer.Organization.TradingName = long(301) }, []string{org + "tradingName TOO_LONG"}},
-		{"registrationNumber missing", func(in body) { in.Customer.Organization.RegistrationNumber = "  " },
+		{"legalName missing", func(in body) { in.OrganizationCustomer.Organization.LegalName = "" }, []string{org + "legalName REQUIRED"}},
+		{"legalName too long", func(in body) { in.OrganizationCustomer.Organization.LegalName = *long(301) }, []string{org + "legalName TOO_LONG"}},
+		{"tradingName too long", func(in body) { in.OrganizationCustomer.Organization.TradingName = long(301) }, []string{org + "tradingName TOO_LONG"}},
+		{"registrationNumber missing", func(in body) { in.OrganizationCustomer.Organization.RegistrationNumber = "  " },
 			[]string{org + "registrationNumber REQUIRED"}},
-		{"registrationNumber too long", func(in body) { in.Customer.Organization.RegistrationNumber = *long(101) },
+		{"registrationNumber too long", func(in body) { in.OrganizationCustomer.Organization.RegistrationNumber = *long(101) },
 			[]string{org + "registrationNumber TOO_LONG"}},
-		{"taxId too long", func(in body) { in.Customer.Organization.TaxID = long(101) }, []string{org + "taxId TOO_LONG"}},
-		{"incorporationDate in the future", func(in body) { in.Customer.Organization.IncorporationDate = ptr("2026-11-23") },
+		{"taxId too long", func(in body) { in.OrganizationCustomer.Organization.TaxID = long(101) }, []string{org + "taxId TOO_LONG"}},
+		{"incorporationDate in the future", func(in body) { in.OrganizationCustomer.Organization.IncorporationDate = ptr("2026-11-23") },
 			[]string{org + "incorporationDate DATE_IN_FUTURE"}},
-		{"incorporationDate today", func(in body) { in.Customer.Organization.IncorporationDate = ptr("2026-11-22") }, nil},
-		{"incorporationDate not a date", func(in body) { in.Customer.Organization.IncorporationDate = ptr("2015-02-30") },
+		{"incorporationDate today", func(in body) { in.OrganizationCustomer.Organization.IncorporationDate = ptr("2026-11-22") }, nil},
+		{"incorporationDate not a date", func(in body) { in.OrganizationCustomer.Organization.IncorporationDate = ptr("2015-02-30") },
 			[]string{org + "incorporationDate INVALID_DATE"}},
-		{"legalForm unknown", func(in body) { in.Customer.Organization.LegalForm = ptr("LLC") }, []string{org + "legalForm INVALID_VALUE"}},
-		{"legalForm lower case", func(in body) { in.Customer.Organization.LegalForm = ptr(" other ") }, nil},
-		{"industry unknown", func(in body) { in.Customer.Organization.Industry = ptr("BANKING") }, []string{org + "industry INVALID_VALUE"}},
-		{"businessType unknown", func(in body) { in.Customer.Organization.BusinessType = ptr("B2G") },
+		{"legalForm unknown", func(in body) { in.OrganizationCustomer.Organization.LegalForm = ptr("LLC") }, []string{org + "legalForm INVALID_VALUE"}},
+		{"legalForm lower case", func(in body) { in.OrganizationCustomer.Organization.LegalForm = ptr(" other ") }, nil},
+		{"industry unknown", func(in body) { in.OrganizationCustomer.Organization.Industry = ptr("BANKING") }, []string{org + "industry INVALID_VALUE"}},
+		{"businessType unknown", func(in body) { in.OrganizationCustomer.Organization.BusinessType = ptr("B2G") },
 			[]string{org + "businessType INVALID_VALUE"}},
-		{"businessDescription too long", func(in body) { in.Customer.Organization.BusinessDescription = long(2001) },
+		{"businessDescription too long", func(in body) { in.OrganizationCustomer.Organization.BusinessDescription = long(2001) },
 			[]string{org + "businessDescription TOO_LONG"}},
-		{"website without scheme", func(in body) { in.Customer.Organization.Website = ptr("acmecorp.com") },
+		{"website without scheme", func(in body) { in.OrganizationCustomer.Organization.Website = ptr("acmecorp.com") },
 			[]string{org + "website INVALID_URL"}},
-		{"website too long", func(in body) { in.Customer.Organization.Website = ptr("https://acmecorp.com/" + *long(2040)) },
+		{"website too long", func(in body) {
+			in.OrganizationCustomer.Organization.Website = ptr("https://acmecorp.com/" + *long(2040))
+		},
 			[]string{org + "website TOO_LONG"}},
-		{"email invalid", func(in body) { in.Customer.Organization.Email = ptr("admin at acmecorp.com") },
+		{"email invalid", func(in body) { in.OrganizationCustomer.Organization.Email = ptr("admin at acmecorp.com") },
 			[]string{org + "email INVALID_EMAIL"}},
-		{"phone invalid", func(in body) { in.Customer.Organization.Phone = ptr("+370123") }, []string{org + "phone INVALID_PHONE"}},
-		{"phone national, read in the address's country", func(in body) { in.Customer.Organization.Phone = ptr("8 600 12345") }, nil},
-		{"no address", func(in body) { in.Customer.Organization.Addresses = nil }, []string{org + "addresses REQUIRED"}},
+		{"phone invalid", func(in body) { in.OrganizationCustomer.Organization.Phone = ptr("+370123") }, []string{org + "phone INVALID_PHONE"}},
+		{"phone national, read in the address's country", func(in body) { in.OrganizationCustomer.Organization.Phone = ptr("8 600 12345") }, nil},
+		{"no address", func(in body) { in.OrganizationCustomer.Organization.Addresses = nil }, []string{org + "addresses REQUIRED"}},
 		{"address country unknown, second primary", func(in body) {
-			o := in.Customer.Organization
+			o := in.OrganizationCustomer.Organization
 			o.Addresses = append(o.Addresses, AddressInput{Street: "1 Side St", City: "Riga", Country: "Atlantis", IsPrimary: true})
 		}, []string{org + "addresses[1].country UNKNOWN_COUNTRY", org + "addresses[1].isPrimary MULTIPLE_PRIMARY"}},
-		{"address street missing", func(in body) { in.Customer.Organization.Addresses[0].Street = "" },
+		{"address street missing", func(in body) { in.OrganizationCustomer.Organization.Addresses[0].Street = "" },
 			[]string{org + "addresses[0].street REQUIRED"}},
 		{"contacts: two primary e-mails, bad phone", func(in body) {
-			in.Customer.Organization.Contacts = []ContactInput{
+			in.OrganizationCustomer.Organization.Contacts = []ContactInput{
 				{Type: "EMAIL", Value: "a@acmecorp.com", IsPrimary: true},
 				{Type: "email", Value: "b@acmecorp.com", IsPrimary: true},
 				{Type: "PHONE", Value: "12", IsPrimary: true},
@@ -361,121 +363,121 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 
 		// Representatives.
 		{"representative names missing", func(in body) {
-			r := &in.Customer.Organization.Representatives[0]
+			r := &in.OrganizationCustomer.Organization.Representatives[0]
 			r.FirstName, r.LastName = "", " "
 		}, []string{rep0 + "firstName REQUIRED", rep0 + "lastName REQUIRED"}},
-		{"representative email invalid", func(in body) { in.Customer.Organization.Representatives[0].Email = ptr("x@") },
+		{"representative email invalid", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Email = ptr("x@") },
 			[]string{rep0 + "email INVALID_EMAIL"}},
-		{"representative phone invalid", func(in body) { in.Customer.Organization.Representatives[1].Phone = ptr("555") },
+		{"representative phone invalid", func(in body) { in.OrganizationCustomer.Organization.Representatives[1].Phone = ptr("555") },
 			[]string{rep1 + "phone INVALID_PHONE"}},
-		{"representative phone national", func(in body) { in.Customer.Organization.Representatives[1].Phone = ptr("860012348") }, nil},
-		{"representative born in the future", func(in body) { in.Customer.Organization.Representatives[0].DateOfBirth = ptr("2027-01-01") },
+		{"representative phone national", func(in body) { in.OrganizationCustomer.Organization.Representatives[1].Phone = ptr("860012348") }, nil},
+		{"representative born in the future", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].DateOfBirth = ptr("2027-01-01") },
 			[]string{rep0 + "dateOfBirth DATE_IN_FUTURE"}},
-		{"representative too young", func(in body) { in.Customer.Organization.Representatives[0].DateOfBirth = ptr("2008-11-23") },
+		{"representative too young", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].DateOfBirth = ptr("2008-11-23") },
 			[]string{rep0 + "dateOfBirth TOO_YOUNG"}},
-		{"representative just old enough", func(in body) { in.Customer.Organization.Representatives[0].DateOfBirth = ptr("2008-11-22") }, nil},
-		{"representative birth date invalid", func(in body) { in.Customer.Organization.Representatives[0].DateOfBirth = ptr("15/01/1980") },
+		{"representative just old enough", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].DateOfBirth = ptr("2008-11-22") }, nil},
+		{"representative birth date invalid", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].DateOfBirth = ptr("15/01/1980") },
 			[]string{rep0 + "dateOfBirth INVALID_DATE"}},
-		{"representative nationality unknown", func(in body) { in.Customer.Organization.Representatives[0].Nationality = ptr("Narnia") },
+		{"representative nationality unknown", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Nationality = ptr("Narnia") },
 			[]string{rep0 + "nationality UNKNOWN_COUNTRY"}},
-		{"representative gender", func(in body) { in.Customer.Organization.Representatives[0].Gender = 2 }, nil},
-		{"representative gender invalid", func(in body) { in.Customer.Organization.Representatives[0].Gender = "X" },
+		{"representative gender", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Gender = 2 }, nil},
+		{"representative gender invalid", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Gender = "X" },
 			[]string{rep0 + "gender INVALID_GENDER"}},
-		{"representative position missing", func(in body) { in.Customer.Organization.Representatives[0].Position = nil },
+		{"representative position missing", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Position = nil },
 			[]string{rep0 + "position REQUIRED"}},
-		{"representative position unknown", func(in body) { in.Customer.Organization.Representatives[0].Position = ptr("KING") },
+		{"representative position unknown", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].Position = ptr("KING") },
 			[]string{rep0 + "position INVALID_VALUE"}},
-		{"ownership share negative", func(in body) { in.Customer.Organization.Representatives[0].OwnershipShare = ptr(-1.0) },
+		{"ownership share negative", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].OwnershipShare = ptr(-1.0) },
 			[]string{rep0 + "ownershipShare OWNERSHIP_SHARE_OUT_OF_RANGE"}},
 		{"ownership share above 100, not counted in the total", func(in body) {
-			in.Customer.Organization.Representatives[0].OwnershipShare = ptr(100.5)
+			in.OrganizationCustomer.Organization.Representatives[0].OwnershipShare = ptr(100.5)
 		}, []string{rep0 + "ownershipShare OWNERSHIP_SHARE_OUT_OF_RANGE"}},
-		{"two primary owners", func(in body) { in.Customer.Organization.Representatives[0].IsPrimaryOwner = ptr(true) },
+		{"two primary owners", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].IsPrimaryOwner = ptr(true) },
 			[]string{rep1 + "isPrimaryOwner MULTIPLE_PRIMARY_OWNERS"}},
-		{"shares above 100 together", func(in body) { in.Customer.Organization.Representatives[0].OwnershipShare = ptr(40.01) },
+		{"shares above 100 together", func(in body) { in.OrganizationCustomer.Organization.Representatives[0].OwnershipShare = ptr(40.01) },
 			[]string{org + "representatives OWNERSHIP_TOTAL_EXCEEDED"}},
 		{"shares exactly 100 together", func(in body) {
-			rs := in.Customer.Organization.Representatives
+			rs := in.OrganizationCustomer.Organization.Representatives
 			rs[0].OwnershipShare, rs[1].OwnershipShare = ptr(33.33), ptr(33.33)
-			in.Customer.Organization.Representatives = append(rs, RepresentativeInput{FirstName: "C", LastName: "D",
+			in.OrganizationCustomer.Organization.Representatives = append(rs, RepresentativeInput{FirstName: "C", LastName: "D",
 				Position: ptr("shareholder"), OwnershipShare: ptr(33.34)})
 		}, nil},
 		{"too many representatives", func(in body) {
-			in.Customer.Organization.Representatives = make([]RepresentativeInput, maxMembers+1)
+			in.OrganizationCustomer.Organization.Representatives = make([]RepresentativeInput, maxMembers+1)
 		}, []string{org + "representatives TOO_MANY"}},
 
 		// Employees.
-		{"employee without person", func(in body) { in.Customer.Employees[0].Person = nil }, []string{emp + "person REQUIRED"}},
-		{"employee person name missing", func(in body) { in.Customer.Employees[0].Person.FirstName = "" },
+		{"employee without person", func(in body) { in.OrganizationCustomer.Employees[0].Person = nil }, []string{emp + "person REQUIRED"}},
+		{"employee person name missing", func(in body) { in.OrganizationCustomer.Employees[0].Person.FirstName = "" },
 			[]string{emp + "person.firstName REQUIRED"}},
 		{"employee without address or birth date", func(in body) {
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.Addresses, e.Person.DateOfBirth = nil, nil
 		}, nil},
-		{"employee too young", func(in body) { in.Customer.Employees[0].Person.DateOfBirth = ptr("2010-01-01") },
+		{"employee too young", func(in body) { in.OrganizationCustomer.Employees[0].Person.DateOfBirth = ptr("2010-01-01") },
 			[]string{emp + "person.dateOfBirth TOO_YOUNG"}},
-		{"employee gender code invalid", func(in body) { in.Customer.Employees[0].Person.Gender = 3.0 },
+		{"employee gender code invalid", func(in body) { in.OrganizationCustomer.Employees[0].Person.Gender = 3.0 },
 			[]string{emp + "person.gender INVALID_GENDER"}},
 		{"employee addresses merged: two primaries", func(in body) {
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.Person.Addresses = []AddressInput{{Street: "1 Home St", City: "Kaunas", Country: "LT", IsPrimary: true}}
 		}, []string{emp + "addresses[0].isPrimary MULTIPLE_PRIMARY"}},
-		{"employee address country unknown", func(in body) { in.Customer.Employees[0].Addresses[0].Country = "ZZ" },
+		{"employee address country unknown", func(in body) { in.OrganizationCustomer.Employees[0].Addresses[0].Country = "ZZ" },
 			[]string{emp + "addresses[0].country UNKNOWN_COUNTRY"}},
-		{"employee role blank", func(in body) { in.Customer.Employees[0].Role = ptr(" ") }, []string{emp + "role REQUIRED"}},
-		{"employee roles blank", func(in body) { in.Customer.Employees[0].Roles[1] = "" }, []string{emp + "roles[1] REQUIRED"}},
-		{"employee department too long", func(in body) { in.Customer.Employees[0].Department = long(201) },
+		{"employee role blank", func(in body) { in.OrganizationCustomer.Employees[0].Role = ptr(" ") }, []string{emp + "role REQUIRED"}},
+		{"employee roles blank", func(in body) { in.OrganizationCustomer.Employees[0].Roles[1] = "" }, []string{emp + "roles[1] REQUIRED"}},
+		{"employee department too long", func(in body) { in.OrganizationCustomer.Employees[0].Department = long(201) },
 			[]string{emp + "department TOO_LONG"}},
-		{"telephone number missing", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].Number = "" },
+		{"telephone number missing", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].Number = "" },
 			[]string{tel0 + "number REQUIRED"}},
-		{"telephone number invalid", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].Number = "+3706789" },
+		{"telephone number invalid", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].Number = "+3706789" },
 			[]string{tel0 + "number INVALID_PHONE"}},
 		{"telephone national, in its country", func(in body) {
-			tn := &in.Customer.Employees[0].TelephoneNumbers[0]
+			tn := &in.OrganizationCustomer.Employees[0].TelephoneNumbers[0]
 			tn.Number, tn.Country = "867890124", ptr("Lithuania")
 		}, nil},
 		{"telephone national, in another country", func(in body) {
-			tn := &in.Customer.Employees[0].TelephoneNumbers[0]
+			tn := &in.OrganizationCustomer.Employees[0].TelephoneNumbers[0]
 			tn.Number, tn.Country = "867890124", ptr("US")
 		}, []string{tel0 + "number INVALID_PHONE"}},
 		{"telephone national, no country: the person's address", func(in body) {
-			tn := &in.Customer.Employees[0].TelephoneNumbers[0]
+			tn := &in.OrganizationCustomer.Employees[0].TelephoneNumbers[0]
 			tn.Number, tn.Country = "867890124", nil
 		}, nil},
 		{"telephone national, no country nor address: the nationality", func(in body) {
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.Addresses, e.TelephoneNumbers[0].Number, e.TelephoneNumbers[0].Country = nil, "867890124", nil
 		}, nil},
-		{"telephone country unknown", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].Country = ptr("Moon") },
+		{"telephone country unknown", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].Country = ptr("Moon") },
 			[]string{tel0 + "country UNKNOWN_COUNTRY"}},
-		{"telephone type by name", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].PhoneType = "fax" }, nil},
-		{"telephone type code out of range", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].PhoneType = 3 },
+		{"telephone type by name", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].PhoneType = "fax" }, nil},
+		{"telephone type code out of range", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].PhoneType = 3 },
 			[]string{tel0 + "phoneType INVALID_VALUE"}},
-		{"telephone type fractional", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].PhoneType = 1.5 },
+		{"telephone type fractional", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].PhoneType = 1.5 },
 			[]string{tel0 + "phoneType INVALID_VALUE"}},
-		{"telephone type unknown name", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].PhoneType = "PAGER" },
+		{"telephone type unknown name", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].PhoneType = "PAGER" },
 			[]string{tel0 + "phoneType INVALID_VALUE"}},
-		{"telephone type of another kind", func(in body) { in.Customer.Employees[0].TelephoneNumbers[0].PhoneType = true },
+		{"telephone type of another kind", func(in body) { in.OrganizationCustomer.Employees[0].TelephoneNumbers[0].PhoneType = true },
 			[]string{tel0 + "phoneType INVALID_VALUE"}},
 		{"telephone operator and purpose too long", func(in body) {
-			tn := &in.Customer.Employees[0].TelephoneNumbers[0]
+			tn := &in.OrganizationCustomer.Employees[0].TelephoneNumbers[0]
 			tn.Operator, tn.Purpose = long(101), long(101)
 		}, []string{tel0 + "operator TOO_LONG", tel0 + "purpose TOO_LONG"}},
 		{"two primary mobiles, one primary phone", func(in body) {
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.TelephoneNumbers = append(e.TelephoneNumbers,
 				TelephoneInput{Number: "+37067890125", PhoneType: json.Number("1"), IsPrimary: true},
 				TelephoneInput{Number: "+37052000000", PhoneType: "0", IsPrimary: true})
 		}, []string{emp + "telephoneNumbers[1].isPrimary MULTIPLE_PRIMARY"}},
 		{"telephone primary next to a person's primary contact", func(in body) {
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.Person.Contacts = []ContactInput{{Type: "MOBILE", Value: "+37067890125", IsPrimary: true}}
 		}, []string{tel0 + "isPrimary MULTIPLE_PRIMARY"}},
-		{"too many employees", func(in body) { in.Customer.Employees = make([]EmployeeInput, maxMembers+1) },
+		{"too many employees", func(in body) { in.OrganizationCustomer.Employees = make([]EmployeeInput, maxMembers+1) },
 			[]string{"organizationCustomer.employees TOO_MANY"}},
 
 		// Customer-level fields.
-		{"customerName too long", func(in body) { in.Customer.CustomerName = long(301) },
+		{"customerName too long", func(in body) { in.OrganizationCustomer.CustomerName = long(301) },
 			[]string{"organizationCustomer.customerName TOO_LONG"}},
 		{"organizationId too long", func(in body) { in.OrganizationID = long(256) }, []string{"organizationId TOO_LONG"}},
 		{"tag blank", func(in body) { in.Tags = []string{"vip", " "} }, []string{"tags[1] REQUIRED"}},
@@ -489,14 +491,14 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 		{"several problems", func(in body) {
 			in.Email = "bad"
 			in.MatchingPassword = "other"
-			o := in.Customer.Organization
+			o := in.OrganizationCustomer.Organization
 			o.LegalName, o.RegistrationNumber = "", ""
 			o.Website = ptr("ftp://acmecorp.com")
 			o.Addresses[0].Country = "Atlantis"
 			o.Representatives[0].OwnershipShare = ptr(50.0)
 			o.Representatives[0].IsPrimaryOwner = ptr(true)
 			o.Representatives[1].Position = ptr("")
-			e := &in.Customer.Employees[0]
+			e := &in.OrganizationCustomer.Employees[0]
 			e.Person.Gender = "robot"
 			e.TelephoneNumbers[0].PhoneType = 9
 		}, []string{
@@ -534,8 +536,8 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 
 func TestOrganizationDefaultsAndRoles(t *testing.T) {
 	in := loadOrganization(t, "finhub-organization.json")
-	in.Customer.CustomerName = nil
-	in.Customer.User.Roles = []string{"admin_user", "rol_01ABC"}
+	in.OrganizationCustomer.CustomerName = nil
+	in.OrganizationCustomer.User.Roles = []string{"admin_user", "rol_01ABC"}
 	in.OrganizationID = ptr(" acme-42 ")
 	in.Tags = []string{"b2b", "b2b", " vip "}
 	out, problems := normalizeOrganization(in, today, 18)
@@ -556,7 +558,7 @@ func TestOrganizationDefaultsAndRoles(t *testing.T) {
 
 	// With no roles at all, ADMIN_USER is granted and nothing is requested,
 	// so no unknown-role problem can name a nil path.
-	in.RoleIDs, in.Customer.User.Roles = nil, nil
+	in.RoleIDs, in.OrganizationCustomer.User.Roles = nil, nil
 	out, _ = normalizeOrganization(in, today, 18)
 	if !slices.Equal(out.RoleCodes, []string{AdminRole}) || len(out.Requested()) != 0 || len(out.RolePaths) != 0 {
 		t.Errorf("roles %q, requested %q, paths %v", out.RoleCodes, out.Requested(), out.RolePaths)

@@ -47,44 +47,133 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// pending is a validated registration, ready to be written.
-type pending struct {
-	password string
-	// write creates the rows of the customer customerID inside tx.
-	write func(ctx context.Context, tx *ent.Tx, customerID, passwordHash string) error
+// kind is what differs between registering an individual and an
+// organization; the plan and its execution are the same for both.
+type kind interface {
+	// operation names the mutation, for Idempotency-Key records.
+	operation() string
+	customerType() schematype.CustomerType
+	// fingerprint identifies the input, passwords removed.
+	fingerprint() string
+	// password is the login password as sent: hashed once the plan
+	// holds, and checked against the stored hash on a replay.
+	password() string
+	// normalize checks every rule that needs no database.
+	normalize(now time.Time, minAge int) apperr.List
+	// matchRoles resolves the normalized role references among the
+	// tenant's roles; an error is a tenant without a role it must have.
+	matchRoles(roles []*ent.Role, problems *apperr.List) error
+	// category is the categorization part of the request.
+	category() categoryRequest
+	// write creates the customer customerID and its rows inside tx.
+	write(ctx context.Context, tx *ent.Tx, w customerWrite) error
 	// fieldOf names the input field behind a violated unique column.
-	fieldOf func(column string) apperr.Path
-	// unique are the values write puts into columns unique per tenant, in
-	// the order it writes them (see checkUnique).
-	unique []uniqueValue
+	fieldOf(column string) apperr.Path
+	// uniques are the values write puts into columns unique per tenant,
+	// in the order it writes them (see checkUnique).
+	uniques() []uniqueValue
+}
+
+// request is what every kind carries from its input: the operation, the
+// customer type, the password and the fingerprint.
+type request struct {
+	op    string
+	typ   schematype.CustomerType
+	pass  string
+	print string
+}
+
+// newRequest fingerprints input, which has its passwords removed.
+func newRequest(op string, typ schematype.CustomerType, password string, input any) request {
+	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input)}
+}
+
+func (r request) operation() string                     { return r.op }
+func (r request) customerType() schematype.CustomerType { return r.typ }
+func (r request) fingerprint() string                   { return r.print }
+func (r request) password() string                      { return r.pass }
+
+// categoryRequest is the request's categorization: the top-level
+// customerCategory, and the categorization object at detailPath.
+func (r request) categoryRequest(ref *CategoryRef, detail *Categorization, detailPath apperr.Path) categoryRequest {
+	return categoryRequest{Type: r.typ, Ref: ref, RefPath: apperr.Path{"customerCategory"}, Detail: detail, DetailPath: detailPath}
+}
+
+// customerWrite is what writing a planned customer needs besides its kind.
+type customerWrite struct {
+	customerID, passwordHash string
+	category                 categorization
+	origin                   Origin
+}
+
+// plan is a registration that passed every check, the database's
+// included: what is left is to hash the password and write it.
+type plan struct {
+	kind     kind
+	category categorization
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
-// replay, validation (prepare), the uniqueness pre-check, hashing, and the
-// transaction. The
-// idempotency record is written first inside the transaction, so a
-// concurrent request with the same key waits for it and then replays.
-func (s *Service) register(ctx context.Context, op, fingerprint, password string, prepare func(context.Context) (*pending, error)) (res *Result, err error) {
+// replay, the plan (every check), and its execution (hashing, then the
+// transaction).
+func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Result, err error) {
 	if s.Observe != nil {
-		defer func() { s.Observe(customerTypeOf(op), Outcome(res, err)) }()
+		defer func() { s.Observe(string(k.customerType()), Outcome(res, err)) }()
 	}
-	key := RequestFrom(ctx).IdempotencyKey
+	key := origin.IdempotencyKey
 	if err := checkIdempotencyKey(key); err != nil {
 		return nil, err
 	}
 	if key != "" {
-		if res, err := s.replay(ctx, key, op, fingerprint, password); res != nil || err != nil {
+		if res, err := s.replay(ctx, key, k); res != nil || err != nil {
 			return res, err
 		}
 	}
-	p, err := prepare(ctx)
+	p, err := s.plan(ctx, k)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkUnique(ctx, p); err != nil {
+	return s.execute(ctx, origin, p)
+}
+
+// plan runs every check of a registration and returns all the problems
+// at once: the rules that need no database, then the tenant's roles and
+// the category with its features, then whether a unique value is taken
+// (so that a registration bound to conflict costs no password hash). It
+// hashes nothing and writes nothing, so a dry run (validate) stops here
+// and answers what the registration would.
+func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
+	minAge, err := s.minimumAge(ctx)
+	if err != nil {
 		return nil, err
 	}
-	hash, err := s.Hasher.Hash(ctx, p.password)
+	problems := k.normalize(s.now(), minAge)
+	roles, err := tenantRoles(ctx, s.Client)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.matchRoles(roles, &problems); err != nil {
+		return nil, err
+	}
+	cat, err := categorize(ctx, s.Client, k.category(), &problems)
+	if err != nil {
+		return nil, err
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.checkUnique(ctx, k); err != nil {
+		return nil, err
+	}
+	return &plan{kind: k, category: cat}, nil
+}
+
+// execute hashes the plan's password and writes it in one transaction.
+// The idempotency record is written first inside the transaction, so a
+// concurrent request with the same key waits for it and then replays.
+func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result, error) {
+	k, key := p.kind, origin.IdempotencyKey
+	hash, err := s.Hasher.Hash(ctx, k.password())
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Waiting for a free hashing slot outlasted the request.
 		return nil, apperr.New(apperr.RateLimited, "TOO_MANY_REGISTRATIONS", "too many registrations at once; retry shortly")
@@ -95,34 +184,26 @@ func (s *Service) register(ctx context.Context, op, fingerprint, password string
 	customerID := pulid.New("cus")
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if key != "" {
-			if err := claimKey(ctx, tx, key, op, fingerprint, customerID, s.now()); err != nil {
+			if err := claimKey(ctx, tx, key, k.operation(), k.fingerprint(), customerID, s.now()); err != nil {
 				return err
 			}
 		}
-		return p.write(ctx, tx, customerID, hash)
+		return k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin})
 	})
 	if errors.Is(err, errKeyClaimed) {
-		res, rerr := s.replay(ctx, key, op, fingerprint, password)
+		res, rerr := s.replay(ctx, key, k)
 		if res == nil && rerr == nil {
 			rerr = apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED", "the Idempotency-Key is in use; retry")
 		}
 		return res, rerr
 	}
 	if err != nil {
-		return nil, apperr.FromData(err, p.fieldOf)
+		return nil, apperr.FromData(err, k.fieldOf)
 	}
 	if key != "" {
 		s.purgeExpiredKeys(ctx)
 	}
 	return s.load(ctx, customerID, false)
-}
-
-// customerTypeOf names the customer type a registration operation creates.
-func customerTypeOf(op string) string {
-	if op == opRegisterOrganization {
-		return string(schematype.CustomerTypeOrganization)
-	}
-	return string(schematype.CustomerTypeIndividual)
 }
 
 // Outcome is how a registration ended: OK, REPLAY (an Idempotency-Key

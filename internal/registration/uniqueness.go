@@ -29,19 +29,19 @@ func loginUniques(l Login) []uniqueValue {
 	}
 }
 
-// individualUniques are an individual's unique values in the order
-// writeIndividual writes them: the user, then the customer.
-func individualUniques(ind Individual) []uniqueValue {
-	return append(loginUniques(ind.Login), externalReference(ind.ExternalReference)...)
+// uniques are an individual's unique values in the order writeIndividual
+// writes them: the user, then the customer.
+func (k *individualKind) uniques() []uniqueValue {
+	return append(loginUniques(k.ind.Login), externalReference(k.ind.ExternalReference)...)
 }
 
-// organizationUniques are an organization's unique values in the order
+// uniques are an organization's unique values in the order
 // writeOrganization writes them: the organization, the admin user, then
 // the customer.
-func organizationUniques(org Organization) []uniqueValue {
-	out := []uniqueValue{{organization.Table, organization.FieldRegistrationNumber, org.RegistrationNumber}}
-	out = append(out, loginUniques(org.Login)...)
-	return append(out, externalReference(org.ExternalReference)...)
+func (k *organizationKind) uniques() []uniqueValue {
+	out := []uniqueValue{{organization.Table, organization.FieldRegistrationNumber, k.org.RegistrationNumber}}
+	out = append(out, loginUniques(k.org.Login)...)
+	return append(out, externalReference(k.org.ExternalReference)...)
 }
 
 // externalReference is the customer's external reference as a unique
@@ -53,21 +53,22 @@ func externalReference(ref string) []uniqueValue {
 	return []uniqueValue{{customer.Table, customer.FieldExternalReference, ref}}
 }
 
-// checkUnique reports the first of p's unique values already used in the
+// checkUnique reports the first of k's unique values already used in the
 // tenant with the CONFLICT its unique violation would be answered with
-// (apperr.FromData with p.fieldOf), so that a registration bound to
+// (apperr.FromData with k.fieldOf), so that a registration bound to
 // conflict costs no password hash and a dry run knows it. Only the first is
 // reported, as the write stops at the first violation. The unique indexes
 // stay the rule: a concurrent registration can take a value after this
 // check, and its violation inside the transaction answers the same.
-func (s *Service) checkUnique(ctx context.Context, p *pending) error {
-	taken, err := s.takenColumns(ctx, p.unique)
+func (s *Service) checkUnique(ctx context.Context, k kind) error {
+	unique := k.uniques()
+	taken, err := s.takenColumns(ctx, unique)
 	if err != nil || len(taken) == 0 {
 		return err
 	}
-	for _, v := range p.unique {
+	for _, v := range unique {
 		if taken[v.table+"."+v.column] {
-			return apperr.AlreadyExists(p.fieldOf(v.column))
+			return apperr.AlreadyExists(k.fieldOf(v.column))
 		}
 	}
 	return nil

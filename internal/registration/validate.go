@@ -5,31 +5,28 @@ import "context"
 // ValidateIndividual answers what RegisterIndividual would answer for in,
 // short of writing: nil when the registration would be accepted, otherwise
 // the same problems (see validate).
-func (s *Service) ValidateIndividual(ctx context.Context, in IndividualInput) error {
-	return s.validate(ctx, func(ctx context.Context) (*pending, error) { return s.prepareIndividual(ctx, in) })
+func (s *Service) ValidateIndividual(ctx context.Context, origin Origin, in IndividualInput) error {
+	return s.validate(ctx, origin, newIndividualKind(in))
 }
 
 // ValidateOrganization answers what RegisterOrganization would answer for
 // in, short of writing (see validate).
-func (s *Service) ValidateOrganization(ctx context.Context, in OrganizationInput) error {
-	return s.validate(ctx, func(ctx context.Context) (*pending, error) { return s.prepareOrganization(ctx, in) })
+func (s *Service) ValidateOrganization(ctx context.Context, origin Origin, in OrganizationInput) error {
+	return s.validate(ctx, origin, newOrganizationKind(in))
 }
 
 // validate is register without its effects, for front-ends that check a
-// form step by step: the Idempotency-Key's format, every rule (those that
-// read the tenant's settings, roles and catalog included) and the
-// uniqueness pre-check run as in register, with the same problems and
+// form step by step: the Idempotency-Key's format and the whole plan (every
+// rule, those that read the tenant's settings, roles and catalog included,
+// and the uniqueness check) run as in register, with the same problems and
 // paths. It writes nothing, hashes no password (the password rules need
 // none), neither replays nor claims an Idempotency-Key (a dry run answers
 // for a fresh registration), and is not counted by Observe: it registers
 // nothing.
-func (s *Service) validate(ctx context.Context, prepare func(context.Context) (*pending, error)) error {
-	if err := checkIdempotencyKey(RequestFrom(ctx).IdempotencyKey); err != nil {
+func (s *Service) validate(ctx context.Context, origin Origin, k kind) error {
+	if err := checkIdempotencyKey(origin.IdempotencyKey); err != nil {
 		return err
 	}
-	p, err := prepare(ctx)
-	if err != nil {
-		return err
-	}
-	return s.checkUnique(ctx, p)
+	_, err := s.plan(ctx, k)
+	return err
 }

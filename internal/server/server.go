@@ -189,7 +189,7 @@ func registrationContext(next http.Handler) http.Handler {
 		if host, _, err := net.SplitHostPort(ip); err == nil {
 			ip = host
 		}
-		ctx := registration.WithRequest(r.Context(), registration.Request{
+		ctx := graph.WithOrigin(r.Context(), registration.Origin{
 			IP:             ip,
 			UserAgent:      r.UserAgent(),
 			Source:         r.Header.Get("X-Forwarded-From"),

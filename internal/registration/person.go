@@ -1,39 +1,20 @@
 package registration
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"onboard/internal/apperr"
 	"onboard/internal/values"
 )
 
-// Field length limits: generous for real data, small enough that nothing
-// oversized reaches the database (where it would be INTERNAL).
-const (
-	maxName         = 100
-	maxEmail        = 254
-	maxStreet       = 200
-	maxCity         = 100
-	maxPostal       = 20
-	maxState        = 100
-	maxDocument     = 64
-	maxTag          = 64
-	maxTags         = 50
-	maxListLen      = 20
-	maxRef          = 255
-	maxCustomerName = 300
-	maxParamValue   = 1000
-)
-
+// The enum values of schema/address.go, contact.go and
+// identitydocument.go.
 var (
 	addressTypes  = []string{"HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE", "BUSINESS", "TRADING", "OTHER"}
 	contactTypes  = []string{"EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"}
 	documentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}
-	userStatuses  = []string{"PENDING_ACTIVATION", "ACTIVE"}
 )
 
 // Person is a validated, normalized person.
@@ -64,97 +45,6 @@ type Contact struct {
 
 // Document is a validated identity document.
 type Document struct{ Type, Number, IssuingCountry string }
-
-// checker collects problems while normalizing values.
-type checker struct {
-	problems apperr.List
-}
-
-func (c *checker) fail(path apperr.Path, err error) {
-	var p *values.Problem
-	msg := "invalid value"
-	if errors.As(err, &p) {
-		msg = p.Message
-	}
-	c.problems.Invalid(path, values.ReasonOf(err), path.String()+": "+msg)
-}
-
-// text cleans an optional string (nil and blank give "").
-func (c *checker) text(path apperr.Path, s *string, max int) string {
-	if s == nil {
-		return ""
-	}
-	v, err := values.CleanString(*s, max)
-	if err != nil {
-		c.fail(path, err)
-	}
-	return v
-}
-
-// multiline cleans an optional multi-line text (a description), which may
-// keep inner line feeds and tabs (values.CleanMultiline).
-func (c *checker) multiline(path apperr.Path, s *string, max int) string {
-	if s == nil {
-		return ""
-	}
-	v, err := values.CleanMultiline(*s, max)
-	if err != nil {
-		c.fail(path, err)
-	}
-	return v
-}
-
-// required cleans a required string.
-func (c *checker) required(path apperr.Path, s string, max int) string {
-	v, err := values.CleanString(s, max)
-	if err != nil {
-		c.fail(path, err)
-		return ""
-	}
-	if v == "" {
-		c.problems.Invalid(path, values.ReasonRequired, path.String()+" is required")
-	}
-	return v
-}
-
-func (c *checker) email(path apperr.Path, s string) string {
-	if c.required(path, s, maxEmail) == "" {
-		return ""
-	}
-	v, err := values.ParseEmail(s)
-	if err != nil {
-		c.fail(path, err)
-	}
-	return v
-}
-
-func (c *checker) country(path apperr.Path, s string) string {
-	v, err := values.ParseCountry(s)
-	if err != nil {
-		c.fail(path, err)
-	}
-	return v
-}
-
-func (c *checker) phone(path apperr.Path, s, region string) string {
-	v, err := values.ParsePhone(s, region)
-	if err != nil {
-		c.fail(path, err)
-	}
-	return v
-}
-
-// oneOf upper-cases s and checks it against allowed.
-func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string) string {
-	v := strings.ToUpper(strings.TrimSpace(s))
-	if v == "" {
-		return def
-	}
-	if !slices.Contains(allowed, v) {
-		c.problems.Invalid(path, "INVALID_VALUE", path.String()+" must be one of "+strings.Join(allowed, ", "))
-	}
-	return v
-}
 
 // person validates a person at path; loginEmail is the default contact
 // e-mail. The person needs at least one address.
@@ -379,165 +269,4 @@ func primaryAddress(as []Address) *Address {
 		}
 	}
 	return nil
-}
-
-// truncate cuts s to at most max runes.
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max])
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// Login is the validated login user of a registration: the top-level
-// email, password and roleIds together with the customer's user object.
-// Individual and Organization embed it, so its fields read as theirs
-// (ind.LoginEmail). It holds the password only until it is hashed.
-type Login struct {
-	LoginEmail     string
-	Username       string
-	Password       string
-	UserStatus     string
-	IsActive       bool
-	RequiresChange bool
-	TwoFactor      bool
-	Roles
-}
-
-// Roles are role references (role codes, upper-cased, or role node ids),
-// each once, in the order first named. RolePaths holds where each reference
-// the request named was first given, so that an unknown role is reported
-// there; a role the server adds by itself (an organization's AdminRole) is
-// in RoleCodes but has no path.
-type Roles struct {
-	RoleCodes []string
-	RolePaths map[string]apperr.Path
-}
-
-// Requested returns the references the request itself named (those with a
-// path), in order: what to resolve with resolveRoles, which reports each
-// unknown one on its path.
-func (r Roles) Requested() []string {
-	var out []string
-	for _, ref := range r.RoleCodes {
-		if _, ok := r.RolePaths[ref]; ok {
-			out = append(out, ref)
-		}
-	}
-	return out
-}
-
-// add records a role reference (a role code, or a role's node id) named at
-// path, once, remembering where it was first named. Codes are upper-cased;
-// ids are kept as they are.
-func (r *Roles) add(c *checker, path apperr.Path, ref string) {
-	v := c.required(path, ref, 64)
-	if !strings.HasPrefix(v, rolePrefix) {
-		v = strings.ToUpper(v)
-	}
-	if v == "" || slices.Contains(r.RoleCodes, v) {
-		return
-	}
-	if r.RolePaths == nil {
-		r.RolePaths = map[string]apperr.Path{}
-	}
-	r.RoleCodes = append(r.RoleCodes, v)
-	r.RolePaths[v] = path
-}
-
-// grant adds a role code the server gives by itself: it gets no path, so it
-// is not among Requested.
-func (r *Roles) grant(code string) {
-	if !slices.Contains(r.RoleCodes, code) {
-		r.RoleCodes = append(r.RoleCodes, code)
-	}
-}
-
-// loginInput is what a registration says about its login user: the
-// top-level fields and the customer's user object (nil when absent), which
-// sits at userPath (individualCustomer.user, organizationCustomer.user).
-type loginInput struct {
-	Email, Password, MatchingPassword string
-	RoleIDs                           []string
-	User                              *UserInput
-	UserPath                          apperr.Path
-}
-
-// login validates the login user. The top-level email is the login;
-// user.email, when given, must be the same address, user.password the same
-// password; the username defaults to the login email. Roles come from
-// roleIds and user.roles together.
-func (c *checker) login(in loginInput) Login {
-	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
-	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
-	if in.Password == "" {
-		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
-	} else {
-		for _, p := range values.CheckPassword(in.Password) {
-			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
-		}
-	}
-	if in.MatchingPassword != in.Password {
-		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
-	}
-	out.Password = in.Password
-
-	out.Username = out.LoginEmail
-	for i, code := range in.RoleIDs {
-		out.add(c, apperr.Path{"roleIds", i}, code)
-	}
-	u := in.User
-	if u == nil {
-		return out
-	}
-	up := in.UserPath
-	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
-		// A username is an identity like the login e-mail (unique per
-		// tenant), so it is compared in the same normalized form.
-		if v, err := values.ParseUsername(*u.Username, maxEmail); err != nil {
-			c.fail(up.With("username"), err)
-		} else {
-			out.Username = v
-		}
-	}
-	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
-		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
-			c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
-		}
-	}
-	if u.Password != nil && *u.Password != in.Password {
-		c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
-	}
-	if u.Status != nil {
-		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
-	}
-	out.IsActive = u.IsActive != nil && *u.IsActive
-	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
-	out.TwoFactor = u.TwoFactorEnabled != nil && *u.TwoFactorEnabled
-	for i, code := range u.Roles {
-		out.add(c, up.With("roles", i), code)
-	}
-	return out
-}
-
-// tags validates a customer's tags at path: at most maxTags, each required
-// and at most maxTag characters; duplicates are dropped.
-func (c *checker) tags(path apperr.Path, in []string) []string {
-	if len(in) > maxTags {
-		c.problems.Invalid(path, "TOO_MANY", "too many tags")
-	}
-	var out []string
-	for i, tag := range in {
-		if t := c.required(path.With(i), tag, maxTag); t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
 }

@@ -1,7 +1,6 @@
 package registration
 
 import (
-	"context"
 	"strings"
 	"unicode/utf8"
 
@@ -9,26 +8,16 @@ import (
 	"onboard/internal/values"
 )
 
-// Request is what the HTTP layer knows about a registration request: where
-// it came from (stored on the customer as its registration context) and the
-// client's Idempotency-Key.
-type Request struct {
+// Origin is where a request came from, as the HTTP layer and the token
+// tell: stored on the customer as its registration context, with the
+// client's Idempotency-Key for replays. The graph layer passes it to each
+// registration explicitly, so that what a registration depends on is in
+// its arguments.
+type Origin struct {
 	IP, UserAgent, Source, Platform, DeviceID string
 	IdempotencyKey                            string
-}
-
-type requestKey struct{}
-
-// WithRequest stores the request's registration context in ctx.
-func WithRequest(ctx context.Context, r Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, r)
-}
-
-// RequestFrom returns the registration context stored by WithRequest (the
-// zero Request when there is none).
-func RequestFrom(ctx context.Context) Request {
-	r, _ := ctx.Value(requestKey{}).(Request)
-	return r
+	// Subject is the token's subject, the client that registers.
+	Subject string
 }
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.

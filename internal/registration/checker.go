@@ -1,0 +1,148 @@
+package registration
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"onboard/internal/apperr"
+	"onboard/internal/values"
+)
+
+// Field length limits: generous for real data, small enough that nothing
+// oversized reaches the database (where it would be INTERNAL).
+const (
+	maxName         = 100
+	maxEmail        = 254
+	maxStreet       = 200
+	maxCity         = 100
+	maxPostal       = 20
+	maxState        = 100
+	maxDocument     = 64
+	maxTag          = 64
+	maxTags         = 50
+	maxListLen      = 20
+	maxRef          = 255
+	maxCustomerName = 300
+	maxParamValue   = 1000
+)
+
+// checker collects problems while normalizing values.
+type checker struct {
+	problems apperr.List
+}
+
+func (c *checker) fail(path apperr.Path, err error) {
+	var p *values.Problem
+	msg := "invalid value"
+	if errors.As(err, &p) {
+		msg = p.Message
+	}
+	c.problems.Invalid(path, values.ReasonOf(err), path.String()+": "+msg)
+}
+
+// text cleans an optional string (nil and blank give "").
+func (c *checker) text(path apperr.Path, s *string, max int) string {
+	return c.optional(path, s, max, values.CleanString)
+}
+
+// multiline cleans an optional multi-line text (a description), which may
+// keep inner line feeds and tabs (values.CleanMultiline).
+func (c *checker) multiline(path apperr.Path, s *string, max int) string {
+	return c.optional(path, s, max, values.CleanMultiline)
+}
+
+// optional cleans an optional string with clean; nil gives "".
+func (c *checker) optional(path apperr.Path, s *string, max int, clean func(string, int) (string, error)) string {
+	if s == nil {
+		return ""
+	}
+	v, err := clean(*s, max)
+	if err != nil {
+		c.fail(path, err)
+	}
+	return v
+}
+
+// required cleans a required string.
+func (c *checker) required(path apperr.Path, s string, max int) string {
+	v, err := values.CleanString(s, max)
+	if err != nil {
+		c.fail(path, err)
+		return ""
+	}
+	if v == "" {
+		c.problems.Invalid(path, values.ReasonRequired, path.String()+" is required")
+	}
+	return v
+}
+
+func (c *checker) email(path apperr.Path, s string) string {
+	if c.required(path, s, maxEmail) == "" {
+		return ""
+	}
+	v, err := values.ParseEmail(s)
+	if err != nil {
+		c.fail(path, err)
+	}
+	return v
+}
+
+func (c *checker) country(path apperr.Path, s string) string {
+	v, err := values.ParseCountry(s)
+	if err != nil {
+		c.fail(path, err)
+	}
+	return v
+}
+
+func (c *checker) phone(path apperr.Path, s, region string) string {
+	v, err := values.ParsePhone(s, region)
+	if err != nil {
+		c.fail(path, err)
+	}
+	return v
+}
+
+// oneOf upper-cases s and checks it against allowed.
+func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string) string {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	if v == "" {
+		return def
+	}
+	if !slices.Contains(allowed, v) {
+		c.problems.Invalid(path, "INVALID_VALUE", path.String()+" must be one of "+strings.Join(allowed, ", "))
+	}
+	return v
+}
+
+// truncate cuts s to at most max runes.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max])
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// tags validates a customer's tags at path: at most maxTags, each required
+// and at most maxTag characters; duplicates are dropped.
+func (c *checker) tags(path apperr.Path, in []string) []string {
+	if len(in) > maxTags {
+		c.problems.Invalid(path, "TOO_MANY", "too many tags")
+	}
+	var out []string
+	for i, tag := range in {
+		if t := c.required(path.With(i), tag, maxTag); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,34 @@
+// Package registration registers customers and manages an organization's
+// people afterwards. A registration runs one pipeline for every customer
+// kind (service.go): the Idempotency-Key replay, then a plan that checks
+// everything — the rules that need no database, then the tenant's roles and
+// the category with its features — and reports every problem at once with
+// its path, then the execution: the password is hashed and every row
+// written in one transaction that first claims the Idempotency-Key.
+//
+// Where each rule lives:
+//
+//   - input.go, input_org.go: the input structs, which gqlgen binds to the
+//     GraphQL inputs (gqlgen.yml), and what a fingerprint leaves out.
+//   - service.go: the pipeline (Service.plan, Service.execute) and the kind
+//     interface through which individuals and organizations differ.
+//   - individual.go, organization.go: each kind's plan and the shape of its
+//     request (required objects, defaults, where each part is validated);
+//     organization.go also holds the organization's own fields, its
+//     employees and their telephone numbers.
+//   - checker.go: the field primitives (text, required, e-mail, country,
+//     phone, one-of), the length limits and the tags.
+//   - person.go: names, dates of birth, addresses, contacts, identity
+//     documents.
+//   - login.go: the login e-mail, password, username and status, role
+//     references and their resolution among the tenant's roles, and which
+//     input field a unique-column conflict names.
+//   - ownership.go: positions, shares, the primary owner and beneficial
+//     ownership, at registration and against stored representatives.
+//   - categorize.go: the category, its features and their parameters.
+//   - write.go: every row written (ent creates, updates and deletes).
+//   - members.go: adding, changing and removing representatives and
+//     employees, apart from registration but under the same rule files.
+//   - idempotency.go, origin.go: Idempotency-Key records and the request
+//     origin stored as the registration context.
+package registration

@@ -1,0 +1,202 @@
+package registration
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"onboard/ent"
+	"onboard/internal/apperr"
+	"onboard/internal/values"
+)
+
+var userStatuses = []string{"PENDING_ACTIVATION", "ACTIVE"}
+
+// Login is the validated login user of a registration: the top-level
+// email, password and roleIds together with the customer's user object.
+// Individual and Organization embed it, so its fields read as theirs
+// (ind.LoginEmail). It holds the password only until it is hashed.
+type Login struct {
+	LoginEmail     string
+	Username       string
+	Password       string
+	UserStatus     string
+	IsActive       bool
+	RequiresChange bool
+	TwoFactor      bool
+	Roles
+}
+
+// Roles are role references (role codes, upper-cased, or role node ids),
+// each once, in the order first named. RolePaths holds where each reference
+// the request named was first given, so that an unknown role is reported
+// there; a role the server adds by itself (an organization's AdminRole) is
+// in RoleCodes but has no path.
+type Roles struct {
+	RoleCodes []string
+	RolePaths map[string]apperr.Path
+}
+
+// Requested returns the references the request itself named (those with a
+// path), in order: what to resolve with resolveRoles, which reports each
+// unknown one on its path.
+func (r Roles) Requested() []string {
+	var out []string
+	for _, ref := range r.RoleCodes {
+		if _, ok := r.RolePaths[ref]; ok {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// add records a role reference (a role code, or a role's node id) named at
+// path, once, remembering where it was first named. Codes are upper-cased;
+// ids are kept as they are.
+func (r *Roles) add(c *checker, path apperr.Path, ref string) {
+	v := c.required(path, ref, 64)
+	if !strings.HasPrefix(v, rolePrefix) {
+		v = strings.ToUpper(v)
+	}
+	if v == "" || slices.Contains(r.RoleCodes, v) {
+		return
+	}
+	if r.RolePaths == nil {
+		r.RolePaths = map[string]apperr.Path{}
+	}
+	r.RoleCodes = append(r.RoleCodes, v)
+	r.RolePaths[v] = path
+}
+
+// grant adds a role code the server gives by itself: it gets no path, so it
+// is not among Requested.
+func (r *Roles) grant(code string) {
+	if !slices.Contains(r.RoleCodes, code) {
+		r.RoleCodes = append(r.RoleCodes, code)
+	}
+}
+
+// loginInput is what a registration says about its login user: the
+// top-level fields and the customer's user object (nil when absent), which
+// sits at userPath (individualCustomer.user, organizationCustomer.user).
+type loginInput struct {
+	Email, Password, MatchingPassword string
+	RoleIDs                           []string
+	User                              *UserInput
+	UserPath                          apperr.Path
+}
+
+// login validates the login user. The top-level email is the login;
+// user.email, when given, must be the same address, user.password the same
+// password; the username defaults to the login email. Roles come from
+// roleIds and user.roles together.
+func (c *checker) login(in loginInput) Login {
+	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
+	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
+	if in.Password == "" {
+		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
+	} else {
+		for _, p := range values.CheckPassword(in.Password) {
+			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+		}
+	}
+	if in.MatchingPassword != in.Password {
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
+	}
+	out.Password = in.Password
+
+	out.Username = out.LoginEmail
+	for i, code := range in.RoleIDs {
+		out.add(c, apperr.Path{"roleIds", i}, code)
+	}
+	u := in.User
+	if u == nil {
+		return out
+	}
+	up := in.UserPath
+	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
+		// A username is an identity like the login e-mail (unique per
+		// tenant), so it is compared in the same normalized form.
+		if v, err := values.ParseUsername(*u.Username, maxEmail); err != nil {
+			c.fail(up.With("username"), err)
+		} else {
+			out.Username = v
+		}
+	}
+	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
+		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
+			c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
+		}
+	}
+	if u.Password != nil && *u.Password != in.Password {
+		c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
+	}
+	if u.Status != nil {
+		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
+	}
+	out.IsActive = u.IsActive != nil && *u.IsActive
+	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
+	out.TwoFactor = u.TwoFactorEnabled != nil && *u.TwoFactorEnabled
+	for i, code := range u.Roles {
+		out.add(c, up.With("roles", i), code)
+	}
+	return out
+}
+
+// conflictField names the input field behind a violated unique column: the
+// login's e-mail and username (on the user object only where the username
+// is not the e-mail), and the columns in more.
+func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) func(string) apperr.Path {
+	return func(column string) apperr.Path {
+		switch column {
+		case "email":
+			return apperr.Path{"email"}
+		case "username":
+			if l.Username != l.LoginEmail {
+				return userPath.With("username")
+			}
+			return apperr.Path{"email"}
+		}
+		return more[column]
+	}
+}
+
+// defaultIndividualRoles are given to an individual whose request names no
+// role, where the tenant has them.
+var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
+
+// rolePrefix starts a role's node id; a role reference that has it is an
+// id, anything else a role code.
+const rolePrefix = "rol_"
+
+// tenantRoles loads the tenant's roles (a handful), so that every role
+// reference of a registration resolves with one query.
+func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
+	return client.Role.Query().All(ctx)
+}
+
+// matchRoles returns the ids of the roles that r names (codes or ids) among
+// the tenant's roles. A role the request named that the tenant does not
+// have is a problem on the path where it was named; a role granted without
+// a path (ADMIN_USER) or a default the tenant lacks is left out silently.
+// With no role requested, the defaults apply.
+func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.List) []string {
+	refs := r.RoleCodes
+	if len(r.Requested()) == 0 {
+		refs = append(slices.Clone(defaults), refs...)
+	}
+	var ids []string
+	for _, ref := range refs {
+		i := slices.IndexFunc(roles, func(role *ent.Role) bool { return role.ID == ref || role.Code == ref })
+		path, requested := r.RolePaths[ref]
+		switch {
+		case i >= 0:
+			if !slices.Contains(ids, roles[i].ID) {
+				ids = append(ids, roles[i].ID)
+			}
+		case requested:
+			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: "UNKNOWN_ROLE", Message: "the tenant has no such role"})
+		}
+	}
+	return ids
+}
