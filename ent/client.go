@@ -1132,7 +1132,8 @@ func (c *CustomerClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *CustomerClient) Interceptors() []Interceptor {
-	return c.inters.Customer
+	inters := c.inters.Customer
+	return append(inters[:len(inters):len(inters)], customer.Interceptors[:]...)
 }
 
 func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value, error) {

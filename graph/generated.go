@@ -54,7 +54,7 @@ type ResolverRoot interface {
 
 type DirectiveRoot struct {
 	HasScope     func(ctx context.Context, obj any, next graphql.Resolver, scope string) (res any, err error)
-	PersonalData func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
+	PersonalData func(ctx context.Context, obj any, next graphql.Resolver, individualsOnly *bool) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -3317,6 +3317,20 @@ func (ec *executionContext) dir_hasScope_args(ctx context.Context, rawArgs map[s
 	return args, nil
 }
 
+func (ec *executionContext) dir_personalData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "individualsOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["individualsOnly"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Category_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4082,7 +4096,7 @@ func (ec *executionContext) _Address_street(ctx context.Context, field graphql.C
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -4118,7 +4132,7 @@ func (ec *executionContext) _Address_line2(ctx context.Context, field graphql.Co
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -4200,7 +4214,7 @@ func (ec *executionContext) _Address_postalCode(ctx context.Context, field graph
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -5060,7 +5074,7 @@ func (ec *executionContext) _Contact_value(ctx context.Context, field graphql.Co
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -5441,7 +5455,25 @@ func (ec *executionContext) _Customer_name(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				individualsOnly, err := ec.unmarshalOBoolean2ᚖbool(ctx, true)
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0, individualsOnly)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
 		},
@@ -5541,7 +5573,7 @@ func (ec *executionContext) _Customer_registrationIP(ctx context.Context, field 
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -5577,7 +5609,7 @@ func (ec *executionContext) _Customer_registrationUserAgent(ctx context.Context,
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -5613,7 +5645,7 @@ func (ec *executionContext) _Customer_registrationDeviceID(ctx context.Context, 
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -7369,7 +7401,7 @@ func (ec *executionContext) _IdentityDocument_number(ctx context.Context, field 
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -8528,7 +8560,7 @@ func (ec *executionContext) _Organization_taxID(ctx context.Context, field graph
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9299,7 +9331,7 @@ func (ec *executionContext) _Person_firstName(ctx context.Context, field graphql
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9335,7 +9367,7 @@ func (ec *executionContext) _Person_middleName(ctx context.Context, field graphq
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9371,7 +9403,7 @@ func (ec *executionContext) _Person_lastName(ctx context.Context, field graphql.
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9407,7 +9439,7 @@ func (ec *executionContext) _Person_email(ctx context.Context, field graphql.Col
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9443,7 +9475,7 @@ func (ec *executionContext) _Person_phone(ctx context.Context, field graphql.Col
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9525,7 +9557,7 @@ func (ec *executionContext) _Person_placeOfBirth(ctx context.Context, field grap
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -9753,7 +9785,7 @@ func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graph
 					var zeroVal *string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -11895,7 +11927,7 @@ func (ec *executionContext) _User_username(ctx context.Context, field graphql.Co
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1
@@ -11931,7 +11963,7 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 					var zeroVal string
 					return zeroVal, errors.New("directive personalData is not implemented")
 				}
-				return ec.Directives.PersonalData(ctx, obj, directive0)
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
 			}
 
 			next = directive1

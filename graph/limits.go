@@ -260,7 +260,7 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 		return
 	}
 	if v, ok := w.argument(f, "where"); ok {
-		w.where(f, v, apperr.Path{"where"}, 1)
+		w.where(f, f.Definition.Arguments.ForName("where").Type.Name(), v, apperr.Path{"where"}, 1)
 	}
 	rows, given := w.pageSize(f)
 	if w.err != nil {

@@ -14,11 +14,11 @@ import (
 	"onboard/internal/apperr/vocab"
 )
 
-// where checks a where-input value at path (inside the field's
-// arguments): its nesting, its number of objects and of list values,
-// empty objects, and personal-data keys. The where objects and values are
+// where checks a where-input value of the input type typ at path (inside
+// the field's arguments): its nesting, its number of objects and of list
+// values, empty objects, and personal-data keys. The where objects and values are
 // few (MaxWhereNodes, MaxWhereValues), so paths are built as it goes.
-func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
+func (w *limitWalker) where(f *ast.Field, typ string, v any, path apperr.Path, depth int) {
 	switch v := v.(type) {
 	case map[string]any:
 		if depth > w.MaxWhereDepth {
@@ -37,10 +37,10 @@ func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
 			return
 		}
 		for _, key := range slices.Sorted(maps.Keys(v)) { // sorted: the same error every time
-			if w.piiFilter(f, key, path) {
+			if w.piiFilter(f, typ, key, path) {
 				return
 			}
-			w.where(f, v[key], path.With(key), depth+1)
+			w.where(f, whereFieldType(typ, key), v[key], path.With(key), depth+1)
 			if w.err != nil {
 				return
 			}
@@ -53,7 +53,7 @@ func (w *limitWalker) where(f *ast.Field, v any, path apperr.Path, depth int) {
 			return
 		}
 		for i, elem := range v {
-			w.where(f, elem, path.With(i), depth) // a list is not a level: its objects are
+			w.where(f, typ, elem, path.With(i), depth) // a list is not a level: its objects are
 			if w.err != nil {
 				return
 			}

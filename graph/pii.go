@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -10,8 +11,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"onboard/ent"
 	"onboard/internal/viewer"
 	"onboard/schema"
+	"onboard/schema/schematype"
 )
 
 // Personal data is marked once, on the ent schema field (schema.PersonalData),
@@ -28,10 +31,16 @@ const visibleTail = 2
 // personalData implements @personalData: the field's value whole with
 // pii:read, else masked (mask). Null and empty values stay as they are:
 // there is nothing to hide, and "****" would claim a value that is not there.
-func personalData(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+// With individualsOnly, an organization's value is not personal data and
+// goes out whole; a customer whose type was not loaded is treated as an
+// individual, so the rule fails closed (schema.PersonalDataOfIndividuals).
+func personalData(ctx context.Context, obj any, next graphql.Resolver, individualsOnly *bool) (any, error) {
 	value, err := next(ctx)
 	if err != nil || viewer.FromContext(ctx).Has(viewer.ScopePIIRead) {
 		return value, err
+	}
+	if individualsOnly != nil && *individualsOnly && isOrganization(obj) {
+		return value, nil
 	}
 	switch v := value.(type) {
 	case nil:
@@ -50,6 +59,13 @@ func personalData(ctx context.Context, _ any, next graphql.Resolver) (any, error
 	}
 	// A marked field of another type would go out in clear: fail instead.
 	return nil, fmt.Errorf("@personalData on %s: cannot mask a %T", graphql.GetFieldContext(ctx).Field.Name, value)
+}
+
+// isOrganization reports whether obj, the object a field resolves on, is
+// an organization's customer.
+func isOrganization(obj any) bool {
+	c, ok := obj.(*ent.Customer)
+	return ok && c.Type == schematype.CustomerTypeOrganization
 }
 
 // mask hides all of s but its last visibleTail characters (all of a short
@@ -72,34 +88,57 @@ func mask(s string) string {
 // text in names and e-mails, so which customers it keeps tells them.
 var searchesPersonalData = []string{"search"}
 
-// isPersonalDataFilter reports whether a where-input key filters on
-// personal data, which a viewer without pii:read may not do: with only
-// masked values to see, a caller could otherwise find them out by
-// bisecting with filters.
-func isPersonalDataFilter(key string) bool {
-	return personalDataFilters()[key]
+// isPersonalDataFilter reports whether key, a field of the where-input
+// type whereType, filters on personal data, which a viewer without
+// pii:read may not do: with only masked values to see, a caller could
+// otherwise find them out by bisecting with filters.
+func isPersonalDataFilter(whereType, key string) bool {
+	return personalDataFilters()[whereType][key]
 }
 
-// personalDataFilters is every where-input key that filters on a marked
-// field, computed once from the executable schema: for each @personalData
-// field of a type, each field of the type's WhereInput that is one of its
-// predicates (phone, phoneNEQ, phoneContains, …), plus searchesPersonalData.
-// The where walk sees keys, not types, so a key is refused in every
-// where-input (an organization's email and phone filters too).
-var personalDataFilters = sync.OnceValue(func() map[string]bool {
-	return personalDataFiltersOf(NewExecutableSchema(Config{}).Schema())
+// apiSchema is the API's schema, parsed once, for the rules that
+// follow its marks.
+var apiSchema = sync.OnceValue(func() *ast.Schema { return NewExecutableSchema(Config{}).Schema() })
+
+// whereFieldType is the input type of the where-input field key of
+// whereType ("" when there is none): where a nested where value is checked
+// against its own type's personal data.
+func whereFieldType(whereType, key string) string {
+	if def := apiSchema().Types[whereType]; def != nil {
+		if f := def.Fields.ForName(key); f != nil {
+			return f.Type.Name()
+		}
+	}
+	return ""
+}
+
+// personalDataFilters is, for each where-input type, its keys that filter
+// on a marked field, computed once from the executable schema: for each
+// @personalData field of a type, each field of the type's WhereInput that
+// is one of its predicates (phone, phoneNEQ, phoneContains, …), plus
+// searchesPersonalData.
+var personalDataFilters = sync.OnceValue(func() map[string]map[string]bool {
+	return personalDataFiltersOf(apiSchema())
 })
 
 // personalDataFiltersOf computes personalDataFilters from s.
-func personalDataFiltersOf(s *ast.Schema) map[string]bool {
-	keys := map[string]bool{}
-	for _, k := range searchesPersonalData {
-		keys[k] = true
+func personalDataFiltersOf(s *ast.Schema) map[string]map[string]bool {
+	filters := map[string]map[string]bool{}
+	refuse := func(where, key string) {
+		if filters[where] == nil {
+			filters[where] = map[string]bool{}
+		}
+		filters[where][key] = true
 	}
 	for _, def := range s.Types {
 		where := s.Types[def.Name+"WhereInput"]
 		if def.Kind != ast.Object || where == nil {
 			continue
+		}
+		for _, in := range where.Fields {
+			if slices.Contains(searchesPersonalData, in.Name) {
+				refuse(where.Name, in.Name)
+			}
 		}
 		for _, f := range def.Fields {
 			if f.Directives.ForName(schema.PersonalDataDirective) == nil {
@@ -107,12 +146,12 @@ func personalDataFiltersOf(s *ast.Schema) map[string]bool {
 			}
 			for _, in := range where.Fields {
 				if isPredicateOf(in.Name, f.Name) {
-					keys[in.Name] = true
+					refuse(where.Name, in.Name)
 				}
 			}
 		}
 	}
-	return keys
+	return filters
 }
 
 // isPredicateOf reports whether the where-input field key is one of

@@ -12,8 +12,8 @@ import (
 
 // piiFilter refuses, without pii:read, a where key on personal data, and
 // reports whether it did.
-func (w *limitWalker) piiFilter(f *ast.Field, key string, path apperr.Path) bool {
-	if !w.piiRead && isPersonalDataFilter(key) {
+func (w *limitWalker) piiFilter(f *ast.Field, whereType, key string, path apperr.Path) bool {
+	if !w.piiRead && isPersonalDataFilter(whereType, key) {
 		w.fail(f.Position, apperr.Forbidden, vocab.ReasonPIIFilterForbidden,
 			"filtering on "+key+" needs the scope "+viewer.ScopePIIRead, path.With(key)...)
 		return true

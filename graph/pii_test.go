@@ -24,9 +24,6 @@ var notPersonal = map[string]string{
 	"Contact.operator":                "the phone company",
 	"Contact.purpose":                 "what the contact is for (personal, work)",
 	"Employee.department":             "the organization's department",
-	"Customer.name": "an organization's legal name; an individual's repeats the person's name, which is masked " +
-		"on Person. Marking it would mask organizations' names too (fields are collected without the customer's " +
-		"type), and refuse every name filter (the where walk is keyed by name, not type)",
 	"Customer.externalReference":      "the tenant's own reference",
 	"Customer.registrationPlatform":   "web, ios, android",
 	"Customer.registrationSource":     "which front end or partner sent the registration",
@@ -80,18 +77,28 @@ func TestPersonalDataIsMarked(t *testing.T) {
 	}
 }
 
-// The filter set follows the marks: every predicate of a marked field, and
-// nothing that merely starts like one.
+// The filter set follows the marks, type by type: every predicate of a
+// marked field in its own type's where-input, and nothing that merely
+// starts like one or belongs to another type's unmarked field of the same
+// name.
 func TestPersonalDataFilters(t *testing.T) {
-	for key, want := range map[string]bool{
-		"phone": true, "phoneNEQ": true, "phoneContainsFold": true, "phoneIsNil": true,
-		"dateOfBirthLT": true, "numberHasPrefix": true, "street": true, "line2": true, "taxIDIn": true,
-		"postalCodeContains": true, "value": true, "username": true, "registrationIPContains": true, "search": true,
-		"nationality": false, "city": false, "registrationPlatform": false, "status": false, "streets": false,
-		"name": false, "legalName": false, "registrationNumber": false,
+	for key, want := range map[[2]string]bool{
+		{"PersonWhereInput", "phone"}: true, {"PersonWhereInput", "phoneNEQ"}: true,
+		{"PersonWhereInput", "phoneContainsFold"}: true, {"PersonWhereInput", "phoneIsNil"}: true,
+		{"PersonWhereInput", "dateOfBirthLT"}: true, {"IdentityDocumentWhereInput", "numberHasPrefix"}: true,
+		{"AddressWhereInput", "street"}: true, {"AddressWhereInput", "line2"}: true,
+		{"OrganizationWhereInput", "taxIDIn"}: true, {"AddressWhereInput", "postalCodeContains"}: true,
+		{"ContactWhereInput", "value"}: true, {"UserWhereInput", "username"}: true,
+		{"CustomerWhereInput", "registrationIPContains"}: true, {"CustomerWhereInput", "search"}: true,
+		{"CustomerWhereInput", "name"}: true, {"CustomerWhereInput", "nameContainsFold"}: true,
+		{"PersonWhereInput", "nationality"}: false, {"AddressWhereInput", "city"}: false,
+		{"CustomerWhereInput", "registrationPlatform"}: false, {"CustomerWhereInput", "status"}: false,
+		{"AddressWhereInput", "streets"}: false, {"CategoryWhereInput", "name"}: false,
+		{"OrganizationWhereInput", "legalName"}: false, {"OrganizationWhereInput", "registrationNumber"}: false,
+		{"OrganizationWhereInput", "email"}: false, {"OrganizationWhereInput", "phone"}: false,
 	} {
-		if got := isPersonalDataFilter(key); got != want {
-			t.Errorf("isPersonalDataFilter(%q) = %v, want %v", key, got, want)
+		if got := isPersonalDataFilter(key[0], key[1]); got != want {
+			t.Errorf("isPersonalDataFilter(%s, %q) = %v, want %v", key[0], key[1], got, want)
 		}
 	}
 }

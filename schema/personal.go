@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/schema"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // PersonalDataDirective is the GraphQL directive that marks a field as
@@ -16,4 +17,16 @@ const PersonalDataDirective = "personalData"
 // people's data must carry it, or graph's TestPersonalDataIsMarked fails.
 func PersonalData() schema.Annotation {
 	return entgql.Directives(entgql.NewDirective(PersonalDataDirective))
+}
+
+// PersonalDataOfIndividuals marks a customer's field that is personal data
+// when the customer is an individual and not when it is an organization
+// (the customer's name: a person's own, or a company's legal name). The
+// directive reads the customer's type to tell, so Customer's interceptor
+// loads the type with the name.
+func PersonalDataOfIndividuals() schema.Annotation {
+	return entgql.Directives(entgql.NewDirective(PersonalDataDirective, &ast.Argument{
+		Name:  "individualsOnly",
+		Value: &ast.Value{Kind: ast.BooleanValue, Raw: "true"},
+	}))
 }

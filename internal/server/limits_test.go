@@ -323,10 +323,10 @@ func aliasedKeys(n int) string {
 func TestLimitWhere(t *testing.T) {
 	e := newLimitsEnv(t)
 	nots := func(n int) string { // n nested objects in all
-		return strings.Repeat("{not: ", n-1) + `{name: "x"}` + strings.Repeat("}", n-1)
+		return strings.Repeat("{not: ", n-1) + `{externalReference: "x"}` + strings.Repeat("}", n-1)
 	}
 	ors := func(n int) string { // 1 + n objects
-		return "{or: [" + strings.TrimSuffix(strings.Repeat(`{name: "x"}, `, n), ", ") + "]}"
+		return "{or: [" + strings.TrimSuffix(strings.Repeat(`{externalReference: "x"}, `, n), ", ") + "]}"
 	}
 	for _, tc := range []limitCase{
 		{name: "5 levels", query: customersPageQuery("first: 1, where: "+nots(5), "id")},
@@ -336,7 +336,7 @@ func TestLimitWhere(t *testing.T) {
 			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_DEEP"},
 		{name: "6 levels in a variable", query: `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`,
 			vars: map[string]any{"w": map[string]any{"not": map[string]any{"and": []any{map[string]any{"not": map[string]any{
-				"or": []any{map[string]any{"not": map[string]any{"not": map[string]any{"name": "x"}}}}}}}}}},
+				"or": []any{map[string]any{"not": map[string]any{"not": map[string]any{"externalReference": "x"}}}}}}}}}},
 			code: "QUERY_TOO_COMPLEX", reason: "WHERE_TOO_DEEP", field: "tenant.customers.where.not.and.0.not.or.0.not"},
 		{name: "100 objects", query: customersPageQuery("first: 1, where: "+ors(99), "id")},
 		{name: "101 objects", query: customersPageQuery("first: 1, where: "+ors(100), "id"),
@@ -351,7 +351,7 @@ func TestLimitPIIFilters(t *testing.T) {
 	dob := `{ tenant { customers(first: 1, where: {hasPersonWith: {dateOfBirthLT: "2000-01-01"}}) { totalCount } } }`
 	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
 	taxID := map[string]any{"w": map[string]any{"and": []any{
-		map[string]any{"name": "x"},
+		map[string]any{"externalReference": "x"},
 		map[string]any{"hasOrganizationWith": []any{map[string]any{"taxIDContains": "12"}}},
 	}}}
 	nestedConn := `{ tenant { customers(first: 1) { edges { node { category { customers(first: 1, where: {hasPersonWith: {hasAddressesWith: {streetContains: "Main"}}}) { totalCount } } } } } } }`
@@ -479,18 +479,18 @@ func TestLimitEmptyFilters(t *testing.T) {
 	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
 	for _, tc := range []limitCase{
 		{name: "an empty root", query: where(`{}`)},
-		{name: "a root of nulls", query: where(`{name: null, or: []}`)},
+		{name: "a root of nulls", query: where(`{externalReference: null, or: []}`)},
 		{name: "not", query: where(`{not: {}}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
 		{name: "or", query: where(`{or: [{}]}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.or.0"},
-		{name: "and", query: where(`{and: [{name: "x"}, {}]}`),
+		{name: "and", query: where(`{and: [{externalReference: "x"}, {}]}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.and.1"},
 		{name: "has-with", query: where(`{hasPersonWith: [{}]}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.hasPersonWith.0"},
 		{name: "has-with given one object", query: where(`{hasPersonWith: {}}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.hasPersonWith"},
-		{name: "only nulls", query: where(`{not: {name: null}}`),
+		{name: "only nulls", query: where(`{not: {externalReference: null}}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
 		{name: "only an empty list", query: where(`{not: {or: []}}`),
 			code: "BAD_USER_INPUT", reason: "EMPTY_FILTER", field: "tenant.customers.where.not"},
@@ -510,14 +510,14 @@ func TestLimitText(t *testing.T) {
 	viaVariable := `query($w: CustomerWhereInput) { tenant { customers(first: 1, where: $w) { totalCount } } }`
 	for _, tc := range []limitCase{
 		{name: "plain text", token: e.piiRead, query: where(`{name: "Zoë 東京", search: "a b", tags: ["x"]}`)}, // search needs pii:read
-		{name: "NUL in a where literal", query: where(`{name: "a\u0000b"}`),
-			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.name"},
+		{name: "NUL in a where literal", query: where(`{externalReference: "a\u0000b"}`),
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.externalReference"},
 		{name: "NUL deep in a where variable", query: viaVariable,
 			vars: map[string]any{"w": map[string]any{"hasPersonWith": []any{map[string]any{"firstName": "x\x00"}}}},
 			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.hasPersonWith.0.firstName"},
-		{name: "NUL in a variable inside a literal", query: `query($n: String) { tenant { customers(first: 1, where: {or: [{name: "a"}, {name: $n}]}) { totalCount } } }`,
+		{name: "NUL in a variable inside a literal", query: `query($n: String) { tenant { customers(first: 1, where: {or: [{externalReference: "a"}, {externalReference: $n}]}) { totalCount } } }`,
 			vars: map[string]any{"n": "\x00"},
-			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.or.1.name"},
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.or.1.externalReference"},
 		{name: "NUL in tags", query: where(`{tags: ["a", "b\u0000"]}`),
 			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.where.tags.1"},
 		{name: "NUL in search", query: where(`{search: "\u0000"}`),
@@ -530,13 +530,13 @@ func TestLimitText(t *testing.T) {
 		{name: "NUL in a cursor", query: customersPageQuery(`first: 1, after: "\u0000"`, "id"),
 			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.after"},
 		{name: "NUL on a nested connection",
-			query: customersPageQuery("first: 1", `category { customers(first: 1, where: {name: "\u0000"}) { totalCount } }`),
-			code:  "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.edges.node.category.customers.where.name"},
-		{name: "NUL in customerStats", query: `{ customerStats(groupBy: [TYPE], where: {nameContains: "\u0000"}) { count } }`,
-			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "customerStats.where.nameContains"},
-		{name: "invalid UTF-8", get: true, query: where("{name: \"a\xffb\"}"),
-			code: "BAD_USER_INPUT", reason: "INVALID_UTF8", field: "tenant.customers.where.name"},
-		{name: "plain text in a GET request", get: true, query: where(`{name: "a"}`)},
+			query: customersPageQuery("first: 1", `category { customers(first: 1, where: {externalReference: "\u0000"}) { totalCount } }`),
+			code:  "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "tenant.customers.edges.node.category.customers.where.externalReference"},
+		{name: "NUL in customerStats", query: `{ customerStats(groupBy: [TYPE], where: {externalReferenceContains: "\u0000"}) { count } }`,
+			code: "BAD_USER_INPUT", reason: "CONTAINS_NUL", field: "customerStats.where.externalReferenceContains"},
+		{name: "invalid UTF-8", get: true, query: where("{externalReference: \"a\xffb\"}"),
+			code: "BAD_USER_INPUT", reason: "INVALID_UTF8", field: "tenant.customers.where.externalReference"},
+		{name: "plain text in a GET request", get: true, query: where(`{externalReference: "a"}`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) { e.check(t, tc) })
 	}

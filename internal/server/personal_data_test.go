@@ -141,3 +141,54 @@ func maskOf(s string) string {
 	}
 	return "****" + strings.TrimSpace(string(r[len(r)-2:]))
 }
+
+// TestCustomerNameIsPersonalForIndividualsOnly: a customer's name is an
+// individual's own name, masked without pii:read, and an organization's
+// legal name, which is not; the type decides even when the query does not
+// select it. A customer name filter is refused without pii:read (it would
+// match individuals), an organization's e-mail filter is not (only a
+// person's e-mail is personal data).
+func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
+	env := newRegistrationEnv(t)
+	var ind registered
+	env.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &ind)
+	var org struct{ RegisterOrganization struct{ ID string } }
+	env.registerOrganization(testutil.Fixture(t, "finhub-organization.json")).Into(t, &org)
+
+	names := func(token string) map[string]string {
+		var got struct {
+			Customers struct{ Edges []struct{ Node struct{ ID, Name string } } }
+		}
+		env.Do(testutil.Request{Token: token, TenantKey: "acme",
+			Query: `{ customers(first: 10) { edges { node { id name } } } }`}).Into(t, &got)
+		out := map[string]string{}
+		for _, e := range got.Customers.Edges {
+			out[e.Node.ID] = e.Node.Name
+		}
+		return out
+	}
+	clear, masked := names(env.token), names(env.Token([]string{"acme"}, "customers:read"))
+	indID, orgID := ind.RegisterIndividual.ID, org.RegisterOrganization.ID
+	if len(clear) != 2 || clear[indID] == "" || clear[orgID] == "" {
+		t.Fatalf("customers read with pii:read: %v", clear)
+	}
+	if want := maskOf(clear[indID]); masked[indID] != want {
+		t.Errorf("individual's name without pii:read: %q, want %q", masked[indID], want)
+	}
+	if masked[orgID] != clear[orgID] {
+		t.Errorf("organization's name without pii:read: %q, want it in clear: %q", masked[orgID], clear[orgID])
+	}
+
+	noPII := env.Token([]string{"acme"}, "customers:read")
+	r := env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
+		Query: `{ customers(first: 1, where: {nameContainsFold: "a"}) { totalCount } }`})
+	if r.Status != http.StatusForbidden || len(r.Errors) != 1 || r.Errors[0].Reason() != "PII_FILTER_FORBIDDEN" {
+		t.Errorf("a customer name filter without pii:read: %d %s", r.Status, r.Raw)
+	}
+	var byEmail struct{ Customers struct{ TotalCount int } }
+	env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
+		Query: `{ customers(first: 1, where: {hasOrganizationWith: {emailNEQ: ""}}) { totalCount } }`}).Into(t, &byEmail)
+	if byEmail.Customers.TotalCount != 1 {
+		t.Errorf("an organization e-mail filter without pii:read kept %d customers, want 1", byEmail.Customers.TotalCount)
+	}
+}
