@@ -157,7 +157,9 @@ func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
 
 	names := func(token string) map[string]string {
 		var got struct {
-			Customers struct{ Edges []struct{ Node struct{ ID, Name string } } }
+			Customers struct {
+				Edges []struct{ Node struct{ ID, Name string } }
+			}
 		}
 		env.Do(testutil.Request{Token: token, TenantKey: "acme",
 			Query: `{ customers(first: 10) { edges { node { id name } } } }`}).Into(t, &got)
