@@ -17,6 +17,7 @@ import (
 
 	"onboard/graph"
 	"onboard/internal/database"
+	"onboard/internal/server"
 	"onboard/internal/values"
 )
 
@@ -148,12 +149,12 @@ func Load(getenv func(string) string) (Config, error) {
 	// unset behaves as the component does when given zero.
 	c.DBMaxConns = intVar("DB_MAX_CONNS", database.DefaultMaxConns)
 	c.HashConcurrency = intVar("HASH_CONCURRENCY", values.DefaultHashConcurrency())
-	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", 1<<20))
+	c.MaxBodyBytes = int64(intVar("MAX_BODY_BYTES", server.DefaultMaxBodyBytes))
 	c.MaxPageSize = intVar("MAX_PAGE_SIZE", graph.DefaultMaxPageSize)
 	c.MaxQueryDepth = intVar("MAX_QUERY_DEPTH", graph.DefaultMaxDepth)
 	c.MaxQueryComplexity = intVar("MAX_QUERY_COMPLEXITY", graph.DefaultMaxComplexity)
 	c.MaxAliases = intVar("MAX_ALIASES", graph.DefaultMaxAliases)
-	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", 30*time.Second)
+	c.RequestTimeout = durationVar("REQUEST_TIMEOUT", server.DefaultRequestTimeout)
 	c.ShutdownTimeout = durationVar("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
 	c.Playground = boolVar("PLAYGROUND", c.Env == Development)

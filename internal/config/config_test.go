@@ -7,6 +7,7 @@ import (
 
 	"onboard/graph"
 	"onboard/internal/database"
+	"onboard/internal/server"
 	"onboard/internal/values"
 )
 
@@ -82,6 +83,10 @@ func TestDefaultsAreTheComponents(t *testing.T) {
 	}
 	if c.DBMaxConns != database.DefaultMaxConns {
 		t.Errorf("DBMaxConns = %d, internal/database's default is %d", c.DBMaxConns, database.DefaultMaxConns)
+	}
+	if c.MaxBodyBytes != server.DefaultMaxBodyBytes || c.RequestTimeout != server.DefaultRequestTimeout {
+		t.Errorf("MaxBodyBytes, RequestTimeout = %d, %s; internal/server's defaults are %d, %s",
+			c.MaxBodyBytes, c.RequestTimeout, server.DefaultMaxBodyBytes, server.DefaultRequestTimeout)
 	}
 	if c.HashConcurrency != values.DefaultHashConcurrency() {
 		t.Errorf("HashConcurrency = %d, internal/values' default is %d", c.HashConcurrency, values.DefaultHashConcurrency())

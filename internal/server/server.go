@@ -24,6 +24,13 @@ import (
 	"onboard/internal/values"
 )
 
+// The defaults of Options' bounds, which the configuration also takes for
+// its unset variables (MAX_BODY_BYTES, REQUEST_TIMEOUT).
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 30 * time.Second
+)
+
 // Options configure the service.
 type Options struct {
 	DB            *database.DB
@@ -37,9 +44,10 @@ type Options struct {
 	// HashConcurrency bounds concurrent password hashes (default:
 	// values.DefaultHashConcurrency).
 	HashConcurrency int
-	// MaxBodyBytes bounds a request body (default 1 MiB).
+	// MaxBodyBytes bounds a request body (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
-	// RequestTimeout bounds one request's work (default 30 s).
+	// RequestTimeout bounds one request's work (default
+	// DefaultRequestTimeout).
 	RequestTimeout time.Duration
 	// Playground, when set, is served at / and /playground/*.
 	Playground http.Handler
@@ -60,10 +68,10 @@ type Options struct {
 // New returns the service's HTTP handler.
 func New(opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 1 << 20
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if opts.RequestTimeout <= 0 {
-		opts.RequestTimeout = 30 * time.Second
+		opts.RequestTimeout = DefaultRequestTimeout
 	}
 	r := chi.NewRouter()
 	r.Use(requestID)
