@@ -262,6 +262,11 @@ func (w *limitWalker) field(f *ast.Field, depth, weight int) {
 	if v, ok := w.argument(f, "where"); ok {
 		w.where(f, f.Definition.Arguments.ForName("where").Type.Name(), v, apperr.Path{"where"}, 1)
 	}
+	if v, ok := w.argument(f, "orderBy"); ok {
+		if w.piiOrder(f, v); w.err != nil {
+			return
+		}
+	}
 	rows, given := w.pageSize(f)
 	if w.err != nil {
 		return

@@ -162,3 +162,61 @@ func isPredicateOf(key, field string) bool {
 	rest, ok := strings.CutPrefix(key, field)
 	return ok && (rest == "" || rest[0] >= 'A' && rest[0] <= 'Z')
 }
+
+// isPersonalDataOrder reports whether ordering the connection def by the
+// order field value field (NAME) orders on personal data: the node type's
+// field it names carries @personalData. Such an ordering is refused
+// without pii:read: its cursors carry the value in clear, and the order
+// alone would let a caller place unknown values among known ones.
+func isPersonalDataOrder(def *ast.FieldDefinition, field string) bool {
+	arg := def.Arguments.ForName("orderBy")
+	return arg != nil && personalDataOrders()[arg.Type.Name()][field]
+}
+
+// personalDataOrders is, for each order input type (CustomerOrder), its
+// order field values that name a @personalData field, computed once from
+// the executable schema (see orderFieldsOf).
+var personalDataOrders = sync.OnceValue(func() map[string]map[string]bool {
+	orders := map[string]map[string]bool{}
+	for typ, fields := range orderFieldsOf(apiSchema()) {
+		for value, f := range fields {
+			if f != nil && f.Directives.ForName(schema.PersonalDataDirective) != nil {
+				if orders[typ+"Order"] == nil {
+					orders[typ+"Order"] = map[string]bool{}
+				}
+				orders[typ+"Order"][value] = true
+			}
+		}
+	}
+	return orders
+})
+
+// orderFieldsOf maps each object type with an order field enum (entgql's
+// CustomerOrderField) to its values and the fields they name by entgql's
+// convention, NAME → name and CREATED_AT → createdAt (nil where a value
+// names no field: graph's tests require that there is none).
+func orderFieldsOf(s *ast.Schema) map[string]map[string]*ast.FieldDefinition {
+	out := map[string]map[string]*ast.FieldDefinition{}
+	for _, def := range s.Types {
+		enum := s.Types[def.Name+"OrderField"]
+		if def.Kind != ast.Object || enum == nil {
+			continue
+		}
+		out[def.Name] = map[string]*ast.FieldDefinition{}
+		for _, v := range enum.EnumValues {
+			out[def.Name][v.Name] = def.Fields.ForName(lowerCamel(v.Name))
+		}
+	}
+	return out
+}
+
+// lowerCamel turns an enum value into a field name: CREATED_AT → createdAt.
+func lowerCamel(enum string) string {
+	words := strings.Split(strings.ToLower(enum), "_")
+	for i := 1; i < len(words); i++ {
+		if words[i] != "" {
+			words[i] = strings.ToUpper(words[i][:1]) + words[i][1:]
+		}
+	}
+	return strings.Join(words, "")
+}

@@ -20,3 +20,18 @@ func (w *limitWalker) piiFilter(f *ast.Field, whereType, key string, path apperr
 	}
 	return false
 }
+
+// piiOrder refuses, without pii:read, an orderBy on personal data (see
+// isPersonalDataOrder).
+func (w *limitWalker) piiOrder(f *ast.Field, orderBy any) {
+	if w.piiRead {
+		return
+	}
+	for _, field := range orderOf(f.Definition, orderBy).fields {
+		if isPersonalDataOrder(f.Definition, field) {
+			w.fail(f.Position, apperr.Forbidden, vocab.ReasonPIIFilterForbidden,
+				"ordering by "+field+" needs the scope "+viewer.ScopePIIRead, "orderBy")
+			return
+		}
+	}
+}

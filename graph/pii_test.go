@@ -102,3 +102,30 @@ func TestPersonalDataFilters(t *testing.T) {
 		}
 	}
 }
+
+// Every order field value names a field of its type by entgql's
+// convention (NAME → name), so that an ordering on a @personalData field
+// is known as one; and the customer's NAME is the one such ordering today.
+func TestPersonalDataOrders(t *testing.T) {
+	s := NewExecutableSchema(Config{}).Schema()
+	orders := orderFieldsOf(s)
+	if len(orders) == 0 {
+		t.Fatal("no order field enum in the schema")
+	}
+	for typ, fields := range orders {
+		for value, f := range fields {
+			if f == nil {
+				t.Errorf("%sOrderField.%s names no field of %s (want %s)", typ, value, typ, lowerCamel(value))
+			}
+		}
+	}
+	customers := s.Query.Fields.ForName("customers")
+	for field, want := range map[string]bool{"NAME": true, "CREATED_AT": false, "UPDATED_AT": false} {
+		if got := isPersonalDataOrder(customers, field); got != want {
+			t.Errorf("isPersonalDataOrder(customers, %s) = %v, want %v", field, got, want)
+		}
+	}
+	if isPersonalDataOrder(s.Query.Fields.ForName("categories"), "NAME") {
+		t.Error("ordering categories by NAME is refused as personal data")
+	}
+}

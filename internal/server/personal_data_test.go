@@ -194,3 +194,30 @@ func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
 		t.Errorf("an organization e-mail filter without pii:read kept %d customers, want 1", byEmail.Customers.TotalCount)
 	}
 }
+
+// TestOrderingByAPersonalFieldNeedsPIIRead: a page of customers ordered by
+// name would give individuals' names away, in its cursors (which carry the
+// ordering's value) and in the order itself.
+func TestOrderingByAPersonalFieldNeedsPIIRead(t *testing.T) {
+	env := newRegistrationEnv(t)
+	env.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &registered{})
+	byName := `{ customers(first: 5, orderBy: [{field: NAME}]) { edges { cursor node { id } } } }`
+	noPII := env.Token([]string{"acme"}, "customers:read")
+	r := env.Do(testutil.Request{Token: noPII, TenantKey: "acme", Query: byName})
+	if r.Status != http.StatusForbidden || len(r.Errors) != 1 || r.Errors[0].Reason() != "PII_FILTER_FORBIDDEN" ||
+		r.Errors[0].Field() != "customers.orderBy" {
+		t.Errorf("ordering by NAME without pii:read: %d %s", r.Status, r.Raw)
+	}
+	var page struct {
+		Customers struct{ Edges []struct{ Cursor string } }
+	}
+	env.Do(testutil.Request{Token: env.token, TenantKey: "acme", Query: byName}).Into(t, &page)
+	if len(page.Customers.Edges) != 1 {
+		t.Errorf("ordering by NAME with pii:read: %d edges, want 1", len(page.Customers.Edges))
+	}
+	env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
+		Query: `{ customers(first: 5, orderBy: [{field: CREATED_AT}]) { edges { node { id } } } }`}).Into(t, &page)
+	if len(page.Customers.Edges) != 1 {
+		t.Errorf("ordering by CREATED_AT without pii:read: %d edges, want 1", len(page.Customers.Edges))
+	}
+}

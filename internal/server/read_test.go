@@ -373,7 +373,7 @@ func TestCustomerStats(t *testing.T) {
 	}
 }
 
-const personalData = `{ customers(first: 10, orderBy: [{field: NAME}]) { edges { node {
+const personalData = `{ customers(first: 10, orderBy: [{field: CREATED_AT}]) { edges { node {
 	person { dateOfBirth addresses { street line2 } identityDocuments { number } }
 	organization { taxID addresses { street } }
 } } } }`

@@ -158,7 +158,7 @@ var catalogue = []Entry{
 	{ReasonWhereTooDeep, QueryTooComplex, 0, "a where nested too deep, or holding too many objects"},
 	{ReasonWhereTooLarge, QueryTooComplex, 0, "too many list values across an operation's where arguments"},
 	{ReasonEmptyFilter, BadUserInput, 0, "a where object inside another that holds no condition"},
-	{ReasonPIIFilterForbidden, Forbidden, 0, "a where on personal data without the scope pii:read"},
+	{ReasonPIIFilterForbidden, Forbidden, 0, "a where or orderBy on personal data without the scope pii:read"},
 	{ReasonIntrospectionDisabled, Forbidden, 0, "__schema or __type while introspection is off"},
 	{ReasonPageSizeRequired, BadUserInput, 0, "a connection without first or last"},
 	{ReasonInvalidPageSize, BadUserInput, 0, "a negative first or last"},
