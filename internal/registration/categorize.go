@@ -7,6 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/schema/schematype"
 )
@@ -57,7 +58,7 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 		}
 		if def == nil {
 			if req.Detail != nil && len(req.Detail.CategoryFeatureRelations) > 0 {
-				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), "NO_CATEGORY",
+				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), vocab.ReasonNoCategory,
 					"feature parameters were given but no category applies: name one")
 			}
 			return out, nil
@@ -104,7 +105,7 @@ func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest,
 			return nil, false
 		}
 		if found != nil && found.ID != c.ID {
-			problems.Invalid(r.path, "CATEGORY_MISMATCH", fmt.Sprintf("%s names another category than %s", r.path, foundAt))
+			problems.Invalid(r.path, vocab.ReasonCategoryMismatch, fmt.Sprintf("%s names another category than %s", r.path, foundAt))
 			return nil, false
 		}
 		found, foundAt = c, r.path
@@ -113,12 +114,12 @@ func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest,
 		return nil, true
 	}
 	if found.CustomerType != req.Type {
-		problems.Invalid(foundAt, "CATEGORY_TYPE_MISMATCH",
+		problems.Invalid(foundAt, vocab.ReasonCategoryTypeMismatch,
 			fmt.Sprintf("category %s is for %s customers", found.Code, strings.ToLower(string(found.CustomerType))))
 		return nil, false
 	}
 	if !found.IsActive {
-		problems.Invalid(foundAt, "CATEGORY_INACTIVE", fmt.Sprintf("category %s is not active", found.Code))
+		problems.Invalid(foundAt, vocab.ReasonCategoryInactive, fmt.Sprintf("category %s is not active", found.Code))
 		return nil, false
 	}
 	return found, true
@@ -170,18 +171,18 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		}
 		switch {
 		case rel == nil:
-			problems.Invalid(path.With("feature"), "FEATURE_NOT_IN_CATEGORY",
+			problems.Invalid(path.With("feature"), vocab.ReasonFeatureNotInCategory,
 				fmt.Sprintf("the category has no feature %s", f.Code))
 			continue
 		case out[f.ID] != nil:
-			problems.Invalid(path.With("feature"), "DUPLICATE", fmt.Sprintf("feature %s is named twice", f.Code))
+			problems.Invalid(path.With("feature"), vocab.ReasonDuplicate, fmt.Sprintf("feature %s is named twice", f.Code))
 			continue
 		case !rel.Enabled:
-			problems.Invalid(path.With("feature"), "FEATURE_DISABLED",
+			problems.Invalid(path.With("feature"), vocab.ReasonFeatureDisabled,
 				fmt.Sprintf("feature %s is disabled in the category; it takes no parameters", f.Code))
 			continue
 		case in.Enabled != nil && !*in.Enabled:
-			problems.Invalid(path.With("enabled"), "FEATURE_STATE_MISMATCH",
+			problems.Invalid(path.With("enabled"), vocab.ReasonFeatureStateMismatch,
 				fmt.Sprintf("the category decides whether %s applies, and it does", f.Code))
 		}
 		o := &override{path: path, values: map[string]string{}}
@@ -199,10 +200,10 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			def, known := catalog.Definition(f.Parameters, name)
 			switch {
 			case !known:
-				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER",
+				problems.Invalid(pp.With("name"), vocab.ReasonUnknownParameter,
 					fmt.Sprintf("feature %s has no parameter of this name", f.Code))
 			case named[name]:
-				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", name))
+				problems.Invalid(pp.With("name"), vocab.ReasonDuplicate, fmt.Sprintf("parameter %s is given twice", name))
 			default:
 				named[name] = true
 				if reason, msg := catalog.CheckValue(def, value); reason != "" {
@@ -239,7 +240,7 @@ func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, pr
 				if o != nil {
 					path = o.path.With("parametrization")
 				}
-				problems.Invalid(path, "MISSING_PARAMETER",
+				problems.Invalid(path, vocab.ReasonMissingParameter,
 					fmt.Sprintf("feature %s needs a value for its parameter %s", f.Code, def.Name))
 			}
 			continue

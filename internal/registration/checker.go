@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 )
 
@@ -73,7 +74,7 @@ func (c *checker) required(path apperr.Path, s string, max int) string {
 		return ""
 	}
 	if v == "" {
-		c.problems.Invalid(path, values.ReasonRequired, path.String()+" is required")
+		c.problems.Invalid(path, vocab.ReasonRequired, path.String()+" is required")
 	}
 	return v
 }
@@ -112,7 +113,7 @@ func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string
 		return def
 	}
 	if !slices.Contains(allowed, v) {
-		c.problems.Invalid(path, "INVALID_VALUE", path.String()+" must be one of "+strings.Join(allowed, ", "))
+		c.problems.Invalid(path, vocab.ReasonInvalidValue, path.String()+" must be one of "+strings.Join(allowed, ", "))
 	}
 	return v
 }
@@ -136,7 +137,7 @@ func deref(s *string) string {
 // and at most maxTag characters; duplicates are dropped.
 func (c *checker) tags(path apperr.Path, in []string) []string {
 	if len(in) > maxTags {
-		c.problems.Invalid(path, "TOO_MANY", "too many tags")
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many tags")
 	}
 	var out []string
 	for i, tag := range in {

@@ -7,6 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 )
 
@@ -94,14 +95,14 @@ func (c *checker) login(in loginInput) Login {
 	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
 	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
 	if in.Password == "" {
-		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
+		c.problems.Invalid(apperr.Path{"password"}, vocab.ReasonRequired, "password is required")
 	} else {
 		for _, p := range values.CheckPassword(in.Password) {
 			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
 		}
 	}
 	if in.MatchingPassword != in.Password {
-		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, vocab.ReasonPasswordMismatch, "matchingPassword must equal password")
 	}
 	out.Password = in.Password
 
@@ -125,11 +126,11 @@ func (c *checker) login(in loginInput) Login {
 	}
 	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
 		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
-			c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
+			c.problems.Invalid(up.With("email"), vocab.ReasonEmailMismatch, "user.email must be the login email")
 		}
 	}
 	if u.Password != nil && *u.Password != in.Password {
-		c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
+		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "user.password must equal password")
 	}
 	if u.Status != nil {
 		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
@@ -195,7 +196,7 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.
 				ids = append(ids, roles[i].ID)
 			}
 		case requested:
-			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: "UNKNOWN_ROLE", Message: "the tenant has no such role"})
+			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: vocab.ReasonUnknownRole, Message: "the tenant has no such role"})
 		}
 	}
 	return ids

@@ -13,9 +13,9 @@ import (
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/pulid"
-	"onboard/internal/values"
 )
 
 // This file manages an organization's representatives and employees after
@@ -32,11 +32,8 @@ import (
 // The customer's updated_at moves too, so an incremental sync on customers
 // sees the change.
 
-// ReasonMissingAdmin is the reason of a change that would leave an
-// organization without an employee holding AdminRole.
-const ReasonMissingAdmin = "MISSING_REQUIRED_ROLE"
-
-// missingAdminMessage is FinHub's wording for the same refusal.
+// missingAdminMessage is FinHub's wording for refusing a change that would
+// leave an organization without an employee holding AdminRole.
 const missingAdminMessage = "Missing required role '" + AdminRole + "'"
 
 // AddRepresentativeInput is an addRepresentative request.
@@ -89,7 +86,7 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 	path := apperr.Path{"representative"}
 	organizationID, in := add.OrganizationID, add.Representative
 	if in == nil {
-		return nil, apperr.Invalid(path, values.ReasonRequired, "representative is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, "representative is required")
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {
@@ -108,7 +105,7 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 			return err
 		}
 		if n >= maxMembers {
-			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d representatives", maxMembers))
+			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d representatives", maxMembers))
 		}
 		if err := checkStakes(ctx, tx, org.id, "", rep, path); err != nil {
 			return err
@@ -209,7 +206,7 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	path := apperr.Path{"employee"}
 	organizationID, in := add.OrganizationID, add.Employee
 	if in == nil {
-		return nil, apperr.Invalid(path, values.ReasonRequired, "employee is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, "employee is required")
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {
@@ -234,7 +231,7 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 		// The registering admin comes on top of the registration's
 		// maxMembers employees.
 		if n > maxMembers {
-			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d employees", maxMembers))
+			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d employees", maxMembers))
 		}
 		p, err := createPerson(ctx, tx, emp.Person)
 		if err != nil {
@@ -264,7 +261,7 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 		requested.add(c, apperr.Path{"role"}, *change.Role)
 	}
 	if len(change.Roles) > maxListLen {
-		c.problems.Invalid(apperr.Path{"roles"}, "TOO_MANY", "too many roles")
+		c.problems.Invalid(apperr.Path{"roles"}, vocab.ReasonTooMany, "too many roles")
 	}
 	for i, r := range change.Roles {
 		requested.add(c, apperr.Path{"roles", i}, r)
@@ -407,7 +404,7 @@ func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employ
 	if err != nil || admins {
 		return err
 	}
-	return apperr.Invalid(path, ReasonMissingAdmin, missingAdminMessage)
+	return apperr.Invalid(path, vocab.ReasonMissingRequiredRole, missingAdminMessage)
 }
 
 // over is the representative that results from applying the change to

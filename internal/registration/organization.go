@@ -12,6 +12,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -196,9 +197,9 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 
 	switch {
 	case in.OrganizationCustomer == nil:
-		c.problems.Invalid(cp, values.ReasonRequired, "organizationCustomer is required")
+		c.problems.Invalid(cp, vocab.ReasonRequired, "organizationCustomer is required")
 	case customer.Organization == nil:
-		c.problems.Invalid(cp.With("organization"), values.ReasonRequired, "organizationCustomer.organization is required")
+		c.problems.Invalid(cp.With("organization"), vocab.ReasonRequired, "organizationCustomer.organization is required")
 	default:
 		c.organization(cp.With("organization"), *customer.Organization, now, minAge, &out)
 	}
@@ -210,7 +211,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 
 	ep := cp.With("employees")
 	if len(customer.Employees) > maxMembers {
-		c.problems.Invalid(ep, "TOO_MANY", "too many employees")
+		c.problems.Invalid(ep, vocab.ReasonTooMany, "too many employees")
 	} else {
 		region := ""
 		if a := primaryAddress(out.Addresses); a != nil {
@@ -271,7 +272,7 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 
 	rp := path.With("representatives")
 	if len(in.Representatives) > maxMembers {
-		c.problems.Invalid(rp, "TOO_MANY", "too many representatives")
+		c.problems.Invalid(rp, vocab.ReasonTooMany, "too many representatives")
 		return
 	}
 	stakes := make([]Ownership, 0, len(in.Representatives))
@@ -301,7 +302,7 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 	}
 	rep := Representative{Person: person, IsPrimaryOwner: in.IsPrimaryOwner != nil && *in.IsPrimaryOwner}
 	if strings.TrimSpace(deref(in.Position)) == "" {
-		c.problems.Invalid(path.With("position"), values.ReasonRequired, path.With("position").String()+" is required")
+		c.problems.Invalid(path.With("position"), vocab.ReasonRequired, path.With("position").String()+" is required")
 	} else {
 		rep.Position = c.oneOf(path.With("position"), *in.Position, positions, "")
 	}
@@ -321,7 +322,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 	var out Employee
 	more := addressList{path.With("addresses"), in.Addresses}
 	if in.Person == nil {
-		c.problems.Invalid(path.With("person"), values.ReasonRequired, path.With("person").String()+" is required")
+		c.problems.Invalid(path.With("person"), vocab.ReasonRequired, path.With("person").String()+" is required")
 		c.addresses(&out.Person.Addresses, false, more)
 	} else {
 		out.Person = c.personWith(path.With("person"), *in.Person, personRules{now: now, minAge: minAge, moreAddresses: more})
@@ -331,7 +332,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 		out.add(c, path.With("role"), *in.Role)
 	}
 	if len(in.Roles) > maxListLen {
-		c.problems.Invalid(path.With("roles"), "TOO_MANY", "too many roles")
+		c.problems.Invalid(path.With("roles"), vocab.ReasonTooMany, "too many roles")
 	} else {
 		for i, r := range in.Roles {
 			out.add(c, path.With("roles", i), r)
@@ -340,7 +341,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 
 	tp := path.With("telephoneNumbers")
 	if len(in.TelephoneNumbers) > maxListLen {
-		c.problems.Invalid(tp, "TOO_MANY", "too many telephone numbers")
+		c.problems.Invalid(tp, vocab.ReasonTooMany, "too many telephone numbers")
 		return out
 	}
 	region := out.Person.region()
@@ -371,7 +372,7 @@ func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, 
 	}
 	t, ok := parsePhoneType(in.PhoneType)
 	if !ok {
-		c.problems.Invalid(path.With("phoneType"), "INVALID_VALUE", path.String()+".phoneType must be PHONE, MOBILE, FAX or 0, 1, 2")
+		c.problems.Invalid(path.With("phoneType"), vocab.ReasonInvalidValue, path.String()+".phoneType must be PHONE, MOBILE, FAX or 0, 1, 2")
 	}
 	contact.Type = t
 	c.appendContact(path.With("isPrimary"), contact, &p.Contacts)

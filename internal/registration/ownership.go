@@ -9,6 +9,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/representative"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
 
 // BeneficialOwnerThreshold is the ownership share, in percent, from which a
@@ -71,20 +72,20 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 	}
 	for _, o := range added {
 		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
-			problems.Invalid(o.Path.With("ownershipShare"), "OWNERSHIP_SHARE_OUT_OF_RANGE", "ownershipShare must be between 0 and 100")
+			problems.Invalid(o.Path.With("ownershipShare"), vocab.ReasonOwnershipShareOutOfRange, "ownershipShare must be between 0 and 100")
 		} else {
 			total += o.Share
 		}
 		if o.IsPrimaryOwner {
 			if primary {
-				problems.Invalid(o.Path.With("isPrimaryOwner"), "MULTIPLE_PRIMARY_OWNERS", "only one representative may be the primary owner")
+				problems.Invalid(o.Path.With("isPrimaryOwner"), vocab.ReasonMultiplePrimaryOwners, "only one representative may be the primary owner")
 			}
 			primary = true
 		}
 	}
 	// The tolerance absorbs binary rounding (33.33 + 33.33 + 33.34).
 	if total > 100+1e-9 {
-		problems.Invalid(totalPath, "OWNERSHIP_TOTAL_EXCEEDED", "the ownership shares together must not exceed 100")
+		problems.Invalid(totalPath, vocab.ReasonOwnershipTotalExceeded, "the ownership shares together must not exceed 100")
 	}
 	return problems
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 )
 
@@ -144,7 +145,7 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 	}
 	if total == 0 {
 		if required && len(lists) > 0 {
-			c.problems.Invalid(lists[0].path, values.ReasonRequired, "at least one address is required")
+			c.problems.Invalid(lists[0].path, vocab.ReasonRequired, "at least one address is required")
 		}
 		return
 	}
@@ -157,7 +158,7 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 	start := len(*into)
 	for _, l := range lists {
 		if len(l.in) > maxListLen {
-			c.problems.Invalid(l.path, "TOO_MANY", "too many addresses")
+			c.problems.Invalid(l.path, vocab.ReasonTooMany, "too many addresses")
 			continue
 		}
 		for i, a := range l.in {
@@ -178,14 +179,14 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 				if err != nil {
 					c.fail(ap.With("state"), err)
 				} else if len([]rune(state)) > maxState {
-					c.problems.Invalid(ap.With("state"), values.ReasonTooLong, "state is too long")
+					c.problems.Invalid(ap.With("state"), vocab.ReasonTooLong, "state is too long")
 				}
 				addr.State = state
 			}
 			if a.IsPrimary {
 				primaries++
 				if primaries > 1 {
-					c.problems.Invalid(ap.With("isPrimary"), "MULTIPLE_PRIMARY", "only one address may be primary")
+					c.problems.Invalid(ap.With("isPrimary"), vocab.ReasonMultiplePrimary, "only one address may be primary")
 				}
 			}
 			*into = append(*into, addr)
@@ -201,14 +202,14 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 // type may be primary, counting those already in into.
 func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, into *[]Contact) {
 	if len(in) > maxListLen {
-		c.problems.Invalid(path, "TOO_MANY", "too many contacts")
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many contacts")
 		return
 	}
 	for i, ci := range in {
 		cp := path.With(i)
 		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, contactTypes, ""), IsPrimary: ci.IsPrimary}
 		if contact.Type == "" {
-			c.problems.Invalid(cp.With("type"), values.ReasonRequired, "type is required")
+			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, "type is required")
 		}
 		switch contact.Type {
 		case "EMAIL":
@@ -236,14 +237,14 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 // same type is MULTIPLE_PRIMARY on primaryPath.
 func (c *checker) appendContact(primaryPath apperr.Path, contact Contact, into *[]Contact) {
 	if contact.IsPrimary && slices.ContainsFunc(*into, func(o Contact) bool { return o.IsPrimary && o.Type == contact.Type }) {
-		c.problems.Invalid(primaryPath, "MULTIPLE_PRIMARY", "only one "+contact.Type+" contact may be primary")
+		c.problems.Invalid(primaryPath, vocab.ReasonMultiplePrimary, "only one "+contact.Type+" contact may be primary")
 	}
 	*into = append(*into, contact)
 }
 
 func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 	if len(in) > maxListLen {
-		c.problems.Invalid(path, "TOO_MANY", "too many identity documents")
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many identity documents")
 		return
 	}
 	for i, d := range in {
@@ -253,7 +254,7 @@ func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 			Number: c.required(dp.With("number"), d.Number, maxDocument),
 		}
 		if doc.Type == "" {
-			c.problems.Invalid(dp.With("type"), values.ReasonRequired, "type is required")
+			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, "type is required")
 		}
 		if d.IssuingCountry != nil && strings.TrimSpace(*d.IssuingCountry) != "" {
 			doc.IssuingCountry = c.country(dp.With("issuingCountry"), *d.IssuingCountry)

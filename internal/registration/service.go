@@ -8,6 +8,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/customer"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/pulid"
 	"onboard/internal/values"
@@ -176,7 +177,7 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 	hash, err := s.Hasher.Hash(ctx, k.password())
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Waiting for a free hashing slot outlasted the request.
-		return nil, apperr.New(apperr.RateLimited, "TOO_MANY_REGISTRATIONS", "too many registrations at once; retry shortly")
+		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
 	}
 	if err != nil {
 		return nil, err
@@ -193,7 +194,7 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 	if errors.Is(err, errKeyClaimed) {
 		res, rerr := s.replay(ctx, key, k)
 		if res == nil && rerr == nil {
-			rerr = apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED", "the Idempotency-Key is in use; retry")
+			rerr = apperr.New(apperr.Conflict, vocab.ReasonIdempotencyKeyReused, "the Idempotency-Key is in use; retry")
 		}
 		return res, rerr
 	}
