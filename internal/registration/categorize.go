@@ -105,7 +105,7 @@ func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest,
 			return nil, false
 		}
 		if found != nil && found.ID != c.ID {
-			problems.Invalid(r.path, vocab.ReasonCategoryMismatch, fmt.Sprintf("%s names another category than %s", r.path, foundAt))
+			problems.Invalid(r.path, vocab.ReasonCategoryMismatch, "names another category than "+foundAt.String()+" does")
 			return nil, false
 		}
 		found, foundAt = c, r.path

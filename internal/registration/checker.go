@@ -29,6 +29,11 @@ const (
 	maxParamValue   = 1000
 )
 
+// msgRequired is the message of every REQUIRED problem, the catalog's
+// wording: messages are sentences that need no path, which the client has
+// in extensions.field.
+const msgRequired = "a value is required"
+
 // checker collects problems while normalizing values.
 type checker struct {
 	problems apperr.List
@@ -40,7 +45,7 @@ func (c *checker) fail(path apperr.Path, err error) {
 	if errors.As(err, &p) {
 		msg = p.Message
 	}
-	c.problems.Invalid(path, values.ReasonOf(err), path.String()+": "+msg)
+	c.problems.Invalid(path, values.ReasonOf(err), msg)
 }
 
 // text cleans an optional string (nil and blank give "").
@@ -74,7 +79,7 @@ func (c *checker) required(path apperr.Path, s string, max int) string {
 		return ""
 	}
 	if v == "" {
-		c.problems.Invalid(path, vocab.ReasonRequired, path.String()+" is required")
+		c.problems.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	return v
 }
@@ -113,7 +118,7 @@ func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string
 		return def
 	}
 	if !slices.Contains(allowed, v) {
-		c.problems.Invalid(path, vocab.ReasonInvalidValue, path.String()+" must be one of "+strings.Join(allowed, ", "))
+		c.problems.Invalid(path, vocab.ReasonInvalidValue, "must be one of "+strings.Join(allowed, ", "))
 	}
 	return v
 }

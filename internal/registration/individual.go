@@ -90,10 +90,10 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	personPath := apperr.Path{"individualCustomer", "person"}
 	switch {
 	case in.IndividualCustomer == nil:
-		c.problems.Invalid(apperr.Path{"individualCustomer"}, vocab.ReasonRequired, "individualCustomer is required")
+		c.problems.Invalid(apperr.Path{"individualCustomer"}, vocab.ReasonRequired, msgRequired)
 		out.Person = Person{Email: out.LoginEmail}
 	case customer.Person == nil:
-		c.problems.Invalid(personPath, vocab.ReasonRequired, "individualCustomer.person is required")
+		c.problems.Invalid(personPath, vocab.ReasonRequired, msgRequired)
 		out.Person = Person{Email: out.LoginEmail}
 	default:
 		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, minAge)
@@ -102,10 +102,10 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	// The top-level name and phone repeat the person's.
 	// A person name that is missing or invalid is already reported.
 	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
-		c.problems.Invalid(apperr.Path{"firstName"}, vocab.ReasonNameMismatch, "firstName must equal individualCustomer.person.firstName")
+		c.problems.Invalid(apperr.Path{"firstName"}, vocab.ReasonNameMismatch, "must equal the person's first name")
 	}
 	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
-		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "lastName must equal individualCustomer.person.lastName")
+		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
 	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())

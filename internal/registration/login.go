@@ -95,14 +95,14 @@ func (c *checker) login(in loginInput) Login {
 	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
 	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
 	if in.Password == "" {
-		c.problems.Invalid(apperr.Path{"password"}, vocab.ReasonRequired, "password is required")
+		c.problems.Invalid(apperr.Path{"password"}, vocab.ReasonRequired, msgRequired)
 	} else {
 		for _, p := range values.CheckPassword(in.Password) {
 			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
 		}
 	}
 	if in.MatchingPassword != in.Password {
-		c.problems.Invalid(apperr.Path{"matchingPassword"}, vocab.ReasonPasswordMismatch, "matchingPassword must equal password")
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	out.Password = in.Password
 
@@ -126,11 +126,11 @@ func (c *checker) login(in loginInput) Login {
 	}
 	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
 		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
-			c.problems.Invalid(up.With("email"), vocab.ReasonEmailMismatch, "user.email must be the login email")
+			c.problems.Invalid(up.With("email"), vocab.ReasonEmailMismatch, "must equal the login e-mail")
 		}
 	}
 	if u.Password != nil && *u.Password != in.Password {
-		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "user.password must equal password")
+		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	if u.Status != nil {
 		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")

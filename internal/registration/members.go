@@ -86,7 +86,7 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 	path := apperr.Path{"representative"}
 	organizationID, in := add.OrganizationID, add.Representative
 	if in == nil {
-		return nil, apperr.Invalid(path, vocab.ReasonRequired, "representative is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {
@@ -206,7 +206,7 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	path := apperr.Path{"employee"}
 	organizationID, in := add.OrganizationID, add.Employee
 	if in == nil {
-		return nil, apperr.Invalid(path, vocab.ReasonRequired, "employee is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {

@@ -197,9 +197,9 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 
 	switch {
 	case in.OrganizationCustomer == nil:
-		c.problems.Invalid(cp, vocab.ReasonRequired, "organizationCustomer is required")
+		c.problems.Invalid(cp, vocab.ReasonRequired, msgRequired)
 	case customer.Organization == nil:
-		c.problems.Invalid(cp.With("organization"), vocab.ReasonRequired, "organizationCustomer.organization is required")
+		c.problems.Invalid(cp.With("organization"), vocab.ReasonRequired, msgRequired)
 	default:
 		c.organization(cp.With("organization"), *customer.Organization, now, minAge, &out)
 	}
@@ -302,7 +302,7 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 	}
 	rep := Representative{Person: person, IsPrimaryOwner: in.IsPrimaryOwner != nil && *in.IsPrimaryOwner}
 	if strings.TrimSpace(deref(in.Position)) == "" {
-		c.problems.Invalid(path.With("position"), vocab.ReasonRequired, path.With("position").String()+" is required")
+		c.problems.Invalid(path.With("position"), vocab.ReasonRequired, msgRequired)
 	} else {
 		rep.Position = c.oneOf(path.With("position"), *in.Position, positions, "")
 	}
@@ -322,7 +322,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 	var out Employee
 	more := addressList{path.With("addresses"), in.Addresses}
 	if in.Person == nil {
-		c.problems.Invalid(path.With("person"), vocab.ReasonRequired, path.With("person").String()+" is required")
+		c.problems.Invalid(path.With("person"), vocab.ReasonRequired, msgRequired)
 		c.addresses(&out.Person.Addresses, false, more)
 	} else {
 		out.Person = c.personWith(path.With("person"), *in.Person, personRules{now: now, minAge: minAge, moreAddresses: more})
@@ -372,7 +372,7 @@ func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, 
 	}
 	t, ok := parsePhoneType(in.PhoneType)
 	if !ok {
-		c.problems.Invalid(path.With("phoneType"), vocab.ReasonInvalidValue, path.String()+".phoneType must be PHONE, MOBILE, FAX or 0, 1, 2")
+		c.problems.Invalid(path.With("phoneType"), vocab.ReasonInvalidValue, "must be PHONE, MOBILE, FAX or 0, 1, 2")
 	}
 	contact.Type = t
 	c.appendContact(path.With("isPrimary"), contact, &p.Contacts)

@@ -72,7 +72,7 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 	}
 	for _, o := range added {
 		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
-			problems.Invalid(o.Path.With("ownershipShare"), vocab.ReasonOwnershipShareOutOfRange, "ownershipShare must be between 0 and 100")
+			problems.Invalid(o.Path.With("ownershipShare"), vocab.ReasonOwnershipShareOutOfRange, "must be between 0 and 100")
 		} else {
 			total += o.Share
 		}

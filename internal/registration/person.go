@@ -178,8 +178,8 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 				state, err := values.ParseSubdivision(addr.Country, *a.State)
 				if err != nil {
 					c.fail(ap.With("state"), err)
-				} else if len([]rune(state)) > maxState {
-					c.problems.Invalid(ap.With("state"), vocab.ReasonTooLong, "state is too long")
+				} else if _, err := values.CleanString(state, maxState); err != nil {
+					c.fail(ap.With("state"), err) // too long
 				}
 				addr.State = state
 			}
@@ -209,7 +209,7 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 		cp := path.With(i)
 		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, contactTypes, ""), IsPrimary: ci.IsPrimary}
 		if contact.Type == "" {
-			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, "type is required")
+			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
 		switch contact.Type {
 		case "EMAIL":
@@ -254,7 +254,7 @@ func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 			Number: c.required(dp.With("number"), d.Number, maxDocument),
 		}
 		if doc.Type == "" {
-			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, "type is required")
+			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
 		if d.IssuingCountry != nil && strings.TrimSpace(*d.IssuingCountry) != "" {
 			doc.IssuingCountry = c.country(dp.With("issuingCountry"), *d.IssuingCountry)
