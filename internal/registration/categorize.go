@@ -47,9 +47,9 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 		c.multiline(req.DetailPath.With("description"), req.Detail.Description, maxDescription)
 		*problems = append(*problems, c.problems...)
 	}
-	cat, ok := namedCategory(ctx, client, req, problems)
-	if !ok {
-		return out, nil
+	cat, ok, err := namedCategory(ctx, client, req, problems)
+	if err != nil || !ok {
+		return out, err
 	}
 	if cat == nil {
 		def, err := catalog.DefaultCategory(ctx, client, req.Type)
@@ -70,7 +70,10 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 	if err != nil {
 		return out, err
 	}
-	overrides := requestOverrides(ctx, client, req, relations, problems)
+	overrides, err := requestOverrides(ctx, client, req, relations, problems)
+	if err != nil {
+		return out, err
+	}
 	for _, rel := range relations {
 		if !rel.Enabled {
 			continue
@@ -83,8 +86,9 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 // namedCategory resolves the category the request names, checking that the
 // two places that may name it agree and that it fits the customer. It
 // returns (nil, true) when no category is named and (nil, false) when the
-// reference is wrong (the problem is recorded).
-func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (*ent.Category, bool) {
+// reference is wrong (the problem is recorded); the error is a look-up that
+// failed (see lookupProblem).
+func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (*ent.Category, bool, error) {
 	type placedRef struct {
 		ref  *CategoryRef
 		path apperr.Path
@@ -101,28 +105,42 @@ func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest,
 		}
 		c, perr := catalog.ResolveCategory(ctx, client, r.path, catalog.CategoryRef{ID: r.ref.ID, Code: r.ref.Code, Name: r.ref.Name})
 		if perr != nil {
-			problems.Add(perr)
-			return nil, false
+			return nil, false, lookupProblem(perr, problems)
 		}
 		if found != nil && found.ID != c.ID {
 			problems.Invalid(r.path, vocab.ReasonCategoryMismatch, "names another category than "+foundAt.String()+" does")
-			return nil, false
+			return nil, false, nil
 		}
 		found, foundAt = c, r.path
 	}
 	if found == nil {
-		return nil, true
+		return nil, true, nil
 	}
 	if found.CustomerType != req.Type {
 		problems.Invalid(foundAt, vocab.ReasonCategoryTypeMismatch,
 			fmt.Sprintf("category %s is for %s customers", found.Code, strings.ToLower(string(found.CustomerType))))
-		return nil, false
+		return nil, false, nil
 	}
 	if !found.IsActive {
 		problems.Invalid(foundAt, vocab.ReasonCategoryInactive, fmt.Sprintf("category %s is not active", found.Code))
-		return nil, false
+		return nil, false, nil
 	}
-	return found, true
+	return found, true, nil
+}
+
+// lookupProblem sorts the error of a catalog look-up (catalog.ResolveCategory,
+// ResolveFeature): a reference that names nothing (NOT_FOUND) or is
+// malformed (BAD_USER_INPUT) is a problem of the input, added to problems;
+// any other (the database unavailable, or an internal error) is returned,
+// to abort the registration: a reference that could not be looked up is
+// not one the client should change.
+func lookupProblem(perr *apperr.Error, problems *apperr.List) error {
+	switch perr.Code {
+	case apperr.NotFound, apperr.BadUserInput:
+		problems.Add(perr)
+		return nil
+	}
+	return perr
 }
 
 func (r *CategoryRef) empty() bool {
@@ -146,11 +164,11 @@ func (o *override) value(name string) (string, bool) {
 
 // requestOverrides checks categoryFeatureRelations against the category's
 // relations and the features' parameter definitions, and returns the valid
-// values by feature id.
-func requestOverrides(ctx context.Context, client *ent.Client, req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) map[string]*override {
+// values by feature id; the error is a look-up that failed (lookupProblem).
+func requestOverrides(ctx context.Context, client *ent.Client, req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) (map[string]*override, error) {
 	out := map[string]*override{}
 	if req.Detail == nil {
-		return out
+		return out, nil
 	}
 	for i, in := range req.Detail.CategoryFeatureRelations {
 		path := req.DetailPath.With("categoryFeatureRelations", i)
@@ -160,7 +178,9 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		}
 		f, perr := catalog.ResolveFeature(ctx, client, path.With("feature"), ref)
 		if perr != nil {
-			problems.Add(perr)
+			if err := lookupProblem(perr, problems); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		var rel *ent.FeatureRelation
@@ -214,7 +234,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // applyFeature freezes one feature's parameters: the request's value, else
