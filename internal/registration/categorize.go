@@ -44,7 +44,7 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 	if req.Detail != nil {
 		// Not applied, but refused like any text when it is not text.
 		var c checker
-		c.multiline(req.DetailPath.With("description"), req.Detail.Description, maxDescription)
+		c.multiline(req.DetailPath.With("description"), req.Detail.Description, schematype.MaxDescriptionLen)
 		*problems = append(*problems, c.problems...)
 	}
 	cat, ok, err := namedCategory(ctx, client, req, problems)
@@ -212,7 +212,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			pp := path.With("parametrization", j)
 			text := &checker{}
 			name := text.text(pp.With("name"), &p.Name, 100)
-			value := text.text(pp.With("value"), &p.Value, maxParamValue)
+			value := text.text(pp.With("value"), &p.Value, schematype.MaxParameterValueLen)
 			if len(text.problems) > 0 {
 				*problems = append(*problems, text.problems...)
 				continue

@@ -9,24 +9,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
-)
-
-// Field length limits: generous for real data, small enough that nothing
-// oversized reaches the database (where it would be INTERNAL).
-const (
-	maxName         = 100
-	maxEmail        = 254
-	maxStreet       = 200
-	maxCity         = 100
-	maxPostal       = 20
-	maxState        = 100
-	maxDocument     = 64
-	maxTag          = 64
-	maxTags         = 50
-	maxListLen      = 20
-	maxRef          = 255
-	maxCustomerName = 300
-	maxParamValue   = 1000
+	"onboard/schema/schematype"
 )
 
 // msgRequired is the message of every REQUIRED problem, the catalog's
@@ -85,7 +68,7 @@ func (c *checker) required(path apperr.Path, s string, max int) string {
 }
 
 func (c *checker) email(path apperr.Path, s string) string {
-	if c.required(path, s, maxEmail) == "" {
+	if c.required(path, s, schematype.MaxEmailLen) == "" {
 		return ""
 	}
 	v, err := values.ParseEmail(s)
@@ -138,15 +121,16 @@ func deref(s *string) string {
 	return *s
 }
 
-// tags validates a customer's tags at path: at most maxTags, each required
-// and at most maxTag characters; duplicates are dropped.
+// tags validates a customer's tags at path: at most schematype.MaxTags,
+// each required and at most schematype.MaxTagLen characters; duplicates
+// are dropped.
 func (c *checker) tags(path apperr.Path, in []string) []string {
-	if len(in) > maxTags {
+	if len(in) > schematype.MaxTags {
 		c.problems.Invalid(path, vocab.ReasonTooMany, "too many tags")
 	}
 	var out []string
 	for i, tag := range in {
-		if t := c.required(path.With(i), tag, maxTag); t != "" && !slices.Contains(out, t) {
+		if t := c.required(path.With(i), tag, schematype.MaxTagLen); t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}

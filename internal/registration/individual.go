@@ -101,23 +101,23 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 
 	// The top-level name and phone repeat the person's.
 	// A person name that is missing or invalid is already reported.
-	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
+	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, schematype.MaxNameLen) != out.Person.FirstName {
 		c.problems.Invalid(apperr.Path{"firstName"}, vocab.ReasonNameMismatch, "must equal the person's first name")
 	}
-	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
+	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, schematype.MaxNameLen) != out.Person.LastName {
 		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
 	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())
 	}
 
-	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, maxCustomerName)
+	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, schematype.MaxCustomerNameLen)
 	if out.CustomerName == "" {
 		full := strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
-		out.CustomerName = truncate(full, maxCustomerName)
+		out.CustomerName = truncate(full, schematype.MaxCustomerNameLen)
 	}
 
-	out.ExternalReference = c.text(apperr.Path{"externalReference"}, in.ExternalReference, maxRef)
+	out.ExternalReference = c.text(apperr.Path{"externalReference"}, in.ExternalReference, schematype.MaxReferenceLen)
 	out.Tags = c.tags(apperr.Path{"tags"}, in.Tags)
 	return out, c.problems
 }

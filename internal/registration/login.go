@@ -8,10 +8,10 @@ import (
 	"onboard/ent"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/internal/pulid"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
-
-var userStatuses = []string{"PENDING_ACTIVATION", "ACTIVE"}
 
 // Login is the validated login user of a registration: the top-level
 // email, password and roleIds together with the customer's user object.
@@ -52,11 +52,12 @@ func (r Roles) Requested() []string {
 }
 
 // add records a role reference (a role code, or a role's node id) named at
-// path, once, remembering where it was first named. Codes are upper-cased;
-// ids are kept as they are.
+// path, once, remembering where it was first named. A reference with the
+// role's id prefix is an id, kept as it is; any other is a code,
+// upper-cased.
 func (r *Roles) add(c *checker, path apperr.Path, ref string) {
-	v := c.required(path, ref, 64)
-	if !strings.HasPrefix(v, rolePrefix) {
+	v := c.required(path, ref, schematype.MaxRoleCodeLen)
+	if pulid.Prefix(v) != schematype.PrefixRole {
 		v = strings.ToUpper(v)
 	}
 	if v == "" || slices.Contains(r.RoleCodes, v) {
@@ -118,7 +119,7 @@ func (c *checker) login(in loginInput) Login {
 	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
 		// A username is an identity like the login e-mail (unique per
 		// tenant), so it is compared in the same normalized form.
-		if v, err := values.ParseUsername(*u.Username, maxEmail); err != nil {
+		if v, err := values.ParseUsername(*u.Username, schematype.MaxEmailLen); err != nil {
 			c.fail(up.With("username"), err)
 		} else {
 			out.Username = v
@@ -133,7 +134,7 @@ func (c *checker) login(in loginInput) Login {
 		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	if u.Status != nil {
-		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
+		out.UserStatus = c.oneOf(up.With("status"), *u.Status, schematype.RegistrationUserStatuses, "PENDING_ACTIVATION")
 	}
 	out.IsActive = u.IsActive != nil && *u.IsActive
 	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
@@ -165,10 +166,6 @@ func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) f
 // defaultIndividualRoles are given to an individual whose request names no
 // role, where the tenant has them.
 var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
-
-// rolePrefix starts a role's node id; a role reference that has it is an
-// id, anything else a role code.
-const rolePrefix = "rol_"
 
 // tenantRoles loads the tenant's roles (a handful), so that every role
 // reference of a registration resolves with one query.

@@ -10,6 +10,7 @@ import (
 	"onboard/ent/representative"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/schema/schematype"
 )
 
 // BeneficialOwnerThreshold is the ownership share, in percent, from which a
@@ -17,17 +18,11 @@ import (
 // the threshold included).
 const BeneficialOwnerThreshold = 25.0
 
-// DirectorPositions are the positions listed among an organization's
-// directors: the board and the executive officers. AUTHORIZED_SIGNATORY
-// (signing authority, not a seat), PARTNER, SHAREHOLDER, BENEFICIAL_OWNER
-// and OTHER are not.
-var DirectorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
-
 // IsDirector reports whether a representative in position (case-insensitive)
 // is one of the organization's directors: DIRECTOR, MANAGING_DIRECTOR, CEO,
 // CFO, COO, CHAIRMAN or SECRETARY.
 func IsDirector(position string) bool {
-	return slices.Contains(DirectorPositions, strings.ToUpper(strings.TrimSpace(position)))
+	return slices.Contains(schematype.DirectorPositions, strings.ToUpper(strings.TrimSpace(position)))
 }
 
 // IsShareholder reports whether a representative with share (percent) is

@@ -8,14 +8,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
-)
-
-// The enum values of schema/address.go, contact.go and
-// identitydocument.go.
-var (
-	addressTypes  = []string{"HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE", "BUSINESS", "TRADING", "OTHER"}
-	contactTypes  = []string{"EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"}
-	documentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}
+	"onboard/schema/schematype"
 )
 
 // Person is a validated, normalized person.
@@ -74,13 +67,14 @@ type personRules struct {
 // are optional; names are required.
 func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules) Person {
 	p := Person{
-		FirstName:    c.required(path.With("firstName"), in.FirstName, maxName),
-		MiddleName:   c.text(path.With("middleName"), in.MiddleName, maxName),
-		LastName:     c.required(path.With("lastName"), in.LastName, maxName),
-		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, maxName),
+		FirstName:    c.required(path.With("firstName"), in.FirstName, schematype.MaxNameLen),
+		MiddleName:   c.text(path.With("middleName"), in.MiddleName, schematype.MaxNameLen),
+		LastName:     c.required(path.With("lastName"), in.LastName, schematype.MaxNameLen),
+		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, schematype.MaxNameLen),
 		Email:        rules.loginEmail,
 	}
-	c.text(path.With("fullName"), in.FullName, 3*maxName) // checked, not stored
+	// Checked, not stored: the first, middle and last names together.
+	c.text(path.With("fullName"), in.FullName, 3*schematype.MaxNameLen)
 	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
@@ -137,7 +131,8 @@ type addressList struct {
 // order. Of all of into, at most one address may be primary (every later
 // one is MULTIPLE_PRIMARY); when none is, the first appended becomes
 // primary. With required, no address at all is REQUIRED on the first
-// list's path. A list longer than maxListLen is TOO_MANY and skipped.
+// list's path. A list longer than schematype.MaxListLen is TOO_MANY and
+// skipped.
 func (c *checker) addresses(into *[]Address, required bool, lists ...addressList) {
 	total := 0
 	for _, l := range lists {
@@ -157,28 +152,28 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 	}
 	start := len(*into)
 	for _, l := range lists {
-		if len(l.in) > maxListLen {
+		if len(l.in) > schematype.MaxListLen {
 			c.problems.Invalid(l.path, vocab.ReasonTooMany, "too many addresses")
 			continue
 		}
 		for i, a := range l.in {
 			ap := l.path.With(i)
 			addr := Address{
-				Type:       c.oneOf(ap.With("type"), deref(a.Type), addressTypes, "HOME"),
-				Street:     c.required(ap.With("street"), a.Street, maxStreet),
-				Line2:      c.text(ap.With("line2"), a.Line2, maxStreet),
-				City:       c.required(ap.With("city"), a.City, maxCity),
-				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, maxPostal),
+				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
+				Street:     c.required(ap.With("street"), a.Street, schematype.MaxStreetLen),
+				Line2:      c.text(ap.With("line2"), a.Line2, schematype.MaxStreetLen),
+				City:       c.required(ap.With("city"), a.City, schematype.MaxCityLen),
+				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, schematype.MaxPostalCodeLen),
 				IsPrimary:  a.IsPrimary,
 			}
-			if c.required(ap.With("country"), a.Country, maxName) != "" {
+			if c.required(ap.With("country"), a.Country, schematype.MaxNameLen) != "" {
 				addr.Country = c.country(ap.With("country"), a.Country)
 			}
 			if a.State != nil && addr.Country != "" {
 				state, err := values.ParseSubdivision(addr.Country, *a.State)
 				if err != nil {
 					c.fail(ap.With("state"), err)
-				} else if _, err := values.CleanString(state, maxState); err != nil {
+				} else if _, err := values.CleanString(state, schematype.MaxStateLen); err != nil {
 					c.fail(ap.With("state"), err) // too long
 				}
 				addr.State = state
@@ -201,13 +196,13 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 // numbers in national form are read in region. At most one contact of each
 // type may be primary, counting those already in into.
 func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, into *[]Contact) {
-	if len(in) > maxListLen {
+	if len(in) > schematype.MaxListLen {
 		c.problems.Invalid(path, vocab.ReasonTooMany, "too many contacts")
 		return
 	}
 	for i, ci := range in {
 		cp := path.With(i)
-		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, contactTypes, ""), IsPrimary: ci.IsPrimary}
+		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, schematype.ContactTypes, ""), IsPrimary: ci.IsPrimary}
 		if contact.Type == "" {
 			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
@@ -215,11 +210,11 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 		case "EMAIL":
 			contact.Value = c.email(cp.With("value"), ci.Value)
 		case "PHONE", "MOBILE", "FAX":
-			if c.required(cp.With("value"), ci.Value, 64) != "" {
+			if c.required(cp.With("value"), ci.Value, schematype.MaxPhoneFieldLen) != "" {
 				contact.Value = c.phone(cp.With("value"), ci.Value, region)
 			}
 		case "WEBSITE":
-			if c.required(cp.With("value"), ci.Value, 2048) != "" {
+			if c.required(cp.With("value"), ci.Value, schematype.MaxContactValueLen) != "" {
 				v, err := values.ParseWebsite(ci.Value)
 				if err != nil {
 					c.fail(cp.With("value"), err)
@@ -227,7 +222,7 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 				contact.Value = v
 			}
 		default:
-			contact.Value = c.required(cp.With("value"), ci.Value, 2048)
+			contact.Value = c.required(cp.With("value"), ci.Value, schematype.MaxContactValueLen)
 		}
 		c.appendContact(cp.With("isPrimary"), contact, into)
 	}
@@ -243,15 +238,15 @@ func (c *checker) appendContact(primaryPath apperr.Path, contact Contact, into *
 }
 
 func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
-	if len(in) > maxListLen {
+	if len(in) > schematype.MaxListLen {
 		c.problems.Invalid(path, vocab.ReasonTooMany, "too many identity documents")
 		return
 	}
 	for i, d := range in {
 		dp := path.With(i)
 		doc := Document{
-			Type:   c.oneOf(dp.With("type"), d.Type, documentTypes, ""),
-			Number: c.required(dp.With("number"), d.Number, maxDocument),
+			Type:   c.oneOf(dp.With("type"), d.Type, schematype.IdentityDocumentTypes, ""),
+			Number: c.required(dp.With("number"), d.Number, schematype.MaxDocumentNumberLen),
 		}
 		if doc.Type == "" {
 			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, msgRequired)

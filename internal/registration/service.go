@@ -182,7 +182,7 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	customerID := pulid.New("cus")
+	customerID := pulid.New(schematype.PrefixCustomer)
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if key != "" {
 			if err := claimKey(ctx, tx, key, k.operation(), k.fingerprint(), customerID, s.now()); err != nil {
