@@ -21,7 +21,12 @@ func (s *Service) RegisterIndividual(ctx context.Context, origin Origin, in Indi
 }
 
 func newIndividualKind(in IndividualInput) *individualKind {
-	return &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password, in.withoutPasswords()), in: in}
+	var detail *Categorization
+	if in.IndividualCustomer != nil {
+		detail = in.IndividualCustomer.Categorization
+	}
+	return &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password,
+		in.withoutPasswords(), in.CustomerCategory, detail, "individualCustomer"), in: in}
 }
 
 // individualKind is the individual's part of the registration plan.
@@ -41,14 +46,6 @@ func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
 func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
 	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, problems)
 	return nil
-}
-
-func (k *individualKind) category() categoryRequest {
-	var detail *Categorization
-	if c := k.in.IndividualCustomer; c != nil {
-		detail = c.Categorization
-	}
-	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"individualCustomer", "categorization"})
 }
 
 func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {

@@ -28,7 +28,12 @@ func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in Or
 }
 
 func newOrganizationKind(in OrganizationInput) *organizationKind {
-	return &organizationKind{request: newRequest(opRegisterOrganization, schematype.CustomerTypeOrganization, in.Password, in.withoutPasswords()), in: in}
+	var detail *Categorization
+	if in.OrganizationCustomer != nil {
+		detail = in.OrganizationCustomer.Categorization
+	}
+	return &organizationKind{request: newRequest(opRegisterOrganization, schematype.CustomerTypeOrganization, in.Password,
+		in.withoutPasswords(), in.CustomerCategory, detail, "organizationCustomer"), in: in}
 }
 
 // organizationKind is the organization's part of the registration plan.
@@ -58,14 +63,6 @@ func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) 
 		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, problems)
 	}
 	return nil
-}
-
-func (k *organizationKind) category() categoryRequest {
-	var detail *Categorization
-	if c := k.in.OrganizationCustomer; c != nil {
-		detail = c.Categorization
-	}
-	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"organizationCustomer", "categorization"})
 }
 
 func (k *organizationKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {

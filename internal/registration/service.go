@@ -76,29 +76,31 @@ type kind interface {
 }
 
 // request is what every kind carries from its input: the operation, the
-// customer type, the password and the fingerprint.
+// customer type, the password, the fingerprint and the categorization.
 type request struct {
 	op    string
 	typ   schematype.CustomerType
 	pass  string
 	print string
+	cat   categoryRequest
 }
 
-// newRequest fingerprints input, which has its passwords removed.
-func newRequest(op string, typ schematype.CustomerType, password string, input any) request {
-	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input)}
+// newRequest fingerprints input, which has its passwords removed, and
+// places its categorization: the top-level customerCategory (ref), and the
+// categorization object (detail, nil when absent) of the customer object
+// at customerField.
+func newRequest(op string, typ schematype.CustomerType, password string, input any, ref *CategoryRef, detail *Categorization, customerField string) request {
+	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input), cat: categoryRequest{
+		Type: typ, Ref: ref, RefPath: apperr.Path{"customerCategory"},
+		Detail: detail, DetailPath: apperr.Path{customerField, "categorization"},
+	}}
 }
 
 func (r request) operation() string                     { return r.op }
 func (r request) customerType() schematype.CustomerType { return r.typ }
 func (r request) fingerprint() string                   { return r.print }
 func (r request) password() string                      { return r.pass }
-
-// categoryRequest is the request's categorization: the top-level
-// customerCategory, and the categorization object at detailPath.
-func (r request) categoryRequest(ref *CategoryRef, detail *Categorization, detailPath apperr.Path) categoryRequest {
-	return categoryRequest{Type: r.typ, Ref: ref, RefPath: apperr.Path{"customerCategory"}, Detail: detail, DetailPath: detailPath}
-}
+func (r request) category() categoryRequest             { return r.cat }
 
 // customerWrite is what writing a planned customer needs besides its kind.
 type customerWrite struct {
