@@ -11,6 +11,7 @@ import (
 	"onboard/graph/model"
 	"onboard/internal/registration"
 	"onboard/internal/viewer"
+	"onboard/schema/schematype"
 )
 
 // This file builds the registration payloads. The inputs need no mapping:
@@ -107,8 +108,8 @@ func nonNil[T any](s []T) []T {
 // directors selects the organization's representatives in a director's or
 // officer's position (see registration.IsDirector).
 func directors(client *ent.Client, organizationID string) *ent.RepresentativeQuery {
-	positions := make([]representative.Position, len(registration.DirectorPositions))
-	for i, p := range registration.DirectorPositions {
+	positions := make([]representative.Position, len(schematype.DirectorPositions))
+	for i, p := range schematype.DirectorPositions {
 		positions[i] = representative.Position(p)
 	}
 	return client.Representative.Query().

@@ -56,11 +56,11 @@ func (Customer) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipType)),
-		field.String("registration_ip").Optional().MaxRuneLen(64).Annotations(PersonalData()),
-		field.String("registration_user_agent").Optional().MaxRuneLen(512).Annotations(PersonalData()),
-		field.String("registration_device_id").Optional().MaxRuneLen(255).Annotations(PersonalData()),
-		field.String("registration_platform").Optional().MaxRuneLen(64),
-		field.String("registration_source").Optional().MaxRuneLen(255).
+		field.String("registration_ip").Optional().MaxRuneLen(schematype.MaxRegistrationIPLen).Annotations(PersonalData()),
+		field.String("registration_user_agent").Optional().MaxRuneLen(schematype.MaxRegistrationUserAgentLen).Annotations(PersonalData()),
+		field.String("registration_device_id").Optional().MaxRuneLen(schematype.MaxRegistrationDeviceIDLen).Annotations(PersonalData()),
+		field.String("registration_platform").Optional().MaxRuneLen(schematype.MaxRegistrationPlatformLen),
+		field.String("registration_source").Optional().MaxRuneLen(schematype.MaxRegistrationSourceLen).
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
 	}
 }

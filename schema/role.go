@@ -26,7 +26,7 @@ func (Role) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").
 			NotEmpty().
-			MaxRuneLen(64).
+			MaxRuneLen(schematype.MaxRoleCodeLen).
 			Annotations(entgql.OrderField("CODE")),
 		field.String("name").
 			NotEmpty().

@@ -135,6 +135,12 @@ func TestLengthLimitsMatchEnt(t *testing.T) {
 		{migrate.EmployeesTable, "department", schematype.MaxDepartmentLen},
 		{migrate.UsersTable, user.FieldUsername, schematype.MaxEmailLen},
 		{migrate.UsersTable, user.FieldEmail, schematype.MaxEmailLen},
+		{migrate.RolesTable, "code", schematype.MaxRoleCodeLen},
+		{migrate.CustomersTable, "registration_ip", schematype.MaxRegistrationIPLen},
+		{migrate.CustomersTable, "registration_user_agent", schematype.MaxRegistrationUserAgentLen},
+		{migrate.CustomersTable, "registration_device_id", schematype.MaxRegistrationDeviceIDLen},
+		{migrate.CustomersTable, "registration_platform", schematype.MaxRegistrationPlatformLen},
+		{migrate.CustomersTable, "registration_source", schematype.MaxRegistrationSourceLen},
 	} {
 		if got := column(t, tc.table, tc.column).Size; got != int64(tc.max) {
 			t.Errorf("%s.%s: ent's limit is %d, schematype's %d", tc.table.Name, tc.column, got, tc.max)

@@ -79,7 +79,7 @@ func isNotFound(err error) bool {
 // before the write reports for it.
 func AlreadyExists(field Path) *Error {
 	return &Error{Code: Conflict, Field: field, Reason: vocab.ReasonAlreadyExists,
-		Message: "a record with this " + field.String() + " already exists"}
+		Message: "this value is already used in the tenant"}
 }
 
 // LogText describes err for the log without the values a database message

@@ -7,6 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/schema/schematype"
 )
@@ -43,12 +44,12 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 	if req.Detail != nil {
 		// Not applied, but refused like any text when it is not text.
 		var c checker
-		c.multiline(req.DetailPath.With("description"), req.Detail.Description, maxDescription)
+		c.multiline(req.DetailPath.With("description"), req.Detail.Description, schematype.MaxDescriptionLen)
 		*problems = append(*problems, c.problems...)
 	}
-	cat, ok := namedCategory(ctx, client, req, problems)
-	if !ok {
-		return out, nil
+	cat, ok, err := namedCategory(ctx, client, req, problems)
+	if err != nil || !ok {
+		return out, err
 	}
 	if cat == nil {
 		def, err := catalog.DefaultCategory(ctx, client, req.Type)
@@ -57,7 +58,7 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 		}
 		if def == nil {
 			if req.Detail != nil && len(req.Detail.CategoryFeatureRelations) > 0 {
-				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), "NO_CATEGORY",
+				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), vocab.ReasonNoCategory,
 					"feature parameters were given but no category applies: name one")
 			}
 			return out, nil
@@ -69,7 +70,10 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 	if err != nil {
 		return out, err
 	}
-	overrides := requestOverrides(ctx, client, req, relations, problems)
+	overrides, err := requestOverrides(ctx, client, req, relations, problems)
+	if err != nil {
+		return out, err
+	}
 	for _, rel := range relations {
 		if !rel.Enabled {
 			continue
@@ -82,8 +86,9 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 // namedCategory resolves the category the request names, checking that the
 // two places that may name it agree and that it fits the customer. It
 // returns (nil, true) when no category is named and (nil, false) when the
-// reference is wrong (the problem is recorded).
-func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (*ent.Category, bool) {
+// reference is wrong (the problem is recorded); the error is a look-up that
+// failed (see lookupProblem).
+func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest, problems *apperr.List) (*ent.Category, bool, error) {
 	type placedRef struct {
 		ref  *CategoryRef
 		path apperr.Path
@@ -100,28 +105,42 @@ func namedCategory(ctx context.Context, client *ent.Client, req categoryRequest,
 		}
 		c, perr := catalog.ResolveCategory(ctx, client, r.path, catalog.CategoryRef{ID: r.ref.ID, Code: r.ref.Code, Name: r.ref.Name})
 		if perr != nil {
-			problems.Add(perr)
-			return nil, false
+			return nil, false, lookupProblem(perr, problems)
 		}
 		if found != nil && found.ID != c.ID {
-			problems.Invalid(r.path, "CATEGORY_MISMATCH", fmt.Sprintf("%s names another category than %s", r.path, foundAt))
-			return nil, false
+			problems.Invalid(r.path, vocab.ReasonCategoryMismatch, "names another category than "+foundAt.String()+" does")
+			return nil, false, nil
 		}
 		found, foundAt = c, r.path
 	}
 	if found == nil {
-		return nil, true
+		return nil, true, nil
 	}
 	if found.CustomerType != req.Type {
-		problems.Invalid(foundAt, "CATEGORY_TYPE_MISMATCH",
+		problems.Invalid(foundAt, vocab.ReasonCategoryTypeMismatch,
 			fmt.Sprintf("category %s is for %s customers", found.Code, strings.ToLower(string(found.CustomerType))))
-		return nil, false
+		return nil, false, nil
 	}
 	if !found.IsActive {
-		problems.Invalid(foundAt, "CATEGORY_INACTIVE", fmt.Sprintf("category %s is not active", found.Code))
-		return nil, false
+		problems.Invalid(foundAt, vocab.ReasonCategoryInactive, fmt.Sprintf("category %s is not active", found.Code))
+		return nil, false, nil
 	}
-	return found, true
+	return found, true, nil
+}
+
+// lookupProblem sorts the error of a catalog look-up (catalog.ResolveCategory,
+// ResolveFeature): a reference that names nothing (NOT_FOUND) or is
+// malformed (BAD_USER_INPUT) is a problem of the input, added to problems;
+// any other (the database unavailable, or an internal error) is returned,
+// to abort the registration: a reference that could not be looked up is
+// not one the client should change.
+func lookupProblem(perr *apperr.Error, problems *apperr.List) error {
+	switch perr.Code {
+	case apperr.NotFound, apperr.BadUserInput:
+		problems.Add(perr)
+		return nil
+	}
+	return perr
 }
 
 func (r *CategoryRef) empty() bool {
@@ -145,11 +164,11 @@ func (o *override) value(name string) (string, bool) {
 
 // requestOverrides checks categoryFeatureRelations against the category's
 // relations and the features' parameter definitions, and returns the valid
-// values by feature id.
-func requestOverrides(ctx context.Context, client *ent.Client, req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) map[string]*override {
+// values by feature id; the error is a look-up that failed (lookupProblem).
+func requestOverrides(ctx context.Context, client *ent.Client, req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) (map[string]*override, error) {
 	out := map[string]*override{}
 	if req.Detail == nil {
-		return out
+		return out, nil
 	}
 	for i, in := range req.Detail.CategoryFeatureRelations {
 		path := req.DetailPath.With("categoryFeatureRelations", i)
@@ -159,7 +178,9 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		}
 		f, perr := catalog.ResolveFeature(ctx, client, path.With("feature"), ref)
 		if perr != nil {
-			problems.Add(perr)
+			if err := lookupProblem(perr, problems); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		var rel *ent.FeatureRelation
@@ -170,18 +191,18 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		}
 		switch {
 		case rel == nil:
-			problems.Invalid(path.With("feature"), "FEATURE_NOT_IN_CATEGORY",
+			problems.Invalid(path.With("feature"), vocab.ReasonFeatureNotInCategory,
 				fmt.Sprintf("the category has no feature %s", f.Code))
 			continue
 		case out[f.ID] != nil:
-			problems.Invalid(path.With("feature"), "DUPLICATE", fmt.Sprintf("feature %s is named twice", f.Code))
+			problems.Invalid(path.With("feature"), vocab.ReasonDuplicate, fmt.Sprintf("feature %s is named twice", f.Code))
 			continue
 		case !rel.Enabled:
-			problems.Invalid(path.With("feature"), "FEATURE_DISABLED",
+			problems.Invalid(path.With("feature"), vocab.ReasonFeatureDisabled,
 				fmt.Sprintf("feature %s is disabled in the category; it takes no parameters", f.Code))
 			continue
 		case in.Enabled != nil && !*in.Enabled:
-			problems.Invalid(path.With("enabled"), "FEATURE_STATE_MISMATCH",
+			problems.Invalid(path.With("enabled"), vocab.ReasonFeatureStateMismatch,
 				fmt.Sprintf("the category decides whether %s applies, and it does", f.Code))
 		}
 		o := &override{path: path, values: map[string]string{}}
@@ -191,7 +212,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			pp := path.With("parametrization", j)
 			text := &checker{}
 			name := text.text(pp.With("name"), &p.Name, 100)
-			value := text.text(pp.With("value"), &p.Value, maxParamValue)
+			value := text.text(pp.With("value"), &p.Value, schematype.MaxParameterValueLen)
 			if len(text.problems) > 0 {
 				*problems = append(*problems, text.problems...)
 				continue
@@ -199,10 +220,10 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			def, known := catalog.Definition(f.Parameters, name)
 			switch {
 			case !known:
-				problems.Invalid(pp.With("name"), "UNKNOWN_PARAMETER",
+				problems.Invalid(pp.With("name"), vocab.ReasonUnknownParameter,
 					fmt.Sprintf("feature %s has no parameter of this name", f.Code))
 			case named[name]:
-				problems.Invalid(pp.With("name"), "DUPLICATE", fmt.Sprintf("parameter %s is given twice", name))
+				problems.Invalid(pp.With("name"), vocab.ReasonDuplicate, fmt.Sprintf("parameter %s is given twice", name))
 			default:
 				named[name] = true
 				if reason, msg := catalog.CheckValue(def, value); reason != "" {
@@ -213,7 +234,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // applyFeature freezes one feature's parameters: the request's value, else
@@ -239,7 +260,7 @@ func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, pr
 				if o != nil {
 					path = o.path.With("parametrization")
 				}
-				problems.Invalid(path, "MISSING_PARAMETER",
+				problems.Invalid(path, vocab.ReasonMissingParameter,
 					fmt.Sprintf("feature %s needs a value for its parameter %s", f.Code, def.Name))
 			}
 			continue

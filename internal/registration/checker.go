@@ -7,26 +7,15 @@ import (
 	"unicode/utf8"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
 
-// Field length limits: generous for real data, small enough that nothing
-// oversized reaches the database (where it would be INTERNAL).
-const (
-	maxName         = 100
-	maxEmail        = 254
-	maxStreet       = 200
-	maxCity         = 100
-	maxPostal       = 20
-	maxState        = 100
-	maxDocument     = 64
-	maxTag          = 64
-	maxTags         = 50
-	maxListLen      = 20
-	maxRef          = 255
-	maxCustomerName = 300
-	maxParamValue   = 1000
-)
+// msgRequired is the message of every REQUIRED problem, the catalog's
+// wording: messages are sentences that need no path, which the client has
+// in extensions.field.
+const msgRequired = "a value is required"
 
 // checker collects problems while normalizing values.
 type checker struct {
@@ -39,7 +28,7 @@ func (c *checker) fail(path apperr.Path, err error) {
 	if errors.As(err, &p) {
 		msg = p.Message
 	}
-	c.problems.Invalid(path, values.ReasonOf(err), path.String()+": "+msg)
+	c.problems.Invalid(path, values.ReasonOf(err), msg)
 }
 
 // text cleans an optional string (nil and blank give "").
@@ -73,13 +62,13 @@ func (c *checker) required(path apperr.Path, s string, max int) string {
 		return ""
 	}
 	if v == "" {
-		c.problems.Invalid(path, values.ReasonRequired, path.String()+" is required")
+		c.problems.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	return v
 }
 
 func (c *checker) email(path apperr.Path, s string) string {
-	if c.required(path, s, maxEmail) == "" {
+	if c.required(path, s, schematype.MaxEmailLen) == "" {
 		return ""
 	}
 	v, err := values.ParseEmail(s)
@@ -112,7 +101,7 @@ func (c *checker) oneOf(path apperr.Path, s string, allowed []string, def string
 		return def
 	}
 	if !slices.Contains(allowed, v) {
-		c.problems.Invalid(path, "INVALID_VALUE", path.String()+" must be one of "+strings.Join(allowed, ", "))
+		c.problems.Invalid(path, vocab.ReasonInvalidValue, "must be one of "+strings.Join(allowed, ", "))
 	}
 	return v
 }
@@ -132,15 +121,16 @@ func deref(s *string) string {
 	return *s
 }
 
-// tags validates a customer's tags at path: at most maxTags, each required
-// and at most maxTag characters; duplicates are dropped.
+// tags validates a customer's tags at path: at most schematype.MaxTags,
+// each required and at most schematype.MaxTagLen characters; duplicates
+// are dropped.
 func (c *checker) tags(path apperr.Path, in []string) []string {
-	if len(in) > maxTags {
-		c.problems.Invalid(path, "TOO_MANY", "too many tags")
+	if len(in) > schematype.MaxTags {
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many tags")
 	}
 	var out []string
 	for i, tag := range in {
-		if t := c.required(path.With(i), tag, maxTag); t != "" && !slices.Contains(out, t) {
+		if t := c.required(path.With(i), tag, schematype.MaxTagLen); t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}

@@ -10,14 +10,19 @@
 //
 //   - input.go, input_org.go: the input structs, which gqlgen binds to the
 //     GraphQL inputs (gqlgen.yml), and what a fingerprint leaves out.
-//   - service.go: the pipeline (Service.plan, Service.execute) and the kind
-//     interface through which individuals and organizations differ.
+//   - service.go: the pipeline (Service.plan, Service.execute), the kind
+//     interface through which individuals and organizations differ, and
+//     the request they share (operation, password, fingerprint, the
+//     categorization's place).
 //   - individual.go, organization.go: each kind's plan and the shape of its
 //     request (required objects, defaults, where each part is validated);
 //     organization.go also holds the organization's own fields, its
 //     employees and their telephone numbers.
 //   - checker.go: the field primitives (text, required, e-mail, country,
-//     phone, one-of), the length limits and the tags.
+//     phone, one-of) and the tags. The enum values, length limits and id
+//     prefixes they check against are schema/schematype's, which the ent
+//     schema uses too; the reasons are internal/apperr/vocab's constants,
+//     and messages are sentences without the path (extensions.field).
 //   - person.go: names, dates of birth, addresses, contacts, identity
 //     documents.
 //   - login.go: the login e-mail, password, username and status, role
@@ -25,7 +30,10 @@
 //     input field a unique-column conflict names.
 //   - ownership.go: positions, shares, the primary owner and beneficial
 //     ownership, at registration and against stored representatives.
-//   - categorize.go: the category, its features and their parameters.
+//   - categorize.go: the category, its features and their parameters; a
+//     look-up that fails for another reason than a wrong reference (the
+//     database unavailable) aborts the registration instead of being one
+//     of its problems.
 //   - write.go: every row written (ent creates, updates and deletes).
 //   - members.go: adding, changing and removing representatives and
 //     employees, apart from registration but under the same rule files.

@@ -15,6 +15,7 @@ import (
 
 	"onboard/internal/apperr"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
 
 // FuzzNormalizeIndividual and FuzzNormalizeOrganization feed the
@@ -192,7 +193,7 @@ func checkString(t *testing.T, field, s string) {
 	case "LoginEmail", "Email":
 		got, err = values.ParseEmail(s)
 	case "Username":
-		got, err = values.ParseUsername(s, maxEmail)
+		got, err = values.ParseUsername(s, schematype.MaxEmailLen)
 	case "Phone":
 		if !e164Pattern.MatchString(s) {
 			t.Fatalf("%s %q accepted, not E.164", field, s)

@@ -11,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/idempotencyrecord"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 )
 
 // idempotencyTTL is how long an Idempotency-Key is remembered.
@@ -78,7 +79,7 @@ func (s *Service) replay(ctx context.Context, key string, k kind) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	reused := apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED",
+	reused := apperr.New(apperr.Conflict, vocab.ReasonIdempotencyKeyReused,
 		"this Idempotency-Key was used for a different request")
 	if rec.Operation != k.operation() || rec.Fingerprint != k.fingerprint() {
 		return nil, reused

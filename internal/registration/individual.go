@@ -7,7 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
-	"onboard/internal/values"
+	"onboard/internal/apperr/vocab"
 	"onboard/schema/schematype"
 )
 
@@ -21,7 +21,12 @@ func (s *Service) RegisterIndividual(ctx context.Context, origin Origin, in Indi
 }
 
 func newIndividualKind(in IndividualInput) *individualKind {
-	return &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password, in.withoutPasswords()), in: in}
+	var detail *Categorization
+	if in.IndividualCustomer != nil {
+		detail = in.IndividualCustomer.Categorization
+	}
+	return &individualKind{request: newRequest(opRegisterIndividual, schematype.CustomerTypeIndividual, in.Password,
+		in.withoutPasswords(), in.CustomerCategory, detail, "individualCustomer"), in: in}
 }
 
 // individualKind is the individual's part of the registration plan.
@@ -41,14 +46,6 @@ func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
 func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
 	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, problems)
 	return nil
-}
-
-func (k *individualKind) category() categoryRequest {
-	var detail *Categorization
-	if c := k.in.IndividualCustomer; c != nil {
-		detail = c.Categorization
-	}
-	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"individualCustomer", "categorization"})
 }
 
 func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
@@ -90,10 +87,10 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	personPath := apperr.Path{"individualCustomer", "person"}
 	switch {
 	case in.IndividualCustomer == nil:
-		c.problems.Invalid(apperr.Path{"individualCustomer"}, values.ReasonRequired, "individualCustomer is required")
+		c.problems.Invalid(apperr.Path{"individualCustomer"}, vocab.ReasonRequired, msgRequired)
 		out.Person = Person{Email: out.LoginEmail}
 	case customer.Person == nil:
-		c.problems.Invalid(personPath, values.ReasonRequired, "individualCustomer.person is required")
+		c.problems.Invalid(personPath, vocab.ReasonRequired, msgRequired)
 		out.Person = Person{Email: out.LoginEmail}
 	default:
 		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, minAge)
@@ -101,23 +98,23 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 
 	// The top-level name and phone repeat the person's.
 	// A person name that is missing or invalid is already reported.
-	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, maxName) != out.Person.FirstName {
-		c.problems.Invalid(apperr.Path{"firstName"}, "NAME_MISMATCH", "firstName must equal individualCustomer.person.firstName")
+	if in.FirstName != nil && out.Person.FirstName != "" && c.text(apperr.Path{"firstName"}, in.FirstName, schematype.MaxNameLen) != out.Person.FirstName {
+		c.problems.Invalid(apperr.Path{"firstName"}, vocab.ReasonNameMismatch, "must equal the person's first name")
 	}
-	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, maxName) != out.Person.LastName {
-		c.problems.Invalid(apperr.Path{"lastName"}, "NAME_MISMATCH", "lastName must equal individualCustomer.person.lastName")
+	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, schematype.MaxNameLen) != out.Person.LastName {
+		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
 	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())
 	}
 
-	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, maxCustomerName)
+	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, schematype.MaxCustomerNameLen)
 	if out.CustomerName == "" {
 		full := strings.Join(strings.Fields(out.Person.FirstName+" "+out.Person.MiddleName+" "+out.Person.LastName), " ")
-		out.CustomerName = truncate(full, maxCustomerName)
+		out.CustomerName = truncate(full, schematype.MaxCustomerNameLen)
 	}
 
-	out.ExternalReference = c.text(apperr.Path{"externalReference"}, in.ExternalReference, maxRef)
+	out.ExternalReference = c.text(apperr.Path{"externalReference"}, in.ExternalReference, schematype.MaxReferenceLen)
 	out.Tags = c.tags(apperr.Path{"tags"}, in.Tags)
 	return out, c.problems
 }

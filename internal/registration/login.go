@@ -7,10 +7,11 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
+	"onboard/internal/pulid"
 	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
-
-var userStatuses = []string{"PENDING_ACTIVATION", "ACTIVE"}
 
 // Login is the validated login user of a registration: the top-level
 // email, password and roleIds together with the customer's user object.
@@ -51,11 +52,12 @@ func (r Roles) Requested() []string {
 }
 
 // add records a role reference (a role code, or a role's node id) named at
-// path, once, remembering where it was first named. Codes are upper-cased;
-// ids are kept as they are.
+// path, once, remembering where it was first named. A reference with the
+// role's id prefix is an id, kept as it is; any other is a code,
+// upper-cased.
 func (r *Roles) add(c *checker, path apperr.Path, ref string) {
-	v := c.required(path, ref, 64)
-	if !strings.HasPrefix(v, rolePrefix) {
+	v := c.required(path, ref, schematype.MaxRoleCodeLen)
+	if pulid.Prefix(v) != schematype.PrefixRole {
 		v = strings.ToUpper(v)
 	}
 	if v == "" || slices.Contains(r.RoleCodes, v) {
@@ -94,14 +96,14 @@ func (c *checker) login(in loginInput) Login {
 	out := Login{UserStatus: "PENDING_ACTIVATION", Roles: Roles{RolePaths: map[string]apperr.Path{}}}
 	out.LoginEmail = c.email(apperr.Path{"email"}, in.Email)
 	if in.Password == "" {
-		c.problems.Invalid(apperr.Path{"password"}, values.ReasonRequired, "password is required")
+		c.problems.Invalid(apperr.Path{"password"}, vocab.ReasonRequired, msgRequired)
 	} else {
 		for _, p := range values.CheckPassword(in.Password) {
 			c.problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
 		}
 	}
 	if in.MatchingPassword != in.Password {
-		c.problems.Invalid(apperr.Path{"matchingPassword"}, "PASSWORD_MISMATCH", "matchingPassword must equal password")
+		c.problems.Invalid(apperr.Path{"matchingPassword"}, vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	out.Password = in.Password
 
@@ -117,7 +119,7 @@ func (c *checker) login(in loginInput) Login {
 	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
 		// A username is an identity like the login e-mail (unique per
 		// tenant), so it is compared in the same normalized form.
-		if v, err := values.ParseUsername(*u.Username, maxEmail); err != nil {
+		if v, err := values.ParseUsername(*u.Username, schematype.MaxEmailLen); err != nil {
 			c.fail(up.With("username"), err)
 		} else {
 			out.Username = v
@@ -125,14 +127,14 @@ func (c *checker) login(in loginInput) Login {
 	}
 	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
 		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
-			c.problems.Invalid(up.With("email"), "EMAIL_MISMATCH", "user.email must be the login email")
+			c.problems.Invalid(up.With("email"), vocab.ReasonEmailMismatch, "must equal the login e-mail")
 		}
 	}
 	if u.Password != nil && *u.Password != in.Password {
-		c.problems.Invalid(up.With("password"), "PASSWORD_MISMATCH", "user.password must equal password")
+		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	if u.Status != nil {
-		out.UserStatus = c.oneOf(up.With("status"), *u.Status, userStatuses, "PENDING_ACTIVATION")
+		out.UserStatus = c.oneOf(up.With("status"), *u.Status, schematype.RegistrationUserStatuses, "PENDING_ACTIVATION")
 	}
 	out.IsActive = u.IsActive != nil && *u.IsActive
 	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
@@ -165,10 +167,6 @@ func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) f
 // role, where the tenant has them.
 var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
 
-// rolePrefix starts a role's node id; a role reference that has it is an
-// id, anything else a role code.
-const rolePrefix = "rol_"
-
 // tenantRoles loads the tenant's roles (a handful), so that every role
 // reference of a registration resolves with one query.
 func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
@@ -195,7 +193,7 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.
 				ids = append(ids, roles[i].ID)
 			}
 		case requested:
-			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: "UNKNOWN_ROLE", Message: "the tenant has no such role"})
+			problems.Add(&apperr.Error{Code: apperr.NotFound, Field: path, Reason: vocab.ReasonUnknownRole, Message: "the tenant has no such role"})
 		}
 	}
 	return ids

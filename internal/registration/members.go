@@ -13,9 +13,10 @@ import (
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/pulid"
-	"onboard/internal/values"
+	"onboard/schema/schematype"
 )
 
 // This file manages an organization's representatives and employees after
@@ -32,11 +33,8 @@ import (
 // The customer's updated_at moves too, so an incremental sync on customers
 // sees the change.
 
-// ReasonMissingAdmin is the reason of a change that would leave an
-// organization without an employee holding AdminRole.
-const ReasonMissingAdmin = "MISSING_REQUIRED_ROLE"
-
-// missingAdminMessage is FinHub's wording for the same refusal.
+// missingAdminMessage is FinHub's wording for refusing a change that would
+// leave an organization without an employee holding AdminRole.
 const missingAdminMessage = "Missing required role '" + AdminRole + "'"
 
 // AddRepresentativeInput is an addRepresentative request.
@@ -89,7 +87,7 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 	path := apperr.Path{"representative"}
 	organizationID, in := add.OrganizationID, add.Representative
 	if in == nil {
-		return nil, apperr.Invalid(path, values.ReasonRequired, "representative is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {
@@ -107,8 +105,8 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 		if err != nil {
 			return err
 		}
-		if n >= maxMembers {
-			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d representatives", maxMembers))
+		if n >= schematype.MaxMembers {
+			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d representatives", schematype.MaxMembers))
 		}
 		if err := checkStakes(ctx, tx, org.id, "", rep, path); err != nil {
 			return err
@@ -179,7 +177,7 @@ func (s *Service) UpdateRepresentative(ctx context.Context, change Representativ
 // representative reads a representative with its person through client;
 // one that is not there is NOT_FOUND on id.
 func (s *Service) representative(ctx context.Context, client *ent.Client, id string) (*ent.Representative, error) {
-	if !pulid.Valid(id, "rep") {
+	if !pulid.Valid(id, schematype.PrefixRepresentative) {
 		return nil, apperr.NotFoundf(apperr.Path{"id"}, "no representative with this id")
 	}
 	r, err := client.Representative.Query().Where(representative.ID(id)).WithPerson().Only(ctx)
@@ -209,7 +207,7 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	path := apperr.Path{"employee"}
 	organizationID, in := add.OrganizationID, add.Employee
 	if in == nil {
-		return nil, apperr.Invalid(path, values.ReasonRequired, "employee is required")
+		return nil, apperr.Invalid(path, vocab.ReasonRequired, msgRequired)
 	}
 	org, err := s.organization(ctx, organizationID, apperr.Path{"organizationId"})
 	if err != nil {
@@ -232,9 +230,9 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 			return err
 		}
 		// The registering admin comes on top of the registration's
-		// maxMembers employees.
-		if n > maxMembers {
-			return apperr.Invalid(path, "TOO_MANY", fmt.Sprintf("an organization has at most %d employees", maxMembers))
+		// schematype.MaxMembers employees.
+		if n > schematype.MaxMembers {
+			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d employees", schematype.MaxMembers))
 		}
 		p, err := createPerson(ctx, tx, emp.Person)
 		if err != nil {
@@ -258,13 +256,13 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 		return nil, err
 	}
 	c := &checker{}
-	department := c.text(apperr.Path{"department"}, change.Department, maxDepartment)
+	department := c.text(apperr.Path{"department"}, change.Department, schematype.MaxDepartmentLen)
 	var requested Roles
 	if change.Role != nil {
 		requested.add(c, apperr.Path{"role"}, *change.Role)
 	}
-	if len(change.Roles) > maxListLen {
-		c.problems.Invalid(apperr.Path{"roles"}, "TOO_MANY", "too many roles")
+	if len(change.Roles) > schematype.MaxListLen {
+		c.problems.Invalid(apperr.Path{"roles"}, vocab.ReasonTooMany, "too many roles")
 	}
 	for i, r := range change.Roles {
 		requested.add(c, apperr.Path{"roles", i}, r)
@@ -334,7 +332,7 @@ func (s *Service) RemoveEmployee(ctx context.Context, id string) (string, error)
 
 // employee finds an employee; one that is not there is NOT_FOUND on id.
 func (s *Service) employee(ctx context.Context, id string) (*ent.Employee, error) {
-	if !pulid.Valid(id, "emp") {
+	if !pulid.Valid(id, schematype.PrefixEmployee) {
 		return nil, apperr.NotFoundf(apperr.Path{"id"}, "no employee with this id")
 	}
 	e, err := s.Client.Employee.Get(ctx, id)
@@ -356,7 +354,7 @@ type storedOrganization struct {
 // validating a change to it needs; one that is not there is NOT_FOUND on
 // path.
 func (s *Service) organization(ctx context.Context, id string, path apperr.Path) (storedOrganization, error) {
-	if !pulid.Valid(id, "org") {
+	if !pulid.Valid(id, schematype.PrefixOrganization) {
 		return storedOrganization{}, apperr.NotFoundf(path, "no organization with this id")
 	}
 	o, err := s.Client.Organization.Query().
@@ -407,7 +405,7 @@ func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employ
 	if err != nil || admins {
 		return err
 	}
-	return apperr.Invalid(path, ReasonMissingAdmin, missingAdminMessage)
+	return apperr.Invalid(path, vocab.ReasonMissingRequiredRole, missingAdminMessage)
 }
 
 // over is the representative that results from applying the change to

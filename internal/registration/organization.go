@@ -12,6 +12,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -27,7 +28,12 @@ func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in Or
 }
 
 func newOrganizationKind(in OrganizationInput) *organizationKind {
-	return &organizationKind{request: newRequest(opRegisterOrganization, schematype.CustomerTypeOrganization, in.Password, in.withoutPasswords()), in: in}
+	var detail *Categorization
+	if in.OrganizationCustomer != nil {
+		detail = in.OrganizationCustomer.Categorization
+	}
+	return &organizationKind{request: newRequest(opRegisterOrganization, schematype.CustomerTypeOrganization, in.Password,
+		in.withoutPasswords(), in.CustomerCategory, detail, "organizationCustomer"), in: in}
 }
 
 // organizationKind is the organization's part of the registration plan.
@@ -59,14 +65,6 @@ func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) 
 	return nil
 }
 
-func (k *organizationKind) category() categoryRequest {
-	var detail *Categorization
-	if c := k.in.OrganizationCustomer; c != nil {
-		detail = c.Categorization
-	}
-	return k.categoryRequest(k.in.CustomerCategory, detail, apperr.Path{"organizationCustomer", "categorization"})
-}
-
 func (k *organizationKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
 	return writeOrganization(ctx, tx, k.org, k.adminRoles, k.employeeRoles, w)
 }
@@ -89,37 +87,6 @@ var (
 // AdminRole is the role code every organization's registering user holds,
 // so that an organization always has an administrator.
 const AdminRole = "ADMIN_USER"
-
-// Length limits of organization fields, as in schema/organization.go.
-const (
-	maxLegalName   = 300
-	maxRegNumber   = 100
-	maxTaxID       = 100
-	maxDescription = 2000
-	maxWebsite     = 2048
-	maxDepartment  = 200
-	maxPhoneField  = 64
-	maxPhoneDetail = 100
-	// maxMembers bounds an organization's representatives and employees
-	// (besides the registering admin), at registration and after: they
-	// are plain lists in the API, read whole.
-	maxMembers = 100
-)
-
-// The enum values of schema/organization.go (TestOrganizationEnumsMatchEnt
-// keeps them in step with the generated validators).
-var (
-	legalForms = []string{"LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP",
-		"PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT",
-		"TRUST", "FOUNDATION", "GOVERNMENT", "OTHER"}
-	industries = []string{"TECHNOLOGY", "FINANCIAL_SERVICES", "RETAIL", "MANUFACTURING", "HEALTHCARE",
-		"REAL_ESTATE", "CONSTRUCTION", "TRANSPORTATION", "HOSPITALITY", "EDUCATION",
-		"PROFESSIONAL_SERVICES", "AGRICULTURE", "ENERGY", "MEDIA", "TELECOMMUNICATIONS",
-		"GAMBLING", "CRYPTO", "NON_PROFIT", "GOVERNMENT", "OTHER"}
-	businessTypes = []string{"B2B", "B2C", "B2B2C", "C2C", "OTHER"}
-	positions     = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY",
-		"SHAREHOLDER", "BENEFICIAL_OWNER", "PARTNER", "AUTHORIZED_SIGNATORY", "OTHER"}
-)
 
 // Organization is a validated, normalized organization registration. Its
 // Login is the registering admin user; RoleCodes always include AdminRole,
@@ -196,21 +163,21 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 
 	switch {
 	case in.OrganizationCustomer == nil:
-		c.problems.Invalid(cp, values.ReasonRequired, "organizationCustomer is required")
+		c.problems.Invalid(cp, vocab.ReasonRequired, msgRequired)
 	case customer.Organization == nil:
-		c.problems.Invalid(cp.With("organization"), values.ReasonRequired, "organizationCustomer.organization is required")
+		c.problems.Invalid(cp.With("organization"), vocab.ReasonRequired, msgRequired)
 	default:
 		c.organization(cp.With("organization"), *customer.Organization, now, minAge, &out)
 	}
 
-	out.CustomerName = c.text(cp.With("customerName"), customer.CustomerName, maxCustomerName)
+	out.CustomerName = c.text(cp.With("customerName"), customer.CustomerName, schematype.MaxCustomerNameLen)
 	if out.CustomerName == "" {
-		out.CustomerName = truncate(out.LegalName, maxCustomerName)
+		out.CustomerName = truncate(out.LegalName, schematype.MaxCustomerNameLen)
 	}
 
 	ep := cp.With("employees")
-	if len(customer.Employees) > maxMembers {
-		c.problems.Invalid(ep, "TOO_MANY", "too many employees")
+	if len(customer.Employees) > schematype.MaxMembers {
+		c.problems.Invalid(ep, vocab.ReasonTooMany, "too many employees")
 	} else {
 		region := ""
 		if a := primaryAddress(out.Addresses); a != nil {
@@ -221,17 +188,17 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 		}
 	}
 
-	out.ExternalReference = c.text(apperr.Path{"organizationId"}, in.OrganizationID, maxRef)
+	out.ExternalReference = c.text(apperr.Path{"organizationId"}, in.OrganizationID, schematype.MaxReferenceLen)
 	out.Tags = c.tags(apperr.Path{"tags"}, in.Tags)
 	return out, c.problems
 }
 
 // organization validates the organization object at path into out.
 func (c *checker) organization(path apperr.Path, in OrganizationDetails, now time.Time, minAge int, out *Organization) {
-	out.LegalName = c.required(path.With("legalName"), in.LegalName, maxLegalName)
-	out.TradingName = c.text(path.With("tradingName"), in.TradingName, maxLegalName)
-	out.RegistrationNumber = c.required(path.With("registrationNumber"), in.RegistrationNumber, maxRegNumber)
-	out.TaxID = c.text(path.With("taxId"), in.TaxID, maxTaxID)
+	out.LegalName = c.required(path.With("legalName"), in.LegalName, schematype.MaxLegalNameLen)
+	out.TradingName = c.text(path.With("tradingName"), in.TradingName, schematype.MaxLegalNameLen)
+	out.RegistrationNumber = c.required(path.With("registrationNumber"), in.RegistrationNumber, schematype.MaxRegistrationNumberLen)
+	out.TaxID = c.text(path.With("taxId"), in.TaxID, schematype.MaxTaxIDLen)
 	if in.IncorporationDate != nil {
 		dp := path.With("incorporationDate")
 		d, err := values.ParseDate(*in.IncorporationDate)
@@ -244,11 +211,11 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 			out.IncorporationDate = &d
 		}
 	}
-	out.LegalForm = c.oneOf(path.With("legalForm"), deref(in.LegalForm), legalForms, "")
-	out.Industry = c.oneOf(path.With("industry"), deref(in.Industry), industries, "")
-	out.BusinessType = c.oneOf(path.With("businessType"), deref(in.BusinessType), businessTypes, "")
-	out.Description = c.multiline(path.With("businessDescription"), in.BusinessDescription, maxDescription)
-	if w := c.text(path.With("website"), in.Website, maxWebsite); w != "" {
+	out.LegalForm = c.oneOf(path.With("legalForm"), deref(in.LegalForm), schematype.LegalForms, "")
+	out.Industry = c.oneOf(path.With("industry"), deref(in.Industry), schematype.Industries, "")
+	out.BusinessType = c.oneOf(path.With("businessType"), deref(in.BusinessType), schematype.BusinessTypes, "")
+	out.Description = c.multiline(path.With("businessDescription"), in.BusinessDescription, schematype.MaxDescriptionLen)
+	if w := c.text(path.With("website"), in.Website, schematype.MaxWebsiteLen); w != "" {
 		v, err := values.ParseWebsite(w)
 		if err != nil {
 			c.fail(path.With("website"), err)
@@ -270,8 +237,8 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 	c.contacts(path.With("contacts"), in.Contacts, region, &out.Contacts)
 
 	rp := path.With("representatives")
-	if len(in.Representatives) > maxMembers {
-		c.problems.Invalid(rp, "TOO_MANY", "too many representatives")
+	if len(in.Representatives) > schematype.MaxMembers {
+		c.problems.Invalid(rp, vocab.ReasonTooMany, "too many representatives")
 		return
 	}
 	stakes := make([]Ownership, 0, len(in.Representatives))
@@ -301,9 +268,9 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 	}
 	rep := Representative{Person: person, IsPrimaryOwner: in.IsPrimaryOwner != nil && *in.IsPrimaryOwner}
 	if strings.TrimSpace(deref(in.Position)) == "" {
-		c.problems.Invalid(path.With("position"), values.ReasonRequired, path.With("position").String()+" is required")
+		c.problems.Invalid(path.With("position"), vocab.ReasonRequired, msgRequired)
 	} else {
-		rep.Position = c.oneOf(path.With("position"), *in.Position, positions, "")
+		rep.Position = c.oneOf(path.With("position"), *in.Position, schematype.RepresentativePositions, "")
 	}
 	if in.OwnershipShare != nil {
 		rep.OwnershipShare = *in.OwnershipShare
@@ -321,17 +288,17 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 	var out Employee
 	more := addressList{path.With("addresses"), in.Addresses}
 	if in.Person == nil {
-		c.problems.Invalid(path.With("person"), values.ReasonRequired, path.With("person").String()+" is required")
+		c.problems.Invalid(path.With("person"), vocab.ReasonRequired, msgRequired)
 		c.addresses(&out.Person.Addresses, false, more)
 	} else {
 		out.Person = c.personWith(path.With("person"), *in.Person, personRules{now: now, minAge: minAge, moreAddresses: more})
 	}
-	out.Department = c.text(path.With("department"), in.Department, maxDepartment)
+	out.Department = c.text(path.With("department"), in.Department, schematype.MaxDepartmentLen)
 	if in.Role != nil {
 		out.add(c, path.With("role"), *in.Role)
 	}
-	if len(in.Roles) > maxListLen {
-		c.problems.Invalid(path.With("roles"), "TOO_MANY", "too many roles")
+	if len(in.Roles) > schematype.MaxListLen {
+		c.problems.Invalid(path.With("roles"), vocab.ReasonTooMany, "too many roles")
 	} else {
 		for i, r := range in.Roles {
 			out.add(c, path.With("roles", i), r)
@@ -339,8 +306,8 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 	}
 
 	tp := path.With("telephoneNumbers")
-	if len(in.TelephoneNumbers) > maxListLen {
-		c.problems.Invalid(tp, "TOO_MANY", "too many telephone numbers")
+	if len(in.TelephoneNumbers) > schematype.MaxListLen {
+		c.problems.Invalid(tp, vocab.ReasonTooMany, "too many telephone numbers")
 		return out
 	}
 	region := out.Person.region()
@@ -357,8 +324,8 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 // appends it to p's contacts.
 func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, p *Person) {
 	contact := Contact{
-		Operator:  c.text(path.With("operator"), in.Operator, maxPhoneDetail),
-		Purpose:   c.text(path.With("purpose"), in.Purpose, maxPhoneDetail),
+		Operator:  c.text(path.With("operator"), in.Operator, schematype.MaxPhoneDetailLen),
+		Purpose:   c.text(path.With("purpose"), in.Purpose, schematype.MaxPhoneDetailLen),
 		IsPrimary: in.IsPrimary,
 	}
 	if in.Country != nil && strings.TrimSpace(*in.Country) != "" {
@@ -366,12 +333,12 @@ func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, 
 			region = country
 		}
 	}
-	if c.required(path.With("number"), in.Number, maxPhoneField) != "" {
+	if c.required(path.With("number"), in.Number, schematype.MaxPhoneFieldLen) != "" {
 		contact.Value = c.phone(path.With("number"), in.Number, region)
 	}
 	t, ok := parsePhoneType(in.PhoneType)
 	if !ok {
-		c.problems.Invalid(path.With("phoneType"), "INVALID_VALUE", path.String()+".phoneType must be PHONE, MOBILE, FAX or 0, 1, 2")
+		c.problems.Invalid(path.With("phoneType"), vocab.ReasonInvalidValue, "must be PHONE, MOBILE, FAX or 0, 1, 2")
 	}
 	contact.Type = t
 	c.appendContact(path.With("isPrimary"), contact, &p.Contacts)

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"onboard/ent/organization"
-	"onboard/ent/representative"
 	"onboard/internal/apperr"
+	"onboard/schema/schematype"
 )
 
 // The fixture helpers map a decoded JSON body to OrganizationInput the way
@@ -403,7 +402,7 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 				Position: ptr("shareholder"), OwnershipShare: ptr(33.34)})
 		}, nil},
 		{"too many representatives", func(in body) {
-			in.OrganizationCustomer.Organization.Representatives = make([]RepresentativeInput, maxMembers+1)
+			in.OrganizationCustomer.Organization.Representatives = make([]RepresentativeInput, schematype.MaxMembers+1)
 		}, []string{org + "representatives TOO_MANY"}},
 
 		// Employees.
@@ -473,7 +472,7 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 			e := &in.OrganizationCustomer.Employees[0]
 			e.Person.Contacts = []ContactInput{{Type: "MOBILE", Value: "+37067890125", IsPrimary: true}}
 		}, []string{tel0 + "isPrimary MULTIPLE_PRIMARY"}},
-		{"too many employees", func(in body) { in.OrganizationCustomer.Employees = make([]EmployeeInput, maxMembers+1) },
+		{"too many employees", func(in body) { in.OrganizationCustomer.Employees = make([]EmployeeInput, schematype.MaxMembers+1) },
 			[]string{"organizationCustomer.employees TOO_MANY"}},
 
 		// Customer-level fields.
@@ -482,7 +481,7 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 		{"organizationId too long", func(in body) { in.OrganizationID = long(256) }, []string{"organizationId TOO_LONG"}},
 		{"tag blank", func(in body) { in.Tags = []string{"vip", " "} }, []string{"tags[1] REQUIRED"}},
 		{"too many tags", func(in body) {
-			for i := range maxTags + 1 {
+			for i := range schematype.MaxTags + 1 {
 				in.Tags = append(in.Tags, "t"+strings.Repeat("x", i))
 			}
 		}, []string{"tags TOO_MANY"}},
@@ -636,31 +635,6 @@ func TestParsePhoneType(t *testing.T) {
 		got, ok := parsePhoneType(tc.in)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("parsePhoneType(%#v) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-// The enum lists repeat schema/organization.go's; the generated validators
-// must accept every value.
-func TestOrganizationEnumsMatchEnt(t *testing.T) {
-	for _, v := range legalForms {
-		if err := organization.LegalFormValidator(organization.LegalForm(v)); err != nil {
-			t.Error(err)
-		}
-	}
-	for _, v := range industries {
-		if err := organization.IndustryValidator(organization.Industry(v)); err != nil {
-			t.Error(err)
-		}
-	}
-	for _, v := range businessTypes {
-		if err := organization.BusinessTypeValidator(organization.BusinessType(v)); err != nil {
-			t.Error(err)
-		}
-	}
-	for _, v := range positions {
-		if err := representative.PositionValidator(representative.Position(v)); err != nil {
-			t.Error(err)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
 )
 
@@ -28,12 +29,12 @@ const MaxIdempotencyKey = 255
 // compared byte for byte on both databases.
 func checkIdempotencyKey(key string) error {
 	if len(key) > MaxIdempotencyKey {
-		return apperr.New(apperr.BadUserInput, "IDEMPOTENCY_KEY_TOO_LONG",
+		return apperr.New(apperr.BadUserInput, vocab.ReasonIdempotencyKeyTooLong,
 			"the Idempotency-Key header is longer than 255 characters")
 	}
 	for i := 0; i < len(key); i++ {
 		if key[i] < 0x21 || key[i] > 0x7e {
-			return apperr.New(apperr.BadUserInput, "INVALID_IDEMPOTENCY_KEY",
+			return apperr.New(apperr.BadUserInput, vocab.ReasonInvalidIdempotencyKey,
 				"the Idempotency-Key header may hold only printable ASCII characters without spaces")
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"onboard/ent"
 	"onboard/ent/representative"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
+	"onboard/schema/schematype"
 )
 
 // BeneficialOwnerThreshold is the ownership share, in percent, from which a
@@ -16,17 +18,11 @@ import (
 // the threshold included).
 const BeneficialOwnerThreshold = 25.0
 
-// DirectorPositions are the positions listed among an organization's
-// directors: the board and the executive officers. AUTHORIZED_SIGNATORY
-// (signing authority, not a seat), PARTNER, SHAREHOLDER, BENEFICIAL_OWNER
-// and OTHER are not.
-var DirectorPositions = []string{"DIRECTOR", "MANAGING_DIRECTOR", "CEO", "CFO", "COO", "CHAIRMAN", "SECRETARY"}
-
 // IsDirector reports whether a representative in position (case-insensitive)
 // is one of the organization's directors: DIRECTOR, MANAGING_DIRECTOR, CEO,
 // CFO, COO, CHAIRMAN or SECRETARY.
 func IsDirector(position string) bool {
-	return slices.Contains(DirectorPositions, strings.ToUpper(strings.TrimSpace(position)))
+	return slices.Contains(schematype.DirectorPositions, strings.ToUpper(strings.TrimSpace(position)))
 }
 
 // IsShareholder reports whether a representative with share (percent) is
@@ -71,20 +67,20 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 	}
 	for _, o := range added {
 		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
-			problems.Invalid(o.Path.With("ownershipShare"), "OWNERSHIP_SHARE_OUT_OF_RANGE", "ownershipShare must be between 0 and 100")
+			problems.Invalid(o.Path.With("ownershipShare"), vocab.ReasonOwnershipShareOutOfRange, "must be between 0 and 100")
 		} else {
 			total += o.Share
 		}
 		if o.IsPrimaryOwner {
 			if primary {
-				problems.Invalid(o.Path.With("isPrimaryOwner"), "MULTIPLE_PRIMARY_OWNERS", "only one representative may be the primary owner")
+				problems.Invalid(o.Path.With("isPrimaryOwner"), vocab.ReasonMultiplePrimaryOwners, "only one representative may be the primary owner")
 			}
 			primary = true
 		}
 	}
 	// The tolerance absorbs binary rounding (33.33 + 33.33 + 33.34).
 	if total > 100+1e-9 {
-		problems.Invalid(totalPath, "OWNERSHIP_TOTAL_EXCEEDED", "the ownership shares together must not exceed 100")
+		problems.Invalid(totalPath, vocab.ReasonOwnershipTotalExceeded, "the ownership shares together must not exceed 100")
 	}
 	return problems
 }

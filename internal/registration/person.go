@@ -6,15 +6,9 @@ import (
 	"time"
 
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/values"
-)
-
-// The enum values of schema/address.go, contact.go and
-// identitydocument.go.
-var (
-	addressTypes  = []string{"HOME", "WORK", "MAILING", "BILLING", "REGISTERED", "REGISTERED_OFFICE", "BUSINESS", "TRADING", "OTHER"}
-	contactTypes  = []string{"EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"}
-	documentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}
+	"onboard/schema/schematype"
 )
 
 // Person is a validated, normalized person.
@@ -73,13 +67,14 @@ type personRules struct {
 // are optional; names are required.
 func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules) Person {
 	p := Person{
-		FirstName:    c.required(path.With("firstName"), in.FirstName, maxName),
-		MiddleName:   c.text(path.With("middleName"), in.MiddleName, maxName),
-		LastName:     c.required(path.With("lastName"), in.LastName, maxName),
-		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, maxName),
+		FirstName:    c.required(path.With("firstName"), in.FirstName, schematype.MaxNameLen),
+		MiddleName:   c.text(path.With("middleName"), in.MiddleName, schematype.MaxNameLen),
+		LastName:     c.required(path.With("lastName"), in.LastName, schematype.MaxNameLen),
+		PlaceOfBirth: c.text(path.With("placeOfBirth"), in.PlaceOfBirth, schematype.MaxNameLen),
 		Email:        rules.loginEmail,
 	}
-	c.text(path.With("fullName"), in.FullName, 3*maxName) // checked, not stored
+	// Checked, not stored: the first, middle and last names together.
+	c.text(path.With("fullName"), in.FullName, 3*schematype.MaxNameLen)
 	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
@@ -136,7 +131,8 @@ type addressList struct {
 // order. Of all of into, at most one address may be primary (every later
 // one is MULTIPLE_PRIMARY); when none is, the first appended becomes
 // primary. With required, no address at all is REQUIRED on the first
-// list's path. A list longer than maxListLen is TOO_MANY and skipped.
+// list's path. A list longer than schematype.MaxListLen is TOO_MANY and
+// skipped.
 func (c *checker) addresses(into *[]Address, required bool, lists ...addressList) {
 	total := 0
 	for _, l := range lists {
@@ -144,7 +140,7 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 	}
 	if total == 0 {
 		if required && len(lists) > 0 {
-			c.problems.Invalid(lists[0].path, values.ReasonRequired, "at least one address is required")
+			c.problems.Invalid(lists[0].path, vocab.ReasonRequired, "at least one address is required")
 		}
 		return
 	}
@@ -156,36 +152,36 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 	}
 	start := len(*into)
 	for _, l := range lists {
-		if len(l.in) > maxListLen {
-			c.problems.Invalid(l.path, "TOO_MANY", "too many addresses")
+		if len(l.in) > schematype.MaxListLen {
+			c.problems.Invalid(l.path, vocab.ReasonTooMany, "too many addresses")
 			continue
 		}
 		for i, a := range l.in {
 			ap := l.path.With(i)
 			addr := Address{
-				Type:       c.oneOf(ap.With("type"), deref(a.Type), addressTypes, "HOME"),
-				Street:     c.required(ap.With("street"), a.Street, maxStreet),
-				Line2:      c.text(ap.With("line2"), a.Line2, maxStreet),
-				City:       c.required(ap.With("city"), a.City, maxCity),
-				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, maxPostal),
+				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
+				Street:     c.required(ap.With("street"), a.Street, schematype.MaxStreetLen),
+				Line2:      c.text(ap.With("line2"), a.Line2, schematype.MaxStreetLen),
+				City:       c.required(ap.With("city"), a.City, schematype.MaxCityLen),
+				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, schematype.MaxPostalCodeLen),
 				IsPrimary:  a.IsPrimary,
 			}
-			if c.required(ap.With("country"), a.Country, maxName) != "" {
+			if c.required(ap.With("country"), a.Country, schematype.MaxNameLen) != "" {
 				addr.Country = c.country(ap.With("country"), a.Country)
 			}
 			if a.State != nil && addr.Country != "" {
 				state, err := values.ParseSubdivision(addr.Country, *a.State)
 				if err != nil {
 					c.fail(ap.With("state"), err)
-				} else if len([]rune(state)) > maxState {
-					c.problems.Invalid(ap.With("state"), values.ReasonTooLong, "state is too long")
+				} else if _, err := values.CleanString(state, schematype.MaxStateLen); err != nil {
+					c.fail(ap.With("state"), err) // too long
 				}
 				addr.State = state
 			}
 			if a.IsPrimary {
 				primaries++
 				if primaries > 1 {
-					c.problems.Invalid(ap.With("isPrimary"), "MULTIPLE_PRIMARY", "only one address may be primary")
+					c.problems.Invalid(ap.With("isPrimary"), vocab.ReasonMultiplePrimary, "only one address may be primary")
 				}
 			}
 			*into = append(*into, addr)
@@ -200,25 +196,25 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 // numbers in national form are read in region. At most one contact of each
 // type may be primary, counting those already in into.
 func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, into *[]Contact) {
-	if len(in) > maxListLen {
-		c.problems.Invalid(path, "TOO_MANY", "too many contacts")
+	if len(in) > schematype.MaxListLen {
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many contacts")
 		return
 	}
 	for i, ci := range in {
 		cp := path.With(i)
-		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, contactTypes, ""), IsPrimary: ci.IsPrimary}
+		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, schematype.ContactTypes, ""), IsPrimary: ci.IsPrimary}
 		if contact.Type == "" {
-			c.problems.Invalid(cp.With("type"), values.ReasonRequired, "type is required")
+			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
 		switch contact.Type {
 		case "EMAIL":
 			contact.Value = c.email(cp.With("value"), ci.Value)
 		case "PHONE", "MOBILE", "FAX":
-			if c.required(cp.With("value"), ci.Value, 64) != "" {
+			if c.required(cp.With("value"), ci.Value, schematype.MaxPhoneFieldLen) != "" {
 				contact.Value = c.phone(cp.With("value"), ci.Value, region)
 			}
 		case "WEBSITE":
-			if c.required(cp.With("value"), ci.Value, 2048) != "" {
+			if c.required(cp.With("value"), ci.Value, schematype.MaxContactValueLen) != "" {
 				v, err := values.ParseWebsite(ci.Value)
 				if err != nil {
 					c.fail(cp.With("value"), err)
@@ -226,7 +222,7 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 				contact.Value = v
 			}
 		default:
-			contact.Value = c.required(cp.With("value"), ci.Value, 2048)
+			contact.Value = c.required(cp.With("value"), ci.Value, schematype.MaxContactValueLen)
 		}
 		c.appendContact(cp.With("isPrimary"), contact, into)
 	}
@@ -236,24 +232,24 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 // same type is MULTIPLE_PRIMARY on primaryPath.
 func (c *checker) appendContact(primaryPath apperr.Path, contact Contact, into *[]Contact) {
 	if contact.IsPrimary && slices.ContainsFunc(*into, func(o Contact) bool { return o.IsPrimary && o.Type == contact.Type }) {
-		c.problems.Invalid(primaryPath, "MULTIPLE_PRIMARY", "only one "+contact.Type+" contact may be primary")
+		c.problems.Invalid(primaryPath, vocab.ReasonMultiplePrimary, "only one "+contact.Type+" contact may be primary")
 	}
 	*into = append(*into, contact)
 }
 
 func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
-	if len(in) > maxListLen {
-		c.problems.Invalid(path, "TOO_MANY", "too many identity documents")
+	if len(in) > schematype.MaxListLen {
+		c.problems.Invalid(path, vocab.ReasonTooMany, "too many identity documents")
 		return
 	}
 	for i, d := range in {
 		dp := path.With(i)
 		doc := Document{
-			Type:   c.oneOf(dp.With("type"), d.Type, documentTypes, ""),
-			Number: c.required(dp.With("number"), d.Number, maxDocument),
+			Type:   c.oneOf(dp.With("type"), d.Type, schematype.IdentityDocumentTypes, ""),
+			Number: c.required(dp.With("number"), d.Number, schematype.MaxDocumentNumberLen),
 		}
 		if doc.Type == "" {
-			c.problems.Invalid(dp.With("type"), values.ReasonRequired, "type is required")
+			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
 		if d.IssuingCountry != nil && strings.TrimSpace(*d.IssuingCountry) != "" {
 			doc.IssuingCountry = c.country(dp.With("issuingCountry"), *d.IssuingCountry)

@@ -8,6 +8,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/customer"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/pulid"
 	"onboard/internal/values"
@@ -75,29 +76,31 @@ type kind interface {
 }
 
 // request is what every kind carries from its input: the operation, the
-// customer type, the password and the fingerprint.
+// customer type, the password, the fingerprint and the categorization.
 type request struct {
 	op    string
 	typ   schematype.CustomerType
 	pass  string
 	print string
+	cat   categoryRequest
 }
 
-// newRequest fingerprints input, which has its passwords removed.
-func newRequest(op string, typ schematype.CustomerType, password string, input any) request {
-	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input)}
+// newRequest fingerprints input, which has its passwords removed, and
+// places its categorization: the top-level customerCategory (ref), and the
+// categorization object (detail, nil when absent) of the customer object
+// at customerField.
+func newRequest(op string, typ schematype.CustomerType, password string, input any, ref *CategoryRef, detail *Categorization, customerField string) request {
+	return request{op: op, typ: typ, pass: password, print: fingerprint(op, input), cat: categoryRequest{
+		Type: typ, Ref: ref, RefPath: apperr.Path{"customerCategory"},
+		Detail: detail, DetailPath: apperr.Path{customerField, "categorization"},
+	}}
 }
 
 func (r request) operation() string                     { return r.op }
 func (r request) customerType() schematype.CustomerType { return r.typ }
 func (r request) fingerprint() string                   { return r.print }
 func (r request) password() string                      { return r.pass }
-
-// categoryRequest is the request's categorization: the top-level
-// customerCategory, and the categorization object at detailPath.
-func (r request) categoryRequest(ref *CategoryRef, detail *Categorization, detailPath apperr.Path) categoryRequest {
-	return categoryRequest{Type: r.typ, Ref: ref, RefPath: apperr.Path{"customerCategory"}, Detail: detail, DetailPath: detailPath}
-}
+func (r request) category() categoryRequest             { return r.cat }
 
 // customerWrite is what writing a planned customer needs besides its kind.
 type customerWrite struct {
@@ -176,12 +179,12 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 	hash, err := s.Hasher.Hash(ctx, k.password())
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Waiting for a free hashing slot outlasted the request.
-		return nil, apperr.New(apperr.RateLimited, "TOO_MANY_REGISTRATIONS", "too many registrations at once; retry shortly")
+		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
 	}
 	if err != nil {
 		return nil, err
 	}
-	customerID := pulid.New("cus")
+	customerID := pulid.New(schematype.PrefixCustomer)
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if key != "" {
 			if err := claimKey(ctx, tx, key, k.operation(), k.fingerprint(), customerID, s.now()); err != nil {
@@ -193,7 +196,7 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 	if errors.Is(err, errKeyClaimed) {
 		res, rerr := s.replay(ctx, key, k)
 		if res == nil && rerr == nil {
-			rerr = apperr.New(apperr.Conflict, "IDEMPOTENCY_KEY_REUSED", "the Idempotency-Key is in use; retry")
+			rerr = apperr.New(apperr.Conflict, vocab.ReasonIdempotencyKeyReused, "the Idempotency-Key is in use; retry")
 		}
 		return res, rerr
 	}

@@ -129,11 +129,11 @@ func createCustomer(ctx context.Context, tx *ent.Tx, create *ent.CustomerCreate,
 		max   int
 		set   func(string) *ent.CustomerCreate
 	}{
-		{req.IP, 64, create.SetRegistrationIP},
-		{req.UserAgent, 512, create.SetRegistrationUserAgent},
-		{req.DeviceID, 255, create.SetRegistrationDeviceID},
-		{req.Platform, 64, create.SetRegistrationPlatform},
-		{req.Source, 255, create.SetRegistrationSource},
+		{req.IP, schematype.MaxRegistrationIPLen, create.SetRegistrationIP},
+		{req.UserAgent, schematype.MaxRegistrationUserAgentLen, create.SetRegistrationUserAgent},
+		{req.DeviceID, schematype.MaxRegistrationDeviceIDLen, create.SetRegistrationDeviceID},
+		{req.Platform, schematype.MaxRegistrationPlatformLen, create.SetRegistrationPlatform},
+		{req.Source, schematype.MaxRegistrationSourceLen, create.SetRegistrationSource},
 	} {
 		if v := clip(f.value, f.max); v != "" {
 			f.set(v)

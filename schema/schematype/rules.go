@@ -76,6 +76,15 @@ const (
 	MaxWebsiteLen            = 2048
 	MaxDepartmentLen         = 200
 	MaxParameterValueLen     = 1000
+	MaxRoleCodeLen           = 64 // also bounds a role reference, a code or a role's id
+
+	// The registration context, from the request's headers: cut to fit
+	// rather than refused (registration's clip), being metadata.
+	MaxRegistrationIPLen        = 64
+	MaxRegistrationUserAgentLen = 512
+	MaxRegistrationDeviceIDLen  = 255
+	MaxRegistrationPlatformLen  = 64
+	MaxRegistrationSourceLen    = 255
 )
 
 // Count limits.
