@@ -133,10 +133,24 @@ func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Res
 		}
 	}
 	p, err := s.plan(ctx, k)
+	if err != nil && key != "" && isAlreadyExists(err) {
+		// The first attempt with this key may have committed since the
+		// replay above looked (a client that timed out and retried): its
+		// values are then taken by itself, and the answer is its result.
+		if res, rerr := s.replay(ctx, key, k); res != nil || rerr != nil {
+			return res, rerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return s.execute(ctx, origin, p)
+}
+
+// isAlreadyExists reports whether err is the uniqueness check's CONFLICT.
+func isAlreadyExists(err error) bool {
+	var e *apperr.Error
+	return errors.As(err, &e) && e.Reason == vocab.ReasonAlreadyExists
 }
 
 // plan runs every check of a registration and returns all the problems
