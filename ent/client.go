@@ -1132,8 +1132,7 @@ func (c *CustomerClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *CustomerClient) Interceptors() []Interceptor {
-	inters := c.inters.Customer
-	return append(inters[:len(inters):len(inters)], customer.Interceptors[:]...)
+	return c.inters.Customer
 }
 
 func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value, error) {

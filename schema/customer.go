@@ -1,9 +1,6 @@
 package schema
 
 import (
-	"context"
-	"slices"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -95,21 +92,6 @@ func (Customer) Indexes() []ent.Index {
 // Hooks of the Customer: the tallies customerStats reads (CustomerTally).
 func (Customer) Hooks() []ent.Hook {
 	return []ent.Hook{tallyCustomers}
-}
-
-// Interceptors of the Customer: a query that selects the name selects the
-// type too, because an individual's name is personal data and an
-// organization's is not (PersonalDataOfIndividuals): without the type the
-// name would have to be masked for every customer.
-func (Customer) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{ent.InterceptFunc(func(next ent.Querier) ent.Querier {
-		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
-			if qc := ent.QueryFromContext(ctx); qc != nil && slices.Contains(qc.Fields, "name") && !slices.Contains(qc.Fields, "type") {
-				qc.Fields = append(qc.Fields, "type")
-			}
-			return next.Query(ctx, q)
-		})
-	})}
 }
 
 // Annotations of the Customer.

@@ -22,8 +22,8 @@ func PersonalData() schema.Annotation {
 // PersonalDataOfIndividuals marks a customer's field that is personal data
 // when the customer is an individual and not when it is an organization
 // (the customer's name: a person's own, or a company's legal name). The
-// directive reads the customer's type to tell, so Customer's interceptor
-// loads the type with the name.
+// directive reads the customer's type to tell, which internal/database
+// loads with the name (customerTypeWithName).
 func PersonalDataOfIndividuals() schema.Annotation {
 	return entgql.Directives(entgql.NewDirective(PersonalDataDirective, &ast.Argument{
 		Name:  "individualsOnly",

@@ -365,8 +365,6 @@ func init() {
 	customer.Hooks[1] = customerMixinHooks2[0]
 
 	customer.Hooks[2] = customerHooks[0]
-	customerInters := schema.Customer{}.Interceptors()
-	customer.Interceptors[0] = customerInters[0]
 	customerMixinFields0 := customerMixin[0].Fields()
 	_ = customerMixinFields0
 	customerMixinFields1 := customerMixin[1].Fields()

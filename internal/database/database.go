@@ -100,7 +100,9 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Replica: replica, Dialect: name, logger: logger}, nil
+	client := ent.NewClient(ent.Driver(drv))
+	client.Customer.Intercept(customerTypeWithName())
+	return &DB{Client: client, SQL: db, Replica: replica, Dialect: name, logger: logger}, nil
 }
 
 // PostgresDSN is the connection string for DATABASE_URL: the URL with JIT

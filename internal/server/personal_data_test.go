@@ -180,6 +180,31 @@ func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
 	if masked[orgID] != clear[orgID] {
 		t.Errorf("organization's name without pii:read: %q, want it in clear: %q", masked[orgID], clear[orgID])
 	}
+	// The same through edges, where the customer is loaded under another
+	// entity's query and the selection names its name alone.
+	throughEdges := `query($id: ID!) { node(id: $id) { ... on Customer {
+		user { customer { name } } person { customer { name } } organization { customer { name } } } } }`
+	for id, want := range map[string]string{indID: masked[indID], orgID: clear[orgID]} {
+		var got struct {
+			Node struct {
+				User, Person, Organization *struct{ Customer struct{ Name string } }
+			}
+		}
+		env.Do(testutil.Request{Token: env.Token([]string{"acme"}, "customers:read"), TenantKey: "acme",
+			Query: throughEdges, Variables: map[string]any{"id": id}}).Into(t, &got)
+		edges := 0
+		for _, e := range []*struct{ Customer struct{ Name string } }{got.Node.User, got.Node.Person, got.Node.Organization} {
+			if e != nil {
+				edges++
+				if e.Customer.Name != want {
+					t.Errorf("%s's name through an edge without pii:read: %q, want %q", id, e.Customer.Name, want)
+				}
+			}
+		}
+		if edges != 2 {
+			t.Errorf("%s: %d edges read back, want 2 (user and person or organization)", id, edges)
+		}
+	}
 
 	noPII := env.Token([]string{"acme"}, "customers:read")
 	r := env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
