@@ -54,6 +54,8 @@ type Customer struct {
 	RegistrationPlatform string `json:"registration_platform,omitempty"`
 	// The X-Forwarded-From header: which front end or partner sent the registration.
 	RegistrationSource string `json:"registration_source,omitempty"`
+	// The subject of the token that registered the customer: which API client did.
+	RegisteredBy string `json:"registered_by,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -154,7 +156,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customer.FieldTags:
 			values[i] = new([]byte)
-		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource:
+		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource, customer.FieldRegisteredBy:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -273,6 +275,12 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RegistrationSource = value.String
 			}
+		case customer.FieldRegisteredBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field registered_by", values[i])
+			} else if value.Valid {
+				_m.RegisteredBy = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -387,6 +395,9 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("registration_source=")
 	builder.WriteString(_m.RegistrationSource)
+	builder.WriteString(", ")
+	builder.WriteString("registered_by=")
+	builder.WriteString(_m.RegisteredBy)
 	builder.WriteByte(')')
 	return builder.String()
 }

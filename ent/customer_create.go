@@ -208,6 +208,20 @@ func (_c *CustomerCreate) SetNillableRegistrationSource(v *string) *CustomerCrea
 	return _c
 }
 
+// SetRegisteredBy sets the "registered_by" field.
+func (_c *CustomerCreate) SetRegisteredBy(v string) *CustomerCreate {
+	_c.mutation.SetRegisteredBy(v)
+	return _c
+}
+
+// SetNillableRegisteredBy sets the "registered_by" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableRegisteredBy(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetRegisteredBy(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CustomerCreate) SetID(v string) *CustomerCreate {
 	_c.mutation.SetID(v)
@@ -444,6 +458,11 @@ func (_c *CustomerCreate) check() error {
 			return &ValidationError{Name: "registration_source", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_source": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RegisteredBy(); ok {
+		if err := customer.RegisteredByValidator(v); err != nil {
+			return &ValidationError{Name: "registered_by", err: fmt.Errorf(`ent: validator failed for field "Customer.registered_by": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := customer.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Customer.id": %w`, err)}
@@ -539,6 +558,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RegistrationSource(); ok {
 		_spec.SetField(customer.FieldRegistrationSource, field.TypeString, value)
 		_node.RegistrationSource = value
+	}
+	if value, ok := _c.mutation.RegisteredBy(); ok {
+		_spec.SetField(customer.FieldRegisteredBy, field.TypeString, value)
+		_node.RegisteredBy = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -913,6 +936,9 @@ func (u *CustomerUpsertOne) UpdateNewValues() *CustomerUpsertOne {
 		}
 		if _, exists := u.create.mutation.GetType(); exists {
 			s.SetIgnore(customer.FieldType)
+		}
+		if _, exists := u.create.mutation.RegisteredBy(); exists {
+			s.SetIgnore(customer.FieldRegisteredBy)
 		}
 	}))
 	return u
@@ -1367,6 +1393,9 @@ func (u *CustomerUpsertBulk) UpdateNewValues() *CustomerUpsertBulk {
 			}
 			if _, exists := b.mutation.GetType(); exists {
 				s.SetIgnore(customer.FieldType)
+			}
+			if _, exists := b.mutation.RegisteredBy(); exists {
+				s.SetIgnore(customer.FieldRegisteredBy)
 			}
 		}
 	}))

@@ -549,6 +549,9 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.RegistrationSourceCleared() {
 		_spec.ClearField(customer.FieldRegistrationSource, field.TypeString)
 	}
+	if _u.mutation.RegisteredByCleared() {
+		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
+	}
 	if _u.mutation.CategoryCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1275,6 +1278,9 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.RegistrationSourceCleared() {
 		_spec.ClearField(customer.FieldRegistrationSource, field.TypeString)
+	}
+	if _u.mutation.RegisteredByCleared() {
+		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
 	}
 	if _u.mutation.CategoryCleared() {
 		edge := &sqlgraph.EdgeSpec{

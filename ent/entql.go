@@ -127,6 +127,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldRegistrationDeviceID:  {Type: field.TypeString, Column: customer.FieldRegistrationDeviceID},
 			customer.FieldRegistrationPlatform:  {Type: field.TypeString, Column: customer.FieldRegistrationPlatform},
 			customer.FieldRegistrationSource:    {Type: field.TypeString, Column: customer.FieldRegistrationSource},
+			customer.FieldRegisteredBy:          {Type: field.TypeString, Column: customer.FieldRegisteredBy},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -1650,6 +1651,11 @@ func (f *CustomerFilter) WhereRegistrationPlatform(p entql.StringP) {
 // WhereRegistrationSource applies the entql string predicate on the registration_source field.
 func (f *CustomerFilter) WhereRegistrationSource(p entql.StringP) {
 	f.Where(p.Field(customer.FieldRegistrationSource))
+}
+
+// WhereRegisteredBy applies the entql string predicate on the registered_by field.
+func (f *CustomerFilter) WhereRegisteredBy(p entql.StringP) {
+	f.Where(p.Field(customer.FieldRegisteredBy))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.

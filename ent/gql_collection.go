@@ -730,6 +730,11 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldRegistrationSource)
 				fieldSeen[customer.FieldRegistrationSource] = struct{}{}
 			}
+		case "registeredBy":
+			if _, ok := fieldSeen[customer.FieldRegisteredBy]; !ok {
+				selectedFields = append(selectedFields, customer.FieldRegisteredBy)
+				fieldSeen[customer.FieldRegisteredBy] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

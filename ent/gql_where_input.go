@@ -1918,6 +1918,23 @@ type CustomerWhereInput struct {
 	RegistrationSourceEqualFold    *string  `json:"registrationSourceEqualFold,omitempty"`
 	RegistrationSourceContainsFold *string  `json:"registrationSourceContainsFold,omitempty"`
 
+	// "registered_by" field predicates.
+	RegisteredBy             *string  `json:"registeredBy,omitempty"`
+	RegisteredByNEQ          *string  `json:"registeredByNEQ,omitempty"`
+	RegisteredByIn           []string `json:"registeredByIn,omitempty"`
+	RegisteredByNotIn        []string `json:"registeredByNotIn,omitempty"`
+	RegisteredByGT           *string  `json:"registeredByGT,omitempty"`
+	RegisteredByGTE          *string  `json:"registeredByGTE,omitempty"`
+	RegisteredByLT           *string  `json:"registeredByLT,omitempty"`
+	RegisteredByLTE          *string  `json:"registeredByLTE,omitempty"`
+	RegisteredByContains     *string  `json:"registeredByContains,omitempty"`
+	RegisteredByHasPrefix    *string  `json:"registeredByHasPrefix,omitempty"`
+	RegisteredByHasSuffix    *string  `json:"registeredByHasSuffix,omitempty"`
+	RegisteredByIsNil        bool     `json:"registeredByIsNil,omitempty"`
+	RegisteredByNotNil       bool     `json:"registeredByNotNil,omitempty"`
+	RegisteredByEqualFold    *string  `json:"registeredByEqualFold,omitempty"`
+	RegisteredByContainsFold *string  `json:"registeredByContainsFold,omitempty"`
+
 	// "category" edge predicates.
 	HasCategory     *bool                 `json:"hasCategory,omitempty"`
 	HasCategoryWith []*CategoryWhereInput `json:"hasCategoryWith,omitempty"`
@@ -2465,6 +2482,51 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 	}
 	if i.RegistrationSourceContainsFold != nil {
 		predicates = append(predicates, customer.RegistrationSourceContainsFold(*i.RegistrationSourceContainsFold))
+	}
+	if i.RegisteredBy != nil {
+		predicates = append(predicates, customer.RegisteredByEQ(*i.RegisteredBy))
+	}
+	if i.RegisteredByNEQ != nil {
+		predicates = append(predicates, customer.RegisteredByNEQ(*i.RegisteredByNEQ))
+	}
+	if len(i.RegisteredByIn) > 0 {
+		predicates = append(predicates, customer.RegisteredByIn(i.RegisteredByIn...))
+	}
+	if len(i.RegisteredByNotIn) > 0 {
+		predicates = append(predicates, customer.RegisteredByNotIn(i.RegisteredByNotIn...))
+	}
+	if i.RegisteredByGT != nil {
+		predicates = append(predicates, customer.RegisteredByGT(*i.RegisteredByGT))
+	}
+	if i.RegisteredByGTE != nil {
+		predicates = append(predicates, customer.RegisteredByGTE(*i.RegisteredByGTE))
+	}
+	if i.RegisteredByLT != nil {
+		predicates = append(predicates, customer.RegisteredByLT(*i.RegisteredByLT))
+	}
+	if i.RegisteredByLTE != nil {
+		predicates = append(predicates, customer.RegisteredByLTE(*i.RegisteredByLTE))
+	}
+	if i.RegisteredByContains != nil {
+		predicates = append(predicates, customer.RegisteredByContains(*i.RegisteredByContains))
+	}
+	if i.RegisteredByHasPrefix != nil {
+		predicates = append(predicates, customer.RegisteredByHasPrefix(*i.RegisteredByHasPrefix))
+	}
+	if i.RegisteredByHasSuffix != nil {
+		predicates = append(predicates, customer.RegisteredByHasSuffix(*i.RegisteredByHasSuffix))
+	}
+	if i.RegisteredByIsNil {
+		predicates = append(predicates, customer.RegisteredByIsNil())
+	}
+	if i.RegisteredByNotNil {
+		predicates = append(predicates, customer.RegisteredByNotNil())
+	}
+	if i.RegisteredByEqualFold != nil {
+		predicates = append(predicates, customer.RegisteredByEqualFold(*i.RegisteredByEqualFold))
+	}
+	if i.RegisteredByContainsFold != nil {
+		predicates = append(predicates, customer.RegisteredByContainsFold(*i.RegisteredByContainsFold))
 	}
 
 	if i.HasCategory != nil {

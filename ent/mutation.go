@@ -3444,6 +3444,7 @@ type CustomerMutation struct {
 	registration_device_id  *string
 	registration_platform   *string
 	registration_source     *string
+	registered_by           *string
 	clearedFields           map[string]struct{}
 	tenant                  *string
 	clearedtenant           bool
@@ -4240,6 +4241,55 @@ func (m *CustomerMutation) ResetRegistrationSource() {
 	delete(m.clearedFields, customer.FieldRegistrationSource)
 }
 
+// SetRegisteredBy sets the "registered_by" field.
+func (m *CustomerMutation) SetRegisteredBy(s string) {
+	m.registered_by = &s
+}
+
+// RegisteredBy returns the value of the "registered_by" field in the mutation.
+func (m *CustomerMutation) RegisteredBy() (r string, exists bool) {
+	v := m.registered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredBy returns the old "registered_by" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldRegisteredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredBy: %w", err)
+	}
+	return oldValue.RegisteredBy, nil
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (m *CustomerMutation) ClearRegisteredBy() {
+	m.registered_by = nil
+	m.clearedFields[customer.FieldRegisteredBy] = struct{}{}
+}
+
+// RegisteredByCleared returns if the "registered_by" field was cleared in this mutation.
+func (m *CustomerMutation) RegisteredByCleared() bool {
+	_, ok := m.clearedFields[customer.FieldRegisteredBy]
+	return ok
+}
+
+// ResetRegisteredBy resets all changes to the "registered_by" field.
+func (m *CustomerMutation) ResetRegisteredBy() {
+	m.registered_by = nil
+	delete(m.clearedFields, customer.FieldRegisteredBy)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *CustomerMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -4499,7 +4549,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -4545,6 +4595,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.registration_source != nil {
 		fields = append(fields, customer.FieldRegistrationSource)
 	}
+	if m.registered_by != nil {
+		fields = append(fields, customer.FieldRegisteredBy)
+	}
 	return fields
 }
 
@@ -4583,6 +4636,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.RegistrationPlatform()
 	case customer.FieldRegistrationSource:
 		return m.RegistrationSource()
+	case customer.FieldRegisteredBy:
+		return m.RegisteredBy()
 	}
 	return nil, false
 }
@@ -4622,6 +4677,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRegistrationPlatform(ctx)
 	case customer.FieldRegistrationSource:
 		return m.OldRegistrationSource(ctx)
+	case customer.FieldRegisteredBy:
+		return m.OldRegisteredBy(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -4736,6 +4793,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRegistrationSource(v)
 		return nil
+	case customer.FieldRegisteredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -4793,6 +4857,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldRegistrationSource) {
 		fields = append(fields, customer.FieldRegistrationSource)
 	}
+	if m.FieldCleared(customer.FieldRegisteredBy) {
+		fields = append(fields, customer.FieldRegisteredBy)
+	}
 	return fields
 }
 
@@ -4833,6 +4900,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldRegistrationSource:
 		m.ClearRegistrationSource()
+		return nil
+	case customer.FieldRegisteredBy:
+		m.ClearRegisteredBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -4886,6 +4956,9 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldRegistrationSource:
 		m.ResetRegistrationSource()
+		return nil
+	case customer.FieldRegisteredBy:
+		m.ResetRegisteredBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)

@@ -147,6 +147,7 @@ type ComplexityRoot struct {
 		Name                  func(childComplexity int) int
 		Organization          func(childComplexity int) int
 		Person                func(childComplexity int) int
+		RegisteredBy          func(childComplexity int) int
 		RegistrationDeviceID  func(childComplexity int) int
 		RegistrationIP        func(childComplexity int) int
 		RegistrationPlatform  func(childComplexity int) int
@@ -880,6 +881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Person(childComplexity), true
+	case "Customer.registeredBy":
+		if e.ComplexityRoot.Customer.RegisteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.RegisteredBy(childComplexity), true
 	case "Customer.registrationDeviceID":
 		if e.ComplexityRoot.Customer.RegistrationDeviceID == nil {
 			break
@@ -2659,6 +2666,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_registrationPlatform(ctx, field)
 	case "registrationSource":
 		return ec.fieldContext_Customer_registrationSource(ctx, field)
+	case "registeredBy":
+		return ec.fieldContext_Customer_registeredBy(ctx, field)
 	case "category":
 		return ec.fieldContext_Customer_category(ctx, field)
 	case "user":
@@ -5705,6 +5714,29 @@ func (ec *executionContext) _Customer_registrationSource(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Customer_registrationSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_registeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_registeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
 }
 
@@ -17205,7 +17237,7 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith", "country", "nationality", "category", "tags", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "registeredBy", "registeredByNEQ", "registeredByIn", "registeredByNotIn", "registeredByGT", "registeredByGTE", "registeredByLT", "registeredByLTE", "registeredByContains", "registeredByHasPrefix", "registeredByHasSuffix", "registeredByIsNil", "registeredByNotNil", "registeredByEqualFold", "registeredByContainsFold", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith", "country", "nationality", "category", "tags", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18297,6 +18329,111 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 				return it, err
 			}
 			it.RegistrationSourceContainsFold = data
+		case "registeredBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredBy = data
+		case "registeredByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByNEQ = data
+		case "registeredByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByIn = data
+		case "registeredByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByNotIn = data
+		case "registeredByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByGT = data
+		case "registeredByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByGTE = data
+		case "registeredByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByLT = data
+		case "registeredByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByLTE = data
+		case "registeredByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByContains = data
+		case "registeredByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByHasPrefix = data
+		case "registeredByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByHasSuffix = data
+		case "registeredByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByIsNil = data
+		case "registeredByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByNotNil = data
+		case "registeredByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByEqualFold = data
+		case "registeredByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredByContainsFold = data
 		case "hasCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCategory"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27951,6 +28088,11 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "registrationSource":
 			out.Values[i] = ec._Customer_registrationSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registeredBy":
+			out.Values[i] = ec._Customer_registeredBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -38,6 +38,7 @@ var notPersonal = map[string]string{
 	"Customer.externalReference":      "the tenant's own reference",
 	"Customer.registrationPlatform":   "web, ios, android",
 	"Customer.registrationSource":     "which front end or partner sent the registration",
+	"Customer.registeredBy":           "the API client's token subject",
 	"Customer.tags":                   "the tenant's labels",
 	"Organization.legalName":          "a company's registered name",
 	"Organization.tradingName":        "a company's trading name",

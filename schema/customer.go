@@ -59,6 +59,8 @@ func (Customer) Fields() []ent.Field {
 		field.String("registration_platform").Optional().MaxRuneLen(schematype.MaxRegistrationPlatformLen),
 		field.String("registration_source").Optional().MaxRuneLen(schematype.MaxRegistrationSourceLen).
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
+		field.String("registered_by").Optional().Immutable().MaxRuneLen(schematype.MaxRegisteredByLen).
+			Comment("The subject of the token that registered the customer: which API client did."),
 	}
 }
 

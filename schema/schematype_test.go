@@ -141,6 +141,7 @@ func TestLengthLimitsMatchEnt(t *testing.T) {
 		{migrate.CustomersTable, "registration_device_id", schematype.MaxRegistrationDeviceIDLen},
 		{migrate.CustomersTable, "registration_platform", schematype.MaxRegistrationPlatformLen},
 		{migrate.CustomersTable, "registration_source", schematype.MaxRegistrationSourceLen},
+		{migrate.CustomersTable, "registered_by", schematype.MaxRegisteredByLen},
 	} {
 		if got := column(t, tc.table, tc.column).Size; got != int64(tc.max) {
 			t.Errorf("%s.%s: ent's limit is %d, schematype's %d", tc.table.Name, tc.column, got, tc.max)

@@ -50,6 +50,8 @@ const (
 	FieldRegistrationPlatform = "registration_platform"
 	// FieldRegistrationSource holds the string denoting the registration_source field in the database.
 	FieldRegistrationSource = "registration_source"
+	// FieldRegisteredBy holds the string denoting the registered_by field in the database.
+	FieldRegisteredBy = "registered_by"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeCategory holds the string denoting the category edge name in mutations.
@@ -126,6 +128,7 @@ var Columns = []string{
 	FieldRegistrationDeviceID,
 	FieldRegistrationPlatform,
 	FieldRegistrationSource,
+	FieldRegisteredBy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -170,6 +173,8 @@ var (
 	RegistrationPlatformValidator func(string) error
 	// RegistrationSourceValidator is a validator for the "registration_source" field. It is called by the builders before save.
 	RegistrationSourceValidator func(string) error
+	// RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
+	RegisteredByValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -291,6 +296,11 @@ func ByRegistrationPlatform(opts ...sql.OrderTermOption) OrderOption {
 // ByRegistrationSource orders the results by the registration_source field.
 func ByRegistrationSource(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegistrationSource, opts...).ToFunc()
+}
+
+// ByRegisteredBy orders the results by the registered_by field.
+func ByRegisteredBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegisteredBy, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

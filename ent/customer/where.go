@@ -126,6 +126,11 @@ func RegistrationSource(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldRegistrationSource, v))
 }
 
+// RegisteredBy applies equality check predicate on the "registered_by" field. It's identical to RegisteredByEQ.
+func RegisteredBy(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldRegisteredBy, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldCreatedAt, v))
@@ -994,6 +999,81 @@ func RegistrationSourceEqualFold(v string) predicate.Customer {
 // RegistrationSourceContainsFold applies the ContainsFold predicate on the "registration_source" field.
 func RegistrationSourceContainsFold(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldContainsFold(FieldRegistrationSource, v))
+}
+
+// RegisteredByEQ applies the EQ predicate on the "registered_by" field.
+func RegisteredByEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldRegisteredBy, v))
+}
+
+// RegisteredByNEQ applies the NEQ predicate on the "registered_by" field.
+func RegisteredByNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldRegisteredBy, v))
+}
+
+// RegisteredByIn applies the In predicate on the "registered_by" field.
+func RegisteredByIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldRegisteredBy, vs...))
+}
+
+// RegisteredByNotIn applies the NotIn predicate on the "registered_by" field.
+func RegisteredByNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldRegisteredBy, vs...))
+}
+
+// RegisteredByGT applies the GT predicate on the "registered_by" field.
+func RegisteredByGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldRegisteredBy, v))
+}
+
+// RegisteredByGTE applies the GTE predicate on the "registered_by" field.
+func RegisteredByGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldRegisteredBy, v))
+}
+
+// RegisteredByLT applies the LT predicate on the "registered_by" field.
+func RegisteredByLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldRegisteredBy, v))
+}
+
+// RegisteredByLTE applies the LTE predicate on the "registered_by" field.
+func RegisteredByLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldRegisteredBy, v))
+}
+
+// RegisteredByContains applies the Contains predicate on the "registered_by" field.
+func RegisteredByContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldRegisteredBy, v))
+}
+
+// RegisteredByHasPrefix applies the HasPrefix predicate on the "registered_by" field.
+func RegisteredByHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldRegisteredBy, v))
+}
+
+// RegisteredByHasSuffix applies the HasSuffix predicate on the "registered_by" field.
+func RegisteredByHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldRegisteredBy, v))
+}
+
+// RegisteredByIsNil applies the IsNil predicate on the "registered_by" field.
+func RegisteredByIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldRegisteredBy))
+}
+
+// RegisteredByNotNil applies the NotNil predicate on the "registered_by" field.
+func RegisteredByNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldRegisteredBy))
+}
+
+// RegisteredByEqualFold applies the EqualFold predicate on the "registered_by" field.
+func RegisteredByEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldRegisteredBy, v))
+}
+
+// RegisteredByContainsFold applies the ContainsFold predicate on the "registered_by" field.
+func RegisteredByContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldRegisteredBy, v))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

@@ -230,6 +230,7 @@ var (
 		{Name: "registration_device_id", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "registration_platform", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "registration_source", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "registered_by", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "category_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -241,13 +242,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_tenants_tenant",
-				Columns:    []*schema.Column{CustomersColumns[14]},
+				Columns:    []*schema.Column{CustomersColumns[15]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "customers_categories_category",
-				Columns:    []*schema.Column{CustomersColumns[15]},
+				Columns:    []*schema.Column{CustomersColumns[16]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -256,37 +257,37 @@ var (
 			{
 				Name:    "customer_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[1], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[1], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[2], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[2], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[4], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[4], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_external_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[6]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[6]},
 			},
 			{
 				Name:    "customer_tenant_id_category_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[15]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[16]},
 			},
 			{
 				Name:    "customer_tenant_id_country_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[8], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[8], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_tenant_id_type_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[14], CustomersColumns[3], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[3], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_name_trgm",

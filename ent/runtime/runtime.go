@@ -433,6 +433,10 @@ func init() {
 	customerDescRegistrationSource := customerFields[11].Descriptor()
 	// customer.RegistrationSourceValidator is a validator for the "registration_source" field. It is called by the builders before save.
 	customer.RegistrationSourceValidator = customerDescRegistrationSource.Validators[0].(func(string) error)
+	// customerDescRegisteredBy is the schema descriptor for registered_by field.
+	customerDescRegisteredBy := customerFields[12].Descriptor()
+	// customer.RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
+	customer.RegisteredByValidator = customerDescRegisteredBy.Validators[0].(func(string) error)
 	// customerDescID is the schema descriptor for id field.
 	customerDescID := customerMixinFields0[0].Descriptor()
 	// customer.DefaultID holds the default value on creation for the id field.

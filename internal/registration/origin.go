@@ -17,7 +17,8 @@ import (
 type Origin struct {
 	IP, UserAgent, Source, Platform, DeviceID string
 	IdempotencyKey                            string
-	// Subject is the token's subject, the client that registers.
+	// Subject is the token's subject, the client that registers, stored
+	// as the customer's registeredBy.
 	Subject string
 }
 

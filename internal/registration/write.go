@@ -134,6 +134,7 @@ func createCustomer(ctx context.Context, tx *ent.Tx, create *ent.CustomerCreate,
 		{req.DeviceID, schematype.MaxRegistrationDeviceIDLen, create.SetRegistrationDeviceID},
 		{req.Platform, schematype.MaxRegistrationPlatformLen, create.SetRegistrationPlatform},
 		{req.Source, schematype.MaxRegistrationSourceLen, create.SetRegistrationSource},
+		{req.Subject, schematype.MaxRegisteredByLen, create.SetRegisteredBy},
 	} {
 		if v := clip(f.value, f.max); v != "" {
 			f.set(v)

@@ -24,7 +24,7 @@ const registerIndividual = `mutation Register($input: RegisterIndividualInput!) 
 		user { id username status }
 		customer {
 			id type name status externalReference tags
-			registrationIP registrationUserAgent registrationDeviceID registrationPlatform registrationSource
+			registrationIP registrationUserAgent registrationDeviceID registrationPlatform registrationSource registeredBy
 			category { code }
 			user { id email username status isActive roles { code } }
 			person {
@@ -54,7 +54,7 @@ type registeredCustomer struct {
 	ExternalReference                                           *string
 	Tags                                                        []string
 	RegistrationIP, RegistrationUserAgent, RegistrationDeviceID string
-	RegistrationPlatform, RegistrationSource                    string
+	RegistrationPlatform, RegistrationSource, RegisteredBy      string
 	Category                                                    *struct{ Code string }
 	User                                                        struct {
 		ID, Email, Username, Status string
@@ -162,8 +162,8 @@ func TestRegisterIndividualFinHubFixture(t *testing.T) {
 	want(t, "name", c.Name, "Marcus Jensen")
 	want(t, "customer status", c.Status, "PENDING_VERIFICATION")
 	want(t, "category", c.Category.Code, "MEDIUM_RISK_INDIVIDUAL")
-	want(t, "context", []string{c.RegistrationIP, c.RegistrationUserAgent, c.RegistrationSource, c.RegistrationPlatform, c.RegistrationDeviceID},
-		[]string{"192.0.2.1", "onboarding-form/2.1", "web-signup", "ios", "device-42"})
+	want(t, "context", []string{c.RegistrationIP, c.RegistrationUserAgent, c.RegistrationSource, c.RegistrationPlatform, c.RegistrationDeviceID, c.RegisteredBy},
+		[]string{"192.0.2.1", "onboarding-form/2.1", "web-signup", "ios", "device-42", "test"})
 	want(t, "user email", c.User.Email, "marcus.jensen@example.com")
 	want(t, "roles", codes(c.User.Roles), "ACCOUNT_OWNER,USER")
 	per := c.Person

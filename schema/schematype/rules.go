@@ -85,6 +85,7 @@ const (
 	MaxRegistrationDeviceIDLen  = 255
 	MaxRegistrationPlatformLen  = 64
 	MaxRegistrationSourceLen    = 255
+	MaxRegisteredByLen          = 255
 )
 
 // Count limits.
