@@ -3,8 +3,10 @@
 // kind (service.go): the Idempotency-Key replay, then a plan that checks
 // everything — the rules that need no database, then the tenant's roles and
 // the category with its features — and reports every problem at once with
-// its path, then the execution: the password is hashed and every row
-// written in one transaction that first claims the Idempotency-Key.
+// its path, the uniqueness of the login and references included, then the
+// execution: the password is hashed and every row written in one
+// transaction that first claims the Idempotency-Key. The dry run
+// (validate.go) runs the same plan and stops before the execution.
 //
 // Where each rule lives:
 //
@@ -34,6 +36,10 @@
 //     look-up that fails for another reason than a wrong reference (the
 //     database unavailable) aborts the registration instead of being one
 //     of its problems.
+//   - uniqueness.go: whether a value unique per tenant (login e-mail,
+//     username, external reference, registration number) is taken, checked
+//     in one statement before hashing and answered as the unique index would.
+//   - validate.go: the dry run, the plan without its execution.
 //   - write.go: every row written (ent creates, updates and deletes).
 //   - members.go: adding, changing and removing representatives and
 //     employees, apart from registration but under the same rule files.
