@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"onboard/internal/testutil"
 )
 
 // skippedDirs are not copied: history, local databases, tools' downloads.
@@ -30,7 +32,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	}
 	// One snapshot, copied and compared with: files edited in the
 	// checkout while the generators run do not count as stale.
-	before := files(t, moduleRoot(t))
+	before := files(t, testutil.ModuleRoot(t))
 	copyDir := filepath.Join(t.TempDir(), "onboard")
 	writeTree(t, copyDir, before)
 
@@ -55,24 +57,6 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 		if _, ok := before[path]; !ok {
 			t.Errorf("%s: written by go generate but not in the repository", path)
 		}
-	}
-}
-
-// moduleRoot is the directory holding go.mod.
-func moduleRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
 	}
 }
 

@@ -13,23 +13,19 @@ import (
 	"testing"
 )
 
-// moduleRoot is the directory holding go.mod.
+// moduleRoot is the directory holding go.mod, three levels above this
+// package (internal/apperr/vocab). testutil's ModuleRoot would do, but
+// testutil imports this package.
 func moduleRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatalf("no go.mod in %s: %v", dir, err)
 	}
+	return dir
 }
 
 // TestEveryReasonIsCatalogued holds the Reason constants declared in this
