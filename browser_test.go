@@ -29,6 +29,7 @@ import (
 	"onboard/internal/config"
 	"onboard/internal/demo"
 	"onboard/internal/playground"
+	"onboard/internal/testutil"
 )
 
 // chromium finds a Chromium or Chrome binary, or "".
@@ -232,24 +233,6 @@ func (b *browser) runTab(t *testing.T, name string, open bool) (answer map[strin
 	return answer, raw, status
 }
 
-// dig walks a decoded JSON answer: keys for objects, ints for arrays.
-func dig(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			a, _ := v.([]any)
-			if k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
-
 var customerID = regexp.MustCompile(`^cus_[0-9A-Za-z]+$`)
 
 // The newcomer's first minutes, in a real browser on a fresh profile: the
@@ -280,8 +263,8 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 
 	// The first tab is open: ▶ at once.
 	reg, _, _ := b.runTab(t, "RegisterIndividual", false)
-	individual, _ := dig(reg, "data", "registerIndividual", "customer", "id").(string)
-	category, _ := dig(reg, "data", "registerIndividual", "customer", "category", "code").(string)
+	individual, _ := testutil.Dig(reg, "data", "registerIndividual", "customer", "id").(string)
+	category, _ := testutil.Dig(reg, "data", "registerIndividual", "customer", "category", "code").(string)
 	if !customerID.MatchString(individual) || category == "" {
 		t.Fatalf("RegisterIndividual: no customer id and category in %v", reg)
 	}
@@ -291,35 +274,35 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 	}
 
 	org, _, _ := b.runTab(t, "RegisterOrganization", true)
-	organization, _ := dig(org, "data", "registerOrganization", "customer", "id").(string)
+	organization, _ := testutil.Dig(org, "data", "registerOrganization", "customer", "id").(string)
 	if !customerID.MatchString(organization) {
 		t.Fatalf("RegisterOrganization: no customer id in %v", org)
 	}
 
 	list, customersRaw, _ := b.runTab(t, "Customers", true)
 	var ids []string
-	edges, _ := dig(list, "data", "customers", "edges").([]any)
+	edges, _ := testutil.Dig(list, "data", "customers", "edges").([]any)
 	for i := range edges {
-		id, _ := dig(edges[i], "node", "id").(string)
+		id, _ := testutil.Dig(edges[i], "node", "id").(string)
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	want := []string{individual, organization}
 	slices.Sort(want)
-	if total := dig(list, "data", "customers", "totalCount"); total != 2.0 || !slices.Equal(ids, want) {
+	if total := testutil.Dig(list, "data", "customers", "totalCount"); total != 2.0 || !slices.Equal(ids, want) {
 		t.Errorf("Customers: totalCount %v, ids %v, want the two registered %v", total, ids, want)
 	}
 
 	tree, _, _ := b.runTab(t, "CategoryTree", true)
-	if !strings.Contains(fmt.Sprint(dig(tree, "data", "categoryTree")), "code:"+category+" ") {
+	if !strings.Contains(fmt.Sprint(testutil.Dig(tree, "data", "categoryTree")), "code:"+category+" ") {
 		t.Errorf("CategoryTree does not hold the individual's category %s: %v", category, tree)
 	}
 
 	stats, _, _ := b.runTab(t, "CustomerStats", true)
 	counts := map[string]any{}
-	byType, _ := dig(stats, "data", "byType").([]any)
+	byType, _ := testutil.Dig(stats, "data", "byType").([]any)
 	for _, row := range byType {
-		counts[fmt.Sprint(dig(row, "type"))] = dig(row, "count")
+		counts[fmt.Sprint(testutil.Dig(row, "type"))] = testutil.Dig(row, "count")
 	}
 	if !reflect.DeepEqual(counts, map[string]any{"INDIVIDUAL": 1.0, "ORGANIZATION": 1.0}) {
 		t.Errorf("CustomerStats byType: %v, want one of each type", byType)

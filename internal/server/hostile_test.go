@@ -586,26 +586,6 @@ func hostileGrow(cur, next any) any {
 	return map[string]any{}
 }
 
-// hostileGet reads the value at path, nil when absent.
-func hostileGet(body map[string]any, path []any) any {
-	var node any = body
-	for _, p := range path {
-		switch n := node.(type) {
-		case map[string]any:
-			node = n[p.(string)]
-		case []any:
-			idx := p.(int)
-			if idx >= len(n) {
-				return nil
-			}
-			node = n[idx]
-		default:
-			return nil
-		}
-	}
-	return node
-}
-
 // hostilePath joins a path with dots, as testutil.Error.Field does.
 func hostilePath(path []any) string {
 	parts := make([]string, len(path))

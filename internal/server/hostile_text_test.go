@@ -85,7 +85,7 @@ func (e *hostileEnv) textCase(t *testing.T, root, query, token string, base func
 	n := e.next()
 	input := base(n)
 	valid := fmt.Sprintf("Hostile%dText", n) // unique: a value accepted once must not conflict later
-	switch v := hostileGet(input, leaf.path).(type) {
+	switch v := testutil.Dig(input, leaf.path...).(type) {
 	case string:
 		if v != "" {
 			valid = v

@@ -334,7 +334,7 @@ func (rt *roundTrip) check(t *testing.T, c roundTripCase) {
 		in := deepCopy(base)
 		setPath(in, l.path, l.variant)
 		if parent := l.path[:len(l.path)-1]; roundTripExclusive[typeAt(rt.schema, c.input, parent)] {
-			for k := range getPath(in, parent).(map[string]any) {
+			for k := range testutil.Dig(in, parent...).(map[string]any) {
 				if k != l.path[len(l.path)-1] {
 					setPath(in, append(slices.Clone(parent), k), nil)
 				}
@@ -400,7 +400,7 @@ func (rt *roundTrip) send(t *testing.T, c roundTripCase, in map[string]any) (id 
 	t.Helper()
 	in = deepCopy(in)
 	for target, source := range c.mirrors {
-		setPath(in, splitPath(target), getPath(in, splitPath(source)))
+		setPath(in, splitPath(target), testutil.Dig(in, splitPath(source)...))
 	}
 	rt.registrations++
 	token := registrationToken(rt.registrations)
@@ -618,25 +618,8 @@ func displayPath(p []any) string {
 	return strings.Join(parts, ".")
 }
 
-func getPath(v any, path []any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			l, _ := v.([]any)
-			if k >= len(l) {
-				return nil
-			}
-			v = l[k]
-		}
-	}
-	return v
-}
-
 func setPath(v any, path []any, value any) {
-	parent := getPath(v, path[:len(path)-1])
+	parent := testutil.Dig(v, path[:len(path)-1]...)
 	switch k := path[len(path)-1].(type) {
 	case string:
 		if m, ok := parent.(map[string]any); ok {
@@ -651,7 +634,7 @@ func setPath(v any, path []any, value any) {
 
 func deletePath(v map[string]any, path string) {
 	p := splitPath(path)
-	if m, ok := getPath(v, p[:len(p)-1]).(map[string]any); ok {
+	if m, ok := testutil.Dig(v, p[:len(p)-1]...).(map[string]any); ok {
 		delete(m, p[len(p)-1].(string))
 	}
 }

@@ -283,6 +283,25 @@ func Fixture(t testing.TB, name string) map[string]any {
 	return v
 }
 
+// Dig walks a decoded JSON value along path: keys for objects, ints for
+// arrays; nil where the path leads nowhere.
+func Dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			a, _ := v.([]any)
+			if k < 0 || k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
 // ModuleRoot finds the directory holding go.mod.
 func ModuleRoot(t testing.TB) string {
 	dir, _ := os.Getwd()
