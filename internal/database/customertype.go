@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"strings"
 
 	entgo "entgo.io/ent"
 	entsql "entgo.io/ent/dialect/sql"
@@ -50,14 +51,22 @@ func returnsCustomers(ctx context.Context) bool {
 }
 
 // selectTypeWithName adds the type column to a selection of the name
-// without it.
+// without it. It leaves alone a selection that is not the customers
+// table's own: entgql's page of customers per parent row (category {
+// customers(first:) }) wraps the query, selecting the wrapped query's
+// columns by their bare names, and the type is not among them. There the
+// name stays masked for organizations too unless the selection names
+// type (fail closed: an individual's name never goes out).
 func selectTypeWithName(s *entsql.Selector) {
-	var name, typ bool
+	var name, typ, ownTable bool
+	for _, c := range s.SelectedColumns() {
+		ownTable = ownTable || strings.Contains(c, ".")
+	}
 	for _, c := range s.UnqualifiedColumns() {
 		name = name || c == customer.FieldName
 		typ = typ || c == customer.FieldType
 	}
-	if name && !typ {
+	if ownTable && name && !typ {
 		s.AppendSelect(s.C(customer.FieldType))
 	}
 }

@@ -206,6 +206,36 @@ func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
 		}
 	}
 
+	// A page of customers per category is a wrapped query the type cannot
+	// be added to: selected with the name, the type decides; left out, every
+	// name is masked (fail closed), and the read still works.
+	nested := func(fields string) map[string]string {
+		var got struct {
+			Categories struct {
+				Edges []struct {
+					Node struct {
+						Customers struct{ Edges []struct{ Node struct{ ID, Name string } } }
+					}
+				}
+			}
+		}
+		env.Do(testutil.Request{Token: env.Token([]string{"acme"}, "customers:read"), TenantKey: "acme",
+			Query: `{ categories(first: 20) { edges { node { customers(first: 5) { edges { node { ` + fields + ` } } } } } } }`}).Into(t, &got)
+		out := map[string]string{}
+		for _, c := range got.Categories.Edges {
+			for _, e := range c.Node.Customers.Edges {
+				out[e.Node.ID] = e.Node.Name
+			}
+		}
+		return out
+	}
+	if got := nested("id type name"); got[indID] != masked[indID] || got[orgID] != clear[orgID] {
+		t.Errorf("names in a page per category, type selected: %v, want %q and %q", got, masked[indID], clear[orgID])
+	}
+	if got := nested("id name"); got[indID] != masked[indID] || got[orgID] != maskOf(clear[orgID]) {
+		t.Errorf("names in a page per category, type not selected: %v, want both masked", got)
+	}
+
 	noPII := env.Token([]string{"acme"}, "customers:read")
 	r := env.Do(testutil.Request{Token: noPII, TenantKey: "acme",
 		Query: `{ customers(first: 1, where: {nameContainsFold: "a"}) { totalCount } }`})
