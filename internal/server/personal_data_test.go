@@ -214,7 +214,9 @@ func TestCustomerNameIsPersonalForIndividualsOnly(t *testing.T) {
 			Categories struct {
 				Edges []struct {
 					Node struct {
-						Customers struct{ Edges []struct{ Node struct{ ID, Name string } } }
+						Customers struct {
+							Edges []struct{ Node struct{ ID, Name string } }
+						}
 					}
 				}
 			}
