@@ -43,7 +43,8 @@ func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
 			Client:       opts.Client,
-			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher, Observe: opts.Metrics.Registration},
+			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher,
+				Observe: opts.Metrics.Registration, ObserveValidation: opts.Metrics.Validation},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))

@@ -37,6 +37,7 @@ type Metrics struct {
 	httpDuration  *prometheus.HistogramVec
 	opDuration    *prometheus.HistogramVec
 	registrations *prometheus.CounterVec
+	validations   *prometheus.CounterVec
 	hashWait      prometheus.Histogram
 
 	mu    sync.RWMutex
@@ -67,13 +68,17 @@ func NewMetrics(db *sql.DB) *Metrics {
 			Name: "onboard_registrations_total",
 			Help: "Customer registrations by customer type and outcome (OK, REPLAY for an Idempotency-Key replay, or the error code).",
 		}, []string{"customer_type", "outcome"}),
+		validations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "onboard_registration_validations_total",
+			Help: "Registration dry runs (validateIndividualRegistration, validateOrganizationRegistration) by customer type and outcome (OK, or the first error's code: CONFLICT for a login or reference already used).",
+		}, []string{"customer_type", "outcome"}),
 		hashWait: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "onboard_password_hash_wait_seconds",
 			Help:    "Time a password hash or verification waited for a hashing slot (HASH_CONCURRENCY).",
 			Buckets: []float64{.0001, .001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
 	}
-	m.registry.MustRegister(m.requests, m.httpDuration, m.opDuration, m.registrations, m.hashWait,
+	m.registry.MustRegister(m.requests, m.httpDuration, m.opDuration, m.registrations, m.validations, m.hashWait,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -108,6 +113,16 @@ func (m *Metrics) Registration(customerType, outcome string) {
 		return
 	}
 	m.registrations.WithLabelValues(customerType, outcome).Inc()
+}
+
+// Validation counts one registration dry run. A run of CONFLICT outcomes
+// is someone asking which logins exist: the dry run answers it without a
+// password hash, as the registration's own CONFLICT does.
+func (m *Metrics) Validation(customerType, outcome string) {
+	if m == nil {
+		return
+	}
+	m.validations.WithLabelValues(customerType, outcome).Inc()
 }
 
 // HashWait observes how long a hash waited for its slot.

@@ -27,6 +27,9 @@ type Service struct {
 	// Observe, when set, learns each registration's customer type
 	// (INDIVIDUAL, ORGANIZATION) and outcome (see Outcome) for metrics.
 	Observe func(customerType, outcome string)
+	// ObserveValidation, when set, learns each dry run's customer type and
+	// outcome (see Outcome; never REPLAY), apart from the registrations.
+	ObserveValidation func(customerType, outcome string)
 }
 
 // Result is a registered customer with its user and its person (for an

@@ -21,12 +21,15 @@ func (s *Service) ValidateOrganization(ctx context.Context, origin Origin, in Or
 // and the uniqueness check) run as in register, with the same problems and
 // paths. It writes nothing, hashes no password (the password rules need
 // none), neither replays nor claims an Idempotency-Key (a dry run answers
-// for a fresh registration), and is not counted by Observe: it registers
-// nothing.
-func (s *Service) validate(ctx context.Context, origin Origin, k kind) error {
+// for a fresh registration), and is counted by ObserveValidation, not by
+// Observe: it registers nothing.
+func (s *Service) validate(ctx context.Context, origin Origin, k kind) (err error) {
+	if s.ObserveValidation != nil {
+		defer func() { s.ObserveValidation(string(k.customerType()), Outcome(nil, err)) }()
+	}
 	if err := checkIdempotencyKey(origin.IdempotencyKey); err != nil {
 		return err
 	}
-	_, err := s.plan(ctx, k)
+	_, err = s.plan(ctx, k)
 	return err
 }

@@ -179,3 +179,29 @@ func TestValidationNeedsTheRegisterScope(t *testing.T) {
 		}
 	}
 }
+
+// TestValidationsAreCountedApart: each dry run counts in
+// onboard_registration_validations_total by customer type and outcome,
+// and not as a registration, so that an operator sees a run of CONFLICT
+// answers (someone asking which logins exist) for what it is.
+func TestValidationsAreCountedApart(t *testing.T) {
+	env := newRegistrationEnv(t)
+	input := testutil.Fixture(t, "finhub-individual.json")
+	count := func(outcome string) float64 {
+		return sample(scrape(t, env.Handler), "onboard_registration_validations_total",
+			"customer_type", "INDIVIDUAL", "outcome", outcome)
+	}
+	if !validated(t, env.mutate(validateIndividual, input)) {
+		t.Fatal("the fixture is not valid")
+	}
+	env.register(input).Into(t, &registered{})
+	if r := env.mutate(validateIndividual, input); len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" {
+		t.Fatalf("validating a registered fixture again: %s", r.Raw)
+	}
+	if ok, conflict := count("OK"), count("CONFLICT"); ok != 1 || conflict != 1 {
+		t.Errorf("validations counted OK %v, CONFLICT %v; want 1 and 1", ok, conflict)
+	}
+	if n := sample(scrape(t, env.Handler), "onboard_registrations_total", "customer_type", "INDIVIDUAL", "outcome", "OK"); n != 1 {
+		t.Errorf("registrations counted OK %v, want 1 (the registration alone)", n)
+	}
+}
