@@ -5,24 +5,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"onboard/schema/schematype"
 )
 
-// Gender values as stored and returned by the API. They are names rather
-// than numbers so that API payloads and database rows are self-explanatory.
-const (
-	// GenderMale is ISO/IEC 5218 code 1.
-	GenderMale = "MALE"
-	// GenderFemale is ISO/IEC 5218 code 2.
-	GenderFemale = "FEMALE"
-	// GenderOther is ISO/IEC 5218 code 9 ("not applicable"): the person
-	// identifies outside the binary, which KYC forms must allow.
-	GenderOther = "OTHER"
-	// GenderUnknown is ISO/IEC 5218 code 0 ("not known"): not given, so
-	// onboarding doesn't force a customer to disclose it.
-	GenderUnknown = "UNKNOWN"
-)
-
-const genderBadMessage = "Choose MALE, FEMALE, OTHER or UNKNOWN."
+// genderBadMessage names the accepted names, schematype.Genders.
+var genderBadMessage = "Choose " + strings.Join(schematype.Genders[:len(schematype.Genders)-1], ", ") +
+	" or " + schematype.Genders[len(schematype.Genders)-1] + "."
 
 // ParseGender accepts a gender as a name ("MALE", "female", " Other ") or as
 // an ISO/IEC 5218 code, because partner systems and older clients send the
@@ -84,7 +73,7 @@ func genderFromString(s string) (string, error) {
 		return "", p
 	}
 	switch up := strings.ToUpper(t); up {
-	case GenderMale, GenderFemale, GenderOther, GenderUnknown:
+	case schematype.GenderMale, schematype.GenderFemale, schematype.GenderOther, schematype.GenderUnknown:
 		return up, nil
 	}
 	// Only plain ASCII digits, so "+1", "1e0" and " 0x1" stay invalid.
@@ -116,13 +105,13 @@ func genderFromUint(u uint64) (string, error) {
 func genderFromCode(i int64) (string, error) {
 	switch i {
 	case 0:
-		return GenderUnknown, nil
+		return schematype.GenderUnknown, nil
 	case 1:
-		return GenderMale, nil
+		return schematype.GenderMale, nil
 	case 2:
-		return GenderFemale, nil
+		return schematype.GenderFemale, nil
 	case 9:
-		return GenderOther, nil
+		return schematype.GenderOther, nil
 	}
 	return "", newProblem(ReasonInvalidGender, genderBadMessage)
 }

@@ -6,6 +6,21 @@ package schematype
 // the limit, and validation checks input against the same names, so the two
 // cannot disagree (schema's TestEnumsMatchEnt checks the generated code).
 
+// Gender values as stored and returned by the API: names rather than
+// ISO/IEC 5218's numbers, so that payloads and rows explain themselves.
+const (
+	// GenderMale is ISO/IEC 5218 code 1.
+	GenderMale = "MALE"
+	// GenderFemale is ISO/IEC 5218 code 2.
+	GenderFemale = "FEMALE"
+	// GenderOther is ISO/IEC 5218 code 9 ("not applicable"): the person
+	// identifies outside the binary, which KYC forms must allow.
+	GenderOther = "OTHER"
+	// GenderUnknown is ISO/IEC 5218 code 0 ("not known"): not given, so
+	// onboarding doesn't force a customer to disclose it.
+	GenderUnknown = "UNKNOWN"
+)
+
 // Enum values of the customer data. Every list is in the order the ent
 // schema declares them, which is the order of the generated GraphQL enum.
 var (
@@ -18,7 +33,7 @@ var (
 	IdentityDocumentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}
 	// Genders are Person.gender's values (ISO/IEC 5218 by name; see
 	// values.ParseGender for the numeric codes).
-	Genders = []string{"MALE", "FEMALE", "OTHER", "UNKNOWN"}
+	Genders = []string{GenderMale, GenderFemale, GenderOther, GenderUnknown}
 	// LegalForms are Organization.legalForm's values.
 	LegalForms = []string{"LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP",
 		"PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT",
