@@ -42,7 +42,7 @@ type Options struct {
 func NewHandler(opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
-			Client:       opts.Client,
+			Client: opts.Client,
 			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher,
 				Observe: opts.Metrics.Registration, ObserveValidation: opts.Metrics.Validation},
 		},
