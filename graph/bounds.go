@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -114,8 +113,8 @@ func (b DocumentBounds) MutateOperationParameters(ctx context.Context, params *g
 	if problem == "" {
 		return nil
 	}
-	setStatus(ctx, http.StatusBadRequest)
 	e := apperr.New(apperr.QueryTooComplex, vocab.ReasonQueryTooLarge, problem)
+	setStatus(ctx, e.HTTPStatus())
 	return &gqlerror.Error{Message: e.Message, Err: e}
 }
 

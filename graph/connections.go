@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -158,23 +157,15 @@ func byName(fields []graphql.CollectedField) ast.SelectionSet {
 // emptyPage reports whether the arguments ask for a page of no rows.
 func emptyPage(args map[string]any) bool {
 	for _, name := range []string{"first", "last"} {
-		switch n := args[name].(type) {
-		case *int:
-			if n != nil && *n == 0 {
-				return true
+		v := args[name]
+		if p, ok := v.(*int); ok {
+			if p == nil {
+				continue
 			}
-		case int64:
-			if n == 0 {
-				return true
-			}
-		case int:
-			if n == 0 {
-				return true
-			}
-		case json.Number:
-			if n.String() == "0" {
-				return true
-			}
+			v = *p
+		}
+		if n, ok := asInt(v); ok && n == 0 {
+			return true
 		}
 	}
 	return false

@@ -29,10 +29,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Code != apperr.Internal {
 			if ae.Code == apperr.Unavailable {
-				// The database is down (apperr.FromData or FromLookup met
-				// the outage): 503 and Retry-After, so clients retry.
-				setStatus(ctx, ae.HTTPStatus())
-				logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
+				// apperr.FromData or FromLookup met the outage.
+				return unavailable(ctx, logger, gqlErr, ae, err, reqID)
 			}
 			gqlErr.Message = ae.Message
 			gqlErr.Extensions = extensions(ae, reqID)
@@ -68,11 +66,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		if ue := apperr.AsUnavailable(err); ue != nil {
-			// The database is down: 503 and Retry-After, so clients retry.
-			setStatus(ctx, ue.HTTPStatus())
-			logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
-			gqlErr.Message, gqlErr.Extensions = ue.Message, extensions(ue, reqID)
-			return gqlErr
+			return unavailable(ctx, logger, gqlErr, ue, err, reqID)
 		}
 		logger.ErrorContext(ctx, "internal error", "requestId", reqID, "error", apperr.LogText(err))
 		return internal(gqlErr, reqID)
@@ -88,6 +82,16 @@ func internal(gqlErr *gqlerror.Error, reqID string) *gqlerror.Error {
 		Locations:  gqlErr.Locations,
 		Extensions: map[string]any{"code": apperr.Internal, "requestId": reqID},
 	}
+}
+
+// unavailable presents an outage (ue, found in err): status 503 and
+// Retry-After, so clients retry, and a warning in the log with the cause
+// reduced to what LogText keeps.
+func unavailable(ctx context.Context, logger *slog.Logger, gqlErr *gqlerror.Error, ue *apperr.Error, err error, reqID string) *gqlerror.Error {
+	setStatus(ctx, ue.HTTPStatus())
+	logger.WarnContext(ctx, "database unavailable", "requestId", reqID, "error", apperr.LogText(err))
+	gqlErr.Message, gqlErr.Extensions = ue.Message, extensions(ue, reqID)
+	return gqlErr
 }
 
 // withoutValue drops the offending value from a validation message about

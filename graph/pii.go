@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/apperr"
 	"onboard/internal/viewer"
 	"onboard/schema"
 	"onboard/schema/schematype"
@@ -204,19 +205,12 @@ func orderFieldsOf(s *ast.Schema) map[string]map[string]*ast.FieldDefinition {
 		}
 		out[def.Name] = map[string]*ast.FieldDefinition{}
 		for _, v := range enum.EnumValues {
-			out[def.Name][v.Name] = def.Fields.ForName(lowerCamel(v.Name))
+			out[def.Name][v.Name] = def.Fields.ForName(orderFieldName(v.Name))
 		}
 	}
 	return out
 }
 
-// lowerCamel turns an enum value into a field name: CREATED_AT → createdAt.
-func lowerCamel(enum string) string {
-	words := strings.Split(strings.ToLower(enum), "_")
-	for i := 1; i < len(words); i++ {
-		if words[i] != "" {
-			words[i] = strings.ToUpper(words[i][:1]) + words[i][1:]
-		}
-	}
-	return strings.Join(words, "")
-}
+// orderFieldName is the field an order field value names by entgql's
+// convention: CREATED_AT → createdAt.
+func orderFieldName(value string) string { return apperr.LowerCamel(strings.ToLower(value)) }

@@ -132,7 +132,7 @@ func TestPersonalDataOrders(t *testing.T) {
 	for typ, fields := range orders {
 		for value, f := range fields {
 			if f == nil {
-				t.Errorf("%sOrderField.%s names no field of %s (want %s)", typ, value, typ, lowerCamel(value))
+				t.Errorf("%sOrderField.%s names no field of %s (want %s)", typ, value, typ, orderFieldName(value))
 			}
 		}
 	}

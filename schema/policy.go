@@ -110,7 +110,8 @@ func (Tenant) Policy() ent.Policy {
 var readScope = HasScope(viewer.ScopeCustomersRead)
 
 // HasScope is the @hasScope directive requiring scope, for the fields the
-// ent schemas and entc's hooks put into the generated GraphQL schema.
+// ent schemas put into the generated GraphQL schema (ent/entc.go builds its
+// own, from the same viewer constant).
 func HasScope(scope viewer.Scope) entgql.Directive {
 	return entgql.NewDirective("hasScope", &ast.Argument{
 		Name:  "scope",

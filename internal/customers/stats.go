@@ -137,8 +137,9 @@ func Stats(ctx context.Context, client *ent.Client, where *ent.CustomerWhereInpu
 	var err error
 	if where == nil {
 		err = client.CustomerTally.Query().Modify(func(s *sql.Selector) {
-			groupBy(s, groups, tallyGroupExpr, "SUM("+s.C(customertally.FieldCount)+")")
-			s.Having(sql.GT("SUM("+s.C(customertally.FieldCount)+")", 0))
+			sum := "SUM(" + s.C(customertally.FieldCount) + ")"
+			groupBy(s, groups, tallyGroupExpr, sum)
+			s.Having(sql.GT(sum, 0))
 		}).Scan(ctx, &scanned)
 	} else {
 		var q *ent.CustomerQuery

@@ -84,14 +84,15 @@ func Open(cfg Config, wrap func(dialect.Driver) dialect.Driver) (*DB, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	var drv dialect.Driver = entsql.OpenDB(name, db)
+	primary := entsql.OpenDB(name, db)
+	var drv dialect.Driver = primary
 	replica, err := openReplica(cfg, db)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	if replica != nil {
-		drv = routeDriver{primary: entsql.OpenDB(name, db), replica: entsql.OpenDB(name, replica)}
+		drv = routeDriver{primary: primary, replica: entsql.OpenDB(name, replica)}
 	}
 	if wrap != nil {
 		drv = wrap(drv)

@@ -136,3 +136,6 @@ func (c *checker) tags(path apperr.Path, in []string) []string {
 	}
 	return out
 }
+
+// nonBlank reports whether s has more than white space.
+func nonBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) != "" }

@@ -44,6 +44,9 @@ func TestRetryWhoseFirstAttemptCommitsMeanwhileReplays(t *testing.T) {
 	if firstErr != nil {
 		t.Fatalf("first attempt: %v", firstErr)
 	}
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("now() called %d times: the first attempt did not commit between the retry's replay look-up and its uniqueness check", n)
+	}
 	if err != nil || res == nil || !res.Replay {
 		t.Fatalf("retry with the same Idempotency-Key: res=%v err=%v; want the first attempt's result replayed", res, err)
 	}

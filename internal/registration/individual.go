@@ -104,7 +104,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, schematype.MaxNameLen) != out.Person.LastName {
 		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
-	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+	if nonBlank(in.Phone) {
 		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())
 	}
 

@@ -39,7 +39,7 @@ type Roles struct {
 }
 
 // Requested returns the references the request itself named (those with a
-// path), in order: what to resolve with resolveRoles, which reports each
+// path), in order: what to resolve with matchRoles, which reports each
 // unknown one on its path.
 func (r Roles) Requested() []string {
 	var out []string
@@ -116,7 +116,7 @@ func (c *checker) login(in loginInput) Login {
 		return out
 	}
 	up := in.UserPath
-	if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
+	if nonBlank(u.Username) {
 		// A username is an identity like the login e-mail (unique per
 		// tenant), so it is compared in the same normalized form.
 		if v, err := values.ParseUsername(*u.Username, schematype.MaxEmailLen); err != nil {
@@ -125,7 +125,7 @@ func (c *checker) login(in loginInput) Login {
 			out.Username = v
 		}
 	}
-	if u.Email != nil && strings.TrimSpace(*u.Email) != "" {
+	if nonBlank(u.Email) {
 		if e := c.email(up.With("email"), *u.Email); e != "" && out.LoginEmail != "" && e != out.LoginEmail {
 			c.problems.Invalid(up.With("email"), vocab.ReasonEmailMismatch, "must equal the login e-mail")
 		}

@@ -90,10 +90,8 @@ const AdminRole = "ADMIN_USER"
 
 // Organization is a validated, normalized organization registration. Its
 // Login is the registering admin user; RoleCodes always include AdminRole,
-// which has no entry in RolePaths: resolve Login.Requested() with
-// resolveRoles (unknown ones are reported on their paths, the defaults
-// apply when there are none) and add AdminRole's id without reporting it,
-// since the client never named it.
+// which has no entry in RolePaths (the client never named it, so matchRoles
+// never reports it).
 type Organization struct {
 	Login
 	// CustomerName is the customer's display name (default: LegalName).
@@ -222,7 +220,7 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 		}
 		out.Website = v
 	}
-	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
+	if nonBlank(in.Email) {
 		out.Email = c.email(path.With("email"), *in.Email)
 	}
 
@@ -231,7 +229,7 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 	if a := primaryAddress(out.Addresses); a != nil {
 		region = a.Country
 	}
-	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+	if nonBlank(in.Phone) {
 		out.Phone = c.phone(path.With("phone"), *in.Phone, region)
 	}
 	c.contacts(path.With("contacts"), in.Contacts, region, &out.Contacts)
@@ -259,7 +257,7 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 		FirstName: in.FirstName, MiddleName: in.MiddleName, LastName: in.LastName,
 		Email: in.Email, DateOfBirth: in.DateOfBirth, Gender: in.Gender, Nationality: in.Nationality,
 	}, personRules{now: now, minAge: minAge})
-	if in.Phone != nil && strings.TrimSpace(*in.Phone) != "" {
+	if nonBlank(in.Phone) {
 		region := person.Nationality
 		if region == "" {
 			region = orgRegion
@@ -328,7 +326,7 @@ func (c *checker) telephone(path apperr.Path, in TelephoneInput, region string, 
 		Purpose:   c.text(path.With("purpose"), in.Purpose, schematype.MaxPhoneDetailLen),
 		IsPrimary: in.IsPrimary,
 	}
-	if in.Country != nil && strings.TrimSpace(*in.Country) != "" {
+	if nonBlank(in.Country) {
 		if country := c.country(path.With("country"), *in.Country); country != "" {
 			region = country
 		}

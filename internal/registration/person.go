@@ -2,7 +2,6 @@ package registration
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"onboard/internal/apperr"
@@ -75,7 +74,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 	}
 	// Checked, not stored: the first, middle and last names together.
 	c.text(path.With("fullName"), in.FullName, 3*schematype.MaxNameLen)
-	if in.Email != nil && strings.TrimSpace(*in.Email) != "" {
+	if nonBlank(in.Email) {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
 	p.DateOfBirth = c.dateOfBirth(path.With("dateOfBirth"), in.DateOfBirth, rules.now, rules.minAge)
@@ -86,7 +85,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 			p.Gender = g
 		}
 	}
-	if in.Nationality != nil && strings.TrimSpace(*in.Nationality) != "" {
+	if nonBlank(in.Nationality) {
 		p.Nationality = c.country(path.With("nationality"), *in.Nationality)
 	}
 	c.addresses(&p.Addresses, rules.requireAddress, addressList{path.With("addresses"), in.Addresses}, rules.moreAddresses)
@@ -251,7 +250,7 @@ func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 		if doc.Type == "" {
 			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, msgRequired)
 		}
-		if d.IssuingCountry != nil && strings.TrimSpace(*d.IssuingCountry) != "" {
+		if nonBlank(d.IssuingCountry) {
 			doc.IssuingCountry = c.country(dp.With("issuingCountry"), *d.IssuingCountry)
 		}
 		p.Documents = append(p.Documents, doc)

@@ -2,7 +2,6 @@ package registration
 
 import (
 	"context"
-	"strings"
 
 	"onboard/ent"
 	"onboard/ent/address"
@@ -167,9 +166,6 @@ func primaryCountry(addresses []Address) *string {
 	}
 	return nil
 }
-
-// nonBlank reports whether s has more than white space.
-func nonBlank(s *string) bool { return s != nil && strings.TrimSpace(*s) != "" }
 
 // writeIndividual writes an individual customer with its login user and
 // person.

@@ -29,6 +29,7 @@ import (
 	"onboard/internal/catalog"
 	"onboard/internal/demo"
 	"onboard/internal/viewer"
+	"onboard/schema/schematype"
 )
 
 // Tenant seeds customers into the tenant of key (created with the demo
@@ -48,15 +49,14 @@ func Tenant(ctx context.Context, client *ent.Client, db *sql.DB, key string, cus
 	if err != nil {
 		return "", 0, fmt.Errorf("seed: tenant %s: %w", key, err)
 	}
-	t := &ent.Tenant{ID: id}
-	if err := demo.SeedCatalog(viewer.ForTenant(ctx, t.ID), client); err != nil {
+	if err := demo.SeedCatalog(viewer.ForTenant(ctx, id), client); err != nil {
 		return "", 0, err
 	}
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE tenant_id = $1`, t.ID).Scan(&have); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE tenant_id = $1`, id).Scan(&have); err != nil {
 		return "", 0, err
 	}
 	if have > 0 {
-		return t.ID, have, nil
+		return id, have, nil
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -71,7 +71,7 @@ func Tenant(ctx context.Context, client *ent.Client, db *sql.DB, key string, cus
 	// The values go into the text: the statements create temporary tables,
 	// which take no parameters.
 	values := strings.NewReplacer(
-		"$1", quote(t.ID), "$2", fmt.Sprint(customers), "$3", quote(time.Now().UTC().Format(time.RFC3339Nano)))
+		"$1", quote(id), "$2", fmt.Sprint(customers), "$3", quote(time.Now().UTC().Format(time.RFC3339Nano)))
 	for _, stmt := range statements() {
 		if _, err := tx.ExecContext(ctx, values.Replace(stmt)); err != nil {
 			return "", 0, fmt.Errorf("seed: %w (in %.120s…)", err, strings.TrimSpace(stmt))
@@ -86,7 +86,7 @@ func Tenant(ctx context.Context, client *ent.Client, db *sql.DB, key string, cus
 			return "", 0, err
 		}
 	}
-	return t.ID, customers, nil
+	return id, customers, nil
 }
 
 // quote is s as an SQL string literal.
@@ -140,12 +140,12 @@ func statements() []string {
 		   LATERAL (SELECT date_trunc('milliseconds', $3::timestamptz - interval '3 years' + (interval '3 years' * i / ($2::int + 1))) AS created) c
 `,
 		`CREATE TEMP TABLE seed_ids ON COMMIT DROP AS SELECT s.i, ` +
-			id("cus", "2654435761") + ` AS cus, ` + id("usr", "2246822519") + ` AS usr, ` +
-			id("per", "3266489917") + ` AS per, ` + id("org", "668265263") + ` AS org, ` +
-			id("adr", "374761393") + ` AS adr, ` + id("con", "2870177451") + ` AS con, ` +
-			id("con", "1181783497") + ` AS con2, ` + id("doc", "2139490609") + ` AS doc, ` +
-			id("per", "1609587929") + ` AS rper, ` + id("adr", "1103515245") + ` AS radr, ` +
-			id("rep", "1664525") + ` AS rep, ` + id("emp", "22695477") + ` AS emp
+			id(schematype.PrefixCustomer, "2654435761") + ` AS cus, ` + id(schematype.PrefixUser, "2246822519") + ` AS usr, ` +
+			id(schematype.PrefixPerson, "3266489917") + ` AS per, ` + id(schematype.PrefixOrganization, "668265263") + ` AS org, ` +
+			id(schematype.PrefixAddress, "374761393") + ` AS adr, ` + id(schematype.PrefixContact, "2870177451") + ` AS con, ` +
+			id(schematype.PrefixContact, "1181783497") + ` AS con2, ` + id(schematype.PrefixIdentityDocument, "2139490609") + ` AS doc, ` +
+			id(schematype.PrefixPerson, "1609587929") + ` AS rper, ` + id(schematype.PrefixAddress, "1103515245") + ` AS radr, ` +
+			id(schematype.PrefixRepresentative, "1664525") + ` AS rep, ` + id(schematype.PrefixEmployee, "22695477") + ` AS emp
 		 FROM seed_rows s`,
 		`CREATE TEMP TABLE seed_categories ON COMMIT DROP AS
 		 SELECT customer_type, array_agg(id ORDER BY code) AS ids FROM categories
@@ -227,7 +227,7 @@ func statements() []string {
 		// The category's features, each parameter with the category's value
 		// (CATEGORY_DEFAULT), else the feature's default (FEATURE_DEFAULT).
 		`INSERT INTO customer_features (id, created_at, updated_at, code, enabled, parameters, customer_id, tenant_id, feature_id)
-		 SELECT 'cft_' || substr(c.id, 5, 10) || substr(md5(c.id || f.id), 1, 16), c.created_at, c.created_at,
+		 SELECT '` + schematype.PrefixCustomerFeature + `_' || substr(c.id, 5, 10) || substr(md5(c.id || f.id), 1, 16), c.created_at, c.created_at,
 		   f.code, true, p.applied, c.id, $1, f.id
 		 FROM customers c
 		 JOIN feature_relations fr ON fr.category_id = c.category_id AND fr.enabled
