@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"onboard/ent/category"
 	"onboard/ent/tenant"
@@ -43,6 +44,8 @@ type Category struct {
 	IsDefault bool `json:"is_default,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
 	ParentID *string `json:"parent_id,omitempty"`
+	// What the category's customers need before activation and eventually (internal/onboarding).
+	Policy schematype.OnboardingPolicy `json:"policy,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CategoryQuery when eager-loading is set.
 	Edges        CategoryEdges `json:"edges"`
@@ -126,6 +129,8 @@ func (*Category) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case category.FieldPolicy:
+			values[i] = new([]byte)
 		case category.FieldIsActive, category.FieldIsDefault:
 			values[i] = new(sql.NullBool)
 		case category.FieldID, category.FieldTenantID, category.FieldCode, category.FieldExternalID, category.FieldName, category.FieldDescription, category.FieldCustomerType, category.FieldRiskLevel, category.FieldParentID:
@@ -227,6 +232,14 @@ func (_m *Category) assignValues(columns []string, values []any) error {
 				_m.ParentID = new(string)
 				*_m.ParentID = value.String
 			}
+		case category.FieldPolicy:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field policy", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Policy); err != nil {
+					return fmt.Errorf("unmarshal field policy: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -327,6 +340,9 @@ func (_m *Category) String() string {
 		builder.WriteString("parent_id=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("policy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Policy))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -163,6 +163,20 @@ func (_c *CategoryCreate) SetNillableParentID(v *string) *CategoryCreate {
 	return _c
 }
 
+// SetPolicy sets the "policy" field.
+func (_c *CategoryCreate) SetPolicy(v schematype.OnboardingPolicy) *CategoryCreate {
+	_c.mutation.SetPolicy(v)
+	return _c
+}
+
+// SetNillablePolicy sets the "policy" field if the given value is not nil.
+func (_c *CategoryCreate) SetNillablePolicy(v *schematype.OnboardingPolicy) *CategoryCreate {
+	if v != nil {
+		_c.SetPolicy(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CategoryCreate) SetID(v string) *CategoryCreate {
 	_c.mutation.SetID(v)
@@ -453,6 +467,10 @@ func (_c *CategoryCreate) createSpec() (*Category, *sqlgraph.CreateSpec) {
 		_spec.SetField(category.FieldIsDefault, field.TypeBool, value)
 		_node.IsDefault = value
 	}
+	if value, ok := _c.mutation.Policy(); ok {
+		_spec.SetField(category.FieldPolicy, field.TypeJSON, value)
+		_node.Policy = value
+	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -725,6 +743,24 @@ func (u *CategoryUpsert) ClearParentID() *CategoryUpsert {
 	return u
 }
 
+// SetPolicy sets the "policy" field.
+func (u *CategoryUpsert) SetPolicy(v schematype.OnboardingPolicy) *CategoryUpsert {
+	u.Set(category.FieldPolicy, v)
+	return u
+}
+
+// UpdatePolicy sets the "policy" field to the value that was provided on create.
+func (u *CategoryUpsert) UpdatePolicy() *CategoryUpsert {
+	u.SetExcluded(category.FieldPolicy)
+	return u
+}
+
+// ClearPolicy clears the value of the "policy" field.
+func (u *CategoryUpsert) ClearPolicy() *CategoryUpsert {
+	u.SetNull(category.FieldPolicy)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -937,6 +973,27 @@ func (u *CategoryUpsertOne) UpdateParentID() *CategoryUpsertOne {
 func (u *CategoryUpsertOne) ClearParentID() *CategoryUpsertOne {
 	return u.Update(func(s *CategoryUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetPolicy sets the "policy" field.
+func (u *CategoryUpsertOne) SetPolicy(v schematype.OnboardingPolicy) *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetPolicy(v)
+	})
+}
+
+// UpdatePolicy sets the "policy" field to the value that was provided on create.
+func (u *CategoryUpsertOne) UpdatePolicy() *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdatePolicy()
+	})
+}
+
+// ClearPolicy clears the value of the "policy" field.
+func (u *CategoryUpsertOne) ClearPolicy() *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.ClearPolicy()
 	})
 }
 
@@ -1319,6 +1376,27 @@ func (u *CategoryUpsertBulk) UpdateParentID() *CategoryUpsertBulk {
 func (u *CategoryUpsertBulk) ClearParentID() *CategoryUpsertBulk {
 	return u.Update(func(s *CategoryUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetPolicy sets the "policy" field.
+func (u *CategoryUpsertBulk) SetPolicy(v schematype.OnboardingPolicy) *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetPolicy(v)
+	})
+}
+
+// UpdatePolicy sets the "policy" field to the value that was provided on create.
+func (u *CategoryUpsertBulk) UpdatePolicy() *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdatePolicy()
+	})
+}
+
+// ClearPolicy clears the value of the "policy" field.
+func (u *CategoryUpsertBulk) ClearPolicy() *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.ClearPolicy()
 	})
 }
 

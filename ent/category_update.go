@@ -182,6 +182,26 @@ func (_u *CategoryUpdate) ClearParentID() *CategoryUpdate {
 	return _u
 }
 
+// SetPolicy sets the "policy" field.
+func (_u *CategoryUpdate) SetPolicy(v schematype.OnboardingPolicy) *CategoryUpdate {
+	_u.mutation.SetPolicy(v)
+	return _u
+}
+
+// SetNillablePolicy sets the "policy" field if the given value is not nil.
+func (_u *CategoryUpdate) SetNillablePolicy(v *schematype.OnboardingPolicy) *CategoryUpdate {
+	if v != nil {
+		_u.SetPolicy(*v)
+	}
+	return _u
+}
+
+// ClearPolicy clears the value of the "policy" field.
+func (_u *CategoryUpdate) ClearPolicy() *CategoryUpdate {
+	_u.mutation.ClearPolicy()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Category entity.
 func (_u *CategoryUpdate) SetParent(v *Category) *CategoryUpdate {
 	return _u.SetParentID(v.ID)
@@ -436,6 +456,12 @@ func (_u *CategoryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.IsDefault(); ok {
 		_spec.SetField(category.FieldIsDefault, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Policy(); ok {
+		_spec.SetField(category.FieldPolicy, field.TypeJSON, value)
+	}
+	if _u.mutation.PolicyCleared() {
+		_spec.ClearField(category.FieldPolicy, field.TypeJSON)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -773,6 +799,26 @@ func (_u *CategoryUpdateOne) ClearParentID() *CategoryUpdateOne {
 	return _u
 }
 
+// SetPolicy sets the "policy" field.
+func (_u *CategoryUpdateOne) SetPolicy(v schematype.OnboardingPolicy) *CategoryUpdateOne {
+	_u.mutation.SetPolicy(v)
+	return _u
+}
+
+// SetNillablePolicy sets the "policy" field if the given value is not nil.
+func (_u *CategoryUpdateOne) SetNillablePolicy(v *schematype.OnboardingPolicy) *CategoryUpdateOne {
+	if v != nil {
+		_u.SetPolicy(*v)
+	}
+	return _u
+}
+
+// ClearPolicy clears the value of the "policy" field.
+func (_u *CategoryUpdateOne) ClearPolicy() *CategoryUpdateOne {
+	_u.mutation.ClearPolicy()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Category entity.
 func (_u *CategoryUpdateOne) SetParent(v *Category) *CategoryUpdateOne {
 	return _u.SetParentID(v.ID)
@@ -1057,6 +1103,12 @@ func (_u *CategoryUpdateOne) sqlSave(ctx context.Context) (_node *Category, err 
 	}
 	if value, ok := _u.mutation.IsDefault(); ok {
 		_spec.SetField(category.FieldIsDefault, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Policy(); ok {
+		_spec.SetField(category.FieldPolicy, field.TypeJSON, value)
+	}
+	if _u.mutation.PolicyCleared() {
+		_spec.ClearField(category.FieldPolicy, field.TypeJSON)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{

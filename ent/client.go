@@ -13,8 +13,11 @@ import (
 
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/customertally"
 	"onboard/ent/employee"
@@ -22,12 +25,14 @@ import (
 	"onboard/ent/featurerelation"
 	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -46,10 +51,16 @@ type Client struct {
 	Address *AddressClient
 	// Category is the client for interacting with the Category builders.
 	Category *CategoryClient
+	// Consent is the client for interacting with the Consent builders.
+	Consent *ConsentClient
+	// ConsentDocument is the client for interacting with the ConsentDocument builders.
+	ConsentDocument *ConsentDocumentClient
 	// Contact is the client for interacting with the Contact builders.
 	Contact *ContactClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// CustomerEvent is the client for interacting with the CustomerEvent builders.
+	CustomerEvent *CustomerEventClient
 	// CustomerFeature is the client for interacting with the CustomerFeature builders.
 	CustomerFeature *CustomerFeatureClient
 	// CustomerTally is the client for interacting with the CustomerTally builders.
@@ -64,6 +75,8 @@ type Client struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// IdentityDocument is the client for interacting with the IdentityDocument builders.
 	IdentityDocument *IdentityDocumentClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Person is the client for interacting with the Person builders.
@@ -76,6 +89,8 @@ type Client struct {
 	Tenant *TenantClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// Verification is the client for interacting with the Verification builders.
+	Verification *VerificationClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -89,8 +104,11 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Address = NewAddressClient(c.config)
 	c.Category = NewCategoryClient(c.config)
+	c.Consent = NewConsentClient(c.config)
+	c.ConsentDocument = NewConsentDocumentClient(c.config)
 	c.Contact = NewContactClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
+	c.CustomerEvent = NewCustomerEventClient(c.config)
 	c.CustomerFeature = NewCustomerFeatureClient(c.config)
 	c.CustomerTally = NewCustomerTallyClient(c.config)
 	c.Employee = NewEmployeeClient(c.config)
@@ -98,12 +116,14 @@ func (c *Client) init() {
 	c.FeatureRelation = NewFeatureRelationClient(c.config)
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.IdentityDocument = NewIdentityDocumentClient(c.config)
+	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.Representative = NewRepresentativeClient(c.config)
 	c.Role = NewRoleClient(c.config)
 	c.Tenant = NewTenantClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.Verification = NewVerificationClient(c.config)
 }
 
 type (
@@ -198,8 +218,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:            cfg,
 		Address:           NewAddressClient(cfg),
 		Category:          NewCategoryClient(cfg),
+		Consent:           NewConsentClient(cfg),
+		ConsentDocument:   NewConsentDocumentClient(cfg),
 		Contact:           NewContactClient(cfg),
 		Customer:          NewCustomerClient(cfg),
+		CustomerEvent:     NewCustomerEventClient(cfg),
 		CustomerFeature:   NewCustomerFeatureClient(cfg),
 		CustomerTally:     NewCustomerTallyClient(cfg),
 		Employee:          NewEmployeeClient(cfg),
@@ -207,12 +230,14 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		FeatureRelation:   NewFeatureRelationClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
 		IdentityDocument:  NewIdentityDocumentClient(cfg),
+		LoginThrottle:     NewLoginThrottleClient(cfg),
 		Organization:      NewOrganizationClient(cfg),
 		Person:            NewPersonClient(cfg),
 		Representative:    NewRepresentativeClient(cfg),
 		Role:              NewRoleClient(cfg),
 		Tenant:            NewTenantClient(cfg),
 		User:              NewUserClient(cfg),
+		Verification:      NewVerificationClient(cfg),
 	}, nil
 }
 
@@ -234,8 +259,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:            cfg,
 		Address:           NewAddressClient(cfg),
 		Category:          NewCategoryClient(cfg),
+		Consent:           NewConsentClient(cfg),
+		ConsentDocument:   NewConsentDocumentClient(cfg),
 		Contact:           NewContactClient(cfg),
 		Customer:          NewCustomerClient(cfg),
+		CustomerEvent:     NewCustomerEventClient(cfg),
 		CustomerFeature:   NewCustomerFeatureClient(cfg),
 		CustomerTally:     NewCustomerTallyClient(cfg),
 		Employee:          NewEmployeeClient(cfg),
@@ -243,12 +271,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		FeatureRelation:   NewFeatureRelationClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
 		IdentityDocument:  NewIdentityDocumentClient(cfg),
+		LoginThrottle:     NewLoginThrottleClient(cfg),
 		Organization:      NewOrganizationClient(cfg),
 		Person:            NewPersonClient(cfg),
 		Representative:    NewRepresentativeClient(cfg),
 		Role:              NewRoleClient(cfg),
 		Tenant:            NewTenantClient(cfg),
 		User:              NewUserClient(cfg),
+		Verification:      NewVerificationClient(cfg),
 	}, nil
 }
 
@@ -278,10 +308,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature,
-		c.CustomerTally, c.Employee, c.Feature, c.FeatureRelation, c.IdempotencyRecord,
-		c.IdentityDocument, c.Organization, c.Person, c.Representative, c.Role,
-		c.Tenant, c.User,
+		c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact, c.Customer,
+		c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee, c.Feature,
+		c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument, c.LoginThrottle,
+		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
+		c.Verification,
 	} {
 		n.Use(hooks...)
 	}
@@ -291,10 +322,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Address, c.Category, c.Contact, c.Customer, c.CustomerFeature,
-		c.CustomerTally, c.Employee, c.Feature, c.FeatureRelation, c.IdempotencyRecord,
-		c.IdentityDocument, c.Organization, c.Person, c.Representative, c.Role,
-		c.Tenant, c.User,
+		c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact, c.Customer,
+		c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee, c.Feature,
+		c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument, c.LoginThrottle,
+		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
+		c.Verification,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -307,10 +339,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Address.mutate(ctx, m)
 	case *CategoryMutation:
 		return c.Category.mutate(ctx, m)
+	case *ConsentMutation:
+		return c.Consent.mutate(ctx, m)
+	case *ConsentDocumentMutation:
+		return c.ConsentDocument.mutate(ctx, m)
 	case *ContactMutation:
 		return c.Contact.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
+	case *CustomerEventMutation:
+		return c.CustomerEvent.mutate(ctx, m)
 	case *CustomerFeatureMutation:
 		return c.CustomerFeature.mutate(ctx, m)
 	case *CustomerTallyMutation:
@@ -325,6 +363,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.IdempotencyRecord.mutate(ctx, m)
 	case *IdentityDocumentMutation:
 		return c.IdentityDocument.mutate(ctx, m)
+	case *LoginThrottleMutation:
+		return c.LoginThrottle.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
 	case *PersonMutation:
@@ -337,6 +377,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Tenant.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *VerificationMutation:
+		return c.Verification.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -738,6 +780,338 @@ func (c *CategoryClient) mutate(ctx context.Context, m *CategoryMutation) (Value
 	}
 }
 
+// ConsentClient is a client for the Consent schema.
+type ConsentClient struct {
+	config
+}
+
+// NewConsentClient returns a client for the Consent from the given config.
+func NewConsentClient(c config) *ConsentClient {
+	return &ConsentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `consent.Hooks(f(g(h())))`.
+func (c *ConsentClient) Use(hooks ...Hook) {
+	c.hooks.Consent = append(c.hooks.Consent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `consent.Intercept(f(g(h())))`.
+func (c *ConsentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Consent = append(c.inters.Consent, interceptors...)
+}
+
+// Create returns a builder for creating a Consent entity.
+func (c *ConsentClient) Create() *ConsentCreate {
+	mutation := newConsentMutation(c.config, OpCreate)
+	return &ConsentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Consent entities.
+func (c *ConsentClient) CreateBulk(builders ...*ConsentCreate) *ConsentCreateBulk {
+	return &ConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConsentClient) MapCreateBulk(slice any, setFunc func(*ConsentCreate, int)) *ConsentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConsentCreateBulk{err: fmt.Errorf("calling to ConsentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConsentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Consent.
+func (c *ConsentClient) Update() *ConsentUpdate {
+	mutation := newConsentMutation(c.config, OpUpdate)
+	return &ConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConsentClient) UpdateOne(_m *Consent) *ConsentUpdateOne {
+	mutation := newConsentMutation(c.config, OpUpdateOne, withConsent(_m))
+	return &ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConsentClient) UpdateOneID(id string) *ConsentUpdateOne {
+	mutation := newConsentMutation(c.config, OpUpdateOne, withConsentID(id))
+	return &ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Consent.
+func (c *ConsentClient) Delete() *ConsentDelete {
+	mutation := newConsentMutation(c.config, OpDelete)
+	return &ConsentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConsentClient) DeleteOne(_m *Consent) *ConsentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConsentClient) DeleteOneID(id string) *ConsentDeleteOne {
+	builder := c.Delete().Where(consent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConsentDeleteOne{builder}
+}
+
+// Query returns a query builder for Consent.
+func (c *ConsentClient) Query() *ConsentQuery {
+	return &ConsentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConsent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Consent entity by its id.
+func (c *ConsentClient) Get(ctx context.Context, id string) (*Consent, error) {
+	return c.Query().Where(consent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConsentClient) GetX(ctx context.Context, id string) *Consent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a Consent.
+func (c *ConsentClient) QueryTenant(_m *Consent) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, consent.TenantTable, consent.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a Consent.
+func (c *ConsentClient) QueryCustomer(_m *Consent) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, consent.CustomerTable, consent.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocument queries the document edge of a Consent.
+func (c *ConsentClient) QueryDocument(_m *Consent) *ConsentDocumentQuery {
+	query := (&ConsentDocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(consentdocument.Table, consentdocument.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, consent.DocumentTable, consent.DocumentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConsentClient) Hooks() []Hook {
+	hooks := c.hooks.Consent
+	return append(hooks[:len(hooks):len(hooks)], consent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConsentClient) Interceptors() []Interceptor {
+	return c.inters.Consent
+}
+
+func (c *ConsentClient) mutate(ctx context.Context, m *ConsentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConsentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConsentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Consent mutation op: %q", m.Op())
+	}
+}
+
+// ConsentDocumentClient is a client for the ConsentDocument schema.
+type ConsentDocumentClient struct {
+	config
+}
+
+// NewConsentDocumentClient returns a client for the ConsentDocument from the given config.
+func NewConsentDocumentClient(c config) *ConsentDocumentClient {
+	return &ConsentDocumentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `consentdocument.Hooks(f(g(h())))`.
+func (c *ConsentDocumentClient) Use(hooks ...Hook) {
+	c.hooks.ConsentDocument = append(c.hooks.ConsentDocument, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `consentdocument.Intercept(f(g(h())))`.
+func (c *ConsentDocumentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ConsentDocument = append(c.inters.ConsentDocument, interceptors...)
+}
+
+// Create returns a builder for creating a ConsentDocument entity.
+func (c *ConsentDocumentClient) Create() *ConsentDocumentCreate {
+	mutation := newConsentDocumentMutation(c.config, OpCreate)
+	return &ConsentDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ConsentDocument entities.
+func (c *ConsentDocumentClient) CreateBulk(builders ...*ConsentDocumentCreate) *ConsentDocumentCreateBulk {
+	return &ConsentDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConsentDocumentClient) MapCreateBulk(slice any, setFunc func(*ConsentDocumentCreate, int)) *ConsentDocumentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConsentDocumentCreateBulk{err: fmt.Errorf("calling to ConsentDocumentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConsentDocumentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConsentDocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ConsentDocument.
+func (c *ConsentDocumentClient) Update() *ConsentDocumentUpdate {
+	mutation := newConsentDocumentMutation(c.config, OpUpdate)
+	return &ConsentDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConsentDocumentClient) UpdateOne(_m *ConsentDocument) *ConsentDocumentUpdateOne {
+	mutation := newConsentDocumentMutation(c.config, OpUpdateOne, withConsentDocument(_m))
+	return &ConsentDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConsentDocumentClient) UpdateOneID(id string) *ConsentDocumentUpdateOne {
+	mutation := newConsentDocumentMutation(c.config, OpUpdateOne, withConsentDocumentID(id))
+	return &ConsentDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ConsentDocument.
+func (c *ConsentDocumentClient) Delete() *ConsentDocumentDelete {
+	mutation := newConsentDocumentMutation(c.config, OpDelete)
+	return &ConsentDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConsentDocumentClient) DeleteOne(_m *ConsentDocument) *ConsentDocumentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConsentDocumentClient) DeleteOneID(id string) *ConsentDocumentDeleteOne {
+	builder := c.Delete().Where(consentdocument.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConsentDocumentDeleteOne{builder}
+}
+
+// Query returns a query builder for ConsentDocument.
+func (c *ConsentDocumentClient) Query() *ConsentDocumentQuery {
+	return &ConsentDocumentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConsentDocument},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ConsentDocument entity by its id.
+func (c *ConsentDocumentClient) Get(ctx context.Context, id string) (*ConsentDocument, error) {
+	return c.Query().Where(consentdocument.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConsentDocumentClient) GetX(ctx context.Context, id string) *ConsentDocument {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a ConsentDocument.
+func (c *ConsentDocumentClient) QueryTenant(_m *ConsentDocument) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consentdocument.Table, consentdocument.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, consentdocument.TenantTable, consentdocument.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConsentDocumentClient) Hooks() []Hook {
+	hooks := c.hooks.ConsentDocument
+	return append(hooks[:len(hooks):len(hooks)], consentdocument.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConsentDocumentClient) Interceptors() []Interceptor {
+	return c.inters.ConsentDocument
+}
+
+func (c *ConsentDocumentClient) mutate(ctx context.Context, m *ConsentDocumentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConsentDocumentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConsentDocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConsentDocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConsentDocumentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ConsentDocument mutation op: %q", m.Op())
+	}
+}
+
 // ContactClient is a client for the Contact schema.
 type ContactClient struct {
 	config
@@ -1124,6 +1498,54 @@ func (c *CustomerClient) QueryFeatures(_m *Customer) *CustomerFeatureQuery {
 	return query
 }
 
+// QueryVerifications queries the verifications edge of a Customer.
+func (c *CustomerClient) QueryVerifications(_m *Customer) *VerificationQuery {
+	query := (&VerificationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(verification.Table, verification.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.VerificationsTable, customer.VerificationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryConsents queries the consents edge of a Customer.
+func (c *CustomerClient) QueryConsents(_m *Customer) *ConsentQuery {
+	query := (&ConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.ConsentsTable, customer.ConsentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHistory queries the history edge of a Customer.
+func (c *CustomerClient) QueryHistory(_m *Customer) *CustomerEventQuery {
+	query := (&CustomerEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(customerevent.Table, customerevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.HistoryTable, customer.HistoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CustomerClient) Hooks() []Hook {
 	hooks := c.hooks.Customer
@@ -1147,6 +1569,172 @@ func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value
 		return (&CustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Customer mutation op: %q", m.Op())
+	}
+}
+
+// CustomerEventClient is a client for the CustomerEvent schema.
+type CustomerEventClient struct {
+	config
+}
+
+// NewCustomerEventClient returns a client for the CustomerEvent from the given config.
+func NewCustomerEventClient(c config) *CustomerEventClient {
+	return &CustomerEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `customerevent.Hooks(f(g(h())))`.
+func (c *CustomerEventClient) Use(hooks ...Hook) {
+	c.hooks.CustomerEvent = append(c.hooks.CustomerEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `customerevent.Intercept(f(g(h())))`.
+func (c *CustomerEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CustomerEvent = append(c.inters.CustomerEvent, interceptors...)
+}
+
+// Create returns a builder for creating a CustomerEvent entity.
+func (c *CustomerEventClient) Create() *CustomerEventCreate {
+	mutation := newCustomerEventMutation(c.config, OpCreate)
+	return &CustomerEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CustomerEvent entities.
+func (c *CustomerEventClient) CreateBulk(builders ...*CustomerEventCreate) *CustomerEventCreateBulk {
+	return &CustomerEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CustomerEventClient) MapCreateBulk(slice any, setFunc func(*CustomerEventCreate, int)) *CustomerEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CustomerEventCreateBulk{err: fmt.Errorf("calling to CustomerEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CustomerEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CustomerEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CustomerEvent.
+func (c *CustomerEventClient) Update() *CustomerEventUpdate {
+	mutation := newCustomerEventMutation(c.config, OpUpdate)
+	return &CustomerEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CustomerEventClient) UpdateOne(_m *CustomerEvent) *CustomerEventUpdateOne {
+	mutation := newCustomerEventMutation(c.config, OpUpdateOne, withCustomerEvent(_m))
+	return &CustomerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CustomerEventClient) UpdateOneID(id string) *CustomerEventUpdateOne {
+	mutation := newCustomerEventMutation(c.config, OpUpdateOne, withCustomerEventID(id))
+	return &CustomerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CustomerEvent.
+func (c *CustomerEventClient) Delete() *CustomerEventDelete {
+	mutation := newCustomerEventMutation(c.config, OpDelete)
+	return &CustomerEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CustomerEventClient) DeleteOne(_m *CustomerEvent) *CustomerEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CustomerEventClient) DeleteOneID(id string) *CustomerEventDeleteOne {
+	builder := c.Delete().Where(customerevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CustomerEventDeleteOne{builder}
+}
+
+// Query returns a query builder for CustomerEvent.
+func (c *CustomerEventClient) Query() *CustomerEventQuery {
+	return &CustomerEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCustomerEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CustomerEvent entity by its id.
+func (c *CustomerEventClient) Get(ctx context.Context, id string) (*CustomerEvent, error) {
+	return c.Query().Where(customerevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CustomerEventClient) GetX(ctx context.Context, id string) *CustomerEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a CustomerEvent.
+func (c *CustomerEventClient) QueryTenant(_m *CustomerEvent) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customerevent.Table, customerevent.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, customerevent.TenantTable, customerevent.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a CustomerEvent.
+func (c *CustomerEventClient) QueryCustomer(_m *CustomerEvent) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customerevent.Table, customerevent.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, customerevent.CustomerTable, customerevent.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CustomerEventClient) Hooks() []Hook {
+	hooks := c.hooks.CustomerEvent
+	return append(hooks[:len(hooks):len(hooks)], customerevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CustomerEventClient) Interceptors() []Interceptor {
+	return c.inters.CustomerEvent
+}
+
+func (c *CustomerEventClient) mutate(ctx context.Context, m *CustomerEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CustomerEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CustomerEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CustomerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CustomerEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CustomerEvent mutation op: %q", m.Op())
 	}
 }
 
@@ -2360,6 +2948,156 @@ func (c *IdentityDocumentClient) mutate(ctx context.Context, m *IdentityDocument
 	}
 }
 
+// LoginThrottleClient is a client for the LoginThrottle schema.
+type LoginThrottleClient struct {
+	config
+}
+
+// NewLoginThrottleClient returns a client for the LoginThrottle from the given config.
+func NewLoginThrottleClient(c config) *LoginThrottleClient {
+	return &LoginThrottleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginthrottle.Hooks(f(g(h())))`.
+func (c *LoginThrottleClient) Use(hooks ...Hook) {
+	c.hooks.LoginThrottle = append(c.hooks.LoginThrottle, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginthrottle.Intercept(f(g(h())))`.
+func (c *LoginThrottleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginThrottle = append(c.inters.LoginThrottle, interceptors...)
+}
+
+// Create returns a builder for creating a LoginThrottle entity.
+func (c *LoginThrottleClient) Create() *LoginThrottleCreate {
+	mutation := newLoginThrottleMutation(c.config, OpCreate)
+	return &LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginThrottle entities.
+func (c *LoginThrottleClient) CreateBulk(builders ...*LoginThrottleCreate) *LoginThrottleCreateBulk {
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginThrottleClient) MapCreateBulk(slice any, setFunc func(*LoginThrottleCreate, int)) *LoginThrottleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginThrottleCreateBulk{err: fmt.Errorf("calling to LoginThrottleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginThrottleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginThrottle.
+func (c *LoginThrottleClient) Update() *LoginThrottleUpdate {
+	mutation := newLoginThrottleMutation(c.config, OpUpdate)
+	return &LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginThrottleClient) UpdateOne(_m *LoginThrottle) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottle(_m))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginThrottleClient) UpdateOneID(id string) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottleID(id))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginThrottle.
+func (c *LoginThrottleClient) Delete() *LoginThrottleDelete {
+	mutation := newLoginThrottleMutation(c.config, OpDelete)
+	return &LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginThrottleClient) DeleteOne(_m *LoginThrottle) *LoginThrottleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginThrottleClient) DeleteOneID(id string) *LoginThrottleDeleteOne {
+	builder := c.Delete().Where(loginthrottle.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginThrottleDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginThrottle.
+func (c *LoginThrottleClient) Query() *LoginThrottleQuery {
+	return &LoginThrottleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginThrottle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginThrottle entity by its id.
+func (c *LoginThrottleClient) Get(ctx context.Context, id string) (*LoginThrottle, error) {
+	return c.Query().Where(loginthrottle.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginThrottleClient) GetX(ctx context.Context, id string) *LoginThrottle {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a LoginThrottle.
+func (c *LoginThrottleClient) QueryTenant(_m *LoginThrottle) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(loginthrottle.Table, loginthrottle.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, loginthrottle.TenantTable, loginthrottle.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LoginThrottleClient) Hooks() []Hook {
+	hooks := c.hooks.LoginThrottle
+	return append(hooks[:len(hooks):len(hooks)], loginthrottle.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginThrottleClient) Interceptors() []Interceptor {
+	return c.inters.LoginThrottle
+}
+
+func (c *LoginThrottleClient) mutate(ctx context.Context, m *LoginThrottleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginThrottle mutation op: %q", m.Op())
+	}
+}
+
 // OrganizationClient is a client for the Organization schema.
 type OrganizationClient struct {
 	config
@@ -3548,17 +4286,185 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// VerificationClient is a client for the Verification schema.
+type VerificationClient struct {
+	config
+}
+
+// NewVerificationClient returns a client for the Verification from the given config.
+func NewVerificationClient(c config) *VerificationClient {
+	return &VerificationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `verification.Hooks(f(g(h())))`.
+func (c *VerificationClient) Use(hooks ...Hook) {
+	c.hooks.Verification = append(c.hooks.Verification, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `verification.Intercept(f(g(h())))`.
+func (c *VerificationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Verification = append(c.inters.Verification, interceptors...)
+}
+
+// Create returns a builder for creating a Verification entity.
+func (c *VerificationClient) Create() *VerificationCreate {
+	mutation := newVerificationMutation(c.config, OpCreate)
+	return &VerificationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Verification entities.
+func (c *VerificationClient) CreateBulk(builders ...*VerificationCreate) *VerificationCreateBulk {
+	return &VerificationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *VerificationClient) MapCreateBulk(slice any, setFunc func(*VerificationCreate, int)) *VerificationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &VerificationCreateBulk{err: fmt.Errorf("calling to VerificationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*VerificationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &VerificationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Verification.
+func (c *VerificationClient) Update() *VerificationUpdate {
+	mutation := newVerificationMutation(c.config, OpUpdate)
+	return &VerificationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *VerificationClient) UpdateOne(_m *Verification) *VerificationUpdateOne {
+	mutation := newVerificationMutation(c.config, OpUpdateOne, withVerification(_m))
+	return &VerificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *VerificationClient) UpdateOneID(id string) *VerificationUpdateOne {
+	mutation := newVerificationMutation(c.config, OpUpdateOne, withVerificationID(id))
+	return &VerificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Verification.
+func (c *VerificationClient) Delete() *VerificationDelete {
+	mutation := newVerificationMutation(c.config, OpDelete)
+	return &VerificationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *VerificationClient) DeleteOne(_m *Verification) *VerificationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *VerificationClient) DeleteOneID(id string) *VerificationDeleteOne {
+	builder := c.Delete().Where(verification.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &VerificationDeleteOne{builder}
+}
+
+// Query returns a query builder for Verification.
+func (c *VerificationClient) Query() *VerificationQuery {
+	return &VerificationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeVerification},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Verification entity by its id.
+func (c *VerificationClient) Get(ctx context.Context, id string) (*Verification, error) {
+	return c.Query().Where(verification.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *VerificationClient) GetX(ctx context.Context, id string) *Verification {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a Verification.
+func (c *VerificationClient) QueryTenant(_m *Verification) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(verification.Table, verification.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, verification.TenantTable, verification.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a Verification.
+func (c *VerificationClient) QueryCustomer(_m *Verification) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(verification.Table, verification.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, verification.CustomerTable, verification.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *VerificationClient) Hooks() []Hook {
+	hooks := c.hooks.Verification
+	return append(hooks[:len(hooks):len(hooks)], verification.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *VerificationClient) Interceptors() []Interceptor {
+	return c.inters.Verification
+}
+
+func (c *VerificationClient) mutate(ctx context.Context, m *VerificationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&VerificationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&VerificationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&VerificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&VerificationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Verification mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Address, Category, Contact, Customer, CustomerFeature, CustomerTally, Employee,
-		Feature, FeatureRelation, IdempotencyRecord, IdentityDocument, Organization,
-		Person, Representative, Role, Tenant, User []ent.Hook
+		Address, Category, Consent, ConsentDocument, Contact, Customer, CustomerEvent,
+		CustomerFeature, CustomerTally, Employee, Feature, FeatureRelation,
+		IdempotencyRecord, IdentityDocument, LoginThrottle, Organization, Person,
+		Representative, Role, Tenant, User, Verification []ent.Hook
 	}
 	inters struct {
-		Address, Category, Contact, Customer, CustomerFeature, CustomerTally, Employee,
-		Feature, FeatureRelation, IdempotencyRecord, IdentityDocument, Organization,
-		Person, Representative, Role, Tenant, User []ent.Interceptor
+		Address, Category, Consent, ConsentDocument, Contact, Customer, CustomerEvent,
+		CustomerFeature, CustomerTally, Employee, Feature, FeatureRelation,
+		IdempotencyRecord, IdentityDocument, LoginThrottle, Organization, Person,
+		Representative, Role, Tenant, User, Verification []ent.Interceptor
 	}
 )
 

@@ -56,6 +56,14 @@ type Customer struct {
 	RegistrationSource string `json:"registration_source,omitempty"`
 	// The subject of the token that registered the customer: which API client did.
 	RegisteredBy string `json:"registered_by,omitempty"`
+	// Moves by one with every change to the customer or what it holds; an update sends the version it read (optimistic concurrency, STALE_WRITE).
+	Version int `json:"version,omitempty"`
+	// The reason code of the decision that set the status.
+	StatusReason *string `json:"status_reason,omitempty"`
+	// StatusChangedAt holds the value of the "status_changed_at" field.
+	StatusChangedAt *time.Time `json:"status_changed_at,omitempty"`
+	// When its personal data was erased (GDPR art. 17).
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -76,13 +84,22 @@ type CustomerEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// Features holds the value of the features edge.
 	Features []*CustomerFeature `json:"features,omitempty"`
+	// Verifications holds the value of the verifications edge.
+	Verifications []*Verification `json:"verifications,omitempty"`
+	// Consents holds the value of the consents edge.
+	Consents []*Consent `json:"consents,omitempty"`
+	// History holds the value of the history edge.
+	History []*CustomerEvent `json:"history,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
-	namedFeatures map[string][]*CustomerFeature
+	namedFeatures      map[string][]*CustomerFeature
+	namedVerifications map[string][]*Verification
+	namedConsents      map[string][]*Consent
+	namedHistory       map[string][]*CustomerEvent
 }
 
 // TenantOrErr returns the Tenant value or an error if the edge
@@ -149,6 +166,33 @@ func (e CustomerEdges) FeaturesOrErr() ([]*CustomerFeature, error) {
 	return nil, &NotLoadedError{edge: "features"}
 }
 
+// VerificationsOrErr returns the Verifications value or an error if the edge
+// was not loaded in eager-loading.
+func (e CustomerEdges) VerificationsOrErr() ([]*Verification, error) {
+	if e.loadedTypes[6] {
+		return e.Verifications, nil
+	}
+	return nil, &NotLoadedError{edge: "verifications"}
+}
+
+// ConsentsOrErr returns the Consents value or an error if the edge
+// was not loaded in eager-loading.
+func (e CustomerEdges) ConsentsOrErr() ([]*Consent, error) {
+	if e.loadedTypes[7] {
+		return e.Consents, nil
+	}
+	return nil, &NotLoadedError{edge: "consents"}
+}
+
+// HistoryOrErr returns the History value or an error if the edge
+// was not loaded in eager-loading.
+func (e CustomerEdges) HistoryOrErr() ([]*CustomerEvent, error) {
+	if e.loadedTypes[8] {
+		return e.History, nil
+	}
+	return nil, &NotLoadedError{edge: "history"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -156,9 +200,11 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customer.FieldTags:
 			values[i] = new([]byte)
-		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource, customer.FieldRegisteredBy:
+		case customer.FieldVersion:
+			values[i] = new(sql.NullInt64)
+		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource, customer.FieldRegisteredBy, customer.FieldStatusReason:
 			values[i] = new(sql.NullString)
-		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
+		case customer.FieldCreatedAt, customer.FieldUpdatedAt, customer.FieldStatusChangedAt, customer.FieldErasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -281,6 +327,33 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RegisteredBy = value.String
 			}
+		case customer.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
+		case customer.FieldStatusReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status_reason", values[i])
+			} else if value.Valid {
+				_m.StatusReason = new(string)
+				*_m.StatusReason = value.String
+			}
+		case customer.FieldStatusChangedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field status_changed_at", values[i])
+			} else if value.Valid {
+				_m.StatusChangedAt = new(time.Time)
+				*_m.StatusChangedAt = value.Time
+			}
+		case customer.FieldErasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field erased_at", values[i])
+			} else if value.Valid {
+				_m.ErasedAt = new(time.Time)
+				*_m.ErasedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -322,6 +395,21 @@ func (_m *Customer) QueryOrganization() *OrganizationQuery {
 // QueryFeatures queries the "features" edge of the Customer entity.
 func (_m *Customer) QueryFeatures() *CustomerFeatureQuery {
 	return NewCustomerClient(_m.config).QueryFeatures(_m)
+}
+
+// QueryVerifications queries the "verifications" edge of the Customer entity.
+func (_m *Customer) QueryVerifications() *VerificationQuery {
+	return NewCustomerClient(_m.config).QueryVerifications(_m)
+}
+
+// QueryConsents queries the "consents" edge of the Customer entity.
+func (_m *Customer) QueryConsents() *ConsentQuery {
+	return NewCustomerClient(_m.config).QueryConsents(_m)
+}
+
+// QueryHistory queries the "history" edge of the Customer entity.
+func (_m *Customer) QueryHistory() *CustomerEventQuery {
+	return NewCustomerClient(_m.config).QueryHistory(_m)
 }
 
 // Update returns a builder for updating this Customer.
@@ -398,6 +486,24 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("registered_by=")
 	builder.WriteString(_m.RegisteredBy)
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
+	if v := _m.StatusReason; v != nil {
+		builder.WriteString("status_reason=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.StatusChangedAt; v != nil {
+		builder.WriteString("status_changed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ErasedAt; v != nil {
+		builder.WriteString("erased_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -423,6 +529,78 @@ func (_m *Customer) appendNamedFeatures(name string, edges ...*CustomerFeature) 
 		_m.Edges.namedFeatures[name] = []*CustomerFeature{}
 	} else {
 		_m.Edges.namedFeatures[name] = append(_m.Edges.namedFeatures[name], edges...)
+	}
+}
+
+// NamedVerifications returns the Verifications named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Customer) NamedVerifications(name string) ([]*Verification, error) {
+	if _m.Edges.namedVerifications == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedVerifications[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Customer) appendNamedVerifications(name string, edges ...*Verification) {
+	if _m.Edges.namedVerifications == nil {
+		_m.Edges.namedVerifications = make(map[string][]*Verification)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedVerifications[name] = []*Verification{}
+	} else {
+		_m.Edges.namedVerifications[name] = append(_m.Edges.namedVerifications[name], edges...)
+	}
+}
+
+// NamedConsents returns the Consents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Customer) NamedConsents(name string) ([]*Consent, error) {
+	if _m.Edges.namedConsents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Customer) appendNamedConsents(name string, edges ...*Consent) {
+	if _m.Edges.namedConsents == nil {
+		_m.Edges.namedConsents = make(map[string][]*Consent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsents[name] = []*Consent{}
+	} else {
+		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
+	}
+}
+
+// NamedHistory returns the History named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Customer) NamedHistory(name string) ([]*CustomerEvent, error) {
+	if _m.Edges.namedHistory == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedHistory[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Customer) appendNamedHistory(name string, edges ...*CustomerEvent) {
+	if _m.Edges.namedHistory == nil {
+		_m.Edges.namedHistory = make(map[string][]*CustomerEvent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedHistory[name] = []*CustomerEvent{}
+	} else {
+		_m.Edges.namedHistory[name] = append(_m.Edges.namedHistory[name], edges...)
 	}
 }
 

@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"onboard/ent/category"
+	"onboard/ent/consent"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"onboard/schema/schematype"
 	"time"
 
@@ -222,6 +225,62 @@ func (_c *CustomerCreate) SetNillableRegisteredBy(v *string) *CustomerCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *CustomerCreate) SetVersion(v int) *CustomerCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableVersion(v *int) *CustomerCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (_c *CustomerCreate) SetStatusReason(v string) *CustomerCreate {
+	_c.mutation.SetStatusReason(v)
+	return _c
+}
+
+// SetNillableStatusReason sets the "status_reason" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableStatusReason(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetStatusReason(*v)
+	}
+	return _c
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (_c *CustomerCreate) SetStatusChangedAt(v time.Time) *CustomerCreate {
+	_c.mutation.SetStatusChangedAt(v)
+	return _c
+}
+
+// SetNillableStatusChangedAt sets the "status_changed_at" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableStatusChangedAt(v *time.Time) *CustomerCreate {
+	if v != nil {
+		_c.SetStatusChangedAt(*v)
+	}
+	return _c
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_c *CustomerCreate) SetErasedAt(v time.Time) *CustomerCreate {
+	_c.mutation.SetErasedAt(v)
+	return _c
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableErasedAt(v *time.Time) *CustomerCreate {
+	if v != nil {
+		_c.SetErasedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CustomerCreate) SetID(v string) *CustomerCreate {
 	_c.mutation.SetID(v)
@@ -318,6 +377,51 @@ func (_c *CustomerCreate) AddFeatures(v ...*CustomerFeature) *CustomerCreate {
 	return _c.AddFeatureIDs(ids...)
 }
 
+// AddVerificationIDs adds the "verifications" edge to the Verification entity by IDs.
+func (_c *CustomerCreate) AddVerificationIDs(ids ...string) *CustomerCreate {
+	_c.mutation.AddVerificationIDs(ids...)
+	return _c
+}
+
+// AddVerifications adds the "verifications" edges to the Verification entity.
+func (_c *CustomerCreate) AddVerifications(v ...*Verification) *CustomerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddVerificationIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_c *CustomerCreate) AddConsentIDs(ids ...string) *CustomerCreate {
+	_c.mutation.AddConsentIDs(ids...)
+	return _c
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_c *CustomerCreate) AddConsents(v ...*Consent) *CustomerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddConsentIDs(ids...)
+}
+
+// AddHistoryIDs adds the "history" edge to the CustomerEvent entity by IDs.
+func (_c *CustomerCreate) AddHistoryIDs(ids ...string) *CustomerCreate {
+	_c.mutation.AddHistoryIDs(ids...)
+	return _c
+}
+
+// AddHistory adds the "history" edges to the CustomerEvent entity.
+func (_c *CustomerCreate) AddHistory(v ...*CustomerEvent) *CustomerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddHistoryIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_c *CustomerCreate) Mutation() *CustomerMutation {
 	return _c.mutation
@@ -372,6 +476,10 @@ func (_c *CustomerCreate) defaults() error {
 	if _, ok := _c.mutation.Status(); !ok {
 		v := customer.DefaultStatus
 		_c.mutation.SetStatus(v)
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := customer.DefaultVersion
+		_c.mutation.SetVersion(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if customer.DefaultID == nil {
@@ -461,6 +569,14 @@ func (_c *CustomerCreate) check() error {
 	if v, ok := _c.mutation.RegisteredBy(); ok {
 		if err := customer.RegisteredByValidator(v); err != nil {
 			return &ValidationError{Name: "registered_by", err: fmt.Errorf(`ent: validator failed for field "Customer.registered_by": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Customer.version"`)}
+	}
+	if v, ok := _c.mutation.StatusReason(); ok {
+		if err := customer.StatusReasonValidator(v); err != nil {
+			return &ValidationError{Name: "status_reason", err: fmt.Errorf(`ent: validator failed for field "Customer.status_reason": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -563,6 +679,22 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 		_spec.SetField(customer.FieldRegisteredBy, field.TypeString, value)
 		_node.RegisteredBy = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
+	if value, ok := _c.mutation.StatusReason(); ok {
+		_spec.SetField(customer.FieldStatusReason, field.TypeString, value)
+		_node.StatusReason = &value
+	}
+	if value, ok := _c.mutation.StatusChangedAt(); ok {
+		_spec.SetField(customer.FieldStatusChangedAt, field.TypeTime, value)
+		_node.StatusChangedAt = &value
+	}
+	if value, ok := _c.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+		_node.ErasedAt = &value
+	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -654,6 +786,54 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerfeature.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.VerificationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -908,6 +1088,78 @@ func (u *CustomerUpsert) UpdateRegistrationSource() *CustomerUpsert {
 // ClearRegistrationSource clears the value of the "registration_source" field.
 func (u *CustomerUpsert) ClearRegistrationSource() *CustomerUpsert {
 	u.SetNull(customer.FieldRegistrationSource)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *CustomerUpsert) SetVersion(v int) *CustomerUpsert {
+	u.Set(customer.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateVersion() *CustomerUpsert {
+	u.SetExcluded(customer.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CustomerUpsert) AddVersion(v int) *CustomerUpsert {
+	u.Add(customer.FieldVersion, v)
+	return u
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (u *CustomerUpsert) SetStatusReason(v string) *CustomerUpsert {
+	u.Set(customer.FieldStatusReason, v)
+	return u
+}
+
+// UpdateStatusReason sets the "status_reason" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateStatusReason() *CustomerUpsert {
+	u.SetExcluded(customer.FieldStatusReason)
+	return u
+}
+
+// ClearStatusReason clears the value of the "status_reason" field.
+func (u *CustomerUpsert) ClearStatusReason() *CustomerUpsert {
+	u.SetNull(customer.FieldStatusReason)
+	return u
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *CustomerUpsert) SetStatusChangedAt(v time.Time) *CustomerUpsert {
+	u.Set(customer.FieldStatusChangedAt, v)
+	return u
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateStatusChangedAt() *CustomerUpsert {
+	u.SetExcluded(customer.FieldStatusChangedAt)
+	return u
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *CustomerUpsert) ClearStatusChangedAt() *CustomerUpsert {
+	u.SetNull(customer.FieldStatusChangedAt)
+	return u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsert) SetErasedAt(v time.Time) *CustomerUpsert {
+	u.Set(customer.FieldErasedAt, v)
+	return u
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateErasedAt() *CustomerUpsert {
+	u.SetExcluded(customer.FieldErasedAt)
+	return u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsert) ClearErasedAt() *CustomerUpsert {
+	u.SetNull(customer.FieldErasedAt)
 	return u
 }
 
@@ -1199,6 +1451,90 @@ func (u *CustomerUpsertOne) UpdateRegistrationSource() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearRegistrationSource() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearRegistrationSource()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *CustomerUpsertOne) SetVersion(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CustomerUpsertOne) AddVersion(v int) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateVersion() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateVersion()
+	})
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (u *CustomerUpsertOne) SetStatusReason(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetStatusReason(v)
+	})
+}
+
+// UpdateStatusReason sets the "status_reason" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateStatusReason() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateStatusReason()
+	})
+}
+
+// ClearStatusReason clears the value of the "status_reason" field.
+func (u *CustomerUpsertOne) ClearStatusReason() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearStatusReason()
+	})
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *CustomerUpsertOne) SetStatusChangedAt(v time.Time) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetStatusChangedAt(v)
+	})
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateStatusChangedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateStatusChangedAt()
+	})
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *CustomerUpsertOne) ClearStatusChangedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearStatusChangedAt()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsertOne) SetErasedAt(v time.Time) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateErasedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsertOne) ClearErasedAt() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearErasedAt()
 	})
 }
 
@@ -1657,6 +1993,90 @@ func (u *CustomerUpsertBulk) UpdateRegistrationSource() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearRegistrationSource() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearRegistrationSource()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *CustomerUpsertBulk) SetVersion(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *CustomerUpsertBulk) AddVersion(v int) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateVersion() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateVersion()
+	})
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (u *CustomerUpsertBulk) SetStatusReason(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetStatusReason(v)
+	})
+}
+
+// UpdateStatusReason sets the "status_reason" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateStatusReason() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateStatusReason()
+	})
+}
+
+// ClearStatusReason clears the value of the "status_reason" field.
+func (u *CustomerUpsertBulk) ClearStatusReason() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearStatusReason()
+	})
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *CustomerUpsertBulk) SetStatusChangedAt(v time.Time) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetStatusChangedAt(v)
+	})
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateStatusChangedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateStatusChangedAt()
+	})
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *CustomerUpsertBulk) ClearStatusChangedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearStatusChangedAt()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *CustomerUpsertBulk) SetErasedAt(v time.Time) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateErasedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *CustomerUpsertBulk) ClearErasedAt() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearErasedAt()
 	})
 }
 

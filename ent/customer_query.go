@@ -9,13 +9,16 @@ import (
 	"fmt"
 	"math"
 	"onboard/ent/category"
+	"onboard/ent/consent"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/predicate"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -27,19 +30,25 @@ import (
 // CustomerQuery is the builder for querying Customer entities.
 type CustomerQuery struct {
 	config
-	ctx               *QueryContext
-	order             []customer.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.Customer
-	withTenant        *TenantQuery
-	withCategory      *CategoryQuery
-	withUser          *UserQuery
-	withPerson        *PersonQuery
-	withOrganization  *OrganizationQuery
-	withFeatures      *CustomerFeatureQuery
-	loadTotal         []func(context.Context, []*Customer) error
-	modifiers         []func(*sql.Selector)
-	withNamedFeatures map[string]*CustomerFeatureQuery
+	ctx                    *QueryContext
+	order                  []customer.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.Customer
+	withTenant             *TenantQuery
+	withCategory           *CategoryQuery
+	withUser               *UserQuery
+	withPerson             *PersonQuery
+	withOrganization       *OrganizationQuery
+	withFeatures           *CustomerFeatureQuery
+	withVerifications      *VerificationQuery
+	withConsents           *ConsentQuery
+	withHistory            *CustomerEventQuery
+	loadTotal              []func(context.Context, []*Customer) error
+	modifiers              []func(*sql.Selector)
+	withNamedFeatures      map[string]*CustomerFeatureQuery
+	withNamedVerifications map[string]*VerificationQuery
+	withNamedConsents      map[string]*ConsentQuery
+	withNamedHistory       map[string]*CustomerEventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -201,6 +210,72 @@ func (_q *CustomerQuery) QueryFeatures() *CustomerFeatureQuery {
 			sqlgraph.From(customer.Table, customer.FieldID, selector),
 			sqlgraph.To(customerfeature.Table, customerfeature.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, customer.FeaturesTable, customer.FeaturesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryVerifications chains the current query on the "verifications" edge.
+func (_q *CustomerQuery) QueryVerifications() *VerificationQuery {
+	query := (&VerificationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, selector),
+			sqlgraph.To(verification.Table, verification.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.VerificationsTable, customer.VerificationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConsents chains the current query on the "consents" edge.
+func (_q *CustomerQuery) QueryConsents() *ConsentQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, selector),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.ConsentsTable, customer.ConsentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHistory chains the current query on the "history" edge.
+func (_q *CustomerQuery) QueryHistory() *CustomerEventQuery {
+	query := (&CustomerEventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, selector),
+			sqlgraph.To(customerevent.Table, customerevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.HistoryTable, customer.HistoryColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -395,17 +470,20 @@ func (_q *CustomerQuery) Clone() *CustomerQuery {
 		return nil
 	}
 	return &CustomerQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]customer.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Customer{}, _q.predicates...),
-		withTenant:       _q.withTenant.Clone(),
-		withCategory:     _q.withCategory.Clone(),
-		withUser:         _q.withUser.Clone(),
-		withPerson:       _q.withPerson.Clone(),
-		withOrganization: _q.withOrganization.Clone(),
-		withFeatures:     _q.withFeatures.Clone(),
+		config:            _q.config,
+		ctx:               _q.ctx.Clone(),
+		order:             append([]customer.OrderOption{}, _q.order...),
+		inters:            append([]Interceptor{}, _q.inters...),
+		predicates:        append([]predicate.Customer{}, _q.predicates...),
+		withTenant:        _q.withTenant.Clone(),
+		withCategory:      _q.withCategory.Clone(),
+		withUser:          _q.withUser.Clone(),
+		withPerson:        _q.withPerson.Clone(),
+		withOrganization:  _q.withOrganization.Clone(),
+		withFeatures:      _q.withFeatures.Clone(),
+		withVerifications: _q.withVerifications.Clone(),
+		withConsents:      _q.withConsents.Clone(),
+		withHistory:       _q.withHistory.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -476,6 +554,39 @@ func (_q *CustomerQuery) WithFeatures(opts ...func(*CustomerFeatureQuery)) *Cust
 		opt(query)
 	}
 	_q.withFeatures = query
+	return _q
+}
+
+// WithVerifications tells the query-builder to eager-load the nodes that are connected to
+// the "verifications" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithVerifications(opts ...func(*VerificationQuery)) *CustomerQuery {
+	query := (&VerificationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withVerifications = query
+	return _q
+}
+
+// WithConsents tells the query-builder to eager-load the nodes that are connected to
+// the "consents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithConsents(opts ...func(*ConsentQuery)) *CustomerQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsents = query
+	return _q
+}
+
+// WithHistory tells the query-builder to eager-load the nodes that are connected to
+// the "history" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithHistory(opts ...func(*CustomerEventQuery)) *CustomerQuery {
+	query := (&CustomerEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHistory = query
 	return _q
 }
 
@@ -563,13 +674,16 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 	var (
 		nodes       = []*Customer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [9]bool{
 			_q.withTenant != nil,
 			_q.withCategory != nil,
 			_q.withUser != nil,
 			_q.withPerson != nil,
 			_q.withOrganization != nil,
 			_q.withFeatures != nil,
+			_q.withVerifications != nil,
+			_q.withConsents != nil,
+			_q.withHistory != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -630,10 +744,52 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 			return nil, err
 		}
 	}
+	if query := _q.withVerifications; query != nil {
+		if err := _q.loadVerifications(ctx, query, nodes,
+			func(n *Customer) { n.Edges.Verifications = []*Verification{} },
+			func(n *Customer, e *Verification) { n.Edges.Verifications = append(n.Edges.Verifications, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withConsents; query != nil {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Customer) { n.Edges.Consents = []*Consent{} },
+			func(n *Customer, e *Consent) { n.Edges.Consents = append(n.Edges.Consents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHistory; query != nil {
+		if err := _q.loadHistory(ctx, query, nodes,
+			func(n *Customer) { n.Edges.History = []*CustomerEvent{} },
+			func(n *Customer, e *CustomerEvent) { n.Edges.History = append(n.Edges.History, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedFeatures {
 		if err := _q.loadFeatures(ctx, query, nodes,
 			func(n *Customer) { n.appendNamedFeatures(name) },
 			func(n *Customer, e *CustomerFeature) { n.appendNamedFeatures(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedVerifications {
+		if err := _q.loadVerifications(ctx, query, nodes,
+			func(n *Customer) { n.appendNamedVerifications(name) },
+			func(n *Customer, e *Verification) { n.appendNamedVerifications(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsents {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Customer) { n.appendNamedConsents(name) },
+			func(n *Customer, e *Consent) { n.appendNamedConsents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedHistory {
+		if err := _q.loadHistory(ctx, query, nodes,
+			func(n *Customer) { n.appendNamedHistory(name) },
+			func(n *Customer, e *CustomerEvent) { n.appendNamedHistory(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -820,6 +976,96 @@ func (_q *CustomerQuery) loadFeatures(ctx context.Context, query *CustomerFeatur
 	}
 	return nil
 }
+func (_q *CustomerQuery) loadVerifications(ctx context.Context, query *VerificationQuery, nodes []*Customer, init func(*Customer), assign func(*Customer, *Verification)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Customer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(verification.FieldCustomerID)
+	}
+	query.Where(predicate.Verification(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(customer.VerificationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CustomerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CustomerQuery) loadConsents(ctx context.Context, query *ConsentQuery, nodes []*Customer, init func(*Customer), assign func(*Customer, *Consent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Customer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(consent.FieldCustomerID)
+	}
+	query.Where(predicate.Consent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(customer.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CustomerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CustomerQuery) loadHistory(ctx context.Context, query *CustomerEventQuery, nodes []*Customer, init func(*Customer), assign func(*Customer, *CustomerEvent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Customer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(customerevent.FieldCustomerID)
+	}
+	query.Where(predicate.CustomerEvent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(customer.HistoryColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CustomerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *CustomerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -957,6 +1203,48 @@ func (_q *CustomerQuery) WithNamedFeatures(name string, opts ...func(*CustomerFe
 		_q.withNamedFeatures = make(map[string]*CustomerFeatureQuery)
 	}
 	_q.withNamedFeatures[name] = query
+	return _q
+}
+
+// WithNamedVerifications tells the query-builder to eager-load the nodes that are connected to the "verifications"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithNamedVerifications(name string, opts ...func(*VerificationQuery)) *CustomerQuery {
+	query := (&VerificationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedVerifications == nil {
+		_q.withNamedVerifications = make(map[string]*VerificationQuery)
+	}
+	_q.withNamedVerifications[name] = query
+	return _q
+}
+
+// WithNamedConsents tells the query-builder to eager-load the nodes that are connected to the "consents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithNamedConsents(name string, opts ...func(*ConsentQuery)) *CustomerQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsents == nil {
+		_q.withNamedConsents = make(map[string]*ConsentQuery)
+	}
+	_q.withNamedConsents[name] = query
+	return _q
+}
+
+// WithNamedHistory tells the query-builder to eager-load the nodes that are connected to the "history"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithNamedHistory(name string, opts ...func(*CustomerEventQuery)) *CustomerQuery {
+	query := (&CustomerEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedHistory == nil {
+		_q.withNamedHistory = make(map[string]*CustomerEventQuery)
+	}
+	_q.withNamedHistory[name] = query
 	return _q
 }
 

@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"onboard/ent/category"
+	"onboard/ent/consent"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/predicate"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -247,6 +250,87 @@ func (_u *CustomerUpdate) ClearRegistrationSource() *CustomerUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *CustomerUpdate) SetVersion(v int) *CustomerUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableVersion(v *int) *CustomerUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CustomerUpdate) AddVersion(v int) *CustomerUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (_u *CustomerUpdate) SetStatusReason(v string) *CustomerUpdate {
+	_u.mutation.SetStatusReason(v)
+	return _u
+}
+
+// SetNillableStatusReason sets the "status_reason" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableStatusReason(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetStatusReason(*v)
+	}
+	return _u
+}
+
+// ClearStatusReason clears the value of the "status_reason" field.
+func (_u *CustomerUpdate) ClearStatusReason() *CustomerUpdate {
+	_u.mutation.ClearStatusReason()
+	return _u
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (_u *CustomerUpdate) SetStatusChangedAt(v time.Time) *CustomerUpdate {
+	_u.mutation.SetStatusChangedAt(v)
+	return _u
+}
+
+// SetNillableStatusChangedAt sets the "status_changed_at" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableStatusChangedAt(v *time.Time) *CustomerUpdate {
+	if v != nil {
+		_u.SetStatusChangedAt(*v)
+	}
+	return _u
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (_u *CustomerUpdate) ClearStatusChangedAt() *CustomerUpdate {
+	_u.mutation.ClearStatusChangedAt()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *CustomerUpdate) SetErasedAt(v time.Time) *CustomerUpdate {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableErasedAt(v *time.Time) *CustomerUpdate {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *CustomerUpdate) ClearErasedAt() *CustomerUpdate {
+	_u.mutation.ClearErasedAt()
+	return _u
+}
+
 // SetCategory sets the "category" edge to the Category entity.
 func (_u *CustomerUpdate) SetCategory(v *Category) *CustomerUpdate {
 	return _u.SetCategoryID(v.ID)
@@ -324,6 +408,51 @@ func (_u *CustomerUpdate) AddFeatures(v ...*CustomerFeature) *CustomerUpdate {
 	return _u.AddFeatureIDs(ids...)
 }
 
+// AddVerificationIDs adds the "verifications" edge to the Verification entity by IDs.
+func (_u *CustomerUpdate) AddVerificationIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.AddVerificationIDs(ids...)
+	return _u
+}
+
+// AddVerifications adds the "verifications" edges to the Verification entity.
+func (_u *CustomerUpdate) AddVerifications(v ...*Verification) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddVerificationIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_u *CustomerUpdate) AddConsentIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.AddConsentIDs(ids...)
+	return _u
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_u *CustomerUpdate) AddConsents(v ...*Consent) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConsentIDs(ids...)
+}
+
+// AddHistoryIDs adds the "history" edge to the CustomerEvent entity by IDs.
+func (_u *CustomerUpdate) AddHistoryIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.AddHistoryIDs(ids...)
+	return _u
+}
+
+// AddHistory adds the "history" edges to the CustomerEvent entity.
+func (_u *CustomerUpdate) AddHistory(v ...*CustomerEvent) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoryIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_u *CustomerUpdate) Mutation() *CustomerMutation {
 	return _u.mutation
@@ -372,6 +501,69 @@ func (_u *CustomerUpdate) RemoveFeatures(v ...*CustomerFeature) *CustomerUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFeatureIDs(ids...)
+}
+
+// ClearVerifications clears all "verifications" edges to the Verification entity.
+func (_u *CustomerUpdate) ClearVerifications() *CustomerUpdate {
+	_u.mutation.ClearVerifications()
+	return _u
+}
+
+// RemoveVerificationIDs removes the "verifications" edge to Verification entities by IDs.
+func (_u *CustomerUpdate) RemoveVerificationIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.RemoveVerificationIDs(ids...)
+	return _u
+}
+
+// RemoveVerifications removes "verifications" edges to Verification entities.
+func (_u *CustomerUpdate) RemoveVerifications(v ...*Verification) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveVerificationIDs(ids...)
+}
+
+// ClearConsents clears all "consents" edges to the Consent entity.
+func (_u *CustomerUpdate) ClearConsents() *CustomerUpdate {
+	_u.mutation.ClearConsents()
+	return _u
+}
+
+// RemoveConsentIDs removes the "consents" edge to Consent entities by IDs.
+func (_u *CustomerUpdate) RemoveConsentIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.RemoveConsentIDs(ids...)
+	return _u
+}
+
+// RemoveConsents removes "consents" edges to Consent entities.
+func (_u *CustomerUpdate) RemoveConsents(v ...*Consent) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConsentIDs(ids...)
+}
+
+// ClearHistory clears all "history" edges to the CustomerEvent entity.
+func (_u *CustomerUpdate) ClearHistory() *CustomerUpdate {
+	_u.mutation.ClearHistory()
+	return _u
+}
+
+// RemoveHistoryIDs removes the "history" edge to CustomerEvent entities by IDs.
+func (_u *CustomerUpdate) RemoveHistoryIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.RemoveHistoryIDs(ids...)
+	return _u
+}
+
+// RemoveHistory removes "history" edges to CustomerEvent entities.
+func (_u *CustomerUpdate) RemoveHistory(v ...*CustomerEvent) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoryIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -463,6 +655,11 @@ func (_u *CustomerUpdate) check() error {
 			return &ValidationError{Name: "registration_source", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_source": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.StatusReason(); ok {
+		if err := customer.StatusReasonValidator(v); err != nil {
+			return &ValidationError{Name: "status_reason", err: fmt.Errorf(`ent: validator failed for field "Customer.status_reason": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Customer.tenant"`)
 	}
@@ -551,6 +748,30 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RegisteredByCleared() {
 		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(customer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StatusReason(); ok {
+		_spec.SetField(customer.FieldStatusReason, field.TypeString, value)
+	}
+	if _u.mutation.StatusReasonCleared() {
+		_spec.ClearField(customer.FieldStatusReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatusChangedAt(); ok {
+		_spec.SetField(customer.FieldStatusChangedAt, field.TypeTime, value)
+	}
+	if _u.mutation.StatusChangedAtCleared() {
+		_spec.ClearField(customer.FieldStatusChangedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(customer.FieldErasedAt, field.TypeTime)
 	}
 	if _u.mutation.CategoryCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -706,6 +927,141 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerfeature.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VerificationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedVerificationsIDs(); len(nodes) > 0 && !_u.mutation.VerificationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VerificationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConsentsIDs(); len(nodes) > 0 && !_u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoryIDs(); len(nodes) > 0 && !_u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -947,6 +1303,87 @@ func (_u *CustomerUpdateOne) ClearRegistrationSource() *CustomerUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *CustomerUpdateOne) SetVersion(v int) *CustomerUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableVersion(v *int) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *CustomerUpdateOne) AddVersion(v int) *CustomerUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
+// SetStatusReason sets the "status_reason" field.
+func (_u *CustomerUpdateOne) SetStatusReason(v string) *CustomerUpdateOne {
+	_u.mutation.SetStatusReason(v)
+	return _u
+}
+
+// SetNillableStatusReason sets the "status_reason" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableStatusReason(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetStatusReason(*v)
+	}
+	return _u
+}
+
+// ClearStatusReason clears the value of the "status_reason" field.
+func (_u *CustomerUpdateOne) ClearStatusReason() *CustomerUpdateOne {
+	_u.mutation.ClearStatusReason()
+	return _u
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (_u *CustomerUpdateOne) SetStatusChangedAt(v time.Time) *CustomerUpdateOne {
+	_u.mutation.SetStatusChangedAt(v)
+	return _u
+}
+
+// SetNillableStatusChangedAt sets the "status_changed_at" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableStatusChangedAt(v *time.Time) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetStatusChangedAt(*v)
+	}
+	return _u
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (_u *CustomerUpdateOne) ClearStatusChangedAt() *CustomerUpdateOne {
+	_u.mutation.ClearStatusChangedAt()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *CustomerUpdateOne) SetErasedAt(v time.Time) *CustomerUpdateOne {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableErasedAt(v *time.Time) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *CustomerUpdateOne) ClearErasedAt() *CustomerUpdateOne {
+	_u.mutation.ClearErasedAt()
+	return _u
+}
+
 // SetCategory sets the "category" edge to the Category entity.
 func (_u *CustomerUpdateOne) SetCategory(v *Category) *CustomerUpdateOne {
 	return _u.SetCategoryID(v.ID)
@@ -1024,6 +1461,51 @@ func (_u *CustomerUpdateOne) AddFeatures(v ...*CustomerFeature) *CustomerUpdateO
 	return _u.AddFeatureIDs(ids...)
 }
 
+// AddVerificationIDs adds the "verifications" edge to the Verification entity by IDs.
+func (_u *CustomerUpdateOne) AddVerificationIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.AddVerificationIDs(ids...)
+	return _u
+}
+
+// AddVerifications adds the "verifications" edges to the Verification entity.
+func (_u *CustomerUpdateOne) AddVerifications(v ...*Verification) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddVerificationIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_u *CustomerUpdateOne) AddConsentIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.AddConsentIDs(ids...)
+	return _u
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_u *CustomerUpdateOne) AddConsents(v ...*Consent) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConsentIDs(ids...)
+}
+
+// AddHistoryIDs adds the "history" edge to the CustomerEvent entity by IDs.
+func (_u *CustomerUpdateOne) AddHistoryIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.AddHistoryIDs(ids...)
+	return _u
+}
+
+// AddHistory adds the "history" edges to the CustomerEvent entity.
+func (_u *CustomerUpdateOne) AddHistory(v ...*CustomerEvent) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoryIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_u *CustomerUpdateOne) Mutation() *CustomerMutation {
 	return _u.mutation
@@ -1072,6 +1554,69 @@ func (_u *CustomerUpdateOne) RemoveFeatures(v ...*CustomerFeature) *CustomerUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFeatureIDs(ids...)
+}
+
+// ClearVerifications clears all "verifications" edges to the Verification entity.
+func (_u *CustomerUpdateOne) ClearVerifications() *CustomerUpdateOne {
+	_u.mutation.ClearVerifications()
+	return _u
+}
+
+// RemoveVerificationIDs removes the "verifications" edge to Verification entities by IDs.
+func (_u *CustomerUpdateOne) RemoveVerificationIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.RemoveVerificationIDs(ids...)
+	return _u
+}
+
+// RemoveVerifications removes "verifications" edges to Verification entities.
+func (_u *CustomerUpdateOne) RemoveVerifications(v ...*Verification) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveVerificationIDs(ids...)
+}
+
+// ClearConsents clears all "consents" edges to the Consent entity.
+func (_u *CustomerUpdateOne) ClearConsents() *CustomerUpdateOne {
+	_u.mutation.ClearConsents()
+	return _u
+}
+
+// RemoveConsentIDs removes the "consents" edge to Consent entities by IDs.
+func (_u *CustomerUpdateOne) RemoveConsentIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.RemoveConsentIDs(ids...)
+	return _u
+}
+
+// RemoveConsents removes "consents" edges to Consent entities.
+func (_u *CustomerUpdateOne) RemoveConsents(v ...*Consent) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConsentIDs(ids...)
+}
+
+// ClearHistory clears all "history" edges to the CustomerEvent entity.
+func (_u *CustomerUpdateOne) ClearHistory() *CustomerUpdateOne {
+	_u.mutation.ClearHistory()
+	return _u
+}
+
+// RemoveHistoryIDs removes the "history" edge to CustomerEvent entities by IDs.
+func (_u *CustomerUpdateOne) RemoveHistoryIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.RemoveHistoryIDs(ids...)
+	return _u
+}
+
+// RemoveHistory removes "history" edges to CustomerEvent entities.
+func (_u *CustomerUpdateOne) RemoveHistory(v ...*CustomerEvent) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoryIDs(ids...)
 }
 
 // Where appends a list predicates to the CustomerUpdate builder.
@@ -1174,6 +1719,11 @@ func (_u *CustomerUpdateOne) check() error {
 	if v, ok := _u.mutation.RegistrationSource(); ok {
 		if err := customer.RegistrationSourceValidator(v); err != nil {
 			return &ValidationError{Name: "registration_source", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.StatusReason(); ok {
+		if err := customer.StatusReasonValidator(v); err != nil {
+			return &ValidationError{Name: "status_reason", err: fmt.Errorf(`ent: validator failed for field "Customer.status_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
@@ -1281,6 +1831,30 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.RegisteredByCleared() {
 		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(customer.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StatusReason(); ok {
+		_spec.SetField(customer.FieldStatusReason, field.TypeString, value)
+	}
+	if _u.mutation.StatusReasonCleared() {
+		_spec.ClearField(customer.FieldStatusReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatusChangedAt(); ok {
+		_spec.SetField(customer.FieldStatusChangedAt, field.TypeTime, value)
+	}
+	if _u.mutation.StatusChangedAtCleared() {
+		_spec.ClearField(customer.FieldStatusChangedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(customer.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(customer.FieldErasedAt, field.TypeTime)
 	}
 	if _u.mutation.CategoryCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1436,6 +2010,141 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerfeature.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.VerificationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedVerificationsIDs(); len(nodes) > 0 && !_u.mutation.VerificationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.VerificationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(verification.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConsentsIDs(); len(nodes) > 0 && !_u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoryIDs(); len(nodes) > 0 && !_u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

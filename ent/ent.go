@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/customertally"
 	"onboard/ent/employee"
@@ -17,12 +20,14 @@ import (
 	"onboard/ent/featurerelation"
 	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"reflect"
 	"sync"
 
@@ -91,8 +96,11 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			address.Table:           address.ValidColumn,
 			category.Table:          category.ValidColumn,
+			consent.Table:           consent.ValidColumn,
+			consentdocument.Table:   consentdocument.ValidColumn,
 			contact.Table:           contact.ValidColumn,
 			customer.Table:          customer.ValidColumn,
+			customerevent.Table:     customerevent.ValidColumn,
 			customerfeature.Table:   customerfeature.ValidColumn,
 			customertally.Table:     customertally.ValidColumn,
 			employee.Table:          employee.ValidColumn,
@@ -100,12 +108,14 @@ func checkColumn(t, c string) error {
 			featurerelation.Table:   featurerelation.ValidColumn,
 			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
 			identitydocument.Table:  identitydocument.ValidColumn,
+			loginthrottle.Table:     loginthrottle.ValidColumn,
 			organization.Table:      organization.ValidColumn,
 			person.Table:            person.ValidColumn,
 			representative.Table:    representative.ValidColumn,
 			role.Table:              role.ValidColumn,
 			tenant.Table:            tenant.ValidColumn,
 			user.Table:              user.ValidColumn,
+			verification.Table:      verification.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -5,8 +5,11 @@ package ent
 import (
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/customertally"
 	"onboard/ent/employee"
@@ -14,6 +17,7 @@ import (
 	"onboard/ent/featurerelation"
 	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/predicate"
@@ -21,6 +25,7 @@ import (
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -30,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   address.Table,
@@ -78,9 +83,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 			category.FieldIsActive:     {Type: field.TypeBool, Column: category.FieldIsActive},
 			category.FieldIsDefault:    {Type: field.TypeBool, Column: category.FieldIsDefault},
 			category.FieldParentID:     {Type: field.TypeString, Column: category.FieldParentID},
+			category.FieldPolicy:       {Type: field.TypeJSON, Column: category.FieldPolicy},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   consent.Table,
+			Columns: consent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: consent.FieldID,
+			},
+		},
+		Type: "Consent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			consent.FieldCreatedAt:  {Type: field.TypeTime, Column: consent.FieldCreatedAt},
+			consent.FieldUpdatedAt:  {Type: field.TypeTime, Column: consent.FieldUpdatedAt},
+			consent.FieldTenantID:   {Type: field.TypeString, Column: consent.FieldTenantID},
+			consent.FieldCustomerID: {Type: field.TypeString, Column: consent.FieldCustomerID},
+			consent.FieldDocumentID: {Type: field.TypeString, Column: consent.FieldDocumentID},
+			consent.FieldCode:       {Type: field.TypeString, Column: consent.FieldCode},
+			consent.FieldVersion:    {Type: field.TypeInt, Column: consent.FieldVersion},
+			consent.FieldAcceptedBy: {Type: field.TypeString, Column: consent.FieldAcceptedBy},
+			consent.FieldIP:         {Type: field.TypeString, Column: consent.FieldIP},
+			consent.FieldUserAgent:  {Type: field.TypeString, Column: consent.FieldUserAgent},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   consentdocument.Table,
+			Columns: consentdocument.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: consentdocument.FieldID,
+			},
+		},
+		Type: "ConsentDocument",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			consentdocument.FieldCreatedAt:     {Type: field.TypeTime, Column: consentdocument.FieldCreatedAt},
+			consentdocument.FieldUpdatedAt:     {Type: field.TypeTime, Column: consentdocument.FieldUpdatedAt},
+			consentdocument.FieldTenantID:      {Type: field.TypeString, Column: consentdocument.FieldTenantID},
+			consentdocument.FieldCode:          {Type: field.TypeString, Column: consentdocument.FieldCode},
+			consentdocument.FieldVersion:       {Type: field.TypeInt, Column: consentdocument.FieldVersion},
+			consentdocument.FieldTitle:         {Type: field.TypeString, Column: consentdocument.FieldTitle},
+			consentdocument.FieldURL:           {Type: field.TypeString, Column: consentdocument.FieldURL},
+			consentdocument.FieldCustomerTypes: {Type: field.TypeJSON, Column: consentdocument.FieldCustomerTypes},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contact.Table,
 			Columns: contact.Columns,
@@ -101,7 +151,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contact.FieldPurpose:   {Type: field.TypeString, Column: contact.FieldPurpose},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
@@ -128,9 +178,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldRegistrationPlatform:  {Type: field.TypeString, Column: customer.FieldRegistrationPlatform},
 			customer.FieldRegistrationSource:    {Type: field.TypeString, Column: customer.FieldRegistrationSource},
 			customer.FieldRegisteredBy:          {Type: field.TypeString, Column: customer.FieldRegisteredBy},
+			customer.FieldVersion:               {Type: field.TypeInt, Column: customer.FieldVersion},
+			customer.FieldStatusReason:          {Type: field.TypeString, Column: customer.FieldStatusReason},
+			customer.FieldStatusChangedAt:       {Type: field.TypeTime, Column: customer.FieldStatusChangedAt},
+			customer.FieldErasedAt:              {Type: field.TypeTime, Column: customer.FieldErasedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   customerevent.Table,
+			Columns: customerevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: customerevent.FieldID,
+			},
+		},
+		Type: "CustomerEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			customerevent.FieldCreatedAt:  {Type: field.TypeTime, Column: customerevent.FieldCreatedAt},
+			customerevent.FieldUpdatedAt:  {Type: field.TypeTime, Column: customerevent.FieldUpdatedAt},
+			customerevent.FieldTenantID:   {Type: field.TypeString, Column: customerevent.FieldTenantID},
+			customerevent.FieldCustomerID: {Type: field.TypeString, Column: customerevent.FieldCustomerID},
+			customerevent.FieldType:       {Type: field.TypeString, Column: customerevent.FieldType},
+			customerevent.FieldSubjectID:  {Type: field.TypeString, Column: customerevent.FieldSubjectID},
+			customerevent.FieldActor:      {Type: field.TypeString, Column: customerevent.FieldActor},
+			customerevent.FieldRequestID:  {Type: field.TypeString, Column: customerevent.FieldRequestID},
+			customerevent.FieldChanges:    {Type: field.TypeJSON, Column: customerevent.FieldChanges},
+			customerevent.FieldReason:     {Type: field.TypeString, Column: customerevent.FieldReason},
+			customerevent.FieldNote:       {Type: field.TypeString, Column: customerevent.FieldNote},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customerfeature.Table,
 			Columns: customerfeature.Columns,
@@ -151,7 +229,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customerfeature.FieldFeatureID:  {Type: field.TypeString, Column: customerfeature.FieldFeatureID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customertally.Table,
 			Columns: customertally.Columns,
@@ -171,7 +249,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customertally.FieldCount:        {Type: field.TypeInt, Column: customertally.FieldCount},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employee.Table,
 			Columns: employee.Columns,
@@ -190,7 +268,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employee.FieldPersonID:       {Type: field.TypeString, Column: employee.FieldPersonID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feature.Table,
 			Columns: feature.Columns,
@@ -211,7 +289,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feature.FieldParameters:  {Type: field.TypeJSON, Column: feature.FieldParameters},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   featurerelation.Table,
 			Columns: featurerelation.Columns,
@@ -231,7 +309,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			featurerelation.FieldFeatureID:       {Type: field.TypeString, Column: featurerelation.FieldFeatureID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencyrecord.Table,
 			Columns: idempotencyrecord.Columns,
@@ -251,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencyrecord.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   identitydocument.Table,
 			Columns: identitydocument.Columns,
@@ -270,7 +348,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			identitydocument.FieldIssuingCountry: {Type: field.TypeString, Column: identitydocument.FieldIssuingCountry},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   loginthrottle.Table,
+			Columns: loginthrottle.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: loginthrottle.FieldID,
+			},
+		},
+		Type: "LoginThrottle",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			loginthrottle.FieldCreatedAt:       {Type: field.TypeTime, Column: loginthrottle.FieldCreatedAt},
+			loginthrottle.FieldUpdatedAt:       {Type: field.TypeTime, Column: loginthrottle.FieldUpdatedAt},
+			loginthrottle.FieldTenantID:        {Type: field.TypeString, Column: loginthrottle.FieldTenantID},
+			loginthrottle.FieldKey:             {Type: field.TypeString, Column: loginthrottle.FieldKey},
+			loginthrottle.FieldFailures:        {Type: field.TypeInt, Column: loginthrottle.FieldFailures},
+			loginthrottle.FieldWindowStartedAt: {Type: field.TypeTime, Column: loginthrottle.FieldWindowStartedAt},
+			loginthrottle.FieldLockedUntil:     {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -298,7 +396,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldPhone:              {Type: field.TypeString, Column: organization.FieldPhone},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -323,7 +421,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPlaceOfBirth: {Type: field.TypeString, Column: person.FieldPlaceOfBirth},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   representative.Table,
 			Columns: representative.Columns,
@@ -345,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			representative.FieldPersonID:          {Type: field.TypeString, Column: representative.FieldPersonID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   role.Table,
 			Columns: role.Columns,
@@ -356,14 +454,15 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Role",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			role.FieldCreatedAt: {Type: field.TypeTime, Column: role.FieldCreatedAt},
-			role.FieldUpdatedAt: {Type: field.TypeTime, Column: role.FieldUpdatedAt},
-			role.FieldTenantID:  {Type: field.TypeString, Column: role.FieldTenantID},
-			role.FieldCode:      {Type: field.TypeString, Column: role.FieldCode},
-			role.FieldName:      {Type: field.TypeString, Column: role.FieldName},
+			role.FieldCreatedAt:      {Type: field.TypeTime, Column: role.FieldCreatedAt},
+			role.FieldUpdatedAt:      {Type: field.TypeTime, Column: role.FieldUpdatedAt},
+			role.FieldTenantID:       {Type: field.TypeString, Column: role.FieldTenantID},
+			role.FieldCode:           {Type: field.TypeString, Column: role.FieldCode},
+			role.FieldName:           {Type: field.TypeString, Column: role.FieldName},
+			role.FieldSelfAssignable: {Type: field.TypeBool, Column: role.FieldSelfAssignable},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -381,7 +480,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldMinimumAge: {Type: field.TypeInt, Column: tenant.FieldMinimumAge},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -402,6 +501,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldIsActive:               {Type: field.TypeBool, Column: user.FieldIsActive},
 			user.FieldRequiresPasswordChange: {Type: field.TypeBool, Column: user.FieldRequiresPasswordChange},
 			user.FieldTwoFactorEnabled:       {Type: field.TypeBool, Column: user.FieldTwoFactorEnabled},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   verification.Table,
+			Columns: verification.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: verification.FieldID,
+			},
+		},
+		Type: "Verification",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			verification.FieldCreatedAt:     {Type: field.TypeTime, Column: verification.FieldCreatedAt},
+			verification.FieldUpdatedAt:     {Type: field.TypeTime, Column: verification.FieldUpdatedAt},
+			verification.FieldTenantID:      {Type: field.TypeString, Column: verification.FieldTenantID},
+			verification.FieldCustomerID:    {Type: field.TypeString, Column: verification.FieldCustomerID},
+			verification.FieldSubjectType:   {Type: field.TypeEnum, Column: verification.FieldSubjectType},
+			verification.FieldSubjectID:     {Type: field.TypeString, Column: verification.FieldSubjectID},
+			verification.FieldKind:          {Type: field.TypeEnum, Column: verification.FieldKind},
+			verification.FieldOutcome:       {Type: field.TypeEnum, Column: verification.FieldOutcome},
+			verification.FieldProvider:      {Type: field.TypeString, Column: verification.FieldProvider},
+			verification.FieldReference:     {Type: field.TypeString, Column: verification.FieldReference},
+			verification.FieldCheckedAt:     {Type: field.TypeTime, Column: verification.FieldCheckedAt},
+			verification.FieldExpiresAt:     {Type: field.TypeTime, Column: verification.FieldExpiresAt},
+			verification.FieldSubjectDigest: {Type: field.TypeString, Column: verification.FieldSubjectDigest},
+			verification.FieldRecordedBy:    {Type: field.TypeString, Column: verification.FieldRecordedBy},
 		},
 	}
 	graph.MustAddE(
@@ -499,6 +625,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Category",
 		"Customer",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   consent.TenantTable,
+			Columns: []string{consent.TenantColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   consent.CustomerTable,
+			Columns: []string{consent.CustomerColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"Customer",
+	)
+	graph.MustAddE(
+		"document",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   consent.DocumentTable,
+			Columns: []string{consent.DocumentColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"ConsentDocument",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   consentdocument.TenantTable,
+			Columns: []string{consentdocument.TenantColumn},
+			Bidi:    false,
+		},
+		"ConsentDocument",
+		"Tenant",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -607,6 +781,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Customer",
 		"CustomerFeature",
+	)
+	graph.MustAddE(
+		"verifications",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.VerificationsTable,
+			Columns: []string{customer.VerificationsColumn},
+			Bidi:    false,
+		},
+		"Customer",
+		"Verification",
+	)
+	graph.MustAddE(
+		"consents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.ConsentsTable,
+			Columns: []string{customer.ConsentsColumn},
+			Bidi:    false,
+		},
+		"Customer",
+		"Consent",
+	)
+	graph.MustAddE(
+		"history",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.HistoryTable,
+			Columns: []string{customer.HistoryColumn},
+			Bidi:    false,
+		},
+		"Customer",
+		"CustomerEvent",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   customerevent.TenantTable,
+			Columns: []string{customerevent.TenantColumn},
+			Bidi:    false,
+		},
+		"CustomerEvent",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   customerevent.CustomerTable,
+			Columns: []string{customerevent.CustomerColumn},
+			Bidi:    false,
+		},
+		"CustomerEvent",
+		"Customer",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -811,6 +1045,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"IdentityDocument",
 		"Person",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   loginthrottle.TenantTable,
+			Columns: []string{loginthrottle.TenantColumn},
+			Bidi:    false,
+		},
+		"LoginThrottle",
+		"Tenant",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -1100,6 +1346,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 		"Employee",
 	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   verification.TenantTable,
+			Columns: []string{verification.TenantColumn},
+			Bidi:    false,
+		},
+		"Verification",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   verification.CustomerTable,
+			Columns: []string{verification.CustomerColumn},
+			Bidi:    false,
+		},
+		"Verification",
+		"Customer",
+	)
 	return graph
 }()
 
@@ -1346,6 +1616,11 @@ func (f *CategoryFilter) WhereParentID(p entql.StringP) {
 	f.Where(p.Field(category.FieldParentID))
 }
 
+// WherePolicy applies the entql json.RawMessage predicate on the policy field.
+func (f *CategoryFilter) WherePolicy(p entql.BytesP) {
+	f.Where(p.Field(category.FieldPolicy))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *CategoryFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -1417,6 +1692,232 @@ func (f *CategoryFilter) WhereHasCustomersWith(preds ...predicate.Customer) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ConsentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConsentQuery builder.
+func (_q *ConsentQuery) Filter() *ConsentFilter {
+	return &ConsentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConsentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConsentMutation builder.
+func (m *ConsentMutation) Filter() *ConsentFilter {
+	return &ConsentFilter{config: m.config, predicateAdder: m}
+}
+
+// ConsentFilter provides a generic filtering capability at runtime for ConsentQuery.
+type ConsentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConsentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ConsentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(consent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConsentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(consent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ConsentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(consent.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *ConsentFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(consent.FieldTenantID))
+}
+
+// WhereCustomerID applies the entql string predicate on the customer_id field.
+func (f *ConsentFilter) WhereCustomerID(p entql.StringP) {
+	f.Where(p.Field(consent.FieldCustomerID))
+}
+
+// WhereDocumentID applies the entql string predicate on the document_id field.
+func (f *ConsentFilter) WhereDocumentID(p entql.StringP) {
+	f.Where(p.Field(consent.FieldDocumentID))
+}
+
+// WhereCode applies the entql string predicate on the code field.
+func (f *ConsentFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(consent.FieldCode))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ConsentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(consent.FieldVersion))
+}
+
+// WhereAcceptedBy applies the entql string predicate on the accepted_by field.
+func (f *ConsentFilter) WhereAcceptedBy(p entql.StringP) {
+	f.Where(p.Field(consent.FieldAcceptedBy))
+}
+
+// WhereIP applies the entql string predicate on the ip field.
+func (f *ConsentFilter) WhereIP(p entql.StringP) {
+	f.Where(p.Field(consent.FieldIP))
+}
+
+// WhereUserAgent applies the entql string predicate on the user_agent field.
+func (f *ConsentFilter) WhereUserAgent(p entql.StringP) {
+	f.Where(p.Field(consent.FieldUserAgent))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *ConsentFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *ConsentFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDocument applies a predicate to check if query has an edge document.
+func (f *ConsentFilter) WhereHasDocument() {
+	f.Where(entql.HasEdge("document"))
+}
+
+// WhereHasDocumentWith applies a predicate to check if query has an edge document with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasDocumentWith(preds ...predicate.ConsentDocument) {
+	f.Where(entql.HasEdgeWith("document", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ConsentDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConsentDocumentQuery builder.
+func (_q *ConsentDocumentQuery) Filter() *ConsentDocumentFilter {
+	return &ConsentDocumentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConsentDocumentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConsentDocumentMutation builder.
+func (m *ConsentDocumentMutation) Filter() *ConsentDocumentFilter {
+	return &ConsentDocumentFilter{config: m.config, predicateAdder: m}
+}
+
+// ConsentDocumentFilter provides a generic filtering capability at runtime for ConsentDocumentQuery.
+type ConsentDocumentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConsentDocumentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ConsentDocumentFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(consentdocument.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConsentDocumentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(consentdocument.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ConsentDocumentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(consentdocument.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *ConsentDocumentFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(consentdocument.FieldTenantID))
+}
+
+// WhereCode applies the entql string predicate on the code field.
+func (f *ConsentDocumentFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(consentdocument.FieldCode))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ConsentDocumentFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(consentdocument.FieldVersion))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *ConsentDocumentFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(consentdocument.FieldTitle))
+}
+
+// WhereURL applies the entql string predicate on the url field.
+func (f *ConsentDocumentFilter) WhereURL(p entql.StringP) {
+	f.Where(p.Field(consentdocument.FieldURL))
+}
+
+// WhereCustomerTypes applies the entql json.RawMessage predicate on the customer_types field.
+func (f *ConsentDocumentFilter) WhereCustomerTypes(p entql.BytesP) {
+	f.Where(p.Field(consentdocument.FieldCustomerTypes))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *ConsentDocumentFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *ConsentDocumentFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContactQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1445,7 +1946,7 @@ type ContactFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1567,7 +2068,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1658,6 +2159,26 @@ func (f *CustomerFilter) WhereRegisteredBy(p entql.StringP) {
 	f.Where(p.Field(customer.FieldRegisteredBy))
 }
 
+// WhereVersion applies the entql int predicate on the version field.
+func (f *CustomerFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(customer.FieldVersion))
+}
+
+// WhereStatusReason applies the entql string predicate on the status_reason field.
+func (f *CustomerFilter) WhereStatusReason(p entql.StringP) {
+	f.Where(p.Field(customer.FieldStatusReason))
+}
+
+// WhereStatusChangedAt applies the entql time.Time predicate on the status_changed_at field.
+func (f *CustomerFilter) WhereStatusChangedAt(p entql.TimeP) {
+	f.Where(p.Field(customer.FieldStatusChangedAt))
+}
+
+// WhereErasedAt applies the entql time.Time predicate on the erased_at field.
+func (f *CustomerFilter) WhereErasedAt(p entql.TimeP) {
+	f.Where(p.Field(customer.FieldErasedAt))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *CustomerFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -1742,6 +2263,171 @@ func (f *CustomerFilter) WhereHasFeaturesWith(preds ...predicate.CustomerFeature
 	})))
 }
 
+// WhereHasVerifications applies a predicate to check if query has an edge verifications.
+func (f *CustomerFilter) WhereHasVerifications() {
+	f.Where(entql.HasEdge("verifications"))
+}
+
+// WhereHasVerificationsWith applies a predicate to check if query has an edge verifications with a given conditions (other predicates).
+func (f *CustomerFilter) WhereHasVerificationsWith(preds ...predicate.Verification) {
+	f.Where(entql.HasEdgeWith("verifications", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasConsents applies a predicate to check if query has an edge consents.
+func (f *CustomerFilter) WhereHasConsents() {
+	f.Where(entql.HasEdge("consents"))
+}
+
+// WhereHasConsentsWith applies a predicate to check if query has an edge consents with a given conditions (other predicates).
+func (f *CustomerFilter) WhereHasConsentsWith(preds ...predicate.Consent) {
+	f.Where(entql.HasEdgeWith("consents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHistory applies a predicate to check if query has an edge history.
+func (f *CustomerFilter) WhereHasHistory() {
+	f.Where(entql.HasEdge("history"))
+}
+
+// WhereHasHistoryWith applies a predicate to check if query has an edge history with a given conditions (other predicates).
+func (f *CustomerFilter) WhereHasHistoryWith(preds ...predicate.CustomerEvent) {
+	f.Where(entql.HasEdgeWith("history", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CustomerEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CustomerEventQuery builder.
+func (_q *CustomerEventQuery) Filter() *CustomerEventFilter {
+	return &CustomerEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CustomerEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CustomerEventMutation builder.
+func (m *CustomerEventMutation) Filter() *CustomerEventFilter {
+	return &CustomerEventFilter{config: m.config, predicateAdder: m}
+}
+
+// CustomerEventFilter provides a generic filtering capability at runtime for CustomerEventQuery.
+type CustomerEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CustomerEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CustomerEventFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CustomerEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(customerevent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CustomerEventFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(customerevent.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *CustomerEventFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldTenantID))
+}
+
+// WhereCustomerID applies the entql string predicate on the customer_id field.
+func (f *CustomerEventFilter) WhereCustomerID(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldCustomerID))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *CustomerEventFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldType))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *CustomerEventFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldSubjectID))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *CustomerEventFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldActor))
+}
+
+// WhereRequestID applies the entql string predicate on the request_id field.
+func (f *CustomerEventFilter) WhereRequestID(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldRequestID))
+}
+
+// WhereChanges applies the entql json.RawMessage predicate on the changes field.
+func (f *CustomerEventFilter) WhereChanges(p entql.BytesP) {
+	f.Where(p.Field(customerevent.FieldChanges))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CustomerEventFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldReason))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *CustomerEventFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(customerevent.FieldNote))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *CustomerEventFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *CustomerEventFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *CustomerEventFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *CustomerEventFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *CustomerFeatureQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1771,7 +2457,7 @@ type CustomerFeatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFeatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1893,7 +2579,7 @@ type CustomerTallyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerTallyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1982,7 +2668,7 @@ type EmployeeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployeeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2122,7 +2808,7 @@ type FeatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2230,7 +2916,7 @@ type FeatureRelationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureRelationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2347,7 +3033,7 @@ type IdempotencyRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2436,7 +3122,7 @@ type IdentityDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdentityDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2506,6 +3192,95 @@ func (f *IdentityDocumentFilter) WhereHasPersonWith(preds ...predicate.Person) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LoginThrottleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LoginThrottleQuery builder.
+func (_q *LoginThrottleQuery) Filter() *LoginThrottleFilter {
+	return &LoginThrottleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LoginThrottleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LoginThrottleMutation builder.
+func (m *LoginThrottleMutation) Filter() *LoginThrottleFilter {
+	return &LoginThrottleFilter{config: m.config, predicateAdder: m}
+}
+
+// LoginThrottleFilter provides a generic filtering capability at runtime for LoginThrottleQuery.
+type LoginThrottleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LoginThrottleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LoginThrottleFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(loginthrottle.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LoginThrottleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LoginThrottleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *LoginThrottleFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(loginthrottle.FieldTenantID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *LoginThrottleFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(loginthrottle.FieldKey))
+}
+
+// WhereFailures applies the entql int predicate on the failures field.
+func (f *LoginThrottleFilter) WhereFailures(p entql.IntP) {
+	f.Where(p.Field(loginthrottle.FieldFailures))
+}
+
+// WhereWindowStartedAt applies the entql time.Time predicate on the window_started_at field.
+func (f *LoginThrottleFilter) WhereWindowStartedAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldWindowStartedAt))
+}
+
+// WhereLockedUntil applies the entql time.Time predicate on the locked_until field.
+func (f *LoginThrottleFilter) WhereLockedUntil(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldLockedUntil))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *LoginThrottleFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *LoginThrottleFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2534,7 +3309,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2733,7 +3508,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2931,7 +3706,7 @@ type RepresentativeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RepresentativeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3058,7 +3833,7 @@ type RoleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3092,6 +3867,11 @@ func (f *RoleFilter) WhereCode(p entql.StringP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *RoleFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(role.FieldName))
+}
+
+// WhereSelfAssignable applies the entql bool predicate on the self_assignable field.
+func (f *RoleFilter) WhereSelfAssignable(p entql.BoolP) {
+	f.Where(p.Field(role.FieldSelfAssignable))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
@@ -3165,7 +3945,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3244,7 +4024,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3355,6 +4135,144 @@ func (f *UserFilter) WhereHasEmployee() {
 // WhereHasEmployeeWith applies a predicate to check if query has an edge employee with a given conditions (other predicates).
 func (f *UserFilter) WhereHasEmployeeWith(preds ...predicate.Employee) {
 	f.Where(entql.HasEdgeWith("employee", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *VerificationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the VerificationQuery builder.
+func (_q *VerificationQuery) Filter() *VerificationFilter {
+	return &VerificationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *VerificationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the VerificationMutation builder.
+func (m *VerificationMutation) Filter() *VerificationFilter {
+	return &VerificationFilter{config: m.config, predicateAdder: m}
+}
+
+// VerificationFilter provides a generic filtering capability at runtime for VerificationQuery.
+type VerificationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *VerificationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *VerificationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(verification.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *VerificationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(verification.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *VerificationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(verification.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *VerificationFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(verification.FieldTenantID))
+}
+
+// WhereCustomerID applies the entql string predicate on the customer_id field.
+func (f *VerificationFilter) WhereCustomerID(p entql.StringP) {
+	f.Where(p.Field(verification.FieldCustomerID))
+}
+
+// WhereSubjectType applies the entql string predicate on the subject_type field.
+func (f *VerificationFilter) WhereSubjectType(p entql.StringP) {
+	f.Where(p.Field(verification.FieldSubjectType))
+}
+
+// WhereSubjectID applies the entql string predicate on the subject_id field.
+func (f *VerificationFilter) WhereSubjectID(p entql.StringP) {
+	f.Where(p.Field(verification.FieldSubjectID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *VerificationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(verification.FieldKind))
+}
+
+// WhereOutcome applies the entql string predicate on the outcome field.
+func (f *VerificationFilter) WhereOutcome(p entql.StringP) {
+	f.Where(p.Field(verification.FieldOutcome))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *VerificationFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(verification.FieldProvider))
+}
+
+// WhereReference applies the entql string predicate on the reference field.
+func (f *VerificationFilter) WhereReference(p entql.StringP) {
+	f.Where(p.Field(verification.FieldReference))
+}
+
+// WhereCheckedAt applies the entql time.Time predicate on the checked_at field.
+func (f *VerificationFilter) WhereCheckedAt(p entql.TimeP) {
+	f.Where(p.Field(verification.FieldCheckedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *VerificationFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(verification.FieldExpiresAt))
+}
+
+// WhereSubjectDigest applies the entql string predicate on the subject_digest field.
+func (f *VerificationFilter) WhereSubjectDigest(p entql.StringP) {
+	f.Where(p.Field(verification.FieldSubjectDigest))
+}
+
+// WhereRecordedBy applies the entql string predicate on the recorded_by field.
+func (f *VerificationFilter) WhereRecordedBy(p entql.StringP) {
+	f.Where(p.Field(verification.FieldRecordedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *VerificationFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *VerificationFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *VerificationFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *VerificationFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
@@ -21,6 +24,7 @@ import (
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
@@ -448,6 +452,274 @@ func newCategoryPaginateArgs(rv map[string]any) *categoryPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConsentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConsentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConsentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(consent.Columns))
+		selectedFields = []string{consent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[consent.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, consent.FieldCustomerID)
+				fieldSeen[consent.FieldCustomerID] = struct{}{}
+			}
+
+		case "document":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConsentDocumentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, consentdocumentImplementors)...); err != nil {
+				return err
+			}
+			_q.withDocument = query
+			if _, ok := fieldSeen[consent.FieldDocumentID]; !ok {
+				selectedFields = append(selectedFields, consent.FieldDocumentID)
+				fieldSeen[consent.FieldDocumentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[consent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, consent.FieldCreatedAt)
+				fieldSeen[consent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[consent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, consent.FieldUpdatedAt)
+				fieldSeen[consent.FieldUpdatedAt] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[consent.FieldCode]; !ok {
+				selectedFields = append(selectedFields, consent.FieldCode)
+				fieldSeen[consent.FieldCode] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[consent.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, consent.FieldVersion)
+				fieldSeen[consent.FieldVersion] = struct{}{}
+			}
+		case "acceptedBy":
+			if _, ok := fieldSeen[consent.FieldAcceptedBy]; !ok {
+				selectedFields = append(selectedFields, consent.FieldAcceptedBy)
+				fieldSeen[consent.FieldAcceptedBy] = struct{}{}
+			}
+		case "ip":
+			if _, ok := fieldSeen[consent.FieldIP]; !ok {
+				selectedFields = append(selectedFields, consent.FieldIP)
+				fieldSeen[consent.FieldIP] = struct{}{}
+			}
+		case "userAgent":
+			if _, ok := fieldSeen[consent.FieldUserAgent]; !ok {
+				selectedFields = append(selectedFields, consent.FieldUserAgent)
+				fieldSeen[consent.FieldUserAgent] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type consentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConsentPaginateOption
+}
+
+func newConsentPaginateArgs(rv map[string]any) *consentPaginateArgs {
+	args := &consentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ConsentOrder{Field: &ConsentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithConsentOrder(order))
+			}
+		case *ConsentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithConsentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ConsentWhereInput); ok {
+		args.opts = append(args.opts, WithConsentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConsentDocumentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConsentDocumentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConsentDocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(consentdocument.Columns))
+		selectedFields = []string{consentdocument.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[consentdocument.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldCreatedAt)
+				fieldSeen[consentdocument.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[consentdocument.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldUpdatedAt)
+				fieldSeen[consentdocument.FieldUpdatedAt] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[consentdocument.FieldCode]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldCode)
+				fieldSeen[consentdocument.FieldCode] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[consentdocument.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldVersion)
+				fieldSeen[consentdocument.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[consentdocument.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldTitle)
+				fieldSeen[consentdocument.FieldTitle] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[consentdocument.FieldURL]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldURL)
+				fieldSeen[consentdocument.FieldURL] = struct{}{}
+			}
+		case "customerTypes":
+			if _, ok := fieldSeen[consentdocument.FieldCustomerTypes]; !ok {
+				selectedFields = append(selectedFields, consentdocument.FieldCustomerTypes)
+				fieldSeen[consentdocument.FieldCustomerTypes] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type consentdocumentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConsentDocumentPaginateOption
+}
+
+func newConsentDocumentPaginateArgs(rv map[string]any) *consentdocumentPaginateArgs {
+	args := &consentdocumentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ConsentDocumentOrder{Field: &ConsentDocumentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithConsentDocumentOrder(order))
+			}
+		case *ConsentDocumentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithConsentDocumentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ConsentDocumentWhereInput); ok {
+		args.opts = append(args.opts, WithConsentDocumentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ContactQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContactQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -735,6 +1007,26 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldRegisteredBy)
 				fieldSeen[customer.FieldRegisteredBy] = struct{}{}
 			}
+		case "version":
+			if _, ok := fieldSeen[customer.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, customer.FieldVersion)
+				fieldSeen[customer.FieldVersion] = struct{}{}
+			}
+		case "statusReason":
+			if _, ok := fieldSeen[customer.FieldStatusReason]; !ok {
+				selectedFields = append(selectedFields, customer.FieldStatusReason)
+				fieldSeen[customer.FieldStatusReason] = struct{}{}
+			}
+		case "statusChangedAt":
+			if _, ok := fieldSeen[customer.FieldStatusChangedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldStatusChangedAt)
+				fieldSeen[customer.FieldStatusChangedAt] = struct{}{}
+			}
+		case "erasedAt":
+			if _, ok := fieldSeen[customer.FieldErasedAt]; !ok {
+				selectedFields = append(selectedFields, customer.FieldErasedAt)
+				fieldSeen[customer.FieldErasedAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -800,6 +1092,145 @@ func newCustomerPaginateArgs(rv map[string]any) *customerPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CustomerWhereInput); ok {
 		args.opts = append(args.opts, WithCustomerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CustomerEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*CustomerEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CustomerEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(customerevent.Columns))
+		selectedFields = []string{customerevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[customerevent.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldCustomerID)
+				fieldSeen[customerevent.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[customerevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldCreatedAt)
+				fieldSeen[customerevent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[customerevent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldUpdatedAt)
+				fieldSeen[customerevent.FieldUpdatedAt] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[customerevent.FieldType]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldType)
+				fieldSeen[customerevent.FieldType] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[customerevent.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldSubjectID)
+				fieldSeen[customerevent.FieldSubjectID] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[customerevent.FieldActor]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldActor)
+				fieldSeen[customerevent.FieldActor] = struct{}{}
+			}
+		case "requestID":
+			if _, ok := fieldSeen[customerevent.FieldRequestID]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldRequestID)
+				fieldSeen[customerevent.FieldRequestID] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[customerevent.FieldReason]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldReason)
+				fieldSeen[customerevent.FieldReason] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[customerevent.FieldNote]; !ok {
+				selectedFields = append(selectedFields, customerevent.FieldNote)
+				fieldSeen[customerevent.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type customereventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CustomerEventPaginateOption
+}
+
+func newCustomerEventPaginateArgs(rv map[string]any) *customereventPaginateArgs {
+	args := &customereventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CustomerEventOrder{Field: &CustomerEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCustomerEventOrder(order))
+			}
+		case *CustomerEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCustomerEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CustomerEventWhereInput); ok {
+		args.opts = append(args.opts, WithCustomerEventFilter(v.Filter))
 	}
 	return args
 }
@@ -2094,6 +2525,11 @@ func (_q *RoleQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, role.FieldName)
 				fieldSeen[role.FieldName] = struct{}{}
 			}
+		case "selfAssignable":
+			if _, ok := fieldSeen[role.FieldSelfAssignable]; !ok {
+				selectedFields = append(selectedFields, role.FieldSelfAssignable)
+				fieldSeen[role.FieldSelfAssignable] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -2510,6 +2946,160 @@ func newUserPaginateArgs(rv map[string]any) *userPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*UserWhereInput); ok {
 		args.opts = append(args.opts, WithUserFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *VerificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*VerificationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *VerificationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(verification.Columns))
+		selectedFields = []string{verification.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[verification.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, verification.FieldCustomerID)
+				fieldSeen[verification.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[verification.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, verification.FieldCreatedAt)
+				fieldSeen[verification.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[verification.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, verification.FieldUpdatedAt)
+				fieldSeen[verification.FieldUpdatedAt] = struct{}{}
+			}
+		case "subjectType":
+			if _, ok := fieldSeen[verification.FieldSubjectType]; !ok {
+				selectedFields = append(selectedFields, verification.FieldSubjectType)
+				fieldSeen[verification.FieldSubjectType] = struct{}{}
+			}
+		case "subjectID":
+			if _, ok := fieldSeen[verification.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, verification.FieldSubjectID)
+				fieldSeen[verification.FieldSubjectID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[verification.FieldKind]; !ok {
+				selectedFields = append(selectedFields, verification.FieldKind)
+				fieldSeen[verification.FieldKind] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[verification.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, verification.FieldOutcome)
+				fieldSeen[verification.FieldOutcome] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[verification.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, verification.FieldProvider)
+				fieldSeen[verification.FieldProvider] = struct{}{}
+			}
+		case "reference":
+			if _, ok := fieldSeen[verification.FieldReference]; !ok {
+				selectedFields = append(selectedFields, verification.FieldReference)
+				fieldSeen[verification.FieldReference] = struct{}{}
+			}
+		case "checkedAt":
+			if _, ok := fieldSeen[verification.FieldCheckedAt]; !ok {
+				selectedFields = append(selectedFields, verification.FieldCheckedAt)
+				fieldSeen[verification.FieldCheckedAt] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[verification.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, verification.FieldExpiresAt)
+				fieldSeen[verification.FieldExpiresAt] = struct{}{}
+			}
+		case "recordedBy":
+			if _, ok := fieldSeen[verification.FieldRecordedBy]; !ok {
+				selectedFields = append(selectedFields, verification.FieldRecordedBy)
+				fieldSeen[verification.FieldRecordedBy] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type verificationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []VerificationPaginateOption
+}
+
+func newVerificationPaginateArgs(rv map[string]any) *verificationPaginateArgs {
+	args := &verificationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &VerificationOrder{Field: &VerificationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithVerificationOrder(order))
+			}
+		case *VerificationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithVerificationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*VerificationWhereInput); ok {
+		args.opts = append(args.opts, WithVerificationFilter(v.Filter))
 	}
 	return args
 }

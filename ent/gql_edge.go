@@ -77,6 +77,22 @@ func (_m *Category) Customers(
 	return _m.QueryCustomers().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Consent) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Consent) Document(ctx context.Context) (*ConsentDocument, error) {
+	result, err := _m.Edges.DocumentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDocument().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Contact) Person(ctx context.Context) (*Person, error) {
 	result, err := _m.Edges.PersonOrErr()
 	if IsNotLoaded(err) {
@@ -133,6 +149,14 @@ func (_m *Customer) Features(ctx context.Context) (result []*CustomerFeature, er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryFeatures().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *CustomerEvent) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
 	}
 	return result, err
 }
@@ -412,4 +436,12 @@ func (_m *User) Employee(ctx context.Context) (*Employee, error) {
 		result, err = _m.QueryEmployee().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Verification) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
 }

@@ -9,8 +9,11 @@ import (
 	"io"
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
@@ -22,6 +25,7 @@ import (
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -776,6 +780,652 @@ func (_m *Category) ToEdge(order *CategoryOrder) *CategoryEdge {
 	}
 }
 
+// ConsentEdge is the edge representation of Consent.
+type ConsentEdge struct {
+	Node   *Consent `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// ConsentConnection is the connection containing edges to Consent.
+type ConsentConnection struct {
+	Edges      []*ConsentEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *ConsentConnection) build(nodes []*Consent, pager *consentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Consent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Consent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Consent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConsentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConsentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConsentPaginateOption enables pagination customization.
+type ConsentPaginateOption func(*consentPager) error
+
+// WithConsentOrder configures pagination ordering.
+func WithConsentOrder(order *ConsentOrder) ConsentPaginateOption {
+	if order == nil {
+		order = DefaultConsentOrder
+	}
+	o := *order
+	return func(pager *consentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConsentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConsentFilter configures pagination filter.
+func WithConsentFilter(filter func(*ConsentQuery) (*ConsentQuery, error)) ConsentPaginateOption {
+	return func(pager *consentPager) error {
+		if filter == nil {
+			return errors.New("ConsentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type consentPager struct {
+	reverse bool
+	order   *ConsentOrder
+	filter  func(*ConsentQuery) (*ConsentQuery, error)
+}
+
+func newConsentPager(opts []ConsentPaginateOption, reverse bool) (*consentPager, error) {
+	pager := &consentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConsentOrder
+	}
+	return pager, nil
+}
+
+func (p *consentPager) applyFilter(query *ConsentQuery) (*ConsentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *consentPager) toCursor(_m *Consent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *consentPager) applyCursors(query *ConsentQuery, after, before *Cursor) (*ConsentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConsentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *consentPager) applyOrder(query *ConsentQuery) *ConsentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConsentOrder.Field {
+		query = query.Order(DefaultConsentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *consentPager) orderExpr(query *ConsentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConsentOrder.Field {
+			b.Comma().Ident(DefaultConsentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Consent.
+func (_m *ConsentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConsentPaginateOption,
+) (*ConsentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConsentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConsentConnection{Edges: []*ConsentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConsentOrderFieldCreatedAt orders Consent by created_at.
+	ConsentOrderFieldCreatedAt = &ConsentOrderField{
+		Value: func(_m *Consent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: consent.FieldCreatedAt,
+		toTerm: consent.ByCreatedAt,
+		toCursor: func(_m *Consent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ConsentOrderFieldUpdatedAt orders Consent by updated_at.
+	ConsentOrderFieldUpdatedAt = &ConsentOrderField{
+		Value: func(_m *Consent) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: consent.FieldUpdatedAt,
+		toTerm: consent.ByUpdatedAt,
+		toCursor: func(_m *Consent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConsentOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConsentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ConsentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConsentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConsentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConsentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ConsentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ConsentOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ConsentOrderField", str)
+	}
+	return nil
+}
+
+// ConsentOrderField defines the ordering field of Consent.
+type ConsentOrderField struct {
+	// Value extracts the ordering value from the given Consent.
+	Value    func(*Consent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) consent.OrderOption
+	toCursor func(*Consent) Cursor
+}
+
+// ConsentOrder defines the ordering of Consent.
+type ConsentOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *ConsentOrderField `json:"field"`
+}
+
+// DefaultConsentOrder is the default ordering of Consent.
+var DefaultConsentOrder = &ConsentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConsentOrderField{
+		Value: func(_m *Consent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: consent.FieldID,
+		toTerm: consent.ByID,
+		toCursor: func(_m *Consent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Consent into ConsentEdge.
+func (_m *Consent) ToEdge(order *ConsentOrder) *ConsentEdge {
+	if order == nil {
+		order = DefaultConsentOrder
+	}
+	return &ConsentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConsentDocumentEdge is the edge representation of ConsentDocument.
+type ConsentDocumentEdge struct {
+	Node   *ConsentDocument `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// ConsentDocumentConnection is the connection containing edges to ConsentDocument.
+type ConsentDocumentConnection struct {
+	Edges      []*ConsentDocumentEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *ConsentDocumentConnection) build(nodes []*ConsentDocument, pager *consentdocumentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ConsentDocument
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ConsentDocument {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ConsentDocument {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConsentDocumentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConsentDocumentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConsentDocumentPaginateOption enables pagination customization.
+type ConsentDocumentPaginateOption func(*consentdocumentPager) error
+
+// WithConsentDocumentOrder configures pagination ordering.
+func WithConsentDocumentOrder(order *ConsentDocumentOrder) ConsentDocumentPaginateOption {
+	if order == nil {
+		order = DefaultConsentDocumentOrder
+	}
+	o := *order
+	return func(pager *consentdocumentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConsentDocumentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConsentDocumentFilter configures pagination filter.
+func WithConsentDocumentFilter(filter func(*ConsentDocumentQuery) (*ConsentDocumentQuery, error)) ConsentDocumentPaginateOption {
+	return func(pager *consentdocumentPager) error {
+		if filter == nil {
+			return errors.New("ConsentDocumentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type consentdocumentPager struct {
+	reverse bool
+	order   *ConsentDocumentOrder
+	filter  func(*ConsentDocumentQuery) (*ConsentDocumentQuery, error)
+}
+
+func newConsentDocumentPager(opts []ConsentDocumentPaginateOption, reverse bool) (*consentdocumentPager, error) {
+	pager := &consentdocumentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConsentDocumentOrder
+	}
+	return pager, nil
+}
+
+func (p *consentdocumentPager) applyFilter(query *ConsentDocumentQuery) (*ConsentDocumentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *consentdocumentPager) toCursor(_m *ConsentDocument) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *consentdocumentPager) applyCursors(query *ConsentDocumentQuery, after, before *Cursor) (*ConsentDocumentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConsentDocumentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *consentdocumentPager) applyOrder(query *ConsentDocumentQuery) *ConsentDocumentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConsentDocumentOrder.Field {
+		query = query.Order(DefaultConsentDocumentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *consentdocumentPager) orderExpr(query *ConsentDocumentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConsentDocumentOrder.Field {
+			b.Comma().Ident(DefaultConsentDocumentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ConsentDocument.
+func (_m *ConsentDocumentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConsentDocumentPaginateOption,
+) (*ConsentDocumentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConsentDocumentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConsentDocumentConnection{Edges: []*ConsentDocumentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConsentDocumentOrderFieldCreatedAt orders ConsentDocument by created_at.
+	ConsentDocumentOrderFieldCreatedAt = &ConsentDocumentOrderField{
+		Value: func(_m *ConsentDocument) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: consentdocument.FieldCreatedAt,
+		toTerm: consentdocument.ByCreatedAt,
+		toCursor: func(_m *ConsentDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ConsentDocumentOrderFieldUpdatedAt orders ConsentDocument by updated_at.
+	ConsentDocumentOrderFieldUpdatedAt = &ConsentDocumentOrderField{
+		Value: func(_m *ConsentDocument) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: consentdocument.FieldUpdatedAt,
+		toTerm: consentdocument.ByUpdatedAt,
+		toCursor: func(_m *ConsentDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ConsentDocumentOrderFieldCode orders ConsentDocument by code.
+	ConsentDocumentOrderFieldCode = &ConsentDocumentOrderField{
+		Value: func(_m *ConsentDocument) (ent.Value, error) {
+			return _m.Code, nil
+		},
+		column: consentdocument.FieldCode,
+		toTerm: consentdocument.ByCode,
+		toCursor: func(_m *ConsentDocument) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Code,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConsentDocumentOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConsentDocumentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ConsentDocumentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ConsentDocumentOrderFieldCode.column:
+		str = "CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConsentDocumentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConsentDocumentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConsentDocumentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ConsentDocumentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ConsentDocumentOrderFieldUpdatedAt
+	case "CODE":
+		*f = *ConsentDocumentOrderFieldCode
+	default:
+		return fmt.Errorf("%s is not a valid ConsentDocumentOrderField", str)
+	}
+	return nil
+}
+
+// ConsentDocumentOrderField defines the ordering field of ConsentDocument.
+type ConsentDocumentOrderField struct {
+	// Value extracts the ordering value from the given ConsentDocument.
+	Value    func(*ConsentDocument) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) consentdocument.OrderOption
+	toCursor func(*ConsentDocument) Cursor
+}
+
+// ConsentDocumentOrder defines the ordering of ConsentDocument.
+type ConsentDocumentOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *ConsentDocumentOrderField `json:"field"`
+}
+
+// DefaultConsentDocumentOrder is the default ordering of ConsentDocument.
+var DefaultConsentDocumentOrder = &ConsentDocumentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConsentDocumentOrderField{
+		Value: func(_m *ConsentDocument) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: consentdocument.FieldID,
+		toTerm: consentdocument.ByID,
+		toCursor: func(_m *ConsentDocument) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ConsentDocument into ConsentDocumentEdge.
+func (_m *ConsentDocument) ToEdge(order *ConsentDocumentOrder) *ConsentDocumentEdge {
+	if order == nil {
+		order = DefaultConsentDocumentOrder
+	}
+	return &ConsentDocumentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ContactEdge is the edge representation of Contact.
 type ContactEdge struct {
 	Node   *Contact `json:"node"`
@@ -1453,6 +2103,320 @@ func (_m *Customer) ToEdge(order *CustomerOrder) *CustomerEdge {
 		order = DefaultCustomerOrder
 	}
 	return &CustomerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CustomerEventEdge is the edge representation of CustomerEvent.
+type CustomerEventEdge struct {
+	Node   *CustomerEvent `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// CustomerEventConnection is the connection containing edges to CustomerEvent.
+type CustomerEventConnection struct {
+	Edges      []*CustomerEventEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *CustomerEventConnection) build(nodes []*CustomerEvent, pager *customereventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CustomerEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CustomerEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CustomerEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CustomerEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CustomerEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CustomerEventPaginateOption enables pagination customization.
+type CustomerEventPaginateOption func(*customereventPager) error
+
+// WithCustomerEventOrder configures pagination ordering.
+func WithCustomerEventOrder(order *CustomerEventOrder) CustomerEventPaginateOption {
+	if order == nil {
+		order = DefaultCustomerEventOrder
+	}
+	o := *order
+	return func(pager *customereventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCustomerEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCustomerEventFilter configures pagination filter.
+func WithCustomerEventFilter(filter func(*CustomerEventQuery) (*CustomerEventQuery, error)) CustomerEventPaginateOption {
+	return func(pager *customereventPager) error {
+		if filter == nil {
+			return errors.New("CustomerEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type customereventPager struct {
+	reverse bool
+	order   *CustomerEventOrder
+	filter  func(*CustomerEventQuery) (*CustomerEventQuery, error)
+}
+
+func newCustomerEventPager(opts []CustomerEventPaginateOption, reverse bool) (*customereventPager, error) {
+	pager := &customereventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCustomerEventOrder
+	}
+	return pager, nil
+}
+
+func (p *customereventPager) applyFilter(query *CustomerEventQuery) (*CustomerEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *customereventPager) toCursor(_m *CustomerEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *customereventPager) applyCursors(query *CustomerEventQuery, after, before *Cursor) (*CustomerEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCustomerEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *customereventPager) applyOrder(query *CustomerEventQuery) *CustomerEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCustomerEventOrder.Field {
+		query = query.Order(DefaultCustomerEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *customereventPager) orderExpr(query *CustomerEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCustomerEventOrder.Field {
+			b.Comma().Ident(DefaultCustomerEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CustomerEvent.
+func (_m *CustomerEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CustomerEventPaginateOption,
+) (*CustomerEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCustomerEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CustomerEventConnection{Edges: []*CustomerEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CustomerEventOrderFieldCreatedAt orders CustomerEvent by created_at.
+	CustomerEventOrderFieldCreatedAt = &CustomerEventOrderField{
+		Value: func(_m *CustomerEvent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: customerevent.FieldCreatedAt,
+		toTerm: customerevent.ByCreatedAt,
+		toCursor: func(_m *CustomerEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CustomerEventOrderFieldUpdatedAt orders CustomerEvent by updated_at.
+	CustomerEventOrderFieldUpdatedAt = &CustomerEventOrderField{
+		Value: func(_m *CustomerEvent) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: customerevent.FieldUpdatedAt,
+		toTerm: customerevent.ByUpdatedAt,
+		toCursor: func(_m *CustomerEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CustomerEventOrderField) String() string {
+	var str string
+	switch f.column {
+	case CustomerEventOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CustomerEventOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CustomerEventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CustomerEventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CustomerEventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CustomerEventOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CustomerEventOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CustomerEventOrderField", str)
+	}
+	return nil
+}
+
+// CustomerEventOrderField defines the ordering field of CustomerEvent.
+type CustomerEventOrderField struct {
+	// Value extracts the ordering value from the given CustomerEvent.
+	Value    func(*CustomerEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) customerevent.OrderOption
+	toCursor func(*CustomerEvent) Cursor
+}
+
+// CustomerEventOrder defines the ordering of CustomerEvent.
+type CustomerEventOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *CustomerEventOrderField `json:"field"`
+}
+
+// DefaultCustomerEventOrder is the default ordering of CustomerEvent.
+var DefaultCustomerEventOrder = &CustomerEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CustomerEventOrderField{
+		Value: func(_m *CustomerEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: customerevent.FieldID,
+		toTerm: customerevent.ByID,
+		toCursor: func(_m *CustomerEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CustomerEvent into CustomerEventEdge.
+func (_m *CustomerEvent) ToEdge(order *CustomerEventOrder) *CustomerEventEdge {
+	if order == nil {
+		order = DefaultCustomerEventOrder
+	}
+	return &CustomerEventEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -4979,6 +5943,356 @@ func (_m *User) ToEdge(order *UserOrder) *UserEdge {
 		order = DefaultUserOrder
 	}
 	return &UserEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// VerificationEdge is the edge representation of Verification.
+type VerificationEdge struct {
+	Node   *Verification `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// VerificationConnection is the connection containing edges to Verification.
+type VerificationConnection struct {
+	Edges      []*VerificationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *VerificationConnection) build(nodes []*Verification, pager *verificationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Verification
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Verification {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Verification {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*VerificationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &VerificationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// VerificationPaginateOption enables pagination customization.
+type VerificationPaginateOption func(*verificationPager) error
+
+// WithVerificationOrder configures pagination ordering.
+func WithVerificationOrder(order *VerificationOrder) VerificationPaginateOption {
+	if order == nil {
+		order = DefaultVerificationOrder
+	}
+	o := *order
+	return func(pager *verificationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultVerificationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithVerificationFilter configures pagination filter.
+func WithVerificationFilter(filter func(*VerificationQuery) (*VerificationQuery, error)) VerificationPaginateOption {
+	return func(pager *verificationPager) error {
+		if filter == nil {
+			return errors.New("VerificationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type verificationPager struct {
+	reverse bool
+	order   *VerificationOrder
+	filter  func(*VerificationQuery) (*VerificationQuery, error)
+}
+
+func newVerificationPager(opts []VerificationPaginateOption, reverse bool) (*verificationPager, error) {
+	pager := &verificationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultVerificationOrder
+	}
+	return pager, nil
+}
+
+func (p *verificationPager) applyFilter(query *VerificationQuery) (*VerificationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *verificationPager) toCursor(_m *Verification) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *verificationPager) applyCursors(query *VerificationQuery, after, before *Cursor) (*VerificationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultVerificationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *verificationPager) applyOrder(query *VerificationQuery) *VerificationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultVerificationOrder.Field {
+		query = query.Order(DefaultVerificationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *verificationPager) orderExpr(query *VerificationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultVerificationOrder.Field {
+			b.Comma().Ident(DefaultVerificationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Verification.
+func (_m *VerificationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...VerificationPaginateOption,
+) (*VerificationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newVerificationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &VerificationConnection{Edges: []*VerificationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// VerificationOrderFieldCreatedAt orders Verification by created_at.
+	VerificationOrderFieldCreatedAt = &VerificationOrderField{
+		Value: func(_m *Verification) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: verification.FieldCreatedAt,
+		toTerm: verification.ByCreatedAt,
+		toCursor: func(_m *Verification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// VerificationOrderFieldUpdatedAt orders Verification by updated_at.
+	VerificationOrderFieldUpdatedAt = &VerificationOrderField{
+		Value: func(_m *Verification) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: verification.FieldUpdatedAt,
+		toTerm: verification.ByUpdatedAt,
+		toCursor: func(_m *Verification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// VerificationOrderFieldKind orders Verification by kind.
+	VerificationOrderFieldKind = &VerificationOrderField{
+		Value: func(_m *Verification) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: verification.FieldKind,
+		toTerm: verification.ByKind,
+		toCursor: func(_m *Verification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// VerificationOrderFieldCheckedAt orders Verification by checked_at.
+	VerificationOrderFieldCheckedAt = &VerificationOrderField{
+		Value: func(_m *Verification) (ent.Value, error) {
+			return _m.CheckedAt, nil
+		},
+		column: verification.FieldCheckedAt,
+		toTerm: verification.ByCheckedAt,
+		toCursor: func(_m *Verification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CheckedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f VerificationOrderField) String() string {
+	var str string
+	switch f.column {
+	case VerificationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case VerificationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case VerificationOrderFieldKind.column:
+		str = "KIND"
+	case VerificationOrderFieldCheckedAt.column:
+		str = "CHECKED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f VerificationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *VerificationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("VerificationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *VerificationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *VerificationOrderFieldUpdatedAt
+	case "KIND":
+		*f = *VerificationOrderFieldKind
+	case "CHECKED_AT":
+		*f = *VerificationOrderFieldCheckedAt
+	default:
+		return fmt.Errorf("%s is not a valid VerificationOrderField", str)
+	}
+	return nil
+}
+
+// VerificationOrderField defines the ordering field of Verification.
+type VerificationOrderField struct {
+	// Value extracts the ordering value from the given Verification.
+	Value    func(*Verification) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) verification.OrderOption
+	toCursor func(*Verification) Cursor
+}
+
+// VerificationOrder defines the ordering of Verification.
+type VerificationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *VerificationOrderField `json:"field"`
+}
+
+// DefaultVerificationOrder is the default ordering of Verification.
+var DefaultVerificationOrder = &VerificationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &VerificationOrderField{
+		Value: func(_m *Verification) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: verification.FieldID,
+		toTerm: verification.ByID,
+		toCursor: func(_m *Verification) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Verification into VerificationEdge.
+func (_m *Verification) ToEdge(order *VerificationOrder) *VerificationEdge {
+	if order == nil {
+		order = DefaultVerificationOrder
+	}
+	return &VerificationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

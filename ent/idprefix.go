@@ -5,19 +5,24 @@ package ent
 import (
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/employee"
 	"onboard/ent/feature"
 	"onboard/ent/featurerelation"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"strings"
 )
 
@@ -25,19 +30,24 @@ import (
 var tableByPrefix = map[string]string{
 	"adr": address.Table,
 	"cat": category.Table,
+	"cns": consent.Table,
+	"cdc": consentdocument.Table,
 	"con": contact.Table,
 	"cus": customer.Table,
+	"evt": customerevent.Table,
 	"cft": customerfeature.Table,
 	"emp": employee.Table,
 	"fea": feature.Table,
 	"frl": featurerelation.Table,
 	"doc": identitydocument.Table,
+	"lth": loginthrottle.Table,
 	"org": organization.Table,
 	"per": person.Table,
 	"rep": representative.Table,
 	"rol": role.Table,
 	"ten": tenant.Table,
 	"usr": user.Table,
+	"vrf": verification.Table,
 }
 
 // TableForID returns the table that holds id, by its prefix.

@@ -28,6 +28,8 @@ type Role struct {
 	Code string `json:"code,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
+	// Whether a registration may grant it; ADMIN_USER and TRANSACTION_APPROVER are not, by default.
+	SelfAssignable bool `json:"self_assignable,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RoleQuery when eager-loading is set.
 	Edges        RoleEdges `json:"edges"`
@@ -84,6 +86,8 @@ func (*Role) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case role.FieldSelfAssignable:
+			values[i] = new(sql.NullBool)
 		case role.FieldID, role.FieldTenantID, role.FieldCode, role.FieldName:
 			values[i] = new(sql.NullString)
 		case role.FieldCreatedAt, role.FieldUpdatedAt:
@@ -138,6 +142,12 @@ func (_m *Role) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case role.FieldSelfAssignable:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field self_assignable", values[i])
+			} else if value.Valid {
+				_m.SelfAssignable = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -204,6 +214,9 @@ func (_m *Role) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("self_assignable=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SelfAssignable))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -72,6 +72,20 @@ func (_c *RoleCreate) SetName(v string) *RoleCreate {
 	return _c
 }
 
+// SetSelfAssignable sets the "self_assignable" field.
+func (_c *RoleCreate) SetSelfAssignable(v bool) *RoleCreate {
+	_c.mutation.SetSelfAssignable(v)
+	return _c
+}
+
+// SetNillableSelfAssignable sets the "self_assignable" field if the given value is not nil.
+func (_c *RoleCreate) SetNillableSelfAssignable(v *bool) *RoleCreate {
+	if v != nil {
+		_c.SetSelfAssignable(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *RoleCreate) SetID(v string) *RoleCreate {
 	_c.mutation.SetID(v)
@@ -172,6 +186,10 @@ func (_c *RoleCreate) defaults() error {
 		v := role.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.SelfAssignable(); !ok {
+		v := role.DefaultSelfAssignable
+		_c.mutation.SetSelfAssignable(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if role.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized role.DefaultID (forgotten import ent/runtime?)")
@@ -213,6 +231,9 @@ func (_c *RoleCreate) check() error {
 		if err := role.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Role.name": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.SelfAssignable(); !ok {
+		return &ValidationError{Name: "self_assignable", err: errors.New(`ent: missing required field "Role.self_assignable"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := role.IDValidator(v); err != nil {
@@ -273,6 +294,10 @@ func (_c *RoleCreate) createSpec() (*Role, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(role.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.SelfAssignable(); ok {
+		_spec.SetField(role.FieldSelfAssignable, field.TypeBool, value)
+		_node.SelfAssignable = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -411,6 +436,18 @@ func (u *RoleUpsert) UpdateName() *RoleUpsert {
 	return u
 }
 
+// SetSelfAssignable sets the "self_assignable" field.
+func (u *RoleUpsert) SetSelfAssignable(v bool) *RoleUpsert {
+	u.Set(role.FieldSelfAssignable, v)
+	return u
+}
+
+// UpdateSelfAssignable sets the "self_assignable" field to the value that was provided on create.
+func (u *RoleUpsert) UpdateSelfAssignable() *RoleUpsert {
+	u.SetExcluded(role.FieldSelfAssignable)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -504,6 +541,20 @@ func (u *RoleUpsertOne) SetName(v string) *RoleUpsertOne {
 func (u *RoleUpsertOne) UpdateName() *RoleUpsertOne {
 	return u.Update(func(s *RoleUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetSelfAssignable sets the "self_assignable" field.
+func (u *RoleUpsertOne) SetSelfAssignable(v bool) *RoleUpsertOne {
+	return u.Update(func(s *RoleUpsert) {
+		s.SetSelfAssignable(v)
+	})
+}
+
+// UpdateSelfAssignable sets the "self_assignable" field to the value that was provided on create.
+func (u *RoleUpsertOne) UpdateSelfAssignable() *RoleUpsertOne {
+	return u.Update(func(s *RoleUpsert) {
+		s.UpdateSelfAssignable()
 	})
 }
 
@@ -767,6 +818,20 @@ func (u *RoleUpsertBulk) SetName(v string) *RoleUpsertBulk {
 func (u *RoleUpsertBulk) UpdateName() *RoleUpsertBulk {
 	return u.Update(func(s *RoleUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetSelfAssignable sets the "self_assignable" field.
+func (u *RoleUpsertBulk) SetSelfAssignable(v bool) *RoleUpsertBulk {
+	return u.Update(func(s *RoleUpsert) {
+		s.SetSelfAssignable(v)
+	})
+}
+
+// UpdateSelfAssignable sets the "self_assignable" field to the value that was provided on create.
+func (u *RoleUpsertBulk) UpdateSelfAssignable() *RoleUpsertBulk {
+	return u.Update(func(s *RoleUpsert) {
+		s.UpdateSelfAssignable()
 	})
 }
 

@@ -65,6 +65,20 @@ func (_u *RoleUpdate) SetNillableName(v *string) *RoleUpdate {
 	return _u
 }
 
+// SetSelfAssignable sets the "self_assignable" field.
+func (_u *RoleUpdate) SetSelfAssignable(v bool) *RoleUpdate {
+	_u.mutation.SetSelfAssignable(v)
+	return _u
+}
+
+// SetNillableSelfAssignable sets the "self_assignable" field if the given value is not nil.
+func (_u *RoleUpdate) SetNillableSelfAssignable(v *bool) *RoleUpdate {
+	if v != nil {
+		_u.SetSelfAssignable(*v)
+	}
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *RoleUpdate) AddUserIDs(ids ...string) *RoleUpdate {
 	_u.mutation.AddUserIDs(ids...)
@@ -229,6 +243,9 @@ func (_u *RoleUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(role.FieldName, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.SelfAssignable(); ok {
+		_spec.SetField(role.FieldSelfAssignable, field.TypeBool, value)
+	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -371,6 +388,20 @@ func (_u *RoleUpdateOne) SetName(v string) *RoleUpdateOne {
 func (_u *RoleUpdateOne) SetNillableName(v *string) *RoleUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
+	}
+	return _u
+}
+
+// SetSelfAssignable sets the "self_assignable" field.
+func (_u *RoleUpdateOne) SetSelfAssignable(v bool) *RoleUpdateOne {
+	_u.mutation.SetSelfAssignable(v)
+	return _u
+}
+
+// SetNillableSelfAssignable sets the "self_assignable" field if the given value is not nil.
+func (_u *RoleUpdateOne) SetNillableSelfAssignable(v *bool) *RoleUpdateOne {
+	if v != nil {
+		_u.SetSelfAssignable(*v)
 	}
 	return _u
 }
@@ -568,6 +599,9 @@ func (_u *RoleUpdateOne) sqlSave(ctx context.Context) (_node *Role, err error) {
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(role.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SelfAssignable(); ok {
+		_spec.SetField(role.FieldSelfAssignable, field.TypeBool, value)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -18,10 +18,16 @@ type Tx struct {
 	Address *AddressClient
 	// Category is the client for interacting with the Category builders.
 	Category *CategoryClient
+	// Consent is the client for interacting with the Consent builders.
+	Consent *ConsentClient
+	// ConsentDocument is the client for interacting with the ConsentDocument builders.
+	ConsentDocument *ConsentDocumentClient
 	// Contact is the client for interacting with the Contact builders.
 	Contact *ContactClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// CustomerEvent is the client for interacting with the CustomerEvent builders.
+	CustomerEvent *CustomerEventClient
 	// CustomerFeature is the client for interacting with the CustomerFeature builders.
 	CustomerFeature *CustomerFeatureClient
 	// CustomerTally is the client for interacting with the CustomerTally builders.
@@ -36,6 +42,8 @@ type Tx struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// IdentityDocument is the client for interacting with the IdentityDocument builders.
 	IdentityDocument *IdentityDocumentClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Person is the client for interacting with the Person builders.
@@ -48,6 +56,8 @@ type Tx struct {
 	Tenant *TenantClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// Verification is the client for interacting with the Verification builders.
+	Verification *VerificationClient
 
 	// lazily loaded.
 	client     *Client
@@ -181,8 +191,11 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Address = NewAddressClient(tx.config)
 	tx.Category = NewCategoryClient(tx.config)
+	tx.Consent = NewConsentClient(tx.config)
+	tx.ConsentDocument = NewConsentDocumentClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
+	tx.CustomerEvent = NewCustomerEventClient(tx.config)
 	tx.CustomerFeature = NewCustomerFeatureClient(tx.config)
 	tx.CustomerTally = NewCustomerTallyClient(tx.config)
 	tx.Employee = NewEmployeeClient(tx.config)
@@ -190,12 +203,14 @@ func (tx *Tx) init() {
 	tx.FeatureRelation = NewFeatureRelationClient(tx.config)
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.IdentityDocument = NewIdentityDocumentClient(tx.config)
+	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.Representative = NewRepresentativeClient(tx.config)
 	tx.Role = NewRoleClient(tx.config)
 	tx.Tenant = NewTenantClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.Verification = NewVerificationClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

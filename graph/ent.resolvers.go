@@ -8,9 +8,19 @@ package graph
 import (
 	"context"
 	"onboard/ent"
+	"onboard/schema/schematype"
 
 	"entgo.io/contrib/entgql"
 )
+
+// CustomerTypes is the resolver for the customerTypes field.
+func (r *consentDocumentResolver) CustomerTypes(ctx context.Context, obj *ent.ConsentDocument) ([]schematype.CustomerType, error) {
+	types := make([]schematype.CustomerType, len(obj.CustomerTypes))
+	for i, t := range obj.CustomerTypes {
+		types[i] = schematype.CustomerType(t)
+	}
+	return types, nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
@@ -28,6 +38,12 @@ func (r *queryResolver) Categories(ctx context.Context, after *entgql.Cursor[str
 		ent.WithCategoryOrder(orderBy), ent.WithCategoryFilter(where.Filter))
 }
 
+// ConsentDocuments is the resolver for the consentDocuments field.
+func (r *queryResolver) ConsentDocuments(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConsentDocumentOrder, where *ent.ConsentDocumentWhereInput) (*ent.ConsentDocumentConnection, error) {
+	return r.Client.ConsentDocument.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
+		ent.WithConsentDocumentOrder(orderBy), ent.WithConsentDocumentFilter(where.Filter))
+}
+
 // Customers is the resolver for the customers field.
 func (r *queryResolver) Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) (*ent.CustomerConnection, error) {
 	return r.Client.Customer.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
@@ -39,6 +55,9 @@ func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[strin
 	return r.Client.Feature.Query().Paginate(countOnlyIfAsked(ctx), after, first, before, last,
 		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
 }
+
+// ConsentDocument returns ConsentDocumentResolver implementation.
+func (r *Resolver) ConsentDocument() ConsentDocumentResolver { return &consentDocumentResolver{r} }
 
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
@@ -52,6 +71,7 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 }
 
 type (
+	consentDocumentResolver    struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }

@@ -122,6 +122,11 @@ func extensions(e *apperr.Error, reqID string) map[string]any {
 	if e.Reason != "" {
 		ext["reason"] = string(e.Reason)
 	}
+	for k, v := range e.Details {
+		if _, taken := ext[k]; !taken {
+			ext[k] = v
+		}
+	}
 	return ext
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/observe"
+	"onboard/internal/onboarding"
 	"onboard/internal/registration"
 	"onboard/internal/values"
 )
@@ -45,6 +46,7 @@ func NewHandler(opts Options) http.Handler {
 			Client: opts.Client,
 			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher,
 				Observe: opts.Metrics.Registration, ObserveValidation: opts.Metrics.Validation},
+			Onboarding: &onboarding.Service{Client: opts.Client},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))

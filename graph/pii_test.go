@@ -47,6 +47,20 @@ var notPersonal = map[string]string{
 	"Organization.website":            "the company's public site",
 	"Organization.email":              "the business's address, published for contact",
 	"Organization.phone":              "the business's number, published for contact",
+	"Customer.statusReason":           "a decision's reason code, from the tenant's list",
+	"ConsentDocument.code":            "the tenant's code of a published document",
+	"ConsentDocument.title":           "a published document's title",
+	"ConsentDocument.url":             "a published document's address",
+	"Consent.code":                    "the accepted document's code",
+	"Consent.acceptedBy":              "the token subject that recorded the acceptance",
+	"Verification.subjectID":          "an id inside the customer's graph",
+	"Verification.provider":           "the KYC/KYB provider's name",
+	"Verification.reference":          "the provider's id of the check, which a tenant must keep",
+	"Verification.recordedBy":         "the API client's token subject",
+	"CustomerEvent.type":              "one of the event types",
+	"CustomerEvent.subjectID":         "an id inside the customer's graph",
+	"CustomerEvent.actor":             "the token subject that made the change",
+	"CustomerEvent.requestID":         "the request's id",
 }
 
 // TestPersonalDataIsMarked walks every object type of the executable

@@ -7,6 +7,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/onboarding"
 	"onboard/internal/pulid"
 	"onboard/internal/registration"
 )
@@ -15,6 +16,7 @@ import (
 type Resolver struct {
 	Client       *ent.Client
 	Registration *registration.Service
+	Onboarding   *onboarding.Service
 }
 
 // nodeType finds the table of a node id from its prefix. An id that names

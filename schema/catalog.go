@@ -40,6 +40,9 @@ func (Category) Fields() []ent.Field {
 		field.Bool("is_default").Default(false).
 			Comment("Applied to registrations of its customer type that name no category."),
 		field.String("parent_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipType)),
+		field.JSON("policy", schematype.OnboardingPolicy{}).Optional().
+			Comment("What the category's customers need before activation and eventually (internal/onboarding).").
+			Annotations(entgql.Skip()),
 	}
 }
 

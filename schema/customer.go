@@ -61,6 +61,15 @@ func (Customer) Fields() []ent.Field {
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
 		field.String("registered_by").Optional().Immutable().MaxRuneLen(schematype.MaxRegisteredByLen).
 			Comment("The subject of the token that registered the customer: which API client did."),
+		field.Int("version").Default(1).
+			Comment("Moves by one with every change to the customer or what it holds; an update sends the version it read (optimistic concurrency, STALE_WRITE)."),
+		field.String("status_reason").Optional().Nillable().MaxRuneLen(schematype.MaxReasonCodeLen).
+			Comment("The reason code of the decision that set the status."),
+		field.Time("status_changed_at").Optional().Nillable().
+			Annotations(entgql.Type("DateTime")),
+		field.Time("erased_at").Optional().Nillable().
+			Comment("When its personal data was erased (GDPR art. 17).").
+			Annotations(entgql.Type("DateTime")),
 	}
 }
 
@@ -72,6 +81,12 @@ func (Customer) Edges() []ent.Edge {
 		edge.To("person", Person.Type).Unique(),
 		edge.To("organization", Organization.Type).Unique(),
 		edge.To("features", CustomerFeature.Type),
+		// The lifecycle's records: GraphQL reaches them through resolvers
+		// of internal/onboarding's (requirements, verifications, consents,
+		// history), batched for a page of customers.
+		edge.To("verifications", Verification.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("consents", Consent.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("history", CustomerEvent.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

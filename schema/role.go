@@ -31,6 +31,8 @@ func (Role) Fields() []ent.Field {
 		field.String("name").
 			NotEmpty().
 			MaxRuneLen(200),
+		field.Bool("self_assignable").Default(true).
+			Comment("Whether a registration may grant it; ADMIN_USER and TRANSACTION_APPROVER are not, by default."),
 	}
 }
 

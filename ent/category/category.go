@@ -44,6 +44,8 @@ const (
 	FieldIsDefault = "is_default"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
+	// FieldPolicy holds the string denoting the policy field in the database.
+	FieldPolicy = "policy"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldIsActive,
 	FieldIsDefault,
 	FieldParentID,
+	FieldPolicy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

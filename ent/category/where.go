@@ -686,6 +686,16 @@ func ParentIDContainsFold(v string) predicate.Category {
 	return predicate.Category(sql.FieldContainsFold(FieldParentID, v))
 }
 
+// PolicyIsNil applies the IsNil predicate on the "policy" field.
+func PolicyIsNil() predicate.Category {
+	return predicate.Category(sql.FieldIsNull(FieldPolicy))
+}
+
+// PolicyNotNil applies the NotNil predicate on the "policy" field.
+func PolicyNotNil() predicate.Category {
+	return predicate.Category(sql.FieldNotNull(FieldPolicy))
+}
+
 // HasTenant applies the HasEdge predicate on the "tenant" edge.
 func HasTenant() predicate.Category {
 	return predicate.Category(func(s *sql.Selector) {

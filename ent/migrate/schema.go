@@ -98,6 +98,7 @@ var (
 		{Name: "risk_level", Type: field.TypeEnum, Enums: []string{"LOW", "MEDIUM", "HIGH"}, Default: "MEDIUM"},
 		{Name: "is_active", Type: field.TypeBool, Default: true},
 		{Name: "is_default", Type: field.TypeBool, Default: false},
+		{Name: "policy", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "parent_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -109,13 +110,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "categories_tenants_tenant",
-				Columns:    []*schema.Column{CategoriesColumns[11]},
+				Columns:    []*schema.Column{CategoriesColumns[12]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "categories_categories_children",
-				Columns:    []*schema.Column{CategoriesColumns[12]},
+				Columns:    []*schema.Column{CategoriesColumns[13]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -124,25 +125,105 @@ var (
 			{
 				Name:    "category_tenant_id_code",
 				Unique:  true,
-				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[3]},
+				Columns: []*schema.Column{CategoriesColumns[12], CategoriesColumns[3]},
 			},
 			{
 				Name:    "category_tenant_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[4]},
+				Columns: []*schema.Column{CategoriesColumns[12], CategoriesColumns[4]},
 			},
 			{
 				Name:    "category_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{CategoriesColumns[12]},
+				Columns: []*schema.Column{CategoriesColumns[13]},
 			},
 			{
 				Name:    "category_one_default_per_customer_type",
 				Unique:  true,
-				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[7]},
+				Columns: []*schema.Column{CategoriesColumns[12], CategoriesColumns[7]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_default",
 				},
+			},
+		},
+	}
+	// ConsentsColumns holds the columns for the "consents" table.
+	ConsentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "code", Type: field.TypeString, Size: 100},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "accepted_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "ip", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "user_agent", Type: field.TypeString, Nullable: true, Size: 512},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+		{Name: "document_id", Type: field.TypeString, Size: 40},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+	}
+	// ConsentsTable holds the schema information for the "consents" table.
+	ConsentsTable = &schema.Table{
+		Name:       "consents",
+		Columns:    ConsentsColumns,
+		PrimaryKey: []*schema.Column{ConsentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "consents_tenants_tenant",
+				Columns:    []*schema.Column{ConsentsColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "consents_consent_documents_document",
+				Columns:    []*schema.Column{ConsentsColumns[9]},
+				RefColumns: []*schema.Column{ConsentDocumentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "consents_customers_consents",
+				Columns:    []*schema.Column{ConsentsColumns[10]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "consent_customer_id_code_version",
+				Unique:  false,
+				Columns: []*schema.Column{ConsentsColumns[10], ConsentsColumns[3], ConsentsColumns[4]},
+			},
+		},
+	}
+	// ConsentDocumentsColumns holds the columns for the "consent_documents" table.
+	ConsentDocumentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "code", Type: field.TypeString, Size: 100},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "customer_types", Type: field.TypeJSON, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// ConsentDocumentsTable holds the schema information for the "consent_documents" table.
+	ConsentDocumentsTable = &schema.Table{
+		Name:       "consent_documents",
+		Columns:    ConsentDocumentsColumns,
+		PrimaryKey: []*schema.Column{ConsentDocumentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "consent_documents_tenants_tenant",
+				Columns:    []*schema.Column{ConsentDocumentsColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "consentdocument_tenant_id_code_version",
+				Unique:  true,
+				Columns: []*schema.Column{ConsentDocumentsColumns[8], ConsentDocumentsColumns[3], ConsentDocumentsColumns[4]},
 			},
 		},
 	}
@@ -221,7 +302,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "type", Type: field.TypeEnum, Enums: []string{"INDIVIDUAL", "ORGANIZATION"}},
 		{Name: "name", Type: field.TypeString, Size: 300},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}, Default: "PENDING_VERIFICATION"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING_VERIFICATION", "IN_REVIEW", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}, Default: "PENDING_VERIFICATION"},
 		{Name: "external_reference", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "tags", Type: field.TypeJSON, Nullable: true},
 		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
@@ -231,6 +312,10 @@ var (
 		{Name: "registration_platform", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "registration_source", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "registered_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "status_reason", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "status_changed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "erased_at", Type: field.TypeTime, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "category_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -242,13 +327,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_tenants_tenant",
-				Columns:    []*schema.Column{CustomersColumns[15]},
+				Columns:    []*schema.Column{CustomersColumns[19]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "customers_categories_category",
-				Columns:    []*schema.Column{CustomersColumns[16]},
+				Columns:    []*schema.Column{CustomersColumns[20]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -257,37 +342,37 @@ var (
 			{
 				Name:    "customer_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[1], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[1], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[2], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[2], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[4], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[4], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_external_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[6]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[6]},
 			},
 			{
 				Name:    "customer_tenant_id_category_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[16]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[20]},
 			},
 			{
 				Name:    "customer_tenant_id_country_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[8], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[8], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_tenant_id_type_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[15], CustomersColumns[3], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[3], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_name_trgm",
@@ -299,6 +384,53 @@ var (
 						"postgres": "GIN",
 					},
 				},
+			},
+		},
+	}
+	// CustomerEventsColumns holds the columns for the "customer_events" table.
+	CustomerEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "type", Type: field.TypeString, Size: 64},
+		{Name: "subject_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "actor", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "changes", Type: field.TypeJSON, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// CustomerEventsTable holds the schema information for the "customer_events" table.
+	CustomerEventsTable = &schema.Table{
+		Name:       "customer_events",
+		Columns:    CustomerEventsColumns,
+		PrimaryKey: []*schema.Column{CustomerEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "customer_events_customers_history",
+				Columns:    []*schema.Column{CustomerEventsColumns[10]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "customer_events_tenants_tenant",
+				Columns:    []*schema.Column{CustomerEventsColumns[11]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "customerevent_customer_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerEventsColumns[10], CustomerEventsColumns[0]},
+			},
+			{
+				Name:    "customerevent_tenant_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerEventsColumns[11], CustomerEventsColumns[0]},
 			},
 		},
 	}
@@ -589,6 +721,38 @@ var (
 			},
 		},
 	}
+	// LoginThrottlesColumns holds the columns for the "login_throttles" table.
+	LoginThrottlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Size: 128},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "window_started_at", Type: field.TypeTime},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// LoginThrottlesTable holds the schema information for the "login_throttles" table.
+	LoginThrottlesTable = &schema.Table{
+		Name:       "login_throttles",
+		Columns:    LoginThrottlesColumns,
+		PrimaryKey: []*schema.Column{LoginThrottlesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "login_throttles_tenants_tenant",
+				Columns:    []*schema.Column{LoginThrottlesColumns[7]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loginthrottle_tenant_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{LoginThrottlesColumns[7], LoginThrottlesColumns[3]},
+			},
+		},
+	}
 	// OrganizationsColumns holds the columns for the "organizations" table.
 	OrganizationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -812,6 +976,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "code", Type: field.TypeString, Size: 64},
 		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "self_assignable", Type: field.TypeBool, Default: true},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 	}
 	// RolesTable holds the schema information for the "roles" table.
@@ -822,7 +987,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "roles_tenants_tenant",
-				Columns:    []*schema.Column{RolesColumns[5]},
+				Columns:    []*schema.Column{RolesColumns[6]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -831,7 +996,7 @@ var (
 			{
 				Name:    "role_tenant_id_code",
 				Unique:  true,
-				Columns: []*schema.Column{RolesColumns[5], RolesColumns[3]},
+				Columns: []*schema.Column{RolesColumns[6], RolesColumns[3]},
 			},
 		},
 	}
@@ -915,6 +1080,51 @@ var (
 			},
 		},
 	}
+	// VerificationsColumns holds the columns for the "verifications" table.
+	VerificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "subject_type", Type: field.TypeEnum, Enums: []string{"PERSON", "ORGANIZATION", "REPRESENTATIVE"}},
+		{Name: "subject_id", Type: field.TypeString, Size: 40},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"IDENTITY", "ADDRESS", "BUSINESS", "BENEFICIAL_OWNER", "SANCTIONS", "PEP", "DOCUMENT"}},
+		{Name: "outcome", Type: field.TypeEnum, Enums: []string{"PASSED", "FAILED", "NEEDS_REVIEW"}},
+		{Name: "provider", Type: field.TypeString, Size: 100},
+		{Name: "reference", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "checked_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "subject_digest", Type: field.TypeString, Nullable: true},
+		{Name: "recorded_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// VerificationsTable holds the schema information for the "verifications" table.
+	VerificationsTable = &schema.Table{
+		Name:       "verifications",
+		Columns:    VerificationsColumns,
+		PrimaryKey: []*schema.Column{VerificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "verifications_customers_verifications",
+				Columns:    []*schema.Column{VerificationsColumns[13]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "verifications_tenants_tenant",
+				Columns:    []*schema.Column{VerificationsColumns[14]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "verification_customer_id_subject_id_kind_checked_at",
+				Unique:  false,
+				Columns: []*schema.Column{VerificationsColumns[13], VerificationsColumns[4], VerificationsColumns[5], VerificationsColumns[9]},
+			},
+		},
+	}
 	// EmployeeRolesColumns holds the columns for the "employee_roles" table.
 	EmployeeRolesColumns = []*schema.Column{
 		{Name: "employee_id", Type: field.TypeString, Size: 40},
@@ -969,8 +1179,11 @@ var (
 	Tables = []*schema.Table{
 		AddressesTable,
 		CategoriesTable,
+		ConsentsTable,
+		ConsentDocumentsTable,
 		ContactsTable,
 		CustomersTable,
+		CustomerEventsTable,
 		CustomerFeaturesTable,
 		CustomerTalliesTable,
 		EmployeesTable,
@@ -978,12 +1191,14 @@ var (
 		FeatureRelationsTable,
 		IdempotencyRecordsTable,
 		IdentityDocumentsTable,
+		LoginThrottlesTable,
 		OrganizationsTable,
 		PersonsTable,
 		RepresentativesTable,
 		RolesTable,
 		TenantsTable,
 		UsersTable,
+		VerificationsTable,
 		EmployeeRolesTable,
 		UserRolesTable,
 	}
@@ -995,11 +1210,17 @@ func init() {
 	AddressesTable.ForeignKeys[2].RefTable = PersonsTable
 	CategoriesTable.ForeignKeys[0].RefTable = TenantsTable
 	CategoriesTable.ForeignKeys[1].RefTable = CategoriesTable
+	ConsentsTable.ForeignKeys[0].RefTable = TenantsTable
+	ConsentsTable.ForeignKeys[1].RefTable = ConsentDocumentsTable
+	ConsentsTable.ForeignKeys[2].RefTable = CustomersTable
+	ConsentDocumentsTable.ForeignKeys[0].RefTable = TenantsTable
 	ContactsTable.ForeignKeys[0].RefTable = TenantsTable
 	ContactsTable.ForeignKeys[1].RefTable = OrganizationsTable
 	ContactsTable.ForeignKeys[2].RefTable = PersonsTable
 	CustomersTable.ForeignKeys[0].RefTable = TenantsTable
 	CustomersTable.ForeignKeys[1].RefTable = CategoriesTable
+	CustomerEventsTable.ForeignKeys[0].RefTable = CustomersTable
+	CustomerEventsTable.ForeignKeys[1].RefTable = TenantsTable
 	CustomerFeaturesTable.ForeignKeys[0].RefTable = CustomersTable
 	CustomerFeaturesTable.ForeignKeys[1].RefTable = TenantsTable
 	CustomerFeaturesTable.ForeignKeys[2].RefTable = FeaturesTable
@@ -1014,6 +1235,7 @@ func init() {
 	IdempotencyRecordsTable.ForeignKeys[0].RefTable = TenantsTable
 	IdentityDocumentsTable.ForeignKeys[0].RefTable = TenantsTable
 	IdentityDocumentsTable.ForeignKeys[1].RefTable = PersonsTable
+	LoginThrottlesTable.ForeignKeys[0].RefTable = TenantsTable
 	OrganizationsTable.ForeignKeys[0].RefTable = CustomersTable
 	OrganizationsTable.ForeignKeys[1].RefTable = TenantsTable
 	PersonsTable.ForeignKeys[0].RefTable = CustomersTable
@@ -1025,6 +1247,8 @@ func init() {
 	UsersTable.ForeignKeys[0].RefTable = CustomersTable
 	UsersTable.ForeignKeys[1].RefTable = EmployeesTable
 	UsersTable.ForeignKeys[2].RefTable = TenantsTable
+	VerificationsTable.ForeignKeys[0].RefTable = CustomersTable
+	VerificationsTable.ForeignKeys[1].RefTable = TenantsTable
 	EmployeeRolesTable.ForeignKeys[0].RefTable = EmployeesTable
 	EmployeeRolesTable.ForeignKeys[1].RefTable = RolesTable
 	UserRolesTable.ForeignKeys[0].RefTable = UsersTable

@@ -12,11 +12,20 @@ type Address func(*sql.Selector)
 // Category is the predicate function for category builders.
 type Category func(*sql.Selector)
 
+// Consent is the predicate function for consent builders.
+type Consent func(*sql.Selector)
+
+// ConsentDocument is the predicate function for consentdocument builders.
+type ConsentDocument func(*sql.Selector)
+
 // Contact is the predicate function for contact builders.
 type Contact func(*sql.Selector)
 
 // Customer is the predicate function for customer builders.
 type Customer func(*sql.Selector)
+
+// CustomerEvent is the predicate function for customerevent builders.
+type CustomerEvent func(*sql.Selector)
 
 // CustomerFeature is the predicate function for customerfeature builders.
 type CustomerFeature func(*sql.Selector)
@@ -39,6 +48,9 @@ type IdempotencyRecord func(*sql.Selector)
 // IdentityDocument is the predicate function for identitydocument builders.
 type IdentityDocument func(*sql.Selector)
 
+// LoginThrottle is the predicate function for loginthrottle builders.
+type LoginThrottle func(*sql.Selector)
+
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
@@ -56,3 +68,6 @@ type Tenant func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// Verification is the predicate function for verification builders.
+type Verification func(*sql.Selector)

@@ -25,6 +25,8 @@ const (
 	FieldCode = "code"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldSelfAssignable holds the string denoting the self_assignable field in the database.
+	FieldSelfAssignable = "self_assignable"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
@@ -60,6 +62,7 @@ var Columns = []string{
 	FieldTenantID,
 	FieldCode,
 	FieldName,
+	FieldSelfAssignable,
 }
 
 var (
@@ -101,6 +104,8 @@ var (
 	CodeValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultSelfAssignable holds the default value on creation for the "self_assignable" field.
+	DefaultSelfAssignable bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -138,6 +143,11 @@ func ByCode(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// BySelfAssignable orders the results by the self_assignable field.
+func BySelfAssignable(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSelfAssignable, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

@@ -90,6 +90,11 @@ func Name(v string) predicate.Role {
 	return predicate.Role(sql.FieldEQ(FieldName, v))
 }
 
+// SelfAssignable applies equality check predicate on the "self_assignable" field. It's identical to SelfAssignableEQ.
+func SelfAssignable(v bool) predicate.Role {
+	return predicate.Role(sql.FieldEQ(FieldSelfAssignable, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Role {
 	return predicate.Role(sql.FieldEQ(FieldCreatedAt, v))
@@ -363,6 +368,16 @@ func NameEqualFold(v string) predicate.Role {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Role {
 	return predicate.Role(sql.FieldContainsFold(FieldName, v))
+}
+
+// SelfAssignableEQ applies the EQ predicate on the "self_assignable" field.
+func SelfAssignableEQ(v bool) predicate.Role {
+	return predicate.Role(sql.FieldEQ(FieldSelfAssignable, v))
+}
+
+// SelfAssignableNEQ applies the NEQ predicate on the "self_assignable" field.
+func SelfAssignableNEQ(v bool) predicate.Role {
+	return predicate.Role(sql.FieldNEQ(FieldSelfAssignable, v))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

@@ -6,8 +6,11 @@ import (
 	"context"
 	"onboard/ent/address"
 	"onboard/ent/category"
+	"onboard/ent/consent"
+	"onboard/ent/consentdocument"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
 	"onboard/ent/customertally"
 	"onboard/ent/employee"
@@ -15,12 +18,14 @@ import (
 	"onboard/ent/featurerelation"
 	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
+	"onboard/ent/verification"
 	"onboard/schema"
 	"time"
 
@@ -264,6 +269,211 @@ func init() {
 			return nil
 		}
 	}()
+	consentMixin := schema.Consent{}.Mixin()
+	consent.Policy = privacy.NewPolicies(consentMixin[2], schema.Consent{})
+	consent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consentMixinHooks2 := consentMixin[2].Hooks()
+	consentHooks := schema.Consent{}.Hooks()
+
+	consent.Hooks[1] = consentMixinHooks2[0]
+
+	consent.Hooks[2] = consentHooks[0]
+	consentMixinFields0 := consentMixin[0].Fields()
+	_ = consentMixinFields0
+	consentMixinFields1 := consentMixin[1].Fields()
+	_ = consentMixinFields1
+	consentMixinFields2 := consentMixin[2].Fields()
+	_ = consentMixinFields2
+	consentFields := schema.Consent{}.Fields()
+	_ = consentFields
+	// consentDescCreatedAt is the schema descriptor for created_at field.
+	consentDescCreatedAt := consentMixinFields1[0].Descriptor()
+	// consent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	consent.DefaultCreatedAt = consentDescCreatedAt.Default.(func() time.Time)
+	// consentDescUpdatedAt is the schema descriptor for updated_at field.
+	consentDescUpdatedAt := consentMixinFields1[1].Descriptor()
+	// consent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	consent.DefaultUpdatedAt = consentDescUpdatedAt.Default.(func() time.Time)
+	// consent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	consent.UpdateDefaultUpdatedAt = consentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// consentDescTenantID is the schema descriptor for tenant_id field.
+	consentDescTenantID := consentMixinFields2[0].Descriptor()
+	// consent.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	consent.TenantIDValidator = consentDescTenantID.Validators[0].(func(string) error)
+	// consentDescCode is the schema descriptor for code field.
+	consentDescCode := consentFields[2].Descriptor()
+	// consent.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	consent.CodeValidator = func() func(string) error {
+		validators := consentDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consentDescVersion is the schema descriptor for version field.
+	consentDescVersion := consentFields[3].Descriptor()
+	// consent.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	consent.VersionValidator = consentDescVersion.Validators[0].(func(int) error)
+	// consentDescAcceptedBy is the schema descriptor for accepted_by field.
+	consentDescAcceptedBy := consentFields[4].Descriptor()
+	// consent.AcceptedByValidator is a validator for the "accepted_by" field. It is called by the builders before save.
+	consent.AcceptedByValidator = consentDescAcceptedBy.Validators[0].(func(string) error)
+	// consentDescIP is the schema descriptor for ip field.
+	consentDescIP := consentFields[5].Descriptor()
+	// consent.IPValidator is a validator for the "ip" field. It is called by the builders before save.
+	consent.IPValidator = consentDescIP.Validators[0].(func(string) error)
+	// consentDescUserAgent is the schema descriptor for user_agent field.
+	consentDescUserAgent := consentFields[6].Descriptor()
+	// consent.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
+	consent.UserAgentValidator = consentDescUserAgent.Validators[0].(func(string) error)
+	// consentDescID is the schema descriptor for id field.
+	consentDescID := consentMixinFields0[0].Descriptor()
+	// consent.DefaultID holds the default value on creation for the id field.
+	consent.DefaultID = consentDescID.Default.(func() string)
+	// consent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	consent.IDValidator = func() func(string) error {
+		validators := consentDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	consentdocumentMixin := schema.ConsentDocument{}.Mixin()
+	consentdocument.Policy = privacy.NewPolicies(consentdocumentMixin[2], schema.ConsentDocument{})
+	consentdocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consentdocument.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consentdocumentMixinHooks2 := consentdocumentMixin[2].Hooks()
+
+	consentdocument.Hooks[1] = consentdocumentMixinHooks2[0]
+	consentdocumentMixinFields0 := consentdocumentMixin[0].Fields()
+	_ = consentdocumentMixinFields0
+	consentdocumentMixinFields1 := consentdocumentMixin[1].Fields()
+	_ = consentdocumentMixinFields1
+	consentdocumentMixinFields2 := consentdocumentMixin[2].Fields()
+	_ = consentdocumentMixinFields2
+	consentdocumentFields := schema.ConsentDocument{}.Fields()
+	_ = consentdocumentFields
+	// consentdocumentDescCreatedAt is the schema descriptor for created_at field.
+	consentdocumentDescCreatedAt := consentdocumentMixinFields1[0].Descriptor()
+	// consentdocument.DefaultCreatedAt holds the default value on creation for the created_at field.
+	consentdocument.DefaultCreatedAt = consentdocumentDescCreatedAt.Default.(func() time.Time)
+	// consentdocumentDescUpdatedAt is the schema descriptor for updated_at field.
+	consentdocumentDescUpdatedAt := consentdocumentMixinFields1[1].Descriptor()
+	// consentdocument.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	consentdocument.DefaultUpdatedAt = consentdocumentDescUpdatedAt.Default.(func() time.Time)
+	// consentdocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	consentdocument.UpdateDefaultUpdatedAt = consentdocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// consentdocumentDescTenantID is the schema descriptor for tenant_id field.
+	consentdocumentDescTenantID := consentdocumentMixinFields2[0].Descriptor()
+	// consentdocument.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	consentdocument.TenantIDValidator = consentdocumentDescTenantID.Validators[0].(func(string) error)
+	// consentdocumentDescCode is the schema descriptor for code field.
+	consentdocumentDescCode := consentdocumentFields[0].Descriptor()
+	// consentdocument.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	consentdocument.CodeValidator = func() func(string) error {
+		validators := consentdocumentDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consentdocumentDescVersion is the schema descriptor for version field.
+	consentdocumentDescVersion := consentdocumentFields[1].Descriptor()
+	// consentdocument.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	consentdocument.VersionValidator = consentdocumentDescVersion.Validators[0].(func(int) error)
+	// consentdocumentDescTitle is the schema descriptor for title field.
+	consentdocumentDescTitle := consentdocumentFields[2].Descriptor()
+	// consentdocument.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	consentdocument.TitleValidator = func() func(string) error {
+		validators := consentdocumentDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consentdocumentDescURL is the schema descriptor for url field.
+	consentdocumentDescURL := consentdocumentFields[3].Descriptor()
+	// consentdocument.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	consentdocument.URLValidator = func() func(string) error {
+		validators := consentdocumentDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consentdocumentDescID is the schema descriptor for id field.
+	consentdocumentDescID := consentdocumentMixinFields0[0].Descriptor()
+	// consentdocument.DefaultID holds the default value on creation for the id field.
+	consentdocument.DefaultID = consentdocumentDescID.Default.(func() string)
+	// consentdocument.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	consentdocument.IDValidator = func() func(string) error {
+		validators := consentdocumentDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	contactMixin := schema.Contact{}.Mixin()
 	contact.Policy = privacy.NewPolicies(contactMixin[2], schema.Contact{})
 	contact.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -437,6 +647,14 @@ func init() {
 	customerDescRegisteredBy := customerFields[12].Descriptor()
 	// customer.RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
 	customer.RegisteredByValidator = customerDescRegisteredBy.Validators[0].(func(string) error)
+	// customerDescVersion is the schema descriptor for version field.
+	customerDescVersion := customerFields[13].Descriptor()
+	// customer.DefaultVersion holds the default value on creation for the version field.
+	customer.DefaultVersion = customerDescVersion.Default.(int)
+	// customerDescStatusReason is the schema descriptor for status_reason field.
+	customerDescStatusReason := customerFields[14].Descriptor()
+	// customer.StatusReasonValidator is a validator for the "status_reason" field. It is called by the builders before save.
+	customer.StatusReasonValidator = customerDescStatusReason.Validators[0].(func(string) error)
 	// customerDescID is the schema descriptor for id field.
 	customerDescID := customerMixinFields0[0].Descriptor()
 	// customer.DefaultID holds the default value on creation for the id field.
@@ -444,6 +662,102 @@ func init() {
 	// customer.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	customer.IDValidator = func() func(string) error {
 		validators := customerDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	customereventMixin := schema.CustomerEvent{}.Mixin()
+	customerevent.Policy = privacy.NewPolicies(customereventMixin[2], schema.CustomerEvent{})
+	customerevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := customerevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	customereventMixinHooks2 := customereventMixin[2].Hooks()
+	customereventHooks := schema.CustomerEvent{}.Hooks()
+
+	customerevent.Hooks[1] = customereventMixinHooks2[0]
+
+	customerevent.Hooks[2] = customereventHooks[0]
+	customereventMixinFields0 := customereventMixin[0].Fields()
+	_ = customereventMixinFields0
+	customereventMixinFields1 := customereventMixin[1].Fields()
+	_ = customereventMixinFields1
+	customereventMixinFields2 := customereventMixin[2].Fields()
+	_ = customereventMixinFields2
+	customereventFields := schema.CustomerEvent{}.Fields()
+	_ = customereventFields
+	// customereventDescCreatedAt is the schema descriptor for created_at field.
+	customereventDescCreatedAt := customereventMixinFields1[0].Descriptor()
+	// customerevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customerevent.DefaultCreatedAt = customereventDescCreatedAt.Default.(func() time.Time)
+	// customereventDescUpdatedAt is the schema descriptor for updated_at field.
+	customereventDescUpdatedAt := customereventMixinFields1[1].Descriptor()
+	// customerevent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customerevent.DefaultUpdatedAt = customereventDescUpdatedAt.Default.(func() time.Time)
+	// customerevent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customerevent.UpdateDefaultUpdatedAt = customereventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// customereventDescTenantID is the schema descriptor for tenant_id field.
+	customereventDescTenantID := customereventMixinFields2[0].Descriptor()
+	// customerevent.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	customerevent.TenantIDValidator = customereventDescTenantID.Validators[0].(func(string) error)
+	// customereventDescType is the schema descriptor for type field.
+	customereventDescType := customereventFields[1].Descriptor()
+	// customerevent.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	customerevent.TypeValidator = func() func(string) error {
+		validators := customereventDescType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_type string) error {
+			for _, fn := range fns {
+				if err := fn(_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customereventDescSubjectID is the schema descriptor for subject_id field.
+	customereventDescSubjectID := customereventFields[2].Descriptor()
+	// customerevent.SubjectIDValidator is a validator for the "subject_id" field. It is called by the builders before save.
+	customerevent.SubjectIDValidator = customereventDescSubjectID.Validators[0].(func(string) error)
+	// customereventDescActor is the schema descriptor for actor field.
+	customereventDescActor := customereventFields[3].Descriptor()
+	// customerevent.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	customerevent.ActorValidator = customereventDescActor.Validators[0].(func(string) error)
+	// customereventDescRequestID is the schema descriptor for request_id field.
+	customereventDescRequestID := customereventFields[4].Descriptor()
+	// customerevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	customerevent.RequestIDValidator = customereventDescRequestID.Validators[0].(func(string) error)
+	// customereventDescReason is the schema descriptor for reason field.
+	customereventDescReason := customereventFields[6].Descriptor()
+	// customerevent.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	customerevent.ReasonValidator = customereventDescReason.Validators[0].(func(string) error)
+	// customereventDescNote is the schema descriptor for note field.
+	customereventDescNote := customereventFields[7].Descriptor()
+	// customerevent.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	customerevent.NoteValidator = customereventDescNote.Validators[0].(func(string) error)
+	// customereventDescID is the schema descriptor for id field.
+	customereventDescID := customereventMixinFields0[0].Descriptor()
+	// customerevent.DefaultID holds the default value on creation for the id field.
+	customerevent.DefaultID = customereventDescID.Default.(func() string)
+	// customerevent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	customerevent.IDValidator = func() func(string) error {
+		validators := customereventDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -978,6 +1292,83 @@ func init() {
 			return nil
 		}
 	}()
+	loginthrottleMixin := schema.LoginThrottle{}.Mixin()
+	loginthrottle.Policy = privacy.NewPolicies(loginthrottleMixin[2], schema.LoginThrottle{})
+	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loginthrottle.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loginthrottleMixinHooks2 := loginthrottleMixin[2].Hooks()
+
+	loginthrottle.Hooks[1] = loginthrottleMixinHooks2[0]
+	loginthrottleMixinFields0 := loginthrottleMixin[0].Fields()
+	_ = loginthrottleMixinFields0
+	loginthrottleMixinFields1 := loginthrottleMixin[1].Fields()
+	_ = loginthrottleMixinFields1
+	loginthrottleMixinFields2 := loginthrottleMixin[2].Fields()
+	_ = loginthrottleMixinFields2
+	loginthrottleFields := schema.LoginThrottle{}.Fields()
+	_ = loginthrottleFields
+	// loginthrottleDescCreatedAt is the schema descriptor for created_at field.
+	loginthrottleDescCreatedAt := loginthrottleMixinFields1[0].Descriptor()
+	// loginthrottle.DefaultCreatedAt holds the default value on creation for the created_at field.
+	loginthrottle.DefaultCreatedAt = loginthrottleDescCreatedAt.Default.(func() time.Time)
+	// loginthrottleDescUpdatedAt is the schema descriptor for updated_at field.
+	loginthrottleDescUpdatedAt := loginthrottleMixinFields1[1].Descriptor()
+	// loginthrottle.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	loginthrottle.DefaultUpdatedAt = loginthrottleDescUpdatedAt.Default.(func() time.Time)
+	// loginthrottle.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	loginthrottle.UpdateDefaultUpdatedAt = loginthrottleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// loginthrottleDescTenantID is the schema descriptor for tenant_id field.
+	loginthrottleDescTenantID := loginthrottleMixinFields2[0].Descriptor()
+	// loginthrottle.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	loginthrottle.TenantIDValidator = loginthrottleDescTenantID.Validators[0].(func(string) error)
+	// loginthrottleDescKey is the schema descriptor for key field.
+	loginthrottleDescKey := loginthrottleFields[0].Descriptor()
+	// loginthrottle.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	loginthrottle.KeyValidator = func() func(string) error {
+		validators := loginthrottleDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loginthrottleDescFailures is the schema descriptor for failures field.
+	loginthrottleDescFailures := loginthrottleFields[1].Descriptor()
+	// loginthrottle.DefaultFailures holds the default value on creation for the failures field.
+	loginthrottle.DefaultFailures = loginthrottleDescFailures.Default.(int)
+	// loginthrottleDescID is the schema descriptor for id field.
+	loginthrottleDescID := loginthrottleMixinFields0[0].Descriptor()
+	// loginthrottle.DefaultID holds the default value on creation for the id field.
+	loginthrottle.DefaultID = loginthrottleDescID.Default.(func() string)
+	// loginthrottle.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	loginthrottle.IDValidator = func() func(string) error {
+		validators := loginthrottleDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	organizationMixin := schema.Organization{}.Mixin()
 	organization.Policy = privacy.NewPolicies(organizationMixin[2], schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1358,6 +1749,10 @@ func init() {
 			return nil
 		}
 	}()
+	// roleDescSelfAssignable is the schema descriptor for self_assignable field.
+	roleDescSelfAssignable := roleFields[2].Descriptor()
+	// role.DefaultSelfAssignable holds the default value on creation for the self_assignable field.
+	role.DefaultSelfAssignable = roleDescSelfAssignable.Default.(bool)
 	// roleDescID is the schema descriptor for id field.
 	roleDescID := roleMixinFields0[0].Descriptor()
 	// role.DefaultID holds the default value on creation for the id field.
@@ -1570,6 +1965,108 @@ func init() {
 	// user.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	user.IDValidator = func() func(string) error {
 		validators := userDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	verificationMixin := schema.Verification{}.Mixin()
+	verification.Policy = privacy.NewPolicies(verificationMixin[2], schema.Verification{})
+	verification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := verification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	verificationMixinHooks2 := verificationMixin[2].Hooks()
+	verificationHooks := schema.Verification{}.Hooks()
+
+	verification.Hooks[1] = verificationMixinHooks2[0]
+
+	verification.Hooks[2] = verificationHooks[0]
+	verificationMixinFields0 := verificationMixin[0].Fields()
+	_ = verificationMixinFields0
+	verificationMixinFields1 := verificationMixin[1].Fields()
+	_ = verificationMixinFields1
+	verificationMixinFields2 := verificationMixin[2].Fields()
+	_ = verificationMixinFields2
+	verificationFields := schema.Verification{}.Fields()
+	_ = verificationFields
+	// verificationDescCreatedAt is the schema descriptor for created_at field.
+	verificationDescCreatedAt := verificationMixinFields1[0].Descriptor()
+	// verification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	verification.DefaultCreatedAt = verificationDescCreatedAt.Default.(func() time.Time)
+	// verificationDescUpdatedAt is the schema descriptor for updated_at field.
+	verificationDescUpdatedAt := verificationMixinFields1[1].Descriptor()
+	// verification.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	verification.DefaultUpdatedAt = verificationDescUpdatedAt.Default.(func() time.Time)
+	// verification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	verification.UpdateDefaultUpdatedAt = verificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// verificationDescTenantID is the schema descriptor for tenant_id field.
+	verificationDescTenantID := verificationMixinFields2[0].Descriptor()
+	// verification.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	verification.TenantIDValidator = verificationDescTenantID.Validators[0].(func(string) error)
+	// verificationDescSubjectID is the schema descriptor for subject_id field.
+	verificationDescSubjectID := verificationFields[2].Descriptor()
+	// verification.SubjectIDValidator is a validator for the "subject_id" field. It is called by the builders before save.
+	verification.SubjectIDValidator = func() func(string) error {
+		validators := verificationDescSubjectID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(subject_id string) error {
+			for _, fn := range fns {
+				if err := fn(subject_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// verificationDescProvider is the schema descriptor for provider field.
+	verificationDescProvider := verificationFields[5].Descriptor()
+	// verification.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	verification.ProviderValidator = func() func(string) error {
+		validators := verificationDescProvider.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(provider string) error {
+			for _, fn := range fns {
+				if err := fn(provider); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// verificationDescReference is the schema descriptor for reference field.
+	verificationDescReference := verificationFields[6].Descriptor()
+	// verification.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	verification.ReferenceValidator = verificationDescReference.Validators[0].(func(string) error)
+	// verificationDescRecordedBy is the schema descriptor for recorded_by field.
+	verificationDescRecordedBy := verificationFields[10].Descriptor()
+	// verification.RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
+	verification.RecordedByValidator = verificationDescRecordedBy.Validators[0].(func(string) error)
+	// verificationDescID is the schema descriptor for id field.
+	verificationDescID := verificationMixinFields0[0].Descriptor()
+	// verification.DefaultID holds the default value on creation for the id field.
+	verification.DefaultID = verificationDescID.Default.(func() string)
+	// verification.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	verification.IDValidator = func() func(string) error {
+		validators := verificationDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -68,6 +68,10 @@ type Error struct {
 	Message string
 	Field   Path
 	Reason  Reason
+	// Details are further extensions a client acts on, such as the
+	// requirements an activation is missing or a transition's from and
+	// to; they never override code, field, reason or requestId.
+	Details map[string]any
 	// cause is the error an INTERNAL one stands for, for the log only.
 	cause error
 }

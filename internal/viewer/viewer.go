@@ -23,11 +23,24 @@ const (
 	ScopePIIRead           = "pii:read"
 	ScopeCatalogWrite      = "catalog:write"
 	ScopeTenantsAdmin      = "tenants:admin"
+	// ScopeCustomersVerify records verification results (KYC/KYB).
+	ScopeCustomersVerify = "customers:verify"
+	// ScopeCustomersDecide moves a customer's status: activate, reject,
+	// suspend, reinstate, close, and erases a closed customer's data.
+	ScopeCustomersDecide = "customers:decide"
+	// ScopeCustomersSessions exchanges a customer's username and password
+	// for a customer session (createCustomerSession).
+	ScopeCustomersSessions = "customers:sessions"
+	// ScopeCustomerSelf is what a customer session carries: it reads its
+	// own customer, changes its own profile and accepts consents, for the
+	// one customer named by the viewer's CustomerID and no other.
+	ScopeCustomerSelf = "customer:self"
 )
 
 // Scopes is every scope a token may carry, each once.
 var Scopes = []Scope{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersManage,
-	ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin}
+	ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin, ScopeCustomersVerify, ScopeCustomersDecide,
+	ScopeCustomersSessions, ScopeCustomerSelf}
 
 // CodeScopes are the scopes no @hasScope names, because code checks them
 // where a directive cannot: pii:read decides, per value, whether personal
@@ -60,6 +73,23 @@ type Viewer struct {
 	TenantID string
 	// TenantKey is the X-Tenant-ID value the tenant was resolved from.
 	TenantKey string
+	// CustomerID is set for a customer session (ScopeCustomerSelf): the
+	// one customer the token acts for.
+	CustomerID string
+}
+
+// ActsFor reports whether the viewer may act on customerID with a power
+// that a customer session shares with the platform: it holds platform,
+// a platform token holding scope, or a customer session for that very
+// customer.
+func (v *Viewer) ActsFor(customerID string, platform Scope) bool {
+	if v == nil {
+		return false
+	}
+	if v.CustomerID != "" {
+		return v.CustomerID == customerID && v.Has(ScopeCustomerSelf)
+	}
+	return v.Has(platform)
 }
 
 // Has reports whether the viewer holds scope.

@@ -57,10 +57,12 @@ var (
 	// UserStatuses are User.status's values.
 	UserStatuses = []string{"PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "LOCKED", "CLOSED"}
 	// RegistrationUserStatuses are the user statuses a registration may
-	// ask for: a login starts pending or active, never suspended or closed.
-	RegistrationUserStatuses = UserStatuses[:2:2]
-	// CustomerStatuses are Customer.status's values.
-	CustomerStatuses = []string{"PENDING_VERIFICATION", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}
+	// ask for: a login starts pending activation; the customer's
+	// activation activates it (internal/onboarding).
+	RegistrationUserStatuses = UserStatuses[:1:1]
+	// CustomerStatuses are Customer.status's values; internal/onboarding
+	// holds the transitions between them.
+	CustomerStatuses = []string{"PENDING_VERIFICATION", "IN_REVIEW", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}
 )
 
 // Length limits, in characters (runes): generous for real data, small enough
@@ -137,4 +139,9 @@ const (
 	PrefixRole             = "rol"
 	PrefixTenant           = "ten"
 	PrefixUser             = "usr"
+	PrefixVerification     = "vrf"
+	PrefixConsentDocument  = "cdc"
+	PrefixConsent          = "cns"
+	PrefixCustomerEvent    = "evt"
+	PrefixLoginThrottle    = "lth"
 )

@@ -120,6 +120,22 @@ const (
 	ReasonInvalidIdempotencyKey    Reason = "INVALID_IDEMPOTENCY_KEY"
 	ReasonIdempotencyKeyReused     Reason = "IDEMPOTENCY_KEY_REUSED"
 	ReasonTooManyRegistrations     Reason = "TOO_MANY_REGISTRATIONS"
+	ReasonRoleNotSelfAssignable    Reason = "ROLE_NOT_SELF_ASSIGNABLE"
+
+	// The onboarding lifecycle: updates, decisions, consents, sessions and
+	// erasure (internal/onboarding).
+	ReasonStaleWrite              Reason = "STALE_WRITE"
+	ReasonRequirementsOutstanding Reason = "REQUIREMENTS_OUTSTANDING"
+	ReasonInvalidTransition       Reason = "INVALID_TRANSITION"
+	ReasonDecisionConflict        Reason = "DECISION_CONFLICT"
+	ReasonUnknownConsent          Reason = "UNKNOWN_CONSENT"
+	ReasonConsentVersionOutdated  Reason = "CONSENT_VERSION_OUTDATED"
+	ReasonSubjectNotOfCustomer    Reason = "SUBJECT_NOT_OF_CUSTOMER"
+	ReasonInvalidCredentials      Reason = "INVALID_CREDENTIALS"
+	ReasonTooManyAttempts         Reason = "TOO_MANY_ATTEMPTS"
+	ReasonNotErasable             Reason = "NOT_ERASABLE"
+	ReasonAlreadyErased           Reason = "ALREADY_ERASED"
+	ReasonNotYourCustomer         Reason = "NOT_YOUR_CUSTOMER"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -233,4 +249,18 @@ var catalogue = []Entry{
 	{ReasonInvalidIdempotencyKey, BadUserInput, 0, "an Idempotency-Key with characters other than printable ASCII"},
 	{ReasonIdempotencyKeyReused, Conflict, 0, "an Idempotency-Key sent with another input, or still in use"},
 	{ReasonTooManyRegistrations, RateLimited, 0, "more registrations at once than the server takes: retry shortly"},
+	{ReasonRoleNotSelfAssignable, BadUserInput, 0, "a registration granting a role the tenant marks as not self-assignable (ADMIN_USER, TRANSACTION_APPROVER)"},
+
+	{ReasonStaleWrite, Conflict, 0, "an update or decision sent with a version of the customer that is no longer current: read it again"},
+	{ReasonRequirementsOutstanding, Conflict, 0, "an activation while requirements are due: extensions.requirements lists them"},
+	{ReasonInvalidTransition, Conflict, 0, "a status change the lifecycle does not allow from the current status: extensions.from and extensions.to name it"},
+	{ReasonDecisionConflict, Conflict, 0, "a decision that lost a race with another decision on the same customer"},
+	{ReasonUnknownConsent, NotFound, 0, "a consent code and version the tenant has not published"},
+	{ReasonConsentVersionOutdated, BadUserInput, 0, "an acceptance of a consent version that a newer one replaces"},
+	{ReasonSubjectNotOfCustomer, BadUserInput, 0, "a verification subject that is not the customer's person, organization or representative"},
+	{ReasonInvalidCredentials, Unauthenticated, 0, "a customer session asked for with an unknown username or a wrong password (the same answer for both)"},
+	{ReasonTooManyAttempts, RateLimited, 0, "too many failed customer-session attempts for the username or the address: locked for a while"},
+	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED"},
+	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
+	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
 }
