@@ -24,6 +24,7 @@ import (
 	"onboard/graph/scalar"
 	"onboard/internal/catalog"
 	"onboard/internal/customers"
+	"onboard/internal/onboarding"
 	"onboard/internal/registration"
 	"onboard/schema/schematype"
 	"strconv"
@@ -48,6 +49,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ConsentDocument() ConsentDocumentResolver
+	Customer() CustomerResolver
 	Mutation() MutationResolver
 	Person() PersonResolver
 	Query() QueryResolver
@@ -96,6 +98,7 @@ type ComplexityRoot struct {
 		IsDefault        func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Parent           func(childComplexity int) int
+		Policy           func(childComplexity int) int
 		RiskLevel        func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 	}
@@ -202,6 +205,7 @@ type ComplexityRoot struct {
 		RegistrationPlatform  func(childComplexity int) int
 		RegistrationSource    func(childComplexity int) int
 		RegistrationUserAgent func(childComplexity int) int
+		Requirements          func(childComplexity int) int
 		Status                func(childComplexity int) int
 		StatusChangedAt       func(childComplexity int) int
 		StatusReason          func(childComplexity int) int
@@ -261,6 +265,13 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Parameters func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
+	}
+
+	CustomerRequirements struct {
+		CurrentlyDue        func(childComplexity int) int
+		Errors              func(childComplexity int) int
+		EventuallyDue       func(childComplexity int) int
+		PendingVerification func(childComplexity int) int
 	}
 
 	CustomerStatsRow struct {
@@ -351,6 +362,11 @@ type ComplexityRoot struct {
 		ValidateOrganizationRegistration func(childComplexity int, input registration.OrganizationInput) int
 	}
 
+	OnboardingPolicy struct {
+		FullOwnershipDisclosure func(childComplexity int) int
+		Requirements            func(childComplexity int) int
+	}
+
 	Organization struct {
 		Addresses          func(childComplexity int) int
 		BusinessType       func(childComplexity int) int
@@ -418,6 +434,12 @@ type ComplexityRoot struct {
 		UpdatedAt         func(childComplexity int) int
 	}
 
+	PolicyRequirement struct {
+		Code func(childComplexity int) int
+		Due  func(childComplexity int) int
+		Kind func(childComplexity int) int
+	}
+
 	Query struct {
 		Categories       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
 		CategoryTree     func(childComplexity int, customerType *schematype.CustomerType) int
@@ -481,6 +503,13 @@ type ComplexityRoot struct {
 	RepresentativePayload struct {
 		Organization   func(childComplexity int) int
 		Representative func(childComplexity int) int
+	}
+
+	Requirement struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Field       func(childComplexity int) int
+		Reason      func(childComplexity int) int
 	}
 
 	Role struct {
@@ -566,6 +595,9 @@ type ComplexityRoot struct {
 
 type ConsentDocumentResolver interface {
 	CustomerTypes(ctx context.Context, obj *ent.ConsentDocument) ([]schematype.CustomerType, error)
+}
+type CustomerResolver interface {
+	Requirements(ctx context.Context, obj *ent.Customer) (*onboarding.Requirements, error)
 }
 type MutationResolver interface {
 	CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error)
@@ -808,6 +840,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Category.Parent(childComplexity), true
+	case "Category.policy":
+		if e.ComplexityRoot.Category.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.Policy(childComplexity), true
 	case "Category.riskLevel":
 		if e.ComplexityRoot.Category.RiskLevel == nil {
 			break
@@ -1206,6 +1244,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.RegistrationUserAgent(childComplexity), true
+	case "Customer.requirements":
+		if e.ComplexityRoot.Customer.Requirements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Requirements(childComplexity), true
 	case "Customer.status":
 		if e.ComplexityRoot.Customer.Status == nil {
 			break
@@ -1441,6 +1485,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerFeature.UpdatedAt(childComplexity), true
+
+	case "CustomerRequirements.currentlyDue":
+		if e.ComplexityRoot.CustomerRequirements.CurrentlyDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRequirements.CurrentlyDue(childComplexity), true
+	case "CustomerRequirements.errors":
+		if e.ComplexityRoot.CustomerRequirements.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRequirements.Errors(childComplexity), true
+	case "CustomerRequirements.eventuallyDue":
+		if e.ComplexityRoot.CustomerRequirements.EventuallyDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRequirements.EventuallyDue(childComplexity), true
+	case "CustomerRequirements.pendingVerification":
+		if e.ComplexityRoot.CustomerRequirements.PendingVerification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRequirements.PendingVerification(childComplexity), true
 
 	case "CustomerStatsRow.categoryCode":
 		if e.ComplexityRoot.CustomerStatsRow.CategoryCode == nil {
@@ -1892,6 +1961,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.ValidateOrganizationRegistration(childComplexity, args["input"].(registration.OrganizationInput)), true
 
+	case "OnboardingPolicy.fullOwnershipDisclosure":
+		if e.ComplexityRoot.OnboardingPolicy.FullOwnershipDisclosure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingPolicy.FullOwnershipDisclosure(childComplexity), true
+	case "OnboardingPolicy.requirements":
+		if e.ComplexityRoot.OnboardingPolicy.Requirements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingPolicy.Requirements(childComplexity), true
+
 	case "Organization.addresses":
 		if e.ComplexityRoot.Organization.Addresses == nil {
 			break
@@ -2209,6 +2291,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.UpdatedAt(childComplexity), true
 
+	case "PolicyRequirement.code":
+		if e.ComplexityRoot.PolicyRequirement.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRequirement.Code(childComplexity), true
+	case "PolicyRequirement.due":
+		if e.ComplexityRoot.PolicyRequirement.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRequirement.Due(childComplexity), true
+	case "PolicyRequirement.kind":
+		if e.ComplexityRoot.PolicyRequirement.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyRequirement.Kind(childComplexity), true
+
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -2525,6 +2626,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RepresentativePayload.Representative(childComplexity), true
+
+	case "Requirement.code":
+		if e.ComplexityRoot.Requirement.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Requirement.Code(childComplexity), true
+	case "Requirement.description":
+		if e.ComplexityRoot.Requirement.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Requirement.Description(childComplexity), true
+	case "Requirement.field":
+		if e.ComplexityRoot.Requirement.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Requirement.Field(childComplexity), true
+	case "Requirement.reason":
+		if e.ComplexityRoot.Requirement.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Requirement.Reason(childComplexity), true
 
 	case "Role.code":
 		if e.ComplexityRoot.Role.Code == nil {
@@ -2883,6 +3009,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityDocumentOrder", ec.unmarshalInputIdentityDocumentOrder),
 			graphql.NewInputUnmarshaler("IdentityDocumentWhereInput", ec.unmarshalInputIdentityDocumentWhereInput),
 			graphql.NewInputUnmarshaler("IndividualCustomerInput", ec.unmarshalInputIndividualCustomerInput),
+			graphql.NewInputUnmarshaler("OnboardingPolicyInput", ec.unmarshalInputOnboardingPolicyInput),
 			graphql.NewInputUnmarshaler("OrganizationCustomerInput", ec.unmarshalInputOrganizationCustomerInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
@@ -2892,6 +3019,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
+			graphql.NewInputUnmarshaler("PolicyRequirementInput", ec.unmarshalInputPolicyRequirementInput),
 			graphql.NewInputUnmarshaler("RegisterIndividualInput", ec.unmarshalInputRegisterIndividualInput),
 			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
 			graphql.NewInputUnmarshaler("RegistrationUserInput", ec.unmarshalInputRegistrationUserInput),
@@ -2987,7 +3115,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "schema.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3005,6 +3133,7 @@ var sources = []*ast.Source{
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
 	{Name: "read.graphqls", Input: sourceData("read.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
+	{Name: "requirements.graphqls", Input: sourceData("requirements.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
 }
@@ -3090,6 +3219,8 @@ func (ec *executionContext) childFields_Category(ctx context.Context, field grap
 		return ec.fieldContext_Category_featureRelations(ctx, field)
 	case "customers":
 		return ec.fieldContext_Category_customers(ctx, field)
+	case "policy":
+		return ec.fieldContext_Category_policy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Category", field.Name)
 }
@@ -3302,6 +3433,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_organization(ctx, field)
 	case "features":
 		return ec.fieldContext_Customer_features(ctx, field)
+	case "requirements":
+		return ec.fieldContext_Customer_requirements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -3394,6 +3527,20 @@ func (ec *executionContext) childFields_CustomerFeature(ctx context.Context, fie
 		return ec.fieldContext_CustomerFeature_feature(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerFeature", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerRequirements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currentlyDue":
+		return ec.fieldContext_CustomerRequirements_currentlyDue(ctx, field)
+	case "eventuallyDue":
+		return ec.fieldContext_CustomerRequirements_eventuallyDue(ctx, field)
+	case "pendingVerification":
+		return ec.fieldContext_CustomerRequirements_pendingVerification(ctx, field)
+	case "errors":
+		return ec.fieldContext_CustomerRequirements_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerRequirements", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3536,6 +3683,16 @@ func (ec *executionContext) childFields_IdentityDocument(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type IdentityDocument", field.Name)
 }
 
+func (ec *executionContext) childFields_OnboardingPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "requirements":
+		return ec.fieldContext_OnboardingPolicy_requirements(ctx, field)
+	case "fullOwnershipDisclosure":
+		return ec.fieldContext_OnboardingPolicy_fullOwnershipDisclosure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingPolicy", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3670,6 +3827,18 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
 
+func (ec *executionContext) childFields_PolicyRequirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PolicyRequirement_kind(ctx, field)
+	case "code":
+		return ec.fieldContext_PolicyRequirement_code(ctx, field)
+	case "due":
+		return ec.fieldContext_PolicyRequirement_due(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyRequirement", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterIndividualPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3770,6 +3939,20 @@ func (ec *executionContext) childFields_RepresentativePayload(ctx context.Contex
 		return ec.fieldContext_RepresentativePayload_organization(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RepresentativePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Requirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Requirement_code(ctx, field)
+	case "field":
+		return ec.fieldContext_Requirement_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_Requirement_reason(ctx, field)
+	case "description":
+		return ec.fieldContext_Requirement_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Requirement", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5584,6 +5767,38 @@ func (ec *executionContext) fieldContext_Category_customers(ctx context.Context,
 	if fc.Args, err = ec.field_Category_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Category_policy(ctx context.Context, field graphql.CollectedField, obj *ent.Category) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Category_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.OnboardingPolicy) graphql.Marshaler {
+			return ec.marshalNOnboardingPolicy2onboardᚋschemaᚋschematypeᚐOnboardingPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Category_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Category",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnboardingPolicy(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7492,6 +7707,38 @@ func (ec *executionContext) fieldContext_Customer_features(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_requirements(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_requirements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Requirements(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *onboarding.Requirements) graphql.Marshaler {
+			return ec.marshalNCustomerRequirements2ᚖonboardᚋinternalᚋonboardingᚐRequirements(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_requirements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerRequirements(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8280,6 +8527,134 @@ func (ec *executionContext) fieldContext_CustomerFeature_feature(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Feature(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerRequirements_currentlyDue(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRequirements_currentlyDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentlyDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []onboarding.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚕonboardᚋinternalᚋonboardingᚐRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRequirements_currentlyDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerRequirements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Requirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerRequirements_eventuallyDue(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRequirements_eventuallyDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventuallyDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []onboarding.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚕonboardᚋinternalᚋonboardingᚐRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRequirements_eventuallyDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerRequirements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Requirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerRequirements_pendingVerification(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRequirements_pendingVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingVerification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []onboarding.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚕonboardᚋinternalᚋonboardingᚐRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRequirements_pendingVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerRequirements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Requirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerRequirements_errors(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirements) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRequirements_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []onboarding.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚕonboardᚋinternalᚋonboardingᚐRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRequirements_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerRequirements",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Requirement(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10421,6 +10796,61 @@ func (ec *executionContext) fieldContext_Mutation_validateOrganizationRegistrati
 	return fc, nil
 }
 
+func (ec *executionContext) _OnboardingPolicy_requirements(ctx context.Context, field graphql.CollectedField, obj *schematype.OnboardingPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnboardingPolicy_requirements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requirements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.PolicyRequirement) graphql.Marshaler {
+			return ec.marshalNPolicyRequirement2ᚕonboardᚋschemaᚋschematypeᚐPolicyRequirementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnboardingPolicy_requirements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OnboardingPolicy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyRequirement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OnboardingPolicy_fullOwnershipDisclosure(ctx context.Context, field graphql.CollectedField, obj *schematype.OnboardingPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnboardingPolicy_fullOwnershipDisclosure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullOwnershipDisclosure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnboardingPolicy_fullOwnershipDisclosure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnboardingPolicy", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11818,6 +12248,75 @@ func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Person_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+}
+
+func (ec *executionContext) _PolicyRequirement_kind(ctx context.Context, field graphql.CollectedField, obj *schematype.PolicyRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyRequirement_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPolicyRequirementKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyRequirement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyRequirement", field, false, false, "PolicyRequirementKind")
+}
+
+func (ec *executionContext) _PolicyRequirement_code(ctx context.Context, field graphql.CollectedField, obj *schematype.PolicyRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyRequirement_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyRequirement_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyRequirement", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyRequirement_due(ctx context.Context, field graphql.CollectedField, obj *schematype.PolicyRequirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyRequirement_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRequirementDue2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyRequirement_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyRequirement", field, false, false, "RequirementDue")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13441,6 +13940,98 @@ func (ec *executionContext) fieldContext_RepresentativePayload_organization(_ co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Requirement_code(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Requirement_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Requirement_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Requirement_field(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Requirement_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Requirement_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Requirement_reason(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Requirement_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Requirement_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Requirement_description(ctx context.Context, field graphql.CollectedField, obj *onboarding.Requirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Requirement_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Requirement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
 }
 
 func (ec *executionContext) _Role_id(ctx context.Context, field graphql.CollectedField, obj *ent.Role) (ret graphql.Marshaler) {
@@ -20395,7 +20986,7 @@ func (ec *executionContext) unmarshalInputCreateCategoryInput(ctx context.Contex
 		asMap["isDefault"] = false
 	}
 
-	fieldsInOrder := [...]string{"code", "externalId", "name", "description", "customerType", "riskLevel", "isActive", "parentId", "isDefault", "features"}
+	fieldsInOrder := [...]string{"code", "externalId", "name", "description", "customerType", "riskLevel", "isActive", "parentId", "isDefault", "features", "policy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20472,6 +21063,13 @@ func (ec *executionContext) unmarshalInputCreateCategoryInput(ctx context.Contex
 				return it, err
 			}
 			it.Features = data
+		case "policy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policy"))
+			data, err := ec.unmarshalOOnboardingPolicyInput2ᚖonboardᚋgraphᚋmodelᚐOnboardingPolicyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Policy = data
 		}
 	}
 	return it, nil
@@ -26673,6 +27271,59 @@ func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (registratio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOnboardingPolicyInput(ctx context.Context, obj any) (model.OnboardingPolicyInput, error) {
+	var it model.OnboardingPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["fullOwnershipDisclosure"]; !present {
+		asMap["fullOwnershipDisclosure"] = false
+	}
+
+	fieldsInOrder := [...]string{"requirements", "fullOwnershipDisclosure"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "requirements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requirements"))
+			data, err := ec.unmarshalOPolicyRequirementInput2ᚕᚖonboardᚋgraphᚋmodelᚐPolicyRequirementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requirements = data
+		case "fullOwnershipDisclosure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullOwnershipDisclosure"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullOwnershipDisclosure = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnboardingPolicyInput unmarshals raw into the OnboardingPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnboardingPolicyInput(ctx context.Context, raw any) (model.OnboardingPolicyInput, error) {
+	var out model.OnboardingPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnboardingPolicyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationCustomerInput(ctx context.Context, obj any) (registration.OrganizationCustomer, error) {
 	var it registration.OrganizationCustomer
 	if obj == nil {
@@ -29709,6 +30360,66 @@ func UnmarshalPersonWhereInput(ctx context.Context, raw any) (ent.PersonWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPolicyRequirementInput(ctx context.Context, obj any) (model.PolicyRequirementInput, error) {
+	var it model.PolicyRequirementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["due"]; !present {
+		asMap["due"] = "BEFORE_ACTIVATION"
+	}
+
+	fieldsInOrder := [...]string{"kind", "code", "due"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPolicyRequirementKind2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalORequirementDue2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPolicyRequirementInput unmarshals raw into the PolicyRequirementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPolicyRequirementInput(ctx context.Context, raw any) (model.PolicyRequirementInput, error) {
+	var out model.PolicyRequirementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PolicyRequirementInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Context, obj any) (registration.IndividualInput, error) {
 	var it registration.IndividualInput
 	if obj == nil {
@@ -31958,7 +32669,7 @@ func (ec *executionContext) unmarshalInputUpdateCategoryInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "riskLevel", "isActive", "parentId", "clearParent", "isDefault", "features"}
+	fieldsInOrder := [...]string{"id", "name", "description", "riskLevel", "isActive", "parentId", "clearParent", "isDefault", "features", "policy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32028,6 +32739,13 @@ func (ec *executionContext) unmarshalInputUpdateCategoryInput(ctx context.Contex
 				return it, err
 			}
 			it.Features = data
+		case "policy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("policy"))
+			data, err := ec.unmarshalOOnboardingPolicyInput2ᚖonboardᚋgraphᚋmodelᚐOnboardingPolicyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Policy = data
 		}
 	}
 	return it, nil
@@ -34154,6 +34872,11 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Category_customers(ctx, field, obj)
 				})
+		case "policy":
+			out.Values[i] = ec._Category_policy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34906,6 +35629,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_features(ctx, field, obj)
 				})
+		case "requirements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_requirements(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35255,6 +35984,54 @@ func (ec *executionContext) _CustomerFeature(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CustomerFeature_feature(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerRequirementsImplementors = []string{"CustomerRequirements"}
+
+func (ec *executionContext) _CustomerRequirements(ctx context.Context, sel ast.SelectionSet, obj *onboarding.Requirements) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerRequirementsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerRequirements")
+		case "currentlyDue":
+			out.Values[i] = ec._CustomerRequirements_currentlyDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventuallyDue":
+			out.Values[i] = ec._CustomerRequirements_eventuallyDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingVerification":
+			out.Values[i] = ec._CustomerRequirements_pendingVerification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CustomerRequirements_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35875,6 +36652,44 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var onboardingPolicyImplementors = []string{"OnboardingPolicy"}
+
+func (ec *executionContext) _OnboardingPolicy(ctx context.Context, sel ast.SelectionSet, obj *schematype.OnboardingPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnboardingPolicy")
+		case "requirements":
+			out.Values[i] = ec._OnboardingPolicy_requirements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullOwnershipDisclosure":
+			out.Values[i] = ec._OnboardingPolicy_fullOwnershipDisclosure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
@@ -36270,6 +37085,49 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_dateOfBirth(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyRequirementImplementors = []string{"PolicyRequirement"}
+
+func (ec *executionContext) _PolicyRequirement(ctx context.Context, sel ast.SelectionSet, obj *schematype.PolicyRequirement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyRequirementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyRequirement")
+		case "kind":
+			out.Values[i] = ec._PolicyRequirement_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._PolicyRequirement_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._PolicyRequirement_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36718,6 +37576,54 @@ func (ec *executionContext) _RepresentativePayload(ctx context.Context, sel ast.
 			}
 		case "organization":
 			out.Values[i] = ec._RepresentativePayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requirementImplementors = []string{"Requirement"}
+
+func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionSet, obj *onboarding.Requirement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requirementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Requirement")
+		case "code":
+			out.Values[i] = ec._Requirement_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._Requirement_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Requirement_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Requirement_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37985,6 +38891,14 @@ func (ec *executionContext) marshalNCustomerOrderField2ᚖonboardᚋentᚐCustom
 	return v
 }
 
+func (ec *executionContext) marshalNCustomerRequirements2ᚖonboardᚋinternalᚋonboardingᚐRequirements(ctx context.Context, sel ast.SelectionSet, v *onboarding.Requirements) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerRequirements!")
+		return graphql.Null
+	}
+	return ec._CustomerRequirements(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx context.Context, v any) (model.CustomerStatsGroup, error) {
 	var res model.CustomerStatsGroup
 	err := res.UnmarshalGQL(v)
@@ -38348,6 +39262,10 @@ func (ec *executionContext) marshalNNode2ᚕonboardᚋentᚐNoder(ctx context.Co
 	return ret
 }
 
+func (ec *executionContext) marshalNOnboardingPolicy2onboardᚋschemaᚋschematypeᚐOnboardingPolicy(ctx context.Context, sel ast.SelectionSet, v schematype.OnboardingPolicy) graphql.Marshaler {
+	return ec._OnboardingPolicy(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -38499,6 +39417,45 @@ func (ec *executionContext) unmarshalNPersonWhereInput2ᚖonboardᚋentᚐPerson
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPolicyRequirement2onboardᚋschemaᚋschematypeᚐPolicyRequirement(ctx context.Context, sel ast.SelectionSet, v schematype.PolicyRequirement) graphql.Marshaler {
+	return ec._PolicyRequirement(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPolicyRequirement2ᚕonboardᚋschemaᚋschematypeᚐPolicyRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.PolicyRequirement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyRequirement2onboardᚋschemaᚋschematypeᚐPolicyRequirement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPolicyRequirementInput2ᚖonboardᚋgraphᚋmodelᚐPolicyRequirementInput(ctx context.Context, v any) (*model.PolicyRequirementInput, error) {
+	res, err := ec.unmarshalInputPolicyRequirementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPolicyRequirementKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPolicyRequirementKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PolicyRequirementKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNRegisterIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualInput(ctx context.Context, v any) (registration.IndividualInput, error) {
 	res, err := ec.unmarshalInputRegisterIndividualInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38625,6 +39582,40 @@ func (ec *executionContext) marshalNRepresentativePosition2onboardᚋentᚋrepre
 func (ec *executionContext) unmarshalNRepresentativeWhereInput2ᚖonboardᚋentᚐRepresentativeWhereInput(ctx context.Context, v any) (*ent.RepresentativeWhereInput, error) {
 	res, err := ec.unmarshalInputRepresentativeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequirement2onboardᚋinternalᚋonboardingᚐRequirement(ctx context.Context, sel ast.SelectionSet, v onboarding.Requirement) graphql.Marshaler {
+	return ec._Requirement(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRequirement2ᚕonboardᚋinternalᚋonboardingᚐRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []onboarding.Requirement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRequirement2onboardᚋinternalᚋonboardingᚐRequirement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRequirementDue2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequirementDue2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RequirementDue!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖonboardᚋentᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Role) graphql.Marshaler {
@@ -40419,6 +41410,14 @@ func (ec *executionContext) marshalONode2onboardᚋentᚐNoder(ctx context.Conte
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOOnboardingPolicyInput2ᚖonboardᚋgraphᚋmodelᚐOnboardingPolicyInput(ctx context.Context, v any) (*model.OnboardingPolicyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOnboardingPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOOrganization2ᚖonboardᚋentᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -40822,6 +41821,23 @@ func (ec *executionContext) marshalOPhoneTypeValue2interface(ctx context.Context
 	return res
 }
 
+func (ec *executionContext) unmarshalOPolicyRequirementInput2ᚕᚖonboardᚋgraphᚋmodelᚐPolicyRequirementInputᚄ(ctx context.Context, v any) ([]*model.PolicyRequirementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PolicyRequirementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPolicyRequirementInput2ᚖonboardᚋgraphᚋmodelᚐPolicyRequirementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalORegistrationUserInput2ᚖonboardᚋinternalᚋregistrationᚐUserInput(ctx context.Context, v any) (*registration.UserInput, error) {
 	if v == nil {
 		return nil, nil
@@ -40949,6 +41965,24 @@ func (ec *executionContext) unmarshalORepresentativeWhereInput2ᚖonboardᚋent�
 	}
 	res, err := ec.unmarshalInputRepresentativeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORequirementDue2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORequirementDue2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) marshalORole2ᚕᚖonboardᚋentᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Role) graphql.Marshaler {

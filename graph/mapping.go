@@ -4,6 +4,7 @@ import (
 	"onboard/ent/category"
 	"onboard/graph/model"
 	"onboard/internal/catalog"
+	"onboard/schema/schematype"
 )
 
 // This file maps GraphQL inputs to domain inputs. It lives outside the
@@ -25,6 +26,7 @@ func categoryInput(in model.CreateCategoryInput) catalog.CategoryInput {
 		ParentID:     in.ParentID,
 		IsDefault:    in.IsDefault != nil && *in.IsDefault,
 		Features:     categoryFeatures(in.Features),
+		Policy:       onboardingPolicy(in.Policy),
 	}
 }
 
@@ -40,7 +42,25 @@ func categoryUpdate(in model.UpdateCategoryInput) catalog.CategoryUpdate {
 		IsDefault:       in.IsDefault,
 		Features:        categoryFeatures(in.Features),
 		ReplaceFeatures: in.Features != nil,
+		Policy:          onboardingPolicy(in.Policy),
 	}
+}
+
+// onboardingPolicy is a policy input as catalog.CheckPolicy takes it; nil
+// stays nil (no policy given).
+func onboardingPolicy(in *model.OnboardingPolicyInput) *schematype.OnboardingPolicy {
+	if in == nil {
+		return nil
+	}
+	p := &schematype.OnboardingPolicy{FullOwnershipDisclosure: in.FullOwnershipDisclosure != nil && *in.FullOwnershipDisclosure}
+	for _, r := range in.Requirements {
+		due := schematype.DueBeforeActivation
+		if r.Due != nil {
+			due = *r.Due
+		}
+		p.Requirements = append(p.Requirements, schematype.PolicyRequirement{Kind: r.Kind, Code: r.Code, Due: due})
+	}
+	return p
 }
 
 func categoryFeatures(in []*model.CategoryFeatureInput) []catalog.CategoryFeature {

@@ -36,6 +36,8 @@ type CreateCategoryInput struct {
 	// Makes this the category applied to registrations of its customer type that name none; the previous default of that type stops being the default.
 	IsDefault *bool                   `json:"isDefault,omitempty"`
 	Features  []*CategoryFeatureInput `json:"features,omitempty"`
+	// What the category's customers need before activation and eventually; none when left out.
+	Policy *OnboardingPolicyInput `json:"policy,omitempty"`
 }
 
 type CreateCategoryPayload struct {
@@ -89,6 +91,18 @@ type EmployeePayload struct {
 	Employee *ent.Employee `json:"employee"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
+}
+
+// A category's onboarding policy. Every problem is answered at once, with its path (`policy.requirements.<i>.code`).
+type OnboardingPolicyInput struct {
+	Requirements            []*PolicyRequirementInput `json:"requirements,omitempty"`
+	FullOwnershipDisclosure *bool                     `json:"fullOwnershipDisclosure,omitempty"`
+}
+
+type PolicyRequirementInput struct {
+	Kind string  `json:"kind"`
+	Code string  `json:"code"`
+	Due  *string `json:"due,omitempty"`
 }
 
 // A registered individual, in FinHub's response shape plus the whole graph.
@@ -161,6 +175,8 @@ type UpdateCategoryInput struct {
 	IsDefault   *bool               `json:"isDefault,omitempty"`
 	// When given, replaces all the category's feature relations.
 	Features []*CategoryFeatureInput `json:"features,omitempty"`
+	// When given, replaces the category's onboarding policy; its existing customers' requirements follow at their next read.
+	Policy *OnboardingPolicyInput `json:"policy,omitempty"`
 }
 
 type UpdateCategoryPayload struct {

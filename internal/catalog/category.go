@@ -2,6 +2,9 @@ package catalog
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -37,6 +40,8 @@ type CategoryInput struct {
 	ParentID     *string
 	IsDefault    bool
 	Features     []CategoryFeature
+	// Policy is what the category's customers need (none when nil).
+	Policy *schematype.OnboardingPolicy
 }
 
 // CreateCategory creates a category with its feature relations. Becoming
@@ -56,6 +61,7 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	// lock.
 	parent := checkParent(ctx, client, &problems, in.ParentID, in.CustomerType, "")
 	relations := resolveRelations(ctx, client, &problems, apperr.Path{"features"}, in.Features)
+	policy := CheckPolicy(&problems, apperr.Path{"policy"}, in.CustomerType, in.Policy)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -78,6 +84,9 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 			SetRiskLevel(in.RiskLevel).
 			SetIsActive(in.IsActive).
 			SetIsDefault(in.IsDefault)
+		if policy != nil {
+			create.SetPolicy(*policy)
+		}
 		if parent != nil {
 			create.SetParentID(parent.ID)
 		}
@@ -108,10 +117,14 @@ type CategoryUpdate struct {
 	Features    []CategoryFeature
 	// ReplaceFeatures is true when Features was given (even empty).
 	ReplaceFeatures bool
+	// Policy, when not nil, replaces the category's onboarding policy.
+	Policy *schematype.OnboardingPolicy
 }
 
 // UpdateCategory changes a category. Customers keep the features applied
-// at their registration: only future registrations see the change.
+// at their registration: only future registrations see the change. A
+// policy is not copied to customers: their requirements are computed from
+// the category's policy at each read, so a new one applies to them at once.
 //
 // The rules that depend on what is stored (an inactive category is not the
 // default, the hierarchy has no cycle) are checked under the catalog's
@@ -155,6 +168,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		}
 		parent := checkParent(ctx, tx.Client(), &problems, in.ParentID, current.CustomerType, current.ID)
 		relations := resolveRelations(ctx, tx.Client(), &problems, apperr.Path{"features"}, in.Features)
+		policy := CheckPolicy(&problems, apperr.Path{"policy"}, current.CustomerType, in.Policy)
 		if err := problems.Err(); err != nil {
 			return err
 		}
@@ -169,6 +183,9 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 			SetNillableRiskLevel(in.RiskLevel).
 			SetNillableIsActive(in.IsActive).
 			SetNillableIsDefault(in.IsDefault)
+		if policy != nil {
+			update.SetPolicy(*policy)
+		}
 		switch {
 		case parent != nil:
 			update.SetParentID(parent.ID)
@@ -351,4 +368,75 @@ func clearDefault(ctx context.Context, client *ent.Client, t schematype.Customer
 		Where(category.CustomerTypeEQ(t), category.IsDefault(true), category.IDNEQ(except)).
 		SetIsDefault(false).
 		Exec(ctx)
+}
+
+// MaxPolicyRequirements bounds a policy's requirements: a few dozen
+// verifications, documents and consents already make a long onboarding.
+const MaxPolicyRequirements = 50
+
+// CheckPolicy validates a category's onboarding policy for customers of
+// type t, reporting every problem at once on path: each requirement's
+// kind and due must be known; a VERIFICATION names a verification kind
+// that applies to t (BUSINESS and BENEFICIAL_OWNER are an organization's);
+// a DOCUMENT an identity document type; a CONSENT a well-formed consent
+// code (its document may be published later: until then the requirement
+// is listed as UNPUBLISHED); no requirement twice. It returns the policy
+// to store (codes trimmed, dues defaulted to BEFORE_ACTIVATION), or nil
+// when p is nil.
+func CheckPolicy(problems *apperr.List, path apperr.Path, t schematype.CustomerType, p *schematype.OnboardingPolicy) *schematype.OnboardingPolicy {
+	if p == nil {
+		return nil
+	}
+	out := &schematype.OnboardingPolicy{FullOwnershipDisclosure: p.FullOwnershipDisclosure,
+		Requirements: make([]schematype.PolicyRequirement, 0, len(p.Requirements))}
+	if p.FullOwnershipDisclosure && t != schematype.CustomerTypeOrganization {
+		problems.Invalid(path.With("fullOwnershipDisclosure"), vocab.ReasonCustomerTypeMismatch,
+			"full ownership disclosure applies to organizations only")
+	}
+	if len(p.Requirements) > MaxPolicyRequirements {
+		problems.Invalid(path.With("requirements"), vocab.ReasonTooMany,
+			fmt.Sprintf("a policy has at most %d requirements", MaxPolicyRequirements))
+		return out
+	}
+	seen := map[[2]string]bool{}
+	for i, r := range p.Requirements {
+		rp := path.With("requirements", i)
+		due := r.Due
+		if due == "" {
+			due = schematype.DueBeforeActivation
+		}
+		if !slices.Contains(schematype.RequirementDues, due) {
+			problems.Invalid(rp.With("due"), vocab.ReasonInvalidValue,
+				"due is one of "+strings.Join(schematype.RequirementDues, ", "))
+		}
+		code := strings.TrimSpace(r.Code)
+		switch r.Kind {
+		case schematype.RequirementVerification:
+			switch {
+			case !slices.Contains(schematype.VerificationKinds, code):
+				problems.Invalid(rp.With("code"), vocab.ReasonInvalidValue,
+					"a verification requirement names a kind: "+strings.Join(schematype.VerificationKinds, ", "))
+			case t != schematype.CustomerTypeOrganization && (code == "BUSINESS" || code == "BENEFICIAL_OWNER"):
+				problems.Invalid(rp.With("code"), vocab.ReasonCustomerTypeMismatch,
+					"a "+code+" verification applies to organizations only")
+			}
+		case schematype.RequirementDocument:
+			if !slices.Contains(schematype.IdentityDocumentTypes, code) {
+				problems.Invalid(rp.With("code"), vocab.ReasonInvalidValue,
+					"a document requirement names an identity document type: "+strings.Join(schematype.IdentityDocumentTypes, ", "))
+			}
+		case schematype.RequirementConsent:
+			code = checkCode(problems, rp.With("code"), code)
+		default:
+			problems.Invalid(rp.With("kind"), vocab.ReasonInvalidValue,
+				"kind is one of "+strings.Join(schematype.RequirementKinds, ", "))
+		}
+		key := [2]string{r.Kind, code}
+		if seen[key] {
+			problems.Invalid(rp, vocab.ReasonDuplicate, "the requirement "+r.Kind+" "+code+" is given twice")
+		}
+		seen[key] = true
+		out.Requirements = append(out.Requirements, schematype.PolicyRequirement{Kind: r.Kind, Code: code, Due: due})
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"context"
 	"time"
 
 	"onboard/ent"
@@ -18,4 +19,10 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// Requirements computes the requirements of customerIDs now (Compute with
+// the service's client and clock).
+func (s *Service) Requirements(ctx context.Context, customerIDs []string) (map[string]*Requirements, error) {
+	return Compute(ctx, s.Client, s.now(), customerIDs)
 }

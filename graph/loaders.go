@@ -1,0 +1,144 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"onboard/ent"
+	"onboard/internal/onboarding"
+)
+
+// Request-scoped loaders of fields on Customer that are computed, not
+// stored in a column entgql can eager-load. A page of customers resolves
+// each customer's field in its own goroutine; a loader turns those calls
+// into one batch per page, so the statements a page costs do not grow
+// with its size.
+//
+// A batch is not collected over a time window (dataloader style), which
+// would make the statement count depend on the scheduler: the first call
+// of a page finds the page itself in gqlgen's field contexts (the list the
+// customer is an element of, see pageCustomers) and loads it whole; the
+// other customers' calls wait for that load. A customer outside a list of
+// customers (customer(id:), a mutation's payload) is a batch of one.
+
+type loadersKey struct{}
+
+// loaders are one request's loaders.
+type loaders struct {
+	requirements batchLoader[*onboarding.Requirements]
+}
+
+// withLoaders gives an operation its own loaders (AroundOperations).
+func withLoaders(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, loadersKey{}, &loaders{}))
+}
+
+// loadersFor returns the request's loaders; outside an operation (a test
+// calling a resolver directly) a fresh set that batches nothing across
+// calls.
+func loadersFor(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return &loaders{}
+}
+
+// batchLoader loads values by customer id, each id once per request.
+type batchLoader[V any] struct {
+	mu    sync.Mutex
+	calls map[string]*loadCall[V]
+}
+
+// loadCall is one id's load: done closes when val and err are set.
+type loadCall[V any] struct {
+	done chan struct{}
+	val  V
+	err  error
+}
+
+// load returns id's value, loading it with fetch together with the other
+// ids of batch that no call has loaded yet.
+func (b *batchLoader[V]) load(ctx context.Context, id string, batch []string, fetch func(context.Context, []string) (map[string]V, error)) (V, error) {
+	b.mu.Lock()
+	if b.calls == nil {
+		b.calls = map[string]*loadCall[V]{}
+	}
+	if c, ok := b.calls[id]; ok {
+		b.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.val, c.err
+		case <-ctx.Done():
+			var zero V
+			return zero, ctx.Err()
+		}
+	}
+	mine := map[string]*loadCall[V]{}
+	ids := []string{id}
+	mine[id] = &loadCall[V]{done: make(chan struct{})}
+	for _, other := range batch {
+		if _, ok := b.calls[other]; ok || mine[other] != nil {
+			continue
+		}
+		mine[other] = &loadCall[V]{done: make(chan struct{})}
+		ids = append(ids, other)
+	}
+	for k, c := range mine {
+		b.calls[k] = c
+	}
+	b.mu.Unlock()
+
+	vals, err := fetch(ctx, ids)
+	for k, c := range mine {
+		c.val, c.err = vals[k], err
+		close(c.done)
+	}
+	return mine[id].val, mine[id].err
+}
+
+// pageCustomers are the ids of the customers in the list the resolving
+// customer is an element of: the nearest list element among the field's
+// ancestors, when its list holds customers (a customer connection's
+// edges, or a plain list). Nil when the customer is in no such list.
+func pageCustomers(ctx context.Context) []string {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index == nil || fc.Parent == nil {
+			continue
+		}
+		var ids []string
+		switch list := fc.Parent.Result.(type) {
+		case []*ent.CustomerEdge:
+			for _, e := range list {
+				if e != nil && e.Node != nil {
+					ids = append(ids, e.Node.ID)
+				}
+			}
+		case []*ent.Customer:
+			for _, c := range list {
+				if c != nil {
+					ids = append(ids, c.ID)
+				}
+			}
+		}
+		return ids
+	}
+	return nil
+}
+
+// customerRequirements is Customer.requirements through the request's
+// loader: one onboarding.Compute per page of customers.
+func (r *Resolver) customerRequirements(ctx context.Context, c *ent.Customer) (*onboarding.Requirements, error) {
+	req, err := loadersFor(ctx).requirements.load(ctx, c.ID, pageCustomers(ctx), r.Onboarding.Requirements)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		// The customer was read in this request, so it exists; a nil
+		// would only come from a customer the batch's read did not see.
+		return &onboarding.Requirements{CurrentlyDue: []onboarding.Requirement{}, EventuallyDue: []onboarding.Requirement{},
+			PendingVerification: []onboarding.Requirement{}, Errors: []onboarding.Requirement{}}, nil
+	}
+	return req, nil
+}
