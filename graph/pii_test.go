@@ -13,15 +13,19 @@ import (
 // data, each with the reason; every other object type's String fields are
 // walked.
 var withoutPeoplesData = map[string]string{
-	"Category":            "the tenant's catalog",
-	"Feature":             "the tenant's catalog",
-	"CustomerFeature":     "a catalog feature applied to a customer: codes",
-	"AppliedParameter":    "a feature parameter's name, value and source",
-	"Parameter":           "a feature parameter's name and value",
-	"ParameterDefinition": "a feature parameter's definition",
-	"Role":                "the tenant's roles",
-	"Tenant":              "the platform's tenants",
-	"CustomerStatsRow":    "aggregate counts by category and country",
+	"Category":             "the tenant's catalog",
+	"Feature":              "the tenant's catalog",
+	"CustomerFeature":      "a catalog feature applied to a customer: codes",
+	"AppliedParameter":     "a feature parameter's name, value and source",
+	"Parameter":            "a feature parameter's name and value",
+	"ParameterDefinition":  "a feature parameter's definition",
+	"Role":                 "the tenant's roles",
+	"Tenant":               "the platform's tenants",
+	"CustomerStatsRow":     "aggregate counts by category and country",
+	"CustomerRequirements": "computed requirements: codes, paths of ids and fixed descriptions",
+	"Requirement":          "a requirement's code, id path, reason and fixed description",
+	"OnboardingPolicy":     "the tenant's catalog",
+	"PolicyRequirement":    "the tenant's catalog",
 }
 
 // notPersonal are the String fields of peoplesTypes that are not personal

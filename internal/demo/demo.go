@@ -11,6 +11,7 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/category"
+	"onboard/ent/consentdocument"
 	"onboard/ent/feature"
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
@@ -225,7 +226,7 @@ func SeedCatalog(ctx context.Context, client *ent.Client) error {
 			_, err := catalog.CreateCategory(ctx, client, catalog.CategoryInput{
 				Code: c.code, ExternalID: &c.externalID, Name: c.name, Description: &c.description,
 				CustomerType: c.customerType, RiskLevel: c.riskLevel, IsActive: true, IsDefault: isDefault,
-				Features: relations(c.features),
+				Features: relations(c.features), Policy: policyOf(c),
 			})
 			return err
 		})
@@ -233,7 +234,81 @@ func SeedCatalog(ctx context.Context, client *ent.Client) error {
 			return fmt.Errorf("demo: seeding category %s: %w", c.code, err)
 		}
 	}
+	for _, d := range consentDocuments {
+		err := ensure(func() (bool, error) {
+			return client.ConsentDocument.Query().Where(consentdocument.Code(d.code)).Exist(ctx)
+		}, func() error {
+			// Created directly: publishing (with its version numbering)
+			// is the consents part's mutation; the seed's first version
+			// is 1.
+			return client.ConsentDocument.Create().
+				SetCode(d.code).SetVersion(1).SetTitle(d.title).SetURL(d.url).
+				SetCustomerTypes(d.customerTypes).Exec(ctx)
+		})
+		if err != nil {
+			return fmt.Errorf("demo: seeding consent document %s: %w", d.code, err)
+		}
+	}
 	return nil
+}
+
+// consentSpec is a consent document of the demo tenant.
+type consentSpec struct {
+	code, title, url string
+	customerTypes    []string
+}
+
+// consentDocuments are the documents every demo customer accepts before
+// activation: the terms of service, for both customer types.
+var consentDocuments = []consentSpec{{
+	code: "TERMS", title: "Terms of service", url: "https://finhub.example/legal/terms/v1",
+	customerTypes: []string{string(schematype.CustomerTypeIndividual), string(schematype.CustomerTypeOrganization)},
+}}
+
+// policyOf is a demo category's onboarding policy, read from the
+// verification features the FinHub fixtures give it, so that a category's
+// configuration and what its customers need cannot disagree:
+//
+//   - BUSINESS_VERIFICATION_REQUIREMENTS: BUSINESS_VERIFICATION,
+//     BENEFICIAL_OWNER_VERIFICATION and DOCUMENT_VERIFICATION are the
+//     verifications BUSINESS, BENEFICIAL_OWNER and DOCUMENT; REQUIRED is
+//     due before activation, OPTIONAL eventually, WAIVED not at all;
+//   - a sanctions check (MEDIUM_RISK_PROFILE's sanctionsCheck,
+//     BUSINESS_RISK_ASSESSMENT's SANCTIONS_CHECK) is a SANCTIONS
+//     verification: STANDARD and ENHANCED before activation, BASIC
+//     eventually;
+//   - ENHANCED monitoring of an individual adds a PEP screening, due
+//     before activation.
+func policyOf(c categorySpec) *schematype.OnboardingPolicy {
+	p := &schematype.OnboardingPolicy{}
+	add := func(kind, due string) {
+		if due != "" {
+			p.Requirements = append(p.Requirements, schematype.PolicyRequirement{
+				Kind: schematype.RequirementVerification, Code: kind, Due: due})
+		}
+	}
+	byRequirement := map[string]string{"REQUIRED": schematype.DueBeforeActivation, "OPTIONAL": schematype.DueEventually}
+	byCheck := map[string]string{"BASIC": schematype.DueEventually, "STANDARD": schematype.DueBeforeActivation,
+		"ENHANCED": schematype.DueBeforeActivation}
+	for _, f := range c.features {
+		for _, v := range f.values {
+			switch f.feature + "." + v.name {
+			case "BUSINESS_VERIFICATION_REQUIREMENTS.BUSINESS_VERIFICATION":
+				add("BUSINESS", byRequirement[v.value])
+			case "BUSINESS_VERIFICATION_REQUIREMENTS.BENEFICIAL_OWNER_VERIFICATION":
+				add("BENEFICIAL_OWNER", byRequirement[v.value])
+			case "BUSINESS_VERIFICATION_REQUIREMENTS.DOCUMENT_VERIFICATION":
+				add("DOCUMENT", byRequirement[v.value])
+			case "MEDIUM_RISK_PROFILE.sanctionsCheck", "BUSINESS_RISK_ASSESSMENT.SANCTIONS_CHECK":
+				add("SANCTIONS", byCheck[v.value])
+			case "MEDIUM_RISK_PROFILE.monitoring":
+				if v.value == "ENHANCED" {
+					add("PEP", schematype.DueBeforeActivation)
+				}
+			}
+		}
+	}
+	return p
 }
 
 // ensureTenant returns the demo tenant's id, creating the tenant (with its
