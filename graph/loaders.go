@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
 	"onboard/internal/onboarding"
@@ -30,19 +31,43 @@ type loaders struct {
 	requirements batchLoader[*onboarding.Requirements]
 }
 
-// withLoaders gives an operation its own loaders (AroundOperations).
-func withLoaders(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, &loaders{}))
+// operationLoaders are an operation's loaders: one set for a query, one
+// per root field for a mutation, whose root fields run one after the
+// other and may each change what an earlier one loaded (a value loaded
+// for the first recordVerification's payload is stale for the second's).
+type operationLoaders struct {
+	mutation bool
+	mu       sync.Mutex
+	sets     map[string]*loaders
 }
 
-// loadersFor returns the request's loaders; outside an operation (a test
-// calling a resolver directly) a fresh set that batches nothing across
-// calls.
+// withLoaders gives an operation its own loaders (AroundOperations).
+func withLoaders(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	op := graphql.GetOperationContext(ctx)
+	mutation := op != nil && op.Operation != nil && op.Operation.Operation == ast.Mutation
+	return next(context.WithValue(ctx, loadersKey{}, &operationLoaders{mutation: mutation, sets: map[string]*loaders{}}))
+}
+
+// loadersFor returns the loaders of the operation (of its root field, in
+// a mutation); outside an operation (a resolver called directly) a fresh
+// set that batches nothing across calls.
 func loadersFor(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
-		return l
+	ol, ok := ctx.Value(loadersKey{}).(*operationLoaders)
+	if !ok {
+		return &loaders{}
 	}
-	return &loaders{}
+	key := ""
+	if rf := graphql.GetRootFieldContext(ctx); ol.mutation && rf != nil {
+		key = rf.Field.Alias
+	}
+	ol.mu.Lock()
+	defer ol.mu.Unlock()
+	l := ol.sets[key]
+	if l == nil {
+		l = &loaders{}
+		ol.sets[key] = l
+	}
+	return l
 }
 
 // batchLoader loads values by customer id, each id once per request.

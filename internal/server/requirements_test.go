@@ -723,3 +723,38 @@ func BenchmarkRequirementsPage(b *testing.B) {
 		}
 	}
 }
+
+// TestRequirementsFreshPerMutationField: a mutation's root fields run one
+// after the other, so requirements loaded for one's payload must not be
+// served to the next, which changed them.
+func TestRequirementsFreshPerMutationField(t *testing.T) {
+	e := newRequirementsEnv(t)
+	id := e.registerFixture(t, "finhub-individual.json")
+	categoryID := e.read(t, id).Category.ID
+	payload := `category { customers(first: 10) { edges { node { id requirements { eventuallyDue { code } } } } } }`
+	var got map[string]struct {
+		Category struct {
+			Customers struct {
+				Edges []struct {
+					Node struct {
+						ID           string
+						Requirements struct{ EventuallyDue []struct{ Code string } }
+					}
+				}
+			}
+		}
+	}
+	e.Do(testutil.Request{Token: e.token, TenantKey: "acme", Query: `mutation($id: ID!) {
+		first: updateCategory(input: {id: $id, policy: {requirements: [{kind: CONSENT, code: "FIRST", due: EVENTUALLY}]}}) { ` + payload + ` }
+		second: updateCategory(input: {id: $id, policy: {requirements: [{kind: CONSENT, code: "SECOND", due: EVENTUALLY}]}}) { ` + payload + ` }
+	}`, Variables: map[string]any{"id": categoryID}}).Into(t, &got)
+	for field, want := range map[string]string{"first": "consent.FIRST", "second": "consent.SECOND"} {
+		edges := got[field].Category.Customers.Edges
+		if len(edges) != 1 || edges[0].Node.ID != id {
+			t.Fatalf("%s: customers %+v", field, edges)
+		}
+		if due := edges[0].Node.Requirements.EventuallyDue; len(due) != 1 || due[0].Code != want {
+			t.Fatalf("%s: eventuallyDue %+v, want %s", field, due, want)
+		}
+	}
+}
