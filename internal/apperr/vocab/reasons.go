@@ -214,11 +214,11 @@ var catalogue = []Entry{
 	{ReasonInvalidValue, BadUserInput, 0, "a value outside the field's accepted set (an enum given as text)"},
 	{ReasonInvalidFormat, BadUserInput, 0, "a key or code with characters its format does not allow"},
 	{ReasonOutOfRange, BadUserInput, 0, "a number outside the range its argument allows"},
-	{ReasonDuplicate, BadUserInput, 0, "the same feature or parameter given twice"},
+	{ReasonDuplicate, BadUserInput, 0, "the same feature, parameter or policy requirement given twice"},
 
 	{ReasonInactiveDefault, BadUserInput, 0, "an inactive category made the default"},
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
-	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category for another customer type"},
+	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
 	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, or a range on a type that takes none"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
