@@ -89,8 +89,8 @@ const (
 )
 
 // adminRole is the role an organization's administrator holds: the one
-// registration gives the registering user (registration.AdminRole; not
-// imported, since registration builds on this package's neighbours).
+// registration gives the registering user (registration.AdminRole, not
+// imported so that registration may build on this package).
 const adminRole = "ADMIN_USER"
 
 // beneficialOwnerShare is the ownership share, in percent, from which a
@@ -426,12 +426,14 @@ func latestVerifications(vs []*ent.Verification) map[string]map[verificationKey]
 
 type verificationKey struct{ subject, kind string }
 
-// need is one requirement before it is evaluated: what it checks and
-// whether it is due before activation.
+// need is one requirement before it is evaluated: whether it is due
+// before activation, and its check, which answers "" when it is met and
+// otherwise the reason it is listed (ReasonNeedsReview puts it in
+// pendingVerification; ReasonFailed in errors as well as in its due list).
 type need struct {
 	code, field string
 	before      bool
-	check       func() (reason string, pending, failed bool, ok bool)
+	check       func() string
 	describe    string
 }
 
@@ -466,22 +468,22 @@ func (e *evaluation) add(n *need) {
 func (e *evaluation) verify(sub *subject, kind string, before bool) {
 	e.add(&need{
 		code: VerificationCode(kind), field: sub.field, before: before,
-		describe: "A " + kind + " verification of " + sub.noun + " must pass.",
-		check: func() (string, bool, bool, bool) {
+		describe: "A passed " + kind + " verification of " + sub.noun + " is needed.",
+		check: func() string {
 			v := e.latest[verificationKey{subject: sub.id, kind: kind}]
 			switch {
 			case v == nil:
-				return ReasonMissing, false, false, false
+				return ReasonMissing
 			case v.Outcome == verification.OutcomeNEEDS_REVIEW:
-				return ReasonNeedsReview, true, false, false
+				return ReasonNeedsReview
 			case v.Outcome == verification.OutcomeFAILED:
-				return ReasonFailed, false, true, false
+				return ReasonFailed
 			case v.SubjectDigest != sub.digest:
-				return ReasonInvalidated, false, false, false
+				return ReasonInvalidated
 			case v.ExpiresAt != nil && !v.ExpiresAt.After(e.now):
-				return ReasonExpired, false, false, false
+				return ReasonExpired
 			}
-			return "", false, false, true
+			return ""
 		},
 	})
 }
@@ -490,14 +492,14 @@ func (e *evaluation) verify(sub *subject, kind string, before bool) {
 func (e *evaluation) document(sub *subject, docType string, before bool) {
 	e.add(&need{
 		code: DocumentCode(docType), field: sub.field, before: before,
-		describe: "An identity document of type " + docType + " of " + sub.noun + " must be on file.",
-		check: func() (string, bool, bool, bool) {
+		describe: "An identity document of type " + docType + " of " + sub.noun + " is needed on file.",
+		check: func() string {
 			for _, d := range sub.documents {
 				if string(d.Type) == docType {
-					return "", false, false, true
+					return ""
 				}
 			}
-			return ReasonMissing, false, false, false
+			return ReasonMissing
 		},
 	})
 }
@@ -507,18 +509,18 @@ func (e *evaluation) consent(code string, before bool) {
 	e.add(&need{
 		code: ConsentCode(code), field: "consents." + code, before: before,
 		describe: "The consent document " + code + " must be accepted in its version in force.",
-		check: func() (string, bool, bool, bool) {
+		check: func() string {
 			d, published := e.inForce[code]
 			v, accepted := e.accepted[code]
 			switch {
 			case !published:
-				return ReasonUnpublished, false, false, false
+				return ReasonUnpublished
 			case !accepted:
-				return ReasonMissing, false, false, false
+				return ReasonMissing
 			case v < d.version:
-				return ReasonOutdated, false, false, false
+				return ReasonOutdated
 			}
-			return "", false, false, true
+			return ""
 		},
 	})
 }
@@ -526,7 +528,7 @@ func (e *evaluation) consent(code string, before bool) {
 // fixed is a requirement the customer's data already decided is unmet.
 func (e *evaluation) fixed(code, field, reason string, before bool, description string) {
 	e.add(&need{code: code, field: field, before: before, describe: description,
-		check: func() (string, bool, bool, bool) { return reason, false, false, false }})
+		check: func() string { return reason }})
 }
 
 // fail is an error that is not a due requirement (shares over 100 %).
@@ -548,16 +550,16 @@ var reasonText = map[string]string{
 func (e *evaluation) evaluate() {
 	r := e.out
 	for _, n := range e.needs {
-		reason, pending, failed, ok := n.check()
-		if ok {
+		reason := n.check()
+		if reason == "" {
 			continue
 		}
 		req := Requirement{Code: n.code, Field: n.field, Reason: reason, Description: n.describe + reasonText[reason]}
-		switch {
-		case pending:
+		switch reason {
+		case ReasonNeedsReview:
 			r.PendingVerification = append(r.PendingVerification, req)
 			continue
-		case failed:
+		case ReasonFailed:
 			r.Errors = append(r.Errors, req)
 		}
 		if n.before {

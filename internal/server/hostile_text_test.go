@@ -221,6 +221,10 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		return []any{map[string]any{"featureId": featureID, "featureCode": "MEDIUM_RISK_PROFILE",
 			"parametrization": []any{map[string]any{"name": "riskLevel", "value": "MEDIUM"}}}}
 	}
+	// A policy with a consent, whose code is the policy's one free text.
+	policy := func() map[string]any {
+		return map[string]any{"requirements": []any{map[string]any{"kind": "CONSENT", "code": "TEXT_TERMS", "due": "EVENTUALLY"}}}
+	}
 	r = e.mustSucceed(t, e.token, `mutation { createCategory(input: {code: "TEXT_TARGET", name: "Text target",
 		customerType: INDIVIDUAL}) { category { id } } }`, nil)
 	var target struct {
@@ -273,11 +277,11 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		"createCategory": func(n int64) map[string]any {
 			return map[string]any{"code": fmt.Sprintf("TEXT_C_%d", n), "externalId": fmt.Sprintf("ext-c-%d", n),
 				"name": "Category", "description": "A category", "customerType": "INDIVIDUAL",
-				"parentId": parentID, "features": features()}
+				"parentId": parentID, "features": features(), "policy": policy()}
 		},
 		"updateCategory": func(int64) map[string]any {
 			return map[string]any{"id": target.CreateCategory.Category.ID, "name": "Updated", "description": "Updated",
-				"parentId": parentID, "features": features()}
+				"parentId": parentID, "features": features(), "policy": policy()}
 		},
 	}
 	// The dry runs take the registrations' inputs.
