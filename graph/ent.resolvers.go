@@ -59,6 +59,12 @@ func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[strin
 // ConsentDocument returns ConsentDocumentResolver implementation.
 func (r *Resolver) ConsentDocument() ConsentDocumentResolver { return &consentDocumentResolver{r} }
 
+// Customer returns CustomerResolver implementation.
+func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
+// CustomerEvent returns CustomerEventResolver implementation.
+func (r *Resolver) CustomerEvent() CustomerEventResolver { return &customerEventResolver{r} }
+
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -72,6 +78,8 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 
 type (
 	consentDocumentResolver    struct{ *Resolver }
+	customerResolver           struct{ *Resolver }
+	customerEventResolver      struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }

@@ -67,6 +67,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(bounds) // after APQ, which fills in the query
 	srv.Use(tenantRequirement{})
 	srv.Use(readOnlyQueries{})
+	srv.Use(requestLoaders{})
 	srv.Use(opts.Limits.WithDefaults())
 	srv.Use(problemLists{})
 	srv.AroundResponses(capErrors(DefaultMaxErrors))

@@ -22,6 +22,7 @@ var withoutPeoplesData = map[string]string{
 	"Role":                "the tenant's roles",
 	"Tenant":              "the platform's tenants",
 	"CustomerStatsRow":    "aggregate counts by category and country",
+	"ErasedCount":         "how many records of a kind an erasure redacted",
 }
 
 // notPersonal are the String fields of peoplesTypes that are not personal
@@ -61,6 +62,10 @@ var notPersonal = map[string]string{
 	"CustomerEvent.subjectID":         "an id inside the customer's graph",
 	"CustomerEvent.actor":             "the token subject that made the change",
 	"CustomerEvent.requestID":         "the request's id",
+	"CustomerEvent.reason":            "a decision's reason code, from the tenant's list",
+	"FieldChange.field":               "a field's path in the customer graph",
+	"FieldChange.before":              "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",
+	"FieldChange.after":               "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",
 }
 
 // TestPersonalDataIsMarked walks every object type of the executable
