@@ -37,20 +37,20 @@ type Page struct {
 
 // Check refuses a query the read cannot answer: a cursor that is not an
 // event's id (a cursor of another connection would otherwise page by
-// comparing unrelated ids) and a type that is not an event type.
+// comparing unrelated ids) and a type that is not an event type. It
+// reports the first problem: a query's field answers one error.
 func (q PageQuery) Check() error {
-	var problems apperr.List
 	if q.After != "" && !pulid.Valid(q.After, schematype.PrefixCustomerEvent) {
-		problems.Invalid(apperr.Path{"after"}, vocab.ReasonInvalidCursor,
+		return apperr.Invalid(apperr.Path{"after"}, vocab.ReasonInvalidCursor,
 			"after is not a cursor of a customer's history: pass an endCursor of history")
 	}
 	for i, t := range q.Types {
 		if !slices.Contains(schematype.EventTypes, t) {
-			problems.Invalid(apperr.Path{"types", i}, vocab.ReasonInvalidValue,
+			return apperr.Invalid(apperr.Path{"types", i}, vocab.ReasonInvalidValue,
 				"unknown event type; one of "+strings.Join(schematype.EventTypes, ", "))
 		}
 	}
-	return problems.Err()
+	return nil
 }
 
 // Pages reads a page of history for each of customerIDs in one statement
