@@ -44,7 +44,7 @@ type erasedPayload struct {
 			Version          int
 			RegistrationIP   string
 			Person           *struct{ FirstName, LastName, Email string }
-			User *struct{ Username, Email, Status string }
+			User             *struct{ Username, Email, Status string }
 		}
 		Erased []struct {
 			Kind  string
