@@ -368,6 +368,7 @@ func TestErasePersonalDataRefusals(t *testing.T) {
 	t.Run("not closed", func(t *testing.T) {
 		r := e.erase(e.decider, e.individual, "GDPR_REQUEST")
 		wantRefusal(t, r, "CONFLICT", "NOT_ERASABLE")
+		want(t, "status named", r.Errors[0].Extensions["status"], "PENDING_VERIFICATION")
 		want(t, "first name kept", firstName(), "Marcus")
 	})
 	e.close(t, e.individual)
@@ -532,4 +533,15 @@ func mustField(t *testing.T, data json.RawMessage, name string) json.RawMessage 
 		t.Fatal(err)
 	}
 	return m[name]
+}
+
+// closedCustomer writes a CLOSED individual customer in tenantID directly
+// (decisions are another part's), for the hostile suite's erasure inputs:
+// each erasure that succeeds consumes its customer. The suite's row counts
+// are reset, as after any setup request.
+func (e *hostileEnv) closedCustomer(t *testing.T, tenantID string, n int64) string {
+	t.Helper()
+	e.counts = nil
+	return e.Client().Customer.Create().SetType(schematype.CustomerTypeIndividual).
+		SetName(fmt.Sprintf("Closed %d", n)).SetStatus(customer.StatusCLOSED).SaveX(e.As(tenantID)).ID
 }
