@@ -22,6 +22,7 @@ import (
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
 	"onboard/internal/history"
+	"onboard/internal/pulid"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -86,9 +87,9 @@ func (s *Service) Erase(ctx context.Context, in ErasureInput) (*ent.Customer, []
 	now := s.now()
 	var counts []ErasedCount
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		c, err := tx.Customer.Get(ctx, in.CustomerID)
+		c, err := customerOf(ctx, tx.Client(), in.CustomerID)
 		if err != nil {
-			return apperr.FromLookup(err, apperr.Path{"customerId"}, "no customer with this id")
+			return err
 		}
 		if err := erasable(c); err != nil {
 			return err
@@ -308,4 +309,19 @@ func redactHistory(ctx context.Context, tx *ent.Tx, customerID string) (int, err
 		n++
 	}
 	return n, nil
+}
+
+// customerOf reads the customer id names through client: one that is not
+// there, in this tenant, is NOT_FOUND on customerId, and so is an id that
+// is not a customer's at all (checked first, so that no text that cannot
+// be an id, a NUL byte for one, reaches the database).
+func customerOf(ctx context.Context, client *ent.Client, id string) (*ent.Customer, error) {
+	if !pulid.Valid(id, schematype.PrefixCustomer) {
+		return nil, apperr.NotFoundf(apperr.Path{"customerId"}, "no customer with this id")
+	}
+	c, err := client.Customer.Get(ctx, id)
+	if err != nil {
+		return nil, apperr.FromLookup(err, apperr.Path{"customerId"}, "no customer with this id")
+	}
+	return c, nil
 }

@@ -74,9 +74,9 @@ func (s *Service) Export(ctx context.Context, customerID string) (*Export, error
 	if err := MayExport(ctx, customerID); err != nil {
 		return nil, err
 	}
-	c, err := s.Client.Customer.Get(ctx, customerID)
+	c, err := customerOf(ctx, s.Client, customerID)
 	if err != nil {
-		return nil, apperr.FromLookup(err, apperr.Path{"customerId"}, "no customer with this id")
+		return nil, err
 	}
 	out := &Export{Format: ExportFormat, ExportedAt: s.now(), Customer: c}
 	withPersonal := func(q *ent.PersonQuery) { q.WithAddresses().WithContacts().WithIdentityDocuments() }
