@@ -62,6 +62,9 @@ func (r *Resolver) ConsentDocument() ConsentDocumentResolver { return &consentDo
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
 
+// CustomerEvent returns CustomerEventResolver implementation.
+func (r *Resolver) CustomerEvent() CustomerEventResolver { return &customerEventResolver{r} }
+
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -76,6 +79,7 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 type (
 	consentDocumentResolver    struct{ *Resolver }
 	customerResolver           struct{ *Resolver }
+	customerEventResolver      struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }

@@ -50,6 +50,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	ConsentDocument() ConsentDocumentResolver
 	Customer() CustomerResolver
+	CustomerEvent() CustomerEventResolver
 	Mutation() MutationResolver
 	Person() PersonResolver
 	Query() QueryResolver
@@ -195,6 +196,7 @@ type ComplexityRoot struct {
 		ErasedAt              func(childComplexity int) int
 		ExternalReference     func(childComplexity int) int
 		Features              func(childComplexity int) int
+		History               func(childComplexity int, first *int, after *entgql.Cursor[string], types []string) int
 		ID                    func(childComplexity int) int
 		Name                  func(childComplexity int) int
 		Organization          func(childComplexity int) int
@@ -234,6 +236,7 @@ type ComplexityRoot struct {
 
 	CustomerEvent struct {
 		Actor     func(childComplexity int) int
+		Changes   func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		Customer  func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -301,6 +304,16 @@ type ComplexityRoot struct {
 		Organization func(childComplexity int) int
 	}
 
+	ErasePersonalDataPayload struct {
+		Customer func(childComplexity int) int
+		Erased   func(childComplexity int) int
+	}
+
+	ErasedCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
 	Feature struct {
 		Code        func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -334,6 +347,13 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 	}
 
+	FieldChange struct {
+		After    func(childComplexity int) int
+		Before   func(childComplexity int) int
+		Field    func(childComplexity int) int
+		Personal func(childComplexity int) int
+	}
+
 	IdentityDocument struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -351,6 +371,7 @@ type ComplexityRoot struct {
 		CreateFeature                    func(childComplexity int, input model.CreateFeatureInput) int
 		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
 		CreateTenant                     func(childComplexity int, input model.CreateTenantInput) int
+		ErasePersonalData                func(childComplexity int, input onboarding.ErasureInput) int
 		RegisterIndividual               func(childComplexity int, input registration.IndividualInput) int
 		RegisterOrganization             func(childComplexity int, input registration.OrganizationInput) int
 		RemoveEmployee                   func(childComplexity int, input registration.MemberRef) int
@@ -441,17 +462,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Categories       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
-		CategoryTree     func(childComplexity int, customerType *schematype.CustomerType) int
-		ConsentDocuments func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConsentDocumentOrder, where *ent.ConsentDocumentWhereInput) int
-		CustomerCount    func(childComplexity int, where *ent.CustomerWhereInput, upTo int) int
-		CustomerStats    func(childComplexity int, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) int
-		Customers        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
-		Features         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) int
-		Node             func(childComplexity int, id string) int
-		Nodes            func(childComplexity int, ids []string) int
-		Roles            func(childComplexity int) int
-		Tenant           func(childComplexity int) int
+		Categories         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
+		CategoryTree       func(childComplexity int, customerType *schematype.CustomerType) int
+		ConsentDocuments   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.ConsentDocumentOrder, where *ent.ConsentDocumentWhereInput) int
+		CustomerCount      func(childComplexity int, where *ent.CustomerWhereInput, upTo int) int
+		CustomerStats      func(childComplexity int, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) int
+		Customers          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
+		ExportPersonalData func(childComplexity int, customerID string) int
+		Features           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Roles              func(childComplexity int) int
+		Tenant             func(childComplexity int) int
 	}
 
 	RegisterIndividualPayload struct {
@@ -597,7 +619,11 @@ type ConsentDocumentResolver interface {
 	CustomerTypes(ctx context.Context, obj *ent.ConsentDocument) ([]schematype.CustomerType, error)
 }
 type CustomerResolver interface {
+	History(ctx context.Context, obj *ent.Customer, first *int, after *entgql.Cursor[string], types []string) (*ent.CustomerEventConnection, error)
 	Requirements(ctx context.Context, obj *ent.Customer) (*onboarding.Requirements, error)
+}
+type CustomerEventResolver interface {
+	Changes(ctx context.Context, obj *ent.CustomerEvent) ([]*schematype.FieldChange, error)
 }
 type MutationResolver interface {
 	CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error)
@@ -605,6 +631,7 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	ErasePersonalData(ctx context.Context, input onboarding.ErasureInput) (*model.ErasePersonalDataPayload, error)
 	AddRepresentative(ctx context.Context, input registration.AddRepresentativeInput) (*model.RepresentativePayload, error)
 	UpdateRepresentative(ctx context.Context, input registration.RepresentativeChange) (*model.RepresentativePayload, error)
 	RemoveRepresentative(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error)
@@ -628,6 +655,7 @@ type QueryResolver interface {
 	Features(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) (*ent.FeatureConnection, error)
 	Tenant(ctx context.Context) (*ent.Tenant, error)
 	Roles(ctx context.Context) ([]*ent.Role, error)
+	ExportPersonalData(ctx context.Context, customerID string) (scalar.JSON, error)
 	CategoryTree(ctx context.Context, customerType *schematype.CustomerType) ([]*ent.Category, error)
 	CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error)
 	CustomerCount(ctx context.Context, where *ent.CustomerWhereInput, upTo int) (*model.CustomerCount, error)
@@ -1184,6 +1212,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Features(childComplexity), true
+	case "Customer.history":
+		if e.ComplexityRoot.Customer.History == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["types"].([]string)), true
 	case "Customer.id":
 		if e.ComplexityRoot.Customer.ID == nil {
 			break
@@ -1350,6 +1389,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerEvent.Actor(childComplexity), true
+	case "CustomerEvent.changes":
+		if e.ComplexityRoot.CustomerEvent.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.Changes(childComplexity), true
 	case "CustomerEvent.createdAt":
 		if e.ComplexityRoot.CustomerEvent.CreatedAt == nil {
 			break
@@ -1622,6 +1667,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EmployeePayload.Organization(childComplexity), true
 
+	case "ErasePersonalDataPayload.customer":
+		if e.ComplexityRoot.ErasePersonalDataPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasePersonalDataPayload.Customer(childComplexity), true
+	case "ErasePersonalDataPayload.erased":
+		if e.ComplexityRoot.ErasePersonalDataPayload.Erased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasePersonalDataPayload.Erased(childComplexity), true
+
+	case "ErasedCount.count":
+		if e.ComplexityRoot.ErasedCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasedCount.Count(childComplexity), true
+	case "ErasedCount.kind":
+		if e.ComplexityRoot.ErasedCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ErasedCount.Kind(childComplexity), true
+
 	case "Feature.code":
 		if e.ComplexityRoot.Feature.Code == nil {
 			break
@@ -1752,6 +1823,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeatureRelation.UpdatedAt(childComplexity), true
 
+	case "FieldChange.after":
+		if e.ComplexityRoot.FieldChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.After(childComplexity), true
+	case "FieldChange.before":
+		if e.ComplexityRoot.FieldChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Before(childComplexity), true
+	case "FieldChange.field":
+		if e.ComplexityRoot.FieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+	case "FieldChange.personal":
+		if e.ComplexityRoot.FieldChange.Personal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Personal(childComplexity), true
+
 	case "IdentityDocument.createdAt":
 		if e.ComplexityRoot.IdentityDocument.CreatedAt == nil {
 			break
@@ -1861,6 +1957,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTenant(childComplexity, args["input"].(model.CreateTenantInput)), true
+	case "Mutation.erasePersonalData":
+		if e.ComplexityRoot.Mutation.ErasePersonalData == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_erasePersonalData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ErasePersonalData(childComplexity, args["input"].(onboarding.ErasureInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2376,6 +2483,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.CustomerOrder), args["where"].(*ent.CustomerWhereInput)), true
+	case "Query.exportPersonalData":
+		if e.ComplexityRoot.Query.ExportPersonalData == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportPersonalData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportPersonalData(childComplexity, args["customerId"].(string)), true
 	case "Query.features":
 		if e.ComplexityRoot.Query.Features == nil {
 			break
@@ -2999,6 +3117,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EmployeeInput", ec.unmarshalInputEmployeeInput),
 			graphql.NewInputUnmarshaler("EmployeeOrder", ec.unmarshalInputEmployeeOrder),
 			graphql.NewInputUnmarshaler("EmployeeWhereInput", ec.unmarshalInputEmployeeWhereInput),
+			graphql.NewInputUnmarshaler("ErasePersonalDataInput", ec.unmarshalInputErasePersonalDataInput),
 			graphql.NewInputUnmarshaler("FeatureOrder", ec.unmarshalInputFeatureOrder),
 			graphql.NewInputUnmarshaler("FeatureReferenceInput", ec.unmarshalInputFeatureReferenceInput),
 			graphql.NewInputUnmarshaler("FeatureRelationInput", ec.unmarshalInputFeatureRelationInput),
@@ -3115,7 +3234,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3129,6 +3248,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
+	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
 	{Name: "read.graphqls", Input: sourceData("read.graphqls"), BuiltIn: false},
@@ -3433,6 +3553,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_organization(ctx, field)
 	case "features":
 		return ec.fieldContext_Customer_features(ctx, field)
+	case "history":
+		return ec.fieldContext_Customer_history(ctx, field)
 	case "requirements":
 		return ec.fieldContext_Customer_requirements(ctx, field)
 	}
@@ -3493,8 +3615,22 @@ func (ec *executionContext) childFields_CustomerEvent(ctx context.Context, field
 		return ec.fieldContext_CustomerEvent_note(ctx, field)
 	case "customer":
 		return ec.fieldContext_CustomerEvent_customer(ctx, field)
+	case "changes":
+		return ec.fieldContext_CustomerEvent_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerEventConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3597,6 +3733,26 @@ func (ec *executionContext) childFields_EmployeePayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EmployeePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ErasePersonalDataPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_ErasePersonalDataPayload_customer(ctx, field)
+	case "erased":
+		return ec.fieldContext_ErasePersonalDataPayload_erased(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ErasePersonalDataPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ErasedCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ErasedCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_ErasedCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ErasedCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Feature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3661,6 +3817,20 @@ func (ec *executionContext) childFields_FeatureRelation(ctx context.Context, fie
 		return ec.fieldContext_FeatureRelation_feature(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeatureRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_FieldChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FieldChange_after(ctx, field)
+	case "personal":
+		return ec.fieldContext_FieldChange_personal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
 }
 
 func (ec *executionContext) childFields_IdentityDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4281,6 +4451,36 @@ func (ec *executionContext) field_Category_customers_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4357,6 +4557,20 @@ func (ec *executionContext) field_Mutation_createTenant_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateTenantInput, error) {
 			return ec.unmarshalNCreateTenantInput2onboardᚋgraphᚋmodelᚐCreateTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_erasePersonalData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.ErasureInput, error) {
+			return ec.unmarshalNErasePersonalDataInput2onboardᚋinternalᚋonboardingᚐErasureInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4722,6 +4936,20 @@ func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportPersonalData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
 	return args, nil
 }
 
@@ -7707,6 +7935,50 @@ func (ec *executionContext) fieldContext_Customer_features(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_history(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["types"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomerEventConnection) graphql.Marshaler {
+			return ec.marshalNCustomerEventConnection2ᚖonboardᚋentᚐCustomerEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_requirements(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8174,6 +8446,38 @@ func (ec *executionContext) fieldContext_CustomerEvent_customer(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerEvent_changes(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerEvent().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schematype.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖonboardᚋschemaᚋschematypeᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9128,6 +9432,116 @@ func (ec *executionContext) fieldContext_EmployeePayload_organization(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _ErasePersonalDataPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.ErasePersonalDataPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasePersonalDataPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasePersonalDataPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ErasePersonalDataPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ErasePersonalDataPayload_erased(ctx context.Context, field graphql.CollectedField, obj *model.ErasePersonalDataPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasePersonalDataPayload_erased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Erased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*onboarding.ErasedCount) graphql.Marshaler {
+			return ec.marshalNErasedCount2ᚕᚖonboardᚋinternalᚋonboardingᚐErasedCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasePersonalDataPayload_erased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ErasePersonalDataPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ErasedCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ErasedCount_kind(ctx context.Context, field graphql.CollectedField, obj *onboarding.ErasedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasedCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasedCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasedCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ErasedCount_count(ctx context.Context, field graphql.CollectedField, obj *onboarding.ErasedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ErasedCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ErasedCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ErasedCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Feature_id(ctx context.Context, field graphql.CollectedField, obj *ent.Feature) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9683,6 +10097,98 @@ func (ec *executionContext) fieldContext_FeatureRelation_feature(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_before(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_personal(ctx context.Context, field graphql.CollectedField, obj *schematype.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_personal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Personal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_personal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _IdentityDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10170,6 +10676,68 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_erasePersonalData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_erasePersonalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ErasePersonalData(ctx, fc.Args["input"].(onboarding.ErasureInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.ErasePersonalDataPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.ErasePersonalDataPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ErasePersonalDataPayload) graphql.Marshaler {
+			return ec.marshalNErasePersonalDataPayload2ᚖonboardᚋgraphᚋmodelᚐErasePersonalDataPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_erasePersonalData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ErasePersonalDataPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_erasePersonalData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12787,6 +13355,50 @@ func (ec *executionContext) fieldContext_Query_roles(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Role(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportPersonalData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportPersonalData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportPersonalData(ctx, fc.Args["customerId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.JSON) graphql.Marshaler {
+			return ec.marshalNJSON2onboardᚋgraphᚋscalarᚐJSON(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportPersonalData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportPersonalData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -25306,6 +25918,55 @@ func UnmarshalEmployeeWhereInput(ctx context.Context, raw any) (ent.EmployeeWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputErasePersonalDataInput(ctx context.Context, obj any) (onboarding.ErasureInput, error) {
+	var it onboarding.ErasureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalErasePersonalDataInput unmarshals raw into the ErasePersonalDataInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalErasePersonalDataInput(ctx context.Context, raw any) (onboarding.ErasureInput, error) {
+	var out onboarding.ErasureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ErasePersonalDataInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFeatureOrder(ctx context.Context, obj any) (ent.FeatureOrder, error) {
 	var it ent.FeatureOrder
 	if obj == nil {
@@ -35629,6 +36290,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_features(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_history(ctx, field, obj)
+				})
 		case "requirements":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -35832,6 +36499,12 @@ func (ec *executionContext) _CustomerEvent(ctx context.Context, sel ast.Selectio
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CustomerEvent_customer(ctx, field, obj)
+				})
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerEvent_changes(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36227,6 +36900,82 @@ func (ec *executionContext) _EmployeePayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var erasePersonalDataPayloadImplementors = []string{"ErasePersonalDataPayload"}
+
+func (ec *executionContext) _ErasePersonalDataPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ErasePersonalDataPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, erasePersonalDataPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ErasePersonalDataPayload")
+		case "customer":
+			out.Values[i] = ec._ErasePersonalDataPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "erased":
+			out.Values[i] = ec._ErasePersonalDataPayload_erased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var erasedCountImplementors = []string{"ErasedCount"}
+
+func (ec *executionContext) _ErasedCount(ctx context.Context, sel ast.SelectionSet, obj *onboarding.ErasedCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, erasedCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ErasedCount")
+		case "kind":
+			out.Values[i] = ec._ErasedCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ErasedCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var featureImplementors = []string{"Feature", "Node"}
 
 func (ec *executionContext) _Feature(ctx context.Context, sel ast.SelectionSet, obj *ent.Feature) graphql.Marshaler {
@@ -36447,6 +37196,54 @@ func (ec *executionContext) _FeatureRelation(ctx context.Context, sel ast.Select
 	return out
 }
 
+var fieldChangeImplementors = []string{"FieldChange"}
+
+func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *schematype.FieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldChange")
+		case "field":
+			out.Values[i] = ec._FieldChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._FieldChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._FieldChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "personal":
+			out.Values[i] = ec._FieldChange_personal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var identityDocumentImplementors = []string{"IdentityDocument", "Node"}
 
 func (ec *executionContext) _IdentityDocument(ctx context.Context, sel ast.SelectionSet, obj *ent.IdentityDocument) graphql.Marshaler {
@@ -36561,6 +37358,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateCategory":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCategory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "erasePersonalData":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_erasePersonalData(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -37211,6 +38015,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_roles(ctx, field)
+				})
+		case "exportPersonalData":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportPersonalData(ctx, field)
 				})
 		case "categoryTree":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38826,6 +39636,14 @@ func (ec *executionContext) marshalNCustomerCount2ᚖonboardᚋgraphᚋmodelᚐC
 	return ec._CustomerCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCustomerEventConnection2ᚖonboardᚋentᚐCustomerEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CustomerEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerEventConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerEventConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCustomerEventOrderField2ᚖonboardᚋentᚐCustomerEventOrderField(ctx context.Context, v any) (*ent.CustomerEventOrderField, error) {
 	var res = new(ent.CustomerEventOrderField)
 	err := res.UnmarshalGQL(v)
@@ -39072,6 +39890,43 @@ func (ec *executionContext) unmarshalNEmployeeWhereInput2ᚖonboardᚋentᚐEmpl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNErasePersonalDataInput2onboardᚋinternalᚋonboardingᚐErasureInput(ctx context.Context, v any) (onboarding.ErasureInput, error) {
+	res, err := ec.unmarshalInputErasePersonalDataInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNErasePersonalDataPayload2ᚖonboardᚋgraphᚋmodelᚐErasePersonalDataPayload(ctx context.Context, sel ast.SelectionSet, v *model.ErasePersonalDataPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ErasePersonalDataPayload!")
+		return graphql.Null
+	}
+	return ec._ErasePersonalDataPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNErasedCount2ᚕᚖonboardᚋinternalᚋonboardingᚐErasedCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*onboarding.ErasedCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNErasedCount2ᚖonboardᚋinternalᚋonboardingᚐErasedCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNErasedCount2ᚖonboardᚋinternalᚋonboardingᚐErasedCount(ctx context.Context, sel ast.SelectionSet, v *onboarding.ErasedCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ErasedCount!")
+		return graphql.Null
+	}
+	return ec._ErasedCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFeature2ᚖonboardᚋentᚐFeature(ctx context.Context, sel ast.SelectionSet, v *ent.Feature) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Feature!")
@@ -39137,6 +39992,30 @@ func (ec *executionContext) unmarshalNFeatureRelationWhereInput2ᚖonboardᚋent
 func (ec *executionContext) unmarshalNFeatureWhereInput2ᚖonboardᚋentᚐFeatureWhereInput(ctx context.Context, v any) (*ent.FeatureWhereInput, error) {
 	res, err := ec.unmarshalInputFeatureWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚕᚖonboardᚋschemaᚋschematypeᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*schematype.FieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldChange2ᚖonboardᚋschemaᚋschematypeᚐFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚖonboardᚋschemaᚋschematypeᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v *schematype.FieldChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldChange!")
+		return graphql.Null
+	}
+	return ec._FieldChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -39250,6 +40129,20 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2onboardᚋgraphᚋscalarᚐJSON(ctx context.Context, v any) (scalar.JSON, error) {
+	var res scalar.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2onboardᚋgraphᚋscalarᚐJSON(ctx context.Context, sel ast.SelectionSet, v scalar.JSON) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalNNode2ᚕonboardᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {

@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/history"
 	"onboard/internal/onboarding"
 )
 
@@ -29,6 +30,9 @@ type loadersKey struct{}
 // loaders are one request's loaders.
 type loaders struct {
 	requirements batchLoader[*onboarding.Requirements]
+	// mu guards history, a loader per set of arguments (graph/history.go).
+	mu      sync.Mutex
+	history map[string]*batchLoader[*history.Page]
 }
 
 // operationLoaders are an operation's loaders: one set for a query, one

@@ -26,6 +26,7 @@ var withoutPeoplesData = map[string]string{
 	"Requirement":          "a requirement's code, id path, reason and fixed description",
 	"OnboardingPolicy":     "the tenant's catalog",
 	"PolicyRequirement":    "the tenant's catalog",
+	"ErasedCount":          "how many records of a kind an erasure redacted",
 }
 
 // notPersonal are the String fields of peoplesTypes that are not personal
@@ -65,6 +66,10 @@ var notPersonal = map[string]string{
 	"CustomerEvent.subjectID":         "an id inside the customer's graph",
 	"CustomerEvent.actor":             "the token subject that made the change",
 	"CustomerEvent.requestID":         "the request's id",
+	"CustomerEvent.reason":            "a decision's reason code, from the tenant's list",
+	"FieldChange.field":               "a field's path in the customer graph",
+	"FieldChange.before":              "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",
+	"FieldChange.after":               "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",
 }
 
 // TestPersonalDataIsMarked walks every object type of the executable

@@ -8,6 +8,7 @@ import (
 	"io"
 	"onboard/ent"
 	"onboard/ent/category"
+	"onboard/internal/onboarding"
 	"onboard/schema/schematype"
 	"strconv"
 )
@@ -91,6 +92,13 @@ type EmployeePayload struct {
 	Employee *ent.Employee `json:"employee"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
+}
+
+// The erased customer and what was erased.
+type ErasePersonalDataPayload struct {
+	Customer *ent.Customer `json:"customer"`
+	// How many records of each kind were redacted (`persons`, `addresses`, `contacts`, `identityDocuments`, `users`, `consents`, `events`).
+	Erased []*onboarding.ErasedCount `json:"erased"`
 }
 
 // A category's onboarding policy. Every problem is answered at once, with its path (`policy.requirements.<i>.code`).

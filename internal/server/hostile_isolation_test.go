@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // hostileIsolationMarkers are the names tenant A's customers carry; no
@@ -27,8 +28,12 @@ var hostileIsolationMarkers = []string{"Zephyrine", "Quillfeather", "Obsidian Al
 func hostileIsolation(t *testing.T) {
 	e := newHostileEnv(t, "isolation", testutil.Options{})
 	a := e.seedTenantA(t)
-	e.tenant("rival")
+	rivalID := e.tenant("rival")
 	tokenB := e.Token([]string{"rival"}, testutil.AllScopes...)
+	// Mutations that need a scope testutil.AllScopes does not hold.
+	tokensB := map[string]string{
+		"erasePersonalData": e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...),
+	}
 	b := e.seedTenantB(t, tokenB)
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
 	s := hostileSchema()
@@ -65,6 +70,9 @@ func hostileIsolation(t *testing.T) {
 
 	// Every mutation input field that takes an id.
 	bases := e.isolationBases(t, b)
+	bases["erasePersonalData"] = func(n int64) map[string]any {
+		return map[string]any{"customerId": e.closedCustomer(t, rivalID, n), "reason": "GDPR_REQUEST"}
+	}
 	var controls []hostileCase
 	for _, f := range s.Mutation.Fields {
 		for _, arg := range f.Arguments {
@@ -83,6 +91,10 @@ func hostileIsolation(t *testing.T) {
 				continue
 			}
 			query := fmt.Sprintf(`mutation($input: %s) { %s(input: $input) { __typename } }`, arg.Type.String(), f.Name)
+			tokenB := tokenB
+			if tok, ok := tokensB[f.Name]; ok {
+				tokenB = tok
+			}
 			for _, leaf := range refs {
 				typ := hostileEntity(leaf)
 				id, ok := a.byType[typ]

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // hostileTextKind is one kind of hostile text, made from a field's valid
@@ -309,7 +310,12 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		_ = json.Unmarshal(r.data, &d)
 		return map[string]any{"id": d.AddEmployee.Employee.ID}
 	}
-	return bases, map[string]string{"createTenant": e.operatorToken()}
+	// An erasure consumes its customer: each case gets a closed one.
+	bases["erasePersonalData"] = func(n int64) map[string]any {
+		return map[string]any{"customerId": e.closedCustomer(t, e.tenantID, n), "reason": "GDPR_REQUEST"}
+	}
+	return bases, map[string]string{"createTenant": e.operatorToken(),
+		"erasePersonalData": e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...)}
 }
 
 // newRepresentativeInput is a valid representative (members_test.go's
