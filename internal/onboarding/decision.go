@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"onboard/ent"
 	"onboard/ent/customer"
@@ -65,8 +66,8 @@ type DecisionInput struct {
 // reasons are, so that a platform's codes can be matched and counted.
 var reasonCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 
-// Decide applies action to the customer of in, in one transaction, and
-// returns the customer as it is then. In order, each refusal before
+// Decide applies action to the customer of in, in one transaction. In
+// order, each refusal before
 // anything is written:
 //
 //   - the reason code and note are checked first, every problem at once
@@ -88,14 +89,14 @@ var reasonCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 //
 // The status change moves the login user with it and appends a
 // customer.status_changed event carrying the reason code and note.
-func (s *Service) Decide(ctx context.Context, action Action, in DecisionInput) (*ent.Customer, error) {
+func (s *Service) Decide(ctx context.Context, action Action, in DecisionInput) error {
 	d, ok := decisions[action]
 	if !ok {
-		return nil, apperr.InternalError(errors.New("onboarding: unknown decision " + string(action)))
+		return apperr.InternalError(errors.New("onboarding: unknown decision " + string(action)))
 	}
 	reason, note, err := decisionTexts(d, in)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	at := s.now()
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
@@ -110,16 +111,13 @@ func (s *Service) Decide(ctx context.Context, action Action, in DecisionInput) (
 			return refusedMove(action, d, c.Status)
 		}
 		if d.to == StatusActive {
-			if err := s.checkActivation(ctx, tx, c.ID); err != nil {
+			if err := checkActivation(ctx, tx, at, c.ID); err != nil {
 				return err
 			}
 		}
 		return move(ctx, tx, at, c.ID, c.Status, d.to, in.ExpectedVersion, reason, note)
 	})
-	if err != nil {
-		return nil, apperr.FromData(err, nil)
-	}
-	return s.Client.Customer.Get(ctx, in.CustomerID)
+	return apperr.FromData(err, nil)
 }
 
 // refusedMove is the INVALID_TRANSITION of action on a customer in status
@@ -139,8 +137,8 @@ func refusedMove(action Action, d decision, from customer.Status) *apperr.Error 
 
 // checkActivation refuses to make a customer ACTIVE while anything keeps
 // it from activation, listing it in the error's requirements.
-func (s *Service) checkActivation(ctx context.Context, tx *ent.Tx, customerID string) error {
-	all, err := Compute(ctx, tx.Client(), s.now(), []string{customerID})
+func checkActivation(ctx context.Context, tx *ent.Tx, at time.Time, customerID string) error {
+	all, err := Compute(ctx, tx.Client(), at, []string{customerID})
 	if err != nil {
 		return err
 	}
