@@ -61,6 +61,7 @@ var notPersonal = map[string]string{
 	"CustomerEvent.subjectID":         "an id inside the customer's graph",
 	"CustomerEvent.actor":             "the token subject that made the change",
 	"CustomerEvent.requestID":         "the request's id",
+	"CustomerEvent.reason":            "a decision's reason code, UPPER_SNAKE (onboarding.Decide checks it)",
 }
 
 // TestPersonalDataIsMarked walks every object type of the executable
