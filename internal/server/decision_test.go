@@ -169,7 +169,7 @@ func (e *decisionEnv) satisfyRequirements(t *testing.T, customerID string) {
 	for _, kind := range schematype.VerificationKinds {
 		err := client.Verification.Create().SetCustomerID(customerID).SetSubjectType(verification.SubjectTypePERSON).
 			SetSubjectID(person.ID).SetKind(verification.Kind(kind)).SetOutcome(verification.OutcomePASSED).
-			SetProvider("test-kyc").SetReference("ref-"+kind).SetCheckedAt(now).SetExpiresAt(expires).
+			SetProvider("test-kyc").SetReference("ref-" + kind).SetCheckedAt(now).SetExpiresAt(expires).
 			SetSubjectDigest(digest).Exec(ctx)
 		if err != nil {
 			t.Fatalf("recording %s: %v", kind, err)
