@@ -111,7 +111,7 @@ func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from
 	}
 	if _, err := update.Save(ctx); err != nil {
 		if ent.IsNotFound(err) {
-			return lostRace(ctx, tx, customerID, from)
+			return lostRace(ctx, tx, customerID, from, expectedVersion != nil)
 		}
 		return err
 	}
@@ -134,13 +134,14 @@ func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from
 }
 
 // lostRace explains a conditional UPDATE that changed no row: another
-// decision moved the status first, or another change moved the version.
-func lostRace(ctx context.Context, tx *ent.Tx, customerID string, from customer.Status) error {
+// decision moved the status first, or, when the caller named a version,
+// another change moved the version.
+func lostRace(ctx context.Context, tx *ent.Tx, customerID string, from customer.Status, versioned bool) error {
 	current, err := tx.Customer.Query().Where(customer.ID(customerID)).Select(customer.FieldStatus).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
 		return err
 	}
-	if current != nil && current.Status == from {
+	if versioned && current != nil && current.Status == from {
 		return staleWrite()
 	}
 	return apperr.New(apperr.Conflict, vocab.ReasonDecisionConflict,
