@@ -66,9 +66,9 @@ type DecisionInput struct {
 // reasons are, so that a platform's codes can be matched and counted.
 var reasonCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 
-// Decide applies action to the customer of in, in one transaction. In
-// order, each refusal before
-// anything is written:
+// Decide applies action to the customer of in, in one transaction. The
+// refusals, in the order they are checked, each before anything is
+// written:
 //
 //   - the reason code and note are checked first, every problem at once
 //     (BAD_USER_INPUT on reasonCode, note): reject, suspend and close

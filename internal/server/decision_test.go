@@ -470,41 +470,69 @@ func TestDecisionScopeAndTenancy(t *testing.T) {
 }
 
 // TestDecisionRequirementsOutstanding activates a FinHub individual with
-// no verification at all: the requirements engine counts its identity as
-// due, so the activation is CONFLICT / REQUIREMENTS_OUTSTANDING listing
-// what is due as Compute does, and changes nothing. Reinstatement checks
-// the same. Until the requirements engine replaces the stub Compute
+// no verification at all, from PENDING_VERIFICATION and from IN_REVIEW:
+// the requirements engine counts its identity as due, so the activation
+// is CONFLICT / REQUIREMENTS_OUTSTANDING listing what is due as Compute
+// does, and changes nothing. Reinstatement checks the same: a customer
+// suspended after activation whose identity check then failed is not
+// reinstated. Until the requirements engine replaces the stub Compute
 // (nothing is ever due) the test is skipped.
 func TestDecisionRequirementsOutstanding(t *testing.T) {
 	env := newDecisionEnv(t)
-	id := env.newCustomer(t)
-	reqs, err := onboarding.Compute(env.As(env.tenantID), env.Client(), time.Now(), []string{id})
+	ctx := env.As(env.tenantID)
+	outstanding := func(id string) []any {
+		t.Helper()
+		reqs, err := onboarding.Compute(ctx, env.Client(), time.Now(), []string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := reqs[id]
+		if r == nil || !r.Outstanding() {
+			return nil
+		}
+		var due []any
+		for _, list := range [][]onboarding.Requirement{r.CurrentlyDue, r.PendingVerification, r.Errors} {
+			for _, q := range list {
+				due = append(due, map[string]any{"code": q.Code, "field": q.Field, "reason": q.Reason})
+			}
+		}
+		return due
+	}
+	refused := func(action onboarding.Action, id string) {
+		t.Helper()
+		due := outstanding(id)
+		if due == nil {
+			t.Skip("needs the requirements engine")
+		}
+		before := env.state(t, id)
+		r, _ := env.decide(action, id, nil)
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Reason() != "REQUIREMENTS_OUTSTANDING" {
+			t.Fatalf("%s from %s: %s", action, before.Status, r.Raw)
+		}
+		want(t, "requirements of "+string(action)+" from "+before.Status, r.Errors[0].Extensions["requirements"], due)
+		want(t, "unchanged", env.state(t, id), before)
+	}
+
+	refused(onboarding.ActionActivate, env.newCustomer(t))
+
+	inReview := env.newCustomer(t)
+	env.mustDecide(t, onboarding.ActionReview, inReview, nil)
+	refused(onboarding.ActionActivate, inReview)
+
+	suspended := env.newCustomer(t)
+	env.satisfyRequirements(t, suspended)
+	env.mustDecide(t, onboarding.ActionActivate, suspended, nil)
+	env.mustDecide(t, onboarding.ActionSuspend, suspended, map[string]any{"reasonCode": "IDENTITY_DOUBT"})
+	person, err := env.Client().Customer.Query().Where(customer.ID(suspended)).QueryPerson().Only(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := reqs[id]
-	if r == nil || !r.Outstanding() {
-		t.Skip("needs the requirements engine")
+	if err := env.Client().Verification.Create().SetCustomerID(suspended).SetSubjectType(verification.SubjectTypePERSON).
+		SetSubjectID(person.ID).SetKind(verification.KindIDENTITY).SetOutcome(verification.OutcomeFAILED).
+		SetProvider("test-kyc").SetReference("ref-recheck").SetCheckedAt(time.Now().UTC().Add(time.Minute)).Exec(ctx); err != nil {
+		t.Fatal(err)
 	}
-	var due []any
-	for _, list := range [][]onboarding.Requirement{r.CurrentlyDue, r.PendingVerification, r.Errors} {
-		for _, q := range list {
-			due = append(due, map[string]any{"code": q.Code, "field": q.Field, "reason": q.Reason})
-		}
-	}
-	for _, path := range [][]onboarding.Action{{onboarding.ActionActivate}, {onboarding.ActionReview, onboarding.ActionActivate}} {
-		id := env.newCustomer(t)
-		for _, action := range path[:len(path)-1] {
-			env.mustDecide(t, action, id, nil)
-		}
-		before := env.state(t, id)
-		resp, _ := env.decide(onboarding.ActionActivate, id, nil)
-		if len(resp.Errors) != 1 || resp.Errors[0].Code() != "CONFLICT" || resp.Errors[0].Reason() != "REQUIREMENTS_OUTSTANDING" {
-			t.Fatalf("activation from %s: %s", before.Status, resp.Raw)
-		}
-		want(t, "requirements from "+before.Status, resp.Errors[0].Extensions["requirements"], due)
-		want(t, "unchanged", env.state(t, id), before)
-	}
+	refused(onboarding.ActionReinstate, suspended)
 }
 
 // TestRaceDecisions releases concurrent decisions on one customer: ten
