@@ -159,7 +159,13 @@ func (e *decisionEnv) eventOf(t *testing.T, customerID, rid string) *ent.Custome
 // one. (With the stub Compute nothing is ever due.)
 func (e *decisionEnv) satisfyRequirements(t *testing.T, customerID string) {
 	t.Helper()
-	ctx, client := e.As(e.tenantID), e.Client()
+	satisfyRequirements(t, e.Env, e.tenantID, customerID)
+}
+
+// satisfyRequirements is decisionEnv.satisfyRequirements in any env.
+func satisfyRequirements(t *testing.T, env *testutil.Env, tenantID, customerID string) {
+	t.Helper()
+	ctx, client := env.As(tenantID), env.Client()
 	person, err := client.Customer.Query().Where(customer.ID(customerID)).QueryPerson().WithIdentityDocuments().Only(ctx)
 	if err != nil {
 		t.Fatalf("reading person: %v", err)
@@ -583,4 +589,64 @@ func TestRaceDecisions(t *testing.T) {
 	want(t, "after the suspensions and closures", []any{after.Status, after.Login, after.Version, after.Events},
 		[]any{wantStatus, wantLogin, before.Version + 1, before.Events + 1})
 	t.Logf("outcomes of the suspensions and closures: %v", got)
+}
+
+// decisionBases are the hostile suites' base inputs of the
+// decisions in the tenant tenantKey: each a customer in a status its
+// decision moves from, with a reason code and a note. A customer is
+// reused while it stays in that status (a refused case changes nothing)
+// and a new one registered (with token, which may register and decide)
+// once a control has moved it (setup, not counted as the case's writes).
+func (e *hostileEnv) decisionBases(t *testing.T, tenantID, tenantKey, token string) map[string]func(int64) map[string]any {
+	env := e.Env
+	individual := testutil.Fixture(t, "finhub-individual.json")
+	var n atomic.Int64
+	do := func(query string, input map[string]any) map[string]any {
+		t.Helper()
+		r := env.Do(testutil.Request{Token: token, TenantKey: tenantKey, Query: query, Variables: map[string]any{"input": input}})
+		var data map[string]any
+		r.Into(t, &data)
+		return data
+	}
+	// fresh registers a customer and brings it to from.
+	fresh := func(from string) string {
+		in := hostileClone(individual)
+		hostileReplaceStrings(in, "marcus.jensen@", fmt.Sprintf("hostile-decision-%s-%d@", tenantKey, n.Add(1)))
+		id := testutil.Dig(do(`mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`, in),
+			"registerIndividual", "id").(string)
+		if from == "ACTIVE" || from == "SUSPENDED" {
+			satisfyRequirements(t, env, tenantID, id)
+			do(`mutation($input: CustomerDecisionInput!) { activateCustomer(input: $input) { __typename } }`, map[string]any{"customerId": id})
+		}
+		if from == "SUSPENDED" {
+			do(`mutation($input: CustomerDecisionInput!) { suspendCustomer(input: $input) { __typename } }`,
+				map[string]any{"customerId": id, "reasonCode": "SETUP"})
+		}
+		return id
+	}
+	bases := map[string]func(int64) map[string]any{}
+	for action, m := range decisionMutations {
+		from := map[onboarding.Action]string{onboarding.ActionSuspend: "ACTIVE", onboarding.ActionReinstate: "SUSPENDED"}[action]
+		if from == "" {
+			from = "PENDING_VERIFICATION"
+		}
+		var current string
+		bases[m.field] = func(int64) map[string]any {
+			if current != "" {
+				c, err := env.Client().Customer.Get(env.As(tenantID), current)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(c.Status) != from {
+					current = ""
+				}
+			}
+			if current == "" {
+				current = fresh(from)
+				e.counts = nil // the setup wrote rows
+			}
+			return map[string]any{"customerId": current, "reasonCode": "HOSTILE_CHECK", "note": "A hostile case."}
+		}
+	}
+	return bases
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -27,9 +28,10 @@ var hostileIsolationMarkers = []string{"Zephyrine", "Quillfeather", "Obsidian Al
 func hostileIsolation(t *testing.T) {
 	e := newHostileEnv(t, "isolation", testutil.Options{})
 	a := e.seedTenantA(t)
-	e.tenant("rival")
+	rivalID := e.tenant("rival")
 	tokenB := e.Token([]string{"rival"}, testutil.AllScopes...)
 	b := e.seedTenantB(t, tokenB)
+	b.tenantID = rivalID
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
 	s := hostileSchema()
 
@@ -293,6 +295,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 // hostileTenantB is what B's base inputs refer to.
 type hostileTenantB struct {
 	org, rep, emp, category string
+	tenantID                string
 }
 
 func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
@@ -358,6 +361,7 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 	// The dry runs take the registrations' inputs.
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]
 	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
+	maps.Copy(bases, e.decisionBases(t, b.tenantID, "rival", e.Token([]string{"rival"}, testutil.AllScopes...)))
 	return bases
 }
 
