@@ -13,6 +13,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
+	"onboard/internal/pulid"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -97,6 +98,11 @@ func (s *Service) Decide(ctx context.Context, action Action, in DecisionInput) e
 	reason, note, err := decisionTexts(d, in)
 	if err != nil {
 		return err
+	}
+	// An id that is not a customer's is not looked up: PostgreSQL
+	// refuses text holding NUL, which must not become INTERNAL.
+	if !pulid.Valid(in.CustomerID, schematype.PrefixCustomer) {
+		return apperr.NotFoundf(apperr.Path{"customerId"}, "no customer with this id")
 	}
 	at := s.now()
 	err = catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {

@@ -466,7 +466,7 @@ func TestDecisionScopeAndTenancy(t *testing.T) {
 			t.Errorf("the answer tells the other tenant's customer's status: %s", r.Raw)
 		}
 	}
-	for _, unknown := range []string{"cus_01JZZZZZZZZZZZZZZZZZZZZZZZ", "not-an-id", ""} {
+	for _, unknown := range []string{"cus_01JZZZZZZZZZZZZZZZZZZZZZZZ", "not-an-id", "", "cus_\x00"} {
 		r, _ := env.decide(onboarding.ActionClose, unknown, map[string]any{"reasonCode": "UNKNOWN"})
 		if len(r.Errors) != 1 || r.Errors[0].Code() != "NOT_FOUND" || r.Errors[0].Field() != "customerId" {
 			t.Errorf("close %q: %s", unknown, r.Raw)
