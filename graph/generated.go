@@ -229,6 +229,10 @@ type ComplexityRoot struct {
 		Exact func(childComplexity int) int
 	}
 
+	CustomerDecisionPayload struct {
+		Customer func(childComplexity int) int
+	}
+
 	CustomerEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -365,8 +369,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ActivateCustomer                 func(childComplexity int, input onboarding.DecisionInput) int
 		AddEmployee                      func(childComplexity int, input registration.AddEmployeeInput) int
 		AddRepresentative                func(childComplexity int, input registration.AddRepresentativeInput) int
+		CloseCustomer                    func(childComplexity int, input onboarding.DecisionInput) int
 		CreateCategory                   func(childComplexity int, input model.CreateCategoryInput) int
 		CreateFeature                    func(childComplexity int, input model.CreateFeatureInput) int
 		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
@@ -374,8 +380,12 @@ type ComplexityRoot struct {
 		ErasePersonalData                func(childComplexity int, input onboarding.ErasureInput) int
 		RegisterIndividual               func(childComplexity int, input registration.IndividualInput) int
 		RegisterOrganization             func(childComplexity int, input registration.OrganizationInput) int
+		ReinstateCustomer                func(childComplexity int, input onboarding.DecisionInput) int
+		RejectCustomer                   func(childComplexity int, input onboarding.DecisionInput) int
 		RemoveEmployee                   func(childComplexity int, input registration.MemberRef) int
 		RemoveRepresentative             func(childComplexity int, input registration.MemberRef) int
+		ReviewCustomer                   func(childComplexity int, input onboarding.DecisionInput) int
+		SuspendCustomer                  func(childComplexity int, input onboarding.DecisionInput) int
 		UpdateCategory                   func(childComplexity int, input model.UpdateCategoryInput) int
 		UpdateEmployee                   func(childComplexity int, input registration.EmployeeChange) int
 		UpdateRepresentative             func(childComplexity int, input registration.RepresentativeChange) int
@@ -631,6 +641,12 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	ActivateCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
+	ReviewCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
+	RejectCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
+	SuspendCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
+	ReinstateCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
+	CloseCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
 	ErasePersonalData(ctx context.Context, input onboarding.ErasureInput) (*model.ErasePersonalDataPayload, error)
 	AddRepresentative(ctx context.Context, input registration.AddRepresentativeInput) (*model.RepresentativePayload, error)
 	UpdateRepresentative(ctx context.Context, input registration.RepresentativeChange) (*model.RepresentativePayload, error)
@@ -1370,6 +1386,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerCount.Exact(childComplexity), true
 
+	case "CustomerDecisionPayload.customer":
+		if e.ComplexityRoot.CustomerDecisionPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerDecisionPayload.Customer(childComplexity), true
+
 	case "CustomerEdge.cursor":
 		if e.ComplexityRoot.CustomerEdge.Cursor == nil {
 			break
@@ -1891,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentityDocument.UpdatedAt(childComplexity), true
 
+	case "Mutation.activateCustomer":
+		if e.ComplexityRoot.Mutation.ActivateCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
 	case "Mutation.addEmployee":
 		if e.ComplexityRoot.Mutation.AddEmployee == nil {
 			break
@@ -1913,6 +1947,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddRepresentative(childComplexity, args["input"].(registration.AddRepresentativeInput)), true
+	case "Mutation.closeCustomer":
+		if e.ComplexityRoot.Mutation.CloseCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
 	case "Mutation.createCategory":
 		if e.ComplexityRoot.Mutation.CreateCategory == nil {
 			break
@@ -1990,6 +2035,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterOrganization(childComplexity, args["input"].(registration.OrganizationInput)), true
+	case "Mutation.reinstateCustomer":
+		if e.ComplexityRoot.Mutation.ReinstateCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reinstateCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReinstateCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
+	case "Mutation.rejectCustomer":
+		if e.ComplexityRoot.Mutation.RejectCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
 	case "Mutation.removeEmployee":
 		if e.ComplexityRoot.Mutation.RemoveEmployee == nil {
 			break
@@ -2012,6 +2079,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveRepresentative(childComplexity, args["input"].(registration.MemberRef)), true
+	case "Mutation.reviewCustomer":
+		if e.ComplexityRoot.Mutation.ReviewCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
+	case "Mutation.suspendCustomer":
+		if e.ComplexityRoot.Mutation.SuspendCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_suspendCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SuspendCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
 	case "Mutation.updateCategory":
 		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
 			break
@@ -3108,6 +3197,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateFeatureInput", ec.unmarshalInputCreateFeatureInput),
 			graphql.NewInputUnmarshaler("CreateRoleInput", ec.unmarshalInputCreateRoleInput),
 			graphql.NewInputUnmarshaler("CreateTenantInput", ec.unmarshalInputCreateTenantInput),
+			graphql.NewInputUnmarshaler("CustomerDecisionInput", ec.unmarshalInputCustomerDecisionInput),
 			graphql.NewInputUnmarshaler("CustomerEventOrder", ec.unmarshalInputCustomerEventOrder),
 			graphql.NewInputUnmarshaler("CustomerEventWhereInput", ec.unmarshalInputCustomerEventWhereInput),
 			graphql.NewInputUnmarshaler("CustomerFeatureOrder", ec.unmarshalInputCustomerFeatureOrder),
@@ -3234,7 +3324,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3247,6 +3337,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
+	{Name: "decision.graphqls", Input: sourceData("decision.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
@@ -3581,6 +3672,14 @@ func (ec *executionContext) childFields_CustomerCount(ctx context.Context, field
 		return ec.fieldContext_CustomerCount_exact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerCount", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerDecisionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_CustomerDecisionPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerDecisionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4481,6 +4580,20 @@ func (ec *executionContext) field_Customer_history_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_activateCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4501,6 +4614,20 @@ func (ec *executionContext) field_Mutation_addRepresentative_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (registration.AddRepresentativeInput, error) {
 			return ec.unmarshalNAddRepresentativeInput2onboardᚋinternalᚋregistrationᚐAddRepresentativeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4607,6 +4734,34 @@ func (ec *executionContext) field_Mutation_registerOrganization_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reinstateCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeEmployee_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4627,6 +4782,34 @@ func (ec *executionContext) field_Mutation_removeRepresentative_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (registration.MemberRef, error) {
 			return ec.unmarshalNRemoveRepresentativeInput2onboardᚋinternalᚋregistrationᚐMemberRef(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reviewCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_suspendCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8144,6 +8327,38 @@ func (ec *executionContext) fieldContext_CustomerCount_exact(_ context.Context, 
 	return graphql.NewScalarFieldContext("CustomerCount", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CustomerDecisionPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.CustomerDecisionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerDecisionPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerDecisionPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerDecisionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CustomerEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10676,6 +10891,378 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_activateCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activateCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ActivateCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activateCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activateCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reviewCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reviewCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReviewCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reviewCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reviewCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_suspendCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_suspendCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SuspendCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_suspendCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_suspendCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reinstateCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reinstateCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReinstateCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reinstateCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reinstateCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseCustomer(ctx, fc.Args["input"].(onboarding.DecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:decide")
+				if err != nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerDecisionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21864,6 +22451,69 @@ func (ec *executionContext) unmarshalInputCreateTenantInput(ctx context.Context,
 func UnmarshalCreateTenantInput(ctx context.Context, raw any) (model.CreateTenantInput, error) {
 	var out model.CreateTenantInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTenantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerDecisionInput(ctx context.Context, obj any) (onboarding.DecisionInput, error) {
+	var it onboarding.DecisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "expectedVersion", "reasonCode", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reasonCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonCode = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerDecisionInput unmarshals raw into the CustomerDecisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerDecisionInput(ctx context.Context, raw any) (onboarding.DecisionInput, error) {
+	var out onboarding.DecisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerDecisionInput", raw, &out)
 	return out, err
 }
 
@@ -36400,6 +37050,39 @@ func (ec *executionContext) _CustomerCount(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var customerDecisionPayloadImplementors = []string{"CustomerDecisionPayload"}
+
+func (ec *executionContext) _CustomerDecisionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerDecisionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerDecisionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerDecisionPayload")
+		case "customer":
+			out.Values[i] = ec._CustomerDecisionPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerEdgeImplementors = []string{"CustomerEdge"}
 
 func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CustomerEdge) graphql.Marshaler {
@@ -37358,6 +38041,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateCategory":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCategory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activateCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reviewCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suspendCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_suspendCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reinstateCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reinstateCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeCustomer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39634,6 +40359,19 @@ func (ec *executionContext) marshalNCustomerCount2ᚖonboardᚋgraphᚋmodelᚐC
 		return graphql.Null
 	}
 	return ec._CustomerCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx context.Context, v any) (onboarding.DecisionInput, error) {
+	res, err := ec.unmarshalInputCustomerDecisionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerDecisionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerDecisionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CustomerDecisionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerDecisionPayload!")
+		return graphql.Null
+	}
+	return ec._CustomerDecisionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCustomerEventConnection2ᚖonboardᚋentᚐCustomerEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CustomerEventConnection) graphql.Marshaler {

@@ -66,7 +66,7 @@ var notPersonal = map[string]string{
 	"CustomerEvent.subjectID":         "an id inside the customer's graph",
 	"CustomerEvent.actor":             "the token subject that made the change",
 	"CustomerEvent.requestID":         "the request's id",
-	"CustomerEvent.reason":            "a decision's reason code, from the tenant's list",
+	"CustomerEvent.reason":            "a decision's reason code, UPPER_SNAKE (onboarding.Decide checks it)",
 	"FieldChange.field":               "a field's path in the customer graph",
 	"FieldChange.before":              "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",
 	"FieldChange.after":               "masked by CustomerEvent.changes when the change is personal (graph/history.go), like @personalData",

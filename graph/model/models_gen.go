@@ -87,6 +87,11 @@ type CustomerCount struct {
 	Exact bool `json:"exact"`
 }
 
+// The customer after a decision.
+type CustomerDecisionPayload struct {
+	Customer *ent.Customer `json:"customer"`
+}
+
 // An employee added or changed, with its organization.
 type EmployeePayload struct {
 	Employee *ent.Employee `json:"employee"`

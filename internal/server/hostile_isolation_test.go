@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -35,6 +36,7 @@ func hostileIsolation(t *testing.T) {
 		"erasePersonalData": e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...),
 	}
 	b := e.seedTenantB(t, tokenB)
+	b.tenantID = rivalID
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
 	s := hostileSchema()
 
@@ -305,6 +307,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 // hostileTenantB is what B's base inputs refer to.
 type hostileTenantB struct {
 	org, rep, emp, category string
+	tenantID                string
 }
 
 func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
@@ -370,6 +373,7 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 	// The dry runs take the registrations' inputs.
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]
 	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
+	maps.Copy(bases, e.decisionBases(t, b.tenantID, "rival", e.Token([]string{"rival"}, testutil.AllScopes...)))
 	return bases
 }
 

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -288,6 +289,7 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	// The dry runs take the registrations' inputs.
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]
 	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
+	maps.Copy(bases, e.decisionBases(t, e.tenantID, "acme", e.token))
 	// Removals take only an id, and a removal that succeeds removes its
 	// target: each case gets a representative or employee of its own.
 	bases["removeRepresentative"] = func(n int64) map[string]any {

@@ -154,7 +154,7 @@ func (e *Env) Token(tenants []string, scopes ...string) string {
 // AllScopes are every scope but tenants:admin.
 var AllScopes = []string{
 	viewer.ScopeCustomersRegister, viewer.ScopeCustomersRead, viewer.ScopeCustomersManage,
-	viewer.ScopePIIRead, viewer.ScopeCatalogWrite,
+	viewer.ScopePIIRead, viewer.ScopeCatalogWrite, viewer.ScopeCustomersDecide,
 }
 
 // Tenant creates a tenant with the standard roles and returns its id. It
