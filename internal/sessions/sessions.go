@@ -125,13 +125,16 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 	}
 	limits := s.Limits.WithDefaults()
 	now := s.now()
-	// A username that does not parse names nobody; its throttle key is
-	// then the text as sent, so that it is throttled all the same.
+	// A username that does not parse names nobody: it is throttled by the
+	// text as sent, and looked up as "" (no user has an empty username),
+	// so that it runs the statements a real one does, and no text the
+	// database may refuse (a NUL) reaches it.
 	name, err := values.ParseUsername(username, schematype.MaxEmailLen)
+	throttled := name
 	if err != nil || name == "" {
-		name = username
+		name, throttled = "", username
 	}
-	keys := throttleKeys{user: throttleKey("username", name), address: throttleKey("address", ip)}
+	keys := throttleKeys{user: ThrottleKey(KindUsername, throttled), address: ThrottleKey(KindAddress, ip)}
 	locked, err := s.locked(ctx, now, keys)
 	if err != nil {
 		return nil, err

@@ -17,10 +17,18 @@ type throttleKeys struct{ user, address string }
 
 func (k throttleKeys) both() []string { return []string{k.user, k.address} }
 
-// throttleKey is the LoginThrottle key of a username or an address: the
-// SHA-256 of the kind and the value, so that the table holds neither in
-// clear. The row's tenant column scopes it, as usernames are per tenant.
-func throttleKey(kind, value string) string {
+// The kinds of throttle key.
+const (
+	KindUsername = "username"
+	KindAddress  = "address"
+)
+
+// ThrottleKey is the LoginThrottle key of a username (normalized as
+// registration normalizes it) or a client address: the SHA-256, in hex, of
+// the kind and the value, so that the table holds neither in clear. The
+// row's tenant column scopes it, as usernames are per tenant. Exported for
+// an operator who must find (and clear) one lock, and for tests.
+func ThrottleKey(kind, value string) string {
 	sum := sha256.Sum256([]byte(kind + "\x00" + value))
 	return hex.EncodeToString(sum[:])
 }
