@@ -529,4 +529,3 @@ func TestCustomerSessionNeedsItsScope(t *testing.T) {
 		t.Error("a token was given")
 	}
 }
-
