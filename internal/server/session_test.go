@@ -3,6 +3,10 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
@@ -14,6 +18,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwt"
 
 	"onboard/ent"
 	"onboard/ent/customer"
@@ -527,5 +534,38 @@ func TestCustomerSessionNeedsItsScope(t *testing.T) {
 	refusedWith(t, r, "FORBIDDEN", "MISSING_SCOPE")
 	if strings.Contains(r.Raw, "token\":\"ey") {
 		t.Error("a token was given")
+	}
+}
+
+// With a public key configured the server holds no key to sign sessions
+// with: createCustomerSession says so, before looking at the login.
+func TestCustomerSessionNeedsASecret(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	env := testutil.NewWith(t, testutil.Options{Auth: auth.Config{PublicKeyPEM: pemKey, Algorithm: "RS256"}})
+	env.Tenant("acme")
+	tok := jwt.New()
+	for k, v := range map[string]any{"sub": "s", "tenants": []string{"acme"}, "scope": viewer.ScopeCustomersSessions,
+		"exp": time.Now().Add(time.Hour).Unix()} {
+		if err := tok.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256, key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := env.Do(testutil.Request{Token: string(signed), TenantKey: "acme", Query: createSession,
+		Variables: map[string]any{"input": map[string]any{"username": fixtureUsername, "password": fixturePassword}}})
+	refusedWith(t, r, "FORBIDDEN", "CUSTOMER_SESSIONS_DISABLED")
+	if env.Auth.CanMintSessions() {
+		t.Error("CanMintSessions with a public key")
 	}
 }
