@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // hostileTextKind is one kind of hostile text, made from a field's valid
@@ -305,7 +306,17 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		_ = json.Unmarshal(r.data, &d)
 		return map[string]any{"id": d.AddEmployee.Employee.ID}
 	}
-	return bases, map[string]string{"createTenant": e.operatorToken()}
+	// A login to sign in with: the control succeeds, and each hostile
+	// username or password is refused as text before any lookup.
+	login := hostileClone(individual)
+	hostileReplaceStrings(login, "marcus.jensen@", "session.text@")
+	e.mustSucceed(t, e.token, `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`,
+		map[string]any{"input": login})
+	bases["createCustomerSession"] = func(int64) map[string]any {
+		return map[string]any{"username": "session.text@example.com", "password": fixturePassword}
+	}
+	return bases, map[string]string{"createTenant": e.operatorToken(),
+		"createCustomerSession": e.Token([]string{"acme"}, viewer.ScopeCustomersSessions)}
 }
 
 // newRepresentativeInput is a valid representative (members_test.go's

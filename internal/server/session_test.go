@@ -187,9 +187,8 @@ func TestCustomerSessionRefusalsLookAlike(t *testing.T) {
 	}
 	wrong := body(e.attempt(fixtureUsername, "WrongPass123!"))
 	for name, r := range map[string]*testutil.Response{
-		"unknown user":         e.attempt("nobody@example.com", fixturePassword),
-		"unparseable username": e.attempt("a\u0000b", fixturePassword),
-		"empty password":       e.attempt(fixtureUsername, ""),
+		"unknown user":       e.attempt("nobody@example.com", fixturePassword),
+		"unknown, not email": e.attempt("nobody", fixturePassword),
 	} {
 		if got := body(r); got != wrong {
 			t.Errorf("%s: %s\nwrong password: %s", name, got, wrong)
@@ -535,6 +534,35 @@ func TestCustomerSessionNeedsItsScope(t *testing.T) {
 	if strings.Contains(r.Raw, "token\":\"ey") {
 		t.Error("a token was given")
 	}
+}
+
+// A username or password no login can have is refused as input, with its
+// path, before the throttle: it names nobody, so the refusal tells nothing,
+// and it is not counted.
+func TestCustomerSessionRefusesMalformedInput(t *testing.T) {
+	e := newSessionEnv(t, sessions.Limits{UserFailures: 1, AddressFailures: 1})
+	for _, tc := range []struct {
+		name, username, password, field, reason string
+	}{
+		{"blank username", "  ", fixturePassword, "username", "REQUIRED"},
+		{"NUL in the username", "marcus\u0000@example.com", fixturePassword, "username", "CONTAINS_NUL"},
+		{"over-long username", strings.Repeat("a", 300) + "@example.com", fixturePassword, "username", "TOO_LONG"},
+		{"empty password", fixtureUsername, "", "password", "REQUIRED"},
+		{"NUL in the password", fixtureUsername, "Secure\u0000Pass123!", "password", "CONTAINS_NUL"},
+		{"control in the password", fixtureUsername, "Secure\u001bPass123!", "password", "CONTROL_CHARACTER"},
+		{"over-long password", fixtureUsername, strings.Repeat("Aa1!", 40), "password", "PASSWORD_TOO_LONG"},
+	} {
+		r := e.attempt(tc.username, tc.password)
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Field() != tc.field || r.Errors[0].Reason() != tc.reason {
+			t.Errorf("%s: want BAD_USER_INPUT %s on %s, got %s", tc.name, tc.reason, tc.field, r.Raw)
+		}
+	}
+	if n := e.Client().LoginThrottle.Query().CountX(e.As(e.tenantID)); n != 0 {
+		t.Errorf("%d throttle rows after refused input, want none", n)
+	}
+	// A weak password is not refused as input: the policy may have changed
+	// since a password was chosen. It is a wrong password.
+	refusedWith(t, e.attempt(fixtureUsername, "weak"), "UNAUTHENTICATED", "INVALID_CREDENTIALS")
 }
 
 // With a public key configured the server holds no key to sign sessions

@@ -13,6 +13,7 @@ package sessions
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"onboard/ent"
@@ -123,18 +124,13 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 		return nil, apperr.New(apperr.Forbidden, vocab.ReasonCustomerSessionsDisabled,
 			"this server verifies tokens with a public key (JWT_PUBLIC_KEY_FILE) and cannot sign customer sessions")
 	}
+	name, err := checkInput(username, password)
+	if err != nil {
+		return nil, err
+	}
 	limits := s.Limits.WithDefaults()
 	now := s.now()
-	// A username that does not parse names nobody: it is throttled by the
-	// text as sent, and looked up as "" (no user has an empty username),
-	// so that it runs the statements a real one does, and no text the
-	// database may refuse (a NUL) reaches it.
-	name, err := values.ParseUsername(username, schematype.MaxEmailLen)
-	throttled := name
-	if err != nil || name == "" {
-		name, throttled = "", username
-	}
-	keys := throttleKeys{user: ThrottleKey(KindUsername, throttled), address: ThrottleKey(KindAddress, ip)}
+	keys := throttleKeys{user: ThrottleKey(KindUsername, name), address: ThrottleKey(KindAddress, ip)}
 	locked, err := s.locked(ctx, now, keys)
 	if err != nil {
 		return nil, err
@@ -172,6 +168,44 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 		return nil, apperr.InternalError(err)
 	}
 	return &Session{Token: token, ExpiresAt: exp, Customer: c}, nil
+}
+
+// passwordTextRules are the password problems of values.CheckPassword that
+// no registered password can have (registration refuses them), so that
+// refusing them at sign-in reveals nothing of any user; the strength rules
+// are left out, as a policy may have changed since a password was chosen.
+var passwordTextRules = []vocab.Reason{values.ReasonInvalidUTF8, values.ReasonContainsNUL,
+	values.ReasonControlCharacter, values.ReasonInvisibleCharacter, values.ReasonPasswordTooLong}
+
+// checkInput refuses, with its path, a username or password that no login
+// can have: blank, too long, or text the registration rules refuse (a NUL,
+// a control or invisible character, a mixed-script username). Such an
+// attempt names nobody, so the refusal says nothing of who exists; it is
+// answered before the throttle, costs no hash, and is not counted. It
+// returns the username normalized as registration stores it.
+func checkInput(username, password string) (string, error) {
+	var problems apperr.List
+	name, err := values.ParseUsername(username, schematype.MaxEmailLen)
+	switch {
+	case err != nil:
+		var p *values.Problem
+		msg := "invalid value"
+		if errors.As(err, &p) {
+			msg = p.Message
+		}
+		problems.Invalid(apperr.Path{"username"}, values.ReasonOf(err), msg)
+	case name == "":
+		problems.Invalid(apperr.Path{"username"}, vocab.ReasonRequired, "a username is required")
+	}
+	if password == "" {
+		problems.Invalid(apperr.Path{"password"}, vocab.ReasonRequired, "a password is required")
+	}
+	for _, p := range values.CheckPassword(password) {
+		if slices.Contains(passwordTextRules, p.Reason) {
+			problems.Invalid(apperr.Path{"password"}, p.Reason, p.Message)
+		}
+	}
+	return name, problems.Err()
 }
 
 // login finds the tenant's user with the normalized username and the
