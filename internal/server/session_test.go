@@ -597,3 +597,28 @@ func TestCustomerSessionNeedsASecret(t *testing.T) {
 		t.Error("CanMintSessions with a public key")
 	}
 }
+
+// An organization's login (its admin's) opens a session for the
+// organization.
+func TestCustomerSessionOfAnOrganization(t *testing.T) {
+	e := newSessionEnv(t, sessions.Limits{})
+	in := testutil.Fixture(t, "finhub-organization-employees.json")
+	var reg struct {
+		RegisterOrganization struct {
+			ID string
+		}
+	}
+	e.mutate(`mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { id } }`, in).Into(t, &reg)
+	org := reg.RegisterOrganization
+	var got struct {
+		CreateCustomerSession struct {
+			Token    string
+			Customer struct{ ID, Type string }
+		}
+	}
+	e.attempt(in["email"].(string), in["password"].(string)).Into(t, &got)
+	want(t, "customer", got.CreateCustomerSession.Customer.ID+" "+got.CreateCustomerSession.Customer.Type, org.ID+" ORGANIZATION")
+	var me struct{ Me struct{ ID, Type string } }
+	e.Do(testutil.Request{Token: got.CreateCustomerSession.Token, TenantKey: "acme", Query: readMe}).Into(t, &me)
+	want(t, "me", me.Me.ID, org.ID)
+}

@@ -18,8 +18,6 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/customer"
-	"onboard/ent/employee"
-	"onboard/ent/organization"
 	"onboard/ent/user"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
@@ -209,15 +207,12 @@ func checkInput(username, password string) (string, error) {
 }
 
 // login finds the tenant's user with the normalized username and the
-// customer it signs in for: the individual whose login it is, or the
-// organization that employs it. A missing one is nil. Both statements run
-// whether or not the user exists, so that an unknown username costs what a
-// known one does.
+// customer whose login it is (an individual's, or an organization's admin
+// login, Customer.user): a session acts for the whole customer, so only
+// the customer's own login opens one. A missing one is nil. Both statements run whether or not the user exists, so that
+// an unknown username costs what a known one does.
 func (s *Service) login(ctx context.Context, name string) (*ent.User, *ent.Customer, error) {
-	c, err := s.Client.Customer.Query().Where(customer.Or(
-		customer.HasUserWith(user.Username(name)),
-		customer.HasOrganizationWith(organization.HasEmployeesWith(employee.HasUserWith(user.Username(name)))),
-	)).First(ctx)
+	c, err := s.Client.Customer.Query().Where(customer.HasUserWith(user.Username(name))).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, nil, err
 	}
