@@ -8,6 +8,9 @@
 // either from a customer or login that may not sign in: each is the same
 // INVALID_CREDENTIALS after the same one argon2id verification, and each
 // counts as a failure, so the lockout does not tell them apart either.
+// Only input that no login can have (a blank or over-long username, text
+// registration refuses) is refused as input, with its path: it names
+// nobody, so that refusal tells nothing either.
 package sessions
 
 import (
