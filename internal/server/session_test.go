@@ -294,9 +294,8 @@ func (e *sessionEnv) throttle(t *testing.T, kind, value string) *ent.LoginThrott
 
 func TestCustomerSessionLocksTheUsername(t *testing.T) {
 	e := newSessionEnv(t, sessions.Limits{UserFailures: 3, AddressFailures: 100})
-	for i := range 3 {
+	for range 3 {
 		refusedWith(t, e.attempt(fixtureUsername, "WrongPass123!"), "UNAUTHENTICATED", "INVALID_CREDENTIALS")
-		_ = i
 	}
 	// Locked, on this instance and on the other (the count is in the
 	// database), even with the right password, and from another address.
@@ -507,7 +506,7 @@ func TestCustomerSessionClaims(t *testing.T) {
 		"two tenants":     {"scope": "customer:self", "customer": e.customerID, "tenants": []string{"acme", "globex"}},
 		"not a customer":  {"scope": "customer:self", "customer": "usr_01J00000000000000000000000"},
 		"not a string":    {"scope": "customer:self", "customer": 42},
-		"a session token": {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
+		"expired":         {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
 	} {
 		r := do(signed(c), readMe)
 		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" {
