@@ -502,11 +502,11 @@ func TestCustomerSessionClaims(t *testing.T) {
 	want(t, "me", me.Me.ID, e.customerID)
 
 	for name, c := range map[string]map[string]any{
-		"every tenant":    {"scope": "customer:self tenants:admin", "customer": e.customerID, "tenants": []string{"*"}},
-		"two tenants":     {"scope": "customer:self", "customer": e.customerID, "tenants": []string{"acme", "globex"}},
-		"not a customer":  {"scope": "customer:self", "customer": "usr_01J00000000000000000000000"},
-		"not a string":    {"scope": "customer:self", "customer": 42},
-		"expired":         {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
+		"every tenant":   {"scope": "customer:self tenants:admin", "customer": e.customerID, "tenants": []string{"*"}},
+		"two tenants":    {"scope": "customer:self", "customer": e.customerID, "tenants": []string{"acme", "globex"}},
+		"not a customer": {"scope": "customer:self", "customer": "usr_01J00000000000000000000000"},
+		"not a string":   {"scope": "customer:self", "customer": 42},
+		"expired":        {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
 	} {
 		r := do(signed(c), readMe)
 		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" {
