@@ -224,6 +224,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 			SeparateMetrics: cfg.MetricsAddr != "",
 			Tracing:         tracing,
 			CORS:            cors,
+			Sessions:        cfg.Sessions,
 			Limits: graph.Limits{
 				MaxPageSize:   cfg.MaxPageSize,
 				MaxDepth:      cfg.MaxQueryDepth,

@@ -281,6 +281,12 @@ type ComplexityRoot struct {
 		PendingVerification func(childComplexity int) int
 	}
 
+	CustomerSessionPayload struct {
+		Customer  func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Token     func(childComplexity int) int
+	}
+
 	CustomerStatsRow struct {
 		CategoryCode func(childComplexity int) int
 		CategoryID   func(childComplexity int) int
@@ -374,6 +380,7 @@ type ComplexityRoot struct {
 		AddRepresentative                func(childComplexity int, input registration.AddRepresentativeInput) int
 		CloseCustomer                    func(childComplexity int, input onboarding.DecisionInput) int
 		CreateCategory                   func(childComplexity int, input model.CreateCategoryInput) int
+		CreateCustomerSession            func(childComplexity int, input model.CreateCustomerSessionInput) int
 		CreateFeature                    func(childComplexity int, input model.CreateFeatureInput) int
 		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
 		CreateTenant                     func(childComplexity int, input model.CreateTenantInput) int
@@ -480,6 +487,7 @@ type ComplexityRoot struct {
 		Customers          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
 		ExportPersonalData func(childComplexity int, customerID string) int
 		Features           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.FeatureOrder, where *ent.FeatureWhereInput) int
+		Me                 func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Roles              func(childComplexity int) int
@@ -656,6 +664,7 @@ type MutationResolver interface {
 	RemoveEmployee(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error)
 	RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error)
+	CreateCustomerSession(ctx context.Context, input model.CreateCustomerSessionInput) (*model.CustomerSessionPayload, error)
 	ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error)
 	ValidateOrganizationRegistration(ctx context.Context, input registration.OrganizationInput) (*model.RegistrationValidation, error)
 }
@@ -675,6 +684,7 @@ type QueryResolver interface {
 	CategoryTree(ctx context.Context, customerType *schematype.CustomerType) ([]*ent.Category, error)
 	CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error)
 	CustomerCount(ctx context.Context, where *ent.CustomerWhereInput, upTo int) (*model.CustomerCount, error)
+	Me(ctx context.Context) (*ent.Customer, error)
 }
 
 type CustomerWhereInputResolver interface {
@@ -1579,6 +1589,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerRequirements.PendingVerification(childComplexity), true
 
+	case "CustomerSessionPayload.customer":
+		if e.ComplexityRoot.CustomerSessionPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSessionPayload.Customer(childComplexity), true
+	case "CustomerSessionPayload.expiresAt":
+		if e.ComplexityRoot.CustomerSessionPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSessionPayload.ExpiresAt(childComplexity), true
+	case "CustomerSessionPayload.token":
+		if e.ComplexityRoot.CustomerSessionPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSessionPayload.Token(childComplexity), true
+
 	case "CustomerStatsRow.categoryCode":
 		if e.ComplexityRoot.CustomerStatsRow.CategoryCode == nil {
 			break
@@ -1969,6 +1998,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCategory(childComplexity, args["input"].(model.CreateCategoryInput)), true
+	case "Mutation.createCustomerSession":
+		if e.ComplexityRoot.Mutation.CreateCustomerSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerSession(childComplexity, args["input"].(model.CreateCustomerSessionInput)), true
 	case "Mutation.createFeature":
 		if e.ComplexityRoot.Mutation.CreateFeature == nil {
 			break
@@ -2595,6 +2635,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Features(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.FeatureOrder), args["where"].(*ent.FeatureWhereInput)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3194,6 +3240,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContactOrder", ec.unmarshalInputContactOrder),
 			graphql.NewInputUnmarshaler("ContactWhereInput", ec.unmarshalInputContactWhereInput),
 			graphql.NewInputUnmarshaler("CreateCategoryInput", ec.unmarshalInputCreateCategoryInput),
+			graphql.NewInputUnmarshaler("CreateCustomerSessionInput", ec.unmarshalInputCreateCustomerSessionInput),
 			graphql.NewInputUnmarshaler("CreateFeatureInput", ec.unmarshalInputCreateFeatureInput),
 			graphql.NewInputUnmarshaler("CreateRoleInput", ec.unmarshalInputCreateRoleInput),
 			graphql.NewInputUnmarshaler("CreateTenantInput", ec.unmarshalInputCreateTenantInput),
@@ -3324,7 +3371,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3346,6 +3393,7 @@ var sources = []*ast.Source{
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "requirements.graphqls", Input: sourceData("requirements.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "session.graphqls", Input: sourceData("session.graphqls"), BuiltIn: false},
 	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3776,6 +3824,18 @@ func (ec *executionContext) childFields_CustomerRequirements(ctx context.Context
 		return ec.fieldContext_CustomerRequirements_errors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerRequirements", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_CustomerSessionPayload_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CustomerSessionPayload_expiresAt(ctx, field)
+	case "customer":
+		return ec.fieldContext_CustomerSessionPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerSessionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4642,6 +4702,20 @@ func (ec *executionContext) field_Mutation_createCategory_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateCategoryInput, error) {
 			return ec.unmarshalNCreateCategoryInput2onboardᚋgraphᚋmodelᚐCreateCategoryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCustomerSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCustomerSessionInput, error) {
+			return ec.unmarshalNCreateCustomerSessionInput2onboardᚋgraphᚋmodelᚐCreateCustomerSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9179,6 +9253,84 @@ func (ec *executionContext) fieldContext_CustomerRequirements_errors(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerSessionPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSessionPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSessionPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSessionPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerSessionPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSessionPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSessionPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSessionPayload", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _CustomerSessionPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSessionPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSessionPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerStatsRow_status(ctx context.Context, field graphql.CollectedField, obj *customers.StatsRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11827,6 +11979,68 @@ func (ec *executionContext) fieldContext_Mutation_registerIndividual(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCustomerSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerSession(ctx, fc.Args["input"].(model.CreateCustomerSessionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:sessions")
+				if err != nil {
+					var zeroVal *model.CustomerSessionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.CustomerSessionPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerSessionPayload) graphql.Marshaler {
+			return ec.marshalNCustomerSessionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_validateIndividualRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14172,6 +14386,56 @@ func (ec *executionContext) fieldContext_Query_customerCount(ctx context.Context
 	if fc.Args, err = ec.field_Query_customerCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_me(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Me(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customer:self")
+				if err != nil {
+					var zeroVal *ent.Customer
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.Customer
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -22283,6 +22547,55 @@ func (ec *executionContext) unmarshalInputCreateCategoryInput(ctx context.Contex
 func UnmarshalCreateCategoryInput(ctx context.Context, raw any) (model.CreateCategoryInput, error) {
 	var out model.CreateCategoryInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCategoryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCustomerSessionInput(ctx context.Context, obj any) (model.CreateCustomerSessionInput, error) {
+	var it model.CreateCustomerSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCustomerSessionInput unmarshals raw into the CreateCustomerSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCustomerSessionInput(ctx context.Context, raw any) (model.CreateCustomerSessionInput, error) {
+	var out model.CreateCustomerSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCustomerSessionInput", raw, &out)
 	return out, err
 }
 
@@ -37405,6 +37718,49 @@ func (ec *executionContext) _CustomerRequirements(ctx context.Context, sel ast.S
 	return out
 }
 
+var customerSessionPayloadImplementors = []string{"CustomerSessionPayload"}
+
+func (ec *executionContext) _CustomerSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerSessionPayload")
+		case "token":
+			out.Values[i] = ec._CustomerSessionPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CustomerSessionPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._CustomerSessionPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerStatsRowImplementors = []string{"CustomerStatsRow"}
 
 func (ec *executionContext) _CustomerStatsRow(ctx context.Context, sel ast.SelectionSet, obj *customers.StatsRow) graphql.Marshaler {
@@ -38150,6 +38506,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createCustomerSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validateIndividualRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_validateIndividualRegistration(ctx, field)
@@ -38764,6 +39127,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_customerCount(ctx, field)
+				})
+		case "me":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_me(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -40288,6 +40657,11 @@ func (ec *executionContext) marshalNCreateCategoryPayload2ᚖonboardᚋgraphᚋm
 	return ec._CreateCategoryPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateCustomerSessionInput2onboardᚋgraphᚋmodelᚐCreateCustomerSessionInput(ctx context.Context, v any) (model.CreateCustomerSessionInput, error) {
+	res, err := ec.unmarshalInputCreateCustomerSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateFeatureInput2onboardᚋgraphᚋmodelᚐCreateFeatureInput(ctx context.Context, v any) (model.CreateFeatureInput, error) {
 	res, err := ec.unmarshalInputCreateFeatureInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40453,6 +40827,14 @@ func (ec *executionContext) marshalNCustomerRequirements2ᚖonboardᚋinternal�
 		return graphql.Null
 	}
 	return ec._CustomerRequirements(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerSessionPayload2ᚖonboardᚋgraphᚋmodelᚐCustomerSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CustomerSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerSessionPayload!")
+		return graphql.Null
+	}
+	return ec._CustomerSessionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCustomerStatsGroup2onboardᚋgraphᚋmodelᚐCustomerStatsGroup(ctx context.Context, v any) (model.CustomerStatsGroup, error) {

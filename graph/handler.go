@@ -12,9 +12,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/auth"
 	"onboard/internal/observe"
 	"onboard/internal/onboarding"
 	"onboard/internal/registration"
+	"onboard/internal/sessions"
 	"onboard/internal/values"
 )
 
@@ -34,6 +36,10 @@ type Options struct {
 	// gives each operation a span (both may be nil).
 	Metrics *observe.Metrics
 	Tracing *observe.Tracing
+	// Auth signs customer sessions; Sessions bounds their failed attempts
+	// and their life (zero fields take the defaults).
+	Auth     *auth.Authenticator
+	Sessions sessions.Limits
 }
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
@@ -47,6 +53,8 @@ func NewHandler(opts Options) http.Handler {
 			Registration: &registration.Service{Client: opts.Client, Hasher: opts.Hasher,
 				Observe: opts.Metrics.Registration, ObserveValidation: opts.Metrics.Validation},
 			Onboarding: &onboarding.Service{Client: opts.Client},
+			Sessions: &sessions.Service{Client: opts.Client, Hasher: opts.Hasher,
+				Auth: opts.Auth, Limits: opts.Sessions},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))

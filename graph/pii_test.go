@@ -62,6 +62,7 @@ var notPersonal = map[string]string{
 	"Verification.provider":           "the KYC/KYB provider's name",
 	"Verification.reference":          "the provider's id of the check, which a tenant must keep",
 	"Verification.recordedBy":         "the API client's token subject",
+	"CustomerSessionPayload.token":    "a signed token naming ids only (user, tenant key, customer), for the customer it was created for",
 	"CustomerEvent.type":              "one of the event types",
 	"CustomerEvent.subjectID":         "an id inside the customer's graph",
 	"CustomerEvent.actor":             "the token subject that made the change",

@@ -10,6 +10,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/pulid"
 	"onboard/internal/registration"
+	"onboard/internal/sessions"
 )
 
 // Resolver is the dependency root of the resolvers.
@@ -17,6 +18,7 @@ type Resolver struct {
 	Client       *ent.Client
 	Registration *registration.Service
 	Onboarding   *onboarding.Service
+	Sessions     *sessions.Service
 }
 
 // nodeType finds the table of a node id from its prefix. An id that names

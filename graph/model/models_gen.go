@@ -11,6 +11,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/schema/schematype"
 	"strconv"
+	"time"
 )
 
 // A feature to attach to a category, named by `featureId` (its id or external id) or `featureCode`; when both are given they must name the same feature.
@@ -43,6 +44,12 @@ type CreateCategoryInput struct {
 
 type CreateCategoryPayload struct {
 	Category *ent.Category `json:"category"`
+}
+
+// A customer's login: the username (the login e-mail unless registration set another) and the password.
+type CreateCustomerSessionInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
 }
 
 type CreateFeatureInput struct {
@@ -89,6 +96,16 @@ type CustomerCount struct {
 
 // The customer after a decision.
 type CustomerDecisionPayload struct {
+	Customer *ent.Customer `json:"customer"`
+}
+
+// A customer session.
+type CustomerSessionPayload struct {
+	// The session token: a JWT carrying the scope `customer:self` and the customer's id in its `customer` claim.
+	Token string `json:"token"`
+	// When the token expires.
+	ExpiresAt time.Time `json:"expiresAt"`
+	// The customer the session acts for.
 	Customer *ent.Customer `json:"customer"`
 }
 

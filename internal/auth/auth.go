@@ -51,6 +51,9 @@ type Authenticator struct {
 	alg    string
 	client *ent.Client
 	signer bool
+	// issuer and audience are the configured iss and aud, which a
+	// customer session must carry like every token verify accepts.
+	issuer, audience string
 	// tenantIDs maps X-Tenant-ID keys to tenant ids (see TenantID).
 	tenantIDs *lru.Cache[string, string]
 }
@@ -77,20 +80,21 @@ func New(cfg Config, client *ent.Client) (*Authenticator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing the JWT public key: %w", err)
 		}
-		return newAuthenticator(jwtauth.New(alg, nil, key, opts...), alg, client, false), nil
+		return newAuthenticator(jwtauth.New(alg, nil, key, opts...), alg, client, false, cfg), nil
 	}
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("the JWT secret must be at least 32 bytes")
 	}
-	return newAuthenticator(jwtauth.New("HS256", cfg.Secret, nil, opts...), "HS256", client, true), nil
+	return newAuthenticator(jwtauth.New("HS256", cfg.Secret, nil, opts...), "HS256", client, true, cfg), nil
 }
 
-func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signer bool) *Authenticator {
+func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signer bool, cfg Config) *Authenticator {
 	ids, err := lru.New[string, string](tenantCacheSize)
 	if err != nil {
 		panic(err) // only for a size below 1
 	}
-	return &Authenticator{ja: ja, alg: alg, client: client, signer: signer, tenantIDs: ids}
+	return &Authenticator{ja: ja, alg: alg, client: client, signer: signer,
+		issuer: cfg.Issuer, audience: cfg.Audience, tenantIDs: ids}
 }
 
 // Middleware authenticates the request. No or a bad token is 401; a tenant
@@ -217,6 +221,9 @@ func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error) {
 		Tenants: tenants,
 		Scopes:  strings.Fields(claimString(token, "scope")),
 	}
+	if problem := customerSession(v, c.payload); problem != "" {
+		return nil, invalid(problem)
+	}
 	// A wildcard grant is a platform operator's: it must come with the
 	// operator scope, so a read-only token cannot read every tenant. The
 	// token is genuine but asks for more than its scopes allow, hence 403
@@ -276,11 +283,15 @@ type TokenRequest struct {
 	Audience string
 }
 
-// Mint signs a token with the configured secret (HS256 only: with a public
-// key configured the private key lives elsewhere).
+// Mint signs a platform token with the configured secret (HS256 only: with
+// a public key configured the private key lives elsewhere). It refuses
+// customer:self, which only MintCustomerSession gives, with its customer.
 func (a *Authenticator) Mint(req TokenRequest) (string, error) {
 	if !a.signer {
 		return "", errors.New("tokens can be minted only with a shared secret (JWT_SECRET)")
+	}
+	if slices.Contains(req.Scopes, viewer.ScopeCustomerSelf) {
+		return "", fmt.Errorf("the scope %s is a customer session's: mint one with MintCustomerSession", viewer.ScopeCustomerSelf)
 	}
 	// Mint nothing verify would refuse.
 	if slices.Contains(req.Tenants, viewer.AllTenants) && !slices.Contains(req.Scopes, viewer.ScopeTenantsAdmin) {

@@ -18,6 +18,7 @@ import (
 	"onboard/graph"
 	"onboard/internal/database"
 	"onboard/internal/server"
+	"onboard/internal/sessions"
 	"onboard/internal/values"
 )
 
@@ -78,6 +79,10 @@ type Config struct {
 	OTLPTracesEndpoint string
 	// ServiceName is OTEL_SERVICE_NAME (default onboard).
 	ServiceName string
+	// Sessions are the customer-session limits: CUSTOMER_SESSION_TTL,
+	// CUSTOMER_SESSION_USERNAME_FAILURES, CUSTOMER_SESSION_ADDRESS_FAILURES,
+	// CUSTOMER_SESSION_WINDOW and CUSTOMER_SESSION_LOCKOUT.
+	Sessions sessions.Limits
 }
 
 // ListenAddr is the address the server listens on: ADDR, else the
@@ -159,6 +164,13 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Introspection = boolVar("INTROSPECTION", c.Env == Development)
 	c.Playground = boolVar("PLAYGROUND", c.Env == Development)
 	c.TrustProxy = boolVar("TRUST_PROXY", false)
+	c.Sessions = sessions.Limits{
+		TTL:             durationVar("CUSTOMER_SESSION_TTL", sessions.DefaultTTL),
+		UserFailures:    intVar("CUSTOMER_SESSION_USERNAME_FAILURES", sessions.DefaultUserFailures),
+		AddressFailures: intVar("CUSTOMER_SESSION_ADDRESS_FAILURES", sessions.DefaultAddressFailures),
+		Window:          durationVar("CUSTOMER_SESSION_WINDOW", sessions.DefaultWindow),
+		Lockout:         durationVar("CUSTOMER_SESSION_LOCKOUT", sessions.DefaultLockout),
+	}
 	if err := c.checkReadURL(); err != nil {
 		errs = append(errs, err)
 	}
@@ -291,6 +303,11 @@ func (c Config) LogAttrs() []any {
 		slog.String("logLevel", c.LogLevel.String()),
 		slog.String("metricsAddr", c.MetricsAddr),
 		slog.String("otlpTracesEndpoint", MaskURL(c.OTLPTracesEndpoint)),
+		slog.Duration("customerSessionTTL", c.Sessions.TTL),
+		slog.Int("customerSessionUsernameFailures", c.Sessions.UserFailures),
+		slog.Int("customerSessionAddressFailures", c.Sessions.AddressFailures),
+		slog.Duration("customerSessionWindow", c.Sessions.Window),
+		slog.Duration("customerSessionLockout", c.Sessions.Lockout),
 	}
 }
 

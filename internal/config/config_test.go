@@ -4,10 +4,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"onboard/graph"
 	"onboard/internal/database"
 	"onboard/internal/server"
+	"onboard/internal/sessions"
 	"onboard/internal/values"
 )
 
@@ -90,5 +92,42 @@ func TestDefaultsAreTheComponents(t *testing.T) {
 	}
 	if c.HashConcurrency != values.DefaultHashConcurrency() {
 		t.Errorf("HashConcurrency = %d, internal/values' default is %d", c.HashConcurrency, values.DefaultHashConcurrency())
+	}
+}
+
+// TestCustomerSessionLimits: unset, the limits are sessions' defaults; set,
+// they are read; a value that is not positive stops the start, named.
+func TestCustomerSessionLimits(t *testing.T) {
+	base := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir()}
+	c, err := Load(func(k string) string { return base[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sessions.Limits{}.WithDefaults()
+	if c.Sessions != want {
+		t.Errorf("defaults = %+v, want %+v", c.Sessions, want)
+	}
+	set := map[string]string{
+		"CUSTOMER_SESSION_TTL": "5m", "CUSTOMER_SESSION_USERNAME_FAILURES": "3",
+		"CUSTOMER_SESSION_ADDRESS_FAILURES": "9", "CUSTOMER_SESSION_WINDOW": "1h", "CUSTOMER_SESSION_LOCKOUT": "30m",
+	}
+	for k, v := range base {
+		set[k] = v
+	}
+	if c, err = Load(func(k string) string { return set[k] }); err != nil {
+		t.Fatal(err)
+	}
+	want = sessions.Limits{TTL: 5 * time.Minute, UserFailures: 3, AddressFailures: 9, Window: time.Hour, Lockout: 30 * time.Minute}
+	if c.Sessions != want {
+		t.Errorf("set = %+v, want %+v", c.Sessions, want)
+	}
+	for _, name := range []string{"CUSTOMER_SESSION_TTL", "CUSTOMER_SESSION_USERNAME_FAILURES", "CUSTOMER_SESSION_LOCKOUT"} {
+		bad := map[string]string{name: "0"}
+		for k, v := range base {
+			bad[k] = v
+		}
+		if _, err := Load(func(k string) string { return bad[k] }); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=0: Load = %v, want an error naming it", name, err)
+		}
 	}
 }

@@ -316,8 +316,18 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	bases["erasePersonalData"] = func(n int64) map[string]any {
 		return map[string]any{"customerId": e.closedCustomer(t, e.tenantID, n), "reason": "GDPR_REQUEST"}
 	}
+	// A login to sign in with: the control succeeds, and each hostile
+	// username or password is refused as text before any lookup.
+	login := hostileClone(individual)
+	hostileReplaceStrings(login, "marcus.jensen@", "session.text@")
+	e.mustSucceed(t, e.token, `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`,
+		map[string]any{"input": login})
+	bases["createCustomerSession"] = func(int64) map[string]any {
+		return map[string]any{"username": "session.text@example.com", "password": fixturePassword}
+	}
 	return bases, map[string]string{"createTenant": e.operatorToken(),
-		"erasePersonalData": e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...)}
+		"erasePersonalData":     e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...),
+		"createCustomerSession": e.Token([]string{"acme"}, viewer.ScopeCustomersSessions)}
 }
 
 // newRepresentativeInput is a valid representative (members_test.go's

@@ -21,6 +21,7 @@ import (
 	"onboard/internal/database"
 	"onboard/internal/observe"
 	"onboard/internal/registration"
+	"onboard/internal/sessions"
 	"onboard/internal/values"
 )
 
@@ -63,6 +64,9 @@ type Options struct {
 	SeparateMetrics bool
 	// Tracing, when not nil, traces requests, operations and SQL.
 	Tracing *observe.Tracing
+	// Sessions bound customer sessions: failed attempts per username and
+	// per address, the lockout, the token's life (zero fields: defaults).
+	Sessions sessions.Limits
 }
 
 // New returns the service's HTTP handler.
@@ -132,6 +136,8 @@ func New(opts Options) http.Handler {
 		Limits:        opts.Limits,
 		Metrics:       opts.Metrics,
 		Tracing:       opts.Tracing,
+		Auth:          opts.Auth,
+		Sessions:      opts.Sessions,
 	})
 	front := graphqlFront{maxBody: opts.MaxBodyBytes}
 	r.MethodNotAllowed(methodNotAllowed)

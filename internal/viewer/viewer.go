@@ -47,12 +47,17 @@ var Scopes = []Scope{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersM
 // data is masked (@personalData) and whether a filter on it is refused.
 var CodeScopes = []Scope{ScopePIIRead}
 
-// AllScopes returns every scope a token may carry, in a fresh slice: the
-// development token printed at start grants them all.
+// AllScopes returns every scope a platform token may carry, in a fresh
+// slice: the development token printed at start grants them all. It leaves
+// out ScopeCustomerSelf, which only a customer session carries (auth mints
+// it with the customer it acts for, and strips it from any token without
+// one), so that no platform token is minted claiming a customer's powers.
 func AllScopes() []string {
-	all := make([]string, len(Scopes))
-	for i, s := range Scopes {
-		all[i] = string(s)
+	all := make([]string, 0, len(Scopes))
+	for _, s := range Scopes {
+		if s != ScopeCustomerSelf {
+			all = append(all, string(s))
+		}
 	}
 	return all
 }

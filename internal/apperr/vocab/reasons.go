@@ -136,6 +136,10 @@ const (
 	ReasonNotErasable             Reason = "NOT_ERASABLE"
 	ReasonAlreadyErased           Reason = "ALREADY_ERASED"
 	ReasonNotYourCustomer         Reason = "NOT_YOUR_CUSTOMER"
+	// ReasonCustomerSessionsDisabled: the server verifies tokens with a
+	// public key (JWT_PUBLIC_KEY_FILE), so it holds no key to sign a
+	// customer session with.
+	ReasonCustomerSessionsDisabled Reason = "CUSTOMER_SESSIONS_DISABLED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -263,4 +267,5 @@ var catalogue = []Entry{
 	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED"},
 	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
+	{ReasonCustomerSessionsDisabled, Forbidden, 0, "createCustomerSession on a server that verifies tokens with a public key: it has no secret to sign sessions with"},
 }
