@@ -219,7 +219,9 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	if err != nil {
 		return nil, err
 	}
-	roleIDs := matchRoles(roles, emp.Roles, defaultEmployeeRoles, &c.problems)
+	// The member mutations are the back office's (customers:manage):
+	// they grant any role of the tenant, ADMIN_USER included.
+	roleIDs := matchRoles(roles, emp.Roles, defaultEmployeeRoles, true, &c.problems)
 	if err := c.problems.Err(); err != nil {
 		return nil, err
 	}
@@ -274,7 +276,7 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 		if err != nil {
 			return nil, err
 		}
-		roleIDs = matchRoles(roles, requested, defaultEmployeeRoles, &c.problems)
+		roleIDs = matchRoles(roles, requested, defaultEmployeeRoles, true, &c.problems)
 		keepsAdmin = slices.ContainsFunc(roles, func(r *ent.Role) bool {
 			return r.Code == AdminRole && slices.Contains(roleIDs, r.ID)
 		})
@@ -393,8 +395,19 @@ func (s *Service) changeOrganization(ctx context.Context, organizationID string,
 
 // requireAnotherAdmin refuses, with a problem on path, a change that takes
 // ADMIN_USER away from employeeID when no other employee of the
-// organization holds it. It must run under the organization's lock.
+// organization holds it. An employee that does not hold it takes nothing
+// away: an organization registered without the back office has no
+// ADMIN_USER (registration does not grant a role that is not
+// self-assignable) until updateEmployee grants one, and its other members
+// change freely until then; from then on it keeps one. It must run under
+// the organization's lock.
 func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employeeID string, path apperr.Path) error {
+	holds, err := tx.Employee.Query().
+		Where(employee.ID(employeeID), employee.HasRolesWith(role.Code(AdminRole))).
+		Exist(ctx)
+	if err != nil || !holds {
+		return err
+	}
 	admins, err := tx.Employee.Query().
 		Where(
 			employee.OrganizationID(organizationID),

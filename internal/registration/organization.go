@@ -21,8 +21,12 @@ const opRegisterOrganization = "registerOrganization"
 
 // RegisterOrganization registers an organization customer: the
 // organization with its addresses, contacts and representatives, the admin
-// user (also the first employee, holding ADMIN_USER), the other employees
-// and the category's features, with every problem reported at once.
+// user (also the first employee), the other employees and the category's
+// features, with every problem reported at once. The admin holds
+// ADMIN_USER when the registration may grant it (a back office holding
+// customers:manage, or a tenant that made it self-assignable); otherwise
+// the organization has no ADMIN_USER until updateEmployee grants one, and
+// its requirements list one as due (internal/onboarding).
 func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in OrganizationInput) (*Result, error) {
 	return s.register(ctx, origin, newOrganizationKind(in))
 }
@@ -53,14 +57,14 @@ func (k *organizationKind) normalize(now time.Time, minAge int) apperr.List {
 
 // matchRoles resolves the admin's and each employee's roles; a tenant
 // without AdminRole cannot register organizations.
-func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
-	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, problems)
+func (k *organizationKind) matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error {
+	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, backOffice, problems)
 	if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
 		return fmt.Errorf("the tenant has no %s role", AdminRole)
 	}
 	k.employeeRoles = make([][]string, len(k.org.Employees))
 	for i, e := range k.org.Employees {
-		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, problems)
+		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, backOffice, problems)
 	}
 	return nil
 }
@@ -84,8 +88,9 @@ var (
 	defaultEmployeeRoles = []string{"EMPLOYEE"}
 )
 
-// AdminRole is the role code every organization's registering user holds,
-// so that an organization always has an administrator.
+// AdminRole is the role code of an organization's administrator: the
+// registering user asks for it (granted as matchRoles allows), and once an
+// employee holds it the organization keeps one (requireAnotherAdmin).
 const AdminRole = "ADMIN_USER"
 
 // Organization is a validated, normalized organization registration. Its

@@ -66,7 +66,9 @@ type kind interface {
 	normalize(now time.Time, minAge int) apperr.List
 	// matchRoles resolves the normalized role references among the
 	// tenant's roles; an error is a tenant without a role it must have.
-	matchRoles(roles []*ent.Role, problems *apperr.List) error
+	// backOffice (grantsAll) lets it grant roles that are not
+	// self-assignable.
+	matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error
 	// category is the categorization part of the request.
 	category() categoryRequest
 	// write creates the customer customerID and its rows inside tx.
@@ -172,7 +174,7 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := k.matchRoles(roles, &problems); err != nil {
+	if err := k.matchRoles(roles, grantsAll(ctx), &problems); err != nil {
 		return nil, err
 	}
 	cat, err := categorize(ctx, s.Client, k.category(), &problems)
