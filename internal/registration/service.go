@@ -10,6 +10,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
+	"onboard/internal/history"
 	"onboard/internal/pulid"
 	"onboard/internal/values"
 	"onboard/internal/viewer"
@@ -210,7 +211,13 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 				return err
 			}
 		}
-		return k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin})
+		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
+			return err
+		}
+		// The registration is the customer's first event; its version
+		// stays 1 (history.Append). A replay writes none.
+		return history.Append(ctx, tx, history.Event{CustomerID: customerID, Type: schematype.EventCustomerRegistered,
+			Changes: registeredChanges(k, p.category)})
 	})
 	if errors.Is(err, errKeyClaimed) {
 		res, rerr := s.replay(ctx, key, k)
