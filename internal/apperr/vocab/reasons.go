@@ -136,6 +136,7 @@ const (
 	ReasonNotErasable             Reason = "NOT_ERASABLE"
 	ReasonAlreadyErased           Reason = "ALREADY_ERASED"
 	ReasonNotYourCustomer         Reason = "NOT_YOUR_CUSTOMER"
+	ReasonFieldNotSelfService     Reason = "FIELD_NOT_SELF_SERVICE"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -263,4 +264,5 @@ var catalogue = []Entry{
 	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED"},
 	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
+	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
 }
