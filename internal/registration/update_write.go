@@ -155,9 +155,18 @@ func writeOrganizationFields(ctx context.Context, tx *ent.Tx, id string, o Organ
 
 // writeAddresses writes the kept addresses that differ from stored,
 // creates the added ones and deletes the removed ones.
+//
+// The database keeps one primary address per owner (a partial unique
+// index), so the removals go first, then the rows that stop being primary,
+// then the others: moving the primary flag never holds two at once.
 func writeAddresses(ctx context.Context, tx *ent.Tx, stored []*ent.Address, p listPlan[Address], owner func(*ent.AddressCreate)) error {
-	for i, id := range p.keptIDs {
-		a := p.kept[i]
+	if len(p.removed) > 0 {
+		if _, err := tx.Address.Delete().Where(address.IDIn(p.removed...)).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, i := range primaryLast(p.kept, func(a Address) bool { return a.IsPrimary }) {
+		a, id := p.kept[i], p.keptIDs[i]
 		j := slices.IndexFunc(stored, func(s *ent.Address) bool { return s.ID == id })
 		if j >= 0 && addressOf(stored[j]) == a {
 			continue
@@ -170,15 +179,23 @@ func writeAddresses(ctx context.Context, tx *ent.Tx, stored []*ent.Address, p li
 			return err
 		}
 	}
-	if len(p.removed) > 0 {
-		if _, err := tx.Address.Delete().Where(address.IDIn(p.removed...)).Exec(ctx); err != nil {
-			return err
-		}
-	}
 	if len(p.added) == 0 {
 		return nil
 	}
 	return createAddresses(ctx, tx, p.added, owner)
+}
+
+// primaryLast is the indexes of rows, those not primary first.
+func primaryLast[T any](rows []T, primary func(T) bool) []int {
+	var first, last []int
+	for i, r := range rows {
+		if primary(r) {
+			last = append(last, i)
+		} else {
+			first = append(first, i)
+		}
+	}
+	return append(first, last...)
 }
 
 func addressOf(a *ent.Address) Address {
@@ -187,9 +204,15 @@ func addressOf(a *ent.Address) Address {
 }
 
 // writeContacts is writeAddresses for contacts.
+// The same order keeps the one primary contact per type.
 func writeContacts(ctx context.Context, tx *ent.Tx, stored []*ent.Contact, p listPlan[Contact], owner func(*ent.ContactCreate)) error {
-	for i, id := range p.keptIDs {
-		c := p.kept[i]
+	if len(p.removed) > 0 {
+		if _, err := tx.Contact.Delete().Where(contact.IDIn(p.removed...)).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, i := range primaryLast(p.kept, func(c Contact) bool { return c.IsPrimary }) {
+		c, id := p.kept[i], p.keptIDs[i]
 		j := slices.IndexFunc(stored, func(s *ent.Contact) bool { return s.ID == id })
 		if j >= 0 && (Contact{Type: string(stored[j].Type), Value: stored[j].Value, IsPrimary: stored[j].IsPrimary,
 			Operator: stored[j].Operator, Purpose: stored[j].Purpose}) == c {
@@ -199,11 +222,6 @@ func writeContacts(ctx context.Context, tx *ent.Tx, stored []*ent.Contact, p lis
 			SetType(contact.Type(c.Type)).SetValue(c.Value).SetIsPrimary(c.IsPrimary).
 			Exec(ctx)
 		if err != nil {
-			return err
-		}
-	}
-	if len(p.removed) > 0 {
-		if _, err := tx.Contact.Delete().Where(contact.IDIn(p.removed...)).Exec(ctx); err != nil {
 			return err
 		}
 	}

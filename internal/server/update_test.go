@@ -475,3 +475,44 @@ func TestUpdateBySession(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestUpdateMovesThePrimary: the primary flag moves from one stored
+// address (and contact) to another in one update, whatever the order of
+// the changes, without ever holding two (the database's partial unique
+// index would refuse it); the customer's country follows.
+func TestUpdateMovesThePrimary(t *testing.T) {
+	env := newRegistrationEnv(t)
+	c := env.registerFinHubIndividual(t)
+	home := c.Edges.Person.Edges.Addresses[0]
+	email := contactOf(c, "EMAIL")
+	env.update(updateIndividual, map[string]any{"customerId": c.ID, "expectedVersion": 1,
+		"addresses": map[string]any{"add": []any{map[string]any{"street": "9 Way", "city": "Riga", "country": "LV"}}},
+		"contacts":  map[string]any{"add": []any{map[string]any{"type": "EMAIL", "value": "second@example.com"}}},
+	}).Into(t, &struct{}{})
+	mid := env.storedCustomer(t, c.ID)
+	var second, secondEmail string
+	for _, a := range mid.Edges.Person.Edges.Addresses {
+		if a.ID != home.ID {
+			second = a.ID
+		}
+	}
+	for _, ct := range mid.Edges.Person.Edges.Contacts {
+		if ct.Value == "second@example.com" {
+			secondEmail = ct.ID
+		}
+	}
+	env.update(updateIndividual, map[string]any{"customerId": c.ID, "expectedVersion": 2,
+		"addresses": map[string]any{"change": []any{map[string]any{"id": second, "isPrimary": true}, map[string]any{"id": home.ID, "isPrimary": false}}},
+		"contacts":  map[string]any{"change": []any{map[string]any{"id": secondEmail, "isPrimary": true}, map[string]any{"id": email.ID, "isPrimary": false}}},
+	}).Into(t, &struct{}{})
+	after := env.storedCustomer(t, c.ID)
+	want(t, "country", after.Country, "LV")
+	for _, a := range after.Edges.Person.Edges.Addresses {
+		want(t, "primary "+a.Street, a.IsPrimary, a.ID == second)
+	}
+	for _, ct := range after.Edges.Person.Edges.Contacts {
+		if ct.Type == "EMAIL" {
+			want(t, "primary "+ct.Value, ct.IsPrimary, ct.ID == secondEmail)
+		}
+	}
+}
