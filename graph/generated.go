@@ -395,6 +395,8 @@ type ComplexityRoot struct {
 		SuspendCustomer                  func(childComplexity int, input onboarding.DecisionInput) int
 		UpdateCategory                   func(childComplexity int, input model.UpdateCategoryInput) int
 		UpdateEmployee                   func(childComplexity int, input registration.EmployeeChange) int
+		UpdateIndividual                 func(childComplexity int, input registration.IndividualUpdate) int
+		UpdateOrganization               func(childComplexity int, input registration.OrganizationUpdate) int
 		UpdateRepresentative             func(childComplexity int, input registration.RepresentativeChange) int
 		ValidateIndividualRegistration   func(childComplexity int, input registration.IndividualInput) int
 		ValidateOrganizationRegistration func(childComplexity int, input registration.OrganizationInput) int
@@ -586,6 +588,14 @@ type ComplexityRoot struct {
 		Category func(childComplexity int) int
 	}
 
+	UpdateIndividualPayload struct {
+		Customer func(childComplexity int) int
+	}
+
+	UpdateOrganizationPayload struct {
+		Customer func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt              func(childComplexity int) int
 		Customer               func(childComplexity int) int
@@ -665,6 +675,8 @@ type MutationResolver interface {
 	RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error)
 	CreateCustomerSession(ctx context.Context, input model.CreateCustomerSessionInput) (*model.CustomerSessionPayload, error)
+	UpdateIndividual(ctx context.Context, input registration.IndividualUpdate) (*model.UpdateIndividualPayload, error)
+	UpdateOrganization(ctx context.Context, input registration.OrganizationUpdate) (*model.UpdateOrganizationPayload, error)
 	ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error)
 	ValidateOrganizationRegistration(ctx context.Context, input registration.OrganizationInput) (*model.RegistrationValidation, error)
 }
@@ -2163,6 +2175,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEmployee(childComplexity, args["input"].(registration.EmployeeChange)), true
+	case "Mutation.updateIndividual":
+		if e.ComplexityRoot.Mutation.UpdateIndividual == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIndividual_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIndividual(childComplexity, args["input"].(registration.IndividualUpdate)), true
+	case "Mutation.updateOrganization":
+		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOrganization(childComplexity, args["input"].(registration.OrganizationUpdate)), true
 	case "Mutation.updateRepresentative":
 		if e.ComplexityRoot.Mutation.UpdateRepresentative == nil {
 			break
@@ -3029,6 +3063,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateCategoryPayload.Category(childComplexity), true
 
+	case "UpdateIndividualPayload.customer":
+		if e.ComplexityRoot.UpdateIndividualPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateIndividualPayload.Customer(childComplexity), true
+
+	case "UpdateOrganizationPayload.customer":
+		if e.ComplexityRoot.UpdateOrganizationPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateOrganizationPayload.Customer(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -3224,6 +3272,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddEmployeeInput", ec.unmarshalInputAddEmployeeInput),
 			graphql.NewInputUnmarshaler("AddRepresentativeInput", ec.unmarshalInputAddRepresentativeInput),
+			graphql.NewInputUnmarshaler("AddressChangeInput", ec.unmarshalInputAddressChangeInput),
+			graphql.NewInputUnmarshaler("AddressChangesInput", ec.unmarshalInputAddressChangesInput),
 			graphql.NewInputUnmarshaler("AddressInput", ec.unmarshalInputAddressInput),
 			graphql.NewInputUnmarshaler("AddressOrder", ec.unmarshalInputAddressOrder),
 			graphql.NewInputUnmarshaler("AddressWhereInput", ec.unmarshalInputAddressWhereInput),
@@ -3236,6 +3286,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConsentDocumentWhereInput", ec.unmarshalInputConsentDocumentWhereInput),
 			graphql.NewInputUnmarshaler("ConsentOrder", ec.unmarshalInputConsentOrder),
 			graphql.NewInputUnmarshaler("ConsentWhereInput", ec.unmarshalInputConsentWhereInput),
+			graphql.NewInputUnmarshaler("ContactChangeInput", ec.unmarshalInputContactChangeInput),
+			graphql.NewInputUnmarshaler("ContactChangesInput", ec.unmarshalInputContactChangesInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("ContactOrder", ec.unmarshalInputContactOrder),
 			graphql.NewInputUnmarshaler("ContactWhereInput", ec.unmarshalInputContactWhereInput),
@@ -3261,17 +3313,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FeatureRelationOrder", ec.unmarshalInputFeatureRelationOrder),
 			graphql.NewInputUnmarshaler("FeatureRelationWhereInput", ec.unmarshalInputFeatureRelationWhereInput),
 			graphql.NewInputUnmarshaler("FeatureWhereInput", ec.unmarshalInputFeatureWhereInput),
+			graphql.NewInputUnmarshaler("IdentityDocumentChangeInput", ec.unmarshalInputIdentityDocumentChangeInput),
+			graphql.NewInputUnmarshaler("IdentityDocumentChangesInput", ec.unmarshalInputIdentityDocumentChangesInput),
 			graphql.NewInputUnmarshaler("IdentityDocumentInput", ec.unmarshalInputIdentityDocumentInput),
 			graphql.NewInputUnmarshaler("IdentityDocumentOrder", ec.unmarshalInputIdentityDocumentOrder),
 			graphql.NewInputUnmarshaler("IdentityDocumentWhereInput", ec.unmarshalInputIdentityDocumentWhereInput),
 			graphql.NewInputUnmarshaler("IndividualCustomerInput", ec.unmarshalInputIndividualCustomerInput),
 			graphql.NewInputUnmarshaler("OnboardingPolicyInput", ec.unmarshalInputOnboardingPolicyInput),
+			graphql.NewInputUnmarshaler("OrganizationChangeInput", ec.unmarshalInputOrganizationChangeInput),
 			graphql.NewInputUnmarshaler("OrganizationCustomerInput", ec.unmarshalInputOrganizationCustomerInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("ParameterDefinitionInput", ec.unmarshalInputParameterDefinitionInput),
 			graphql.NewInputUnmarshaler("ParameterInput", ec.unmarshalInputParameterInput),
+			graphql.NewInputUnmarshaler("PersonChangeInput", ec.unmarshalInputPersonChangeInput),
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
@@ -3291,6 +3347,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TenantWhereInput", ec.unmarshalInputTenantWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCategoryInput", ec.unmarshalInputUpdateCategoryInput),
 			graphql.NewInputUnmarshaler("UpdateEmployeeInput", ec.unmarshalInputUpdateEmployeeInput),
+			graphql.NewInputUnmarshaler("UpdateIndividualInput", ec.unmarshalInputUpdateIndividualInput),
+			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateRepresentativeInput", ec.unmarshalInputUpdateRepresentativeInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
@@ -3371,7 +3429,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3394,6 +3452,7 @@ var sources = []*ast.Source{
 	{Name: "requirements.graphqls", Input: sourceData("requirements.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "session.graphqls", Input: sourceData("session.graphqls"), BuiltIn: false},
+	{Name: "update.graphqls", Input: sourceData("update.graphqls"), BuiltIn: false},
 	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4340,6 +4399,22 @@ func (ec *executionContext) childFields_UpdateCategoryPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type UpdateCategoryPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateIndividualPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UpdateIndividualPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateIndividualPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateOrganizationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UpdateOrganizationPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateOrganizationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4912,6 +4987,34 @@ func (ec *executionContext) field_Mutation_updateEmployee_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (registration.EmployeeChange, error) {
 			return ec.unmarshalNUpdateEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeChange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIndividual_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (registration.IndividualUpdate, error) {
+			return ec.unmarshalNUpdateIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualUpdate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (registration.OrganizationUpdate, error) {
+			return ec.unmarshalNUpdateOrganizationInput2onboardᚋinternalᚋregistrationᚐOrganizationUpdate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12041,6 +12144,94 @@ func (ec *executionContext) fieldContext_Mutation_createCustomerSession(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateIndividual(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIndividual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIndividual(ctx, fc.Args["input"].(registration.IndividualUpdate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateIndividualPayload) graphql.Marshaler {
+			return ec.marshalNUpdateIndividualPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateIndividualPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIndividual(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateIndividualPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIndividual_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOrganization(ctx, fc.Args["input"].(registration.OrganizationUpdate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateOrganizationPayload) graphql.Marshaler {
+			return ec.marshalNUpdateOrganizationPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateOrganizationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateOrganizationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_validateIndividualRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16009,6 +16200,70 @@ func (ec *executionContext) fieldContext_UpdateCategoryPayload_category(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateIndividualPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpdateIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateIndividualPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateIndividualPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateIndividualPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateOrganizationPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpdateOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateOrganizationPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateOrganizationPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateOrganizationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17956,6 +18211,160 @@ func (ec *executionContext) unmarshalInputAddRepresentativeInput(ctx context.Con
 func UnmarshalAddRepresentativeInput(ctx context.Context, raw any) (registration.AddRepresentativeInput, error) {
 	var out registration.AddRepresentativeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddRepresentativeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddressChangeInput(ctx context.Context, obj any) (registration.AddressChange, error) {
+	var it registration.AddressChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "street", "line2", "city", "state", "postalCode", "country", "isPrimary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "street":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("street"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Street = data
+		case "line2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("line2"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Line2 = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddressChangeInput unmarshals raw into the AddressChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddressChangeInput(ctx context.Context, raw any) (registration.AddressChange, error) {
+	var out registration.AddressChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddressChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddressChangesInput(ctx context.Context, obj any) (registration.AddressChanges, error) {
+	var it registration.AddressChanges
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"add", "change", "remove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "add":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("add"))
+			data, err := ec.unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Add = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalOAddressChangeInput2ᚕonboardᚋinternalᚋregistrationᚐAddressChangeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
+		case "remove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remove"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddressChangesInput unmarshals raw into the AddressChangesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddressChangesInput(ctx context.Context, raw any) (registration.AddressChanges, error) {
+	var out registration.AddressChanges
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddressChangesInput", raw, &out)
 	return out, err
 }
 
@@ -21707,6 +22116,125 @@ func (ec *executionContext) unmarshalInputConsentWhereInput(ctx context.Context,
 func UnmarshalConsentWhereInput(ctx context.Context, raw any) (ent.ConsentWhereInput, error) {
 	var out ent.ConsentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactChangeInput(ctx context.Context, obj any) (registration.ContactChange, error) {
+	var it registration.ContactChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "value", "isPrimary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactChangeInput unmarshals raw into the ContactChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactChangeInput(ctx context.Context, raw any) (registration.ContactChange, error) {
+	var out registration.ContactChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContactChangesInput(ctx context.Context, obj any) (registration.ContactChanges, error) {
+	var it registration.ContactChanges
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"add", "change", "remove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "add":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("add"))
+			data, err := ec.unmarshalOContactInput2ᚕonboardᚋinternalᚋregistrationᚐContactInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Add = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalOContactChangeInput2ᚕonboardᚋinternalᚋregistrationᚐContactChangeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
+		case "remove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remove"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContactChangesInput unmarshals raw into the ContactChangesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactChangesInput(ctx context.Context, raw any) (registration.ContactChanges, error) {
+	var out registration.ContactChanges
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactChangesInput", raw, &out)
 	return out, err
 }
 
@@ -28247,6 +28775,125 @@ func UnmarshalFeatureWhereInput(ctx context.Context, raw any) (ent.FeatureWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIdentityDocumentChangeInput(ctx context.Context, obj any) (registration.DocumentChange, error) {
+	var it registration.DocumentChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "type", "number", "issuingCountry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "issuingCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuingCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuingCountry = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIdentityDocumentChangeInput unmarshals raw into the IdentityDocumentChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIdentityDocumentChangeInput(ctx context.Context, raw any) (registration.DocumentChange, error) {
+	var out registration.DocumentChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentityDocumentChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIdentityDocumentChangesInput(ctx context.Context, obj any) (registration.DocumentChanges, error) {
+	var it registration.DocumentChanges
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"add", "change", "remove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "add":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("add"))
+			data, err := ec.unmarshalOIdentityDocumentInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Add = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalOIdentityDocumentChangeInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentChangeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Change = data
+		case "remove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remove"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIdentityDocumentChangesInput unmarshals raw into the IdentityDocumentChangesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIdentityDocumentChangesInput(ctx context.Context, raw any) (registration.DocumentChanges, error) {
+	var out registration.DocumentChanges
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IdentityDocumentChangesInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Context, obj any) (registration.DocumentInput, error) {
 	var it registration.DocumentInput
 	if obj == nil {
@@ -28945,6 +29592,125 @@ func (ec *executionContext) unmarshalInputOnboardingPolicyInput(ctx context.Cont
 func UnmarshalOnboardingPolicyInput(ctx context.Context, raw any) (model.OnboardingPolicyInput, error) {
 	var out model.OnboardingPolicyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnboardingPolicyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationChangeInput(ctx context.Context, obj any) (registration.OrganizationChange, error) {
+	var it registration.OrganizationChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"legalName", "tradingName", "registrationNumber", "taxId", "incorporationDate", "legalForm", "industry", "businessType", "businessDescription", "website", "email", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = data
+		case "tradingName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tradingName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TradingName = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
+		case "taxId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxID = data
+		case "incorporationDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incorporationDate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncorporationDate = data
+		case "legalForm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalForm"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalForm = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "businessType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessType = data
+		case "businessDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessDescription"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessDescription = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationChangeInput unmarshals raw into the OrganizationChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationChangeInput(ctx context.Context, raw any) (registration.OrganizationChange, error) {
+	var out registration.OrganizationChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationChangeInput", raw, &out)
 	return out, err
 }
 
@@ -30668,6 +31434,104 @@ func (ec *executionContext) unmarshalInputParameterInput(ctx context.Context, ob
 func UnmarshalParameterInput(ctx context.Context, raw any) (schematype.Parameter, error) {
 	var out schematype.Parameter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParameterInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonChangeInput(ctx context.Context, obj any) (registration.PersonChange, error) {
+	var it registration.PersonChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"firstName", "middleName", "lastName", "email", "phone", "dateOfBirth", "gender", "nationality", "placeOfBirth"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "dateOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateOfBirth = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGenderValue2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "nationality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nationality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nationality = data
+		case "placeOfBirth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeOfBirth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceOfBirth = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonChangeInput unmarshals raw into the PersonChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonChangeInput(ctx context.Context, raw any) (registration.PersonChange, error) {
+	var out registration.PersonChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonChangeInput", raw, &out)
 	return out, err
 }
 
@@ -34447,6 +35311,209 @@ func (ec *executionContext) unmarshalInputUpdateEmployeeInput(ctx context.Contex
 func UnmarshalUpdateEmployeeInput(ctx context.Context, raw any) (registration.EmployeeChange, error) {
 	var out registration.EmployeeChange
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEmployeeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateIndividualInput(ctx context.Context, obj any) (registration.IndividualUpdate, error) {
+	var it registration.IndividualUpdate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "expectedVersion", "customerName", "externalReference", "tags", "category", "person", "addresses", "contacts", "identityDocuments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "customerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerName = data
+		case "externalReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalReference = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋinternalᚋregistrationᚐCategoryRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOPersonChangeInput2ᚖonboardᚋinternalᚋregistrationᚐPersonChange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddressChangesInput2ᚖonboardᚋinternalᚋregistrationᚐAddressChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalOContactChangesInput2ᚖonboardᚋinternalᚋregistrationᚐContactChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		case "identityDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityDocuments"))
+			data, err := ec.unmarshalOIdentityDocumentChangesInput2ᚖonboardᚋinternalᚋregistrationᚐDocumentChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityDocuments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIndividualInput unmarshals raw into the UpdateIndividualInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIndividualInput(ctx context.Context, raw any) (registration.IndividualUpdate, error) {
+	var out registration.IndividualUpdate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIndividualInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (registration.OrganizationUpdate, error) {
+	var it registration.OrganizationUpdate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "expectedVersion", "customerName", "externalReference", "tags", "category", "organization", "addresses", "contacts"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "customerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerName = data
+		case "externalReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalReference = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOCategoryReferenceInput2ᚖonboardᚋinternalᚋregistrationᚐCategoryRef(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOOrganizationChangeInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationChange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddressChangesInput2ᚖonboardᚋinternalᚋregistrationᚐAddressChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalOContactChangesInput2ᚖonboardᚋinternalᚋregistrationᚐContactChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOrganizationInput unmarshals raw into the UpdateOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOrganizationInput(ctx context.Context, raw any) (registration.OrganizationUpdate, error) {
+	var out registration.OrganizationUpdate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOrganizationInput", raw, &out)
 	return out, err
 }
 
@@ -38513,6 +39580,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateIndividual":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIndividual(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOrganization":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOrganization(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "validateIndividualRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_validateIndividualRegistration(ctx, field)
@@ -39784,6 +40865,72 @@ func (ec *executionContext) _UpdateCategoryPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var updateIndividualPayloadImplementors = []string{"UpdateIndividualPayload"}
+
+func (ec *executionContext) _UpdateIndividualPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateIndividualPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateIndividualPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateIndividualPayload")
+		case "customer":
+			out.Values[i] = ec._UpdateIndividualPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateOrganizationPayloadImplementors = []string{"UpdateOrganizationPayload"}
+
+func (ec *executionContext) _UpdateOrganizationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateOrganizationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateOrganizationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateOrganizationPayload")
+		case "customer":
+			out.Values[i] = ec._UpdateOrganizationPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -40430,6 +41577,11 @@ func (ec *executionContext) marshalNAddress2ᚖonboardᚋentᚐAddress(ctx conte
 	return ec._Address(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddressChangeInput2onboardᚋinternalᚋregistrationᚐAddressChange(ctx context.Context, v any) (registration.AddressChange, error) {
+	res, err := ec.unmarshalInputAddressChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAddressInput2onboardᚋinternalᚋregistrationᚐAddressInput(ctx context.Context, v any) (registration.AddressInput, error) {
 	res, err := ec.unmarshalInputAddressInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40608,6 +41760,11 @@ func (ec *executionContext) marshalNContact2ᚖonboardᚋentᚐContact(ctx conte
 		return graphql.Null
 	}
 	return ec._Contact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContactChangeInput2onboardᚋinternalᚋregistrationᚐContactChange(ctx context.Context, v any) (registration.ContactChange, error) {
+	res, err := ec.unmarshalInputContactChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNContactInput2onboardᚋinternalᚋregistrationᚐContactInput(ctx context.Context, v any) (registration.ContactInput, error) {
@@ -41203,6 +42360,11 @@ func (ec *executionContext) marshalNIdentityDocument2ᚖonboardᚋentᚐIdentity
 	return ec._IdentityDocument(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNIdentityDocumentChangeInput2onboardᚋinternalᚋregistrationᚐDocumentChange(ctx context.Context, v any) (registration.DocumentChange, error) {
+	res, err := ec.unmarshalInputIdentityDocumentChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNIdentityDocumentInput2onboardᚋinternalᚋregistrationᚐDocumentInput(ctx context.Context, v any) (registration.DocumentInput, error) {
 	res, err := ec.unmarshalInputIdentityDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41738,6 +42900,32 @@ func (ec *executionContext) unmarshalNUpdateEmployeeInput2onboardᚋinternalᚋr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualUpdate(ctx context.Context, v any) (registration.IndividualUpdate, error) {
+	res, err := ec.unmarshalInputUpdateIndividualInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateIndividualPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateIndividualPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateIndividualPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateIndividualPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateIndividualPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateOrganizationInput2onboardᚋinternalᚋregistrationᚐOrganizationUpdate(ctx context.Context, v any) (registration.OrganizationUpdate, error) {
+	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateOrganizationPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateOrganizationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateOrganizationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateOrganizationPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateOrganizationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeChange(ctx context.Context, v any) (registration.RepresentativeChange, error) {
 	res, err := ec.unmarshalInputUpdateRepresentativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41988,6 +43176,31 @@ func (ec *executionContext) marshalOAddress2ᚕᚖonboardᚋentᚐAddressᚄ(ctx
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOAddressChangeInput2ᚕonboardᚋinternalᚋregistrationᚐAddressChangeᚄ(ctx context.Context, v any) ([]registration.AddressChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]registration.AddressChange, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAddressChangeInput2onboardᚋinternalᚋregistrationᚐAddressChange(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAddressChangesInput2ᚖonboardᚋinternalᚋregistrationᚐAddressChanges(ctx context.Context, v any) (*registration.AddressChanges, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAddressChangesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx context.Context, v any) ([]registration.AddressInput, error) {
@@ -42426,6 +43639,31 @@ func (ec *executionContext) marshalOContact2ᚕᚖonboardᚋentᚐContactᚄ(ctx
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOContactChangeInput2ᚕonboardᚋinternalᚋregistrationᚐContactChangeᚄ(ctx context.Context, v any) ([]registration.ContactChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]registration.ContactChange, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactChangeInput2onboardᚋinternalᚋregistrationᚐContactChange(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContactChangesInput2ᚖonboardᚋinternalᚋregistrationᚐContactChanges(ctx context.Context, v any) (*registration.ContactChanges, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContactChangesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOContactInput2ᚕonboardᚋinternalᚋregistrationᚐContactInputᚄ(ctx context.Context, v any) ([]registration.ContactInput, error) {
@@ -43261,6 +44499,31 @@ func (ec *executionContext) marshalOIdentityDocument2ᚕᚖonboardᚋentᚐIdent
 	return ret
 }
 
+func (ec *executionContext) unmarshalOIdentityDocumentChangeInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentChangeᚄ(ctx context.Context, v any) ([]registration.DocumentChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]registration.DocumentChange, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIdentityDocumentChangeInput2onboardᚋinternalᚋregistrationᚐDocumentChange(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIdentityDocumentChangesInput2ᚖonboardᚋinternalᚋregistrationᚐDocumentChanges(ctx context.Context, v any) (*registration.DocumentChanges, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIdentityDocumentChangesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOIdentityDocumentInput2ᚕonboardᚋinternalᚋregistrationᚐDocumentInputᚄ(ctx context.Context, v any) ([]registration.DocumentInput, error) {
 	if v == nil {
 		return nil, nil
@@ -43488,6 +44751,14 @@ func (ec *executionContext) marshalOOrganizationBusinessType2ᚖonboardᚋentᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOOrganizationChangeInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationChange(ctx context.Context, v any) (*registration.OrganizationChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOrganizationCustomerInput2ᚖonboardᚋinternalᚋregistrationᚐOrganizationCustomer(ctx context.Context, v any) (*registration.OrganizationCustomer, error) {
@@ -43729,6 +45000,14 @@ func (ec *executionContext) marshalOPerson2ᚖonboardᚋentᚐPerson(ctx context
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPersonChangeInput2ᚖonboardᚋinternalᚋregistrationᚐPersonChange(ctx context.Context, v any) (*registration.PersonChange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPersonGender2ᚕonboardᚋentᚋpersonᚐGenderᚄ(ctx context.Context, v any) ([]person.Gender, error) {

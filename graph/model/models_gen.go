@@ -213,6 +213,16 @@ type UpdateCategoryPayload struct {
 	Category *ent.Category `json:"category"`
 }
 
+type UpdateIndividualPayload struct {
+	// The customer as it now is (its `version` moved when something changed).
+	Customer *ent.Customer `json:"customer"`
+}
+
+type UpdateOrganizationPayload struct {
+	// The customer as it now is (its `version` moved when something changed).
+	Customer *ent.Customer `json:"customer"`
+}
+
 // A key to group customers by in `customerStats`.
 type CustomerStatsGroup string
 

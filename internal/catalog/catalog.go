@@ -20,14 +20,20 @@ import (
 	"onboard/schema/schematype"
 )
 
-// StandardRoles are created with every tenant.
-var StandardRoles = []struct{ Code, Name string }{
-	{"ACCOUNT_OWNER", "Account owner"},
-	{"USER", "User"},
-	{"ADMIN", "Administrator"},
-	{"ADMIN_USER", "Organization administrator"},
-	{"EMPLOYEE", "Employee"},
-	{"TRANSACTION_APPROVER", "Transaction approver"},
+// StandardRoles are created with every tenant. NotSelfAssignable marks
+// the powers a registrant must not grant itself (Role.self_assignable
+// false): administering the organization and approving transactions are
+// granted by the tenant's back office (customers:manage).
+var StandardRoles = []struct {
+	Code, Name        string
+	NotSelfAssignable bool
+}{
+	{"ACCOUNT_OWNER", "Account owner", false},
+	{"USER", "User", false},
+	{"ADMIN", "Administrator", false},
+	{"ADMIN_USER", "Organization administrator", true},
+	{"EMPLOYEE", "Employee", false},
+	{"TRANSACTION_APPROVER", "Transaction approver", true},
 }
 
 var (
@@ -75,7 +81,7 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 func createStandardRoles(ctx context.Context, client *ent.Client) error {
 	builders := make([]*ent.RoleCreate, len(StandardRoles))
 	for i, r := range StandardRoles {
-		builders[i] = client.Role.Create().SetCode(r.Code).SetName(r.Name)
+		builders[i] = client.Role.Create().SetCode(r.Code).SetName(r.Name).SetSelfAssignable(!r.NotSelfAssignable)
 	}
 	return client.Role.CreateBulk(builders...).OnConflictColumns("tenant_id", "code").DoNothing().Exec(ctx)
 }

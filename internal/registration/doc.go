@@ -43,6 +43,15 @@
 //   - write.go: every row written (ent creates, updates and deletes).
 //   - members.go: adding, changing and removing representatives and
 //     employees, apart from registration but under the same rule files.
+//   - update.go, update_input.go, update_write.go: updateIndividual and
+//     updateOrganization, the changes after registration under the same
+//     rule files: the version-conditional UPDATE (STALE_WRITE), what a
+//     customer session may change, the stored rows with the changes
+//     applied and checked at their input paths, and their write.
+//   - changes.go: the field-level before/after of history events, with
+//     the personal flags read from the schema's annotations. Registration
+//     appends customer.registered, member changes member.* and updates
+//     customer.updated, each in its own transaction (internal/history).
 //   - idempotency.go, origin.go: Idempotency-Key records and the request
 //     origin stored as the registration context.
 package registration

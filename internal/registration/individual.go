@@ -43,8 +43,8 @@ func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
 	return problems
 }
 
-func (k *individualKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
-	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, problems)
+func (k *individualKind) matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error {
+	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, backOffice, problems)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/pulid"
 	"onboard/internal/values"
+	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
 
@@ -134,7 +135,7 @@ func (c *checker) login(in loginInput) Login {
 		c.problems.Invalid(up.With("password"), vocab.ReasonPasswordMismatch, "must equal the password")
 	}
 	if u.Status != nil {
-		out.UserStatus = c.oneOf(up.With("status"), *u.Status, schematype.RegistrationUserStatuses, "PENDING_ACTIVATION")
+		c.userStatus(up.With("status"), *u.Status)
 	}
 	out.IsActive = u.IsActive != nil && *u.IsActive
 	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
@@ -143,6 +144,19 @@ func (c *checker) login(in loginInput) Login {
 		out.add(c, up.With("roles", i), code)
 	}
 	return out
+}
+
+// userStatus checks the user status a registration asks for: only
+// schematype.RegistrationUserStatuses (PENDING_ACTIVATION), because a
+// login becomes ACTIVE when the customer is activated (internal/onboarding),
+// never by its own registration.
+func (c *checker) userStatus(path apperr.Path, s string) {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	if v == "" || slices.Contains(schematype.RegistrationUserStatuses, v) {
+		return
+	}
+	c.problems.Invalid(path, vocab.ReasonInvalidValue, "must be "+strings.Join(schematype.RegistrationUserStatuses, ", ")+
+		": a login starts pending activation, and activating the customer activates it")
 }
 
 // conflictField names the input field behind a violated unique column: the
@@ -167,6 +181,14 @@ func conflictField(l Login, userPath apperr.Path, more map[string]apperr.Path) f
 // role, where the tenant has them.
 var defaultIndividualRoles = []string{"ACCOUNT_OWNER", "USER"}
 
+// grantsAll reports whether the request may grant the roles the tenant
+// marks as not self-assignable: a back office registering a customer on
+// its behalf holds customers:manage, which a self-service registration
+// (customers:register only) does not.
+func grantsAll(ctx context.Context) bool {
+	return viewer.FromContext(ctx).Has(viewer.ScopeCustomersManage)
+}
+
 // tenantRoles loads the tenant's roles (a handful), so that every role
 // reference of a registration resolves with one query.
 func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
@@ -178,7 +200,13 @@ func tenantRoles(ctx context.Context, client *ent.Client) ([]*ent.Role, error) {
 // have is a problem on the path where it was named; a role granted without
 // a path (ADMIN_USER) or a default the tenant lacks is left out silently.
 // With no role requested, the defaults apply.
-func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.List) []string {
+//
+// A role the tenant marks as not self-assignable (Role.self_assignable:
+// ADMIN_USER, TRANSACTION_APPROVER) is granted only when backOffice (a
+// token holding customers:manage, see grantsAll): a request naming it
+// otherwise is ROLE_NOT_SELF_ASSIGNABLE on its path, and a default or a
+// role the server grants by itself is left out silently.
+func matchRoles(roles []*ent.Role, r Roles, defaults []string, backOffice bool, problems *apperr.List) []string {
 	refs := r.RoleCodes
 	if len(r.Requested()) == 0 {
 		refs = append(slices.Clone(defaults), refs...)
@@ -188,6 +216,10 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, problems *apperr.
 		i := slices.IndexFunc(roles, func(role *ent.Role) bool { return role.ID == ref || role.Code == ref })
 		path, requested := r.RolePaths[ref]
 		switch {
+		case i >= 0 && !roles[i].SelfAssignable && !backOffice:
+			if requested {
+				problems.Invalid(path, vocab.ReasonRoleNotSelfAssignable, "the tenant grants this role only through its back office (a token holding customers:manage)")
+			}
 		case i >= 0:
 			if !slices.Contains(ids, roles[i].ID) {
 				ids = append(ids, roles[i].ID)

@@ -15,6 +15,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
+	"onboard/internal/history"
 	"onboard/internal/pulid"
 	"onboard/schema/schematype"
 )
@@ -30,8 +31,11 @@ import (
 // which PostgreSQL holds until commit, so concurrent changes to one
 // organization's people run one after the other and each sees the others'
 // rows; SQLite transactions already run one at a time (_txlock=immediate).
-// The customer's updated_at moves too, so an incremental sync on customers
-// sees the change.
+// Each change appends its member.added, member.updated or member.removed
+// event (subject: the representative or employee; changes: its fields
+// before and after) through history.Record, which moves the customer's
+// version and updated_at, so an incremental sync on customers sees the
+// change and an update sent with the earlier version is STALE_WRITE.
 
 // missingAdminMessage is FinHub's wording for refusing a change that would
 // leave an organization without an employee holding AdminRole.
@@ -100,23 +104,25 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 		return nil, err
 	}
 	var added *ent.Representative
-	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) (history.Event, error) {
 		n, err := tx.Representative.Query().Where(representative.OrganizationID(org.id)).Count(ctx)
 		if err != nil {
-			return err
+			return history.Event{}, err
 		}
 		if n >= schematype.MaxMembers {
-			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d representatives", schematype.MaxMembers))
+			return history.Event{}, apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d representatives", schematype.MaxMembers))
 		}
 		if err := checkStakes(ctx, tx, org.id, "", rep, path); err != nil {
-			return err
+			return history.Event{}, err
 		}
 		p, err := createPerson(ctx, tx, rep.Person)
 		if err != nil {
-			return err
+			return history.Event{}, err
 		}
-		added, err = createRepresentative(ctx, tx, org.id, p.ID, rep)
-		return err
+		if added, err = createRepresentative(ctx, tx, org.id, p.ID, rep); err != nil {
+			return history.Event{}, err
+		}
+		return memberEvent(schematype.EventMemberAdded, added.ID, nil, representativeSnapshot(added, p)), nil
 	})
 	if err != nil {
 		return nil, err
@@ -138,24 +144,24 @@ func (s *Service) UpdateRepresentative(ctx context.Context, change Representativ
 	if err != nil {
 		return nil, err
 	}
-	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) (history.Event, error) {
 		// Read again under the lock, so that a concurrent change to the
 		// same representative is built upon, not overwritten.
 		stored, err := s.representative(ctx, tx.Client(), id)
 		if err != nil {
-			return err
+			return history.Event{}, err
 		}
 		c := &checker{}
 		rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), org.minAge)
 		c.ownShare(rep, apperr.Path{})
 		if err := c.problems.Err(); err != nil {
-			return err
+			return history.Event{}, err
 		}
 		if err := checkStakes(ctx, tx, org.id, id, rep, apperr.Path{}); err != nil {
-			return err
+			return history.Event{}, err
 		}
 		if err := updatePerson(ctx, tx, stored.PersonID, rep.Person, change.DateOfBirth != nil); err != nil {
-			return err
+			return history.Event{}, err
 		}
 		err = tx.Representative.UpdateOneID(id).
 			SetPosition(representative.Position(rep.Position)).
@@ -163,7 +169,15 @@ func (s *Service) UpdateRepresentative(ctx context.Context, change Representativ
 			SetOwnershipShare(rep.OwnershipShare).
 			SetIsBeneficialOwner(rep.IsBeneficialOwner).
 			Exec(ctx)
-		return notFoundOn(err, idPath, "representative")
+		if err != nil {
+			return history.Event{}, notFoundOn(err, idPath, "representative")
+		}
+		changed, err := s.representative(ctx, tx.Client(), id)
+		if err != nil {
+			return history.Event{}, err
+		}
+		return memberEvent(schematype.EventMemberUpdated, id,
+			representativeSnapshot(stored, stored.Edges.Person), representativeSnapshot(changed, changed.Edges.Person)), nil
 	})
 	if err != nil {
 		return nil, err
@@ -191,11 +205,19 @@ func (s *Service) RemoveRepresentative(ctx context.Context, id string) (string, 
 	if err != nil {
 		return "", err
 	}
-	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
-		if err := tx.Representative.DeleteOneID(id).Exec(ctx); err != nil {
-			return notFoundOn(err, apperr.Path{"id"}, "representative")
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) (history.Event, error) {
+		// Read again under the lock: the event shows what was removed.
+		stored, err := s.representative(ctx, tx.Client(), id)
+		if err != nil {
+			return history.Event{}, err
 		}
-		return deletePerson(ctx, tx, stored.PersonID)
+		if err := tx.Representative.DeleteOneID(id).Exec(ctx); err != nil {
+			return history.Event{}, notFoundOn(err, apperr.Path{"id"}, "representative")
+		}
+		if err := deletePerson(ctx, tx, stored.PersonID); err != nil {
+			return history.Event{}, err
+		}
+		return memberEvent(schematype.EventMemberRemoved, id, representativeSnapshot(stored, stored.Edges.Person), nil), nil
 	})
 	return stored.OrganizationID, err
 }
@@ -219,27 +241,31 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	if err != nil {
 		return nil, err
 	}
-	roleIDs := matchRoles(roles, emp.Roles, defaultEmployeeRoles, &c.problems)
+	// The member mutations are the back office's (customers:manage):
+	// they grant any role of the tenant, ADMIN_USER included.
+	roleIDs := matchRoles(roles, emp.Roles, defaultEmployeeRoles, true, &c.problems)
 	if err := c.problems.Err(); err != nil {
 		return nil, err
 	}
 	var added *ent.Employee
-	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) error {
+	err = s.changeOrganization(ctx, org.id, func(tx *ent.Tx) (history.Event, error) {
 		n, err := tx.Employee.Query().Where(employee.OrganizationID(org.id)).Count(ctx)
 		if err != nil {
-			return err
+			return history.Event{}, err
 		}
 		// The registering admin comes on top of the registration's
 		// schematype.MaxMembers employees.
 		if n > schematype.MaxMembers {
-			return apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d employees", schematype.MaxMembers))
+			return history.Event{}, apperr.Invalid(path, vocab.ReasonTooMany, fmt.Sprintf("an organization has at most %d employees", schematype.MaxMembers))
 		}
 		p, err := createPerson(ctx, tx, emp.Person)
 		if err != nil {
-			return err
+			return history.Event{}, err
 		}
-		added, err = createEmployee(ctx, tx, org.id, p.ID, emp.Department, roleIDs)
-		return err
+		if added, err = createEmployee(ctx, tx, org.id, p.ID, emp.Department, roleIDs); err != nil {
+			return history.Event{}, err
+		}
+		return memberEvent(schematype.EventMemberAdded, added.ID, nil, employeeSnapshot(added, roleCodes(roles, roleIDs), p)), nil
 	})
 	if err != nil {
 		return nil, err
@@ -274,7 +300,7 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 		if err != nil {
 			return nil, err
 		}
-		roleIDs = matchRoles(roles, requested, defaultEmployeeRoles, &c.problems)
+		roleIDs = matchRoles(roles, requested, defaultEmployeeRoles, true, &c.problems)
 		keepsAdmin = slices.ContainsFunc(roles, func(r *ent.Role) bool {
 			return r.Code == AdminRole && slices.Contains(roleIDs, r.ID)
 		})
@@ -282,11 +308,15 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 	if err := c.problems.Err(); err != nil {
 		return nil, err
 	}
-	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) (history.Event, error) {
 		if !keepsAdmin {
 			if err := requireAnotherAdmin(ctx, tx, stored.OrganizationID, id, apperr.Path{"roles"}); err != nil {
-				return err
+				return history.Event{}, err
 			}
+		}
+		before, err := employeeWithRoles(ctx, tx, id)
+		if err != nil {
+			return history.Event{}, err
 		}
 		update := tx.Employee.UpdateOneID(id)
 		if change.Department != nil {
@@ -295,7 +325,14 @@ func (s *Service) UpdateEmployee(ctx context.Context, change EmployeeChange) (*e
 		if change.changesRoles() {
 			update.ClearRoles().AddRoleIDs(roleIDs...)
 		}
-		return notFoundOn(update.Exec(ctx), apperr.Path{"id"}, "employee")
+		if err := update.Exec(ctx); err != nil {
+			return history.Event{}, notFoundOn(err, apperr.Path{"id"}, "employee")
+		}
+		after, err := employeeWithRoles(ctx, tx, id)
+		if err != nil {
+			return history.Event{}, err
+		}
+		return memberEvent(schematype.EventMemberUpdated, id, before, after), nil
 	})
 	if err != nil {
 		return nil, err
@@ -315,17 +352,23 @@ func (s *Service) RemoveEmployee(ctx context.Context, id string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) error {
+	err = s.changeOrganization(ctx, stored.OrganizationID, func(tx *ent.Tx) (history.Event, error) {
 		if err := requireAnotherAdmin(ctx, tx, stored.OrganizationID, id, apperr.Path{"id"}); err != nil {
-			return err
+			return history.Event{}, err
+		}
+		before, err := employeeWithRoles(ctx, tx, id)
+		if err != nil {
+			return history.Event{}, err
 		}
 		if err := tx.Employee.DeleteOneID(id).Exec(ctx); err != nil {
-			return notFoundOn(err, apperr.Path{"id"}, "employee")
+			return history.Event{}, notFoundOn(err, apperr.Path{"id"}, "employee")
 		}
-		if stored.PersonID == nil {
-			return nil
+		if stored.PersonID != nil {
+			if err := deletePerson(ctx, tx, *stored.PersonID); err != nil {
+				return history.Event{}, err
+			}
 		}
-		return deletePerson(ctx, tx, *stored.PersonID)
+		return memberEvent(schematype.EventMemberRemoved, id, before, nil), nil
 	})
 	return stored.OrganizationID, err
 }
@@ -373,28 +416,81 @@ func (s *Service) organization(ctx context.Context, id string, path apperr.Path)
 }
 
 // changeOrganization runs change in a transaction that first locks the
-// organization (see the top of this file) and marks it and its customer
-// updated.
-func (s *Service) changeOrganization(ctx context.Context, organizationID string, change func(tx *ent.Tx) error) error {
+// organization (see the top of this file), then records the event change
+// returns on the organization's customer (history.Record: the customer's
+// version and updated_at move), so that the change and its event commit
+// together. A member.updated event without changes is not recorded: a
+// change that changes nothing leaves no history and keeps the version.
+func (s *Service) changeOrganization(ctx context.Context, organizationID string, change func(tx *ent.Tx) (history.Event, error)) error {
 	err := catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if err := tx.Organization.UpdateOneID(organizationID).Exec(ctx); err != nil {
 			return err
 		}
-		err := tx.Customer.Update().
+		customerID, err := tx.Customer.Query().
 			Where(customer.HasOrganizationWith(organization.ID(organizationID))).
-			Exec(ctx)
+			OnlyID(ctx)
 		if err != nil {
 			return err
 		}
-		return change(tx)
+		ev, err := change(tx)
+		if err != nil || (ev.Type == schematype.EventMemberUpdated && len(ev.Changes) == 0) {
+			return err
+		}
+		ev.CustomerID = customerID
+		return history.Record(ctx, tx, ev)
 	})
 	return apperr.FromData(err, nil)
 }
 
+// memberEvent is the event of a member change of subjectID from before to
+// after (an empty snapshot for what did not exist).
+func memberEvent(typ, subjectID string, before, after snapshot) history.Event {
+	return history.Event{Type: typ, SubjectID: subjectID, Changes: diff(before, after)}
+}
+
+// employeeWithRoles snapshots a stored employee with its roles and person.
+func employeeWithRoles(ctx context.Context, tx *ent.Tx, id string) (snapshot, error) {
+	e, err := tx.Employee.Query().Where(employee.ID(id)).
+		WithRoles(func(q *ent.RoleQuery) { q.Order(role.ByCode()) }).
+		WithPerson().
+		Only(ctx)
+	if err != nil {
+		return nil, notFoundOn(err, apperr.Path{"id"}, "employee")
+	}
+	codes := make([]string, len(e.Edges.Roles))
+	for i, r := range e.Edges.Roles {
+		codes[i] = r.Code
+	}
+	return employeeSnapshot(e, codes, e.Edges.Person), nil
+}
+
+// roleCodes are the codes of the roles with ids, in code order.
+func roleCodes(roles []*ent.Role, ids []string) []string {
+	var out []string
+	for _, r := range roles {
+		if slices.Contains(ids, r.ID) {
+			out = append(out, r.Code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // requireAnotherAdmin refuses, with a problem on path, a change that takes
 // ADMIN_USER away from employeeID when no other employee of the
-// organization holds it. It must run under the organization's lock.
+// organization holds it. An employee that does not hold it takes nothing
+// away: an organization registered without the back office has no
+// ADMIN_USER (registration does not grant a role that is not
+// self-assignable) until updateEmployee grants one, and its other members
+// change freely until then; from then on it keeps one. It must run under
+// the organization's lock.
 func requireAnotherAdmin(ctx context.Context, tx *ent.Tx, organizationID, employeeID string, path apperr.Path) error {
+	holds, err := tx.Employee.Query().
+		Where(employee.ID(employeeID), employee.HasRolesWith(role.Code(AdminRole))).
+		Exist(ctx)
+	if err != nil || !holds {
+		return err
+	}
 	admins, err := tx.Employee.Query().
 		Where(
 			employee.OrganizationID(organizationID),

@@ -21,8 +21,12 @@ const opRegisterOrganization = "registerOrganization"
 
 // RegisterOrganization registers an organization customer: the
 // organization with its addresses, contacts and representatives, the admin
-// user (also the first employee, holding ADMIN_USER), the other employees
-// and the category's features, with every problem reported at once.
+// user (also the first employee), the other employees and the category's
+// features, with every problem reported at once. The admin holds
+// ADMIN_USER when the registration may grant it (a back office holding
+// customers:manage, or a tenant that made it self-assignable); otherwise
+// the organization has no ADMIN_USER until updateEmployee grants one, and
+// its requirements list one as due (internal/onboarding).
 func (s *Service) RegisterOrganization(ctx context.Context, origin Origin, in OrganizationInput) (*Result, error) {
 	return s.register(ctx, origin, newOrganizationKind(in))
 }
@@ -53,14 +57,14 @@ func (k *organizationKind) normalize(now time.Time, minAge int) apperr.List {
 
 // matchRoles resolves the admin's and each employee's roles; a tenant
 // without AdminRole cannot register organizations.
-func (k *organizationKind) matchRoles(roles []*ent.Role, problems *apperr.List) error {
-	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, problems)
+func (k *organizationKind) matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error {
+	k.adminRoles = matchRoles(roles, k.org.Roles, defaultAdminRoles, backOffice, problems)
 	if !slices.ContainsFunc(roles, func(r *ent.Role) bool { return r.Code == AdminRole }) {
 		return fmt.Errorf("the tenant has no %s role", AdminRole)
 	}
 	k.employeeRoles = make([][]string, len(k.org.Employees))
 	for i, e := range k.org.Employees {
-		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, problems)
+		k.employeeRoles[i] = matchRoles(roles, e.Roles, defaultEmployeeRoles, backOffice, problems)
 	}
 	return nil
 }
@@ -84,8 +88,9 @@ var (
 	defaultEmployeeRoles = []string{"EMPLOYEE"}
 )
 
-// AdminRole is the role code every organization's registering user holds,
-// so that an organization always has an administrator.
+// AdminRole is the role code of an organization's administrator: the
+// registering user asks for it (granted as matchRoles allows), and once an
+// employee holds it the organization keeps one (requireAnotherAdmin).
 const AdminRole = "ADMIN_USER"
 
 // Organization is a validated, normalized organization registration. Its
@@ -193,6 +198,36 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 
 // organization validates the organization object at path into out.
 func (c *checker) organization(path apperr.Path, in OrganizationDetails, now time.Time, minAge int, out *Organization) {
+	c.organizationFields(path, in, now, out)
+
+	c.addresses(&out.Addresses, true, addressList{path: path.With("addresses"), in: in.Addresses})
+	region := ""
+	if a := primaryAddress(out.Addresses); a != nil {
+		region = a.Country
+	}
+	if nonBlank(in.Phone) {
+		out.Phone = c.phone(path.With("phone"), *in.Phone, region)
+	}
+	c.contacts(path.With("contacts"), in.Contacts, region, &out.Contacts)
+
+	rp := path.With("representatives")
+	if len(in.Representatives) > schematype.MaxMembers {
+		c.problems.Invalid(rp, vocab.ReasonTooMany, "too many representatives")
+		return
+	}
+	stakes := make([]Ownership, 0, len(in.Representatives))
+	for i, r := range in.Representatives {
+		rep := c.representative(rp.With(i), r, region, now, minAge)
+		out.Representatives = append(out.Representatives, rep)
+		stakes = append(stakes, Ownership{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: rp.With(i)})
+	}
+	c.problems = append(c.problems, checkOwnership(nil, stakes, rp)...)
+}
+
+// organizationFields validates the organization's own fields at path into
+// out: all but its addresses, phone, contacts and representatives (an
+// update checks these against what it keeps).
+func (c *checker) organizationFields(path apperr.Path, in OrganizationDetails, now time.Time, out *Organization) {
 	out.LegalName = c.required(path.With("legalName"), in.LegalName, schematype.MaxLegalNameLen)
 	out.TradingName = c.text(path.With("tradingName"), in.TradingName, schematype.MaxLegalNameLen)
 	out.RegistrationNumber = c.required(path.With("registrationNumber"), in.RegistrationNumber, schematype.MaxRegistrationNumberLen)
@@ -223,29 +258,6 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 	if nonBlank(in.Email) {
 		out.Email = c.email(path.With("email"), *in.Email)
 	}
-
-	c.addresses(&out.Addresses, true, addressList{path.With("addresses"), in.Addresses})
-	region := ""
-	if a := primaryAddress(out.Addresses); a != nil {
-		region = a.Country
-	}
-	if nonBlank(in.Phone) {
-		out.Phone = c.phone(path.With("phone"), *in.Phone, region)
-	}
-	c.contacts(path.With("contacts"), in.Contacts, region, &out.Contacts)
-
-	rp := path.With("representatives")
-	if len(in.Representatives) > schematype.MaxMembers {
-		c.problems.Invalid(rp, vocab.ReasonTooMany, "too many representatives")
-		return
-	}
-	stakes := make([]Ownership, 0, len(in.Representatives))
-	for i, r := range in.Representatives {
-		rep := c.representative(rp.With(i), r, region, now, minAge)
-		out.Representatives = append(out.Representatives, rep)
-		stakes = append(stakes, Ownership{Share: rep.OwnershipShare, IsPrimaryOwner: rep.IsPrimaryOwner, Path: rp.With(i)})
-	}
-	c.problems = append(c.problems, checkOwnership(nil, stakes, rp)...)
 }
 
 // representative validates one representative at path, except the
@@ -284,7 +296,7 @@ func (c *checker) representative(path apperr.Path, in RepresentativeInput, orgRe
 // person's region, else the organization's (orgRegion).
 func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string, now time.Time, minAge int) Employee {
 	var out Employee
-	more := addressList{path.With("addresses"), in.Addresses}
+	more := addressList{path: path.With("addresses"), in: in.Addresses}
 	if in.Person == nil {
 		c.problems.Invalid(path.With("person"), vocab.ReasonRequired, msgRequired)
 		c.addresses(&out.Person.Addresses, false, more)

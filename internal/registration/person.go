@@ -88,7 +88,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 	if nonBlank(in.Nationality) {
 		p.Nationality = c.country(path.With("nationality"), *in.Nationality)
 	}
-	c.addresses(&p.Addresses, rules.requireAddress, addressList{path.With("addresses"), in.Addresses}, rules.moreAddresses)
+	c.addresses(&p.Addresses, rules.requireAddress, addressList{path: path.With("addresses"), in: in.Addresses}, rules.moreAddresses)
 	c.contacts(path.With("contacts"), in.Contacts, p.region(), &p.Contacts)
 	c.documents(path.With("identityDocuments"), in.IdentityDocuments, &p)
 	return p
@@ -120,10 +120,13 @@ func (c *checker) dateOfBirth(path apperr.Path, s *string, now time.Time, minAge
 	return &dob
 }
 
-// addressList is a list of addresses as given at path.
+// addressList is a list of addresses as given at path: element i is
+// reported at path.i, or at paths[i] when paths is set (an update's
+// addresses, which come from its add and change lists and from storage).
 type addressList struct {
-	path apperr.Path
-	in   []AddressInput
+	path  apperr.Path
+	in    []AddressInput
+	paths []apperr.Path
 }
 
 // addresses validates the lists and appends their addresses to into, in
@@ -157,6 +160,9 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 		}
 		for i, a := range l.in {
 			ap := l.path.With(i)
+			if l.paths != nil {
+				ap = l.paths[i]
+			}
 			addr := Address{
 				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
 				Street:     c.required(ap.With("street"), a.Street, schematype.MaxStreetLen),
@@ -200,7 +206,13 @@ func (c *checker) contacts(path apperr.Path, in []ContactInput, region string, i
 		return
 	}
 	for i, ci := range in {
-		cp := path.With(i)
+		c.contact(path.With(i), ci, region, into)
+	}
+}
+
+// contact validates one contact at cp and appends it to into.
+func (c *checker) contact(cp apperr.Path, ci ContactInput, region string, into *[]Contact) {
+	{
 		contact := Contact{Type: c.oneOf(cp.With("type"), ci.Type, schematype.ContactTypes, ""), IsPrimary: ci.IsPrimary}
 		if contact.Type == "" {
 			c.problems.Invalid(cp.With("type"), vocab.ReasonRequired, msgRequired)
@@ -242,7 +254,13 @@ func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 		return
 	}
 	for i, d := range in {
-		dp := path.With(i)
+		c.document(path.With(i), d, p)
+	}
+}
+
+// document validates one identity document at dp and appends it to p's.
+func (c *checker) document(dp apperr.Path, d DocumentInput, p *Person) {
+	{
 		doc := Document{
 			Type:   c.oneOf(dp.With("type"), d.Type, schematype.IdentityDocumentTypes, ""),
 			Number: c.required(dp.With("number"), d.Number, schematype.MaxDocumentNumberLen),

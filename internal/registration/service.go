@@ -10,6 +10,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
+	"onboard/internal/history"
 	"onboard/internal/pulid"
 	"onboard/internal/values"
 	"onboard/internal/viewer"
@@ -66,7 +67,9 @@ type kind interface {
 	normalize(now time.Time, minAge int) apperr.List
 	// matchRoles resolves the normalized role references among the
 	// tenant's roles; an error is a tenant without a role it must have.
-	matchRoles(roles []*ent.Role, problems *apperr.List) error
+	// backOffice (grantsAll) lets it grant roles that are not
+	// self-assignable.
+	matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error
 	// category is the categorization part of the request.
 	category() categoryRequest
 	// write creates the customer customerID and its rows inside tx.
@@ -172,7 +175,7 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := k.matchRoles(roles, &problems); err != nil {
+	if err := k.matchRoles(roles, grantsAll(ctx), &problems); err != nil {
 		return nil, err
 	}
 	cat, err := categorize(ctx, s.Client, k.category(), &problems)
@@ -208,7 +211,13 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 				return err
 			}
 		}
-		return k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin})
+		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
+			return err
+		}
+		// The registration is the customer's first event; its version
+		// stays 1 (history.Append). A replay writes none.
+		return history.Append(ctx, tx, history.Event{CustomerID: customerID, Type: schematype.EventCustomerRegistered,
+			Changes: registeredChanges(k, p.category)})
 	})
 	if errors.Is(err, errKeyClaimed) {
 		res, rerr := s.replay(ctx, key, k)

@@ -307,6 +307,8 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 // hostileTenantB is what B's base inputs refer to.
 type hostileTenantB struct {
 	org, rep, emp, category string
+	// individual and orgCustomer are customers the updates change.
+	individual, orgCustomer string
 	tenantID                string
 }
 
@@ -334,7 +336,37 @@ func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
 		t.Fatalf("tenant B: %s %+v", r.raw, b)
 	}
 	b.category = c.Categories.Edges[0].Node.ID
+	r = e.mustSucceedIn(t, token, "rival", `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`,
+		map[string]any{"input": testutil.Fixture(t, "finhub-individual.json")})
+	var ind struct{ RegisterIndividual struct{ ID string } }
+	_ = json.Unmarshal(r.data, &ind)
+	// An organization of its own: the member cases move the first one's
+	// version, after its control's input was built.
+	second := testutil.Fixture(t, "finhub-organization.json")
+	hostileReplaceStrings(second, "@acmecorp.com", "@second.example.com")
+	hostileReplaceStrings(second, "REG-1234567890", "REG-B-SECOND")
+	r = e.mustSucceedIn(t, token, "rival", `mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { id } }`,
+		map[string]any{"input": second})
+	var org struct{ RegisterOrganization struct{ ID string } }
+	_ = json.Unmarshal(r.data, &org)
+	b.individual, b.orgCustomer = ind.RegisterIndividual.ID, org.RegisterOrganization.ID
+	if b.individual == "" || b.orgCustomer == "" {
+		t.Fatalf("tenant B's customers: %+v", b)
+	}
 	return b
+}
+
+// customerVersion reads a customer's current version straight from the
+// database (no request, so the row counts of the cases stay meaningful):
+// an update's base input sends it as expectedVersion, since other cases
+// move it.
+func (e *hostileEnv) customerVersion(t *testing.T, tenantID, id string) int {
+	t.Helper()
+	c, err := e.Client().Customer.Get(e.As(tenantID), id)
+	if err != nil {
+		t.Fatalf("customer %s: %v", id, err)
+	}
+	return c.Version
 }
 
 // isolationBases are valid inputs in tenant B for the mutations that take
@@ -369,6 +401,14 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 			return map[string]any{"code": fmt.Sprintf("ISO_%d", n), "name": "Isolation", "customerType": "INDIVIDUAL"}
 		},
 		"updateCategory": func(int64) map[string]any { return map[string]any{"id": b.category, "description": "Renamed"} },
+		// Updates that change nothing: they succeed without moving the
+		// version, and each id in them is one of B's.
+		"updateIndividual": func(int64) map[string]any {
+			return map[string]any{"customerId": b.individual, "expectedVersion": e.customerVersion(t, b.tenantID, b.individual)}
+		},
+		"updateOrganization": func(int64) map[string]any {
+			return map[string]any{"customerId": b.orgCustomer, "expectedVersion": e.customerVersion(t, b.tenantID, b.orgCustomer)}
+		},
 	}
 	// The dry runs take the registrations' inputs.
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]

@@ -159,12 +159,23 @@ var hostilePredicateSuffixes = []string{"ContainsFold", "EqualFold", "HasPrefix"
 	"NotIn", "NEQ", "GTE", "LTE", "GT", "LT", "In", "IsNil", "NotNil"}
 
 // hostileEntityOverrides name the object type of inputs whose names do not.
-var hostileEntityOverrides = map[string]string{"Categorization": "Category"}
+var hostileEntityOverrides = map[string]string{"Categorization": "Category",
+	"AddressChange": "Address", "ContactChange": "Contact", "IdentityDocumentChange": "IdentityDocument"}
+
+// hostileFieldEntities name the type of fields whose name does not: the
+// ids an update removes.
+var hostileFieldEntities = map[string]string{
+	"AddressChangesInput.remove": "Address", "ContactChangesInput.remove": "Contact",
+	"IdentityDocumentChangesInput.remove": "IdentityDocument",
+}
 
 // hostileEntity is the GraphQL type of the object f refers to: the owner's
 // for id and parentId (a category's parent is a category), else the one its
 // name says (featureId → Feature, roleIds → Role, category → Category).
 func hostileEntity(f hostileField) string {
+	if typ, ok := hostileFieldEntities[f.owner+"."+f.name]; ok {
+		return typ
+	}
 	base := f.name
 	for _, s := range hostilePredicateSuffixes {
 		if strings.HasSuffix(base, s) && len(base) > len(s) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"onboard/ent"
+	"onboard/ent/customer"
 	"slices"
 	"strings"
 	"testing"
@@ -290,6 +292,7 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]
 	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
 	maps.Copy(bases, e.decisionBases(t, e.tenantID, "acme", e.token))
+	e.updateTextBases(t, bases, individual)
 	// Removals take only an id, and a removal that succeeds removes its
 	// target: each case gets a representative or employee of its own.
 	bases["removeRepresentative"] = func(n int64) map[string]any {
@@ -336,4 +339,83 @@ func newRepresentativeInput(share float64) map[string]any {
 	return map[string]any{"firstName": "Bob", "middleName": "Lee", "lastName": "Partner", "position": "DIRECTOR",
 		"email": "bob@example.com", "phone": "860012349", "dateOfBirth": "1970-02-03",
 		"nationality": "LT", "gender": "MALE", "ownershipShare": share}
+}
+
+// updateTextBases adds the bases of updateIndividual and updateOrganization:
+// a customer of their own each, every field given a valid value (the
+// stored one where it must stay valid, a fresh one where it must be
+// unique), every list's add and change filled, and the version read when
+// the input is built (the control's success moves it).
+func (e *hostileEnv) updateTextBases(t *testing.T, bases map[string]func(n int64) map[string]any, individual map[string]any) {
+	t.Helper()
+	in := hostileClone(individual)
+	hostileReplaceStrings(in, "marcus.jensen@", "update-target@")
+	r := e.mustSucceed(t, e.token, `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`,
+		map[string]any{"input": in})
+	var ind struct{ RegisterIndividual struct{ ID string } }
+	_ = json.Unmarshal(r.data, &ind)
+	org := testutil.Fixture(t, "finhub-organization.json")
+	hostileReplaceStrings(org, "@acmecorp", "@update-target")
+	hostileReplaceStrings(org, "REG-1234567890", "REG-UPDATE-TARGET")
+	org["organizationCustomer"].(map[string]any)["organization"].(map[string]any)["contacts"] = []any{
+		map[string]any{"type": "EMAIL", "value": "info@update-target.example.com", "isPrimary": true}}
+	r = e.mustSucceed(t, e.token, `mutation($input: RegisterOrganizationInput!) { registerOrganization(input: $input) { id } }`,
+		map[string]any{"input": org})
+	var o struct{ RegisterOrganization struct{ ID string } }
+	_ = json.Unmarshal(r.data, &o)
+	ctx := e.As(e.tenantID)
+	c := e.Client().Customer.Query().Where(customer.ID(ind.RegisterIndividual.ID)).
+		WithPerson(func(q *ent.PersonQuery) { q.WithAddresses().WithContacts().WithIdentityDocuments() }).OnlyX(ctx)
+	oc := e.Client().Customer.Query().Where(customer.ID(o.RegisterOrganization.ID)).
+		WithOrganization(func(q *ent.OrganizationQuery) { q.WithAddresses().WithContacts() }).OnlyX(ctx)
+	p, so := c.Edges.Person, oc.Edges.Organization
+	if len(p.Edges.Addresses) == 0 || len(p.Edges.Contacts) == 0 || len(p.Edges.IdentityDocuments) == 0 || len(so.Edges.Addresses) == 0 || len(so.Edges.Contacts) == 0 {
+		t.Fatalf("update targets: %+v %+v", p.Edges, so.Edges)
+	}
+	addrChange := func(a *ent.Address) map[string]any {
+		return map[string]any{"id": a.ID, "type": string(a.Type), "street": a.Street, "line2": "Apartment 4",
+			"city": a.City, "state": "Vilnius", "postalCode": "01001", "country": "LT", "isPrimary": a.IsPrimary}
+	}
+	addrAdd := func() []any {
+		return []any{map[string]any{"type": "WORK", "street": "2 Office Road", "line2": "Floor 3", "city": "Vilnius",
+			"state": "Vilnius", "postalCode": "01002", "country": "LT", "isPrimary": false}}
+	}
+	contactsOf := func(cs []*ent.Contact) map[string]any {
+		return map[string]any{
+			"change": []any{map[string]any{"id": cs[0].ID, "type": string(cs[0].Type), "value": cs[0].Value, "isPrimary": cs[0].IsPrimary}},
+			"add":    []any{map[string]any{"type": "OTHER", "value": "a note", "isPrimary": false}},
+		}
+	}
+	doc := p.Edges.IdentityDocuments[0]
+	bases["updateIndividual"] = func(n int64) map[string]any {
+		return map[string]any{
+			"customerId": c.ID, "expectedVersion": e.customerVersion(t, e.tenantID, c.ID),
+			"customerName": "Marcus Jensen", "externalReference": fmt.Sprintf("upd-ref-%d", n), "tags": []any{"vip"},
+			"category": map[string]any{"code": "MEDIUM_RISK_INDIVIDUAL"},
+			"person": map[string]any{"firstName": "Marcus", "middleName": "Ole", "lastName": "Jensen",
+				"email": "marcus@example.com", "phone": "+37060012345", "dateOfBirth": "1990-05-15", "gender": "MALE",
+				"nationality": "LT", "placeOfBirth": "Kaunas"},
+			"addresses": map[string]any{"change": []any{addrChange(p.Edges.Addresses[0])}, "add": addrAdd()},
+			"contacts":  contactsOf(p.Edges.Contacts),
+			"identityDocuments": map[string]any{
+				"change": []any{map[string]any{"id": doc.ID, "type": string(doc.Type), "number": doc.Number, "issuingCountry": "LT"}},
+				"add":    []any{map[string]any{"type": "NATIONAL_ID", "number": fmt.Sprintf("N%d", n), "issuingCountry": "LT"}},
+			},
+		}
+	}
+	bases["updateOrganization"] = func(n int64) map[string]any {
+		in := map[string]any{
+			"customerId": oc.ID, "expectedVersion": e.customerVersion(t, e.tenantID, oc.ID),
+			"customerName": "Acme", "externalReference": fmt.Sprintf("upd-org-ref-%d", n), "tags": []any{"b2b"},
+			"category": map[string]any{"code": "SMALL_BUSINESS"},
+			"organization": map[string]any{"legalName": so.LegalName, "tradingName": "Acme Trading",
+				"registrationNumber": so.RegistrationNumber, "taxId": "LT123456789", "incorporationDate": "2015-01-01",
+				"legalForm": "LIMITED_LIABILITY_COMPANY", "industry": "TECHNOLOGY", "businessType": "B2B",
+				"businessDescription": "Software", "website": "https://example.com", "email": "office@example.com",
+				"phone": "+37052000000"},
+			"addresses": map[string]any{"change": []any{addrChange(so.Edges.Addresses[0])}, "add": addrAdd()},
+		}
+		in["contacts"] = contactsOf(so.Edges.Contacts)
+		return in
+	}
 }

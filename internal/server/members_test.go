@@ -270,7 +270,8 @@ func TestManageMembersScopeAndTenant(t *testing.T) {
 	env := newRegistrationEnv(t)
 	m := env.registerMembers(t)
 
-	r := env.mutate(memberQueries["removeEmployee"], map[string]any{"id": m.finance})
+	r := env.Do(testutil.Request{Token: env.selfService, TenantKey: "acme", Query: memberQueries["removeEmployee"],
+		Variables: map[string]any{"input": map[string]any{"id": m.finance}}})
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" {
 		t.Errorf("without customers:manage: %s", r.Raw)
 	}

@@ -86,7 +86,14 @@ type registeredCustomer struct {
 // a token that may register and read.
 type registrationEnv struct {
 	*testutil.Env
+	// token is a back office's: it also holds customers:manage, because
+	// FinHub's organization fixtures grant an employee
+	// TRANSACTION_APPROVER and their admin ADMIN_USER, which the tenant
+	// lets only its back office grant (ROLE_NOT_SELF_ASSIGNABLE).
 	tenantID, token string
+	// selfService is a registrant's own token: customers:register and
+	// customers:read, without customers:manage.
+	selfService string
 	// manager is a token with customers:manage, customers:read and pii:read.
 	manager string
 }
@@ -105,8 +112,9 @@ func newRegistrationEnvWith(t testing.TB, opts testutil.Options) *registrationEn
 		t.Fatalf("seeding the catalog: %v", err)
 	}
 	return &registrationEnv{Env: env, tenantID: id,
-		token:   env.Token([]string{"acme"}, "customers:register", "customers:read", "pii:read", "catalog:write"),
-		manager: env.Token([]string{"acme"}, "customers:manage", "customers:read", "pii:read")}
+		token:       env.Token([]string{"acme"}, "customers:register", "customers:manage", "customers:read", "pii:read", "catalog:write"),
+		selfService: env.Token([]string{"acme"}, "customers:register", "customers:read", "pii:read"),
+		manager:     env.Token([]string{"acme"}, "customers:manage", "customers:read", "pii:read")}
 }
 
 // register sends registerIndividual with input and optional headers

@@ -140,6 +140,7 @@ const (
 	// public key (JWT_PUBLIC_KEY_FILE), so it holds no key to sign a
 	// customer session with.
 	ReasonCustomerSessionsDisabled Reason = "CUSTOMER_SESSIONS_DISABLED"
+	ReasonFieldNotSelfService      Reason = "FIELD_NOT_SELF_SERVICE"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -268,4 +269,5 @@ var catalogue = []Entry{
 	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
 	{ReasonCustomerSessionsDisabled, Forbidden, 0, "createCustomerSession on a server that verifies tokens with a public key: it has no secret to sign sessions with"},
+	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
 }
