@@ -16,9 +16,7 @@ import (
 	atlasschema "ariga.io/atlas/sql/schema"
 
 	"onboard/internal/database"
-	"onboard/internal/demo"
 	"onboard/internal/testutil"
-	"onboard/internal/viewer"
 )
 
 // TestMigrationFilesMatchTheirSum is the atlas.sum integrity check: a
@@ -120,6 +118,10 @@ func TestMigrateFromThePreviousVersion(t *testing.T) {
 	}
 	wantRows := maps.Clone(rowsBefore)
 	wantRows["customer_tallies"] = 1 // the backfill's tally of the seeded customer
+	// The lifecycle's tables start empty.
+	for _, table := range []string{"consent_documents", "consents", "customer_events", "login_throttles", "verifications"} {
+		wantRows[table] = 0
+	}
 	if got := rowCounts(t, db); !equalCounts(got, wantRows) {
 		t.Errorf("rows after the migration %v, want %v", got, wantRows)
 	}
@@ -227,17 +229,45 @@ func loadPreviousVersion(t *testing.T, base string) (string, string) {
 // writes its tally, whose table a previous release's database lacks.
 func seed(t *testing.T, db *database.DB) {
 	t.Helper()
-	ctx := context.Background()
-	tenantID, err := demo.Seed(ctx, db.Client)
-	if err != nil {
-		t.Fatalf("seeding: %v", err)
+	// Plain SQL in the previous version's columns: the ent client writes
+	// today's, which that schema lacks (roles.self_assignable, …).
+	for _, stmt := range []string{
+		`INSERT INTO tenants (id, created_at, updated_at, key, name) VALUES ('ten_prev', now(), now(), 'previous', 'Previous')`,
+		`INSERT INTO roles (id, created_at, updated_at, code, name, tenant_id) VALUES
+			('rol_admin', now(), now(), 'ADMIN_USER', 'Admin user', 'ten_prev'),
+			('rol_user', now(), now(), 'USER', 'User', 'ten_prev')`,
+		`INSERT INTO features (id, created_at, updated_at, code, name, tenant_id) VALUES ('fea_limits', now(), now(), 'LIMITS', 'Limits', 'ten_prev')`,
+		`INSERT INTO customers (id, created_at, updated_at, type, name, status, tenant_id)
+			VALUES ('cus_ada', now(), now(), 'INDIVIDUAL', 'Ada Lovelace', 'PENDING_VERIFICATION', 'ten_prev')`,
+		`INSERT INTO persons (id, created_at, updated_at, first_name, last_name, customer_person, tenant_id)
+			VALUES ('per_ada', now(), now(), 'Ada', 'Lovelace', 'cus_ada', 'ten_prev')`,
+	} {
+		if _, err := db.SQL.Exec(stmt); err != nil {
+			t.Fatalf("seeding the previous version: %v", err)
+		}
 	}
-	tctx := viewer.ForTenant(ctx, tenantID)
-	if _, err := db.SQL.ExecContext(ctx, `INSERT INTO customers (id, created_at, updated_at, type, name, status, tenant_id)
-		VALUES ('cus_ada', now(), now(), 'INDIVIDUAL', 'Ada Lovelace', 'PENDING_VERIFICATION', $1)`, tenantID); err != nil {
-		t.Fatalf("seeding a customer: %v", err)
+}
+
+// TestMigrateMarksStandardRolesNotSelfAssignable: the lifecycle's
+// migration gives an existing tenant's ADMIN_USER the default a new
+// tenant's gets (not self-assignable) and leaves other roles assignable.
+func TestMigrateMarksStandardRolesNotSelfAssignable(t *testing.T) {
+	base := postgresOnly(t)
+	prevURL, _ := loadPreviousVersion(t, base)
+	db := openAt(t, prevURL, &bytes.Buffer{})
+	seed(t, db)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	db.Client.Person.Create().SetFirstName("Ada").SetLastName("Lovelace").SetCustomerID("cus_ada").SaveX(tctx)
+	for code, want := range map[string]bool{"ADMIN_USER": false, "USER": true} {
+		var got bool
+		if err := db.SQL.QueryRow(`SELECT self_assignable FROM roles WHERE code = $1`, code).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s self_assignable = %v after the migration, want %v", code, got, want)
+		}
+	}
 }
 
 func rowCounts(t *testing.T, db *database.DB) map[string]int {
