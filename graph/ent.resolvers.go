@@ -59,6 +59,9 @@ func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[strin
 // ConsentDocument returns ConsentDocumentResolver implementation.
 func (r *Resolver) ConsentDocument() ConsentDocumentResolver { return &consentDocumentResolver{r} }
 
+// Customer returns CustomerResolver implementation.
+func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -72,6 +75,7 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 
 type (
 	consentDocumentResolver    struct{ *Resolver }
+	customerResolver           struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }

@@ -69,6 +69,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(readOnlyQueries{})
 	srv.Use(opts.Limits.WithDefaults())
 	srv.Use(problemLists{})
+	srv.Use(requestLoaders{client: opts.Client})
 	srv.AroundResponses(capErrors(DefaultMaxErrors))
 	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
 	srv.SetErrorPresenter(presentError(opts.Logger))

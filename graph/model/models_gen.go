@@ -91,6 +91,10 @@ type EmployeePayload struct {
 	Organization *ent.Organization `json:"organization"`
 }
 
+type PublishConsentDocumentPayload struct {
+	ConsentDocument *ent.ConsentDocument `json:"consentDocument"`
+}
+
 // A registered individual, in FinHub's response shape plus the whole graph.
 type RegisterIndividualPayload struct {
 	// The customer's id.

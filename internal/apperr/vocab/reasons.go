@@ -136,6 +136,7 @@ const (
 	ReasonNotErasable             Reason = "NOT_ERASABLE"
 	ReasonAlreadyErased           Reason = "ALREADY_ERASED"
 	ReasonNotYourCustomer         Reason = "NOT_YOUR_CUSTOMER"
+	ReasonCustomerErased          Reason = "CUSTOMER_ERASED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -220,7 +221,7 @@ var catalogue = []Entry{
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
 	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category for another customer type"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
-	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, or a range on a type that takes none"},
+	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt)"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
 	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share"},
 	{ReasonUnknownParameter, BadUserInput, 0, "a parameter its feature does not define"},
@@ -263,4 +264,5 @@ var catalogue = []Entry{
 	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED"},
 	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
+	{ReasonCustomerErased, Conflict, 0, "a verification or consent recorded for a customer whose personal data was erased"},
 }
