@@ -91,7 +91,7 @@ func (s *Service) PublishConsentDocument(ctx context.Context, in ConsentDocument
 	if err != nil {
 		return nil, apperr.FromData(err, nil)
 	}
-	return doc, nil
+	return doc.Unwrap(), nil
 }
 
 // Origin is where an acceptance came from: the client's address and user
@@ -214,6 +214,12 @@ func (s *Service) AcceptConsents(ctx context.Context, origin Origin, in AcceptCo
 	if err != nil {
 		return nil, apperr.FromData(err, nil)
 	}
+	// Read after the commit (their edges) through the client, not the
+	// transaction.
+	for i, c := range out.Consents {
+		out.Consents[i] = c.Unwrap()
+	}
+	out.Customer = out.Customer.Unwrap()
 	return &out, nil
 }
 

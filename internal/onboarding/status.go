@@ -57,8 +57,11 @@ func transition(ctx context.Context, tx *ent.Tx, at time.Time, customerID string
 	if !CanMove(from, to) {
 		return invalidTransition(from, to)
 	}
-	update := tx.Customer.Update().
-		Where(customer.ID(customerID), customer.StatusEQ(from)).
+	// An update of one customer (the customer tallies refuse a status
+	// set by an update of many), conditional on the status it moves from:
+	// ent answers not found when the condition no longer holds.
+	update := tx.Customer.UpdateOneID(customerID).
+		Where(customer.StatusEQ(from)).
 		SetStatus(to).
 		SetStatusChangedAt(at)
 	if reason != "" {
@@ -66,13 +69,12 @@ func transition(ctx context.Context, tx *ent.Tx, at time.Time, customerID string
 	} else {
 		update.ClearStatusReason()
 	}
-	n, err := update.Save(ctx)
-	if err != nil {
+	if err := update.Exec(ctx); err != nil {
+		if ent.IsNotFound(err) {
+			return apperr.New(apperr.Conflict, vocab.ReasonDecisionConflict,
+				"another decision changed the customer's status first; read it again")
+		}
 		return err
-	}
-	if n == 0 {
-		return apperr.New(apperr.Conflict, vocab.ReasonDecisionConflict,
-			"another decision changed the customer's status first; read it again")
 	}
 	before, after := string(from), string(to)
 	return history.Record(ctx, tx, history.Event{

@@ -143,6 +143,9 @@ func (s *Service) RecordVerification(ctx context.Context, in VerificationInput) 
 	if err != nil {
 		return nil, apperr.FromData(err, nil)
 	}
+	// Read after the commit (their edges) through the client, not the
+	// transaction.
+	out.Verification, out.Customer = out.Verification.Unwrap(), out.Customer.Unwrap()
 	return &out, nil
 }
 
