@@ -42,11 +42,7 @@ type ConsentDocumentInput struct {
 // earlier one insufficient.
 func (s *Service) PublishConsentDocument(ctx context.Context, in ConsentDocumentInput) (*ent.ConsentDocument, error) {
 	var problems apperr.List
-	code := requiredText(&problems, apperr.Path{"code"}, in.Code, schematype.MaxConsentCodeLen)
-	if code != "" && !consentCodePattern.MatchString(code) {
-		problems.Invalid(apperr.Path{"code"}, vocab.ReasonInvalidFormat,
-			"a consent code starts with an upper-case letter and has only upper-case letters, digits and '_'")
-	}
+	code := checkConsentCode(&problems, apperr.Path{"code"}, in.Code)
 	title := requiredText(&problems, apperr.Path{"title"}, in.Title, schematype.MaxConsentTitleLen)
 	url := ""
 	if err := values.Required(in.URL); err != nil {
@@ -146,9 +142,15 @@ func (s *Service) AcceptConsents(ctx context.Context, origin Origin, in AcceptCo
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	// The codes' text first: a code no document could have is refused
+	// as what it is, on consents.<i>.code, not looked up.
 	codes := make([]string, 0, len(in.Consents))
-	for _, ref := range in.Consents {
-		codes = append(codes, ref.Code)
+	refs := make([]ConsentRef, len(in.Consents))
+	for i, ref := range in.Consents {
+		refs[i] = ConsentRef{Code: checkConsentCode(&problems, apperr.Path{"consents", i, "code"}, ref.Code), Version: ref.Version}
+		if refs[i].Code != "" {
+			codes = append(codes, refs[i].Code)
+		}
 	}
 	var out ConsentsResult
 	err := catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
@@ -160,8 +162,8 @@ func (s *Service) AcceptConsents(ctx context.Context, origin Origin, in AcceptCo
 		if err != nil {
 			return err
 		}
-		chosen, err := checkConsentRefs(in.Consents, docs)
-		if err != nil {
+		chosen := checkConsentRefs(&problems, refs, docs)
+		if err := problems.Err(); err != nil {
 			return err
 		}
 		ids := make([]string, len(chosen))
@@ -227,17 +229,19 @@ func (s *Service) AcceptConsents(ctx context.Context, origin Origin, in AcceptCo
 // version of the codes named) and reports, all at once, a ref named twice
 // (DUPLICATE), one never published (UNKNOWN_CONSENT) and one a newer
 // version replaces (CONSENT_VERSION_OUTDATED).
-func checkConsentRefs(refs []ConsentRef, docs []*ent.ConsentDocument) ([]*ent.ConsentDocument, error) {
+func checkConsentRefs(problems *apperr.List, refs []ConsentRef, docs []*ent.ConsentDocument) []*ent.ConsentDocument {
 	latest := map[string]int{}
 	for _, d := range docs {
 		latest[d.Code] = max(latest[d.Code], d.Version)
 	}
-	var problems apperr.List
 	chosen := make([]*ent.ConsentDocument, 0, len(refs))
 	seen := map[string]bool{}
 	for i, ref := range refs {
 		path := apperr.Path{"consents", i}
-		if seen[ref.Code] {
+		switch {
+		case ref.Code == "":
+			continue // refused for its text already
+		case seen[ref.Code]:
 			problems.Invalid(path, vocab.ReasonDuplicate, "this consent is given twice")
 			continue
 		}
@@ -258,7 +262,22 @@ func checkConsentRefs(refs []ConsentRef, docs []*ent.ConsentDocument) ([]*ent.Co
 			chosen = append(chosen, docs[at])
 		}
 	}
-	return chosen, problems.Err()
+	return chosen
+}
+
+// checkConsentCode cleans a consent code and reports it when refused,
+// blank or not of the code's format; it returns "" for a refused one.
+func checkConsentCode(problems *apperr.List, path apperr.Path, s string) string {
+	reported := len(*problems)
+	code := requiredText(problems, path, s, schematype.MaxConsentCodeLen)
+	if code != "" && !consentCodePattern.MatchString(code) {
+		problems.Invalid(path, vocab.ReasonInvalidFormat,
+			"a consent code starts with an upper-case letter and has only upper-case letters, digits and '_'")
+	}
+	if len(*problems) > reported {
+		return ""
+	}
+	return code
 }
 
 // ConsentsInForce returns, per customer id, its acceptances of the

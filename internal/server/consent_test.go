@@ -296,12 +296,16 @@ func TestAcceptConsentsRefusesBadInput(t *testing.T) {
 		want     []string
 	}{
 		{"an unknown code", "", "", []any{"NOPE", 1}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
+		{"a lower-case code", "", "", []any{"terms", 2}, []string{"BAD_USER_INPUT INVALID_FORMAT consents.0.code"}},
+		{"a blank code", "", "", []any{" ", 2}, []string{"BAD_USER_INPUT REQUIRED consents.0.code"}},
+		{"a code with a control character", "", "", []any{"TERMS", 2}, []string{"BAD_USER_INPUT CONTROL_CHARACTER consents.0.code"}},
 		{"an unpublished version", "", "", []any{"TERMS", 3}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
 		{"version 0", "", "", []any{"PRIVACY", 0}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
 		{"an outdated version", "", "", []any{"TERMS", 1}, []string{"BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.0.version"}},
 		{"a code twice", "", "", []any{"PRIVACY", 1, "PRIVACY", 1}, []string{"BAD_USER_INPUT DUPLICATE consents.1"}},
-		{"every problem at once", "", "", []any{"PRIVACY", 1, "NOPE", 1, "TERMS", 1, "PRIVACY", 1},
-			[]string{"NOT_FOUND UNKNOWN_CONSENT consents.1", "BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.2.version", "BAD_USER_INPUT DUPLICATE consents.3"}},
+		{"every problem at once", "", "", []any{"PRIVACY", 1, "NOPE", 1, "TERMS", 1, "PRIVACY", 1, "terms", 2},
+			[]string{"NOT_FOUND UNKNOWN_CONSENT consents.1", "BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.2.version",
+				"BAD_USER_INPUT DUPLICATE consents.3", "BAD_USER_INPUT INVALID_FORMAT consents.4.code"}},
 		{"no consent", "", "", nil, []string{"BAD_USER_INPUT REQUIRED consents"}},
 		{"too many consents", "", "", many, []string{"BAD_USER_INPUT TOO_MANY consents"}},
 		{"an unknown customer", "", "cus_01HZZZZZZZZZZZZZZZZZZZZZZZ", []any{"PRIVACY", 1}, []string{"NOT_FOUND NOT_FOUND customerId"}},
