@@ -11,7 +11,9 @@ import (
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/internal/pulid"
 	"onboard/internal/viewer"
+	"onboard/schema/schematype"
 )
 
 // lockedCustomer reads the customer id inside tx and, on PostgreSQL,
@@ -21,6 +23,10 @@ import (
 // status, its consents), so neither decides on a state that no longer
 // holds. An id the tenant does not have is NOT_FOUND on field.
 func lockedCustomer(ctx context.Context, tx *ent.Tx, id string, field apperr.Path) (*ent.Customer, error) {
+	if !pulid.Valid(id, schematype.PrefixCustomer) {
+		// Never sent to the database (PostgreSQL refuses a NUL in text).
+		return nil, apperr.NotFoundf(field, "no customer with this id")
+	}
 	q := tx.Customer.Query().Where(customer.ID(id))
 	q.Modify(func(s *sql.Selector) {
 		if s.Dialect() == dialect.Postgres {

@@ -159,7 +159,17 @@ func subjectOf(ctx context.Context, tx *ent.Tx, customerID, id string) (verifica
 	notOfCustomer := apperr.Invalid(field, vocab.ReasonSubjectNotOfCustomer,
 		"the subject is not this customer's person, organization or representative")
 	notFound := func(err error) error { return apperr.FromLookup(err, field, "no subject with this id") }
-	switch pulid.Prefix(id) {
+	prefix := pulid.Prefix(id)
+	switch prefix {
+	case schematype.PrefixPerson, schematype.PrefixOrganization, schematype.PrefixRepresentative:
+		if !pulid.Valid(id, prefix) {
+			// Never sent to the database (PostgreSQL refuses a NUL in text).
+			return "", "", apperr.NotFoundf(field, "no subject with this id")
+		}
+	default:
+		return "", "", notOfCustomer
+	}
+	switch prefix {
 	case schematype.PrefixPerson:
 		p, err := tx.Person.Query().Where(person.ID(id)).WithIdentityDocuments().Only(ctx)
 		if err != nil {

@@ -185,6 +185,8 @@ func TestRecordVerificationRefusesBadInput(t *testing.T) {
 		{"another tenant's customer", "", e.verificationInput("customerId", other.RegisterIndividual.ID, "subjectId", other.RegisterIndividual.PersonID),
 			[]string{"NOT_FOUND NOT_FOUND customerId"}},
 		{"another tenant's person", "", e.verificationInput("subjectId", other.RegisterIndividual.PersonID), []string{"NOT_FOUND NOT_FOUND subjectId"}},
+		{"a malformed customer id", "", e.verificationInput("customerId", "cus_\x00'; --"), []string{"NOT_FOUND NOT_FOUND customerId"}},
+		{"a malformed person id", "", e.verificationInput("subjectId", "per_\x00"), []string{"NOT_FOUND NOT_FOUND subjectId"}},
 		{"an unknown person", "", e.verificationInput("subjectId", "per_01HZZZZZZZZZZZZZZZZZZZZZZZ"), []string{"NOT_FOUND NOT_FOUND subjectId"}},
 		{"another customer's organization", "", e.verificationInput("subjectId", e.org), []string{"BAD_USER_INPUT SUBJECT_NOT_OF_CUSTOMER subjectId"}},
 		{"another customer's representative", "", e.verificationInput("subjectId", e.reps[0]), []string{"BAD_USER_INPUT SUBJECT_NOT_OF_CUSTOMER subjectId"}},
