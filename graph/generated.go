@@ -63,6 +63,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AcceptConsentsPayload struct {
+		Consents func(childComplexity int) int
+		Customer func(childComplexity int) int
+	}
+
 	Address struct {
 		City         func(childComplexity int) int
 		Country      func(childComplexity int) int
@@ -192,6 +197,7 @@ type ComplexityRoot struct {
 
 	Customer struct {
 		Category              func(childComplexity int) int
+		Consents              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		ErasedAt              func(childComplexity int) int
 		ExternalReference     func(childComplexity int) int
@@ -215,6 +221,7 @@ type ComplexityRoot struct {
 		Type                  func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 		User                  func(childComplexity int) int
+		Verifications         func(childComplexity int) int
 		Version               func(childComplexity int) int
 	}
 
@@ -375,6 +382,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptConsents                   func(childComplexity int, input onboarding.AcceptConsentsInput) int
 		ActivateCustomer                 func(childComplexity int, input onboarding.DecisionInput) int
 		AddEmployee                      func(childComplexity int, input registration.AddEmployeeInput) int
 		AddRepresentative                func(childComplexity int, input registration.AddRepresentativeInput) int
@@ -385,6 +393,8 @@ type ComplexityRoot struct {
 		CreateRole                       func(childComplexity int, input model.CreateRoleInput) int
 		CreateTenant                     func(childComplexity int, input model.CreateTenantInput) int
 		ErasePersonalData                func(childComplexity int, input onboarding.ErasureInput) int
+		PublishConsentDocument           func(childComplexity int, input onboarding.ConsentDocumentInput) int
+		RecordVerification               func(childComplexity int, input onboarding.VerificationInput) int
 		RegisterIndividual               func(childComplexity int, input registration.IndividualInput) int
 		RegisterOrganization             func(childComplexity int, input registration.OrganizationInput) int
 		ReinstateCustomer                func(childComplexity int, input onboarding.DecisionInput) int
@@ -480,6 +490,10 @@ type ComplexityRoot struct {
 		Kind func(childComplexity int) int
 	}
 
+	PublishConsentDocumentPayload struct {
+		ConsentDocument func(childComplexity int) int
+	}
+
 	Query struct {
 		Categories         func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CategoryOrder, where *ent.CategoryWhereInput) int
 		CategoryTree       func(childComplexity int, customerType *schematype.CustomerType) int
@@ -494,6 +508,11 @@ type ComplexityRoot struct {
 		Nodes              func(childComplexity int, ids []string) int
 		Roles              func(childComplexity int) int
 		Tenant             func(childComplexity int) int
+	}
+
+	RecordVerificationPayload struct {
+		Customer     func(childComplexity int) int
+		Verification func(childComplexity int) int
 	}
 
 	RegisterIndividualPayload struct {
@@ -647,8 +666,10 @@ type ConsentDocumentResolver interface {
 	CustomerTypes(ctx context.Context, obj *ent.ConsentDocument) ([]schematype.CustomerType, error)
 }
 type CustomerResolver interface {
+	Consents(ctx context.Context, obj *ent.Customer) ([]*ent.Consent, error)
 	History(ctx context.Context, obj *ent.Customer, first *int, after *entgql.Cursor[string], types []string) (*ent.CustomerEventConnection, error)
 	Requirements(ctx context.Context, obj *ent.Customer) (*onboarding.Requirements, error)
+	Verifications(ctx context.Context, obj *ent.Customer) ([]*ent.Verification, error)
 }
 type CustomerEventResolver interface {
 	Changes(ctx context.Context, obj *ent.CustomerEvent) ([]*schematype.FieldChange, error)
@@ -659,6 +680,8 @@ type MutationResolver interface {
 	CreateFeature(ctx context.Context, input model.CreateFeatureInput) (*model.CreateFeaturePayload, error)
 	CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CreateCategoryPayload, error)
 	UpdateCategory(ctx context.Context, input model.UpdateCategoryInput) (*model.UpdateCategoryPayload, error)
+	PublishConsentDocument(ctx context.Context, input onboarding.ConsentDocumentInput) (*model.PublishConsentDocumentPayload, error)
+	AcceptConsents(ctx context.Context, input onboarding.AcceptConsentsInput) (*onboarding.ConsentsResult, error)
 	ActivateCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
 	ReviewCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
 	RejectCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
@@ -679,6 +702,7 @@ type MutationResolver interface {
 	UpdateOrganization(ctx context.Context, input registration.OrganizationUpdate) (*model.UpdateOrganizationPayload, error)
 	ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error)
 	ValidateOrganizationRegistration(ctx context.Context, input registration.OrganizationInput) (*model.RegistrationValidation, error)
+	RecordVerification(ctx context.Context, input onboarding.VerificationInput) (*onboarding.VerificationResult, error)
 }
 type PersonResolver interface {
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
@@ -724,6 +748,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AcceptConsentsPayload.consents":
+		if e.ComplexityRoot.AcceptConsentsPayload.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptConsentsPayload.Consents(childComplexity), true
+	case "AcceptConsentsPayload.customer":
+		if e.ComplexityRoot.AcceptConsentsPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AcceptConsentsPayload.Customer(childComplexity), true
 
 	case "Address.city":
 		if e.ComplexityRoot.Address.City == nil {
@@ -1226,6 +1263,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Category(childComplexity), true
+	case "Customer.consents":
+		if e.ComplexityRoot.Customer.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Consents(childComplexity), true
 	case "Customer.createdAt":
 		if e.ComplexityRoot.Customer.CreatedAt == nil {
 			break
@@ -1369,6 +1412,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.User(childComplexity), true
+	case "Customer.verifications":
+		if e.ComplexityRoot.Customer.Verifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Verifications(childComplexity), true
 	case "Customer.version":
 		if e.ComplexityRoot.Customer.Version == nil {
 			break
@@ -1955,6 +2004,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentityDocument.UpdatedAt(childComplexity), true
 
+	case "Mutation.acceptConsents":
+		if e.ComplexityRoot.Mutation.AcceptConsents == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptConsents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptConsents(childComplexity, args["input"].(onboarding.AcceptConsentsInput)), true
 	case "Mutation.activateCustomer":
 		if e.ComplexityRoot.Mutation.ActivateCustomer == nil {
 			break
@@ -2065,6 +2125,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ErasePersonalData(childComplexity, args["input"].(onboarding.ErasureInput)), true
+	case "Mutation.publishConsentDocument":
+		if e.ComplexityRoot.Mutation.PublishConsentDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishConsentDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishConsentDocument(childComplexity, args["input"].(onboarding.ConsentDocumentInput)), true
+	case "Mutation.recordVerification":
+		if e.ComplexityRoot.Mutation.RecordVerification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordVerification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordVerification(childComplexity, args["input"].(onboarding.VerificationInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2580,6 +2662,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyRequirement.Kind(childComplexity), true
 
+	case "PublishConsentDocumentPayload.consentDocument":
+		if e.ComplexityRoot.PublishConsentDocumentPayload.ConsentDocument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishConsentDocumentPayload.ConsentDocument(childComplexity), true
+
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -2709,6 +2798,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tenant(childComplexity), true
+
+	case "RecordVerificationPayload.customer":
+		if e.ComplexityRoot.RecordVerificationPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordVerificationPayload.Customer(childComplexity), true
+	case "RecordVerificationPayload.verification":
+		if e.ComplexityRoot.RecordVerificationPayload.Verification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordVerificationPayload.Verification(childComplexity), true
 
 	case "RegisterIndividualPayload.customer":
 		if e.ComplexityRoot.RegisterIndividualPayload.Customer == nil {
@@ -3270,6 +3372,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptConsentsInput", ec.unmarshalInputAcceptConsentsInput),
 			graphql.NewInputUnmarshaler("AddEmployeeInput", ec.unmarshalInputAddEmployeeInput),
 			graphql.NewInputUnmarshaler("AddRepresentativeInput", ec.unmarshalInputAddRepresentativeInput),
 			graphql.NewInputUnmarshaler("AddressChangeInput", ec.unmarshalInputAddressChangeInput),
@@ -3284,6 +3387,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CategoryWhereInput", ec.unmarshalInputCategoryWhereInput),
 			graphql.NewInputUnmarshaler("ConsentDocumentOrder", ec.unmarshalInputConsentDocumentOrder),
 			graphql.NewInputUnmarshaler("ConsentDocumentWhereInput", ec.unmarshalInputConsentDocumentWhereInput),
+			graphql.NewInputUnmarshaler("ConsentInput", ec.unmarshalInputConsentInput),
 			graphql.NewInputUnmarshaler("ConsentOrder", ec.unmarshalInputConsentOrder),
 			graphql.NewInputUnmarshaler("ConsentWhereInput", ec.unmarshalInputConsentWhereInput),
 			graphql.NewInputUnmarshaler("ContactChangeInput", ec.unmarshalInputContactChangeInput),
@@ -3332,6 +3436,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
 			graphql.NewInputUnmarshaler("PolicyRequirementInput", ec.unmarshalInputPolicyRequirementInput),
+			graphql.NewInputUnmarshaler("PublishConsentDocumentInput", ec.unmarshalInputPublishConsentDocumentInput),
+			graphql.NewInputUnmarshaler("RecordVerificationInput", ec.unmarshalInputRecordVerificationInput),
 			graphql.NewInputUnmarshaler("RegisterIndividualInput", ec.unmarshalInputRegisterIndividualInput),
 			graphql.NewInputUnmarshaler("RegisterOrganizationInput", ec.unmarshalInputRegisterOrganizationInput),
 			graphql.NewInputUnmarshaler("RegistrationUserInput", ec.unmarshalInputRegistrationUserInput),
@@ -3429,7 +3535,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "catalog.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls"
+//go:embed "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3442,6 +3548,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
+	{Name: "consent.graphqls", Input: sourceData("consent.graphqls"), BuiltIn: false},
 	{Name: "decision.graphqls", Input: sourceData("decision.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
@@ -3454,12 +3561,23 @@ var sources = []*ast.Source{
 	{Name: "session.graphqls", Input: sourceData("session.graphqls"), BuiltIn: false},
 	{Name: "update.graphqls", Input: sourceData("update.graphqls"), BuiltIn: false},
 	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
+	{Name: "verification.graphqls", Input: sourceData("verification.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AcceptConsentsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consents":
+		return ec.fieldContext_AcceptConsentsPayload_consents(ctx, field)
+	case "customer":
+		return ec.fieldContext_AcceptConsentsPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AcceptConsentsPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3751,10 +3869,14 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_organization(ctx, field)
 	case "features":
 		return ec.fieldContext_Customer_features(ctx, field)
+	case "consents":
+		return ec.fieldContext_Customer_consents(ctx, field)
 	case "history":
 		return ec.fieldContext_Customer_history(ctx, field)
 	case "requirements":
 		return ec.fieldContext_Customer_requirements(ctx, field)
+	case "verifications":
+		return ec.fieldContext_Customer_verifications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -4225,6 +4347,24 @@ func (ec *executionContext) childFields_PolicyRequirement(ctx context.Context, f
 		return ec.fieldContext_PolicyRequirement_due(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyRequirement", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishConsentDocumentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consentDocument":
+		return ec.fieldContext_PublishConsentDocumentPayload_consentDocument(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishConsentDocumentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordVerificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verification":
+		return ec.fieldContext_RecordVerificationPayload_verification(ctx, field)
+	case "customer":
+		return ec.fieldContext_RecordVerificationPayload_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordVerificationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterIndividualPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4715,6 +4855,20 @@ func (ec *executionContext) field_Customer_history_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptConsents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.AcceptConsentsInput, error) {
+			return ec.unmarshalNAcceptConsentsInput2onboardᚋinternalᚋonboardingᚐAcceptConsentsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_activateCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4847,6 +5001,34 @@ func (ec *executionContext) field_Mutation_erasePersonalData_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (onboarding.ErasureInput, error) {
 			return ec.unmarshalNErasePersonalDataInput2onboardᚋinternalᚋonboardingᚐErasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishConsentDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.ConsentDocumentInput, error) {
+			return ec.unmarshalNPublishConsentDocumentInput2onboardᚋinternalᚋonboardingᚐConsentDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordVerification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (onboarding.VerificationInput, error) {
+			return ec.unmarshalNRecordVerificationInput2onboardᚋinternalᚋonboardingᚐVerificationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5522,6 +5704,70 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AcceptConsentsPayload_consents(ctx context.Context, field graphql.CollectedField, obj *onboarding.ConsentsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptConsentsPayload_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚕᚖonboardᚋentᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptConsentsPayload_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptConsentsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AcceptConsentsPayload_customer(ctx context.Context, field graphql.CollectedField, obj *onboarding.ConsentsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AcceptConsentsPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AcceptConsentsPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AcceptConsentsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Address_id(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -8295,6 +8541,38 @@ func (ec *executionContext) fieldContext_Customer_features(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_consents(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Consents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚕᚖonboardᚋentᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_history(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8366,6 +8644,38 @@ func (ec *executionContext) fieldContext_Customer_requirements(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CustomerRequirements(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_verifications(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_verifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Verifications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Verification) graphql.Marshaler {
+			return ec.marshalNVerification2ᚕᚖonboardᚋentᚐVerificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_verifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Verification(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11152,6 +11462,112 @@ func (ec *executionContext) fieldContext_Mutation_updateCategory(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishConsentDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishConsentDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishConsentDocument(ctx, fc.Args["input"].(onboarding.ConsentDocumentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "catalog:write")
+				if err != nil {
+					var zeroVal *model.PublishConsentDocumentPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.PublishConsentDocumentPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishConsentDocumentPayload) graphql.Marshaler {
+			return ec.marshalNPublishConsentDocumentPayload2ᚖonboardᚋgraphᚋmodelᚐPublishConsentDocumentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishConsentDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishConsentDocumentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishConsentDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptConsents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptConsents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptConsents(ctx, fc.Args["input"].(onboarding.AcceptConsentsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *onboarding.ConsentsResult) graphql.Marshaler {
+			return ec.marshalNAcceptConsentsPayload2ᚖonboardᚋinternalᚋonboardingᚐConsentsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptConsents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AcceptConsentsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptConsents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_activateCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12350,6 +12766,68 @@ func (ec *executionContext) fieldContext_Mutation_validateOrganizationRegistrati
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_validateOrganizationRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordVerification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordVerification(ctx, fc.Args["input"].(onboarding.VerificationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:verify")
+				if err != nil {
+					var zeroVal *onboarding.VerificationResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *onboarding.VerificationResult
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *onboarding.VerificationResult) graphql.Marshaler {
+			return ec.marshalNRecordVerificationPayload2ᚖonboardᚋinternalᚋonboardingᚐVerificationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordVerification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordVerificationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordVerification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13879,6 +14357,38 @@ func (ec *executionContext) fieldContext_PolicyRequirement_due(_ context.Context
 	return graphql.NewScalarFieldContext("PolicyRequirement", field, false, false, "RequirementDue")
 }
 
+func (ec *executionContext) _PublishConsentDocumentPayload_consentDocument(ctx context.Context, field graphql.CollectedField, obj *model.PublishConsentDocumentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishConsentDocumentPayload_consentDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentDocument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConsentDocument) graphql.Marshaler {
+			return ec.marshalNConsentDocument2ᚖonboardᚋentᚐConsentDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishConsentDocumentPayload_consentDocument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishConsentDocumentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14702,6 +15212,70 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordVerificationPayload_verification(ctx context.Context, field graphql.CollectedField, obj *onboarding.VerificationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordVerificationPayload_verification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Verification) graphql.Marshaler {
+			return ec.marshalNVerification2ᚖonboardᚋentᚐVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordVerificationPayload_verification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordVerificationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Verification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordVerificationPayload_customer(ctx context.Context, field graphql.CollectedField, obj *onboarding.VerificationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordVerificationPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordVerificationPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordVerificationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18116,6 +18690,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptConsentsInput(ctx context.Context, obj any) (onboarding.AcceptConsentsInput, error) {
+	var it onboarding.AcceptConsentsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "consents"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "consents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consents"))
+			data, err := ec.unmarshalNConsentInput2ᚕonboardᚋinternalᚋonboardingᚐConsentRefᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consents = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptConsentsInput unmarshals raw into the AcceptConsentsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptConsentsInput(ctx context.Context, raw any) (onboarding.AcceptConsentsInput, error) {
+	var out onboarding.AcceptConsentsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptConsentsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, obj any) (registration.AddEmployeeInput, error) {
 	var it registration.AddEmployeeInput
 	if obj == nil {
@@ -21153,6 +21776,55 @@ func (ec *executionContext) unmarshalInputConsentDocumentWhereInput(ctx context.
 func UnmarshalConsentDocumentWhereInput(ctx context.Context, raw any) (ent.ConsentDocumentWhereInput, error) {
 	var out ent.ConsentDocumentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentDocumentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsentInput(ctx context.Context, obj any) (onboarding.ConsentRef, error) {
+	var it onboarding.ConsentRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsentInput unmarshals raw into the ConsentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsentInput(ctx context.Context, raw any) (onboarding.ConsentRef, error) {
+	var out onboarding.ConsentRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentInput", raw, &out)
 	return out, err
 }
 
@@ -32908,6 +33580,160 @@ func UnmarshalPolicyRequirementInput(ctx context.Context, raw any) (model.Policy
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPublishConsentDocumentInput(ctx context.Context, obj any) (onboarding.ConsentDocumentInput, error) {
+	var it onboarding.ConsentDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "title", "url", "customerTypes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "customerTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerTypes"))
+			data, err := ec.unmarshalOCustomerType2ᚕonboardᚋschemaᚋschematypeᚐCustomerTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerTypes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPublishConsentDocumentInput unmarshals raw into the PublishConsentDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPublishConsentDocumentInput(ctx context.Context, raw any) (onboarding.ConsentDocumentInput, error) {
+	var out onboarding.ConsentDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishConsentDocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordVerificationInput(ctx context.Context, obj any) (onboarding.VerificationInput, error) {
+	var it onboarding.VerificationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "subjectId", "kind", "outcome", "provider", "reference", "checkedAt", "expiresAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "subjectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNVerificationKind2onboardᚋentᚋverificationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalNVerificationOutcome2onboardᚋentᚋverificationᚐOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		case "checkedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkedAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckedAt = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordVerificationInput unmarshals raw into the RecordVerificationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordVerificationInput(ctx context.Context, raw any) (onboarding.VerificationInput, error) {
+	var out onboarding.VerificationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordVerificationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Context, obj any) (registration.IndividualInput, error) {
 	var it registration.IndividualInput
 	if obj == nil {
@@ -37335,6 +38161,44 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var acceptConsentsPayloadImplementors = []string{"AcceptConsentsPayload"}
+
+func (ec *executionContext) _AcceptConsentsPayload(ctx context.Context, sel ast.SelectionSet, obj *onboarding.ConsentsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, acceptConsentsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AcceptConsentsPayload")
+		case "consents":
+			out.Values[i] = ec._AcceptConsentsPayload_consents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._AcceptConsentsPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addressImplementors = []string{"Address", "Node"}
 
 func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *ent.Address) graphql.Marshaler {
@@ -38320,6 +39184,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_features(ctx, field, obj)
 				})
+		case "consents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_consents(ctx, field, obj)
+				})
 		case "history":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38331,6 +39201,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_requirements(ctx, field, obj)
+				})
+		case "verifications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_verifications(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -39468,6 +40344,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishConsentDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishConsentDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptConsents":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptConsents(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "activateCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_activateCustomer(ctx, field)
@@ -39604,6 +40494,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "validateOrganizationRegistration":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_validateOrganizationRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordVerification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordVerification(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40118,6 +41015,39 @@ func (ec *executionContext) _PolicyRequirement(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var publishConsentDocumentPayloadImplementors = []string{"PublishConsentDocumentPayload"}
+
+func (ec *executionContext) _PublishConsentDocumentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishConsentDocumentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishConsentDocumentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishConsentDocumentPayload")
+		case "consentDocument":
+			out.Values[i] = ec._PublishConsentDocumentPayload_consentDocument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -40228,6 +41158,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordVerificationPayloadImplementors = []string{"RecordVerificationPayload"}
+
+func (ec *executionContext) _RecordVerificationPayload(ctx context.Context, sel ast.SelectionSet, obj *onboarding.VerificationResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordVerificationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordVerificationPayload")
+		case "verification":
+			out.Values[i] = ec._RecordVerificationPayload_verification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._RecordVerificationPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -41559,6 +42527,19 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptConsentsInput2onboardᚋinternalᚋonboardingᚐAcceptConsentsInput(ctx context.Context, v any) (onboarding.AcceptConsentsInput, error) {
+	res, err := ec.unmarshalInputAcceptConsentsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAcceptConsentsPayload2ᚖonboardᚋinternalᚋonboardingᚐConsentsResult(ctx context.Context, sel ast.SelectionSet, v *onboarding.ConsentsResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AcceptConsentsPayload!")
+		return graphql.Null
+	}
+	return ec._AcceptConsentsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddEmployeeInput2onboardᚋinternalᚋregistrationᚐAddEmployeeInput(ctx context.Context, v any) (registration.AddEmployeeInput, error) {
 	res, err := ec.unmarshalInputAddEmployeeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41700,6 +42681,30 @@ func (ec *executionContext) unmarshalNCategoryWhereInput2ᚖonboardᚋentᚐCate
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNConsent2ᚕᚖonboardᚋentᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsent2ᚖonboardᚋentᚐConsent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsent2ᚖonboardᚋentᚐConsent(ctx context.Context, sel ast.SelectionSet, v *ent.Consent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Consent!")
+		return graphql.Null
+	}
+	return ec._Consent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConsentDocument2ᚖonboardᚋentᚐConsentDocument(ctx context.Context, sel ast.SelectionSet, v *ent.ConsentDocument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConsentDocument!")
@@ -41733,6 +42738,25 @@ func (ec *executionContext) marshalNConsentDocumentOrderField2ᚖonboardᚋent�
 func (ec *executionContext) unmarshalNConsentDocumentWhereInput2ᚖonboardᚋentᚐConsentDocumentWhereInput(ctx context.Context, v any) (*ent.ConsentDocumentWhereInput, error) {
 	res, err := ec.unmarshalInputConsentDocumentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConsentInput2onboardᚋinternalᚋonboardingᚐConsentRef(ctx context.Context, v any) (onboarding.ConsentRef, error) {
+	res, err := ec.unmarshalInputConsentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConsentInput2ᚕonboardᚋinternalᚋonboardingᚐConsentRefᚄ(ctx context.Context, v any) ([]onboarding.ConsentRef, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]onboarding.ConsentRef, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsentInput2onboardᚋinternalᚋonboardingᚐConsentRef(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalNConsentOrderField2ᚖonboardᚋentᚐConsentOrderField(ctx context.Context, v any) (*ent.ConsentOrderField, error) {
@@ -42631,6 +43655,32 @@ func (ec *executionContext) marshalNPolicyRequirementKind2string(ctx context.Con
 	return res
 }
 
+func (ec *executionContext) unmarshalNPublishConsentDocumentInput2onboardᚋinternalᚋonboardingᚐConsentDocumentInput(ctx context.Context, v any) (onboarding.ConsentDocumentInput, error) {
+	res, err := ec.unmarshalInputPublishConsentDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishConsentDocumentPayload2ᚖonboardᚋgraphᚋmodelᚐPublishConsentDocumentPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishConsentDocumentPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PublishConsentDocumentPayload!")
+		return graphql.Null
+	}
+	return ec._PublishConsentDocumentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordVerificationInput2onboardᚋinternalᚋonboardingᚐVerificationInput(ctx context.Context, v any) (onboarding.VerificationInput, error) {
+	res, err := ec.unmarshalInputRecordVerificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordVerificationPayload2ᚖonboardᚋinternalᚋonboardingᚐVerificationResult(ctx context.Context, sel ast.SelectionSet, v *onboarding.VerificationResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordVerificationPayload!")
+		return graphql.Null
+	}
+	return ec._RecordVerificationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterIndividualInput2onboardᚋinternalᚋregistrationᚐIndividualInput(ctx context.Context, v any) (registration.IndividualInput, error) {
 	res, err := ec.unmarshalInputRegisterIndividualInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42966,6 +44016,30 @@ func (ec *executionContext) marshalNUserStatus2onboardᚋentᚋuserᚐStatus(ctx
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖonboardᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerification2ᚕᚖonboardᚋentᚐVerificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Verification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVerification2ᚖonboardᚋentᚐVerification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVerification2ᚖonboardᚋentᚐVerification(ctx context.Context, sel ast.SelectionSet, v *ent.Verification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Verification!")
+		return graphql.Null
+	}
+	return ec._Verification(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVerificationKind2onboardᚋentᚋverificationᚐKind(ctx context.Context, v any) (verification.Kind, error) {

@@ -29,7 +29,9 @@ type loadersKey struct{}
 
 // loaders are one request's loaders.
 type loaders struct {
-	requirements batchLoader[*onboarding.Requirements]
+	requirements  batchLoader[*onboarding.Requirements]
+	verifications batchLoader[[]*ent.Verification]
+	consents      batchLoader[[]*ent.Consent]
 	// mu guards history, a loader per set of arguments (graph/history.go).
 	mu      sync.Mutex
 	history map[string]*batchLoader[*history.Page]
@@ -170,4 +172,30 @@ func (r *Resolver) customerRequirements(ctx context.Context, c *ent.Customer) (*
 			PendingVerification: []onboarding.Requirement{}, Errors: []onboarding.Requirement{}}, nil
 	}
 	return req, nil
+}
+
+// customerVerifications is Customer.verifications through the request's
+// loader: the results in force of a page of customers in one statement.
+func (r *Resolver) customerVerifications(ctx context.Context, c *ent.Customer) ([]*ent.Verification, error) {
+	return loaded(loadersFor(ctx).verifications.load(ctx, c.ID, pageCustomers(ctx),
+		func(ctx context.Context, ids []string) (map[string][]*ent.Verification, error) {
+			return onboarding.VerificationsInForce(ctx, r.Client, ids)
+		}))
+}
+
+// customerConsents is Customer.consents through the request's loader: the
+// acceptances of the current versions of a page of customers at once.
+func (r *Resolver) customerConsents(ctx context.Context, c *ent.Customer) ([]*ent.Consent, error) {
+	return loaded(loadersFor(ctx).consents.load(ctx, c.ID, pageCustomers(ctx),
+		func(ctx context.Context, ids []string) (map[string][]*ent.Consent, error) {
+			return onboarding.ConsentsInForce(ctx, r.Client, ids)
+		}))
+}
+
+// loaded is a loader's answer as a resolver returns it: never a null list.
+func loaded[T any](list []T, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return nonNil(list), nil
 }

@@ -135,6 +135,10 @@ type PolicyRequirementInput struct {
 	Due  *string `json:"due,omitempty"`
 }
 
+type PublishConsentDocumentPayload struct {
+	ConsentDocument *ent.ConsentDocument `json:"consentDocument"`
+}
+
 // A registered individual, in FinHub's response shape plus the whole graph.
 type RegisterIndividualPayload struct {
 	// The customer's id.

@@ -192,11 +192,3 @@ func decisionTexts(d decision, in DecisionInput) (reason, note string, err error
 	}
 	return reason, note, nil
 }
-
-func problemMessage(err error) string {
-	var p *values.Problem
-	if errors.As(err, &p) {
-		return p.Message
-	}
-	return "invalid value"
-}

@@ -13,12 +13,12 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/internal/testutil"
-	"onboard/internal/viewer"
 )
 
 // hostileIsolationMarkers are the names tenant A's customers carry; no
 // answer to tenant B may hold them.
-var hostileIsolationMarkers = []string{"Zephyrine", "Quillfeather", "Obsidian Alpha Holdings", "ALPHA_ONLY", "ALPHA_FEATURE", "ALPHA_ROLE"}
+var hostileIsolationMarkers = []string{"Zephyrine", "Quillfeather", "Obsidian Alpha Holdings", "ALPHA_ONLY", "ALPHA_FEATURE", "ALPHA_ROLE",
+	"ALPHA_TERMS", "alpha-kyc-provider"}
 
 // hostileIsolation: tenant A (acme) holds a registered individual, an
 // organization with representatives and employees, and a category, a
@@ -31,10 +31,6 @@ func hostileIsolation(t *testing.T) {
 	a := e.seedTenantA(t)
 	rivalID := e.tenant("rival")
 	tokenB := e.Token([]string{"rival"}, testutil.AllScopes...)
-	// Mutations that need a scope testutil.AllScopes does not hold.
-	tokensB := map[string]string{
-		"erasePersonalData": e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...),
-	}
 	b := e.seedTenantB(t, tokenB)
 	b.tenantID = rivalID
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
@@ -93,10 +89,6 @@ func hostileIsolation(t *testing.T) {
 				continue
 			}
 			query := fmt.Sprintf(`mutation($input: %s) { %s(input: $input) { __typename } }`, arg.Type.String(), f.Name)
-			tokenB := tokenB
-			if tok, ok := tokensB[f.Name]; ok {
-				tokenB = tok
-			}
 			for _, leaf := range refs {
 				typ := hostileEntity(leaf)
 				id, ok := a.byType[typ]
@@ -207,7 +199,12 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 	hostileReplaceStrings(ind, "Jensen", "Quillfeather")
 	hostileReplaceStrings(ind, "marcus.jensen", "zephyrine")
 	hostilePersonExtras(ind["individualCustomer"].(map[string]any)["person"].(map[string]any), true)
-	e.mustSucceed(t, e.token, hostileRegisterIndividual, map[string]any{"input": ind})
+	r := e.mustSucceed(t, e.token, `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id personId } }`,
+		map[string]any{"input": ind})
+	var registered struct{ RegisterIndividual struct{ ID, PersonID string } }
+	if err := json.Unmarshal(r.data, &registered); err != nil {
+		t.Fatal(err)
+	}
 	org := testutil.Fixture(t, "finhub-organization-employees.json")
 	hostileReplaceStrings(org, "Acme Corporation", "Obsidian Alpha Holdings")
 	e.mustSucceed(t, e.token, hostileRegisterOrganization, map[string]any{"input": org})
@@ -218,6 +215,19 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 	e.mustSucceed(t, e.token, `mutation {
 		createCategory(input: {code: "ALPHA_ONLY", name: "Alpha only", customerType: INDIVIDUAL,
 			features: [{featureCode: "ALPHA_FEATURE"}]}) { category { id } } }`, nil)
+
+	// A's consent document, an acceptance of it and a verification, so
+	// that their ids (and the events they append) are among A's.
+	e.mustSucceed(t, e.token, `mutation {
+		publishConsentDocument(input: {code: "ALPHA_TERMS", title: "Alpha terms", url: "https://alpha.example/terms"}) {
+			consentDocument { id } } }`, nil)
+	customerID := registered.RegisterIndividual.ID
+	e.mustSucceed(t, e.token, `mutation($id: ID!) { acceptConsents(input: {customerId: $id, consents: [{code: "ALPHA_TERMS", version: 1}]}) {
+		consents { id } } }`, map[string]any{"id": customerID})
+	e.mustSucceed(t, e.Token([]string{"acme"}, testutil.AllScopes...), `mutation($id: ID!, $subject: ID!) {
+		recordVerification(input: {customerId: $id, subjectId: $subject, kind: IDENTITY, outcome: PASSED,
+			provider: "alpha-kyc-provider", checkedAt: "2020-01-01T00:00:00Z"}) { verification { id } } }`,
+		map[string]any{"id": customerID, "subject": registered.RegisterIndividual.PersonID})
 
 	if !hostileSafeID.MatchString(e.tenantID) {
 		t.Fatalf("unexpected tenant id %q", e.tenantID)
@@ -295,8 +305,12 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 			}
 		}
 	}
+	// A verification's subjectId takes a person, an organization or a
+	// representative: A's person stands for them.
+	a.byType["Subject"] = a.byType["Person"]
 	for _, typ := range []string{"Customer", "Person", "Address", "Contact", "IdentityDocument", "Organization",
-		"Representative", "Employee", "Category", "Feature", "FeatureRelation", "CustomerFeature", "Role", "Tenant", "User"} {
+		"Representative", "Employee", "Category", "Feature", "FeatureRelation", "CustomerFeature", "Role", "Tenant", "User",
+		"ConsentDocument", "Consent", "Verification"} {
 		if a.byType[typ] == "" {
 			t.Fatalf("tenant A holds no %s: %v", typ, a.byType)
 		}
@@ -306,7 +320,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 
 // hostileTenantB is what B's base inputs refer to.
 type hostileTenantB struct {
-	org, rep, emp, category string
+	customer, org, rep, emp, category string
 	// individual and orgCustomer are customers the updates change.
 	individual, orgCustomer string
 	tenantID                string
@@ -353,6 +367,19 @@ func (e *hostileEnv) seedTenantB(t *testing.T, token string) hostileTenantB {
 	if b.individual == "" || b.orgCustomer == "" {
 		t.Fatalf("tenant B's customers: %+v", b)
 	}
+	r = e.mustSucceedIn(t, token, "rival", `{ customers(first: 1, where: {type: ORGANIZATION}) { edges { node { id } } } }`, nil)
+	var cu struct {
+		Customers struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	if err := json.Unmarshal(r.data, &cu); err != nil || len(cu.Customers.Edges) == 0 {
+		t.Fatalf("tenant B's customer: %s", r.raw)
+	}
+	b.customer = cu.Customers.Edges[0].Node.ID
+	e.mustSucceedIn(t, token, "rival", `mutation {
+		publishConsentDocument(input: {code: "BETA_TERMS", title: "Beta terms", url: "https://beta.example/terms"}) {
+			consentDocument { id } } }`, nil)
 	return b
 }
 
@@ -408,6 +435,13 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 		},
 		"updateOrganization": func(int64) map[string]any {
 			return map[string]any{"customerId": b.orgCustomer, "expectedVersion": e.customerVersion(t, b.tenantID, b.orgCustomer)}
+		},
+		"recordVerification": func(int64) map[string]any {
+			return map[string]any{"customerId": b.customer, "subjectId": b.org, "kind": "BUSINESS", "outcome": "PASSED",
+				"provider": "Beta KYB", "checkedAt": "2020-01-01T00:00:00Z"}
+		},
+		"acceptConsents": func(int64) map[string]any {
+			return map[string]any{"customerId": b.customer, "consents": []any{map[string]any{"code": "BETA_TERMS", "version": 1}}}
 		},
 	}
 	// The dry runs take the registrations' inputs.

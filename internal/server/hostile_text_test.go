@@ -236,7 +236,31 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	}
 	_ = json.Unmarshal(r.data, &target)
 
+	// The organization's customer, and a consent document it accepts.
+	r = e.mustSucceed(t, e.token, `query($id: ID!) { node(id: $id) { ... on Organization { customer { id } } } }`,
+		map[string]any{"id": orgID})
+	var owner struct {
+		Node struct{ Customer struct{ ID string } }
+	}
+	if err := json.Unmarshal(r.data, &owner); err != nil || owner.Node.Customer.ID == "" {
+		t.Fatalf("the organization's customer: %s", r.raw)
+	}
+	customerID := owner.Node.Customer.ID
+	e.mustSucceed(t, e.token, `mutation { publishConsentDocument(input: {code: "TEXT_TERMS", title: "Terms",
+		url: "https://text.example/terms"}) { consentDocument { id } } }`, nil)
+
 	bases := map[string]func(n int64) map[string]any{
+		"recordVerification": func(int64) map[string]any {
+			return map[string]any{"customerId": customerID, "subjectId": orgID, "kind": "BUSINESS", "outcome": "PASSED",
+				"provider": "Text KYB", "reference": "chk-1", "checkedAt": "2020-01-01T00:00:00Z"}
+		},
+		"publishConsentDocument": func(int64) map[string]any {
+			// Another code than the one accepted below, which stays at version 1.
+			return map[string]any{"code": "TEXT_PUBLISHED", "title": "Terms", "url": "https://text.example/terms"}
+		},
+		"acceptConsents": func(int64) map[string]any {
+			return map[string]any{"customerId": customerID, "consents": []any{map[string]any{"code": "TEXT_TERMS", "version": 1}}}
+		},
 		"registerIndividual": func(n int64) map[string]any {
 			in := hostileClone(individual)
 			hostileReplaceStrings(in, "marcus.jensen@", fmt.Sprintf("text%d@", n))
@@ -329,7 +353,6 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		return map[string]any{"username": "session.text@example.com", "password": fixturePassword}
 	}
 	return bases, map[string]string{"createTenant": e.operatorToken(),
-		"erasePersonalData":     e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeCustomersDecide)...),
 		"createCustomerSession": e.Token([]string{"acme"}, viewer.ScopeCustomersSessions)}
 }
 

@@ -19,16 +19,16 @@ import (
 // policy and the rules as they are; a requirement it does not know how to
 // answer fails it.
 
-// lifecycleEnv holds the tokens of the parties of an onboarding.
-type lifecycleEnv struct {
+// onboardingEnv holds the tokens of the parties of an onboarding.
+type onboardingEnv struct {
 	*registrationEnv
 	verifier, decider, sessions string
 }
 
-func newLifecycleEnv(t *testing.T) *lifecycleEnv {
+func newOnboardingEnv(t *testing.T) *onboardingEnv {
 	t.Helper()
 	e := newRegistrationEnv(t)
-	return &lifecycleEnv{registrationEnv: e,
+	return &onboardingEnv{registrationEnv: e,
 		verifier: e.Token([]string{"acme"}, viewer.ScopeCustomersVerify, viewer.ScopeCustomersRead),
 		decider:  e.Token([]string{"acme"}, viewer.ScopeCustomersDecide, viewer.ScopeCustomersRead),
 		sessions: e.Token([]string{"acme"}, viewer.ScopeCustomersSessions),
@@ -36,7 +36,7 @@ func newLifecycleEnv(t *testing.T) *lifecycleEnv {
 }
 
 // call sends query with vars as token and fails the test on errors.
-func (e *lifecycleEnv) call(t *testing.T, token, query string, vars map[string]any, into any) {
+func (e *onboardingEnv) call(t *testing.T, token, query string, vars map[string]any, into any) {
 	t.Helper()
 	e.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query, Variables: vars}).Into(t, into)
 }
@@ -51,8 +51,8 @@ const lifecycleCustomer = `query($id: ID!) { node(id: $id) { ... on Customer {
 } } }`
 
 type lifecycleState struct {
-	ID, Status string
-	Version    int
+	ID, Status   string
+	Version      int
 	Requirements struct {
 		CurrentlyDue, PendingVerification, Errors []struct{ Code, Field, Reason string }
 	}
@@ -70,7 +70,7 @@ type lifecycleState struct {
 	}
 }
 
-func (e *lifecycleEnv) state(t *testing.T, id string) lifecycleState {
+func (e *onboardingEnv) state(t *testing.T, id string) lifecycleState {
 	t.Helper()
 	var got struct{ Node lifecycleState }
 	e.call(t, e.token, lifecycleCustomer, map[string]any{"id": id}, &got)
@@ -94,10 +94,12 @@ func subjectOf(t *testing.T, s lifecycleState, field string) string {
 }
 
 // latestConsentVersion is the version in force of a consent document.
-func (e *lifecycleEnv) latestConsentVersion(t *testing.T, code string) int {
+func (e *onboardingEnv) latestConsentVersion(t *testing.T, code string) int {
 	t.Helper()
 	var got struct {
-		ConsentDocuments struct{ Edges []struct{ Node struct{ Version int } } }
+		ConsentDocuments struct {
+			Edges []struct{ Node struct{ Version int } }
+		}
 	}
 	e.call(t, e.token, `query($code: String!) { consentDocuments(first: 100, where: {code: $code}) { edges { node { version } } } }`,
 		map[string]any{"code": code}, &got)
@@ -114,7 +116,7 @@ func (e *lifecycleEnv) latestConsentVersion(t *testing.T, code string) int {
 // satisfy answers every requirement due, as its party would; consents
 // are accepted with consentToken (the customer's session, or the back
 // office for an organization).
-func (e *lifecycleEnv) satisfy(t *testing.T, s lifecycleState, consentToken string) {
+func (e *onboardingEnv) satisfy(t *testing.T, s lifecycleState, consentToken string) {
 	t.Helper()
 	var consents []map[string]any
 	for _, r := range s.Requirements.CurrentlyDue {
@@ -142,7 +144,9 @@ func (e *lifecycleEnv) satisfy(t *testing.T, s lifecycleState, consentToken stri
 			if len(emps) == 0 {
 				t.Fatalf("ADMIN_USER is due and the organization has no employee to grant it")
 			}
-			var out struct{ UpdateEmployee struct{ Employee struct{ ID string } } }
+			var out struct {
+				UpdateEmployee struct{ Employee struct{ ID string } }
+			}
 			e.call(t, e.manager, `mutation($input: UpdateEmployeeInput!) { updateEmployee(input: $input) { employee { id } } }`,
 				map[string]any{"input": map[string]any{"id": emps[0].ID, "roles": []string{"ADMIN_USER", "EMPLOYEE"}}}, &out)
 		default:
@@ -150,14 +154,16 @@ func (e *lifecycleEnv) satisfy(t *testing.T, s lifecycleState, consentToken stri
 		}
 	}
 	if len(consents) > 0 {
-		var out struct{ AcceptConsents struct{ Consents []struct{ Code string } } }
+		var out struct {
+			AcceptConsents struct{ Consents []struct{ Code string } }
+		}
 		e.call(t, consentToken, `mutation($input: AcceptConsentsInput!) { acceptConsents(input: $input) { consents { code } } }`,
 			map[string]any{"input": map[string]any{"customerId": s.ID, "consents": consents}}, &out)
 	}
 }
 
 // onboard takes the registered customer id to ACTIVE and checks each step.
-func (e *lifecycleEnv) onboard(t *testing.T, id, consentToken string) {
+func (e *onboardingEnv) onboard(t *testing.T, id, consentToken string) {
 	t.Helper()
 	s := e.state(t, id)
 	if s.Status != "PENDING_VERIFICATION" || s.User == nil || s.User.Status != "PENDING_ACTIVATION" {
@@ -218,8 +224,10 @@ func (e *lifecycleEnv) onboard(t *testing.T, id, consentToken string) {
 // signs in, accepts the consents due in its own session; the KYC
 // provider's results are recorded; the back office activates it.
 func TestOnboardFinHubIndividualToActive(t *testing.T) {
-	e := newLifecycleEnv(t)
-	var reg struct{ RegisterIndividual struct{ Customer struct{ ID string } } }
+	e := newOnboardingEnv(t)
+	var reg struct {
+		RegisterIndividual struct{ Customer struct{ ID string } }
+	}
 	e.Do(testutil.Request{Token: e.selfService, TenantKey: "acme", Query: `mutation($input: RegisterIndividualInput!) {
 		registerIndividual(input: $input) { customer { id } } }`,
 		Variables: map[string]any{"input": testutil.Fixture(t, "finhub-individual.json")}}).Into(t, &reg)
@@ -263,8 +271,10 @@ func TestOnboardFinHubIndividualToActive(t *testing.T) {
 // self-assignable), the back office grants it and accepts the consents
 // for it, the KYB results are recorded, and it is activated.
 func TestOnboardFinHubOrganizationToActive(t *testing.T) {
-	e := newLifecycleEnv(t)
-	var reg struct{ RegisterOrganization struct{ Customer struct{ ID string } } }
+	e := newOnboardingEnv(t)
+	var reg struct {
+		RegisterOrganization struct{ Customer struct{ ID string } }
+	}
 	e.Do(testutil.Request{Token: e.selfService, TenantKey: "acme", Query: `mutation($input: RegisterOrganizationInput!) {
 		registerOrganization(input: $input) { customer { id } } }`,
 		Variables: map[string]any{"input": testutil.Fixture(t, "finhub-organization-categorized.json")}}).Into(t, &reg)

@@ -155,6 +155,7 @@ func (e *Env) Token(tenants []string, scopes ...string) string {
 var AllScopes = []string{
 	viewer.ScopeCustomersRegister, viewer.ScopeCustomersRead, viewer.ScopeCustomersManage,
 	viewer.ScopePIIRead, viewer.ScopeCatalogWrite, viewer.ScopeCustomersDecide,
+	viewer.ScopeCustomersVerify, viewer.ScopeCustomersSessions,
 }
 
 // Tenant creates a tenant with the standard roles and returns its id. It

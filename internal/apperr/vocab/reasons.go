@@ -141,6 +141,7 @@ const (
 	// customer session with.
 	ReasonCustomerSessionsDisabled Reason = "CUSTOMER_SESSIONS_DISABLED"
 	ReasonFieldNotSelfService      Reason = "FIELD_NOT_SELF_SERVICE"
+	ReasonCustomerErased           Reason = "CUSTOMER_ERASED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -225,7 +226,7 @@ var catalogue = []Entry{
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
 	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
-	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, or a range on a type that takes none"},
+	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt)"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
 	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share"},
 	{ReasonUnknownParameter, BadUserInput, 0, "a parameter its feature does not define"},
@@ -270,4 +271,5 @@ var catalogue = []Entry{
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
 	{ReasonCustomerSessionsDisabled, Forbidden, 0, "createCustomerSession on a server that verifies tokens with a public key: it has no secret to sign sessions with"},
 	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
+	{ReasonCustomerErased, Conflict, 0, "a verification or consent recorded for a customer whose personal data was erased"},
 }
