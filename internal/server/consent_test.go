@@ -94,13 +94,13 @@ func (e *lifecycleEnv) accepted(t *testing.T, customerID string, refs ...any) ac
 // 1, each publication the next, and a document keeps what was sent.
 func TestPublishConsentDocumentVersions(t *testing.T) {
 	e := newLifecycleEnv(t)
-	first := e.published(t, "TERMS").PublishConsentDocument.ConsentDocument
-	second := e.published(t, "TERMS").PublishConsentDocument.ConsentDocument
+	first := e.published(t, "MARKETING").PublishConsentDocument.ConsentDocument
+	second := e.published(t, "MARKETING").PublishConsentDocument.ConsentDocument
 	other := e.published(t, "PRIVACY_NOTICE").PublishConsentDocument.ConsentDocument
 	if first.Version != 1 || second.Version != 2 || other.Version != 1 {
 		t.Fatalf("versions %d, %d, %d; want 1, 2, 1", first.Version, second.Version, other.Version)
 	}
-	if first.Title != "TERMS title" || first.URL != "https://finhub.example/terms" || !slices.Equal(first.CustomerTypes, []string{"INDIVIDUAL"}) {
+	if first.Title != "MARKETING title" || first.URL != "https://finhub.example/marketing" || !slices.Equal(first.CustomerTypes, []string{"INDIVIDUAL"}) {
 		t.Fatalf("unexpected document: %+v", first)
 	}
 }
@@ -117,7 +117,7 @@ func TestPublishConsentDocumentRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp := e.publish(map[string]any{"code": "TERMS", "title": "Terms", "url": "https://finhub.example/terms"})
+			resp := e.publish(map[string]any{"code": "MARKETING", "title": "Terms", "url": "https://finhub.example/marketing"})
 			var got publishedDocument
 			if len(resp.Errors) > 0 {
 				errs[i] = resp.Raw
@@ -144,7 +144,7 @@ func TestPublishConsentDocumentRace(t *testing.T) {
 func TestPublishConsentDocumentRefusesBadInput(t *testing.T) {
 	e := newLifecycleEnv(t)
 	valid := func(changes ...any) map[string]any {
-		in := map[string]any{"code": "TERMS", "title": "Terms", "url": "https://finhub.example/terms", "customerTypes": []any{"INDIVIDUAL"}}
+		in := map[string]any{"code": "MARKETING", "title": "Terms", "url": "https://finhub.example/marketing", "customerTypes": []any{"INDIVIDUAL"}}
 		for i := 0; i+1 < len(changes); i += 2 {
 			in[changes[i].(string)] = changes[i+1]
 		}
@@ -158,8 +158,8 @@ func TestPublishConsentDocumentRefusesBadInput(t *testing.T) {
 	}{
 		{"no code", "", valid("code", ""), []string{"BAD_USER_INPUT REQUIRED code"}},
 		{"a lower-case code", "", valid("code", "terms"), []string{"BAD_USER_INPUT INVALID_FORMAT code"}},
-		{"a code with a dash", "", valid("code", "TERMS-2"), []string{"BAD_USER_INPUT INVALID_FORMAT code"}},
-		{"a code starting with a digit", "", valid("code", "1TERMS"), []string{"BAD_USER_INPUT INVALID_FORMAT code"}},
+		{"a code with a dash", "", valid("code", "MARKETING-2"), []string{"BAD_USER_INPUT INVALID_FORMAT code"}},
+		{"a code starting with a digit", "", valid("code", "1MARKETING"), []string{"BAD_USER_INPUT INVALID_FORMAT code"}},
 		{"a code too long", "", valid("code", strings.Repeat("T", schematype.MaxConsentCodeLen+1)), []string{"BAD_USER_INPUT TOO_LONG code"}},
 		{"no title", "", valid("title", " "), []string{"BAD_USER_INPUT REQUIRED title"}},
 		{"a title too long", "", valid("title", strings.Repeat("t", schematype.MaxConsentTitleLen+1)), []string{"BAD_USER_INPUT TOO_LONG title"}},
@@ -167,7 +167,7 @@ func TestPublishConsentDocumentRefusesBadInput(t *testing.T) {
 		{"no url", "", valid("url", ""), []string{"BAD_USER_INPUT REQUIRED url"}},
 		{"a relative url", "", valid("url", "/terms"), []string{"BAD_USER_INPUT INVALID_URL url"}},
 		{"a javascript url", "", valid("url", "javascript:alert(1)"), []string{"BAD_USER_INPUT INVALID_URL url"}},
-		{"an ftp url", "", valid("url", "ftp://finhub.example/terms"), []string{"BAD_USER_INPUT INVALID_URL url"}},
+		{"an ftp url", "", valid("url", "ftp://finhub.example/marketing"), []string{"BAD_USER_INPUT INVALID_URL url"}},
 		{"a customer type twice", "", valid("customerTypes", []any{"INDIVIDUAL", "ORGANIZATION", "INDIVIDUAL"}), []string{"BAD_USER_INPUT DUPLICATE customerTypes.2"}},
 		{"an unknown customer type", "", valid("customerTypes", []any{"ROBOT"}), []string{"BAD_USER_INPUT GRAPHQL_VALIDATION_FAILED"}},
 		{"every problem at once", "", valid("code", "x", "title", "", "url", "nope"),
@@ -179,11 +179,12 @@ func TestPublishConsentDocumentRefusesBadInput(t *testing.T) {
 			if token == "" {
 				token = e.token
 			}
+			before := e.Client().ConsentDocument.Query().CountX(e.As(e.tenantID)) // the demo catalog's
 			resp := e.Do(testutil.Request{Token: token, TenantKey: "acme", Query: publishConsentDocument,
 				Variables: map[string]any{"input": c.input}})
 			wantRefused(t, resp, c.want...)
-			if n := e.Client().ConsentDocument.Query().CountX(e.As(e.tenantID)); n != 0 {
-				t.Fatalf("a refused publication wrote %d documents", n)
+			if n := e.Client().ConsentDocument.Query().CountX(e.As(e.tenantID)); n != before {
+				t.Fatalf("a refused publication wrote %d documents", n-before)
 			}
 		})
 	}
@@ -196,9 +197,9 @@ func TestPublishConsentDocumentRefusesBadInput(t *testing.T) {
 func TestAcceptConsentsRecordsWhoWhenAndWhere(t *testing.T) {
 	e := newLifecycleEnv(t)
 	ctx := e.As(e.tenantID)
-	terms := e.published(t, "TERMS").PublishConsentDocument.ConsentDocument
+	terms := e.published(t, "MARKETING").PublishConsentDocument.ConsentDocument
 	e.published(t, "PRIVACY")
-	got := e.accepted(t, e.individual, "TERMS", 1, "PRIVACY", 1).AcceptConsents
+	got := e.accepted(t, e.individual, "MARKETING", 1, "PRIVACY", 1).AcceptConsents
 	if len(got.Consents) != 2 || got.Customer.Version != 2 || len(got.Customer.Consents) != 2 {
 		t.Fatalf("unexpected payload: %+v", got)
 	}
@@ -215,20 +216,20 @@ func TestAcceptConsentsRecordsWhoWhenAndWhere(t *testing.T) {
 			Version int
 		}
 	}) bool {
-		return c.Code == "TERMS"
+		return c.Code == "MARKETING"
 	}); i < 0 || got.Consents[i].Document.ID != terms.ID {
-		t.Fatalf("TERMS is not accepted for its document %s: %+v", terms.ID, got.Consents)
+		t.Fatalf("MARKETING is not accepted for its document %s: %+v", terms.ID, got.Consents)
 	}
 	events := e.Client().CustomerEvent.Query().
 		Where(customerevent.CustomerID(e.individual), customerevent.Type(schematype.EventConsentAccepted)).AllX(ctx)
 	if len(events) != 1 || events[0].Actor != "test" || events[0].RequestID != "req-consent-1" ||
-		len(events[0].Changes) != 1 || events[0].Changes[0].After == nil || *events[0].Changes[0].After != "PRIVACY@1,TERMS@1" &&
-		*events[0].Changes[0].After != "TERMS@1,PRIVACY@1" {
+		len(events[0].Changes) != 1 || events[0].Changes[0].After == nil || *events[0].Changes[0].After != "PRIVACY@1,MARKETING@1" &&
+		*events[0].Changes[0].After != "MARKETING@1,PRIVACY@1" {
 		t.Fatalf("unexpected consent.accepted events: %+v", events)
 	}
 
 	before := e.lifecycleRows(t)
-	again := e.accepted(t, e.individual, "TERMS", 1).AcceptConsents
+	again := e.accepted(t, e.individual, "MARKETING", 1).AcceptConsents
 	if after := e.lifecycleRows(t); after != before {
 		t.Fatalf("accepting again wrote: %v → %v", before, after)
 	}
@@ -242,11 +243,11 @@ func TestAcceptConsentsRecordsWhoWhenAndWhere(t *testing.T) {
 // refused as outdated, and the new one is accepted.
 func TestNewConsentVersionOutdatesTheAcceptance(t *testing.T) {
 	e := newLifecycleEnv(t)
-	e.published(t, "TERMS")
-	if c := e.accepted(t, e.individual, "TERMS", 1).AcceptConsents.Customer.Consents; len(c) != 1 || c[0].Version != 1 {
-		t.Fatalf("consents in force %+v, want TERMS 1", c)
+	e.published(t, "MARKETING")
+	if c := e.accepted(t, e.individual, "MARKETING", 1).AcceptConsents.Customer.Consents; len(c) != 1 || c[0].Version != 1 {
+		t.Fatalf("consents in force %+v, want MARKETING 1", c)
 	}
-	e.published(t, "TERMS")
+	e.published(t, "MARKETING")
 	var read struct {
 		Node struct {
 			Consents []struct {
@@ -258,15 +259,15 @@ func TestNewConsentVersionOutdatesTheAcceptance(t *testing.T) {
 	e.Do(testutil.Request{Token: e.manager, TenantKey: "acme", Query: `query($id: ID!) { node(id: $id) { ... on Customer { consents { code version } } } }`,
 		Variables: map[string]any{"id": e.individual}}).Into(t, &read)
 	if len(read.Node.Consents) != 0 {
-		t.Fatalf("after TERMS 2, consents in force %+v, want none", read.Node.Consents)
+		t.Fatalf("after MARKETING 2, consents in force %+v, want none", read.Node.Consents)
 	}
-	resp := e.accept(e.manager, e.individual, "TERMS", 1)
+	resp := e.accept(e.manager, e.individual, "MARKETING", 1)
 	wantRefused(t, resp, "BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.0.version")
 	if v := resp.Errors[0].Extensions["currentVersion"]; v != float64(2) {
 		t.Fatalf("currentVersion %v, want 2", v)
 	}
-	if c := e.accepted(t, e.individual, "TERMS", 2).AcceptConsents.Customer.Consents; len(c) != 1 || c[0].Version != 2 {
-		t.Fatalf("consents in force %+v, want TERMS 2", c)
+	if c := e.accepted(t, e.individual, "MARKETING", 2).AcceptConsents.Customer.Consents; len(c) != 1 || c[0].Version != 2 {
+		t.Fatalf("consents in force %+v, want MARKETING 2", c)
 	}
 }
 
@@ -274,8 +275,8 @@ func TestNewConsentVersionOutdatesTheAcceptance(t *testing.T) {
 // reason and field, all of a request's problems at once, nothing written.
 func TestAcceptConsentsRefusesBadInput(t *testing.T) {
 	e := newLifecycleEnv(t)
-	e.published(t, "TERMS")
-	e.published(t, "TERMS")
+	e.published(t, "MARKETING")
+	e.published(t, "MARKETING")
 	e.published(t, "PRIVACY")
 	rival := e.Tenant("rival")
 	if err := demo.SeedCatalog(e.As(rival), e.Client()); err != nil {
@@ -299,11 +300,11 @@ func TestAcceptConsentsRefusesBadInput(t *testing.T) {
 		{"a lower-case code", "", "", []any{"terms", 2}, []string{"BAD_USER_INPUT INVALID_FORMAT consents.0.code"}},
 		{"a blank code", "", "", []any{" ", 2}, []string{"BAD_USER_INPUT REQUIRED consents.0.code"}},
 		{"a code with a control character", "", "", []any{"TERMS", 2}, []string{"BAD_USER_INPUT CONTROL_CHARACTER consents.0.code"}},
-		{"an unpublished version", "", "", []any{"TERMS", 3}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
+		{"an unpublished version", "", "", []any{"MARKETING", 3}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
 		{"version 0", "", "", []any{"PRIVACY", 0}, []string{"NOT_FOUND UNKNOWN_CONSENT consents.0"}},
-		{"an outdated version", "", "", []any{"TERMS", 1}, []string{"BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.0.version"}},
+		{"an outdated version", "", "", []any{"MARKETING", 1}, []string{"BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.0.version"}},
 		{"a code twice", "", "", []any{"PRIVACY", 1, "PRIVACY", 1}, []string{"BAD_USER_INPUT DUPLICATE consents.1"}},
-		{"every problem at once", "", "", []any{"PRIVACY", 1, "NOPE", 1, "TERMS", 1, "PRIVACY", 1, "terms", 2},
+		{"every problem at once", "", "", []any{"PRIVACY", 1, "NOPE", 1, "MARKETING", 1, "PRIVACY", 1, "terms", 2},
 			[]string{"NOT_FOUND UNKNOWN_CONSENT consents.1", "BAD_USER_INPUT CONSENT_VERSION_OUTDATED consents.2.version",
 				"BAD_USER_INPUT DUPLICATE consents.3", "BAD_USER_INPUT INVALID_FORMAT consents.4.code"}},
 		{"no consent", "", "", nil, []string{"BAD_USER_INPUT REQUIRED consents"}},
@@ -342,7 +343,7 @@ func TestAcceptConsentsRefusesBadInput(t *testing.T) {
 // row and one event, and every call answers it.
 func TestAcceptConsentsRace(t *testing.T) {
 	e := newLifecycleEnv(t)
-	e.published(t, "TERMS")
+	e.published(t, "MARKETING")
 	const n = 5
 	var wg sync.WaitGroup
 	errs := make([]string, n)
@@ -350,7 +351,7 @@ func TestAcceptConsentsRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if resp := e.accept(e.manager, e.individual, "TERMS", 1); len(resp.Errors) > 0 {
+			if resp := e.accept(e.manager, e.individual, "MARKETING", 1); len(resp.Errors) > 0 {
 				errs[i] = resp.Raw
 			}
 		}()
@@ -368,7 +369,7 @@ func TestAcceptConsentsRace(t *testing.T) {
 	if rows != 1 || events != 1 {
 		t.Fatalf("%d consents and %d events after %d identical acceptances, want 1 and 1", rows, events, n)
 	}
-	if v := e.Client().ConsentDocument.Query().Where(consentdocument.Code("TERMS")).CountX(ctx); v != 1 {
-		t.Fatalf("%d TERMS documents", v)
+	if v := e.Client().ConsentDocument.Query().Where(consentdocument.Code("MARKETING")).CountX(ctx); v != 1 {
+		t.Fatalf("%d MARKETING documents", v)
 	}
 }

@@ -443,7 +443,7 @@ func TestDecisionScopeAndTenancy(t *testing.T) {
 	before := env.state(t, id)
 
 	others := slices.DeleteFunc(slices.Clone(testutil.AllScopes), func(s string) bool { return s == "customers:decide" })
-	others = append(others, "customers:verify", "customers:sessions", "customer:self")
+	others = append(others, "customers:verify", "customers:sessions")
 	noDecide := env.Token([]string{"acme"}, others...)
 	for _, action := range decisionActions {
 		req, _ := env.decisionRequest(noDecide, action, id, map[string]any{"reasonCode": "NO_SCOPE"})

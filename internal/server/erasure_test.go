@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
+	"onboard/ent/consentdocument"
 	"onboard/ent/customer"
 	"onboard/ent/customerevent"
 	"onboard/ent/employee"
@@ -80,7 +81,7 @@ func newErasureEnv(t *testing.T) *erasureEnv {
 		c.Address.UpdateOne(a).SetLine2("Flat 4").ExecX(ctx)
 	}
 	c.IdentityDocument.Create().SetPersonID(p.ID).SetType("PASSPORT").SetNumber("LT1234567").SetIssuingCountry("LT").ExecX(ctx)
-	doc := c.ConsentDocument.Create().SetCode("TERMS").SetVersion(1).SetTitle("Terms").SetURL("https://example.com/terms").SaveX(ctx)
+	doc := c.ConsentDocument.Query().Where(consentdocument.Code("TERMS"), consentdocument.Version(1)).OnlyX(ctx) // the demo catalog's
 	c.Consent.Create().SetCustomerID(e.individual).SetDocumentID(doc.ID).SetCode("TERMS").SetVersion(1).
 		SetAcceptedBy("test").SetIP("198.51.100.7").SetUserAgent("MarcusPhone/1.0").ExecX(ctx)
 	c.Verification.Create().SetCustomerID(e.individual).SetSubjectType("PERSON").SetSubjectID(p.ID).
@@ -454,9 +455,11 @@ func TestExportPersonalData(t *testing.T) {
 	want(t, "verification", testutil.Dig(doc, "verifications", 0, "reference"), "chk_42")
 	want(t, "features", len(doc["features"].([]any)), 1)
 	history, _ := doc["history"].([]any)
-	want(t, "history", len(history), len(sampleHistory(e.individual)))
-	want(t, "oldest first", testutil.Dig(history, 0, "type"), schematype.EventCustomerUpdated)
-	want(t, "changes", testutil.Dig(history, 1, "changes", 0, "before"), "Jensen")
+	// The registration's own event, then the sample's.
+	want(t, "history", len(history), 1+len(sampleHistory(e.individual)))
+	want(t, "oldest first", testutil.Dig(history, 0, "type"), schematype.EventCustomerRegistered)
+	want(t, "then", testutil.Dig(history, 1, "type"), schematype.EventCustomerUpdated)
+	want(t, "changes", testutil.Dig(history, 2, "changes", 0, "before"), "Jensen")
 	for _, leak := range []string{"argon2", "password_hash", "subject_digest", "Acme Corporation", "john.doe@acmecorp.com", "admin@acmecorp.com"} {
 		if strings.Contains(r.Raw, leak) {
 			t.Errorf("the export holds %q", leak)

@@ -172,6 +172,9 @@ func (e *onboardingEnv) onboard(t *testing.T, id, consentToken string) {
 	if len(s.Requirements.CurrentlyDue) == 0 {
 		t.Fatal("a new registration has nothing due")
 	}
+	for _, r := range s.Requirements.CurrentlyDue {
+		t.Logf("due at registration: %s on %s (%s)", r.Code, r.Field, r.Reason)
+	}
 
 	// Activation before the requirements are met is refused, listing them.
 	activate := `mutation($input: CustomerDecisionInput!) { activateCustomer(input: $input) { customer { id status } } }`

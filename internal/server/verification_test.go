@@ -398,8 +398,8 @@ func TestVerificationsAndConsentsStatementsDoNotDependOnPageSize(t *testing.T) {
 	ctx := e.As(e.tenantID)
 	c := e.Client()
 	docs := []*ent.ConsentDocument{
-		c.ConsentDocument.Create().SetCode("TERMS").SetVersion(1).SetTitle("Terms").SetURL("https://example.com/t1").SaveX(ctx),
-		c.ConsentDocument.Create().SetCode("TERMS").SetVersion(2).SetTitle("Terms").SetURL("https://example.com/t2").SaveX(ctx),
+		c.ConsentDocument.Create().SetCode("MARKETING").SetVersion(1).SetTitle("Terms").SetURL("https://example.com/t1").SaveX(ctx),
+		c.ConsentDocument.Create().SetCode("MARKETING").SetVersion(2).SetTitle("Terms").SetURL("https://example.com/t2").SaveX(ctx),
 		c.ConsentDocument.Create().SetCode("PRIVACY").SetVersion(1).SetTitle("Privacy").SetURL("https://example.com/p").SaveX(ctx),
 	}
 	checked := time.Now().UTC().Add(-time.Hour)
