@@ -426,7 +426,7 @@ func TestPlaygroundExpiredTokenInABrowser(t *testing.T) {
 	}
 	// The development page, as the server renders it, with the expired
 	// token; the API behind it is the server's.
-	opts := playgroundOptions(cfg, expired)
+	opts := playgroundOptions(cfg, expired, demo.OnboardingCustomer{})
 	api, _ := url.Parse(s.base)
 	mux := http.NewServeMux()
 	mux.Handle("/", playground.Handler(opts))

@@ -39,6 +39,7 @@ import (
 	"onboard/internal/observe"
 	"onboard/internal/playground"
 	"onboard/internal/server"
+	"onboard/internal/values"
 	"onboard/internal/viewer"
 )
 
@@ -199,14 +200,15 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	// Development seeds the demo tenant at every start (idempotently) and
 	// hands the developer a token for it; production does neither.
 	var devToken string
+	var onboarding demo.OnboardingCustomer
 	if cfg.Env == config.Development {
-		if devToken, err = startDemo(ctx, cfg, db, authn, logger); err != nil {
+		if devToken, onboarding, err = startDemo(ctx, cfg, db, authn, logger); err != nil {
 			return err
 		}
 	}
 	var page http.Handler
 	if cfg.Playground {
-		page = playground.Handler(playgroundOptions(cfg, devToken))
+		page = playground.Handler(playgroundOptions(cfg, devToken, onboarding))
 	}
 	srv := &http.Server{
 		Addr: cfg.Addr,
@@ -274,14 +276,22 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	return nil
 }
 
-// startDemo seeds the demo tenant and mints a token for it with every scope.
-// The token is "" when this server cannot sign (a public key is configured):
-// the caller brings its own then.
-func startDemo(ctx context.Context, cfg config.Config, db *database.DB, authn *auth.Authenticator, logger *slog.Logger) (string, error) {
+// startDemo seeds the demo tenant, with a customer awaiting verification
+// for the playground's onboarding tab, and mints a token for it with every
+// scope. The token is "" when this server cannot sign (a public key is
+// configured): the caller brings its own then.
+func startDemo(ctx context.Context, cfg config.Config, db *database.DB, authn *auth.Authenticator, logger *slog.Logger) (string, demo.OnboardingCustomer, error) {
 	start := time.Now()
 	logger.Info("seeding the demo tenant", "tenant", demo.TenantKey)
-	if _, err := demo.Seed(ctx, db.Client); err != nil {
-		return "", fmt.Errorf("seeding the demo tenant: %w", err)
+	tenantID, err := demo.Seed(ctx, db.Client)
+	if err != nil {
+		return "", demo.OnboardingCustomer{}, fmt.Errorf("seeding the demo tenant: %w", err)
+	}
+	// Registered through the GraphQL endpoint, as a client would.
+	api := graph.NewHandler(graph.Options{Client: db.Client, Hasher: values.NewHasher(1), Logger: logger})
+	onboarding, err := demo.EnsureOnboardingCustomer(ctx, db.Client, tenantID, api)
+	if err != nil {
+		return "", demo.OnboardingCustomer{}, err
 	}
 	logger.Info("demo tenant seeded", "tenant", demo.TenantKey, since(start))
 	tok, err := authn.Mint(auth.TokenRequest{
@@ -294,15 +304,15 @@ func startDemo(ctx context.Context, cfg config.Config, db *database.DB, authn *a
 	})
 	if err != nil {
 		logger.Warn("no development token", "reason", err.Error())
-		return "", nil
+		return "", onboarding, nil
 	}
-	return tok, nil
+	return tok, onboarding, nil
 }
 
 // playgroundOptions configures GraphiQL. In development it opens with the
 // demo tenant's headers filled in and the example operations in tabs, so a
 // newcomer can register a customer without typing anything.
-func playgroundOptions(cfg config.Config, devToken string) playground.Options {
+func playgroundOptions(cfg config.Config, devToken string, onboarding demo.OnboardingCustomer) playground.Options {
 	opts := playground.Options{Endpoint: "/graphql", Title: "Onboard"}
 	if cfg.Env != config.Development {
 		return opts
@@ -311,7 +321,7 @@ func playgroundOptions(cfg config.Config, devToken string) playground.Options {
 	if devToken != "" {
 		opts.Headers["Authorization"] = "Bearer " + devToken
 	}
-	for _, ex := range demo.Examples() {
+	for _, ex := range demo.Examples(onboarding) {
 		opts.Tabs = append(opts.Tabs, playground.Tab{Title: ex.Title, Query: ex.Query, Variables: ex.Variables})
 	}
 	return opts

@@ -106,7 +106,7 @@ func selectsTotalCount(ctx context.Context) bool {
 // personal value masked (mask, as @personalData does) for a viewer without
 // pii:read.
 func fieldChanges(ctx context.Context, ev *ent.CustomerEvent) []*schematype.FieldChange {
-	clear := viewer.FromContext(ctx).Has(viewer.ScopePIIRead)
+	clear := viewer.FromContext(ctx).ReadsPersonalData()
 	out := make([]*schematype.FieldChange, len(ev.Changes))
 	for i, c := range ev.Changes {
 		if c.Personal && !clear {

@@ -30,14 +30,15 @@ import (
 const visibleTail = 2
 
 // personalData implements @personalData: the field's value whole with
-// pii:read, else masked (mask). Null and empty values stay as they are:
+// pii:read or in the customer's own session (viewer.ReadsPersonalData),
+// else masked (mask). Null and empty values stay as they are:
 // there is nothing to hide, and "****" would claim a value that is not there.
 // With individualsOnly, an organization's value is not personal data and
 // goes out whole; a customer whose type was not loaded is treated as an
 // individual, so the rule fails closed (schema.PersonalDataOfIndividuals).
 func personalData(ctx context.Context, obj any, next graphql.Resolver, individualsOnly *bool) (any, error) {
 	value, err := next(ctx)
-	if err != nil || viewer.FromContext(ctx).Has(viewer.ScopePIIRead) {
+	if err != nil || viewer.FromContext(ctx).ReadsPersonalData() {
 		return value, err
 	}
 	if individualsOnly != nil && *individualsOnly && isOrganization(obj) {

@@ -99,11 +99,13 @@ const CustomersQuery = `query Customers {
   }
 }`
 
-// Examples returns the demo's example operations, in tab order.
-func Examples() []Example {
+// Examples returns the demo's example operations, in tab order; the
+// onboarding tab activates onboarding (EnsureOnboardingCustomer).
+func Examples(onboarding OnboardingCustomer) []Example {
 	return []Example{
 		{Title: "Register an individual (FinHub body, unchanged)", Query: RegisterIndividualQuery, Variables: inputVariables(individualBody)},
 		{Title: "Register an organization with a risk category", Query: RegisterOrganizationQuery, Variables: inputVariables(organizationBody)},
+		{Title: "Onboard the FinHub individual: verify, consent, activate", Query: OnboardingQuery, Variables: onboardingVariables(onboarding)},
 		{Title: "Customers and their graph (BI read)", Query: CustomersQuery},
 		{Title: "The category tree with its features", Query: CategoryTreeQuery},
 		{Title: "Customer statistics for a dashboard", Query: CustomerStatsQuery},

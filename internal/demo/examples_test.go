@@ -21,7 +21,7 @@ import (
 // newcomer's browser.
 func TestExamplesValidateAgainstTheSchema(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	examples := demo.Examples()
+	examples := demo.Examples(demo.OnboardingCustomer{})
 	if len(examples) < 3 {
 		t.Fatalf("%d examples, want at least the two registrations and the BI read", len(examples))
 	}

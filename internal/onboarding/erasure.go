@@ -72,10 +72,12 @@ const (
 	ErasedEvents            = "events"
 )
 
-// Erase redacts the personal data of the closed customer in.CustomerID in
-// one transaction and records a customer.personal_data_erased event with
-// the reason and the counts (no values). Only a CLOSED customer can be
-// erased (CONFLICT NOT_ERASABLE), and only once (CONFLICT ALREADY_ERASED):
+// Erase redacts the personal data of the customer in.CustomerID, whose
+// lifecycle has ended, in one transaction and records a
+// customer.personal_data_erased event with the reason and the counts (no
+// values). Only a customer in a terminal status — CLOSED, or REJECTED,
+// which cannot be closed — can be erased (CONFLICT NOT_ERASABLE), and only
+// once (CONFLICT ALREADY_ERASED):
 // the erasure claims the customer with an UPDATE that names both
 // conditions, so of two erasures racing exactly one redacts and the other
 // is refused, on PostgreSQL as on SQLite.
@@ -95,7 +97,7 @@ func (s *Service) Erase(ctx context.Context, in ErasureInput) (*ent.Customer, []
 			return err
 		}
 		claim := tx.Customer.Update().
-			Where(customer.ID(c.ID), customer.StatusEQ(StatusClosed), customer.ErasedAtIsNil()).
+			Where(customer.ID(c.ID), customer.StatusIn(StatusClosed, StatusRejected), customer.ErasedAtIsNil()).
 			SetErasedAt(now).
 			ClearRegistrationIP().ClearRegistrationUserAgent().ClearRegistrationDeviceID()
 		if c.Type == schematype.CustomerTypeIndividual {
@@ -145,14 +147,15 @@ func erasureReason(s string) (string, error) {
 	return r, nil
 }
 
-// erasable refuses a customer that is not closed, or already erased.
+// erasable refuses a customer whose lifecycle has not ended (Terminal),
+// or already erased.
 func erasable(c *ent.Customer) error {
 	if c.ErasedAt != nil {
 		return alreadyErased()
 	}
-	if c.Status != StatusClosed {
+	if !Terminal(c.Status) {
 		e := apperr.New(apperr.Conflict, vocab.ReasonNotErasable,
-			"only a CLOSED customer's personal data can be erased; this one is "+string(c.Status))
+			"only a CLOSED or REJECTED customer's personal data can be erased; this one is "+string(c.Status))
 		e.Details = map[string]any{"status": string(c.Status)}
 		return e
 	}

@@ -78,7 +78,7 @@ func TestDocumentBoundsLetRealDocumentsThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := env.Token([]string{"acme"}, testutil.AllScopes...)
-	for _, ex := range demo.Examples() {
+	for _, ex := range demo.Examples(demo.OnboardingCustomer{}) {
 		if strings.HasPrefix(ex.Query, "mutation") {
 			continue // registrations are tested on their own
 		}

@@ -404,6 +404,26 @@ func TestErasePersonalDataRefusals(t *testing.T) {
 	})
 }
 
+// TestEraseRejectedApplicant: a rejected applicant's lifecycle has ended
+// (REJECTED is terminal: it cannot be closed), so its data can be erased;
+// a suspended customer's cannot, as it may be reinstated.
+func TestEraseRejectedApplicant(t *testing.T) {
+	e := newErasureEnv(t)
+	r := e.Do(testutil.Request{Token: e.decider, TenantKey: "acme",
+		Query:     `mutation($input: CustomerDecisionInput!) { rejectCustomer(input: $input) { customer { status } } }`,
+		Variables: map[string]any{"input": map[string]any{"customerId": e.individual, "reasonCode": "FAILED_KYC"}}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("rejecting: %s", r.Raw)
+	}
+	if r := e.erase(e.decider, e.individual, "GDPR_REQUEST"); len(r.Errors) > 0 {
+		t.Fatalf("erasing a rejected applicant: %s", r.Raw)
+	}
+	ctx, c := e.As(e.tenantID), e.Client()
+	if p := c.Customer.QueryPerson(c.Customer.GetX(ctx, e.individual)).OnlyX(ctx); p.FirstName != onboarding.Erased {
+		t.Errorf("the rejected applicant's first name is %q after the erasure", p.FirstName)
+	}
+}
+
 // Two erasures of one customer at once: exactly one erases, the other is
 // ALREADY_ERASED, and there is one erasure event.
 func TestConcurrentErasures(t *testing.T) {

@@ -251,16 +251,18 @@ func TestOnboardFinHubIndividualToActive(t *testing.T) {
 	e.onboard(t, id, session.CreateCustomerSession.Token)
 
 	// The session that accepted the consents reads its own customer, now
-	// active, and its acceptances carry the session's subject.
+	// active, its own personal data in clear, and its acceptances carry
+	// the session's subject.
 	var me struct {
 		Me struct {
 			Status   string
+			Person   struct{ LastName string }
 			Consents []struct{ Code, AcceptedBy string }
 		}
 	}
-	e.call(t, session.CreateCustomerSession.Token, `{ me { status consents { code acceptedBy } } }`, nil, &me)
-	if me.Me.Status != "ACTIVE" || len(me.Me.Consents) == 0 {
-		t.Fatalf("me = %+v, want ACTIVE with its consents", me.Me)
+	e.call(t, session.CreateCustomerSession.Token, `{ me { status person { lastName } consents { code acceptedBy } } }`, nil, &me)
+	if me.Me.Status != "ACTIVE" || len(me.Me.Consents) == 0 || me.Me.Person.LastName != "Jensen" {
+		t.Fatalf("me = %+v, want ACTIVE, Jensen in clear, with its consents", me.Me)
 	}
 	for _, c := range me.Me.Consents {
 		if c.AcceptedBy == "" || c.AcceptedBy == "test" {

@@ -411,7 +411,7 @@ func TestLimitRootLists(t *testing.T) {
 func TestLimitDemoExamplesPass(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	var reads []string
-	for _, ex := range demo.Examples() {
+	for _, ex := range demo.Examples(demo.OnboardingCustomer{}) {
 		doc, errs := gqlparser.LoadQueryWithRules(schema, ex.Query, nil)
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", ex.Title, errs)

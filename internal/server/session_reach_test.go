@@ -20,6 +20,53 @@ import (
 // (their own tests cover a session on another customer).
 var sessionSelfFields = map[string]bool{
 	"me": true, "acceptConsents": true, "updateIndividual": true, "updateOrganization": true,
+	"exportPersonalData": true,
+}
+
+// TestCustomerSessionActsOnItsOwnCustomerOnly sends the session's own
+// fields (sessionSelfFields) over HTTP with a real session token: each
+// works on the session's customer and is FORBIDDEN NOT_YOUR_CUSTOMER on
+// another customer of the tenant, which it leaves unchanged.
+func TestCustomerSessionActsOnItsOwnCustomerOnly(t *testing.T) {
+	e := newSessionEnv(t, sessions.Limits{})
+	token := e.session(t)
+	other := registerAnother(t, e.registrationEnv)
+	version := func(id string) int {
+		return e.Client().Customer.GetX(e.As(e.tenantID), id).Version
+	}
+	calls := map[string]func(id string) testutil.Request{
+		"exportPersonalData": func(id string) testutil.Request {
+			return testutil.Request{Query: `query($id: ID!) { exportPersonalData(customerId: $id) }`, Variables: map[string]any{"id": id}}
+		},
+		"updateIndividual": func(id string) testutil.Request {
+			return testutil.Request{Query: `mutation($input: UpdateIndividualInput!) { updateIndividual(input: $input) { customer { id } } }`,
+				Variables: map[string]any{"input": map[string]any{"customerId": id, "expectedVersion": version(id),
+					"person": map[string]any{"phone": "+37060099999"}}}}
+		},
+		"acceptConsents": func(id string) testutil.Request {
+			return testutil.Request{Query: `mutation($input: AcceptConsentsInput!) { acceptConsents(input: $input) { customer { id } } }`,
+				Variables: map[string]any{"input": map[string]any{"customerId": id, "consents": []any{map[string]any{"code": "TERMS", "version": 1}}}}}
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			before := version(other)
+			req := call(other)
+			req.Token, req.TenantKey = token, "acme"
+			r := e.Do(req)
+			if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || r.Errors[0].Reason() != "NOT_YOUR_CUSTOMER" {
+				t.Fatalf("on another customer: %s", r.Raw)
+			}
+			if version(other) != before {
+				t.Fatalf("the other customer changed")
+			}
+			req = call(e.customerID)
+			req.Token, req.TenantKey = token, "acme"
+			if r := e.Do(req); len(r.Errors) > 0 {
+				t.Fatalf("on its own customer: %s", r.Raw)
+			}
+		})
+	}
 }
 
 // TestCustomerSessionReachesNoOtherRootField walks every root Query and

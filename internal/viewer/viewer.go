@@ -102,6 +102,13 @@ func (v *Viewer) Has(scope Scope) bool {
 	return v != nil && slices.Contains(v.Scopes, string(scope))
 }
 
+// ReadsPersonalData reports whether personal data goes to the viewer in
+// clear: a token holding pii:read, or a customer session, which reaches its
+// own customer only and so reads only its own data.
+func (v *Viewer) ReadsPersonalData() bool {
+	return v.Has(ScopePIIRead) || (v != nil && v.CustomerID != "" && v.Has(ScopeCustomerSelf))
+}
+
 // Operator reports whether the token may act in every tenant.
 func (v *Viewer) Operator() bool {
 	return v != nil && slices.Contains(v.Tenants, AllTenants)

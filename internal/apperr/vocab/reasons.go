@@ -266,7 +266,7 @@ var catalogue = []Entry{
 	{ReasonSubjectNotOfCustomer, BadUserInput, 0, "a verification subject that is not the customer's person, organization or representative"},
 	{ReasonInvalidCredentials, Unauthenticated, 0, "a customer session asked for with an unknown username or a wrong password (the same answer for both)"},
 	{ReasonTooManyAttempts, RateLimited, 0, "too many failed customer-session attempts for the username or the address: locked for a while"},
-	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED"},
+	{ReasonNotErasable, Conflict, 0, "an erasure of a customer that is not CLOSED or REJECTED"},
 	{ReasonAlreadyErased, Conflict, 0, "an erasure of a customer whose personal data is already erased"},
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
 	{ReasonCustomerSessionsDisabled, Forbidden, 0, "createCustomerSession on a server that verifies tokens with a public key: it has no secret to sign sessions with"},
