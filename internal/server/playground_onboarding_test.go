@@ -51,7 +51,9 @@ func TestPlaygroundOnboardingTabActivates(t *testing.T) {
 				Status       string
 				User         struct{ Status string }
 				Requirements struct{ CurrentlyDue []struct{ Code string } }
-				History      struct{ Edges []struct{ Node struct{ Type string } } }
+				History      struct {
+					Edges []struct{ Node struct{ Type string } }
+				}
 			}
 		}
 	}
