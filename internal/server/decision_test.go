@@ -608,14 +608,17 @@ func (e *hostileEnv) decisionBases(t *testing.T, tenantID, tenantKey, token stri
 		r.Into(t, &data)
 		return data
 	}
-	// fresh registers a customer and brings it to from.
-	fresh := func(from string) string {
+	// fresh registers a customer and brings it to from; ready meets its
+	// requirements too, so that an activation's control succeeds.
+	fresh := func(from string, ready bool) string {
 		in := hostileClone(individual)
 		hostileReplaceStrings(in, "marcus.jensen@", fmt.Sprintf("hostile-decision-%s-%d@", tenantKey, n.Add(1)))
 		id := testutil.Dig(do(`mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`, in),
 			"registerIndividual", "id").(string)
-		if from == "ACTIVE" || from == "SUSPENDED" {
+		if ready || from == "ACTIVE" || from == "SUSPENDED" {
 			satisfyRequirements(t, env, tenantID, id)
+		}
+		if from == "ACTIVE" || from == "SUSPENDED" {
 			do(`mutation($input: CustomerDecisionInput!) { activateCustomer(input: $input) { __typename } }`, map[string]any{"customerId": id})
 		}
 		if from == "SUSPENDED" {
@@ -642,7 +645,7 @@ func (e *hostileEnv) decisionBases(t *testing.T, tenantID, tenantKey, token stri
 				}
 			}
 			if current == "" {
-				current = fresh(from)
+				current = fresh(from, action == onboarding.ActionActivate)
 				e.counts = nil // the setup wrote rows
 			}
 			return map[string]any{"customerId": current, "reasonCode": "HOSTILE_CHECK", "note": "A hostile case."}

@@ -134,16 +134,18 @@ func TestCustomerHistoryNewestFirstInPages(t *testing.T) {
 			t.Fatalf("page %d: %s", page, r.Raw)
 		}
 		h := p.Node.History
-		want(t, fmt.Sprintf("page %d totalCount", page), h.TotalCount, 5)
+		want(t, fmt.Sprintf("page %d totalCount", page), h.TotalCount, len(ids))
 		want(t, fmt.Sprintf("page %d hasPreviousPage", page), h.PageInfo.HasPreviousPage, page > 0)
 		for _, e := range h.Edges {
 			seen = append(seen, e.Node.ID)
-			if e.Cursor == "" || e.Node.Actor != "system" {
+			// The sample's events were recorded as the system; the
+			// registration's by the test's token.
+			if e.Cursor == "" || e.Node.Actor != "system" && e.Node.Actor != "test" {
 				t.Errorf("event %s: cursor %q, actor %q", e.Node.ID, e.Cursor, e.Node.Actor)
 			}
 		}
 		if !h.PageInfo.HasNextPage {
-			want(t, "last page size", len(h.Edges), 1)
+			want(t, "last page size", len(h.Edges), len(ids)-2*page)
 			break
 		}
 		want(t, fmt.Sprintf("page %d size", page), len(h.Edges), 2)
