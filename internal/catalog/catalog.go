@@ -59,7 +59,7 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 	if !ValidTenantKey(key) {
 		problems.Invalid(apperr.Path{"key"}, vocab.ReasonInvalidFormat, "key must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
-	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	name := RequiredText(&problems, apperr.Path{"name"}, in.Name, 200)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ type RoleInput struct{ Code, Name string }
 func CreateRole(ctx context.Context, client *ent.Client, in RoleInput) (*ent.Role, error) {
 	var problems apperr.List
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
-	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	name := RequiredText(&problems, apperr.Path{"name"}, in.Name, 200)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ type FeatureInput struct {
 func CreateFeature(ctx context.Context, client *ent.Client, in FeatureInput) (*ent.Feature, error) {
 	var problems apperr.List
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
-	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
-	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
+	name := RequiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	externalID := OptionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
 	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	params := checkDefinitions(&problems, apperr.Path{"parameters"}, in.Parameters)
 	if err := problems.Err(); err != nil {
@@ -138,7 +138,7 @@ func checkDefinitions(problems *apperr.List, path apperr.Path, defs []schematype
 	out := make([]schematype.ParameterDefinition, 0, len(defs))
 	for i, d := range defs {
 		p := path.With(i)
-		d.Name = requiredText(problems, p.With("name"), d.Name, 100)
+		d.Name = RequiredText(problems, p.With("name"), d.Name, 100)
 		if d.Name != "" && seen[d.Name] {
 			problems.Invalid(p.With("name"), vocab.ReasonDuplicate, "parameter "+d.Name+" is defined twice")
 		}

@@ -50,8 +50,8 @@ type CategoryInput struct {
 func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (*ent.Category, error) {
 	var problems apperr.List
 	code := checkCode(&problems, apperr.Path{"code"}, in.Code)
-	name := requiredText(&problems, apperr.Path{"name"}, in.Name, 200)
-	externalID := optionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
+	name := RequiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	externalID := OptionalText(&problems, apperr.Path{"externalId"}, in.ExternalID, 255)
 	description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
 	if in.IsDefault && !in.IsActive {
 		problems.Invalid(apperr.Path{"isDefault"}, vocab.ReasonInactiveDefault, "an inactive category cannot be the default")
@@ -67,7 +67,7 @@ func CreateCategory(ctx context.Context, client *ent.Client, in CategoryInput) (
 	}
 	var c *ent.Category
 	err := WithTx(ctx, client, func(tx *ent.Tx) error {
-		if err := lockCatalog(ctx, tx); err != nil {
+		if err := LockTenant(ctx, tx); err != nil {
 			return err
 		}
 		if in.IsDefault {
@@ -138,7 +138,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 	}
 	var c *ent.Category
 	err := WithTx(ctx, client, func(tx *ent.Tx) error {
-		if err := lockCatalog(ctx, tx); err != nil {
+		if err := LockTenant(ctx, tx); err != nil {
 			return err
 		}
 		current, err := tx.Category.Get(ctx, in.ID)
@@ -151,7 +151,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 		var problems apperr.List
 		var name *string
 		if in.Name != nil {
-			n := requiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
+			n := RequiredText(&problems, apperr.Path{"name"}, *in.Name, 200)
 			name = &n
 		}
 		description := optionalDescription(&problems, apperr.Path{"description"}, in.Description, 2000)
@@ -211,7 +211,8 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 	return c.Unwrap(), nil
 }
 
-// lockCatalog serializes the changes to the viewer's tenant's categories:
+// LockTenant serializes the changes to the viewer's tenant's catalog (its
+// categories here, its consent documents' versions in internal/onboarding):
 // it takes the tenant's row FOR NO KEY UPDATE until the transaction ends.
 // That lock conflicts only with itself (and with changes to the tenant),
 // not with the FOR KEY SHARE locks that inserting a tenant-owned row takes,
@@ -225,7 +226,7 @@ func UpdateCategory(ctx context.Context, client *ent.Client, in CategoryUpdate) 
 // refused. The partial unique index CategoryOneDefaultIndex keeps the rule
 // for any writer that does not take this lock: its second default fails
 // with CONFLICT DEFAULT_CATEGORY_EXISTS (see categoryError).
-func lockCatalog(ctx context.Context, tx *ent.Tx) error {
+func LockTenant(ctx context.Context, tx *ent.Tx) error {
 	v := viewer.FromContext(ctx)
 	if v == nil || v.TenantID == "" {
 		return privacy.Denyf("no tenant in context")

@@ -26,7 +26,7 @@ const MaxParameterValueLength = 500
 // stored as given.
 func CheckValue(def schematype.ParameterDefinition, value string) (reason vocab.Reason, message string) {
 	if _, err := values.CleanString(value, MaxParameterValueLength); err != nil {
-		return values.ReasonOf(err), fmt.Sprintf("parameter %s: %s", def.Name, problemMessage(err))
+		return values.ReasonOf(err), fmt.Sprintf("parameter %s: %s", def.Name, ProblemMessage(err))
 	}
 	var number float64
 	switch def.Type {

@@ -8,12 +8,12 @@ import (
 	"onboard/internal/values"
 )
 
-// requiredText trims s and reports it when empty, not UTF-8, holding a NUL
+// RequiredText trims s and reports it when empty, not UTF-8, holding a NUL
 // byte, a control or invisible character (values.CleanString), or longer
 // than max characters.
-func requiredText(problems *apperr.List, path apperr.Path, s string, max int) string {
+func RequiredText(problems *apperr.List, path apperr.Path, s string, max int) string {
 	reported := len(*problems)
-	s = cleanText(problems, path, s, max)
+	s = CleanText(problems, path, s, max)
 	// A value refused by cleanText is reported once, with its own reason.
 	if s == "" && len(*problems) == reported {
 		problems.Invalid(path, vocab.ReasonRequired, "a value is required")
@@ -21,12 +21,12 @@ func requiredText(problems *apperr.List, path apperr.Path, s string, max int) st
 	return s
 }
 
-// optionalText is requiredText for optional values; nil and blank give nil.
-func optionalText(problems *apperr.List, path apperr.Path, s *string, max int) *string {
+// OptionalText is RequiredText for optional values; nil and blank give nil.
+func OptionalText(problems *apperr.List, path apperr.Path, s *string, max int) *string {
 	if s == nil {
 		return nil
 	}
-	v := cleanText(problems, path, *s, max)
+	v := CleanText(problems, path, *s, max)
 	if v == "" {
 		return nil
 	}
@@ -41,7 +41,7 @@ func optionalDescription(problems *apperr.List, path apperr.Path, s *string, max
 	}
 	v, err := values.CleanMultiline(*s, max)
 	if err != nil {
-		problems.Invalid(path, values.ReasonOf(err), problemMessage(err))
+		problems.Invalid(path, values.ReasonOf(err), ProblemMessage(err))
 		return nil
 	}
 	if v == "" {
@@ -50,16 +50,19 @@ func optionalDescription(problems *apperr.List, path apperr.Path, s *string, max
 	return &v
 }
 
-func cleanText(problems *apperr.List, path apperr.Path, s string, max int) string {
+// CleanText is values.CleanString reported on path: the cleaned text, or
+// "" with the problem added.
+func CleanText(problems *apperr.List, path apperr.Path, s string, max int) string {
 	clean, err := values.CleanString(s, max)
 	if err != nil {
-		problems.Invalid(path, values.ReasonOf(err), problemMessage(err))
+		problems.Invalid(path, values.ReasonOf(err), ProblemMessage(err))
 		return ""
 	}
 	return clean
 }
 
-func problemMessage(err error) string {
+// ProblemMessage is the message of a values.Problem, for the client.
+func ProblemMessage(err error) string {
 	var p *values.Problem
 	if errors.As(err, &p) {
 		return p.Message
@@ -69,7 +72,7 @@ func problemMessage(err error) string {
 
 // checkCode validates a catalog code (letters, digits, '_', '.', '-').
 func checkCode(problems *apperr.List, path apperr.Path, s string) string {
-	code := requiredText(problems, path, s, 100)
+	code := RequiredText(problems, path, s, 100)
 	if code != "" && !codePattern.MatchString(code) {
 		problems.Invalid(path, vocab.ReasonInvalidFormat, "a code starts with a letter and has only letters, digits, '_', '.' or '-'")
 	}

@@ -43,12 +43,12 @@ type ConsentDocumentInput struct {
 func (s *Service) PublishConsentDocument(ctx context.Context, in ConsentDocumentInput) (*ent.ConsentDocument, error) {
 	var problems apperr.List
 	code := checkConsentCode(&problems, apperr.Path{"code"}, in.Code)
-	title := requiredText(&problems, apperr.Path{"title"}, in.Title, schematype.MaxConsentTitleLen)
+	title := catalog.RequiredText(&problems, apperr.Path{"title"}, in.Title, schematype.MaxConsentTitleLen)
 	url := ""
 	if err := values.Required(in.URL); err != nil {
 		problems.Invalid(apperr.Path{"url"}, vocab.ReasonRequired, "a value is required")
 	} else if url, err = values.ParseWebsite(in.URL); err != nil {
-		problems.Invalid(apperr.Path{"url"}, values.ReasonOf(err), problemMessage(err))
+		problems.Invalid(apperr.Path{"url"}, values.ReasonOf(err), catalog.ProblemMessage(err))
 	}
 	types := make([]string, 0, len(in.CustomerTypes))
 	for i, t := range in.CustomerTypes {
@@ -67,7 +67,7 @@ func (s *Service) PublishConsentDocument(ctx context.Context, in ConsentDocument
 	}
 	var doc *ent.ConsentDocument
 	err := catalog.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		if err := lockTenant(ctx, tx); err != nil {
+		if err := catalog.LockTenant(ctx, tx); err != nil {
 			return err
 		}
 		latest, err := tx.ConsentDocument.Query().Where(consentdocument.Code(code)).
@@ -269,7 +269,7 @@ func checkConsentRefs(problems *apperr.List, refs []ConsentRef, docs []*ent.Cons
 // blank or not of the code's format; it returns "" for a refused one.
 func checkConsentCode(problems *apperr.List, path apperr.Path, s string) string {
 	reported := len(*problems)
-	code := requiredText(problems, path, s, schematype.MaxConsentCodeLen)
+	code := catalog.RequiredText(problems, path, s, schematype.MaxConsentCodeLen)
 	if code != "" && !consentCodePattern.MatchString(code) {
 		problems.Invalid(path, vocab.ReasonInvalidFormat,
 			"a consent code starts with an upper-case letter and has only upper-case letters, digits and '_'")

@@ -172,7 +172,7 @@ func decisionTexts(d decision, in DecisionInput) (reason, note string, err error
 	if in.ReasonCode != nil {
 		reason, err = values.CleanString(*in.ReasonCode, schematype.MaxReasonCodeLen)
 		if err != nil {
-			problems.Invalid(path, values.ReasonOf(err), problemMessage(err))
+			problems.Invalid(path, values.ReasonOf(err), catalog.ProblemMessage(err))
 		} else if reason != "" && !reasonCodePattern.MatchString(reason) {
 			problems.Invalid(path, vocab.ReasonInvalidFormat,
 				"a reason code is UPPER_SNAKE: capital letters and digits in words joined by '_', starting with a letter")
@@ -184,7 +184,7 @@ func decisionTexts(d decision, in DecisionInput) (reason, note string, err error
 	if in.Note != nil {
 		note, err = values.CleanMultiline(*in.Note, schematype.MaxDecisionNoteLen)
 		if err != nil {
-			problems.Invalid(apperr.Path{"note"}, values.ReasonOf(err), problemMessage(err))
+			problems.Invalid(apperr.Path{"note"}, values.ReasonOf(err), catalog.ProblemMessage(err))
 		}
 	}
 	if err := problems.Err(); err != nil {

@@ -8,11 +8,9 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/customer"
-	"onboard/ent/tenant"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/pulid"
-	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
 
@@ -42,22 +40,4 @@ func lockedCustomer(ctx context.Context, tx *ent.Tx, id string, field apperr.Pat
 			"the customer's personal data was erased: nothing more is recorded about it")
 	}
 	return c, nil
-}
-
-// lockTenant locks the viewer's tenant row inside tx on PostgreSQL, so
-// that two publications of one consent code number their versions one
-// after the other instead of both taking the same next version.
-func lockTenant(ctx context.Context, tx *ent.Tx) error {
-	v := viewer.FromContext(ctx)
-	if v == nil || v.TenantID == "" {
-		return apperr.New(apperr.BadUserInput, vocab.ReasonMissingTenant, "the X-Tenant-ID header is required")
-	}
-	q := tx.Tenant.Query().Where(tenant.ID(v.TenantID)).Unique(false)
-	q.Modify(func(s *sql.Selector) {
-		if s.Dialect() == dialect.Postgres {
-			s.For(sql.LockNoKeyUpdate)
-		}
-	})
-	_, err := q.Only(ctx)
-	return err
 }

@@ -73,8 +73,11 @@ func (s *Service) RecordVerification(ctx context.Context, in VerificationInput) 
 	if verification.OutcomeValidator(in.Outcome) != nil {
 		problems.Invalid(apperr.Path{"outcome"}, vocab.ReasonInvalidValue, "not a verification outcome")
 	}
-	provider := requiredText(&problems, apperr.Path{"provider"}, in.Provider, schematype.MaxProviderLen)
-	reference := optionalText(&problems, apperr.Path{"reference"}, in.Reference, schematype.MaxProviderRefLen)
+	provider := catalog.RequiredText(&problems, apperr.Path{"provider"}, in.Provider, schematype.MaxProviderLen)
+	reference := ""
+	if r := catalog.OptionalText(&problems, apperr.Path{"reference"}, in.Reference, schematype.MaxProviderRefLen); r != nil {
+		reference = *r
+	}
 	switch {
 	case in.CheckedAt.IsZero():
 		problems.Invalid(apperr.Path{"checkedAt"}, vocab.ReasonRequired, "the time of the check is required")
