@@ -300,3 +300,44 @@ func TestOnboardFinHubOrganizationToActive(t *testing.T) {
 		t.Errorf("the active organization has no employee holding ADMIN_USER: %s", raw)
 	}
 }
+
+// TestUpdateInvalidatesTheVerificationItRestedOn goes through the API
+// only: a passed identity check stops counting when updateIndividual
+// changes the verified last name (INVALIDATED, due again), while a change
+// of an unverified field (the phone) leaves it standing.
+func TestUpdateInvalidatesTheVerificationItRestedOn(t *testing.T) {
+	e := newOnboardingEnv(t)
+	var reg struct{ RegisterIndividual struct{ Customer struct{ ID string } } }
+	e.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &reg)
+	id := reg.RegisterIndividual.Customer.ID
+	s := e.state(t, id)
+	var out struct{ RecordVerification struct{ Verification struct{ ID string } } }
+	e.call(t, e.verifier, `mutation($input: RecordVerificationInput!) { recordVerification(input: $input) { verification { id } } }`,
+		map[string]any{"input": map[string]any{"customerId": id, "subjectId": s.Person.ID, "kind": "IDENTITY", "outcome": "PASSED",
+			"provider": "example-kyc", "checkedAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}}, &out)
+	identity := func() string {
+		for _, r := range e.state(t, id).Requirements.CurrentlyDue {
+			if r.Code == "verification.IDENTITY" {
+				return r.Reason
+			}
+		}
+		return "held"
+	}
+	if got := identity(); got != "held" {
+		t.Fatalf("after a passed check, the identity is %s", got)
+	}
+	update := func(person map[string]any) {
+		t.Helper()
+		var u struct{ UpdateIndividual struct{ Customer struct{ Version int } } }
+		e.call(t, e.manager, `mutation($input: UpdateIndividualInput!) { updateIndividual(input: $input) { customer { version } } }`,
+			map[string]any{"input": map[string]any{"customerId": id, "expectedVersion": e.state(t, id).Version, "person": person}}, &u)
+	}
+	update(map[string]any{"phone": "+37060099999"})
+	if got := identity(); got != "held" {
+		t.Fatalf("after an unverified field changed, the identity is %s", got)
+	}
+	update(map[string]any{"lastName": "Jensen-Holm"})
+	if got := identity(); got != "INVALIDATED" {
+		t.Fatalf("after the verified last name changed, the identity is %s, want INVALIDATED", got)
+	}
+}
