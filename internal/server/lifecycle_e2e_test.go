@@ -307,11 +307,15 @@ func TestOnboardFinHubOrganizationToActive(t *testing.T) {
 // of an unverified field (the phone) leaves it standing.
 func TestUpdateInvalidatesTheVerificationItRestedOn(t *testing.T) {
 	e := newOnboardingEnv(t)
-	var reg struct{ RegisterIndividual struct{ Customer struct{ ID string } } }
+	var reg struct {
+		RegisterIndividual struct{ Customer struct{ ID string } }
+	}
 	e.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &reg)
 	id := reg.RegisterIndividual.Customer.ID
 	s := e.state(t, id)
-	var out struct{ RecordVerification struct{ Verification struct{ ID string } } }
+	var out struct {
+		RecordVerification struct{ Verification struct{ ID string } }
+	}
 	e.call(t, e.verifier, `mutation($input: RecordVerificationInput!) { recordVerification(input: $input) { verification { id } } }`,
 		map[string]any{"input": map[string]any{"customerId": id, "subjectId": s.Person.ID, "kind": "IDENTITY", "outcome": "PASSED",
 			"provider": "example-kyc", "checkedAt": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}}, &out)
@@ -328,7 +332,9 @@ func TestUpdateInvalidatesTheVerificationItRestedOn(t *testing.T) {
 	}
 	update := func(person map[string]any) {
 		t.Helper()
-		var u struct{ UpdateIndividual struct{ Customer struct{ Version int } } }
+		var u struct {
+			UpdateIndividual struct{ Customer struct{ Version int } }
+		}
 		e.call(t, e.manager, `mutation($input: UpdateIndividualInput!) { updateIndividual(input: $input) { customer { version } } }`,
 			map[string]any{"input": map[string]any{"customerId": id, "expectedVersion": e.state(t, id).Version, "person": person}}, &u)
 	}
