@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"onboard/ent"
@@ -86,7 +87,11 @@ var reasonCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 //     activation": a verification that expired or was invalidated during
 //     the suspension must be redone before the customer is active again;
 //   - a decision that loses a race on the customer is DECISION_CONFLICT
-//     (or STALE_WRITE), see move.
+//     (or STALE_WRITE), see move. The race includes any change to the
+//     customer committed after Decide read it, expectedVersion or not:
+//     the status UPDATE is conditioned on the version read, so an
+//     activation never commits on requirements that stopped holding
+//     under it (a failed result, a changed verified field).
 //
 // The status change moves the login user with it and appends a
 // customer.status_changed event carrying the reason code and note.
@@ -121,9 +126,29 @@ func (s *Service) Decide(ctx context.Context, action Action, in DecisionInput) e
 				return err
 			}
 		}
-		return move(ctx, tx, at, c.ID, c.Status, d.to, in.ExpectedVersion, reason, note)
+		if hook := testHookBeforeMove.Load(); hook != nil {
+			(*hook)(c.ID)
+		}
+		// The UPDATE names the version read here, not only the caller's:
+		// a change committed since (a failed result, a changed name, a
+		// member) moved it, and what was checked above no longer holds.
+		return move(ctx, tx, at, c.ID, c.Status, d.to, &c.Version, reason, note)
 	})
 	return apperr.FromData(err, nil)
+}
+
+// testHookBeforeMove, set only by tests (SetTestHookBeforeMove), runs in
+// Decide after the customer was read and its requirements checked and
+// before the status UPDATE: a test commits there, from another
+// transaction, a change that makes what Decide checked no longer hold.
+var testHookBeforeMove atomic.Pointer[func(customerID string)]
+
+// SetTestHookBeforeMove installs f as the hook Decide calls between its
+// checks and its UPDATE, with the customer's id, and returns the function
+// that removes it. For tests only: nothing else may call it.
+func SetTestHookBeforeMove(f func(customerID string)) (remove func()) {
+	testHookBeforeMove.Store(&f)
+	return func() { testHookBeforeMove.Store(nil) }
 }
 
 // refusedMove is the INVALID_TRANSITION of action on a customer in status

@@ -82,18 +82,20 @@ func transition(ctx context.Context, tx *ent.Tx, at time.Time, customerID string
 	return move(ctx, tx, at, customerID, from, to, nil, reason, note)
 }
 
-// move is transition for a caller that read the customer at
-// expectedVersion (nil: any). The UPDATE names the status it moves from
-// (and the version, when given), so of two decisions racing on one
-// customer exactly one changes a row, whichever database runs them: on
-// PostgreSQL the second waits for the first's row lock and then finds its
-// condition false. The loser is refused with DECISION_CONFLICT when the
-// status moved under it, STALE_WRITE when only the version did (an update
-// came first); both are CONFLICT and nothing of the loser is written.
+// move is transition for a caller that read the customer at version
+// (nil: any; Decide always names the one it read, since every change to
+// a customer moves its version, history.Record). The UPDATE names the
+// status it moves from (and the version, when given), so of two decisions
+// racing on one customer exactly one changes a row, whichever database
+// runs them: on PostgreSQL the second waits for the first's row lock and
+// then finds its condition false. The loser is refused with
+// DECISION_CONFLICT when the status moved under it, STALE_WRITE when only
+// the version did (an update, a verification came first); both are
+// CONFLICT and nothing of the loser is written.
 //
 // It is an UpdateOne, not an Update: the customer tallies' hook moves the
 // customer between status groups only one customer at a time.
-func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from, to customer.Status, expectedVersion *int, reason, note string) error {
+func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from, to customer.Status, version *int, reason, note string) error {
 	if !CanMove(from, to) {
 		return invalidTransition(from, to, "")
 	}
@@ -101,8 +103,8 @@ func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from
 		Where(customer.StatusEQ(from)).
 		SetStatus(to).
 		SetStatusChangedAt(at)
-	if expectedVersion != nil {
-		update.Where(customer.Version(*expectedVersion))
+	if version != nil {
+		update.Where(customer.Version(*version))
 	}
 	if reason != "" {
 		update.SetStatusReason(reason)
@@ -111,7 +113,7 @@ func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from
 	}
 	if _, err := update.Save(ctx); err != nil {
 		if ent.IsNotFound(err) {
-			return lostRace(ctx, tx, customerID, from, expectedVersion != nil)
+			return lostRace(ctx, tx, customerID, from, version != nil)
 		}
 		return err
 	}
@@ -135,7 +137,8 @@ func move(ctx context.Context, tx *ent.Tx, at time.Time, customerID string, from
 
 // lostRace explains a conditional UPDATE that changed no row: another
 // decision moved the status first, or, when the caller named a version,
-// another change moved the version.
+// another change moved the version (STALE_WRITE: read it again, check
+// again).
 func lostRace(ctx context.Context, tx *ent.Tx, customerID string, from customer.Status, versioned bool) error {
 	current, err := tx.Customer.Query().Where(customer.ID(customerID)).Select(customer.FieldStatus).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
@@ -149,10 +152,11 @@ func lostRace(ctx context.Context, tx *ent.Tx, customerID string, from customer.
 }
 
 // staleWrite is the CONFLICT of a change sent with a version that is no
-// longer the customer's.
+// longer the customer's, or of a decision whose customer another change
+// moved between its checks and its UPDATE.
 func staleWrite() *apperr.Error {
 	return apperr.New(apperr.Conflict, vocab.ReasonStaleWrite,
-		"the customer changed since the version sent; read it again")
+		"the customer changed since the version sent, or while the decision was made; read it again")
 }
 
 // followLogin gives the customer's login user the status its customer's

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"onboard/ent"
 	"onboard/ent/consentdocument"
 	"onboard/ent/customer"
@@ -652,4 +654,80 @@ func (e *hostileEnv) decisionBases(t *testing.T, tenantID, tenantKey, token stri
 		}
 	}
 	return bases
+}
+
+// TestDecisionActivationRacesInvalidation commits, inside an activation's
+// window (after its requirements check, before its status UPDATE: the
+// onboarding test hook), a FAILED IDENTITY result for the customer
+// through the API, from another request. The activation must not commit
+// on the requirements it checked: it is CONFLICT (STALE_WRITE: the
+// customer's version moved) and writes nothing, whether or not it named
+// a version. On SQLite the window does not exist (one write transaction
+// at a time: the result waits for the activation), so there the result
+// lands after the activation, which then stands.
+func TestDecisionActivationRacesInvalidation(t *testing.T) {
+	env := newDecisionEnv(t)
+	verifier := env.Token([]string{"acme"}, "customers:verify", "customers:read")
+	postgres := env.DB.Dialect == dialect.Postgres
+	for _, versioned := range []bool{false, true} {
+		t.Run(fmt.Sprintf("expectedVersion %v", versioned), func(t *testing.T) {
+			id := env.newCustomer(t)
+			env.satisfyRequirements(t, id)
+			person, err := env.Client().Customer.Query().Where(customer.ID(id)).QueryPerson().Only(env.As(env.tenantID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := env.state(t, id)
+			failed := make(chan *testutil.Response, 1)
+			inWindow := false
+			remove := onboarding.SetTestHookBeforeMove(func(customerID string) {
+				if customerID != id {
+					return
+				}
+				go func() {
+					failed <- env.Do(testutil.Request{Token: verifier, TenantKey: "acme",
+						Query: `mutation($input: RecordVerificationInput!) { recordVerification(input: $input) { verification { id } } }`,
+						Variables: map[string]any{"input": map[string]any{"customerId": id, "subjectId": person.ID,
+							"kind": "IDENTITY", "outcome": "FAILED", "provider": "test-kyc", "reference": "ref-race",
+							"checkedAt": time.Now().UTC().Add(time.Second).Format(time.RFC3339)}}})
+				}()
+				wait := 5 * time.Second
+				if !postgres {
+					wait = 500 * time.Millisecond
+				}
+				select {
+				case r := <-failed:
+					inWindow = true
+					failed <- r
+				case <-time.After(wait):
+				}
+			})
+			defer remove()
+			input := map[string]any{}
+			if versioned {
+				input["expectedVersion"] = before.Version
+			}
+			r, _ := env.decide(onboarding.ActionActivate, id, input)
+			remove()
+			if fr := <-failed; len(fr.Errors) > 0 {
+				t.Fatalf("recording the failed result: %s", fr.Raw)
+			}
+			if postgres && !inWindow {
+				t.Fatal("on PostgreSQL the failed result must commit inside the activation's window")
+			}
+			after := env.state(t, id)
+			if !inWindow {
+				if len(r.Errors) > 0 || after.Status != "ACTIVE" {
+					t.Fatalf("serialized after the activation, the activation stands: %s", r.Raw)
+				}
+				return
+			}
+			if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Reason() != "STALE_WRITE" {
+				t.Fatalf("an activation whose requirements stopped holding under it: want CONFLICT STALE_WRITE, got %s", r.Raw)
+			}
+			// Only the failed result was written: its event, one version.
+			want(t, "after the refused activation", []any{after.Status, after.Login, after.Version, after.Events},
+				[]any{before.Status, before.Login, before.Version + 1, before.Events + 1})
+		})
+	}
 }
