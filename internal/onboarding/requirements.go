@@ -30,6 +30,11 @@ type Requirement struct {
 // Requirements are a customer's requirements, as Stripe's accounts list
 // them: due before activation, due eventually, awaiting a verification's
 // result, and errors (a failed verification, shares over 100 %).
+// PendingVerification and Errors hold only what is due before activation
+// (and the shares): an eventually-due verification in review or failed is
+// listed in EventuallyDue with its reason (NEEDS_REVIEW, FAILED), so that
+// what blocks activation is exactly CurrentlyDue, PendingVerification and
+// Errors, and an eventually-due need never does.
 type Requirements struct {
 	CurrentlyDue        []Requirement
 	EventuallyDue       []Requirement
@@ -125,10 +130,14 @@ func RepresentativeField(id string) string { return "representatives." + id }
 //     the policy asks for full disclosure; an employee holding ADMIN_USER;
 //     a verified BUSINESS of the organization;
 //   - the category's policy (policyNeeds), and every consent document
-//     whose customer types include the customer's, due before activation.
+//     whose customer types include the customer's and that the policy
+//     does not name, due before activation (consentNeeds).
 //
 // A requirement named twice (the policy restating an intrinsic rule) is
-// listed once, due before activation if either says so.
+// listed once, due before activation if either says so. A consent the
+// policy names takes the policy's due: the policy is where the tenant
+// says when a consent is due, the document's customer types only whom it
+// concerns.
 //
 // Its statements do not grow with the number of customers: each table is
 // read once for all of them (customers with their categories, persons and
@@ -222,7 +231,7 @@ func Compute(ctx context.Context, client *ent.Client, now time.Time, customerIDs
 		subjects := subjectsOf(c)
 		intrinsicNeeds(e, c, subjects, policy, admins)
 		policyNeeds(e, subjects, policy)
-		consentNeeds(e, string(c.Type), inForce)
+		consentNeeds(e, string(c.Type), inForce, policy)
 		e.evaluate()
 		out[c.ID] = e.out
 	}
@@ -373,11 +382,19 @@ func verificationSubjects(s subjects, kind string) []*subject {
 }
 
 // consentNeeds are the consent documents in force whose customer types
-// include the customer's: due before activation, by code.
-func consentNeeds(e *evaluation, customerType string, inForce map[string]document) {
+// include the customer's, by code: due before activation, except those
+// the policy names, which policyNeeds already added with the policy's due
+// (a document the policy makes EVENTUALLY stays so).
+func consentNeeds(e *evaluation, customerType string, inForce map[string]document, policy schematype.OnboardingPolicy) {
+	named := map[string]bool{}
+	for _, r := range policy.Requirements {
+		if r.Kind == schematype.RequirementConsent {
+			named[r.Code] = true
+		}
+	}
 	codes := make([]string, 0, len(inForce))
 	for code, d := range inForce {
-		if slices.Contains(d.customerTypes, customerType) {
+		if slices.Contains(d.customerTypes, customerType) && !named[code] {
 			codes = append(codes, code)
 		}
 	}
@@ -428,8 +445,10 @@ type verificationKey struct{ subject, kind string }
 
 // need is one requirement before it is evaluated: whether it is due
 // before activation, and its check, which answers "" when it is met and
-// otherwise the reason it is listed (ReasonNeedsReview puts it in
-// pendingVerification; ReasonFailed in errors as well as in its due list).
+// otherwise the reason it is listed. Due before activation,
+// ReasonNeedsReview puts it in pendingVerification and ReasonFailed in
+// errors as well as in currentlyDue; due eventually, it is in
+// eventuallyDue only, whatever its reason (see Requirements).
 type need struct {
 	code, field string
 	before      bool
@@ -555,6 +574,10 @@ func (e *evaluation) evaluate() {
 			continue
 		}
 		req := Requirement{Code: n.code, Field: n.field, Reason: reason, Description: n.describe + reasonText[reason]}
+		if !n.before {
+			r.EventuallyDue = append(r.EventuallyDue, req)
+			continue
+		}
 		switch reason {
 		case ReasonNeedsReview:
 			r.PendingVerification = append(r.PendingVerification, req)
@@ -562,11 +585,7 @@ func (e *evaluation) evaluate() {
 		case ReasonFailed:
 			r.Errors = append(r.Errors, req)
 		}
-		if n.before {
-			r.CurrentlyDue = append(r.CurrentlyDue, req)
-		} else {
-			r.EventuallyDue = append(r.EventuallyDue, req)
-		}
+		r.CurrentlyDue = append(r.CurrentlyDue, req)
 	}
 	r.Errors = append(r.Errors, e.errors...)
 }

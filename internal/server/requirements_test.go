@@ -758,3 +758,78 @@ func TestRequirementsFreshPerMutationField(t *testing.T) {
 		}
 	}
 }
+
+// setPolicy replaces the policy of the customer's category.
+func (e *requirementsEnv) setPolicy(t *testing.T, customerID string, requirements ...map[string]any) {
+	t.Helper()
+	c := e.read(t, customerID)
+	r := e.Do(testutil.Request{Token: e.token, TenantKey: "acme",
+		Query: `mutation($id: ID!, $policy: OnboardingPolicyInput!) { updateCategory(input: {id: $id, policy: $policy}) { category { id } } }`,
+		Variables: map[string]any{"id": c.Category.ID, "policy": map[string]any{"requirements": requirements}}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("updating the policy: %s", r.Raw)
+	}
+}
+
+// activate sends activateCustomer with a customers:decide token.
+func (e *requirementsEnv) activate(t *testing.T, customerID string) *testutil.Response {
+	t.Helper()
+	return e.Do(testutil.Request{Token: e.Token([]string{"acme"}, "customers:decide", "customers:read"), TenantKey: "acme",
+		Query:     `mutation($id: ID!) { activateCustomer(input: {customerId: $id}) { customer { status } } }`,
+		Variables: map[string]any{"id": customerID}})
+}
+
+// TestRequirementsEventuallyDueInReviewOrFailed: a verification the
+// policy makes due EVENTUALLY whose latest result FAILED or awaits review
+// is listed in eventuallyDue with that reason, not in errors or
+// pendingVerification, and does not keep the customer from activation.
+func TestRequirementsEventuallyDueInReviewOrFailed(t *testing.T) {
+	e := newRequirementsEnv(t)
+	id := e.registerFixture(t, "finhub-individual.json")
+	e.setPolicy(t, id,
+		map[string]any{"kind": "VERIFICATION", "code": "ADDRESS", "due": "EVENTUALLY"},
+		map[string]any{"kind": "VERIFICATION", "code": "SANCTIONS", "due": "EVENTUALLY"})
+	c := e.read(t, id)
+	now := time.Now().UTC()
+	e.verify(t, id, c.Person.ID, "IDENTITY", verification.OutcomePASSED, now, nil)
+	e.verify(t, id, c.Person.ID, "ADDRESS", verification.OutcomeFAILED, now, nil)
+	e.verify(t, id, c.Person.ID, "SANCTIONS", verification.OutcomeNEEDS_REVIEW, now, nil)
+	for _, code := range e.seededConsents(t, "INDIVIDUAL") {
+		e.accept(t, id, code, 1)
+	}
+	r := e.read(t, id).Requirements
+	sameKeys(t, "currentlyDue", r.CurrentlyDue, []string{})
+	sameKeys(t, "pendingVerification", r.PendingVerification, []string{})
+	sameKeys(t, "errors", r.Errors, []string{})
+	sameKeys(t, "eventuallyDue", r.EventuallyDue, []string{
+		"verification.ADDRESS@person:FAILED", "verification.SANCTIONS@person:NEEDS_REVIEW"})
+	if a := e.activate(t, id); len(a.Errors) > 0 || !strings.Contains(a.Raw, `"ACTIVE"`) {
+		t.Fatalf("activation with only eventually-due requirements outstanding: %s", a.Raw)
+	}
+}
+
+// TestRequirementsConsentEventuallyDue: a consent document the category's
+// policy names EVENTUALLY is due eventually even though its customerTypes
+// include the customer's; a published document the policy does not name
+// stays due before activation.
+func TestRequirementsConsentEventuallyDue(t *testing.T) {
+	e := newRequirementsEnv(t)
+	id := e.registerFixture(t, "finhub-individual.json")
+	if !slices.Contains(e.seededConsents(t, "INDIVIDUAL"), "TERMS") {
+		t.Fatal("the demo tenant publishes TERMS for individuals")
+	}
+	e.publish(t, "PRIVACY", 1, "INDIVIDUAL")
+	e.setPolicy(t, id, map[string]any{"kind": "CONSENT", "code": "TERMS", "due": "EVENTUALLY"})
+	c := e.read(t, id)
+	e.verify(t, id, c.Person.ID, "IDENTITY", verification.OutcomePASSED, time.Now().UTC(), nil)
+	r := e.read(t, id).Requirements
+	sameKeys(t, "currentlyDue", r.CurrentlyDue, []string{"consent.PRIVACY@consents.PRIVACY:MISSING"})
+	sameKeys(t, "eventuallyDue", r.EventuallyDue, []string{"consent.TERMS@consents.TERMS:MISSING"})
+	if a := e.activate(t, id); len(a.Errors) != 1 || a.Errors[0].Reason() != "REQUIREMENTS_OUTSTANDING" {
+		t.Fatalf("activation with PRIVACY due: %s", a.Raw)
+	}
+	e.accept(t, id, "PRIVACY", 1)
+	if a := e.activate(t, id); len(a.Errors) > 0 || !strings.Contains(a.Raw, `"ACTIVE"`) {
+		t.Fatalf("activation with only TERMS, eventually due, outstanding: %s", a.Raw)
+	}
+}
