@@ -61,7 +61,8 @@ func invalidTransition(from, to customer.Status, message string) *apperr.Error {
 // customer enters status, and whether it changes at all: the login works
 // only while the customer is ACTIVE, is suspended with it, and is closed
 // for good with a rejected or closed customer. Entering review leaves it
-// as it is (PENDING_ACTIVATION).
+// as it is (PENDING_ACTIVATION), and a LOCKED login stays locked but for
+// closing (followLogin).
 func loginStatus(status customer.Status) (user.Status, bool) {
 	switch status {
 	case StatusActive:
@@ -161,7 +162,10 @@ func staleWrite() *apperr.Error {
 
 // followLogin gives the customer's login user the status its customer's
 // new status implies (loginStatus), and returns the change to record, nil
-// when there is none (no login, or already so).
+// when there is none (no login, or already so). A LOCKED login stays
+// LOCKED until the customer is rejected or closed: the lock is a guard of
+// the login itself, which activation, suspension or reinstatement of the
+// customer must not lift; only whoever locked it unlocks it.
 func followLogin(ctx context.Context, tx *ent.Tx, customerID string, to customer.Status) (*schematype.FieldChange, error) {
 	status, ok := loginStatus(to)
 	if !ok {
@@ -173,6 +177,9 @@ func followLogin(ctx context.Context, tx *ent.Tx, customerID string, to customer
 	}
 	if err != nil {
 		return nil, err
+	}
+	if login.Status == user.StatusLOCKED && status != user.StatusCLOSED {
+		return nil, nil
 	}
 	active := status == user.StatusACTIVE
 	if login.Status == status && login.IsActive == active {

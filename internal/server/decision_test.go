@@ -731,3 +731,37 @@ func TestDecisionActivationRacesInvalidation(t *testing.T) {
 		})
 	}
 }
+
+// TestDecisionKeepsLockedLogin: a login LOCKED (by whoever guards it)
+// stays LOCKED through activation, suspension and reinstatement, which
+// move the customer only; closing the customer closes it.
+func TestDecisionKeepsLockedLogin(t *testing.T) {
+	env := newDecisionEnv(t)
+	id := env.newCustomer(t)
+	env.satisfyRequirements(t, id)
+	ctx := env.As(env.tenantID)
+	if err := env.Client().User.Update().Where(user.HasCustomerWith(customer.ID(id))).
+		SetStatus(user.StatusLOCKED).SetIsActive(false).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		action          onboarding.Action
+		status, login   string
+		wantLoginChange bool
+	}{
+		{onboarding.ActionActivate, "ACTIVE", "LOCKED", false},
+		{onboarding.ActionSuspend, "SUSPENDED", "LOCKED", false},
+		{onboarding.ActionReinstate, "ACTIVE", "LOCKED", false},
+		{onboarding.ActionClose, "CLOSED", "CLOSED", true},
+	}
+	for _, s := range steps {
+		r, rid := env.decide(s.action, id, map[string]any{"reasonCode": "LOCK_CHECK"})
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %s", s.action, r.Raw)
+		}
+		got := env.state(t, id)
+		want(t, string(s.action), []any{got.Status, got.Login, got.LoginActive}, []any{s.status, s.login, false})
+		changed := slices.ContainsFunc(env.eventOf(t, id, rid).Changes, func(c schematype.FieldChange) bool { return c.Field == "user.status" })
+		want(t, string(s.action)+" records a login change", changed, s.wantLoginChange)
+	}
+}
