@@ -764,7 +764,7 @@ func (e *requirementsEnv) setPolicy(t *testing.T, customerID string, requirement
 	t.Helper()
 	c := e.read(t, customerID)
 	r := e.Do(testutil.Request{Token: e.token, TenantKey: "acme",
-		Query: `mutation($id: ID!, $policy: OnboardingPolicyInput!) { updateCategory(input: {id: $id, policy: $policy}) { category { id } } }`,
+		Query:     `mutation($id: ID!, $policy: OnboardingPolicyInput!) { updateCategory(input: {id: $id, policy: $policy}) { category { id } } }`,
 		Variables: map[string]any{"id": c.Category.ID, "policy": map[string]any{"requirements": requirements}}})
 	if len(r.Errors) > 0 {
 		t.Fatalf("updating the policy: %s", r.Raw)
