@@ -412,6 +412,46 @@ func TestCustomerSessionConcurrentFailuresAreAllCounted(t *testing.T) {
 	}
 }
 
+// Concurrent guesses cannot outrun the lock: each attempt is counted
+// before its password is verified, in one locked step per key, so of many
+// wrong passwords sent at once at most UserFailures reach argon2id and the
+// rest are TOO_MANY_ATTEMPTS; the right password right after is refused
+// while the lock holds. (Counted after the verification, every attempt
+// passed the lock check before the first failure was recorded.)
+func TestCustomerSessionConcurrentGuessesStopAtTheLimit(t *testing.T) {
+	const limit, n = 5, 30
+	e := newSessionEnv(t, sessions.Limits{UserFailures: limit, AddressFailures: 1000})
+	before := e.hashVerifications(t)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		answers = map[string]int{}
+	)
+	for range n {
+		wg.Go(func() {
+			r := testutil.Request{Token: e.platform, TenantKey: "acme", Query: createSession,
+				Variables: map[string]any{"input": map[string]any{"username": fixtureUsername, "password": "WrongPass123!"}}}.HTTP()
+			w := httptest.NewRecorder()
+			e.Handler.ServeHTTP(w, r)
+			var resp testutil.Response
+			reason := "not JSON: " + w.Body.String()
+			if json.Unmarshal(w.Body.Bytes(), &resp) == nil && len(resp.Errors) == 1 {
+				reason = resp.Errors[0].Reason()
+			}
+			mu.Lock()
+			answers[reason]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	verified := e.hashVerifications(t) - before
+	if verified > limit || answers["INVALID_CREDENTIALS"] != verified ||
+		answers["INVALID_CREDENTIALS"]+answers["TOO_MANY_ATTEMPTS"] != n {
+		t.Errorf("%d argon2id verifications (want at most %d), answers %v", verified, limit, answers)
+	}
+	refusedWith(t, e.attempt(fixtureUsername, fixturePassword), "RATE_LIMITED", "TOO_MANY_ATTEMPTS")
+}
+
 // A session reaches its own customer through me and nothing else: not the
 // customer list, not node (not even of its own customer), not another
 // tenant, not without a tenant.

@@ -132,11 +132,11 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 	limits := s.Limits.WithDefaults()
 	now := s.now()
 	keys := throttleKeys{user: ThrottleKey(KindUsername, name), address: ThrottleKey(KindAddress, ip)}
-	locked, err := s.locked(ctx, now, keys)
+	admitted, err := s.admit(ctx, now, limits, keys)
 	if err != nil {
 		return nil, err
 	}
-	if locked {
+	if !admitted {
 		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyAttempts,
 			"too many failed attempts for this username or from this address: try again later")
 	}
@@ -152,14 +152,12 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 	if err != nil && !errors.Is(err, values.ErrMalformedHash) {
 		return nil, err // the request ended while waiting for a hashing slot
 	}
-	// A malformed stored hash fails closed, as a wrong password.
+	// A malformed stored hash fails closed, as a wrong password. A failure
+	// stays counted (admit counted it before the verification).
 	if !ok || u == nil || c == nil || !mayStart(u, c) {
-		if err := s.fail(ctx, now, limits, keys); err != nil {
-			return nil, err
-		}
 		return nil, invalidCredentials()
 	}
-	if err := s.reset(ctx, keys); err != nil {
+	if err := s.succeeded(ctx, keys); err != nil {
 		return nil, err
 	}
 	token, exp, err := s.Auth.MintCustomerSession(auth.CustomerSession{
