@@ -28,6 +28,7 @@ import (
 	"onboard/ent/user"
 	"onboard/internal/auth"
 	"onboard/internal/observe"
+	"onboard/internal/onboarding"
 	"onboard/internal/server"
 	"onboard/internal/sessions"
 	"onboard/internal/testutil"
@@ -450,6 +451,64 @@ func TestCustomerSessionConcurrentGuessesStopAtTheLimit(t *testing.T) {
 		t.Errorf("%d argon2id verifications (want at most %d), answers %v", verified, limit, answers)
 	}
 	refusedWith(t, e.attempt(fixtureUsername, fixturePassword), "RATE_LIMITED", "TOO_MANY_ATTEMPTS")
+}
+
+// A session is rechecked on every request: once its customer is suspended
+// or closed by a decision, or rejected or erased, or its login suspended,
+// locked or closed, the same token is 401 INVALID_TOKEN "the customer
+// session has ended", long before its exp.
+func TestCustomerSessionEndsWithItsCustomer(t *testing.T) {
+	e := newSessionEnv(t, sessions.Limits{})
+	d := &decisionEnv{registrationEnv: e.registrationEnv, decider: e.Token([]string{"acme"}, "customers:decide", "customers:read")}
+	token := e.session(t)
+	me := func() *testutil.Response {
+		return e.Do(testutil.Request{Token: token, TenantKey: "acme", Query: readMe})
+	}
+	works := func(when string) {
+		t.Helper()
+		if r := me(); r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("%s: %d %s", when, r.Status, r.Raw)
+		}
+	}
+	ended := func(when string) {
+		t.Helper()
+		r := me()
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Raw, "the customer session has ended") {
+			t.Fatalf("%s: %d %s, want 401 the customer session has ended", when, r.Status, r.Raw)
+		}
+		refusedWith(t, r, "UNAUTHENTICATED", "INVALID_TOKEN")
+	}
+	works("pending")
+	satisfyRequirements(t, e.Env, e.tenantID, e.customerID)
+	d.mustDecide(t, onboarding.ActionActivate, e.customerID, nil)
+	works("active")
+	d.mustDecide(t, onboarding.ActionSuspend, e.customerID, map[string]any{"reasonCode": "IDENTITY_DOUBT"})
+	ended("suspended")
+	d.mustDecide(t, onboarding.ActionReinstate, e.customerID, nil)
+	works("reinstated")
+
+	ctx, c := e.As(e.tenantID), e.Client()
+	u := c.User.Query().Where(user.Username(fixtureUsername)).OnlyX(ctx)
+	for name, change := range map[string]func() (undo func()){
+		"customer REJECTED": func() func() {
+			c.Customer.UpdateOneID(e.customerID).SetStatus(customer.StatusREJECTED).ExecX(ctx)
+			return func() { c.Customer.UpdateOneID(e.customerID).SetStatus(customer.StatusACTIVE).ExecX(ctx) }
+		},
+		"customer erased": func() func() {
+			c.Customer.UpdateOneID(e.customerID).SetErasedAt(time.Now()).ExecX(ctx)
+			return func() { c.Customer.UpdateOneID(e.customerID).ClearErasedAt().ExecX(ctx) }
+		},
+		"login LOCKED": userStatus(c, ctx, u, user.StatusLOCKED),
+		"login CLOSED": userStatus(c, ctx, u, user.StatusCLOSED),
+	} {
+		undo := change()
+		ended(name)
+		undo()
+		works("undone " + name)
+	}
+
+	d.mustDecide(t, onboarding.ActionClose, e.customerID, map[string]any{"reasonCode": "CUSTOMER_REQUEST"})
+	ended("closed")
 }
 
 // A session reaches its own customer through me and nothing else: not the

@@ -53,6 +53,10 @@ const (
 	DefaultWindow          = 15 * time.Minute
 	DefaultLockout         = 15 * time.Minute
 	DefaultTTL             = 15 * time.Minute
+	// MaxTTL caps CUSTOMER_SESSION_TTL: a session is rechecked against
+	// its customer on every request, but a token handed out cannot be
+	// recalled, so a leaked one must not live for long.
+	MaxTTL = time.Hour
 )
 
 // WithDefaults returns l with its zero fields set to the defaults.
@@ -100,13 +104,6 @@ type Session struct {
 // are values.Hasher's (TestDummyHashHasTheHasherParameters); the password
 // it hashes is nobody's.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$bkjGs3Fjns6c5gen3uOVyA$8P+TdTTqWYMGjhQxofuEH6S/nc1Y+pAYT+kaaHlLGh8"
-
-// refusedCustomerStatuses are the customer statuses that may not sign in:
-// the customer was turned down or has left.
-var refusedCustomerStatuses = []customer.Status{customer.StatusREJECTED, customer.StatusCLOSED}
-
-// refusedUserStatuses are the login statuses that may not sign in.
-var refusedUserStatuses = []user.Status{user.StatusSUSPENDED, user.StatusLOCKED, user.StatusCLOSED}
 
 // invalidCredentials is the one answer for every refused sign-in.
 func invalidCredentials() error {
@@ -226,19 +223,11 @@ func (s *Service) login(ctx context.Context, name string) (*ent.User, *ent.Custo
 
 // mayStart reports whether the login and its customer may open a session:
 // not when the customer was rejected, closed or erased, nor when the login
-// is suspended, locked or closed.
+// is suspended, locked or closed. The same rule ends a live session on its
+// next request (auth's checkSessionLive).
 func mayStart(u *ent.User, c *ent.Customer) bool {
-	for _, st := range refusedCustomerStatuses {
-		if c.Status == st {
-			return false
-		}
-	}
-	for _, st := range refusedUserStatuses {
-		if u.Status == st {
-			return false
-		}
-	}
-	return c.ErasedAt == nil
+	return !slices.Contains(auth.EndedCustomerStatuses, c.Status) &&
+		!slices.Contains(auth.EndedLoginStatuses, u.Status) && c.ErasedAt == nil
 }
 
 func (s *Service) now() time.Time {
