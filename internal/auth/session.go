@@ -19,8 +19,10 @@ import (
 )
 
 // CustomerClaim is the claim naming the one customer a customer session
-// acts for. Its presence is what makes a token a customer session.
-const CustomerClaim = "customer"
+// acts for. Its presence is what makes a token a customer session. It is
+// namespaced, so that an identity provider's own "customer" claim (of
+// another meaning) never turns one of its tokens into a session.
+const CustomerClaim = "onboard:customer"
 
 // CustomerSession describes a customer session to mint: the login user it
 // was created for (the sub claim), the tenant it belongs to (its key, the
@@ -42,7 +44,7 @@ var ErrNoSessionKey = errors.New("customer sessions need a shared secret (JWT_SE
 func (a *Authenticator) CanMintSessions() bool { return a.signer }
 
 // MintCustomerSession signs a customer session: sub = the user, tenants =
-// [the tenant], scope = customer:self, customer = the customer, with the
+// [the tenant], scope = customer:self, CustomerClaim = the customer, with the
 // configured issuer and audience, expiring after s.TTL. It returns the
 // token and its expiry (exp, whole seconds).
 func (a *Authenticator) MintCustomerSession(s CustomerSession) (string, time.Time, error) {

@@ -159,7 +159,7 @@ func TestCustomerSessionReadsMe(t *testing.T) {
 	}
 	c := claims(t, s.Token)
 	u := e.Client().User.Query().Where(user.Username(fixtureUsername)).OnlyX(e.As(e.tenantID))
-	want(t, "claims", []any{c["sub"], c["customer"], c["scope"], c["tenants"], c["exp"].(float64) - c["iat"].(float64)},
+	want(t, "claims", []any{c["sub"], c[auth.CustomerClaim], c["scope"], c["tenants"], c["exp"].(float64) - c["iat"].(float64)},
 		[]any{u.ID, e.customerID, "customer:self", []any{"acme"}, float64(420)})
 
 	var me struct {
@@ -591,8 +591,14 @@ func TestCustomerSessionClaims(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || strings.Contains(r.Raw, e.customerID) {
 		t.Errorf("customer:self without a customer: %s", r.Raw)
 	}
+	// An identity provider's own "customer" claim is not the session's
+	// (namespaced) one: it makes no session either.
+	foreign := signed(map[string]any{"scope": "customer:self", "customer": e.customerID})
+	if r := do(foreign, readMe); len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || strings.Contains(r.Raw, e.customerID) {
+		t.Errorf("a plain customer claim: %s", r.Raw)
+	}
 	// A session claiming platform scopes too keeps only customer:self.
-	greedy := signed(map[string]any{"scope": "customer:self customers:read customers:manage pii:read", "customer": e.customerID})
+	greedy := signed(map[string]any{"scope": "customer:self customers:read customers:manage pii:read", auth.CustomerClaim: e.customerID})
 	if r := do(greedy, `{ customers(first: 1) { edges { node { id } } } }`); len(r.Errors) == 0 || r.Errors[0].Code() != "FORBIDDEN" {
 		t.Errorf("a session with customers:read read customers: %s", r.Raw)
 	}
@@ -601,11 +607,11 @@ func TestCustomerSessionClaims(t *testing.T) {
 	want(t, "me", me.Me.ID, e.customerID)
 
 	for name, c := range map[string]map[string]any{
-		"every tenant":   {"scope": "customer:self tenants:admin", "customer": e.customerID, "tenants": []string{"*"}},
-		"two tenants":    {"scope": "customer:self", "customer": e.customerID, "tenants": []string{"acme", "globex"}},
-		"not a customer": {"scope": "customer:self", "customer": "usr_01J00000000000000000000000"},
-		"not a string":   {"scope": "customer:self", "customer": 42},
-		"expired":        {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
+		"every tenant":   {"scope": "customer:self tenants:admin", auth.CustomerClaim: e.customerID, "tenants": []string{"*"}},
+		"two tenants":    {"scope": "customer:self", auth.CustomerClaim: e.customerID, "tenants": []string{"acme", "globex"}},
+		"not a customer": {"scope": "customer:self", auth.CustomerClaim: "usr_01J00000000000000000000000"},
+		"not a string":   {"scope": "customer:self", auth.CustomerClaim: 42},
+		"expired":        {"scope": "customer:self", auth.CustomerClaim: e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
 	} {
 		r := do(signed(c), readMe)
 		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" {
@@ -613,7 +619,7 @@ func TestCustomerSessionClaims(t *testing.T) {
 		}
 	}
 	// It expires: a session past its exp is TOKEN_EXPIRED.
-	expired := signed(map[string]any{"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()})
+	expired := signed(map[string]any{"scope": "customer:self", auth.CustomerClaim: e.customerID, "exp": time.Now().Add(-time.Minute).Unix()})
 	if r := do(expired, readMe); len(r.Errors) != 1 || r.Errors[0].Reason() != "TOKEN_EXPIRED" {
 		t.Errorf("expired: %s", r.Raw)
 	}
