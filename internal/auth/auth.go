@@ -138,7 +138,7 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	}
 	key := strings.TrimSpace(r.Header.Get(TenantHeader))
 	if key == "" {
-		return v, nil
+		return a.liveSession(r, v)
 	}
 	if !v.Grants(key) {
 		return nil, apperr.New(apperr.Forbidden, vocab.ReasonTenantNotGranted, "the token does not grant this tenant")
@@ -151,12 +151,20 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.Forbidden, vocab.ReasonUnknownTenant, "the token does not grant this tenant")
 		}
-		if ue := apperr.AsUnavailable(err); ue != nil {
-			return nil, ue // the database is down: 503, retry
-		}
-		return nil, apperr.InternalError(err)
+		return nil, storeFailure(err) // the database is down: 503, retry
 	}
 	v.TenantID, v.TenantKey = id, key
+	return a.liveSession(r, v)
+}
+
+// liveSession returns v, or for a customer session that has ended (see
+// checkSessionLive) its refusal.
+func (a *Authenticator) liveSession(r *http.Request, v *viewer.Viewer) (*viewer.Viewer, *apperr.Error) {
+	if v.CustomerID != "" {
+		if failure := a.checkSessionLive(r.Context(), v); failure != nil {
+			return nil, failure
+		}
+	}
 	return v, nil
 }
 

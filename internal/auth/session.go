@@ -2,19 +2,27 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
 	"time"
 
+	"onboard/ent"
+	"onboard/ent/customer"
+	"onboard/ent/privacy"
+	"onboard/ent/user"
+	"onboard/internal/apperr"
 	"onboard/internal/pulid"
 	"onboard/internal/viewer"
 	"onboard/schema/schematype"
 )
 
 // CustomerClaim is the claim naming the one customer a customer session
-// acts for. Its presence is what makes a token a customer session.
-const CustomerClaim = "customer"
+// acts for. Its presence is what makes a token a customer session. It is
+// namespaced, so that an identity provider's own "customer" claim (of
+// another meaning) never turns one of its tokens into a session.
+const CustomerClaim = "onboard:customer"
 
 // CustomerSession describes a customer session to mint: the login user it
 // was created for (the sub claim), the tenant it belongs to (its key, the
@@ -36,7 +44,7 @@ var ErrNoSessionKey = errors.New("customer sessions need a shared secret (JWT_SE
 func (a *Authenticator) CanMintSessions() bool { return a.signer }
 
 // MintCustomerSession signs a customer session: sub = the user, tenants =
-// [the tenant], scope = customer:self, customer = the customer, with the
+// [the tenant], scope = customer:self, CustomerClaim = the customer, with the
 // configured issuer and audience, expiring after s.TTL. It returns the
 // token and its expiry (exp, whole seconds).
 func (a *Authenticator) MintCustomerSession(s CustomerSession) (string, time.Time, error) {
@@ -97,4 +105,71 @@ func customerSession(v *viewer.Viewer, payload map[string]json.RawMessage) strin
 	}
 	v.CustomerID = id
 	return ""
+}
+
+// EndedCustomerStatuses are the customer statuses in which no customer
+// session may start or go on: the customer was turned down or has left.
+// (A suspended customer's login is SUSPENDED, see EndedLoginStatuses.)
+var EndedCustomerStatuses = []customer.Status{customer.StatusREJECTED, customer.StatusCLOSED}
+
+// EndedLoginStatuses are the login statuses in which no customer session
+// may start or go on.
+var EndedLoginStatuses = []user.Status{user.StatusSUSPENDED, user.StatusLOCKED, user.StatusCLOSED}
+
+// sessionEnded is the 401 of a customer session whose customer or login
+// may no longer sign in.
+func sessionEnded() *apperr.Error {
+	return invalid("the customer session has ended")
+}
+
+// checkSessionLive refuses a customer session whose customer may no longer
+// act: a token, once handed out, cannot be recalled, so without this check
+// a customer suspended, closed, rejected or erased (or whose login was
+// suspended, locked or closed) would keep its session until exp. It is one
+// statement on every request of a session, by primary key (the customer,
+// in the session's tenant, and its login, neither in an ended state), and
+// deliberately not cached: a decision takes effect on the next request.
+// The login is the customer's, not the token's sub: an identity provider
+// signing sessions (with a public key configured) names its own subjects. tenantID is the request's tenant, "" when
+// the request names none (the session's one tenant is checked then).
+//
+// A customer reinstated while its session is still within its exp can use
+// the session again: the check reads the state now, it keeps no
+// revocation list. CUSTOMER_SESSION_TTL's cap bounds that life.
+func (a *Authenticator) checkSessionLive(ctx context.Context, v *viewer.Viewer) *apperr.Error {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow) // no viewer yet: the tenant is in the predicate
+	tenantID := v.TenantID
+	if tenantID == "" {
+		id, err := a.TenantID(ctx, v.Tenants[0]) // customerSession checked there is exactly one
+		if ent.IsNotFound(err) {
+			return sessionEnded()
+		}
+		if err != nil {
+			return storeFailure(err)
+		}
+		tenantID = id
+	}
+	live, err := a.client.Customer.Query().Where(
+		customer.ID(v.CustomerID),
+		customer.TenantID(tenantID),
+		customer.StatusNotIn(EndedCustomerStatuses...),
+		customer.ErasedAtIsNil(),
+		customer.HasUserWith(user.StatusNotIn(EndedLoginStatuses...)),
+	).Exist(ctx)
+	if err != nil {
+		return storeFailure(err)
+	}
+	if !live {
+		return sessionEnded()
+	}
+	return nil
+}
+
+// storeFailure is the answer to a database error while authenticating:
+// UNAVAILABLE when the database is down (retry), else an internal error.
+func storeFailure(err error) *apperr.Error {
+	if ue := apperr.AsUnavailable(err); ue != nil {
+		return ue
+	}
+	return apperr.InternalError(err)
 }

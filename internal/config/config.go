@@ -171,6 +171,9 @@ func Load(getenv func(string) string) (Config, error) {
 		Window:          durationVar("CUSTOMER_SESSION_WINDOW", sessions.DefaultWindow),
 		Lockout:         durationVar("CUSTOMER_SESSION_LOCKOUT", sessions.DefaultLockout),
 	}
+	if c.Sessions.TTL > sessions.MaxTTL {
+		errs = append(errs, fmt.Errorf("CUSTOMER_SESSION_TTL must be at most %s: a customer session cannot be recalled once handed out", sessions.MaxTTL))
+	}
 	if err := c.checkReadURL(); err != nil {
 		errs = append(errs, err)
 	}

@@ -131,3 +131,19 @@ func TestCustomerSessionLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerSessionTTLCap: a customer session is rechecked against its
+// customer on every request, but a token once handed out cannot be
+// recalled, so its life is bounded: over the cap the start stops, naming
+// the variable and the cap.
+func TestCustomerSessionTTLCap(t *testing.T) {
+	env := map[string]string{"JWT_SECRET": strings.Repeat("s", 32), "DATA_DIR": t.TempDir(), "CUSTOMER_SESSION_TTL": "1h"}
+	if _, err := Load(func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("CUSTOMER_SESSION_TTL=1h: %v", err)
+	}
+	env["CUSTOMER_SESSION_TTL"] = "61m"
+	if _, err := Load(func(k string) string { return env[k] }); err == nil ||
+		!strings.Contains(err.Error(), "CUSTOMER_SESSION_TTL") || !strings.Contains(err.Error(), "1h") {
+		t.Errorf("CUSTOMER_SESSION_TTL=61m: Load = %v, want an error naming it and the cap", err)
+	}
+}

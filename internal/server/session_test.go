@@ -28,6 +28,7 @@ import (
 	"onboard/ent/user"
 	"onboard/internal/auth"
 	"onboard/internal/observe"
+	"onboard/internal/onboarding"
 	"onboard/internal/server"
 	"onboard/internal/sessions"
 	"onboard/internal/testutil"
@@ -158,7 +159,7 @@ func TestCustomerSessionReadsMe(t *testing.T) {
 	}
 	c := claims(t, s.Token)
 	u := e.Client().User.Query().Where(user.Username(fixtureUsername)).OnlyX(e.As(e.tenantID))
-	want(t, "claims", []any{c["sub"], c["customer"], c["scope"], c["tenants"], c["exp"].(float64) - c["iat"].(float64)},
+	want(t, "claims", []any{c["sub"], c[auth.CustomerClaim], c["scope"], c["tenants"], c["exp"].(float64) - c["iat"].(float64)},
 		[]any{u.ID, e.customerID, "customer:self", []any{"acme"}, float64(420)})
 
 	var me struct {
@@ -412,6 +413,104 @@ func TestCustomerSessionConcurrentFailuresAreAllCounted(t *testing.T) {
 	}
 }
 
+// Concurrent guesses cannot outrun the lock: each attempt is counted
+// before its password is verified, in one locked step per key, so of many
+// wrong passwords sent at once at most UserFailures reach argon2id and the
+// rest are TOO_MANY_ATTEMPTS; the right password right after is refused
+// while the lock holds. (Counted after the verification, every attempt
+// passed the lock check before the first failure was recorded.)
+func TestCustomerSessionConcurrentGuessesStopAtTheLimit(t *testing.T) {
+	const limit, n = 5, 30
+	e := newSessionEnv(t, sessions.Limits{UserFailures: limit, AddressFailures: 1000})
+	before := e.hashVerifications(t)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		answers = map[string]int{}
+	)
+	for range n {
+		wg.Go(func() {
+			r := testutil.Request{Token: e.platform, TenantKey: "acme", Query: createSession,
+				Variables: map[string]any{"input": map[string]any{"username": fixtureUsername, "password": "WrongPass123!"}}}.HTTP()
+			w := httptest.NewRecorder()
+			e.Handler.ServeHTTP(w, r)
+			var resp testutil.Response
+			reason := "not JSON: " + w.Body.String()
+			if json.Unmarshal(w.Body.Bytes(), &resp) == nil && len(resp.Errors) == 1 {
+				reason = resp.Errors[0].Reason()
+			}
+			mu.Lock()
+			answers[reason]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	verified := e.hashVerifications(t) - before
+	if verified > limit || answers["INVALID_CREDENTIALS"] != verified ||
+		answers["INVALID_CREDENTIALS"]+answers["TOO_MANY_ATTEMPTS"] != n {
+		t.Errorf("%d argon2id verifications (want at most %d), answers %v", verified, limit, answers)
+	}
+	refusedWith(t, e.attempt(fixtureUsername, fixturePassword), "RATE_LIMITED", "TOO_MANY_ATTEMPTS")
+}
+
+// A session is rechecked on every request: once its customer is suspended
+// or closed by a decision, or rejected or erased, or its login suspended,
+// locked or closed, the same token is 401 INVALID_TOKEN "the customer
+// session has ended", long before its exp.
+func TestCustomerSessionEndsWithItsCustomer(t *testing.T) {
+	e := newSessionEnv(t, sessions.Limits{})
+	d := &decisionEnv{registrationEnv: e.registrationEnv, decider: e.Token([]string{"acme"}, "customers:decide", "customers:read")}
+	token := e.session(t)
+	me := func() *testutil.Response {
+		return e.Do(testutil.Request{Token: token, TenantKey: "acme", Query: readMe})
+	}
+	works := func(when string) {
+		t.Helper()
+		if r := me(); r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("%s: %d %s", when, r.Status, r.Raw)
+		}
+	}
+	ended := func(when string) {
+		t.Helper()
+		r := me()
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Raw, "the customer session has ended") {
+			t.Fatalf("%s: %d %s, want 401 the customer session has ended", when, r.Status, r.Raw)
+		}
+		refusedWith(t, r, "UNAUTHENTICATED", "INVALID_TOKEN")
+	}
+	works("pending")
+	satisfyRequirements(t, e.Env, e.tenantID, e.customerID)
+	d.mustDecide(t, onboarding.ActionActivate, e.customerID, nil)
+	works("active")
+	d.mustDecide(t, onboarding.ActionSuspend, e.customerID, map[string]any{"reasonCode": "IDENTITY_DOUBT"})
+	ended("suspended")
+	d.mustDecide(t, onboarding.ActionReinstate, e.customerID, nil)
+	works("reinstated")
+
+	ctx, c := e.As(e.tenantID), e.Client()
+	u := c.User.Query().Where(user.Username(fixtureUsername)).OnlyX(ctx)
+	for name, change := range map[string]func() (undo func()){
+		"customer REJECTED": func() func() {
+			c.Customer.UpdateOneID(e.customerID).SetStatus(customer.StatusREJECTED).ExecX(ctx)
+			return func() { c.Customer.UpdateOneID(e.customerID).SetStatus(customer.StatusACTIVE).ExecX(ctx) }
+		},
+		"customer erased": func() func() {
+			c.Customer.UpdateOneID(e.customerID).SetErasedAt(time.Now()).ExecX(ctx)
+			return func() { c.Customer.UpdateOneID(e.customerID).ClearErasedAt().ExecX(ctx) }
+		},
+		"login LOCKED": userStatus(c, ctx, u, user.StatusLOCKED),
+		"login CLOSED": userStatus(c, ctx, u, user.StatusCLOSED),
+	} {
+		undo := change()
+		ended(name)
+		undo()
+		works("undone " + name)
+	}
+
+	d.mustDecide(t, onboarding.ActionClose, e.customerID, map[string]any{"reasonCode": "CUSTOMER_REQUEST"})
+	ended("closed")
+}
+
 // A session reaches its own customer through me and nothing else: not the
 // customer list, not node (not even of its own customer), not another
 // tenant, not without a tenant.
@@ -492,8 +591,14 @@ func TestCustomerSessionClaims(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || strings.Contains(r.Raw, e.customerID) {
 		t.Errorf("customer:self without a customer: %s", r.Raw)
 	}
+	// An identity provider's own "customer" claim is not the session's
+	// (namespaced) one: it makes no session either.
+	foreign := signed(map[string]any{"scope": "customer:self", "customer": e.customerID})
+	if r := do(foreign, readMe); len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || strings.Contains(r.Raw, e.customerID) {
+		t.Errorf("a plain customer claim: %s", r.Raw)
+	}
 	// A session claiming platform scopes too keeps only customer:self.
-	greedy := signed(map[string]any{"scope": "customer:self customers:read customers:manage pii:read", "customer": e.customerID})
+	greedy := signed(map[string]any{"scope": "customer:self customers:read customers:manage pii:read", auth.CustomerClaim: e.customerID})
 	if r := do(greedy, `{ customers(first: 1) { edges { node { id } } } }`); len(r.Errors) == 0 || r.Errors[0].Code() != "FORBIDDEN" {
 		t.Errorf("a session with customers:read read customers: %s", r.Raw)
 	}
@@ -502,11 +607,11 @@ func TestCustomerSessionClaims(t *testing.T) {
 	want(t, "me", me.Me.ID, e.customerID)
 
 	for name, c := range map[string]map[string]any{
-		"every tenant":   {"scope": "customer:self tenants:admin", "customer": e.customerID, "tenants": []string{"*"}},
-		"two tenants":    {"scope": "customer:self", "customer": e.customerID, "tenants": []string{"acme", "globex"}},
-		"not a customer": {"scope": "customer:self", "customer": "usr_01J00000000000000000000000"},
-		"not a string":   {"scope": "customer:self", "customer": 42},
-		"expired":        {"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
+		"every tenant":   {"scope": "customer:self tenants:admin", auth.CustomerClaim: e.customerID, "tenants": []string{"*"}},
+		"two tenants":    {"scope": "customer:self", auth.CustomerClaim: e.customerID, "tenants": []string{"acme", "globex"}},
+		"not a customer": {"scope": "customer:self", auth.CustomerClaim: "usr_01J00000000000000000000000"},
+		"not a string":   {"scope": "customer:self", auth.CustomerClaim: 42},
+		"expired":        {"scope": "customer:self", auth.CustomerClaim: e.customerID, "exp": time.Now().Add(-time.Minute).Unix()},
 	} {
 		r := do(signed(c), readMe)
 		if r.Status != http.StatusUnauthorized || len(r.Errors) != 1 || r.Errors[0].Code() != "UNAUTHENTICATED" {
@@ -514,7 +619,7 @@ func TestCustomerSessionClaims(t *testing.T) {
 		}
 	}
 	// It expires: a session past its exp is TOKEN_EXPIRED.
-	expired := signed(map[string]any{"scope": "customer:self", "customer": e.customerID, "exp": time.Now().Add(-time.Minute).Unix()})
+	expired := signed(map[string]any{"scope": "customer:self", auth.CustomerClaim: e.customerID, "exp": time.Now().Add(-time.Minute).Unix()})
 	if r := do(expired, readMe); len(r.Errors) != 1 || r.Errors[0].Reason() != "TOKEN_EXPIRED" {
 		t.Errorf("expired: %s", r.Raw)
 	}

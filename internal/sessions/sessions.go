@@ -53,6 +53,10 @@ const (
 	DefaultWindow          = 15 * time.Minute
 	DefaultLockout         = 15 * time.Minute
 	DefaultTTL             = 15 * time.Minute
+	// MaxTTL caps CUSTOMER_SESSION_TTL: a session is rechecked against
+	// its customer on every request, but a token handed out cannot be
+	// recalled, so a leaked one must not live for long.
+	MaxTTL = time.Hour
 )
 
 // WithDefaults returns l with its zero fields set to the defaults.
@@ -101,13 +105,6 @@ type Session struct {
 // it hashes is nobody's.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$bkjGs3Fjns6c5gen3uOVyA$8P+TdTTqWYMGjhQxofuEH6S/nc1Y+pAYT+kaaHlLGh8"
 
-// refusedCustomerStatuses are the customer statuses that may not sign in:
-// the customer was turned down or has left.
-var refusedCustomerStatuses = []customer.Status{customer.StatusREJECTED, customer.StatusCLOSED}
-
-// refusedUserStatuses are the login statuses that may not sign in.
-var refusedUserStatuses = []user.Status{user.StatusSUSPENDED, user.StatusLOCKED, user.StatusCLOSED}
-
 // invalidCredentials is the one answer for every refused sign-in.
 func invalidCredentials() error {
 	return apperr.New(apperr.Unauthenticated, vocab.ReasonInvalidCredentials, "the username or the password is not right")
@@ -132,11 +129,11 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 	limits := s.Limits.WithDefaults()
 	now := s.now()
 	keys := throttleKeys{user: ThrottleKey(KindUsername, name), address: ThrottleKey(KindAddress, ip)}
-	locked, err := s.locked(ctx, now, keys)
+	admitted, err := s.admit(ctx, now, limits, keys)
 	if err != nil {
 		return nil, err
 	}
-	if locked {
+	if !admitted {
 		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyAttempts,
 			"too many failed attempts for this username or from this address: try again later")
 	}
@@ -152,14 +149,12 @@ func (s *Service) Create(ctx context.Context, username, password, ip string) (*S
 	if err != nil && !errors.Is(err, values.ErrMalformedHash) {
 		return nil, err // the request ended while waiting for a hashing slot
 	}
-	// A malformed stored hash fails closed, as a wrong password.
+	// A malformed stored hash fails closed, as a wrong password. A failure
+	// stays counted (admit counted it before the verification).
 	if !ok || u == nil || c == nil || !mayStart(u, c) {
-		if err := s.fail(ctx, now, limits, keys); err != nil {
-			return nil, err
-		}
 		return nil, invalidCredentials()
 	}
-	if err := s.reset(ctx, keys); err != nil {
+	if err := s.succeeded(ctx, keys); err != nil {
 		return nil, err
 	}
 	token, exp, err := s.Auth.MintCustomerSession(auth.CustomerSession{
@@ -228,19 +223,11 @@ func (s *Service) login(ctx context.Context, name string) (*ent.User, *ent.Custo
 
 // mayStart reports whether the login and its customer may open a session:
 // not when the customer was rejected, closed or erased, nor when the login
-// is suspended, locked or closed.
+// is suspended, locked or closed. The same rule ends a live session on its
+// next request (auth's checkSessionLive).
 func mayStart(u *ent.User, c *ent.Customer) bool {
-	for _, st := range refusedCustomerStatuses {
-		if c.Status == st {
-			return false
-		}
-	}
-	for _, st := range refusedUserStatuses {
-		if u.Status == st {
-			return false
-		}
-	}
-	return c.ErasedAt == nil
+	return !slices.Contains(auth.EndedCustomerStatuses, c.Status) &&
+		!slices.Contains(auth.EndedLoginStatuses, u.Status) && c.ErasedAt == nil
 }
 
 func (s *Service) now() time.Time {
