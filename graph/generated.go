@@ -8585,7 +8585,25 @@ func (ec *executionContext) _Customer_history(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Customer().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["types"].([]string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal *ent.CustomerEventConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *ent.CustomerEventConnection
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomerEventConnection) graphql.Marshaler {
 			return ec.marshalNCustomerEventConnection2ᚖonboardᚋentᚐCustomerEventConnection(ctx, selections, v)
 		},
@@ -8660,7 +8678,25 @@ func (ec *executionContext) _Customer_verifications(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Customer().Verifications(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*ent.Verification
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*ent.Verification
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Verification) graphql.Marshaler {
 			return ec.marshalNVerification2ᚕᚖonboardᚋentᚐVerificationᚄ(ctx, selections, v)
 		},

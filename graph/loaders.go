@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -10,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/internal/history"
 	"onboard/internal/onboarding"
+	"onboard/internal/viewer"
 )
 
 // Request-scoped loaders of fields on Customer that are computed, not
@@ -159,7 +161,8 @@ func pageCustomers(ctx context.Context) []string {
 }
 
 // customerRequirements is Customer.requirements through the request's
-// loader: one onboarding.Compute per page of customers.
+// loader: one onboarding.Compute per page of customers. A customer session
+// gets only the entries it can answer itself (forSession).
 func (r *Resolver) customerRequirements(ctx context.Context, c *ent.Customer) (*onboarding.Requirements, error) {
 	req, err := loadersFor(ctx).requirements.load(ctx, c.ID, pageCustomers(ctx), r.Onboarding.Requirements)
 	if err != nil {
@@ -171,7 +174,29 @@ func (r *Resolver) customerRequirements(ctx context.Context, c *ent.Customer) (*
 		return &onboarding.Requirements{CurrentlyDue: []onboarding.Requirement{}, EventuallyDue: []onboarding.Requirement{},
 			PendingVerification: []onboarding.Requirement{}, Errors: []onboarding.Requirement{}}, nil
 	}
+	if v := viewer.FromContext(ctx); v != nil && v.CustomerID != "" {
+		return forSession(req), nil
+	}
 	return req, nil
+}
+
+// forSession keeps of req what a customer session may see and answer
+// itself: the consents to accept and the documents to provide. The rest —
+// verifications due, under review or failed (sanctions, PEP), ownership
+// rules — is the back office's: telling the customer would tip it off
+// (AML). A copy, as req is the loader's, shared within the request.
+func forSession(req *onboarding.Requirements) *onboarding.Requirements {
+	keep := func(list []onboarding.Requirement) []onboarding.Requirement {
+		out := []onboarding.Requirement{}
+		for _, x := range list {
+			if strings.HasPrefix(x.Code, onboarding.ConsentCode("")) || strings.HasPrefix(x.Code, onboarding.DocumentCode("")) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	return &onboarding.Requirements{CurrentlyDue: keep(req.CurrentlyDue), EventuallyDue: keep(req.EventuallyDue),
+		PendingVerification: keep(req.PendingVerification), Errors: keep(req.Errors)}
 }
 
 // customerVerifications is Customer.verifications through the request's

@@ -13,7 +13,9 @@ import (
 	"onboard/ent/customer"
 	"onboard/ent/customerevent"
 	"onboard/ent/employee"
+	"onboard/ent/idempotencyrecord"
 	"onboard/ent/identitydocument"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
@@ -23,6 +25,7 @@ import (
 	"onboard/internal/catalog"
 	"onboard/internal/history"
 	"onboard/internal/pulid"
+	"onboard/internal/sessions"
 	"onboard/internal/values"
 	"onboard/schema/schematype"
 )
@@ -33,7 +36,9 @@ import (
 // and outcomes, and the organization's business data. What counts as
 // personal is what the ent schema marks (schema.PersonalData) plus the
 // fields it cannot mark that hold a person's data (a person's date of
-// birth and gender, a user's password hash): internal/server's
+// birth, gender and nationality, a user's password hash, the customer's
+// free-text tags); the customer's idempotency records and its logins'
+// throttle rows are deleted. internal/server's
 // TestErasureLeavesNoPersonalData walks the marks and fails on any that
 // still holds a value, so a new personal field cannot be forgotten here.
 
@@ -99,7 +104,8 @@ func (s *Service) Erase(ctx context.Context, in ErasureInput) (*ent.Customer, []
 		claim := tx.Customer.Update().
 			Where(customer.ID(c.ID), customer.StatusIn(StatusClosed, StatusRejected), customer.ErasedAtIsNil()).
 			SetErasedAt(now).
-			ClearRegistrationIP().ClearRegistrationUserAgent().ClearRegistrationDeviceID()
+			ClearRegistrationIP().ClearRegistrationUserAgent().ClearRegistrationDeviceID().
+			ClearTags() // free text, which often holds names
 		if c.Type == schematype.CustomerTypeIndividual {
 			claim.SetName(Erased)
 		}
@@ -183,7 +189,7 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 	}
 	n, err := tx.Person.Update().Where(person.IDIn(persons...)).
 		SetFirstName(Erased).ClearMiddleName().SetLastName(Erased).ClearEmail().ClearPhone().
-		ClearDateOfBirth().ClearGender().ClearPlaceOfBirth().Save(ctx)
+		ClearDateOfBirth().ClearGender().ClearPlaceOfBirth().ClearNationality().Save(ctx)
 	if err := add(ErasedPersons, n, err); err != nil {
 		return nil, err
 	}
@@ -205,6 +211,9 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 	n, err = tx.IdentityDocument.Update().Where(identitydocument.HasPersonWith(person.IDIn(persons...))).
 		SetNumber(Erased).Save(ctx)
 	if err := add(ErasedIdentityDocuments, n, err); err != nil {
+		return nil, err
+	}
+	if err := dropLoginTraces(ctx, tx, c.ID, userIDs); err != nil {
 		return nil, err
 	}
 	// Each user's placeholder is its own (usernames and e-mails are
@@ -234,6 +243,31 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 		return nil, err
 	}
 	return counts, nil
+}
+
+// dropLoginTraces deletes what still ties the customer to its input and
+// its logins: its idempotency records (a fingerprint of the whole
+// registration input, replayable to confirm a guess of it) and the login
+// throttle rows of its users' usernames (a hash of each username). Both
+// are operational, not records the tenant must keep. Run before the users'
+// usernames are replaced, while they can still be hashed.
+func dropLoginTraces(ctx context.Context, tx *ent.Tx, customerID string, userIDs []string) error {
+	if _, err := tx.IdempotencyRecord.Delete().Where(idempotencyrecord.CustomerID(customerID)).Exec(ctx); err != nil {
+		return err
+	}
+	if len(userIDs) == 0 {
+		return nil
+	}
+	usernames, err := tx.User.Query().Where(user.IDIn(userIDs...)).Select(user.FieldUsername).Strings(ctx)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(usernames))
+	for i, u := range usernames {
+		keys[i] = sessions.ThrottleKey(sessions.KindUsername, u)
+	}
+	_, err = tx.LoginThrottle.Delete().Where(loginthrottle.KeyIn(keys...)).Exec(ctx)
+	return err
 }
 
 // peopleOf finds the persons of c's graph (the individual's; an

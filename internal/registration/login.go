@@ -23,7 +23,7 @@ type Login struct {
 	Username       string
 	Password       string
 	UserStatus     string
-	IsActive       bool
+	IsActive       bool // always false at registration: see login
 	RequiresChange bool
 	TwoFactor      bool
 	Roles
@@ -137,7 +137,12 @@ func (c *checker) login(in loginInput) Login {
 	if u.Status != nil {
 		c.userStatus(up.With("status"), *u.Status)
 	}
-	out.IsActive = u.IsActive != nil && *u.IsActive
+	// A login starts inactive, as it starts PENDING_ACTIVATION: false or
+	// absent is accepted, true refused (Login.IsActive stays false).
+	if u.IsActive != nil && *u.IsActive {
+		c.problems.Invalid(up.With("isActive"), vocab.ReasonInvalidValue,
+			"must be false: a login starts inactive, and activating the customer activates it")
+	}
 	out.RequiresChange = u.RequiresPasswordChange != nil && *u.RequiresPasswordChange
 	out.TwoFactor = u.TwoFactorEnabled != nil && *u.TwoFactorEnabled
 	for i, code := range u.Roles {

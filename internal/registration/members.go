@@ -426,17 +426,20 @@ func (s *Service) changeOrganization(ctx context.Context, organizationID string,
 		if err := tx.Organization.UpdateOneID(organizationID).Exec(ctx); err != nil {
 			return err
 		}
-		customerID, err := tx.Customer.Query().
+		c, err := tx.Customer.Query().
 			Where(customer.HasOrganizationWith(organization.ID(organizationID))).
-			OnlyID(ctx)
+			Only(ctx)
 		if err != nil {
+			return err
+		}
+		if err := changeable(c); err != nil {
 			return err
 		}
 		ev, err := change(tx)
 		if err != nil || (ev.Type == schematype.EventMemberUpdated && len(ev.Changes) == 0) {
 			return err
 		}
-		ev.CustomerID = customerID
+		ev.CustomerID = c.ID
 		return history.Record(ctx, tx, ev)
 	})
 	return apperr.FromData(err, nil)

@@ -105,6 +105,9 @@ func (s *Service) update(ctx context.Context, r updateRequest) (*ent.Customer, e
 		if stored.Type != r.typ {
 			return apperr.NotFoundf(idPath, "no %s customer with this id", strings.ToLower(string(r.typ)))
 		}
+		if err := changeable(stored); err != nil {
+			return err
+		}
 		p, err := s.planUpdate(ctx, tx, r, stored, minAge)
 		if err != nil {
 			return err
@@ -135,6 +138,26 @@ func (s *Service) update(ctx context.Context, r updateRequest) (*ent.Customer, e
 	}
 	c, err := s.Client.Customer.Get(ctx, r.id)
 	return c, notFoundOn(err, idPath, "customer")
+}
+
+// changeable refuses a change to a customer whose lifecycle has ended:
+// an erased one (CONFLICT CUSTOMER_ERASED: a change would write personal
+// data back onto it, undoing the erasure), and a REJECTED or CLOSED one
+// (CONFLICT CUSTOMER_CLOSED: no decision leads out of those, so nothing
+// more is to be onboarded). Updates and member changes both ask it, inside
+// the transaction that holds the customer's or organization's row.
+func changeable(c *ent.Customer) error {
+	if c.ErasedAt != nil {
+		return apperr.New(apperr.Conflict, vocab.ReasonCustomerErased,
+			"the customer's personal data was erased: nothing more is recorded about it")
+	}
+	if c.Status == customer.StatusREJECTED || c.Status == customer.StatusCLOSED {
+		e := apperr.New(apperr.Conflict, vocab.ReasonCustomerClosed,
+			"the customer is "+string(c.Status)+": its lifecycle has ended and it no longer changes")
+		e.Details = map[string]any{"status": string(c.Status)}
+		return e
+	}
+	return nil
 }
 
 // staleOrMissing tells why the version-conditional UPDATE changed no row:

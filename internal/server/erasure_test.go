@@ -18,9 +18,12 @@ import (
 	"onboard/ent/customer"
 	"onboard/ent/customerevent"
 	"onboard/ent/employee"
+	"onboard/ent/idempotencyrecord"
+	"onboard/ent/loginthrottle"
 	"onboard/ent/person"
 	"onboard/ent/representative"
 	"onboard/internal/onboarding"
+	"onboard/internal/sessions"
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
 	"onboard/schema"
@@ -75,6 +78,7 @@ func newErasureEnv(t *testing.T) *erasureEnv {
 	ctx, c := env.As(env.tenantID), env.Client()
 	// Every personal field of the individual holds a value, so that the
 	// schema-driven check below has something to see erased.
+	c.Customer.UpdateOneID(e.individual).SetTags([]string{"vip", "Marcus J."}).ExecX(ctx)
 	p := c.Customer.QueryPerson(c.Customer.GetX(ctx, e.individual)).OnlyX(ctx)
 	c.Person.UpdateOne(p).SetMiddleName("Aurelius").SetPlaceOfBirth("Vilnius").SetPhone("+37060012345").ExecX(ctx)
 	for _, a := range c.Person.QueryAddresses(p).AllX(ctx) {
@@ -111,11 +115,14 @@ type personalColumn struct {
 
 // unmarkedPersonal are the personal columns the schema cannot mark with
 // schema.PersonalData (a date of birth is formatted by a hand-written
-// field, a gender is an enum, a password hash is not in GraphQL): the
-// erasure must clear them too.
+// field, a gender is an enum, a password hash is not in GraphQL, a
+// nationality and tags are not marked): the erasure must clear them too.
+// Tags are free text, which often holds names.
 var unmarkedPersonal = []personalColumn{
 	{table: "persons", column: "date_of_birth"},
 	{table: "persons", column: "gender"},
+	{table: "persons", column: "nationality"},
+	{table: "customers", column: "tags"},
 	{table: "users", column: "password_hash"},
 }
 
@@ -567,4 +574,35 @@ func (e *hostileEnv) closedCustomer(t *testing.T, tenantID string, n int64) stri
 	e.counts = nil
 	return e.Client().Customer.Create().SetType(schematype.CustomerTypeIndividual).
 		SetName(fmt.Sprintf("Closed %d", n)).SetStatus(customer.StatusCLOSED).SaveX(e.As(tenantID)).ID
+}
+
+// TestErasureDropsLoginTraces: an erasure deletes the customer's
+// idempotency records (they hold a hash of its whole registration input)
+// and its username's login throttle row (keyed by a hash of the username),
+// and leaves another customer's alone.
+func TestErasureDropsLoginTraces(t *testing.T) {
+	e := newErasureEnv(t)
+	ctx, c := e.As(e.tenantID), e.Client()
+	in := hostileClone(testutil.Fixture(t, "finhub-individual.json"))
+	hostileReplaceStrings(in, "marcus.jensen@", "traces@")
+	var got registered
+	e.register(in, "Idempotency-Key", "erasure-traces-1").Into(t, &got)
+	id := got.RegisterIndividual.ID
+	other := hostileClone(testutil.Fixture(t, "finhub-individual.json"))
+	hostileReplaceStrings(other, "marcus.jensen@", "kept@")
+	e.register(other, "Idempotency-Key", "erasure-traces-2").Into(t, &got)
+	username := c.Customer.QueryUser(c.Customer.GetX(ctx, id)).OnlyX(ctx).Username
+	for _, u := range []string{username, "kept@example.com"} {
+		c.LoginThrottle.Create().SetKey(sessions.ThrottleKey(sessions.KindUsername, u)).
+			SetFailures(2).SetWindowStartedAt(time.Now()).ExecX(ctx)
+	}
+
+	e.close(t, id)
+	var erased erasedPayload
+	e.erase(e.decider, id, "GDPR_REQUEST").Into(t, &erased)
+
+	want(t, "idempotency records of the erased", c.IdempotencyRecord.Query().Where(idempotencyrecord.CustomerID(id)).CountX(ctx), 0)
+	want(t, "idempotency records of the other", c.IdempotencyRecord.Query().Where(idempotencyrecord.Key("erasure-traces-2")).CountX(ctx), 1)
+	want(t, "throttle of the erased", c.LoginThrottle.Query().Where(loginthrottle.Key(sessions.ThrottleKey(sessions.KindUsername, username))).CountX(ctx), 0)
+	want(t, "throttle of the other", c.LoginThrottle.Query().Where(loginthrottle.Key(sessions.ThrottleKey(sessions.KindUsername, "kept@example.com"))).CountX(ctx), 1)
 }

@@ -107,7 +107,7 @@ var roundTripValues = map[string][2]any{
 	"RegistrationUserInput.password":               {"", ""},
 	"RegistrationUserInput.status":                 {"PENDING_ACTIVATION", "PENDING_ACTIVATION"}, // the only one: write-only
 	"RegistrationUserInput.roles":                  {[]any{"USER"}, []any{"TRANSACTION_APPROVER"}},
-	"RegistrationUserInput.isActive":               {false, true},
+	"RegistrationUserInput.isActive":               {false, false}, // the only one: write-only
 	"RegistrationUserInput.requiresPasswordChange": {false, true},
 	"RegistrationUserInput.twoFactorEnabled":       {false, true},
 
@@ -190,6 +190,7 @@ var (
 var roundTripWriteOnly = map[string]string{
 	"RegisterIndividualInput.password":   "only its argon2id hash is stored, never returned",
 	"RegistrationUserInput.status":       "PENDING_ACTIVATION is the one status a registration may ask for (the customer's activation activates the login), so no second value shows",
+	"RegistrationUserInput.isActive":     "false is the one value a registration may ask for (the customer's activation activates the login), so no second value shows",
 	"RegisterOrganizationInput.password": "only its argon2id hash is stored, never returned",
 	"PersonInput.fullName":               "not stored: the name is firstName, middleName and lastName",
 	"CategorizationInput.description":    "describes the category, not applied",

@@ -93,9 +93,17 @@ func TestRegistrationCreatesNoActiveUser(t *testing.T) {
 		assertProblems(t, env.register(input), map[string]string{"individualCustomer.user.status": "INVALID_VALUE"})
 		assertProblems(t, env.selfRegister(registerIndividual, input), map[string]string{"individualCustomer.user.status": "INVALID_VALUE"})
 	}
-	env.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &registered{})
+	// Nor an active one: isActive true is refused too, from any token.
+	input := fixtureWith(t, "finhub-individual.json", map[string]any{"individualCustomer.user.isActive": true})
+	assertProblems(t, env.register(input), map[string]string{"individualCustomer.user.isActive": "INVALID_VALUE"})
+	assertProblems(t, env.selfRegister(registerIndividual, input), map[string]string{"individualCustomer.user.isActive": "INVALID_VALUE"})
+	if customers, persons, users := env.count(t); customers+persons+users != 0 {
+		t.Fatalf("a refused registration wrote %d customers, %d persons, %d users", customers, persons, users)
+	}
+	env.register(testutil.Fixture(t, "finhub-individual.json")).Into(t, &registered{}) // isActive: false
 	u := env.Client().User.Query().OnlyX(env.As(env.tenantID))
 	want(t, "user status", string(u.Status), "PENDING_ACTIVATION")
+	want(t, "user active", u.IsActive, false)
 }
 
 // TestSelfRegisteredOrganizationHasNoAdmin: an organization registered

@@ -17,10 +17,11 @@ import (
 // sessionSelfFields are the root fields a customer session may use: on its
 // own customer only. me is this branch's; acceptConsents, updateIndividual
 // and updateOrganization belong to other parts and check viewer.ActsFor
-// (their own tests cover a session on another customer).
+// (their own tests cover a session on another customer). exportPersonalData
+// is not one: it is the platform's (TestCustomerSessionReadsNoComplianceData),
+// so the walk below finds it FORBIDDEN.
 var sessionSelfFields = map[string]bool{
 	"me": true, "acceptConsents": true, "updateIndividual": true, "updateOrganization": true,
-	"exportPersonalData": true,
 }
 
 // TestCustomerSessionActsOnItsOwnCustomerOnly sends the session's own
@@ -35,9 +36,6 @@ func TestCustomerSessionActsOnItsOwnCustomerOnly(t *testing.T) {
 		return e.Client().Customer.GetX(e.As(e.tenantID), id).Version
 	}
 	calls := map[string]func(id string) testutil.Request{
-		"exportPersonalData": func(id string) testutil.Request {
-			return testutil.Request{Query: `query($id: ID!) { exportPersonalData(customerId: $id) }`, Variables: map[string]any{"id": id}}
-		},
 		"updateIndividual": func(id string) testutil.Request {
 			return testutil.Request{Query: `mutation($input: UpdateIndividualInput!) { updateIndividual(input: $input) { customer { id } } }`,
 				Variables: map[string]any{"input": map[string]any{"customerId": id, "expectedVersion": version(id),
@@ -103,7 +101,7 @@ func TestCustomerSessionReachesNoOtherRootField(t *testing.T) {
 		}
 	}
 	sort.Strings(tried)
-	for _, must := range []string{"customers", "node", "nodes", "registerIndividual", "createCustomerSession"} {
+	for _, must := range []string{"customers", "node", "nodes", "registerIndividual", "createCustomerSession", "exportPersonalData"} {
 		if !slices.Contains(tried, must) {
 			t.Errorf("the walk did not try %s (tried %v)", must, tried)
 		}

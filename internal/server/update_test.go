@@ -11,7 +11,10 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/customer"
+	"onboard/ent/customerevent"
 	"onboard/ent/customerfeature"
+	"onboard/ent/organization"
+	"onboard/ent/representative"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
@@ -515,4 +518,65 @@ func TestUpdateMovesThePrimary(t *testing.T) {
 			want(t, "primary "+ct.Value, ct.IsPrimary, ct.ID == secondEmail)
 		}
 	}
+}
+
+// TestChangesRefusedAfterTheLifecycleEnded: an update or a member change
+// of a REJECTED or CLOSED customer is CONFLICT CUSTOMER_CLOSED, and of an
+// erased one CONFLICT CUSTOMER_ERASED (it would write personal data back
+// onto it); nothing is written.
+func TestChangesRefusedAfterTheLifecycleEnded(t *testing.T) {
+	env := newRegistrationEnv(t)
+	ctx, c := env.As(env.tenantID), env.Client()
+	decider := env.Token([]string{"acme"}, viewer.ScopeCustomersDecide, viewer.ScopeCustomersRead)
+	ind := env.registerFinHubIndividual(t)
+	m := env.registerMembers(t)
+	orgCustomer := c.Customer.Query().Where(customer.HasOrganizationWith(organization.ID(m.orgID))).OnlyX(ctx)
+	erase := func(id string) {
+		t.Helper()
+		c.Customer.UpdateOneID(id).SetStatus(customer.StatusCLOSED).ExecX(ctx)
+		r := env.Do(testutil.Request{Token: decider, TenantKey: "acme", Query: eraseMutation,
+			Variables: map[string]any{"input": map[string]any{"customerId": id, "reason": "GDPR_REQUEST"}}})
+		if len(r.Errors) > 0 {
+			t.Fatalf("erasing: %s", r.Raw)
+		}
+	}
+	update := func(id string) *testutil.Response {
+		return env.update(updateIndividual, map[string]any{"customerId": id,
+			"expectedVersion": env.storedCustomer(t, id).Version, "tags": []any{"Marcus again"}})
+	}
+	members := func() []*testutil.Response {
+		return []*testutil.Response{
+			env.manage("addRepresentative", map[string]any{"organizationId": m.orgID, "representative": newRepresentative(10)}),
+			env.manage("removeEmployee", map[string]any{"id": m.finance}),
+		}
+	}
+	check := func(what string, r *testutil.Response, reason string) {
+		t.Helper()
+		if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Reason() != reason {
+			t.Errorf("%s: got %s, want CONFLICT %s", what, r.Raw, reason)
+		}
+	}
+	events := func(id string) int { return c.CustomerEvent.Query().Where(customerevent.CustomerID(id)).CountX(ctx) }
+
+	for _, status := range []customer.Status{customer.StatusREJECTED, customer.StatusCLOSED} {
+		c.Customer.UpdateOneID(ind.ID).SetStatus(status).ExecX(ctx)
+		c.Customer.UpdateOneID(orgCustomer.ID).SetStatus(status).ExecX(ctx)
+		before, orgBefore := events(ind.ID), events(orgCustomer.ID)
+		check("update of a "+string(status)+" customer", update(ind.ID), "CUSTOMER_CLOSED")
+		for _, r := range members() {
+			check("member change of a "+string(status)+" organization", r, "CUSTOMER_CLOSED")
+		}
+		want(t, "events after the refusals", events(ind.ID)+events(orgCustomer.ID), before+orgBefore)
+	}
+
+	erase(ind.ID)
+	erase(orgCustomer.ID)
+	check("update of an erased customer", update(ind.ID), "CUSTOMER_ERASED")
+	for _, r := range members() {
+		check("member change of an erased organization", r, "CUSTOMER_ERASED")
+	}
+	if tags := env.storedCustomer(t, ind.ID).Tags; len(tags) != 0 {
+		t.Errorf("the erased customer's tags: %v", tags)
+	}
+	want(t, "representatives of the erased organization", c.Representative.Query().Where(representative.OrganizationID(m.orgID)).CountX(ctx), 2)
 }

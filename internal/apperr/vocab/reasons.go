@@ -142,6 +142,7 @@ const (
 	ReasonCustomerSessionsDisabled Reason = "CUSTOMER_SESSIONS_DISABLED"
 	ReasonFieldNotSelfService      Reason = "FIELD_NOT_SELF_SERVICE"
 	ReasonCustomerErased           Reason = "CUSTOMER_ERASED"
+	ReasonCustomerClosed           Reason = "CUSTOMER_CLOSED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -271,5 +272,6 @@ var catalogue = []Entry{
 	{ReasonNotYourCustomer, Forbidden, 0, "a customer session acting on another customer than its own"},
 	{ReasonCustomerSessionsDisabled, Forbidden, 0, "createCustomerSession on a server that verifies tokens with a public key: it has no secret to sign sessions with"},
 	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
-	{ReasonCustomerErased, Conflict, 0, "a verification or consent recorded for a customer whose personal data was erased"},
+	{ReasonCustomerErased, Conflict, 0, "a verification, consent, update or member change for a customer whose personal data was erased"},
+	{ReasonCustomerClosed, Conflict, 0, "an update or member change of a REJECTED or CLOSED customer: its lifecycle has ended"},
 }
