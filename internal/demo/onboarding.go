@@ -50,6 +50,7 @@ const OnboardingQuery = `mutation OnboardToActive($customerId: ID!, $personId: I
   }
   activate: activateCustomer(input: {customerId: $customerId, note: "Activated from the playground"}) {
     customer {
+      id
       status
       user { status }
       requirements { currentlyDue { code field reason } }
