@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"onboard/ent"
-	"onboard/ent/customer"
 	"onboard/graph/model"
 	"onboard/graph/scalar"
 	"onboard/internal/onboarding"
@@ -33,8 +32,7 @@ func (r *mutationResolver) ErasePersonalData(ctx context.Context, input onboardi
 	if err != nil {
 		return nil, err
 	}
-	c, err = loadOne(ctx, "customer", r.Client.Customer.Query().Where(customer.ID(c.ID)))
-	if err != nil {
+	if c, err = r.payloadCustomer(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	erased := make([]*onboarding.ErasedCount, len(counts))

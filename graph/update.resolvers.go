@@ -17,6 +17,9 @@ func (r *mutationResolver) UpdateIndividual(ctx context.Context, input registrat
 	if err != nil {
 		return nil, err
 	}
+	if c, err = r.payloadCustomer(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	return &model.UpdateIndividualPayload{Customer: c}, nil
 }
 
@@ -24,6 +27,9 @@ func (r *mutationResolver) UpdateIndividual(ctx context.Context, input registrat
 func (r *mutationResolver) UpdateOrganization(ctx context.Context, input registration.OrganizationUpdate) (*model.UpdateOrganizationPayload, error) {
 	c, err := r.Registration.UpdateOrganization(ctx, input)
 	if err != nil {
+		return nil, err
+	}
+	if c, err = r.payloadCustomer(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	return &model.UpdateOrganizationPayload{Customer: c}, nil

@@ -195,10 +195,8 @@ func decisionTexts(d decision, in DecisionInput) (reason, note string, err error
 	var problems apperr.List
 	path := apperr.Path{"reasonCode"}
 	if in.ReasonCode != nil {
-		reason, err = values.CleanString(*in.ReasonCode, schematype.MaxReasonCodeLen)
-		if err != nil {
-			problems.Invalid(path, values.ReasonOf(err), catalog.ProblemMessage(err))
-		} else if reason != "" && !reasonCodePattern.MatchString(reason) {
+		reason = catalog.CleanText(&problems, path, *in.ReasonCode, schematype.MaxReasonCodeLen)
+		if reason != "" && !reasonCodePattern.MatchString(reason) {
 			problems.Invalid(path, vocab.ReasonInvalidFormat,
 				"a reason code is UPPER_SNAKE: capital letters and digits in words joined by '_', starting with a letter")
 		}

@@ -2,7 +2,6 @@ package onboarding
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 
@@ -144,11 +143,7 @@ func erasureReason(s string) (string, error) {
 	}
 	r, err := values.CleanString(s, schematype.MaxReasonCodeLen)
 	if err != nil {
-		var p *values.Problem
-		if errors.As(err, &p) {
-			return "", apperr.Invalid(path, p.Reason, p.Message)
-		}
-		return "", err
+		return "", apperr.Invalid(path, values.ReasonOf(err), catalog.ProblemMessage(err))
 	}
 	return r, nil
 }

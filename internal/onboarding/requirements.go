@@ -372,7 +372,7 @@ func verificationSubjects(s subjects, kind string) []*subject {
 	switch kind {
 	case kindBeneficialOwner:
 		return s.owners
-	case "IDENTITY", "SANCTIONS", "PEP":
+	case kindIdentity, string(verification.KindSANCTIONS), string(verification.KindPEP):
 		return s.representatives
 	}
 	if s.organization == nil {

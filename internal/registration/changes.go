@@ -11,6 +11,7 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/history"
 	"onboard/schema"
 	"onboard/schema/schematype"
 )
@@ -89,73 +90,48 @@ func diff(before, after snapshot) []schematype.FieldChange {
 	seen := map[string]bool{}
 	for _, f := range after {
 		seen[f.path] = true
-		out = append(out, change(f.path, old[f.path].value, f.value, f.personal || old[f.path].personal))
+		out = append(out, history.Change(f.path, old[f.path].value, f.value, f.personal || old[f.path].personal))
 	}
 	for _, f := range before {
 		if !seen[f.path] {
-			out = append(out, change(f.path, f.value, nil, f.personal))
+			out = append(out, history.Change(f.path, f.value, nil, f.personal))
 		}
 	}
-	return collect(out)
-}
-
-func change(field string, before, after *string, personal bool) *schematype.FieldChange {
-	if (before == nil) == (after == nil) && (before == nil || *before == *after) {
-		return nil
-	}
-	return &schematype.FieldChange{Field: field, Before: before, After: after, Personal: personal}
-}
-
-func collect(changes []*schematype.FieldChange) []schematype.FieldChange {
-	out := make([]schematype.FieldChange, 0, len(changes))
-	for _, c := range changes {
-		if c != nil {
-			out = append(out, *c)
-		}
-	}
-	return out
-}
-
-// text is s as a snapshot value: nil for "".
-func text(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+	return history.Changes(out...)
 }
 
 func textOf[T ~string](v *T) *string {
 	if v == nil {
 		return nil
 	}
-	return text(string(*v))
+	return history.Text(string(*v))
 }
 
 func dateOf(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	return text(t.Format(time.DateOnly))
+	return history.Text(t.Format(time.DateOnly))
 }
 
-func boolOf(b bool) *string { return text(strconv.FormatBool(b)) }
+func boolOf(b bool) *string { return history.Text(strconv.FormatBool(b)) }
 
-func floatOf(f float64) *string { return text(strconv.FormatFloat(f, 'f', -1, 64)) }
+func floatOf(f float64) *string { return history.Text(strconv.FormatFloat(f, 'f', -1, 64)) }
 
 // personFields adds a stored person's own fields under prefix.
 func (s *snapshot) personFields(prefix string, p *ent.Person) {
 	if p == nil {
 		return
 	}
-	s.add(prefix, "person", "first_name", text(p.FirstName))
-	s.add(prefix, "person", "middle_name", text(p.MiddleName))
-	s.add(prefix, "person", "last_name", text(p.LastName))
-	s.add(prefix, "person", "email", text(p.Email))
-	s.add(prefix, "person", "phone", text(p.Phone))
+	s.add(prefix, "person", "first_name", history.Text(p.FirstName))
+	s.add(prefix, "person", "middle_name", history.Text(p.MiddleName))
+	s.add(prefix, "person", "last_name", history.Text(p.LastName))
+	s.add(prefix, "person", "email", history.Text(p.Email))
+	s.add(prefix, "person", "phone", history.Text(p.Phone))
 	s.add(prefix, "person", "date_of_birth", dateOf(p.DateOfBirth))
 	s.add(prefix, "person", "gender", textOf(p.Gender))
-	s.add(prefix, "person", "nationality", text(p.Nationality))
-	s.add(prefix, "person", "place_of_birth", text(p.PlaceOfBirth))
+	s.add(prefix, "person", "nationality", history.Text(p.Nationality))
+	s.add(prefix, "person", "place_of_birth", history.Text(p.PlaceOfBirth))
 }
 
 // representativeSnapshot is a stored representative with its person.
@@ -164,7 +140,7 @@ func representativeSnapshot(r *ent.Representative, p *ent.Person) snapshot {
 	if r == nil {
 		return s
 	}
-	s.add("", "representative", "position", text(string(r.Position)))
+	s.add("", "representative", "position", history.Text(string(r.Position)))
 	s.add("", "representative", "ownership_share", floatOf(r.OwnershipShare))
 	s.add("", "representative", "is_primary_owner", boolOf(r.IsPrimaryOwner))
 	s.add("", "representative", "is_beneficial_owner", boolOf(r.IsBeneficialOwner))
@@ -179,8 +155,8 @@ func employeeSnapshot(e *ent.Employee, roleCodes []string, p *ent.Person) snapsh
 	if e == nil {
 		return s
 	}
-	s.add("", "employee", "department", text(e.Department))
-	s.add("", "employee", "roles", text(strings.Join(roleCodes, ",")))
+	s.add("", "employee", "department", history.Text(e.Department))
+	s.add("", "employee", "roles", history.Text(strings.Join(roleCodes, ",")))
 	s.personFields("person", p)
 	return s
 }
@@ -191,10 +167,10 @@ func employeeSnapshot(e *ent.Employee, roleCodes []string, p *ent.Person) snapsh
 // graph or exportPersonalData, and not copied into the outbox).
 func registeredChanges(k kind, cat categorization) []schematype.FieldChange {
 	var s snapshot
-	s.add("", "customer", "type", text(string(k.customerType())))
+	s.add("", "customer", "type", history.Text(string(k.customerType())))
 	if cat.Category != nil {
-		s.add("", "customer", "category", text(cat.Category.Code))
+		s.add("", "customer", "category", history.Text(cat.Category.Code))
 	}
-	s.add("", "customer", "status", text(schematype.CustomerStatuses[0]))
+	s.add("", "customer", "status", history.Text(schematype.CustomerStatuses[0]))
 	return diff(nil, s)
 }

@@ -287,15 +287,13 @@ func (s *Service) planUpdate(ctx context.Context, tx *ent.Tx, r updateRequest, s
 
 	var storedAddresses []*ent.Address
 	var storedContacts []*ent.Contact
-	required := false
 	region := ""
 	switch r.typ {
 	case schematype.CustomerTypeIndividual:
 		sp := stored.Edges.Person
 		storedAddresses, storedContacts = sp.Edges.Addresses, sp.Edges.Contacts
-		required = true
 		person := c.personChange(apperr.Path{"person"}, sp, r.person, s.now(), minAge)
-		p.addresses = c.addressChanges(apperr.Path{"addresses"}, storedAddresses, r.profile.Addresses, required, &person.Addresses)
+		p.addresses = c.addressChanges(apperr.Path{"addresses"}, storedAddresses, r.profile.Addresses, true, &person.Addresses)
 		region = person.region()
 		if r.person != nil && r.person.Phone != nil {
 			person.Phone = ""
@@ -501,15 +499,7 @@ func (c *checker) addressChanges(path apperr.Path, stored []*ent.Address, ch *Ad
 
 func addressInputOf(a *ent.Address) AddressInput {
 	return AddressInput{Type: ptr(string(a.Type)), Street: a.Street, Line2: &a.Line2, City: a.City,
-		State: nonEmpty(a.State), PostalCode: &a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary}
-}
-
-// nonEmpty is nil for "", else a pointer to s.
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+		State: history.Text(a.State), PostalCode: &a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary}
 }
 
 // contactChanges applies the contact changes to the stored contacts and

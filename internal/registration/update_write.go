@@ -12,6 +12,7 @@ import (
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/internal/history"
 	"onboard/schema/schematype"
 )
 
@@ -268,16 +269,16 @@ func writeDocuments(ctx context.Context, tx *ent.Tx, sp *ent.Person, p listPlan[
 // organization, and each address, contact and document under its id.
 func customerSnapshot(c *ent.Customer) snapshot {
 	var s snapshot
-	s.add("", "customer", "name", text(c.Name))
+	s.add("", "customer", "name", history.Text(c.Name))
 	if c.Type == schematype.CustomerTypeIndividual && len(s) > 0 {
 		// The customer's name is a person's for an individual
 		// (schema.PersonalDataOfIndividuals).
 		s[len(s)-1].personal = true
 	}
 	s.add("", "customer", "external_reference", textOf(c.ExternalReference))
-	s.add("", "customer", "tags", text(strings.Join(c.Tags, ",")))
+	s.add("", "customer", "tags", history.Text(strings.Join(c.Tags, ",")))
 	if cat := c.Edges.Category; cat != nil {
-		s.add("", "customer", "category", text(cat.Code))
+		s.add("", "customer", "category", history.Text(cat.Code))
 	} else {
 		s.add("", "customer", "category", nil)
 	}
@@ -285,8 +286,8 @@ func customerSnapshot(c *ent.Customer) snapshot {
 	for i, f := range c.Edges.Features {
 		codes[i] = f.Code + featureParameters(f.Parameters)
 	}
-	s.add("", "customer", "features", text(strings.Join(codes, ",")))
-	s.add("", "customer", "country", text(c.Country))
+	s.add("", "customer", "features", history.Text(strings.Join(codes, ",")))
+	s.add("", "customer", "country", history.Text(c.Country))
 	var addresses []*ent.Address
 	var contacts []*ent.Contact
 	if p := c.Edges.Person; p != nil {
@@ -294,9 +295,9 @@ func customerSnapshot(c *ent.Customer) snapshot {
 		addresses, contacts = p.Edges.Addresses, p.Edges.Contacts
 		for _, d := range p.Edges.IdentityDocuments {
 			prefix := "identityDocuments." + d.ID
-			s.add(prefix, "document", "type", text(string(d.Type)))
-			s.add(prefix, "document", "number", text(d.Number))
-			s.add(prefix, "document", "issuing_country", text(d.IssuingCountry))
+			s.add(prefix, "document", "type", history.Text(string(d.Type)))
+			s.add(prefix, "document", "number", history.Text(d.Number))
+			s.add(prefix, "document", "issuing_country", history.Text(d.IssuingCountry))
 		}
 	}
 	if o := c.Edges.Organization; o != nil {
@@ -304,12 +305,12 @@ func customerSnapshot(c *ent.Customer) snapshot {
 			name  string
 			value *string
 		}{
-			{"legal_name", text(o.LegalName)}, {"trading_name", text(o.TradingName)},
-			{"registration_number", text(o.RegistrationNumber)}, {"tax_id", text(o.TaxID)},
+			{"legal_name", history.Text(o.LegalName)}, {"trading_name", history.Text(o.TradingName)},
+			{"registration_number", history.Text(o.RegistrationNumber)}, {"tax_id", history.Text(o.TaxID)},
 			{"incorporation_date", dateOf(o.IncorporationDate)}, {"legal_form", textOf(o.LegalForm)},
 			{"industry", textOf(o.Industry)}, {"business_type", textOf(o.BusinessType)},
-			{"description", text(o.Description)}, {"website", text(o.Website)},
-			{"email", text(o.Email)}, {"phone", text(o.Phone)},
+			{"description", history.Text(o.Description)}, {"website", history.Text(o.Website)},
+			{"email", history.Text(o.Email)}, {"phone", history.Text(o.Phone)},
 		} {
 			s.add("organization", "organization", f.name, f.value)
 		}
@@ -317,19 +318,19 @@ func customerSnapshot(c *ent.Customer) snapshot {
 	}
 	for _, a := range addresses {
 		prefix := "addresses." + a.ID
-		s.add(prefix, "address", "type", text(string(a.Type)))
-		s.add(prefix, "address", "street", text(a.Street))
-		s.add(prefix, "address", "line2", text(a.Line2))
-		s.add(prefix, "address", "city", text(a.City))
-		s.add(prefix, "address", "state", text(a.State))
-		s.add(prefix, "address", "postal_code", text(a.PostalCode))
-		s.add(prefix, "address", "country", text(a.Country))
+		s.add(prefix, "address", "type", history.Text(string(a.Type)))
+		s.add(prefix, "address", "street", history.Text(a.Street))
+		s.add(prefix, "address", "line2", history.Text(a.Line2))
+		s.add(prefix, "address", "city", history.Text(a.City))
+		s.add(prefix, "address", "state", history.Text(a.State))
+		s.add(prefix, "address", "postal_code", history.Text(a.PostalCode))
+		s.add(prefix, "address", "country", history.Text(a.Country))
 		s.add(prefix, "address", "is_primary", boolOf(a.IsPrimary))
 	}
 	for _, ct := range contacts {
 		prefix := "contacts." + ct.ID
-		s.add(prefix, "contact", "type", text(string(ct.Type)))
-		s.add(prefix, "contact", "value", text(ct.Value))
+		s.add(prefix, "contact", "type", history.Text(string(ct.Type)))
+		s.add(prefix, "contact", "value", history.Text(ct.Value))
 		s.add(prefix, "contact", "is_primary", boolOf(ct.IsPrimary))
 	}
 	return s

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"onboard/ent/consent"
@@ -110,28 +109,18 @@ func TestPublishConsentDocumentVersions(t *testing.T) {
 func TestPublishConsentDocumentRace(t *testing.T) {
 	e := newLifecycleEnv(t)
 	const n = 6
-	var wg sync.WaitGroup
+	responses := make([]*testutil.Response, n)
+	atOnce(n, func(i int) {
+		responses[i] = e.publish(map[string]any{"code": "MARKETING", "title": "Terms", "url": "https://finhub.example/marketing"})
+	})
 	versions := make([]int, n)
-	errs := make([]string, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp := e.publish(map[string]any{"code": "MARKETING", "title": "Terms", "url": "https://finhub.example/marketing"})
-			var got publishedDocument
-			if len(resp.Errors) > 0 {
-				errs[i] = resp.Raw
-				return
-			}
-			resp.Into(t, &got)
-			versions[i] = got.PublishConsentDocument.ConsentDocument.Version
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != "" {
-			t.Fatalf("a concurrent publication failed: %s", err)
+	for i, resp := range responses {
+		if len(resp.Errors) > 0 {
+			t.Fatalf("a concurrent publication failed: %s", resp.Raw)
 		}
+		var got publishedDocument
+		resp.Into(t, &got)
+		versions[i] = got.PublishConsentDocument.ConsentDocument.Version
 	}
 	slices.Sort(versions)
 	if !slices.Equal(versions, []int{1, 2, 3, 4, 5, 6}) {
@@ -345,18 +334,12 @@ func TestAcceptConsentsRace(t *testing.T) {
 	e := newLifecycleEnv(t)
 	e.published(t, "MARKETING")
 	const n = 5
-	var wg sync.WaitGroup
 	errs := make([]string, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if resp := e.accept(e.manager, e.individual, "MARKETING", 1); len(resp.Errors) > 0 {
-				errs[i] = resp.Raw
-			}
-		}()
-	}
-	wg.Wait()
+	atOnce(n, func(i int) {
+		if resp := e.accept(e.manager, e.individual, "MARKETING", 1); len(resp.Errors) > 0 {
+			errs[i] = resp.Raw
+		}
+	})
 	for _, err := range errs {
 		if err != "" {
 			t.Fatalf("a concurrent acceptance failed: %s", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -438,11 +437,7 @@ func TestConcurrentErasures(t *testing.T) {
 	e.close(t, e.individual)
 	const n = 4
 	results := make([]*testutil.Response, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { results[i] = e.erase(e.decider, e.individual, "GDPR_REQUEST") })
-	}
-	wg.Wait()
+	atOnce(n, func(i int) { results[i] = e.erase(e.decider, e.individual, "GDPR_REQUEST") })
 	ok := 0
 	for _, r := range results {
 		switch {

@@ -188,9 +188,19 @@ func (e *onboardingEnv) onboard(t *testing.T, id, consentToken string) {
 		t.Fatalf("REQUIREMENTS_OUTSTANDING lists %d requirements, %d are due: %s", len(listed), len(s.Requirements.CurrentlyDue), r.Raw)
 	}
 
+	// A requirement answered once must not be due again: answering it a
+	// second time would hide an answer that did not count. A later round
+	// answers only what the earlier answers made due (none so far).
+	answered := map[string]bool{}
 	for round := 0; len(s.Requirements.CurrentlyDue) > 0; round++ {
 		if round == 3 {
 			t.Fatalf("still due after answering three times: %+v", s.Requirements.CurrentlyDue)
+		}
+		for _, r := range s.Requirements.CurrentlyDue {
+			if answered[r.Code+"@"+r.Field] {
+				t.Fatalf("%s on %s is due again after it was answered", r.Code, r.Field)
+			}
+			answered[r.Code+"@"+r.Field] = true
 		}
 		e.satisfy(t, s, consentToken)
 		s = e.state(t, id)

@@ -37,6 +37,23 @@ import (
 // racers is how many requests each race releases at once.
 const racers = 20
 
+// atOnce runs f(0), …, f(n-1) in n goroutines held until all of them are
+// started, then released together, and waits for them: a race test whose
+// calls went one after the other would pass with the lock it checks
+// missing. race does the same for plain requests.
+func atOnce(n int, f func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			f(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
 // raceOutcome is how one racing request ended: "OK", or the code and
 // reason of its single error ("CONFLICT ALREADY_EXISTS"), or the whole body
 // when it carried several errors or none could be read.

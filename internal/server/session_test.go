@@ -424,27 +424,23 @@ func TestCustomerSessionConcurrentGuessesStopAtTheLimit(t *testing.T) {
 	e := newSessionEnv(t, sessions.Limits{UserFailures: limit, AddressFailures: 1000})
 	before := e.hashVerifications(t)
 	var (
-		wg      sync.WaitGroup
 		mu      sync.Mutex
 		answers = map[string]int{}
 	)
-	for range n {
-		wg.Go(func() {
-			r := testutil.Request{Token: e.platform, TenantKey: "acme", Query: createSession,
-				Variables: map[string]any{"input": map[string]any{"username": fixtureUsername, "password": "WrongPass123!"}}}.HTTP()
-			w := httptest.NewRecorder()
-			e.Handler.ServeHTTP(w, r)
-			var resp testutil.Response
-			reason := "not JSON: " + w.Body.String()
-			if json.Unmarshal(w.Body.Bytes(), &resp) == nil && len(resp.Errors) == 1 {
-				reason = resp.Errors[0].Reason()
-			}
-			mu.Lock()
-			answers[reason]++
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+	atOnce(n, func(int) {
+		r := testutil.Request{Token: e.platform, TenantKey: "acme", Query: createSession,
+			Variables: map[string]any{"input": map[string]any{"username": fixtureUsername, "password": "WrongPass123!"}}}.HTTP()
+		w := httptest.NewRecorder()
+		e.Handler.ServeHTTP(w, r)
+		var resp testutil.Response
+		reason := "not JSON: " + w.Body.String()
+		if json.Unmarshal(w.Body.Bytes(), &resp) == nil && len(resp.Errors) == 1 {
+			reason = resp.Errors[0].Reason()
+		}
+		mu.Lock()
+		answers[reason]++
+		mu.Unlock()
+	})
 	verified := e.hashVerifications(t) - before
 	if verified > limit || answers["INVALID_CREDENTIALS"] != verified ||
 		answers["INVALID_CREDENTIALS"]+answers["TOO_MANY_ATTEMPTS"] != n {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"onboard/ent"
@@ -273,16 +272,8 @@ func TestUpdateStaleWrite(t *testing.T) {
 	want(t, "last name", env.storedCustomer(t, c.ID).Edges.Person.LastName, "First")
 
 	const racers = 6
-	var wg sync.WaitGroup
 	results := make([]*testutil.Response, racers)
-	for i := range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = send(2, fmt.Sprintf("Racer%d", i))
-		}()
-	}
-	wg.Wait()
+	atOnce(racers, func(i int) { results[i] = send(2, fmt.Sprintf("Racer%d", i)) })
 	wins, stale := 0, 0
 	winner := ""
 	for i, r := range results {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -358,23 +357,17 @@ func TestVerificationsInForceAreTheLatest(t *testing.T) {
 func TestVerificationsRaceOnOneCustomer(t *testing.T) {
 	e := newLifecycleEnv(t)
 	kinds := []string{"IDENTITY", "ADDRESS", "SANCTIONS", "PEP"}
-	var wg sync.WaitGroup
 	errs := make([]string, len(kinds))
-	for i, k := range kinds {
+	atOnce(len(kinds), func(i int) {
 		outcome := "PASSED"
 		if i < 2 {
 			outcome = "NEEDS_REVIEW"
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp := e.record(e.verifier, e.verificationInput("kind", k, "outcome", outcome))
-			if len(resp.Errors) > 0 {
-				errs[i] = resp.Raw
-			}
-		}()
-	}
-	wg.Wait()
+		resp := e.record(e.verifier, e.verificationInput("kind", kinds[i], "outcome", outcome))
+		if len(resp.Errors) > 0 {
+			errs[i] = resp.Raw
+		}
+	})
 	for _, err := range errs {
 		if err != "" {
 			t.Fatalf("a concurrent recording failed: %s", err)

@@ -25,6 +25,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/auth"
+	"onboard/internal/catalog"
 	"onboard/internal/values"
 	"onboard/internal/viewer"
 	"onboard/schema/schematype"
@@ -184,12 +185,7 @@ func checkInput(username, password string) (string, error) {
 	name, err := values.ParseUsername(username, schematype.MaxEmailLen)
 	switch {
 	case err != nil:
-		var p *values.Problem
-		msg := "invalid value"
-		if errors.As(err, &p) {
-			msg = p.Message
-		}
-		problems.Invalid(apperr.Path{"username"}, values.ReasonOf(err), msg)
+		problems.Invalid(apperr.Path{"username"}, values.ReasonOf(err), catalog.ProblemMessage(err))
 	case name == "":
 		problems.Invalid(apperr.Path{"username"}, vocab.ReasonRequired, "a username is required")
 	}
