@@ -206,6 +206,10 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 			return err
 		}
 	}
+	delivery, err := server.NewDelivery(db, cfg.Events, cfg.Webhooks, metrics, logger)
+	if err != nil {
+		return err
+	}
 	var page http.Handler
 	if cfg.Playground {
 		page = playground.Handler(playgroundOptions(cfg, devToken, onboarding))
@@ -227,6 +231,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 			Tracing:         tracing,
 			CORS:            cors,
 			Sessions:        cfg.Sessions,
+			Delivery:        delivery,
 			Limits: graph.Limits{
 				MaxPageSize:   cfg.MaxPageSize,
 				MaxDepth:      cfg.MaxQueryDepth,
@@ -254,6 +259,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
+	delivery.Start()
 	logger.Info("listening", "addr", l.Addr().String())
 	if cfg.Env == config.Development {
 		printWelcome(stdout, cfg, l.Addr(), devToken)
@@ -263,11 +269,17 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: draining in-flight requests")
+	logger.Info("shutting down: draining in-flight requests and webhook attempts")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	// Requests and webhook attempts drain side by side, within one timeout.
+	stopped := make(chan error, 1)
+	go func() { stopped <- delivery.Stop(shutdownCtx) }()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-stopped; err != nil {
+		logger.Warn("webhook attempts cut short by the shutdown timeout; they are retried", "error", err.Error())
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -43,6 +43,10 @@ type CustomerEvent struct {
 	Reason string `json:"reason,omitempty"`
 	// A decision's note: free text that may name a person.
 	Note string `json:"note,omitempty"`
+	// The event's place in commit order, given by internal/events' sequencer after the change committed; nil until then. The feed and deliveries read only sequenced events, so an event that commits late still comes after every event already read.
+	Sequence *int64 `json:"sequence,omitempty"`
+	// When the sequencer gave the event its place.
+	SequencedAt *time.Time `json:"sequenced_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerEventQuery when eager-loading is set.
 	Edges        CustomerEventEdges `json:"edges"`
@@ -91,9 +95,11 @@ func (*CustomerEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case customerevent.FieldChanges:
 			values[i] = new([]byte)
+		case customerevent.FieldSequence:
+			values[i] = new(sql.NullInt64)
 		case customerevent.FieldID, customerevent.FieldTenantID, customerevent.FieldCustomerID, customerevent.FieldType, customerevent.FieldSubjectID, customerevent.FieldActor, customerevent.FieldRequestID, customerevent.FieldReason, customerevent.FieldNote:
 			values[i] = new(sql.NullString)
-		case customerevent.FieldCreatedAt, customerevent.FieldUpdatedAt:
+		case customerevent.FieldCreatedAt, customerevent.FieldUpdatedAt, customerevent.FieldSequencedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -184,6 +190,20 @@ func (_m *CustomerEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Note = value.String
 			}
+		case customerevent.FieldSequence:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sequence", values[i])
+			} else if value.Valid {
+				_m.Sequence = new(int64)
+				*_m.Sequence = value.Int64
+			}
+		case customerevent.FieldSequencedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sequenced_at", values[i])
+			} else if value.Valid {
+				_m.SequencedAt = new(time.Time)
+				*_m.SequencedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -262,6 +282,16 @@ func (_m *CustomerEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("note=")
 	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	if v := _m.Sequence; v != nil {
+		builder.WriteString("sequence=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SequencedAt; v != nil {
+		builder.WriteString("sequenced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

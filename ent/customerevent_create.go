@@ -148,6 +148,34 @@ func (_c *CustomerEventCreate) SetNillableNote(v *string) *CustomerEventCreate {
 	return _c
 }
 
+// SetSequence sets the "sequence" field.
+func (_c *CustomerEventCreate) SetSequence(v int64) *CustomerEventCreate {
+	_c.mutation.SetSequence(v)
+	return _c
+}
+
+// SetNillableSequence sets the "sequence" field if the given value is not nil.
+func (_c *CustomerEventCreate) SetNillableSequence(v *int64) *CustomerEventCreate {
+	if v != nil {
+		_c.SetSequence(*v)
+	}
+	return _c
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (_c *CustomerEventCreate) SetSequencedAt(v time.Time) *CustomerEventCreate {
+	_c.mutation.SetSequencedAt(v)
+	return _c
+}
+
+// SetNillableSequencedAt sets the "sequenced_at" field if the given value is not nil.
+func (_c *CustomerEventCreate) SetNillableSequencedAt(v *time.Time) *CustomerEventCreate {
+	if v != nil {
+		_c.SetSequencedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CustomerEventCreate) SetID(v string) *CustomerEventCreate {
 	_c.mutation.SetID(v)
@@ -368,6 +396,14 @@ func (_c *CustomerEventCreate) createSpec() (*CustomerEvent, *sqlgraph.CreateSpe
 		_spec.SetField(customerevent.FieldNote, field.TypeString, value)
 		_node.Note = value
 	}
+	if value, ok := _c.mutation.Sequence(); ok {
+		_spec.SetField(customerevent.FieldSequence, field.TypeInt64, value)
+		_node.Sequence = &value
+	}
+	if value, ok := _c.mutation.SequencedAt(); ok {
+		_spec.SetField(customerevent.FieldSequencedAt, field.TypeTime, value)
+		_node.SequencedAt = &value
+	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -502,6 +538,48 @@ func (u *CustomerEventUpsert) ClearNote() *CustomerEventUpsert {
 	return u
 }
 
+// SetSequence sets the "sequence" field.
+func (u *CustomerEventUpsert) SetSequence(v int64) *CustomerEventUpsert {
+	u.Set(customerevent.FieldSequence, v)
+	return u
+}
+
+// UpdateSequence sets the "sequence" field to the value that was provided on create.
+func (u *CustomerEventUpsert) UpdateSequence() *CustomerEventUpsert {
+	u.SetExcluded(customerevent.FieldSequence)
+	return u
+}
+
+// AddSequence adds v to the "sequence" field.
+func (u *CustomerEventUpsert) AddSequence(v int64) *CustomerEventUpsert {
+	u.Add(customerevent.FieldSequence, v)
+	return u
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (u *CustomerEventUpsert) ClearSequence() *CustomerEventUpsert {
+	u.SetNull(customerevent.FieldSequence)
+	return u
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (u *CustomerEventUpsert) SetSequencedAt(v time.Time) *CustomerEventUpsert {
+	u.Set(customerevent.FieldSequencedAt, v)
+	return u
+}
+
+// UpdateSequencedAt sets the "sequenced_at" field to the value that was provided on create.
+func (u *CustomerEventUpsert) UpdateSequencedAt() *CustomerEventUpsert {
+	u.SetExcluded(customerevent.FieldSequencedAt)
+	return u
+}
+
+// ClearSequencedAt clears the value of the "sequenced_at" field.
+func (u *CustomerEventUpsert) ClearSequencedAt() *CustomerEventUpsert {
+	u.SetNull(customerevent.FieldSequencedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -627,6 +705,55 @@ func (u *CustomerEventUpsertOne) UpdateNote() *CustomerEventUpsertOne {
 func (u *CustomerEventUpsertOne) ClearNote() *CustomerEventUpsertOne {
 	return u.Update(func(s *CustomerEventUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSequence sets the "sequence" field.
+func (u *CustomerEventUpsertOne) SetSequence(v int64) *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.SetSequence(v)
+	})
+}
+
+// AddSequence adds v to the "sequence" field.
+func (u *CustomerEventUpsertOne) AddSequence(v int64) *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.AddSequence(v)
+	})
+}
+
+// UpdateSequence sets the "sequence" field to the value that was provided on create.
+func (u *CustomerEventUpsertOne) UpdateSequence() *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.UpdateSequence()
+	})
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (u *CustomerEventUpsertOne) ClearSequence() *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.ClearSequence()
+	})
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (u *CustomerEventUpsertOne) SetSequencedAt(v time.Time) *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.SetSequencedAt(v)
+	})
+}
+
+// UpdateSequencedAt sets the "sequenced_at" field to the value that was provided on create.
+func (u *CustomerEventUpsertOne) UpdateSequencedAt() *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.UpdateSequencedAt()
+	})
+}
+
+// ClearSequencedAt clears the value of the "sequenced_at" field.
+func (u *CustomerEventUpsertOne) ClearSequencedAt() *CustomerEventUpsertOne {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.ClearSequencedAt()
 	})
 }
 
@@ -922,6 +1049,55 @@ func (u *CustomerEventUpsertBulk) UpdateNote() *CustomerEventUpsertBulk {
 func (u *CustomerEventUpsertBulk) ClearNote() *CustomerEventUpsertBulk {
 	return u.Update(func(s *CustomerEventUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSequence sets the "sequence" field.
+func (u *CustomerEventUpsertBulk) SetSequence(v int64) *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.SetSequence(v)
+	})
+}
+
+// AddSequence adds v to the "sequence" field.
+func (u *CustomerEventUpsertBulk) AddSequence(v int64) *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.AddSequence(v)
+	})
+}
+
+// UpdateSequence sets the "sequence" field to the value that was provided on create.
+func (u *CustomerEventUpsertBulk) UpdateSequence() *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.UpdateSequence()
+	})
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (u *CustomerEventUpsertBulk) ClearSequence() *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.ClearSequence()
+	})
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (u *CustomerEventUpsertBulk) SetSequencedAt(v time.Time) *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.SetSequencedAt(v)
+	})
+}
+
+// UpdateSequencedAt sets the "sequenced_at" field to the value that was provided on create.
+func (u *CustomerEventUpsertBulk) UpdateSequencedAt() *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.UpdateSequencedAt()
+	})
+}
+
+// ClearSequencedAt clears the value of the "sequenced_at" field.
+func (u *CustomerEventUpsertBulk) ClearSequencedAt() *CustomerEventUpsertBulk {
+	return u.Update(func(s *CustomerEventUpsert) {
+		s.ClearSequencedAt()
 	})
 }
 

@@ -75,6 +75,53 @@ func (_u *CustomerEventUpdate) ClearNote() *CustomerEventUpdate {
 	return _u
 }
 
+// SetSequence sets the "sequence" field.
+func (_u *CustomerEventUpdate) SetSequence(v int64) *CustomerEventUpdate {
+	_u.mutation.ResetSequence()
+	_u.mutation.SetSequence(v)
+	return _u
+}
+
+// SetNillableSequence sets the "sequence" field if the given value is not nil.
+func (_u *CustomerEventUpdate) SetNillableSequence(v *int64) *CustomerEventUpdate {
+	if v != nil {
+		_u.SetSequence(*v)
+	}
+	return _u
+}
+
+// AddSequence adds value to the "sequence" field.
+func (_u *CustomerEventUpdate) AddSequence(v int64) *CustomerEventUpdate {
+	_u.mutation.AddSequence(v)
+	return _u
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (_u *CustomerEventUpdate) ClearSequence() *CustomerEventUpdate {
+	_u.mutation.ClearSequence()
+	return _u
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (_u *CustomerEventUpdate) SetSequencedAt(v time.Time) *CustomerEventUpdate {
+	_u.mutation.SetSequencedAt(v)
+	return _u
+}
+
+// SetNillableSequencedAt sets the "sequenced_at" field if the given value is not nil.
+func (_u *CustomerEventUpdate) SetNillableSequencedAt(v *time.Time) *CustomerEventUpdate {
+	if v != nil {
+		_u.SetSequencedAt(*v)
+	}
+	return _u
+}
+
+// ClearSequencedAt clears the value of the "sequenced_at" field.
+func (_u *CustomerEventUpdate) ClearSequencedAt() *CustomerEventUpdate {
+	_u.mutation.ClearSequencedAt()
+	return _u
+}
+
 // Mutation returns the CustomerEventMutation object of the builder.
 func (_u *CustomerEventUpdate) Mutation() *CustomerEventMutation {
 	return _u.mutation
@@ -188,6 +235,21 @@ func (_u *CustomerEventUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(customerevent.FieldNote, field.TypeString)
 	}
+	if value, ok := _u.mutation.Sequence(); ok {
+		_spec.SetField(customerevent.FieldSequence, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSequence(); ok {
+		_spec.AddField(customerevent.FieldSequence, field.TypeInt64, value)
+	}
+	if _u.mutation.SequenceCleared() {
+		_spec.ClearField(customerevent.FieldSequence, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.SequencedAt(); ok {
+		_spec.SetField(customerevent.FieldSequencedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SequencedAtCleared() {
+		_spec.ClearField(customerevent.FieldSequencedAt, field.TypeTime)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -251,6 +313,53 @@ func (_u *CustomerEventUpdateOne) SetNillableNote(v *string) *CustomerEventUpdat
 // ClearNote clears the value of the "note" field.
 func (_u *CustomerEventUpdateOne) ClearNote() *CustomerEventUpdateOne {
 	_u.mutation.ClearNote()
+	return _u
+}
+
+// SetSequence sets the "sequence" field.
+func (_u *CustomerEventUpdateOne) SetSequence(v int64) *CustomerEventUpdateOne {
+	_u.mutation.ResetSequence()
+	_u.mutation.SetSequence(v)
+	return _u
+}
+
+// SetNillableSequence sets the "sequence" field if the given value is not nil.
+func (_u *CustomerEventUpdateOne) SetNillableSequence(v *int64) *CustomerEventUpdateOne {
+	if v != nil {
+		_u.SetSequence(*v)
+	}
+	return _u
+}
+
+// AddSequence adds value to the "sequence" field.
+func (_u *CustomerEventUpdateOne) AddSequence(v int64) *CustomerEventUpdateOne {
+	_u.mutation.AddSequence(v)
+	return _u
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (_u *CustomerEventUpdateOne) ClearSequence() *CustomerEventUpdateOne {
+	_u.mutation.ClearSequence()
+	return _u
+}
+
+// SetSequencedAt sets the "sequenced_at" field.
+func (_u *CustomerEventUpdateOne) SetSequencedAt(v time.Time) *CustomerEventUpdateOne {
+	_u.mutation.SetSequencedAt(v)
+	return _u
+}
+
+// SetNillableSequencedAt sets the "sequenced_at" field if the given value is not nil.
+func (_u *CustomerEventUpdateOne) SetNillableSequencedAt(v *time.Time) *CustomerEventUpdateOne {
+	if v != nil {
+		_u.SetSequencedAt(*v)
+	}
+	return _u
+}
+
+// ClearSequencedAt clears the value of the "sequenced_at" field.
+func (_u *CustomerEventUpdateOne) ClearSequencedAt() *CustomerEventUpdateOne {
+	_u.mutation.ClearSequencedAt()
 	return _u
 }
 
@@ -396,6 +505,21 @@ func (_u *CustomerEventUpdateOne) sqlSave(ctx context.Context) (_node *CustomerE
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(customerevent.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sequence(); ok {
+		_spec.SetField(customerevent.FieldSequence, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSequence(); ok {
+		_spec.AddField(customerevent.FieldSequence, field.TypeInt64, value)
+	}
+	if _u.mutation.SequenceCleared() {
+		_spec.ClearField(customerevent.FieldSequence, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.SequencedAt(); ok {
+		_spec.SetField(customerevent.FieldSequencedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SequencedAtCleared() {
+		_spec.ClearField(customerevent.FieldSequencedAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CustomerEvent{config: _u.config}

@@ -28,6 +28,10 @@ import (
 	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
+	"onboard/ent/webhookattempt"
+	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 	"reflect"
 	"sync"
 
@@ -94,28 +98,32 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			address.Table:           address.ValidColumn,
-			category.Table:          category.ValidColumn,
-			consent.Table:           consent.ValidColumn,
-			consentdocument.Table:   consentdocument.ValidColumn,
-			contact.Table:           contact.ValidColumn,
-			customer.Table:          customer.ValidColumn,
-			customerevent.Table:     customerevent.ValidColumn,
-			customerfeature.Table:   customerfeature.ValidColumn,
-			customertally.Table:     customertally.ValidColumn,
-			employee.Table:          employee.ValidColumn,
-			feature.Table:           feature.ValidColumn,
-			featurerelation.Table:   featurerelation.ValidColumn,
-			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
-			identitydocument.Table:  identitydocument.ValidColumn,
-			loginthrottle.Table:     loginthrottle.ValidColumn,
-			organization.Table:      organization.ValidColumn,
-			person.Table:            person.ValidColumn,
-			representative.Table:    representative.ValidColumn,
-			role.Table:              role.ValidColumn,
-			tenant.Table:            tenant.ValidColumn,
-			user.Table:              user.ValidColumn,
-			verification.Table:      verification.ValidColumn,
+			address.Table:               address.ValidColumn,
+			category.Table:              category.ValidColumn,
+			consent.Table:               consent.ValidColumn,
+			consentdocument.Table:       consentdocument.ValidColumn,
+			contact.Table:               contact.ValidColumn,
+			customer.Table:              customer.ValidColumn,
+			customerevent.Table:         customerevent.ValidColumn,
+			customerfeature.Table:       customerfeature.ValidColumn,
+			customertally.Table:         customertally.ValidColumn,
+			employee.Table:              employee.ValidColumn,
+			feature.Table:               feature.ValidColumn,
+			featurerelation.Table:       featurerelation.ValidColumn,
+			idempotencyrecord.Table:     idempotencyrecord.ValidColumn,
+			identitydocument.Table:      identitydocument.ValidColumn,
+			loginthrottle.Table:         loginthrottle.ValidColumn,
+			organization.Table:          organization.ValidColumn,
+			person.Table:                person.ValidColumn,
+			representative.Table:        representative.ValidColumn,
+			role.Table:                  role.ValidColumn,
+			tenant.Table:                tenant.ValidColumn,
+			user.Table:                  user.ValidColumn,
+			verification.Table:          verification.ValidColumn,
+			webhookattempt.Table:        webhookattempt.ValidColumn,
+			webhookdelivery.Table:       webhookdelivery.ValidColumn,
+			webhookendpoint.Table:       webhookendpoint.ValidColumn,
+			webhookendpointchange.Table: webhookendpointchange.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -26,6 +26,10 @@ import (
 	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
+	"onboard/ent/webhookattempt"
+	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -35,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   address.Table,
@@ -195,17 +199,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "CustomerEvent",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			customerevent.FieldCreatedAt:  {Type: field.TypeTime, Column: customerevent.FieldCreatedAt},
-			customerevent.FieldUpdatedAt:  {Type: field.TypeTime, Column: customerevent.FieldUpdatedAt},
-			customerevent.FieldTenantID:   {Type: field.TypeString, Column: customerevent.FieldTenantID},
-			customerevent.FieldCustomerID: {Type: field.TypeString, Column: customerevent.FieldCustomerID},
-			customerevent.FieldType:       {Type: field.TypeString, Column: customerevent.FieldType},
-			customerevent.FieldSubjectID:  {Type: field.TypeString, Column: customerevent.FieldSubjectID},
-			customerevent.FieldActor:      {Type: field.TypeString, Column: customerevent.FieldActor},
-			customerevent.FieldRequestID:  {Type: field.TypeString, Column: customerevent.FieldRequestID},
-			customerevent.FieldChanges:    {Type: field.TypeJSON, Column: customerevent.FieldChanges},
-			customerevent.FieldReason:     {Type: field.TypeString, Column: customerevent.FieldReason},
-			customerevent.FieldNote:       {Type: field.TypeString, Column: customerevent.FieldNote},
+			customerevent.FieldCreatedAt:   {Type: field.TypeTime, Column: customerevent.FieldCreatedAt},
+			customerevent.FieldUpdatedAt:   {Type: field.TypeTime, Column: customerevent.FieldUpdatedAt},
+			customerevent.FieldTenantID:    {Type: field.TypeString, Column: customerevent.FieldTenantID},
+			customerevent.FieldCustomerID:  {Type: field.TypeString, Column: customerevent.FieldCustomerID},
+			customerevent.FieldType:        {Type: field.TypeString, Column: customerevent.FieldType},
+			customerevent.FieldSubjectID:   {Type: field.TypeString, Column: customerevent.FieldSubjectID},
+			customerevent.FieldActor:       {Type: field.TypeString, Column: customerevent.FieldActor},
+			customerevent.FieldRequestID:   {Type: field.TypeString, Column: customerevent.FieldRequestID},
+			customerevent.FieldChanges:     {Type: field.TypeJSON, Column: customerevent.FieldChanges},
+			customerevent.FieldReason:      {Type: field.TypeString, Column: customerevent.FieldReason},
+			customerevent.FieldNote:        {Type: field.TypeString, Column: customerevent.FieldNote},
+			customerevent.FieldSequence:    {Type: field.TypeInt64, Column: customerevent.FieldSequence},
+			customerevent.FieldSequencedAt: {Type: field.TypeTime, Column: customerevent.FieldSequencedAt},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -528,6 +534,107 @@ var schemaGraph = func() *sqlgraph.Schema {
 			verification.FieldExpiresAt:     {Type: field.TypeTime, Column: verification.FieldExpiresAt},
 			verification.FieldSubjectDigest: {Type: field.TypeString, Column: verification.FieldSubjectDigest},
 			verification.FieldRecordedBy:    {Type: field.TypeString, Column: verification.FieldRecordedBy},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookattempt.Table,
+			Columns: webhookattempt.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: webhookattempt.FieldID,
+			},
+		},
+		Type: "WebhookAttempt",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookattempt.FieldCreatedAt:       {Type: field.TypeTime, Column: webhookattempt.FieldCreatedAt},
+			webhookattempt.FieldUpdatedAt:       {Type: field.TypeTime, Column: webhookattempt.FieldUpdatedAt},
+			webhookattempt.FieldTenantID:        {Type: field.TypeString, Column: webhookattempt.FieldTenantID},
+			webhookattempt.FieldDeliveryID:      {Type: field.TypeString, Column: webhookattempt.FieldDeliveryID},
+			webhookattempt.FieldEndpointID:      {Type: field.TypeString, Column: webhookattempt.FieldEndpointID},
+			webhookattempt.FieldEventID:         {Type: field.TypeString, Column: webhookattempt.FieldEventID},
+			webhookattempt.FieldNumber:          {Type: field.TypeInt, Column: webhookattempt.FieldNumber},
+			webhookattempt.FieldStartedAt:       {Type: field.TypeTime, Column: webhookattempt.FieldStartedAt},
+			webhookattempt.FieldLatencyMs:       {Type: field.TypeInt, Column: webhookattempt.FieldLatencyMs},
+			webhookattempt.FieldOutcome:         {Type: field.TypeEnum, Column: webhookattempt.FieldOutcome},
+			webhookattempt.FieldStatusCode:      {Type: field.TypeInt, Column: webhookattempt.FieldStatusCode},
+			webhookattempt.FieldError:           {Type: field.TypeString, Column: webhookattempt.FieldError},
+			webhookattempt.FieldResponseExcerpt: {Type: field.TypeString, Column: webhookattempt.FieldResponseExcerpt},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookdelivery.Table,
+			Columns: webhookdelivery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: webhookdelivery.FieldID,
+			},
+		},
+		Type: "WebhookDelivery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookdelivery.FieldCreatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldCreatedAt},
+			webhookdelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldUpdatedAt},
+			webhookdelivery.FieldTenantID:       {Type: field.TypeString, Column: webhookdelivery.FieldTenantID},
+			webhookdelivery.FieldEndpointID:     {Type: field.TypeString, Column: webhookdelivery.FieldEndpointID},
+			webhookdelivery.FieldEventID:        {Type: field.TypeString, Column: webhookdelivery.FieldEventID},
+			webhookdelivery.FieldEventType:      {Type: field.TypeString, Column: webhookdelivery.FieldEventType},
+			webhookdelivery.FieldStatus:         {Type: field.TypeEnum, Column: webhookdelivery.FieldStatus},
+			webhookdelivery.FieldAttempts:       {Type: field.TypeInt, Column: webhookdelivery.FieldAttempts},
+			webhookdelivery.FieldNextAttemptAt:  {Type: field.TypeTime, Column: webhookdelivery.FieldNextAttemptAt},
+			webhookdelivery.FieldLeasedUntil:    {Type: field.TypeTime, Column: webhookdelivery.FieldLeasedUntil},
+			webhookdelivery.FieldLastAttemptAt:  {Type: field.TypeTime, Column: webhookdelivery.FieldLastAttemptAt},
+			webhookdelivery.FieldLastStatusCode: {Type: field.TypeInt, Column: webhookdelivery.FieldLastStatusCode},
+			webhookdelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
+			webhookdelivery.FieldRedelivery:     {Type: field.TypeBool, Column: webhookdelivery.FieldRedelivery},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookendpoint.Table,
+			Columns: webhookendpoint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: webhookendpoint.FieldID,
+			},
+		},
+		Type: "WebhookEndpoint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookendpoint.FieldCreatedAt:               {Type: field.TypeTime, Column: webhookendpoint.FieldCreatedAt},
+			webhookendpoint.FieldUpdatedAt:               {Type: field.TypeTime, Column: webhookendpoint.FieldUpdatedAt},
+			webhookendpoint.FieldTenantID:                {Type: field.TypeString, Column: webhookendpoint.FieldTenantID},
+			webhookendpoint.FieldURL:                     {Type: field.TypeString, Column: webhookendpoint.FieldURL},
+			webhookendpoint.FieldDescription:             {Type: field.TypeString, Column: webhookendpoint.FieldDescription},
+			webhookendpoint.FieldEventTypes:              {Type: field.TypeJSON, Column: webhookendpoint.FieldEventTypes},
+			webhookendpoint.FieldStatus:                  {Type: field.TypeEnum, Column: webhookendpoint.FieldStatus},
+			webhookendpoint.FieldDisabledReason:          {Type: field.TypeString, Column: webhookendpoint.FieldDisabledReason},
+			webhookendpoint.FieldDisabledAt:              {Type: field.TypeTime, Column: webhookendpoint.FieldDisabledAt},
+			webhookendpoint.FieldSecret:                  {Type: field.TypeString, Column: webhookendpoint.FieldSecret},
+			webhookendpoint.FieldPreviousSecret:          {Type: field.TypeString, Column: webhookendpoint.FieldPreviousSecret},
+			webhookendpoint.FieldPreviousSecretExpiresAt: {Type: field.TypeTime, Column: webhookendpoint.FieldPreviousSecretExpiresAt},
+			webhookendpoint.FieldConsecutiveFailures:     {Type: field.TypeInt, Column: webhookendpoint.FieldConsecutiveFailures},
+			webhookendpoint.FieldCreatedBy:               {Type: field.TypeString, Column: webhookendpoint.FieldCreatedBy},
+		},
+	}
+	graph.Nodes[25] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookendpointchange.Table,
+			Columns: webhookendpointchange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: webhookendpointchange.FieldID,
+			},
+		},
+		Type: "WebhookEndpointChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookendpointchange.FieldCreatedAt:  {Type: field.TypeTime, Column: webhookendpointchange.FieldCreatedAt},
+			webhookendpointchange.FieldUpdatedAt:  {Type: field.TypeTime, Column: webhookendpointchange.FieldUpdatedAt},
+			webhookendpointchange.FieldTenantID:   {Type: field.TypeString, Column: webhookendpointchange.FieldTenantID},
+			webhookendpointchange.FieldEndpointID: {Type: field.TypeString, Column: webhookendpointchange.FieldEndpointID},
+			webhookendpointchange.FieldType:       {Type: field.TypeEnum, Column: webhookendpointchange.FieldType},
+			webhookendpointchange.FieldActor:      {Type: field.TypeString, Column: webhookendpointchange.FieldActor},
+			webhookendpointchange.FieldRequestID:  {Type: field.TypeString, Column: webhookendpointchange.FieldRequestID},
+			webhookendpointchange.FieldReason:     {Type: field.TypeString, Column: webhookendpointchange.FieldReason},
 		},
 	}
 	graph.MustAddE(
@@ -1369,6 +1476,138 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Verification",
 		"Customer",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookattempt.TenantTable,
+			Columns: []string{webhookattempt.TenantColumn},
+			Bidi:    false,
+		},
+		"WebhookAttempt",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"delivery",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   webhookattempt.DeliveryTable,
+			Columns: []string{webhookattempt.DeliveryColumn},
+			Bidi:    false,
+		},
+		"WebhookAttempt",
+		"WebhookDelivery",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookdelivery.TenantTable,
+			Columns: []string{webhookdelivery.TenantColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"endpoint",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   webhookdelivery.EndpointTable,
+			Columns: []string{webhookdelivery.EndpointColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"WebhookEndpoint",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookdelivery.EventTable,
+			Columns: []string{webhookdelivery.EventColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"CustomerEvent",
+	)
+	graph.MustAddE(
+		"attempt_log",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookdelivery.AttemptLogTable,
+			Columns: []string{webhookdelivery.AttemptLogColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"WebhookAttempt",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookendpoint.TenantTable,
+			Columns: []string{webhookendpoint.TenantColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpoint",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"deliveries",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookendpoint.DeliveriesTable,
+			Columns: []string{webhookendpoint.DeliveriesColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpoint",
+		"WebhookDelivery",
+	)
+	graph.MustAddE(
+		"changes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookendpoint.ChangesTable,
+			Columns: []string{webhookendpoint.ChangesColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpoint",
+		"WebhookEndpointChange",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookendpointchange.TenantTable,
+			Columns: []string{webhookendpointchange.TenantColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpointChange",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"endpoint",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   webhookendpointchange.EndpointTable,
+			Columns: []string{webhookendpointchange.EndpointColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpointChange",
+		"WebhookEndpoint",
 	)
 	return graph
 }()
@@ -2398,6 +2637,16 @@ func (f *CustomerEventFilter) WhereReason(p entql.StringP) {
 // WhereNote applies the entql string predicate on the note field.
 func (f *CustomerEventFilter) WhereNote(p entql.StringP) {
 	f.Where(p.Field(customerevent.FieldNote))
+}
+
+// WhereSequence applies the entql int64 predicate on the sequence field.
+func (f *CustomerEventFilter) WhereSequence(p entql.Int64P) {
+	f.Where(p.Field(customerevent.FieldSequence))
+}
+
+// WhereSequencedAt applies the entql time.Time predicate on the sequenced_at field.
+func (f *CustomerEventFilter) WhereSequencedAt(p entql.TimeP) {
+	f.Where(p.Field(customerevent.FieldSequencedAt))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
@@ -4273,6 +4522,565 @@ func (f *VerificationFilter) WhereHasCustomer() {
 // WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
 func (f *VerificationFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
 	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookAttemptQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookAttemptQuery builder.
+func (_q *WebhookAttemptQuery) Filter() *WebhookAttemptFilter {
+	return &WebhookAttemptFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookAttemptMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookAttemptMutation builder.
+func (m *WebhookAttemptMutation) Filter() *WebhookAttemptFilter {
+	return &WebhookAttemptFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookAttemptFilter provides a generic filtering capability at runtime for WebhookAttemptQuery.
+type WebhookAttemptFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookAttemptFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WebhookAttemptFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookAttemptFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookattempt.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookAttemptFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookattempt.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *WebhookAttemptFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldTenantID))
+}
+
+// WhereDeliveryID applies the entql string predicate on the delivery_id field.
+func (f *WebhookAttemptFilter) WhereDeliveryID(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldDeliveryID))
+}
+
+// WhereEndpointID applies the entql string predicate on the endpoint_id field.
+func (f *WebhookAttemptFilter) WhereEndpointID(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldEndpointID))
+}
+
+// WhereEventID applies the entql string predicate on the event_id field.
+func (f *WebhookAttemptFilter) WhereEventID(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldEventID))
+}
+
+// WhereNumber applies the entql int predicate on the number field.
+func (f *WebhookAttemptFilter) WhereNumber(p entql.IntP) {
+	f.Where(p.Field(webhookattempt.FieldNumber))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *WebhookAttemptFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookattempt.FieldStartedAt))
+}
+
+// WhereLatencyMs applies the entql int predicate on the latency_ms field.
+func (f *WebhookAttemptFilter) WhereLatencyMs(p entql.IntP) {
+	f.Where(p.Field(webhookattempt.FieldLatencyMs))
+}
+
+// WhereOutcome applies the entql string predicate on the outcome field.
+func (f *WebhookAttemptFilter) WhereOutcome(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldOutcome))
+}
+
+// WhereStatusCode applies the entql int predicate on the status_code field.
+func (f *WebhookAttemptFilter) WhereStatusCode(p entql.IntP) {
+	f.Where(p.Field(webhookattempt.FieldStatusCode))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *WebhookAttemptFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldError))
+}
+
+// WhereResponseExcerpt applies the entql string predicate on the response_excerpt field.
+func (f *WebhookAttemptFilter) WhereResponseExcerpt(p entql.StringP) {
+	f.Where(p.Field(webhookattempt.FieldResponseExcerpt))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *WebhookAttemptFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *WebhookAttemptFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDelivery applies a predicate to check if query has an edge delivery.
+func (f *WebhookAttemptFilter) WhereHasDelivery() {
+	f.Where(entql.HasEdge("delivery"))
+}
+
+// WhereHasDeliveryWith applies a predicate to check if query has an edge delivery with a given conditions (other predicates).
+func (f *WebhookAttemptFilter) WhereHasDeliveryWith(preds ...predicate.WebhookDelivery) {
+	f.Where(entql.HasEdgeWith("delivery", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookDeliveryQuery builder.
+func (_q *WebhookDeliveryQuery) Filter() *WebhookDeliveryFilter {
+	return &WebhookDeliveryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookDeliveryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookDeliveryMutation builder.
+func (m *WebhookDeliveryMutation) Filter() *WebhookDeliveryFilter {
+	return &WebhookDeliveryFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookDeliveryFilter provides a generic filtering capability at runtime for WebhookDeliveryQuery.
+type WebhookDeliveryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookDeliveryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WebhookDeliveryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookDeliveryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookDeliveryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *WebhookDeliveryFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldTenantID))
+}
+
+// WhereEndpointID applies the entql string predicate on the endpoint_id field.
+func (f *WebhookDeliveryFilter) WhereEndpointID(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldEndpointID))
+}
+
+// WhereEventID applies the entql string predicate on the event_id field.
+func (f *WebhookDeliveryFilter) WhereEventID(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldEventID))
+}
+
+// WhereEventType applies the entql string predicate on the event_type field.
+func (f *WebhookDeliveryFilter) WhereEventType(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldEventType))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *WebhookDeliveryFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldStatus))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *WebhookDeliveryFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *WebhookDeliveryFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldNextAttemptAt))
+}
+
+// WhereLeasedUntil applies the entql time.Time predicate on the leased_until field.
+func (f *WebhookDeliveryFilter) WhereLeasedUntil(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldLeasedUntil))
+}
+
+// WhereLastAttemptAt applies the entql time.Time predicate on the last_attempt_at field.
+func (f *WebhookDeliveryFilter) WhereLastAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldLastAttemptAt))
+}
+
+// WhereLastStatusCode applies the entql int predicate on the last_status_code field.
+func (f *WebhookDeliveryFilter) WhereLastStatusCode(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldLastStatusCode))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *WebhookDeliveryFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldDeliveredAt))
+}
+
+// WhereRedelivery applies the entql bool predicate on the redelivery field.
+func (f *WebhookDeliveryFilter) WhereRedelivery(p entql.BoolP) {
+	f.Where(p.Field(webhookdelivery.FieldRedelivery))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *WebhookDeliveryFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEndpoint applies a predicate to check if query has an edge endpoint.
+func (f *WebhookDeliveryFilter) WhereHasEndpoint() {
+	f.Where(entql.HasEdge("endpoint"))
+}
+
+// WhereHasEndpointWith applies a predicate to check if query has an edge endpoint with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasEndpointWith(preds ...predicate.WebhookEndpoint) {
+	f.Where(entql.HasEdgeWith("endpoint", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *WebhookDeliveryFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasEventWith(preds ...predicate.CustomerEvent) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAttemptLog applies a predicate to check if query has an edge attempt_log.
+func (f *WebhookDeliveryFilter) WhereHasAttemptLog() {
+	f.Where(entql.HasEdge("attempt_log"))
+}
+
+// WhereHasAttemptLogWith applies a predicate to check if query has an edge attempt_log with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasAttemptLogWith(preds ...predicate.WebhookAttempt) {
+	f.Where(entql.HasEdgeWith("attempt_log", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookEndpointQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookEndpointQuery builder.
+func (_q *WebhookEndpointQuery) Filter() *WebhookEndpointFilter {
+	return &WebhookEndpointFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookEndpointMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookEndpointMutation builder.
+func (m *WebhookEndpointMutation) Filter() *WebhookEndpointFilter {
+	return &WebhookEndpointFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookEndpointFilter provides a generic filtering capability at runtime for WebhookEndpointQuery.
+type WebhookEndpointFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookEndpointFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WebhookEndpointFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookEndpointFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookEndpointFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *WebhookEndpointFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldTenantID))
+}
+
+// WhereURL applies the entql string predicate on the url field.
+func (f *WebhookEndpointFilter) WhereURL(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldURL))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *WebhookEndpointFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldDescription))
+}
+
+// WhereEventTypes applies the entql json.RawMessage predicate on the event_types field.
+func (f *WebhookEndpointFilter) WhereEventTypes(p entql.BytesP) {
+	f.Where(p.Field(webhookendpoint.FieldEventTypes))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *WebhookEndpointFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldStatus))
+}
+
+// WhereDisabledReason applies the entql string predicate on the disabled_reason field.
+func (f *WebhookEndpointFilter) WhereDisabledReason(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldDisabledReason))
+}
+
+// WhereDisabledAt applies the entql time.Time predicate on the disabled_at field.
+func (f *WebhookEndpointFilter) WhereDisabledAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldDisabledAt))
+}
+
+// WhereSecret applies the entql string predicate on the secret field.
+func (f *WebhookEndpointFilter) WhereSecret(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldSecret))
+}
+
+// WherePreviousSecret applies the entql string predicate on the previous_secret field.
+func (f *WebhookEndpointFilter) WherePreviousSecret(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldPreviousSecret))
+}
+
+// WherePreviousSecretExpiresAt applies the entql time.Time predicate on the previous_secret_expires_at field.
+func (f *WebhookEndpointFilter) WherePreviousSecretExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldPreviousSecretExpiresAt))
+}
+
+// WhereConsecutiveFailures applies the entql int predicate on the consecutive_failures field.
+func (f *WebhookEndpointFilter) WhereConsecutiveFailures(p entql.IntP) {
+	f.Where(p.Field(webhookendpoint.FieldConsecutiveFailures))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *WebhookEndpointFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldCreatedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *WebhookEndpointFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *WebhookEndpointFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeliveries applies a predicate to check if query has an edge deliveries.
+func (f *WebhookEndpointFilter) WhereHasDeliveries() {
+	f.Where(entql.HasEdge("deliveries"))
+}
+
+// WhereHasDeliveriesWith applies a predicate to check if query has an edge deliveries with a given conditions (other predicates).
+func (f *WebhookEndpointFilter) WhereHasDeliveriesWith(preds ...predicate.WebhookDelivery) {
+	f.Where(entql.HasEdgeWith("deliveries", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasChanges applies a predicate to check if query has an edge changes.
+func (f *WebhookEndpointFilter) WhereHasChanges() {
+	f.Where(entql.HasEdge("changes"))
+}
+
+// WhereHasChangesWith applies a predicate to check if query has an edge changes with a given conditions (other predicates).
+func (f *WebhookEndpointFilter) WhereHasChangesWith(preds ...predicate.WebhookEndpointChange) {
+	f.Where(entql.HasEdgeWith("changes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookEndpointChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookEndpointChangeQuery builder.
+func (_q *WebhookEndpointChangeQuery) Filter() *WebhookEndpointChangeFilter {
+	return &WebhookEndpointChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookEndpointChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookEndpointChangeMutation builder.
+func (m *WebhookEndpointChangeMutation) Filter() *WebhookEndpointChangeFilter {
+	return &WebhookEndpointChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookEndpointChangeFilter provides a generic filtering capability at runtime for WebhookEndpointChangeQuery.
+type WebhookEndpointChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookEndpointChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *WebhookEndpointChangeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookEndpointChangeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpointchange.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookEndpointChangeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpointchange.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *WebhookEndpointChangeFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldTenantID))
+}
+
+// WhereEndpointID applies the entql string predicate on the endpoint_id field.
+func (f *WebhookEndpointChangeFilter) WhereEndpointID(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldEndpointID))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *WebhookEndpointChangeFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldType))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *WebhookEndpointChangeFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldActor))
+}
+
+// WhereRequestID applies the entql string predicate on the request_id field.
+func (f *WebhookEndpointChangeFilter) WhereRequestID(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldRequestID))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *WebhookEndpointChangeFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(webhookendpointchange.FieldReason))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *WebhookEndpointChangeFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *WebhookEndpointChangeFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEndpoint applies a predicate to check if query has an edge endpoint.
+func (f *WebhookEndpointChangeFilter) WhereHasEndpoint() {
+	f.Where(entql.HasEdge("endpoint"))
+}
+
+// WhereHasEndpointWith applies a predicate to check if query has an edge endpoint with a given conditions (other predicates).
+func (f *WebhookEndpointChangeFilter) WhereHasEndpointWith(preds ...predicate.WebhookEndpoint) {
+	f.Where(entql.HasEdgeWith("endpoint", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

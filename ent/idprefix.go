@@ -23,6 +23,10 @@ import (
 	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
+	"onboard/ent/webhookattempt"
+	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 	"strings"
 )
 
@@ -48,6 +52,10 @@ var tableByPrefix = map[string]string{
 	"ten": tenant.Table,
 	"usr": user.Table,
 	"vrf": verification.Table,
+	"wha": webhookattempt.Table,
+	"whd": webhookdelivery.Table,
+	"whe": webhookendpoint.Table,
+	"whc": webhookendpointchange.Table,
 }
 
 // TableForID returns the table that holds id, by its prefix.

@@ -71,6 +71,12 @@ func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// WebhookDelivery returns WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
+// WebhookEndpoint returns WebhookEndpointResolver implementation.
+func (r *Resolver) WebhookEndpoint() WebhookEndpointResolver { return &webhookEndpointResolver{r} }
+
 // CustomerWhereInput returns CustomerWhereInputResolver implementation.
 func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 	return &customerWhereInputResolver{r}
@@ -82,5 +88,7 @@ type (
 	customerEventResolver      struct{ *Resolver }
 	personResolver             struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
+	webhookDeliveryResolver    struct{ *Resolver }
+	webhookEndpointResolver    struct{ *Resolver }
 	customerWhereInputResolver struct{ *Resolver }
 )

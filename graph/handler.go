@@ -13,11 +13,13 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/auth"
+	"onboard/internal/events"
 	"onboard/internal/observe"
 	"onboard/internal/onboarding"
 	"onboard/internal/registration"
 	"onboard/internal/sessions"
 	"onboard/internal/values"
+	"onboard/internal/webhooks"
 )
 
 // Options configure the GraphQL handler.
@@ -40,6 +42,10 @@ type Options struct {
 	// and their life (zero fields take the defaults).
 	Auth     *auth.Authenticator
 	Sessions sessions.Limits
+	// Hub streams events to subscriptions; Webhooks manages the webhook
+	// endpoints (nil: the subscription and the webhook fields fail).
+	Hub      *events.Hub
+	Webhooks *webhooks.Service
 }
 
 // NewHandler builds the GraphQL endpoint with explicit transports (GET for
@@ -55,6 +61,8 @@ func NewHandler(opts Options) http.Handler {
 			Onboarding: &onboarding.Service{Client: opts.Client},
 			Sessions: &sessions.Service{Client: opts.Client, Hasher: opts.Hasher,
 				Auth: opts.Auth, Limits: opts.Sessions},
+			Hub:      opts.Hub,
+			Webhooks: opts.Webhooks,
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))

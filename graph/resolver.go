@@ -7,10 +7,12 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/apperr"
+	"onboard/internal/events"
 	"onboard/internal/onboarding"
 	"onboard/internal/pulid"
 	"onboard/internal/registration"
 	"onboard/internal/sessions"
+	"onboard/internal/webhooks"
 )
 
 // Resolver is the dependency root of the resolvers.
@@ -19,6 +21,10 @@ type Resolver struct {
 	Registration *registration.Service
 	Onboarding   *onboarding.Service
 	Sessions     *sessions.Service
+	// Hub streams the tenant's events to subscriptions (customerEvents).
+	Hub *events.Hub
+	// Webhooks manages the tenant's webhook endpoints.
+	Webhooks *webhooks.Service
 }
 
 // nodeType finds the table of a node id from its prefix. An id that names

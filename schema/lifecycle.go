@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -209,6 +210,12 @@ func (CustomerEvent) Fields() []ent.Field {
 		field.String("note").Optional().MaxRuneLen(schematype.MaxDecisionNoteLen).
 			Comment("A decision's note: free text that may name a person.").
 			Annotations(PersonalData()),
+		field.Int64("sequence").Optional().Nillable().
+			Comment("The event's place in commit order, given by internal/events' sequencer after the change committed; nil until then. The feed and deliveries read only sequenced events, so an event that commits late still comes after every event already read.").
+			Annotations(entgql.Skip()),
+		field.Time("sequenced_at").Optional().Nillable().
+			Comment("When the sequencer gave the event its place.").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -220,12 +227,17 @@ func (CustomerEvent) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the CustomerEvent: a customer's history newest first, and
-// the tenant's events in order (the feed the next deliveries read).
+// Indexes of the CustomerEvent: a customer's history newest first; the
+// tenant's events in commit order (the feed, subscriptions and deliveries
+// read it); the events still to sequence.
 func (CustomerEvent) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "id"),
 		index.Fields("tenant_id", "id"),
+		index.Fields("sequence").Unique(),
+		index.Fields("tenant_id", "sequence"),
+		index.Fields("id").Annotations(entsql.IndexWhere("sequence IS NULL")).
+			StorageKey("customerevent_unsequenced"),
 	}
 }
 

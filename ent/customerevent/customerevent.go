@@ -37,6 +37,10 @@ const (
 	FieldReason = "reason"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldSequence holds the string denoting the sequence field in the database.
+	FieldSequence = "sequence"
+	// FieldSequencedAt holds the string denoting the sequenced_at field in the database.
+	FieldSequencedAt = "sequenced_at"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeCustomer holds the string denoting the customer edge name in mutations.
@@ -73,6 +77,8 @@ var Columns = []string{
 	FieldChanges,
 	FieldReason,
 	FieldNote,
+	FieldSequence,
+	FieldSequencedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -175,6 +181,16 @@ func ByReason(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// BySequence orders the results by the sequence field.
+func BySequence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSequence, opts...).ToFunc()
+}
+
+// BySequencedAt orders the results by the sequenced_at field.
+func BySequencedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSequencedAt, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

@@ -115,6 +115,16 @@ func Note(v string) predicate.CustomerEvent {
 	return predicate.CustomerEvent(sql.FieldEQ(FieldNote, v))
 }
 
+// Sequence applies equality check predicate on the "sequence" field. It's identical to SequenceEQ.
+func Sequence(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldEQ(FieldSequence, v))
+}
+
+// SequencedAt applies equality check predicate on the "sequenced_at" field. It's identical to SequencedAtEQ.
+func SequencedAt(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldEQ(FieldSequencedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CustomerEvent {
 	return predicate.CustomerEvent(sql.FieldEQ(FieldCreatedAt, v))
@@ -773,6 +783,106 @@ func NoteEqualFold(v string) predicate.CustomerEvent {
 // NoteContainsFold applies the ContainsFold predicate on the "note" field.
 func NoteContainsFold(v string) predicate.CustomerEvent {
 	return predicate.CustomerEvent(sql.FieldContainsFold(FieldNote, v))
+}
+
+// SequenceEQ applies the EQ predicate on the "sequence" field.
+func SequenceEQ(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldEQ(FieldSequence, v))
+}
+
+// SequenceNEQ applies the NEQ predicate on the "sequence" field.
+func SequenceNEQ(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNEQ(FieldSequence, v))
+}
+
+// SequenceIn applies the In predicate on the "sequence" field.
+func SequenceIn(vs ...int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldIn(FieldSequence, vs...))
+}
+
+// SequenceNotIn applies the NotIn predicate on the "sequence" field.
+func SequenceNotIn(vs ...int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNotIn(FieldSequence, vs...))
+}
+
+// SequenceGT applies the GT predicate on the "sequence" field.
+func SequenceGT(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldGT(FieldSequence, v))
+}
+
+// SequenceGTE applies the GTE predicate on the "sequence" field.
+func SequenceGTE(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldGTE(FieldSequence, v))
+}
+
+// SequenceLT applies the LT predicate on the "sequence" field.
+func SequenceLT(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldLT(FieldSequence, v))
+}
+
+// SequenceLTE applies the LTE predicate on the "sequence" field.
+func SequenceLTE(v int64) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldLTE(FieldSequence, v))
+}
+
+// SequenceIsNil applies the IsNil predicate on the "sequence" field.
+func SequenceIsNil() predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldIsNull(FieldSequence))
+}
+
+// SequenceNotNil applies the NotNil predicate on the "sequence" field.
+func SequenceNotNil() predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNotNull(FieldSequence))
+}
+
+// SequencedAtEQ applies the EQ predicate on the "sequenced_at" field.
+func SequencedAtEQ(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldEQ(FieldSequencedAt, v))
+}
+
+// SequencedAtNEQ applies the NEQ predicate on the "sequenced_at" field.
+func SequencedAtNEQ(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNEQ(FieldSequencedAt, v))
+}
+
+// SequencedAtIn applies the In predicate on the "sequenced_at" field.
+func SequencedAtIn(vs ...time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldIn(FieldSequencedAt, vs...))
+}
+
+// SequencedAtNotIn applies the NotIn predicate on the "sequenced_at" field.
+func SequencedAtNotIn(vs ...time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNotIn(FieldSequencedAt, vs...))
+}
+
+// SequencedAtGT applies the GT predicate on the "sequenced_at" field.
+func SequencedAtGT(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldGT(FieldSequencedAt, v))
+}
+
+// SequencedAtGTE applies the GTE predicate on the "sequenced_at" field.
+func SequencedAtGTE(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldGTE(FieldSequencedAt, v))
+}
+
+// SequencedAtLT applies the LT predicate on the "sequenced_at" field.
+func SequencedAtLT(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldLT(FieldSequencedAt, v))
+}
+
+// SequencedAtLTE applies the LTE predicate on the "sequenced_at" field.
+func SequencedAtLTE(v time.Time) predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldLTE(FieldSequencedAt, v))
+}
+
+// SequencedAtIsNil applies the IsNil predicate on the "sequenced_at" field.
+func SequencedAtIsNil() predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldIsNull(FieldSequencedAt))
+}
+
+// SequencedAtNotNil applies the NotNil predicate on the "sequenced_at" field.
+func SequencedAtNotNil() predicate.CustomerEvent {
+	return predicate.CustomerEvent(sql.FieldNotNull(FieldSequencedAt))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

@@ -399,6 +399,8 @@ var (
 		{Name: "changes", Type: field.TypeJSON, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "sequence", Type: field.TypeInt64, Nullable: true},
+		{Name: "sequenced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "customer_id", Type: field.TypeString, Size: 40},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 	}
@@ -410,13 +412,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customer_events_customers_history",
-				Columns:    []*schema.Column{CustomerEventsColumns[10]},
+				Columns:    []*schema.Column{CustomerEventsColumns[12]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "customer_events_tenants_tenant",
-				Columns:    []*schema.Column{CustomerEventsColumns[11]},
+				Columns:    []*schema.Column{CustomerEventsColumns[13]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -425,12 +427,30 @@ var (
 			{
 				Name:    "customerevent_customer_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomerEventsColumns[10], CustomerEventsColumns[0]},
+				Columns: []*schema.Column{CustomerEventsColumns[12], CustomerEventsColumns[0]},
 			},
 			{
 				Name:    "customerevent_tenant_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomerEventsColumns[11], CustomerEventsColumns[0]},
+				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[0]},
+			},
+			{
+				Name:    "customerevent_sequence",
+				Unique:  true,
+				Columns: []*schema.Column{CustomerEventsColumns[10]},
+			},
+			{
+				Name:    "customerevent_tenant_id_sequence",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[10]},
+			},
+			{
+				Name:    "customerevent_unsequenced",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerEventsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "sequence IS NULL",
+				},
 			},
 		},
 	}
@@ -1125,6 +1145,189 @@ var (
 			},
 		},
 	}
+	// WebhookAttemptsColumns holds the columns for the "webhook_attempts" table.
+	WebhookAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "endpoint_id", Type: field.TypeString},
+		{Name: "event_id", Type: field.TypeString},
+		{Name: "number", Type: field.TypeInt},
+		{Name: "started_at", Type: field.TypeTime},
+		{Name: "latency_ms", Type: field.TypeInt},
+		{Name: "outcome", Type: field.TypeEnum, Enums: []string{"SUCCEEDED", "HTTP_ERROR", "TIMEOUT", "CONNECTION_ERROR", "BLOCKED_ADDRESS"}},
+		{Name: "status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "error", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "response_excerpt", Type: field.TypeString, Nullable: true, Size: 1024},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+		{Name: "delivery_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookAttemptsTable holds the schema information for the "webhook_attempts" table.
+	WebhookAttemptsTable = &schema.Table{
+		Name:       "webhook_attempts",
+		Columns:    WebhookAttemptsColumns,
+		PrimaryKey: []*schema.Column{WebhookAttemptsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_attempts_tenants_tenant",
+				Columns:    []*schema.Column{WebhookAttemptsColumns[12]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "webhook_attempts_webhook_deliveries_attempt_log",
+				Columns:    []*schema.Column{WebhookAttemptsColumns[13]},
+				RefColumns: []*schema.Column{WebhookDeliveriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookattempt_delivery_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookAttemptsColumns[13], WebhookAttemptsColumns[0]},
+			},
+		},
+	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "event_type", Type: field.TypeString, Size: 64},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "leased_until", Type: field.TypeTime, Nullable: true},
+		{Name: "last_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "redelivery", Type: field.TypeBool, Default: false},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+		{Name: "event_id", Type: field.TypeString, Size: 40},
+		{Name: "endpoint_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_tenants_tenant",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[12]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "webhook_deliveries_customer_events_event",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[13]},
+				RefColumns: []*schema.Column{CustomerEventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "webhook_deliveries_webhook_endpoints_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[14]},
+				RefColumns: []*schema.Column{WebhookEndpointsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[4], WebhookDeliveriesColumns[6]},
+			},
+			{
+				Name:    "webhookdelivery_endpoint_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[14], WebhookDeliveriesColumns[0]},
+			},
+			{
+				Name:    "webhookdelivery_event_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[13]},
+			},
+		},
+	}
+	// WebhookEndpointsColumns holds the columns for the "webhook_endpoints" table.
+	WebhookEndpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "event_types", Type: field.TypeJSON, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ENABLED", "DISABLED"}, Default: "ENABLED"},
+		{Name: "disabled_reason", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "disabled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "previous_secret", Type: field.TypeString, Nullable: true},
+		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "consecutive_failures", Type: field.TypeInt, Default: 0},
+		{Name: "created_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookEndpointsTable holds the schema information for the "webhook_endpoints" table.
+	WebhookEndpointsTable = &schema.Table{
+		Name:       "webhook_endpoints",
+		Columns:    WebhookEndpointsColumns,
+		PrimaryKey: []*schema.Column{WebhookEndpointsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_endpoints_tenants_tenant",
+				Columns:    []*schema.Column{WebhookEndpointsColumns[14]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookendpoint_tenant_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEndpointsColumns[14], WebhookEndpointsColumns[6]},
+			},
+		},
+	}
+	// WebhookEndpointChangesColumns holds the columns for the "webhook_endpoint_changes" table.
+	WebhookEndpointChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "SECRET_ROTATED", "DISABLED", "ENABLED", "REDELIVERY_REQUESTED"}},
+		{Name: "actor", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "endpoint_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookEndpointChangesTable holds the schema information for the "webhook_endpoint_changes" table.
+	WebhookEndpointChangesTable = &schema.Table{
+		Name:       "webhook_endpoint_changes",
+		Columns:    WebhookEndpointChangesColumns,
+		PrimaryKey: []*schema.Column{WebhookEndpointChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_endpoint_changes_webhook_endpoints_changes",
+				Columns:    []*schema.Column{WebhookEndpointChangesColumns[7]},
+				RefColumns: []*schema.Column{WebhookEndpointsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "webhook_endpoint_changes_tenants_tenant",
+				Columns:    []*schema.Column{WebhookEndpointChangesColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookendpointchange_endpoint_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEndpointChangesColumns[7], WebhookEndpointChangesColumns[0]},
+			},
+		},
+	}
 	// EmployeeRolesColumns holds the columns for the "employee_roles" table.
 	EmployeeRolesColumns = []*schema.Column{
 		{Name: "employee_id", Type: field.TypeString, Size: 40},
@@ -1199,6 +1402,10 @@ var (
 		TenantsTable,
 		UsersTable,
 		VerificationsTable,
+		WebhookAttemptsTable,
+		WebhookDeliveriesTable,
+		WebhookEndpointsTable,
+		WebhookEndpointChangesTable,
 		EmployeeRolesTable,
 		UserRolesTable,
 	}
@@ -1249,6 +1456,14 @@ func init() {
 	UsersTable.ForeignKeys[2].RefTable = TenantsTable
 	VerificationsTable.ForeignKeys[0].RefTable = CustomersTable
 	VerificationsTable.ForeignKeys[1].RefTable = TenantsTable
+	WebhookAttemptsTable.ForeignKeys[0].RefTable = TenantsTable
+	WebhookAttemptsTable.ForeignKeys[1].RefTable = WebhookDeliveriesTable
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = TenantsTable
+	WebhookDeliveriesTable.ForeignKeys[1].RefTable = CustomerEventsTable
+	WebhookDeliveriesTable.ForeignKeys[2].RefTable = WebhookEndpointsTable
+	WebhookEndpointsTable.ForeignKeys[0].RefTable = TenantsTable
+	WebhookEndpointChangesTable.ForeignKeys[0].RefTable = WebhookEndpointsTable
+	WebhookEndpointChangesTable.ForeignKeys[1].RefTable = TenantsTable
 	EmployeeRolesTable.ForeignKeys[0].RefTable = EmployeesTable
 	EmployeeRolesTable.ForeignKeys[1].RefTable = RolesTable
 	UserRolesTable.ForeignKeys[0].RefTable = UsersTable

@@ -71,3 +71,15 @@ type User func(*sql.Selector)
 
 // Verification is the predicate function for verification builders.
 type Verification func(*sql.Selector)
+
+// WebhookAttempt is the predicate function for webhookattempt builders.
+type WebhookAttempt func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
+
+// WebhookEndpointChange is the predicate function for webhookendpointchange builders.
+type WebhookEndpointChange func(*sql.Selector)

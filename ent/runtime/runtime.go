@@ -26,6 +26,10 @@ import (
 	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
+	"onboard/ent/webhookattempt"
+	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 	"onboard/schema"
 	"time"
 
@@ -2067,6 +2071,302 @@ func init() {
 	// verification.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	verification.IDValidator = func() func(string) error {
 		validators := verificationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookattemptMixin := schema.WebhookAttempt{}.Mixin()
+	webhookattempt.Policy = privacy.NewPolicies(webhookattemptMixin[2], schema.WebhookAttempt{})
+	webhookattempt.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookattempt.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookattemptMixinHooks2 := webhookattemptMixin[2].Hooks()
+	webhookattemptHooks := schema.WebhookAttempt{}.Hooks()
+
+	webhookattempt.Hooks[1] = webhookattemptMixinHooks2[0]
+
+	webhookattempt.Hooks[2] = webhookattemptHooks[0]
+	webhookattemptMixinFields0 := webhookattemptMixin[0].Fields()
+	_ = webhookattemptMixinFields0
+	webhookattemptMixinFields1 := webhookattemptMixin[1].Fields()
+	_ = webhookattemptMixinFields1
+	webhookattemptMixinFields2 := webhookattemptMixin[2].Fields()
+	_ = webhookattemptMixinFields2
+	webhookattemptFields := schema.WebhookAttempt{}.Fields()
+	_ = webhookattemptFields
+	// webhookattemptDescCreatedAt is the schema descriptor for created_at field.
+	webhookattemptDescCreatedAt := webhookattemptMixinFields1[0].Descriptor()
+	// webhookattempt.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookattempt.DefaultCreatedAt = webhookattemptDescCreatedAt.Default.(func() time.Time)
+	// webhookattemptDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookattemptDescUpdatedAt := webhookattemptMixinFields1[1].Descriptor()
+	// webhookattempt.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookattempt.DefaultUpdatedAt = webhookattemptDescUpdatedAt.Default.(func() time.Time)
+	// webhookattempt.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookattempt.UpdateDefaultUpdatedAt = webhookattemptDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookattemptDescTenantID is the schema descriptor for tenant_id field.
+	webhookattemptDescTenantID := webhookattemptMixinFields2[0].Descriptor()
+	// webhookattempt.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	webhookattempt.TenantIDValidator = webhookattemptDescTenantID.Validators[0].(func(string) error)
+	// webhookattemptDescError is the schema descriptor for error field.
+	webhookattemptDescError := webhookattemptFields[8].Descriptor()
+	// webhookattempt.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	webhookattempt.ErrorValidator = webhookattemptDescError.Validators[0].(func(string) error)
+	// webhookattemptDescResponseExcerpt is the schema descriptor for response_excerpt field.
+	webhookattemptDescResponseExcerpt := webhookattemptFields[9].Descriptor()
+	// webhookattempt.ResponseExcerptValidator is a validator for the "response_excerpt" field. It is called by the builders before save.
+	webhookattempt.ResponseExcerptValidator = webhookattemptDescResponseExcerpt.Validators[0].(func(string) error)
+	// webhookattemptDescID is the schema descriptor for id field.
+	webhookattemptDescID := webhookattemptMixinFields0[0].Descriptor()
+	// webhookattempt.DefaultID holds the default value on creation for the id field.
+	webhookattempt.DefaultID = webhookattemptDescID.Default.(func() string)
+	// webhookattempt.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookattempt.IDValidator = func() func(string) error {
+		validators := webhookattemptDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
+	webhookdelivery.Policy = privacy.NewPolicies(webhookdeliveryMixin[2], schema.WebhookDelivery{})
+	webhookdelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookdelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookdeliveryMixinHooks2 := webhookdeliveryMixin[2].Hooks()
+
+	webhookdelivery.Hooks[1] = webhookdeliveryMixinHooks2[0]
+	webhookdeliveryMixinFields0 := webhookdeliveryMixin[0].Fields()
+	_ = webhookdeliveryMixinFields0
+	webhookdeliveryMixinFields1 := webhookdeliveryMixin[1].Fields()
+	_ = webhookdeliveryMixinFields1
+	webhookdeliveryMixinFields2 := webhookdeliveryMixin[2].Fields()
+	_ = webhookdeliveryMixinFields2
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescCreatedAt is the schema descriptor for created_at field.
+	webhookdeliveryDescCreatedAt := webhookdeliveryMixinFields1[0].Descriptor()
+	// webhookdelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookdelivery.DefaultCreatedAt = webhookdeliveryDescCreatedAt.Default.(func() time.Time)
+	// webhookdeliveryDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookdeliveryDescUpdatedAt := webhookdeliveryMixinFields1[1].Descriptor()
+	// webhookdelivery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookdelivery.DefaultUpdatedAt = webhookdeliveryDescUpdatedAt.Default.(func() time.Time)
+	// webhookdelivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookdelivery.UpdateDefaultUpdatedAt = webhookdeliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookdeliveryDescTenantID is the schema descriptor for tenant_id field.
+	webhookdeliveryDescTenantID := webhookdeliveryMixinFields2[0].Descriptor()
+	// webhookdelivery.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	webhookdelivery.TenantIDValidator = webhookdeliveryDescTenantID.Validators[0].(func(string) error)
+	// webhookdeliveryDescEventType is the schema descriptor for event_type field.
+	webhookdeliveryDescEventType := webhookdeliveryFields[2].Descriptor()
+	// webhookdelivery.EventTypeValidator is a validator for the "event_type" field. It is called by the builders before save.
+	webhookdelivery.EventTypeValidator = webhookdeliveryDescEventType.Validators[0].(func(string) error)
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[4].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	// webhookdeliveryDescRedelivery is the schema descriptor for redelivery field.
+	webhookdeliveryDescRedelivery := webhookdeliveryFields[10].Descriptor()
+	// webhookdelivery.DefaultRedelivery holds the default value on creation for the redelivery field.
+	webhookdelivery.DefaultRedelivery = webhookdeliveryDescRedelivery.Default.(bool)
+	// webhookdeliveryDescID is the schema descriptor for id field.
+	webhookdeliveryDescID := webhookdeliveryMixinFields0[0].Descriptor()
+	// webhookdelivery.DefaultID holds the default value on creation for the id field.
+	webhookdelivery.DefaultID = webhookdeliveryDescID.Default.(func() string)
+	// webhookdelivery.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookdelivery.IDValidator = func() func(string) error {
+		validators := webhookdeliveryDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookendpointMixin := schema.WebhookEndpoint{}.Mixin()
+	webhookendpoint.Policy = privacy.NewPolicies(webhookendpointMixin[2], schema.WebhookEndpoint{})
+	webhookendpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookendpoint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookendpointMixinHooks2 := webhookendpointMixin[2].Hooks()
+
+	webhookendpoint.Hooks[1] = webhookendpointMixinHooks2[0]
+	webhookendpointMixinFields0 := webhookendpointMixin[0].Fields()
+	_ = webhookendpointMixinFields0
+	webhookendpointMixinFields1 := webhookendpointMixin[1].Fields()
+	_ = webhookendpointMixinFields1
+	webhookendpointMixinFields2 := webhookendpointMixin[2].Fields()
+	_ = webhookendpointMixinFields2
+	webhookendpointFields := schema.WebhookEndpoint{}.Fields()
+	_ = webhookendpointFields
+	// webhookendpointDescCreatedAt is the schema descriptor for created_at field.
+	webhookendpointDescCreatedAt := webhookendpointMixinFields1[0].Descriptor()
+	// webhookendpoint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookendpoint.DefaultCreatedAt = webhookendpointDescCreatedAt.Default.(func() time.Time)
+	// webhookendpointDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookendpointDescUpdatedAt := webhookendpointMixinFields1[1].Descriptor()
+	// webhookendpoint.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookendpoint.DefaultUpdatedAt = webhookendpointDescUpdatedAt.Default.(func() time.Time)
+	// webhookendpoint.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookendpoint.UpdateDefaultUpdatedAt = webhookendpointDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookendpointDescTenantID is the schema descriptor for tenant_id field.
+	webhookendpointDescTenantID := webhookendpointMixinFields2[0].Descriptor()
+	// webhookendpoint.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	webhookendpoint.TenantIDValidator = webhookendpointDescTenantID.Validators[0].(func(string) error)
+	// webhookendpointDescURL is the schema descriptor for url field.
+	webhookendpointDescURL := webhookendpointFields[0].Descriptor()
+	// webhookendpoint.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhookendpoint.URLValidator = func() func(string) error {
+		validators := webhookendpointDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescDescription is the schema descriptor for description field.
+	webhookendpointDescDescription := webhookendpointFields[1].Descriptor()
+	// webhookendpoint.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	webhookendpoint.DescriptionValidator = webhookendpointDescDescription.Validators[0].(func(string) error)
+	// webhookendpointDescDisabledReason is the schema descriptor for disabled_reason field.
+	webhookendpointDescDisabledReason := webhookendpointFields[4].Descriptor()
+	// webhookendpoint.DisabledReasonValidator is a validator for the "disabled_reason" field. It is called by the builders before save.
+	webhookendpoint.DisabledReasonValidator = webhookendpointDescDisabledReason.Validators[0].(func(string) error)
+	// webhookendpointDescSecret is the schema descriptor for secret field.
+	webhookendpointDescSecret := webhookendpointFields[6].Descriptor()
+	// webhookendpoint.SecretValidator is a validator for the "secret" field. It is called by the builders before save.
+	webhookendpoint.SecretValidator = webhookendpointDescSecret.Validators[0].(func(string) error)
+	// webhookendpointDescConsecutiveFailures is the schema descriptor for consecutive_failures field.
+	webhookendpointDescConsecutiveFailures := webhookendpointFields[9].Descriptor()
+	// webhookendpoint.DefaultConsecutiveFailures holds the default value on creation for the consecutive_failures field.
+	webhookendpoint.DefaultConsecutiveFailures = webhookendpointDescConsecutiveFailures.Default.(int)
+	// webhookendpointDescCreatedBy is the schema descriptor for created_by field.
+	webhookendpointDescCreatedBy := webhookendpointFields[10].Descriptor()
+	// webhookendpoint.CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
+	webhookendpoint.CreatedByValidator = webhookendpointDescCreatedBy.Validators[0].(func(string) error)
+	// webhookendpointDescID is the schema descriptor for id field.
+	webhookendpointDescID := webhookendpointMixinFields0[0].Descriptor()
+	// webhookendpoint.DefaultID holds the default value on creation for the id field.
+	webhookendpoint.DefaultID = webhookendpointDescID.Default.(func() string)
+	// webhookendpoint.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookendpoint.IDValidator = func() func(string) error {
+		validators := webhookendpointDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookendpointchangeMixin := schema.WebhookEndpointChange{}.Mixin()
+	webhookendpointchange.Policy = privacy.NewPolicies(webhookendpointchangeMixin[2], schema.WebhookEndpointChange{})
+	webhookendpointchange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookendpointchange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookendpointchangeMixinHooks2 := webhookendpointchangeMixin[2].Hooks()
+	webhookendpointchangeHooks := schema.WebhookEndpointChange{}.Hooks()
+
+	webhookendpointchange.Hooks[1] = webhookendpointchangeMixinHooks2[0]
+
+	webhookendpointchange.Hooks[2] = webhookendpointchangeHooks[0]
+	webhookendpointchangeMixinFields0 := webhookendpointchangeMixin[0].Fields()
+	_ = webhookendpointchangeMixinFields0
+	webhookendpointchangeMixinFields1 := webhookendpointchangeMixin[1].Fields()
+	_ = webhookendpointchangeMixinFields1
+	webhookendpointchangeMixinFields2 := webhookendpointchangeMixin[2].Fields()
+	_ = webhookendpointchangeMixinFields2
+	webhookendpointchangeFields := schema.WebhookEndpointChange{}.Fields()
+	_ = webhookendpointchangeFields
+	// webhookendpointchangeDescCreatedAt is the schema descriptor for created_at field.
+	webhookendpointchangeDescCreatedAt := webhookendpointchangeMixinFields1[0].Descriptor()
+	// webhookendpointchange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookendpointchange.DefaultCreatedAt = webhookendpointchangeDescCreatedAt.Default.(func() time.Time)
+	// webhookendpointchangeDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookendpointchangeDescUpdatedAt := webhookendpointchangeMixinFields1[1].Descriptor()
+	// webhookendpointchange.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookendpointchange.DefaultUpdatedAt = webhookendpointchangeDescUpdatedAt.Default.(func() time.Time)
+	// webhookendpointchange.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookendpointchange.UpdateDefaultUpdatedAt = webhookendpointchangeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookendpointchangeDescTenantID is the schema descriptor for tenant_id field.
+	webhookendpointchangeDescTenantID := webhookendpointchangeMixinFields2[0].Descriptor()
+	// webhookendpointchange.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	webhookendpointchange.TenantIDValidator = webhookendpointchangeDescTenantID.Validators[0].(func(string) error)
+	// webhookendpointchangeDescActor is the schema descriptor for actor field.
+	webhookendpointchangeDescActor := webhookendpointchangeFields[2].Descriptor()
+	// webhookendpointchange.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	webhookendpointchange.ActorValidator = webhookendpointchangeDescActor.Validators[0].(func(string) error)
+	// webhookendpointchangeDescRequestID is the schema descriptor for request_id field.
+	webhookendpointchangeDescRequestID := webhookendpointchangeFields[3].Descriptor()
+	// webhookendpointchange.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	webhookendpointchange.RequestIDValidator = webhookendpointchangeDescRequestID.Validators[0].(func(string) error)
+	// webhookendpointchangeDescReason is the schema descriptor for reason field.
+	webhookendpointchangeDescReason := webhookendpointchangeFields[4].Descriptor()
+	// webhookendpointchange.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	webhookendpointchange.ReasonValidator = webhookendpointchangeDescReason.Validators[0].(func(string) error)
+	// webhookendpointchangeDescID is the schema descriptor for id field.
+	webhookendpointchangeDescID := webhookendpointchangeMixinFields0[0].Descriptor()
+	// webhookendpointchange.DefaultID holds the default value on creation for the id field.
+	webhookendpointchange.DefaultID = webhookendpointchangeDescID.Default.(func() string)
+	// webhookendpointchange.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookendpointchange.IDValidator = func() func(string) error {
+		validators := webhookendpointchangeDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -86,6 +86,22 @@ type CreateTenantPayload struct {
 	Tenant *ent.Tenant `json:"tenant"`
 }
 
+// A new webhook endpoint.
+type CreateWebhookEndpointInput struct {
+	// Where events are POSTed: an `https` URL without credentials, at most 2048 characters.
+	URL string `json:"url"`
+	// The event types to send (`customer.registered`, `customer.status_changed`, …); none or empty: every type.
+	EventTypes []string `json:"eventTypes,omitempty"`
+	// What the endpoint is for, at most 500 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+// The endpoint, and its signing secret: shown this once.
+type CreateWebhookEndpointPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	Secret   string               `json:"secret"`
+}
+
 // A bounded count of customers (`customerCount`).
 type CustomerCount struct {
 	// How many customers the filter keeps, or `upTo` when there are more.
@@ -137,6 +153,17 @@ type PolicyRequirementInput struct {
 
 type PublishConsentDocumentPayload struct {
 	ConsentDocument *ent.ConsentDocument `json:"consentDocument"`
+}
+
+// The event to send again, and where.
+type RedeliverEventInput struct {
+	EventID    string `json:"eventId"`
+	EndpointID string `json:"endpointId"`
+}
+
+// The new delivery, pending.
+type RedeliverEventPayload struct {
+	Delivery *ent.WebhookDelivery `json:"delivery"`
 }
 
 // A registered individual, in FinHub's response shape plus the whole graph.
@@ -197,6 +224,22 @@ type RepresentativePayload struct {
 	Organization *ent.Organization `json:"organization"`
 }
 
+// The endpoint whose secret to rotate, and how long the old one keeps signing.
+type RotateWebhookSecretInput struct {
+	EndpointID string `json:"endpointId"`
+	// Seconds during which the old secret signs too: default 86400, at most 604800, 0 for none.
+	OverlapSeconds *int `json:"overlapSeconds,omitempty"`
+}
+
+// The endpoint and its new signing secret: shown this once.
+type RotateWebhookSecretPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	Secret   string               `json:"secret"`
+}
+
+type Subscription struct {
+}
+
 // Fields left out stay as they are.
 type UpdateCategoryInput struct {
 	ID          string              `json:"id"`
@@ -225,6 +268,24 @@ type UpdateIndividualPayload struct {
 type UpdateOrganizationPayload struct {
 	// The customer as it now is (its `version` moved when something changed).
 	Customer *ent.Customer `json:"customer"`
+}
+
+// What to change of an endpoint; a field left out stays as it is.
+type UpdateWebhookEndpointInput struct {
+	EndpointID string  `json:"endpointId"`
+	URL        *string `json:"url,omitempty"`
+	// The event types to send; an empty list: every type.
+	EventTypes  []string `json:"eventTypes,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	// Enables or disables the endpoint.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Why, kept in the endpoint's log; at most 500 characters.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// The changed endpoint.
+type UpdateWebhookEndpointPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
 }
 
 // A key to group customers by in `customerStats`.

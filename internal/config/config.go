@@ -4,6 +4,7 @@ package config
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,9 +18,11 @@ import (
 
 	"onboard/graph"
 	"onboard/internal/database"
+	"onboard/internal/events"
 	"onboard/internal/server"
 	"onboard/internal/sessions"
 	"onboard/internal/values"
+	"onboard/internal/webhooks"
 )
 
 // Environments.
@@ -83,6 +86,18 @@ type Config struct {
 	// CUSTOMER_SESSION_USERNAME_FAILURES, CUSTOMER_SESSION_ADDRESS_FAILURES,
 	// CUSTOMER_SESSION_WINDOW and CUSTOMER_SESSION_LOCKOUT.
 	Sessions sessions.Limits
+	// Events are the sequencer's and the subscriptions' settings:
+	// EVENTS_POLL_INTERVAL, SUBSCRIPTIONS_PER_CONNECTION,
+	// SUBSCRIPTIONS_PER_TENANT.
+	Events events.Settings
+	// Webhooks are delivery's settings: WEBHOOK_SECRET_KEY (generated in
+	// DataDir in development), WEBHOOK_ALLOW_LOOPBACK, WEBHOOK_TIMEOUT,
+	// WEBHOOK_RETRY_FOR, WEBHOOK_BACKOFF_BASE, WEBHOOK_BACKOFF_MAX,
+	// WEBHOOK_DISABLE_AFTER, WEBHOOK_WORKERS and EVENTS_POLL_INTERVAL.
+	Webhooks webhooks.Settings
+	// WebhookKeyGenerated is true when the development webhook key was
+	// created in DataDir.
+	WebhookKeyGenerated bool
 }
 
 // ListenAddr is the address the server listens on: ADDR, else the
@@ -170,6 +185,24 @@ func Load(getenv func(string) string) (Config, error) {
 		AddressFailures: intVar("CUSTOMER_SESSION_ADDRESS_FAILURES", sessions.DefaultAddressFailures),
 		Window:          durationVar("CUSTOMER_SESSION_WINDOW", sessions.DefaultWindow),
 		Lockout:         durationVar("CUSTOMER_SESSION_LOCKOUT", sessions.DefaultLockout),
+	}
+	c.Events = events.Settings{
+		PollInterval:               durationVar("EVENTS_POLL_INTERVAL", events.DefaultPollInterval),
+		SubscriptionsPerConnection: intVar("SUBSCRIPTIONS_PER_CONNECTION", events.DefaultSubscriptionsPerConnection),
+		SubscriptionsPerTenant:     intVar("SUBSCRIPTIONS_PER_TENANT", events.DefaultSubscriptionsPerTenant),
+	}
+	c.Webhooks = webhooks.Settings{
+		AllowLoopback: boolVar("WEBHOOK_ALLOW_LOOPBACK", c.Env == Development),
+		Timeout:       durationVar("WEBHOOK_TIMEOUT", webhooks.DefaultTimeout),
+		RetryFor:      durationVar("WEBHOOK_RETRY_FOR", webhooks.DefaultRetryFor),
+		BackoffBase:   durationVar("WEBHOOK_BACKOFF_BASE", webhooks.DefaultBackoffBase),
+		BackoffMax:    durationVar("WEBHOOK_BACKOFF_MAX", webhooks.DefaultBackoffMax),
+		DisableAfter:  intVar("WEBHOOK_DISABLE_AFTER", webhooks.DefaultDisableAfter),
+		Workers:       intVar("WEBHOOK_WORKERS", webhooks.DefaultWorkers),
+		PollInterval:  c.Events.PollInterval,
+	}
+	if err := c.loadWebhookKey(getenv); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Sessions.TTL > sessions.MaxTTL {
 		errs = append(errs, fmt.Errorf("CUSTOMER_SESSION_TTL must be at most %s: a customer session cannot be recalled once handed out", sessions.MaxTTL))
@@ -270,6 +303,43 @@ func (c *Config) loadDevelopmentSecret() error {
 	return nil
 }
 
+// loadWebhookKey reads WEBHOOK_SECRET_KEY (base64 of 32 bytes). Unset, a
+// development server keeps a generated key in DataDir, as it does its JWT
+// secret, so endpoints made before a restart still sign; production runs
+// without webhooks until the key is set.
+func (c *Config) loadWebhookKey(getenv func(string) string) error {
+	if v := getenv("WEBHOOK_SECRET_KEY"); v != "" {
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+		if err != nil || len(key) != webhooks.SecretKeyLen {
+			return fmt.Errorf("WEBHOOK_SECRET_KEY must be the base64 of %d random bytes (openssl rand -base64 %d)", webhooks.SecretKeyLen, webhooks.SecretKeyLen)
+		}
+		c.Webhooks.SecretKey = key
+		return nil
+	}
+	if c.Env != Development {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "webhook-secret-key")
+	if b, err := os.ReadFile(path); err == nil {
+		if key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b))); err == nil && len(key) == webhooks.SecretKeyLen {
+			c.Webhooks.SecretKey = key
+			return nil
+		}
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("creating DATA_DIR: %w", err)
+	}
+	key := make([]byte, webhooks.SecretKeyLen)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing the development webhook key: %w", err)
+	}
+	c.Webhooks.SecretKey, c.WebhookKeyGenerated = key, true
+	return nil
+}
+
 // LogAttrs renders the configuration for the start-up log line: the
 // database password and the JWT secret never appear.
 func (c Config) LogAttrs() []any {
@@ -311,6 +381,17 @@ func (c Config) LogAttrs() []any {
 		slog.Int("customerSessionAddressFailures", c.Sessions.AddressFailures),
 		slog.Duration("customerSessionWindow", c.Sessions.Window),
 		slog.Duration("customerSessionLockout", c.Sessions.Lockout),
+		slog.Duration("eventsPollInterval", c.Events.PollInterval),
+		slog.Int("subscriptionsPerConnection", c.Events.SubscriptionsPerConnection),
+		slog.Int("subscriptionsPerTenant", c.Events.SubscriptionsPerTenant),
+		slog.Bool("webhookSecretKey", len(c.Webhooks.SecretKey) > 0),
+		slog.Bool("webhookAllowLoopback", c.Webhooks.AllowLoopback),
+		slog.Duration("webhookTimeout", c.Webhooks.Timeout),
+		slog.Duration("webhookRetryFor", c.Webhooks.RetryFor),
+		slog.Duration("webhookBackoffBase", c.Webhooks.BackoffBase),
+		slog.Duration("webhookBackoffMax", c.Webhooks.BackoffMax),
+		slog.Int("webhookDisableAfter", c.Webhooks.DisableAfter),
+		slog.Int("webhookWorkers", c.Webhooks.Workers),
 	}
 }
 

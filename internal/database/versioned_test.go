@@ -118,8 +118,9 @@ func TestMigrateFromThePreviousVersion(t *testing.T) {
 	}
 	wantRows := maps.Clone(rowsBefore)
 	wantRows["customer_tallies"] = 1 // the backfill's tally of the seeded customer
-	// The lifecycle's tables start empty.
-	for _, table := range []string{"consent_documents", "consents", "customer_events", "login_throttles", "verifications"} {
+	// The lifecycle's and event delivery's tables start empty.
+	for _, table := range []string{"consent_documents", "consents", "customer_events", "login_throttles", "verifications",
+		"webhook_attempts", "webhook_deliveries", "webhook_endpoint_changes", "webhook_endpoints"} {
 		wantRows[table] = 0
 	}
 	if got := rowCounts(t, db); !equalCounts(got, wantRows) {

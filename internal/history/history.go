@@ -52,7 +52,31 @@ func Append(ctx context.Context, tx *ent.Tx, ev Event) error {
 	if ev.Note != "" {
 		create.SetNote(ev.Note)
 	}
-	return create.Exec(ctx)
+	if err := create.Exec(ctx); err != nil {
+		return err
+	}
+	if committed, ok := ctx.Value(committedKey{}).(func()); ok {
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				err := next.Commit(ctx, tx)
+				if err == nil {
+					committed()
+				}
+				return err
+			})
+		})
+	}
+	return nil
+}
+
+type committedKey struct{}
+
+// WithCommitted returns ctx in which a transaction that appended events
+// calls committed after it commits (never after a rollback): the server
+// wakes its sequencer with it, so that an event is sequenced, streamed and
+// delivered at once instead of at the next poll. committed must not block.
+func WithCommitted(ctx context.Context, committed func()) context.Context {
+	return context.WithValue(ctx, committedKey{}, committed)
 }
 
 // Record appends ev inside tx and moves its customer's version by one (and

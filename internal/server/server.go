@@ -19,10 +19,13 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/auth"
 	"onboard/internal/database"
+	"onboard/internal/events"
+	"onboard/internal/history"
 	"onboard/internal/observe"
 	"onboard/internal/registration"
 	"onboard/internal/sessions"
 	"onboard/internal/values"
+	"onboard/internal/webhooks"
 )
 
 // The defaults of Options' bounds, which the configuration also takes for
@@ -67,6 +70,12 @@ type Options struct {
 	// Sessions bound customer sessions: failed attempts per username and
 	// per address, the lockout, the token's life (zero fields: defaults).
 	Sessions sessions.Limits
+	// Delivery is the event work (NewDelivery): its hub serves
+	// subscriptions, its sequencer is woken by each commit with events,
+	// and its webhook service answers the webhook mutations. nil: New
+	// makes one with the default settings and does not start it (the
+	// caller starts and stops a Delivery it passes).
+	Delivery *Delivery
 }
 
 // New returns the service's HTTP handler.
@@ -128,6 +137,13 @@ func New(opts Options) http.Handler {
 	if opts.HashConcurrency <= 0 {
 		opts.HashConcurrency = values.DefaultHashConcurrency()
 	}
+	if opts.Delivery == nil {
+		d, err := NewDelivery(opts.DB, events.Settings{}, webhooks.Settings{}, opts.Metrics, opts.Logger)
+		if err != nil {
+			panic(err) // with no key and default settings NewDelivery cannot fail
+		}
+		opts.Delivery = d
+	}
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,
 		Hasher:        values.NewHasher(opts.HashConcurrency).OnWait(opts.Metrics.HashWait),
@@ -138,6 +154,8 @@ func New(opts Options) http.Handler {
 		Tracing:       opts.Tracing,
 		Auth:          opts.Auth,
 		Sessions:      opts.Sessions,
+		Hub:           opts.Delivery.Hub,
+		Webhooks:      opts.Delivery.Webhooks,
 	})
 	front := graphqlFront{maxBody: opts.MaxBodyBytes}
 	r.MethodNotAllowed(methodNotAllowed)
@@ -148,6 +166,7 @@ func New(opts Options) http.Handler {
 		r.Use(observe.RecordViewer)
 		r.Use(front.bodies)
 		r.Use(registrationContext)
+		r.Use(wakeSequencer(opts.Delivery.Sequencer))
 		r.Handle("/graphql", gql)
 	})
 	if opts.Playground != nil {
@@ -191,6 +210,17 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 				}
 			}()
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// wakeSequencer has each transaction that appends history events wake the
+// sequencer when it commits, so that its events are sequenced, streamed
+// and delivered at once rather than at the next poll.
+func wakeSequencer(seq *events.Sequencer) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(history.WithCommitted(r.Context(), seq.Wake)))
 		})
 	}
 }

@@ -27,8 +27,10 @@ import (
 	"onboard/internal/auth"
 	"onboard/internal/catalog"
 	"onboard/internal/database"
+	"onboard/internal/events"
 	"onboard/internal/server"
 	"onboard/internal/viewer"
+	"onboard/internal/webhooks"
 )
 
 // Secret signs the tests' tokens.
@@ -50,6 +52,15 @@ type Options struct {
 	DatabaseURL, ReadURL string
 	// HashConcurrency is the server's hashing slots (0: its default).
 	HashConcurrency int
+	// Events and Webhooks configure the event work (zero fields: the
+	// defaults; Webhooks.SecretKey: a random key of the test's).
+	Events   events.Settings
+	Webhooks webhooks.Settings
+	// StartDelivery runs the sequencer, the hub and the webhook worker for
+	// the test's life, as a server does; off, events stay unsequenced and
+	// nothing is delivered (the statement counts of other tests stay
+	// their own).
+	StartDelivery bool
 }
 
 // Env is a running service on a fresh database.
@@ -58,7 +69,9 @@ type Env struct {
 	DB      *database.DB
 	Handler http.Handler
 	Auth    *auth.Authenticator
-	logs    *SyncBuffer
+	// Delivery is the server's event work, running when StartDelivery.
+	Delivery *server.Delivery
+	logs     *SyncBuffer
 }
 
 // New starts an Env with default options.
@@ -90,16 +103,36 @@ func NewWith(t testing.TB, opts Options) *Env {
 		t.Fatalf("auth: %v", err)
 	}
 	logs := &SyncBuffer{}
-	e := &Env{t: t, DB: db, Auth: authn, logs: logs}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	if len(opts.Webhooks.SecretKey) == 0 {
+		opts.Webhooks.SecretKey = make([]byte, webhooks.SecretKeyLen)
+		_, _ = rand.Read(opts.Webhooks.SecretKey)
+	}
+	delivery, err := server.NewDelivery(db, opts.Events, opts.Webhooks, nil, logger)
+	if err != nil {
+		t.Fatalf("delivery: %v", err)
+	}
+	e := &Env{t: t, DB: db, Auth: authn, Delivery: delivery, logs: logs}
 	e.Handler = server.New(server.Options{
 		DB:            db,
 		Auth:          authn,
-		Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
+		Logger:        logger,
 		Introspection: !opts.NoIntrospection,
 		TrustProxy:    opts.TrustProxy,
+		Delivery:      delivery,
 
 		HashConcurrency: opts.HashConcurrency,
 	})
+	if opts.StartDelivery {
+		delivery.Start()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := delivery.Stop(ctx); err != nil {
+				t.Errorf("stopping delivery: %v", err)
+			}
+		})
+	}
 	return e
 }
 

@@ -35,12 +35,17 @@ const (
 	// own customer, changes its own profile and accepts consents, for the
 	// one customer named by the viewer's CustomerID and no other.
 	ScopeCustomerSelf = "customer:self"
+	// ScopeEventsRead reads the tenant's event feed and subscribes to it.
+	ScopeEventsRead = "events:read"
+	// ScopeWebhooksManage creates, rotates, enables and disables webhook
+	// endpoints, reads their delivery log and asks for redeliveries.
+	ScopeWebhooksManage = "webhooks:manage"
 )
 
 // Scopes is every scope a token may carry, each once.
 var Scopes = []Scope{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersManage,
 	ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin, ScopeCustomersVerify, ScopeCustomersDecide,
-	ScopeCustomersSessions, ScopeCustomerSelf}
+	ScopeCustomersSessions, ScopeCustomerSelf, ScopeEventsRead, ScopeWebhooksManage}
 
 // CodeScopes are the scopes no @hasScope names, because code checks them
 // where a directive cannot: pii:read decides, per value, whether personal

@@ -144,4 +144,8 @@ const (
 	PrefixConsent          = "cns"
 	PrefixCustomerEvent    = "evt"
 	PrefixLoginThrottle    = "lth"
+	PrefixWebhookEndpoint  = "whe"
+	PrefixWebhookDelivery  = "whd"
+	PrefixWebhookAttempt   = "wha"
+	PrefixWebhookChange    = "whc"
 )

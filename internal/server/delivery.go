@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"onboard/internal/database"
+	"onboard/internal/events"
+	"onboard/internal/observe"
+	"onboard/internal/webhooks"
+)
+
+// Delivery is the server's event work beside its requests: the sequencer
+// that puts committed events in order and makes their webhook deliveries,
+// the hub that streams them to subscriptions, and the webhook worker.
+type Delivery struct {
+	Sequencer *events.Sequencer
+	Hub       *events.Hub
+	Worker    *webhooks.Worker
+	Webhooks  *webhooks.Service
+
+	stop    context.CancelFunc
+	drain   context.CancelFunc
+	running sync.WaitGroup
+}
+
+// NewDelivery builds the event work over db. Without a webhook secret key
+// endpoints cannot be created and the worker sends nothing; the feed and
+// subscriptions work all the same.
+func NewDelivery(db *database.DB, ev events.Settings, wh webhooks.Settings, metrics *observe.Metrics, logger *slog.Logger) (*Delivery, error) {
+	box, err := webhooks.NewBox(wh.SecretKey)
+	if errors.Is(err, webhooks.ErrNoSecretKey) {
+		box, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	seq := events.NewSequencer(db, ev, webhooks.Fanout, logger)
+	return &Delivery{
+		Sequencer: seq,
+		Hub:       events.NewHub(db, ev, seq, logger),
+		Worker:    webhooks.NewWorker(db, box, wh, seq, metrics, logger),
+		Webhooks:  &webhooks.Service{Client: db.Client, Box: box, Settings: wh.WithDefaults()},
+	}, nil
+}
+
+// Start runs the sequencer, the hub and the worker until Stop.
+func (d *Delivery) Start() {
+	ctx, stop := context.WithCancel(context.Background())
+	drain, cancelDrain := context.WithCancel(context.Background())
+	d.stop, d.drain = stop, cancelDrain
+	d.running.Add(3)
+	go func() { defer d.running.Done(); d.Sequencer.Run(ctx) }()
+	go func() { defer d.running.Done(); d.Hub.Run(ctx) }()
+	go func() { defer d.running.Done(); d.Worker.Run(ctx, drain) }()
+}
+
+// Stop stops claiming new work and waits for the attempts in flight to
+// end, at most until ctx ends (they are cut short then, and retried
+// later). It returns ctx's error when it had to cut them short.
+func (d *Delivery) Stop(ctx context.Context) error {
+	if d.stop == nil {
+		return nil
+	}
+	d.stop()
+	done := make(chan struct{})
+	go func() { d.running.Wait(); close(done) }()
+	select {
+	case <-done:
+		d.drain()
+		return nil
+	case <-ctx.Done():
+		d.drain()
+		<-done
+		return ctx.Err()
+	}
+}
