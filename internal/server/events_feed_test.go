@@ -232,7 +232,9 @@ func TestEventsFeed(t *testing.T) {
 
 	t.Run("refusals", func(t *testing.T) {
 		var hist struct {
-			Node struct{ History struct{ PageInfo struct{ EndCursor string } } }
+			Node struct {
+				History struct{ PageInfo struct{ EndCursor string } }
+			}
 		}
 		e.Do(testutil.Request{Token: e.manager, TenantKey: "acme",
 			Query:     `query($id: ID!) { node(id: $id) { ... on Customer { history(first: 1) { pageInfo { endCursor } } } } }`,
