@@ -45,9 +45,8 @@ func (q PageQuery) Check() error {
 			"after is not a cursor of a customer's history: pass an endCursor of history")
 	}
 	for i, t := range q.Types {
-		if !slices.Contains(schematype.EventTypes, t) {
-			return apperr.Invalid(apperr.Path{"types", i}, vocab.ReasonInvalidValue,
-				"unknown event type; one of "+strings.Join(schematype.EventTypes, ", "))
+		if err := CheckEventType(apperr.Path{"types", i}, t); err != nil {
+			return err
 		}
 	}
 	return nil
