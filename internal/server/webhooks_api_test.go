@@ -102,7 +102,9 @@ func (e *webhooksEnv) create(t *testing.T, input map[string]any) (webhookEndpoin
 
 func (e *webhooksEnv) update(t *testing.T, input map[string]any) webhookEndpointJSON {
 	t.Helper()
-	var got struct{ UpdateWebhookEndpoint struct{ Endpoint webhookEndpointJSON } }
+	var got struct {
+		UpdateWebhookEndpoint struct{ Endpoint webhookEndpointJSON }
+	}
 	e.do(e.hooks, updateWebhookEndpoint, map[string]any{"input": input}).Into(t, &got)
 	return got.UpdateWebhookEndpoint.Endpoint
 }
