@@ -7,10 +7,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"onboard/ent"
+	"onboard/ent/webhookattempt"
 	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 	"onboard/graph/model"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/internal/viewer"
 	"onboard/internal/webhooks"
 )
 
@@ -90,6 +94,21 @@ func (r *Resolver) deliveryAttempts(ctx context.Context, d *ent.WebhookDelivery)
 		func(ctx context.Context, ids []string) (map[string][]*ent.WebhookAttempt, error) {
 			return webhooks.Attempts(ctx, r.Client, ids)
 		}))
+}
+
+// webhookNodeScope refuses node(id:) and nodes(ids:) of the webhook
+// tables (endpoints with their URLs, deliveries, attempts with the
+// receivers' answers, the endpoints' logs) to a token without
+// webhooks:manage, which every other way to them requires: node itself
+// asks only customers:read.
+func webhookNodeScope(ctx context.Context, table string) error {
+	switch table {
+	case webhookendpoint.Table, webhookdelivery.Table, webhookattempt.Table, webhookendpointchange.Table:
+		if !viewer.FromContext(ctx).Has(viewer.ScopeWebhooksManage) {
+			return apperr.ForbiddenScope(viewer.ScopeWebhooksManage)
+		}
+	}
+	return nil
 }
 
 // pageEndpoints are the ids of the endpoints in the list the resolving

@@ -230,8 +230,10 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 			provider: "alpha-kyc-provider", checkedAt: "2020-01-01T00:00:00Z"}) { verification { id } } }`,
 		map[string]any{"id": customerID, "subject": registered.RegisterIndividual.PersonID})
 
-	// A's webhook endpoint, whose id the webhook mutations take.
-	e.mustSucceed(t, e.Token([]string{"acme"}, viewer.ScopeWebhooksManage), `mutation {
+	// A's webhook endpoint, whose id the webhook mutations take; the
+	// webhook tables' nodes need webhooks:manage.
+	hooksToken := e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage)...)
+	e.mustSucceed(t, hooksToken, `mutation {
 		createWebhookEndpoint(input: {url: "https://alpha.example/hooks"}) { endpoint { id } } }`, nil)
 
 	if !hostileSafeID.MatchString(e.tenantID) {
@@ -269,7 +271,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 				Typename string `json:"__typename"`
 			} `json:"nodes"`
 		}
-		r := e.mustSucceed(t, e.token, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`,
+		r := e.mustSucceed(t, hooksToken, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`,
 			map[string]any{"ids": vars[start:end]})
 		if err := json.Unmarshal(r.data, &page); err != nil {
 			t.Fatal(err)

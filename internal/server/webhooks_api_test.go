@@ -620,7 +620,8 @@ func TestWebhookTenantIsolation(t *testing.T) {
 }
 
 // TestWebhooksNeedTheScope: without webhooks:manage (every other scope
-// held) each operation is FORBIDDEN / MISSING_SCOPE and writes nothing.
+// held) each operation, and node(id:) of an endpoint, is FORBIDDEN /
+// MISSING_SCOPE and writes nothing.
 func TestWebhooksNeedTheScope(t *testing.T) {
 	e := newWebhooksEnv(t, testutil.Options{})
 	ep, _ := e.create(t, map[string]any{"url": "https://hooks.example.com/s"})
@@ -635,11 +636,17 @@ func TestWebhooksNeedTheScope(t *testing.T) {
 		"redeliver":  {redeliverEvent, map[string]any{"input": map[string]any{"eventId": "evt_01JZZZZZZZZZZZZZZZZZZZZZZZ", "endpointId": ep.ID}}},
 		"endpoints":  {`{ webhookEndpoints(first: 5) { edges { node { id } } } }`, nil},
 		"deliveries": {webhookDeliveriesQuery, map[string]any{"endpoint": ep.ID}},
+		// node asks only customers:read, which the token holds.
+		"node": {`query($id: ID!) { node(id: $id) { id ... on WebhookEndpoint { url } } }`, map[string]any{"id": ep.ID}},
 	} {
 		r := e.do(others, c.query, c.vars)
 		if len(r.Errors) != 1 || r.Errors[0].Code() != "FORBIDDEN" || r.Errors[0].Reason() != "MISSING_SCOPE" {
 			t.Errorf("%s without webhooks:manage: %s", name, r.Raw)
 		}
+	}
+	both := e.Token([]string{"acme"}, viewer.ScopeWebhooksManage, viewer.ScopeCustomersRead)
+	if r := e.do(both, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": ep.ID}); len(r.Errors) != 0 {
+		t.Errorf("node with webhooks:manage: %s", r.Raw)
 	}
 	row := e.row(t, ep.ID)
 	if row.Status != "ENABLED" || row.PreviousSecret != "" || e.Client().WebhookEndpoint.Query().CountX(e.As(e.tenantID)) != 1 {
