@@ -34,9 +34,14 @@ type loaders struct {
 	requirements  batchLoader[*onboarding.Requirements]
 	verifications batchLoader[[]*ent.Verification]
 	consents      batchLoader[[]*ent.Consent]
-	// mu guards history, a loader per set of arguments (graph/history.go).
+	// mu guards history, a loader per set of arguments (graph/history.go),
+	// and endpointChanges, one per changes(first) (graph/webhooks.go).
 	mu      sync.Mutex
 	history map[string]*batchLoader[*history.Page]
+	// endpointChanges and deliveryAttempts load a page of webhook
+	// endpoints' logs and of deliveries' attempts (graph/webhooks.go).
+	endpointChanges  map[int]*batchLoader[[]*ent.WebhookEndpointChange]
+	deliveryAttempts batchLoader[[]*ent.WebhookAttempt]
 }
 
 // operationLoaders are an operation's loaders: one set for a query, one

@@ -29,10 +29,13 @@ type Resolver struct {
 
 // nodeType finds the table of a node id from its prefix. An id that names
 // no type is simply not found.
-func nodeType(_ context.Context, id string) (string, error) {
+func nodeType(ctx context.Context, id string) (string, error) {
 	table, ok := ent.TableForID(id)
 	if !ok || !pulid.Valid(id, pulid.Prefix(id)) {
 		return "", apperr.NotFoundf(nil, "no node with this id")
+	}
+	if err := webhookNodeScope(ctx, table); err != nil {
+		return "", err
 	}
 	return table, nil
 }

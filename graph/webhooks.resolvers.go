@@ -7,50 +7,67 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"onboard/ent"
 	"onboard/ent/webhookdelivery"
 	"onboard/graph/model"
+	"onboard/internal/webhooks"
 
 	"entgo.io/contrib/entgql"
 )
 
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateWebhookEndpoint - createWebhookEndpoint"))
+	ep, secret, err := r.Webhooks.Create(ctx, createEndpointInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateWebhookEndpointPayload{Endpoint: ep, Secret: secret}, nil
 }
 
 // UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
 func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, input model.UpdateWebhookEndpointInput) (*model.UpdateWebhookEndpointPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateWebhookEndpoint - updateWebhookEndpoint"))
+	ep, err := r.Webhooks.Update(ctx, updateEndpointInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateWebhookEndpointPayload{Endpoint: ep}, nil
 }
 
 // RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
 func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, input model.RotateWebhookSecretInput) (*model.RotateWebhookSecretPayload, error) {
-	panic(fmt.Errorf("not implemented: RotateWebhookSecret - rotateWebhookSecret"))
+	ep, secret, err := r.Webhooks.Rotate(ctx, webhooks.RotateInput{EndpointID: input.EndpointID, OverlapSeconds: input.OverlapSeconds})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RotateWebhookSecretPayload{Endpoint: ep, Secret: secret}, nil
 }
 
 // RedeliverEvent is the resolver for the redeliverEvent field.
 func (r *mutationResolver) RedeliverEvent(ctx context.Context, input model.RedeliverEventInput) (*model.RedeliverEventPayload, error) {
-	panic(fmt.Errorf("not implemented: RedeliverEvent - redeliverEvent"))
+	d, err := r.Webhooks.Redeliver(ctx, webhooks.RedeliverInput{EventID: input.EventID, EndpointID: input.EndpointID})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RedeliverEventPayload{Delivery: d}, nil
 }
 
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
 func (r *queryResolver) WebhookEndpoints(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.WebhookEndpointConnection, error) {
-	panic(fmt.Errorf("not implemented: WebhookEndpoints - webhookEndpoints"))
+	return r.Client.WebhookEndpoint.Query().Paginate(countOnlyIfAsked(ctx), after, first, nil, nil,
+		ent.WithWebhookEndpointOrder(endpointsNewestFirst))
 }
 
 // WebhookDeliveries is the resolver for the webhookDeliveries field.
 func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string, first *int, after *entgql.Cursor[string], status *webhookdelivery.Status, eventID *string) (*ent.WebhookDeliveryConnection, error) {
-	panic(fmt.Errorf("not implemented: WebhookDeliveries - webhookDeliveries"))
+	return r.webhookDeliveries(ctx, endpointID, first, after, status, eventID)
 }
 
 // AttemptLog is the resolver for the attemptLog field.
 func (r *webhookDeliveryResolver) AttemptLog(ctx context.Context, obj *ent.WebhookDelivery) ([]*ent.WebhookAttempt, error) {
-	panic(fmt.Errorf("not implemented: AttemptLog - attemptLog"))
+	return r.deliveryAttempts(ctx, obj)
 }
 
 // Changes is the resolver for the changes field.
 func (r *webhookEndpointResolver) Changes(ctx context.Context, obj *ent.WebhookEndpoint, first *int) ([]*ent.WebhookEndpointChange, error) {
-	panic(fmt.Errorf("not implemented: Changes - changes"))
+	return r.endpointChanges(ctx, obj, first)
 }

@@ -90,7 +90,7 @@ type CreateTenantPayload struct {
 type CreateWebhookEndpointInput struct {
 	// Where events are POSTed: an `https` URL without credentials, at most 2048 characters.
 	URL string `json:"url"`
-	// The event types to send (`customer.registered`, `customer.status_changed`, …); none or empty: every type.
+	// The event types to send (`customer.registered`, `customer.status_changed`, …), at most 20, a repeated one kept once; none or empty: every type.
 	EventTypes []string `json:"eventTypes,omitempty"`
 	// What the endpoint is for, at most 500 characters.
 	Description *string `json:"description,omitempty"`

@@ -52,9 +52,8 @@ func (q PageQuery) Check() error {
 // same way): the first one, since a field answers one error.
 func CheckTypes(types []string) error {
 	for i, t := range types {
-		if !slices.Contains(schematype.EventTypes, t) {
-			return apperr.Invalid(apperr.Path{"types", i}, vocab.ReasonInvalidValue,
-				"unknown event type; one of "+strings.Join(schematype.EventTypes, ", "))
+		if err := CheckEventType(apperr.Path{"types", i}, t); err != nil {
+			return err
 		}
 	}
 	return nil

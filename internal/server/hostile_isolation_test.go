@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // hostileIsolationMarkers are the names tenant A's customers carry; no
@@ -30,7 +31,7 @@ func hostileIsolation(t *testing.T) {
 	e := newHostileEnv(t, "isolation", testutil.Options{})
 	a := e.seedTenantA(t)
 	rivalID := e.tenant("rival")
-	tokenB := e.Token([]string{"rival"}, testutil.AllScopes...)
+	tokenB := e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage)...)
 	b := e.seedTenantB(t, tokenB)
 	b.tenantID = rivalID
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
@@ -229,6 +230,12 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 			provider: "alpha-kyc-provider", checkedAt: "2020-01-01T00:00:00Z"}) { verification { id } } }`,
 		map[string]any{"id": customerID, "subject": registered.RegisterIndividual.PersonID})
 
+	// A's webhook endpoint, whose id the webhook mutations take; the
+	// webhook tables' nodes need webhooks:manage.
+	hooksToken := e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage)...)
+	e.mustSucceed(t, hooksToken, `mutation {
+		createWebhookEndpoint(input: {url: "https://alpha.example/hooks"}) { endpoint { id } } }`, nil)
+
 	if !hostileSafeID.MatchString(e.tenantID) {
 		t.Fatalf("unexpected tenant id %q", e.tenantID)
 	}
@@ -264,7 +271,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 				Typename string `json:"__typename"`
 			} `json:"nodes"`
 		}
-		r := e.mustSucceed(t, e.token, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`,
+		r := e.mustSucceed(t, hooksToken, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`,
 			map[string]any{"ids": vars[start:end]})
 		if err := json.Unmarshal(r.data, &page); err != nil {
 			t.Fatal(err)
@@ -310,7 +317,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 	a.byType["Subject"] = a.byType["Person"]
 	for _, typ := range []string{"Customer", "Person", "Address", "Contact", "IdentityDocument", "Organization",
 		"Representative", "Employee", "Category", "Feature", "FeatureRelation", "CustomerFeature", "Role", "Tenant", "User",
-		"ConsentDocument", "Consent", "Verification"} {
+		"ConsentDocument", "Consent", "Verification", "CustomerEvent", "WebhookEndpoint"} {
 		if a.byType[typ] == "" {
 			t.Fatalf("tenant A holds no %s: %v", typ, a.byType)
 		}
@@ -448,6 +455,8 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 	bases["validateIndividualRegistration"] = bases["registerIndividual"]
 	bases["validateOrganizationRegistration"] = bases["registerOrganization"]
 	maps.Copy(bases, e.decisionBases(t, b.tenantID, "rival", e.Token([]string{"rival"}, testutil.AllScopes...)))
+	hooks, _ := e.webhookBases(t, b.tenantID, "rival")
+	maps.Copy(bases, hooks)
 	return bases
 }
 

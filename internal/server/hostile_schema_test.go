@@ -167,6 +167,10 @@ var hostileEntityOverrides = map[string]string{"Categorization": "Category",
 var hostileFieldEntities = map[string]string{
 	"AddressChangesInput.remove": "Address", "ContactChangesInput.remove": "Contact",
 	"IdentityDocumentChangesInput.remove": "IdentityDocument",
+	// The webhook mutations name an endpoint and an event (a history
+	// event, CustomerEvent) by their own names.
+	"UpdateWebhookEndpointInput.endpointId": "WebhookEndpoint", "RotateWebhookSecretInput.endpointId": "WebhookEndpoint",
+	"RedeliverEventInput.endpointId": "WebhookEndpoint", "RedeliverEventInput.eventId": "CustomerEvent",
 }
 
 // hostileEntity is the GraphQL type of the object f refers to: the owner's

@@ -352,8 +352,13 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	bases["createCustomerSession"] = func(int64) map[string]any {
 		return map[string]any{"username": "session.text@example.com", "password": fixturePassword}
 	}
-	return bases, map[string]string{"createTenant": e.operatorToken(),
+	tokens := map[string]string{"createTenant": e.operatorToken(),
 		"createCustomerSession": e.Token([]string{"acme"}, viewer.ScopeCustomersSessions)}
+	hooks, hooksToken := e.webhookBases(t, e.tenantID, "acme")
+	for name, base := range hooks {
+		bases[name], tokens[name] = base, hooksToken
+	}
+	return bases, tokens
 }
 
 // newRepresentativeInput is a valid representative (members_test.go's

@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"time"
+
+	"onboard/ent"
 )
 
 // SecretKeyLen is the length of WEBHOOK_SECRET_KEY: an AES-256 key.
@@ -69,4 +72,42 @@ func (b *Box) Open(sealed string) (string, error) {
 		return "", errors.New("a webhook secret does not open with WEBHOOK_SECRET_KEY: was the key changed?")
 	}
 	return string(plain), nil
+}
+
+// SecretPrefix starts every signing secret, so that one found in a log or
+// a repository is recognisable for what it is (and secret scanners can
+// match it).
+const SecretPrefix = "whsec_"
+
+// NewSecret returns a fresh signing secret: SecretPrefix and 32 random
+// bytes in unpadded base64url, 256 bits, as much as the HMAC-SHA256 key
+// can use.
+func NewSecret() (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return SecretPrefix + base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// SigningSecrets returns the secrets a delivery to ep made at now is
+// signed with, as Signature takes them: the current one first, then the
+// previous one while its rotation's overlap lasts (strictly before
+// previous_secret_expires_at), so that a receiver still holding the old
+// secret verifies the delivery and one holding the new one does too. The
+// delivery worker calls it for every attempt, with the attempt's time.
+func (b *Box) SigningSecrets(ep *ent.WebhookEndpoint, now time.Time) ([]string, error) {
+	current, err := b.Open(ep.Secret)
+	if err != nil {
+		return nil, err
+	}
+	secrets := []string{current}
+	if ep.PreviousSecret != "" && ep.PreviousSecretExpiresAt != nil && now.Before(*ep.PreviousSecretExpiresAt) {
+		previous, err := b.Open(ep.PreviousSecret)
+		if err != nil {
+			return nil, err
+		}
+		secrets = append(secrets, previous)
+	}
+	return secrets, nil
 }

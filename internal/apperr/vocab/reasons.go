@@ -143,6 +143,13 @@ const (
 	ReasonFieldNotSelfService      Reason = "FIELD_NOT_SELF_SERVICE"
 	ReasonCustomerErased           Reason = "CUSTOMER_ERASED"
 	ReasonCustomerClosed           Reason = "CUSTOMER_CLOSED"
+
+	// Webhook endpoints (internal/webhooks).
+	ReasonHTTPSRequired         Reason = "HTTPS_REQUIRED"
+	ReasonAddressNotAllowed     Reason = "ADDRESS_NOT_ALLOWED"
+	ReasonWebhooksNotConfigured Reason = "WEBHOOKS_NOT_CONFIGURED"
+	ReasonEventNotSequenced     Reason = "EVENT_NOT_SEQUENCED"
+	ReasonEndpointDisabled      Reason = "ENDPOINT_DISABLED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -217,7 +224,7 @@ var catalogue = []Entry{
 	{ReasonPasswordTooShort, BadUserInput, 0, "a password under the minimum length"},
 	{ReasonPasswordTooLong, BadUserInput, 0, "a password over the maximum length"},
 	{ReasonPasswordTooWeak, BadUserInput, 0, "a password lacking a required character class"},
-	{ReasonInvalidURL, BadUserInput, 0, "not an absolute http(s) URL with a domain name"},
+	{ReasonInvalidURL, BadUserInput, 0, "not an absolute http(s) URL with a domain name; for a webhook, a URL with credentials, a fragment or no usable host"},
 	{ReasonInvalidValue, BadUserInput, 0, "a value outside the field's accepted set (an enum given as text)"},
 	{ReasonInvalidFormat, BadUserInput, 0, "a key or code with characters its format does not allow"},
 	{ReasonOutOfRange, BadUserInput, 0, "a number outside the range its argument allows"},
@@ -274,4 +281,10 @@ var catalogue = []Entry{
 	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
 	{ReasonCustomerErased, Conflict, 0, "a verification, consent, update or member change for a customer whose personal data was erased"},
 	{ReasonCustomerClosed, Conflict, 0, "an update or member change of a REJECTED or CLOSED customer: its lifecycle has ended"},
+
+	{ReasonHTTPSRequired, BadUserInput, 0, "a webhook URL that is not https (http only on loopback, with WEBHOOK_ALLOW_LOOPBACK)"},
+	{ReasonAddressNotAllowed, BadUserInput, 0, "a webhook URL whose host is an address deliveries may not reach: private, loopback, link-local (169.254.169.254), reserved"},
+	{ReasonWebhooksNotConfigured, Unavailable, 0, "a webhook endpoint created or rotated on a server without WEBHOOK_SECRET_KEY"},
+	{ReasonEventNotSequenced, Conflict, 0, "a redelivery of an event not yet put in order (sequenced): retry in a moment"},
+	{ReasonEndpointDisabled, Conflict, 0, "a redelivery to a DISABLED webhook endpoint: enable it first"},
 }

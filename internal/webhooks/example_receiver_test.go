@@ -1,0 +1,121 @@
+package webhooks_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"onboard/ent"
+	"onboard/internal/webhooks"
+)
+
+// receiver is the README's webhook receiver ("Events and webhooks →
+// Webhooks"): the README's Go block must be this function, as it is.
+func receiver(secret string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		var t, ok = int64(0), false
+		for _, kv := range strings.Split(r.Header.Get("Onboard-Signature"), ",") {
+			if k, v, _ := strings.Cut(kv, "="); k == "t" {
+				t, _ = strconv.ParseInt(v, 10, 64)
+			} else if mac := hmac.New(sha256.New, []byte(secret)); k == "v1" {
+				fmt.Fprintf(mac, "%d.%s", t, body)
+				ok = ok || hmac.Equal([]byte(v), []byte(hex.EncodeToString(mac.Sum(nil))))
+			}
+		}
+		if err != nil || !ok || time.Since(time.Unix(t, 0)).Abs() > 5*time.Minute {
+			http.Error(w, "bad signature", http.StatusBadRequest)
+			return
+		}
+		// Process body once per Onboard-Event-Id (a delivery can repeat), then answer 2xx fast.
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// TestReceiverVerifiesSignature drives the README's receiver with what
+// the worker sends: a signature by webhooks.Signature verifies, with the
+// receiver's secret first or second (a rotation's overlap); a wrong
+// secret, a changed body, an old or future timestamp, a missing header
+// do not.
+func TestReceiverVerifiesSignature(t *testing.T) {
+	secret, err := webhooks.NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := webhooks.NewSecret()
+	body := []byte(`{"id":"evt_01","type":"customer.registered","sequence":1}`)
+	send := func(header string, body []byte) int {
+		r := httptest.NewRequest(http.MethodPost, "/hooks/onboard", bytes.NewReader(body))
+		if header != "" {
+			r.Header.Set(webhooks.SignatureHeader, header)
+		}
+		w := httptest.NewRecorder()
+		receiver(secret).ServeHTTP(w, r)
+		return w.Code
+	}
+	now := time.Now()
+	for _, tc := range []struct {
+		name   string
+		header string
+		body   []byte
+		want   int
+	}{
+		{"signed", webhooks.Signature([]string{secret}, now, body), body, http.StatusNoContent},
+		{"new secret first, ours second", webhooks.Signature([]string{other, secret}, now, body), body, http.StatusNoContent},
+		{"ours first, old second", webhooks.Signature([]string{secret, other}, now, body), body, http.StatusNoContent},
+		{"4 minutes old", webhooks.Signature([]string{secret}, now.Add(-4*time.Minute), body), body, http.StatusNoContent},
+		{"another secret", webhooks.Signature([]string{other}, now, body), body, http.StatusBadRequest},
+		{"changed body", webhooks.Signature([]string{secret}, now, body), append([]byte(" "), body...), http.StatusBadRequest},
+		{"6 minutes old", webhooks.Signature([]string{secret}, now.Add(-6*time.Minute), body), body, http.StatusBadRequest},
+		{"6 minutes ahead", webhooks.Signature([]string{secret}, now.Add(6*time.Minute), body), body, http.StatusBadRequest},
+		{"no header", "", body, http.StatusBadRequest},
+		{"no timestamp", strings.SplitN(webhooks.Signature([]string{secret}, now, body), ",", 2)[1], body, http.StatusBadRequest},
+	} {
+		if got := send(tc.header, tc.body); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestSigningSecretsFollowTheOverlap: the previous secret signs strictly
+// before its expiry, never after, and not without one.
+func TestSigningSecretsFollowTheOverlap(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, webhooks.SecretKeyLen)
+	box, err := webhooks.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := box.Seal("whsec_current")
+	prev, _ := box.Seal("whsec_previous")
+	until := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	ep := entEndpoint(cur, prev, &until)
+	for _, tc := range []struct {
+		at   time.Time
+		want int
+	}{{until.Add(-time.Second), 2}, {until, 1}, {until.Add(time.Hour), 1}} {
+		got, err := box.SigningSecrets(ep, tc.at)
+		if err != nil || len(got) != tc.want || got[0] != "whsec_current" || (tc.want == 2 && got[1] != "whsec_previous") {
+			t.Errorf("at %v: %v, %v", tc.at, got, err)
+		}
+	}
+	if got, _ := box.SigningSecrets(entEndpoint(cur, prev, nil), until); len(got) != 1 {
+		t.Errorf("a previous secret without expiry signed: %v", got)
+	}
+	other, _ := webhooks.NewBox(bytes.Repeat([]byte{8}, webhooks.SecretKeyLen))
+	if _, err := other.SigningSecrets(ep, until); err == nil {
+		t.Error("another key opened the secret")
+	}
+}
+
+func entEndpoint(secret, previous string, until *time.Time) *ent.WebhookEndpoint {
+	return &ent.WebhookEndpoint{Secret: secret, PreviousSecret: previous, PreviousSecretExpiresAt: until}
+}
