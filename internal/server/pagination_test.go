@@ -89,6 +89,15 @@ func TestNoRootConnectionCountsForPageInfo(t *testing.T) {
 	counter := &sqlCounter{}
 	env := testutil.NewWith(t, testutil.Options{WrapDriver: counter.Wrap})
 	env.Tenant("acme")
+	setup := env.Token([]string{"acme"}, viewer.ScopeWebhooksManage)
+	// The required arguments of the connections that take some besides
+	// first: an endpoint's deliveries need an endpoint.
+	var created struct {
+		CreateWebhookEndpoint struct{ Endpoint struct{ ID string } }
+	}
+	env.Do(testutil.Request{Token: setup, TenantKey: "acme",
+		Query: `mutation { createWebhookEndpoint(input: {url: "https://hooks.example.com/p"}) { endpoint { id } } }`}).Into(t, &created)
+	required := map[string]string{"webhookDeliveries": fmt.Sprintf(", endpointId: %q", created.CreateWebhookEndpoint.Endpoint.ID)}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	checked := 0
 	for _, f := range schema.Query.Fields {
@@ -103,10 +112,10 @@ func TestNoRootConnectionCountsForPageInfo(t *testing.T) {
 			}
 		}
 		token := env.Token([]string{"acme"}, scopes...)
-		query := fmt.Sprintf(`{ %s(first: 2) { pageInfo { hasNextPage } } }`, f.Name)
+		query := fmt.Sprintf(`{ %s(first: 2%s) { pageInfo { hasNextPage } } }`, f.Name, required[f.Name])
 		_, stmts := counter.Measure(func() {
 			if resp := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query}); len(resp.Errors) > 0 {
-				t.Fatalf("%s: %+v", query, resp.Errors)
+				t.Errorf("%s: %+v", query, resp.Errors)
 			}
 		})
 		for _, s := range stmts {
