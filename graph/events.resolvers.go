@@ -15,7 +15,7 @@ import (
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *entgql.Cursor[string], types []string, customerID *string) (*ent.CustomerEventConnection, error) {
-	panic(fmt.Errorf("not implemented: Events - events"))
+	return r.eventsConnection(ctx, first, after, types, customerID)
 }
 
 // CustomerEvents is the resolver for the customerEvents field.

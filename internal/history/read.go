@@ -44,7 +44,14 @@ func (q PageQuery) Check() error {
 		return apperr.Invalid(apperr.Path{"after"}, vocab.ReasonInvalidCursor,
 			"after is not a cursor of a customer's history: pass an endCursor of history")
 	}
-	for i, t := range q.Types {
+	return CheckTypes(q.Types)
+}
+
+// CheckTypes refuses a type filter naming a type that is not an event
+// type, on the argument types (the feed of internal/events filters the
+// same way): the first one, since a field answers one error.
+func CheckTypes(types []string) error {
+	for i, t := range types {
 		if !slices.Contains(schematype.EventTypes, t) {
 			return apperr.Invalid(apperr.Path{"types", i}, vocab.ReasonInvalidValue,
 				"unknown event type; one of "+strings.Join(schematype.EventTypes, ", "))
