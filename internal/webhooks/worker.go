@@ -306,8 +306,9 @@ func (w *Worker) deliver(ctx context.Context, d *ent.WebhookDelivery, keys *tena
 // (shutdown) is due again at once and does not count against the
 // endpoint: the receiver did nothing wrong.
 func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.WebhookEndpoint, ev *ent.CustomerEvent, started time.Time, res result, shutdown bool) error {
+	ctx = allow(ctx)
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return withTx(allow(ctx), w.db.Client, func(tx *ent.Tx) error {
+	return withTx(ctx, w.db.Client, func(tx *ent.Tx) error {
 		tctx := asTenant(ctx, d.TenantID)
 		attempt := tx.WebhookAttempt.Create().
 			SetDeliveryID(d.ID).SetEndpointID(ep.ID).SetEventID(ev.ID).
