@@ -127,7 +127,7 @@ func (rc *receiver) accepted() map[string]int {
 // with a fresh signing secret, sealed with the env's key (part C's
 // createWebhookEndpoint is the way in production), and returns its id and
 // secret.
-func createEndpointForTest(t *testing.T, env *testutil.Env, key []byte, tenantID, url string, types ...string) (string, string) {
+func createEndpointForTest(t testing.TB, env *testutil.Env, key []byte, tenantID, url string, types ...string) (string, string) {
 	t.Helper()
 	box, err := webhooks.NewBox(key)
 	if err != nil {

@@ -72,9 +72,9 @@ func NewWorker(db *database.DB, box *Box, settings Settings, seq *events.Sequenc
 // have ended or drain has (their results are recorded either way: an
 // attempt cut short by drain is recorded as a timeout and retried).
 //
-// One loop claims: it takes as many due deliveries as it has free senders
-// (Settings.Workers), starts one goroutine per delivery, and waits for a
-// sender to come free, the sequencer's notice of new deliveries, the next
+// One loop claims: it takes due deliveries a few per sender (claimAhead)
+// when its queue runs short, starts one goroutine per delivery up to
+// Settings.Workers at once, and waits for a sender to come free, the sequencer's notice of new deliveries, the next
 // retry falling due or PollInterval, whichever comes first. The loop is
 // the only claimer of its process, so SQLite, which has no SKIP LOCKED,
 // needs no more; the sends themselves run side by side there too, their
@@ -96,6 +96,8 @@ func (w *Worker) Run(ctx, drain context.Context) {
 	inFlight := 0
 	var sends sync.WaitGroup
 	defer sends.Wait()
+	var queue []*ent.WebhookDelivery // claimed, not sent yet
+	defer func() { w.release(queue) }()
 	keys := &tenantKeys{keys: map[string]string{}}
 	var depthAt time.Time
 	for ctx.Err() == nil {
@@ -111,24 +113,35 @@ func (w *Worker) Run(ctx, drain context.Context) {
 			w.refreshQueueDepth(ctx)
 			depthAt = time.Now()
 		}
-		wait := w.settings.PollInterval
-		if free := slots - inFlight; free > 0 {
-			claimed, err := w.claim(ctx, free)
+		moreDue := false
+		if free := slots - inFlight; free > 0 && len(queue) < free {
+			want := claimAhead*slots - len(queue)
+			claimed, err := w.claim(ctx, want)
 			if err != nil && ctx.Err() == nil {
 				w.logger.Error("claiming webhook deliveries", "error", err)
 			}
-			for _, d := range claimed {
-				inFlight++
-				sends.Add(1)
-				go func() {
-					defer sends.Done()
-					w.deliver(drain, d, keys)
-					ended <- struct{}{}
-				}()
+			queue = append(queue, claimed...)
+			moreDue = len(claimed) == want
+		}
+		for inFlight < slots && len(queue) > 0 {
+			d := queue[0]
+			queue = queue[1:]
+			if d.LeasedUntil == nil || time.Until(*d.LeasedUntil) < w.settings.Timeout+time.Second {
+				continue // its lease may run out mid-send: leave it to the next claim
 			}
-			if len(claimed) == free {
-				continue // more may be due: claim again as soon as a sender is free
-			}
+			inFlight++
+			sends.Add(1)
+			go func() {
+				defer sends.Done()
+				w.deliver(drain, d, keys)
+				ended <- struct{}{}
+			}()
+		}
+		if moreDue && inFlight < slots {
+			continue
+		}
+		wait := w.settings.PollInterval
+		if !moreDue && len(queue) == 0 {
 			if next, ok := w.nextDue(ctx); ok {
 				wait = min(wait, max(time.Until(next), time.Millisecond))
 			}
@@ -142,6 +155,33 @@ func (w *Worker) Run(ctx, drain context.Context) {
 		case <-timer.C:
 		}
 		timer.Stop()
+	}
+}
+
+// claimAhead is how many deliveries per sender a claim takes: a claim is
+// a transaction, and taking a few deliveries ahead spares one per
+// delivery. A delivery waits in the worker's queue at most a few
+// attempts' time, well within its lease; one whose lease would run out
+// mid-send is not sent (another claim takes it).
+const claimAhead = 4
+
+// release gives up the leases of deliveries claimed but not sent (the
+// worker is stopping), so that the next worker need not wait for them to
+// run out.
+func (w *Worker) release(queue []*ent.WebhookDelivery) {
+	if len(queue) == 0 {
+		return
+	}
+	ids := make([]string, len(queue))
+	for i, d := range queue {
+		ids[i] = d.ID
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	if err := w.db.Client.WebhookDelivery.Update().
+		Where(webhookdelivery.IDIn(ids...), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
+		ClearLeasedUntil().Exec(allow(ctx)); err != nil {
+		w.logger.Error("releasing unsent webhook deliveries", "error", err)
 	}
 }
 
