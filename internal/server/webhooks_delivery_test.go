@@ -27,6 +27,7 @@ import (
 	"onboard/internal/database"
 	"onboard/internal/events"
 	"onboard/internal/history"
+	"onboard/internal/observe"
 	"onboard/internal/onboarding"
 	"onboard/internal/server"
 	"onboard/internal/testutil"
@@ -374,6 +375,9 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 	})
 	key := deliveryKey(env)
 	epID, _ := createEndpointForTest(t, env, key, tenantID, rc.URL)
+	// An endpoint of another type, and one of another tenant, get nothing.
+	otherType, _ := createEndpointForTest(t, env, key, tenantID, rc.URL, schematype.EventCustomerRegistered)
+	otherTenant, _ := createEndpointForTest(t, env, key, env.Tenant("globex"), rc.URL)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 
 	waitUntil(t, 10*time.Second, "the delivery succeeds", func() bool {
@@ -381,6 +385,12 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 			Where(webhookdelivery.EventID(evID), webhookdelivery.StatusEQ(webhookdelivery.StatusSUCCEEDED)).ExistX(all())
 	})
 	d := deliveryOf(t, env, evID)
+	if n := env.Client().WebhookDelivery.Query().Where(webhookdelivery.EndpointIDIn(otherType, otherTenant)).CountX(all()); n != 0 {
+		t.Errorf("%d deliveries to endpoints that do not take the event", n)
+	}
+	if d.EndpointID != epID || d.EventType != schematype.EventCustomerUpdated || d.TenantID != tenantID {
+		t.Errorf("delivery: %+v", d)
+	}
 	if d.Attempts != 3 || d.LastStatusCode == nil || *d.LastStatusCode != 200 || d.DeliveredAt == nil ||
 		d.NextAttemptAt != nil || d.LeasedUntil != nil {
 		t.Errorf("delivery after success: %+v", d)
@@ -569,14 +579,14 @@ func TestWebhookRetryForExceededFails(t *testing.T) {
 
 // startDelivery runs a second server's event work over db, stopped when
 // the test ends.
-func startDelivery(t *testing.T, db *database.DB, key []byte, edit func(*webhooks.Settings)) *server.Delivery {
+func startDelivery(t *testing.T, db *database.DB, key []byte, metrics *observe.Metrics, edit func(*webhooks.Settings)) *server.Delivery {
 	t.Helper()
 	ev, wh := deliverySettings()
 	wh.SecretKey = key
 	if edit != nil {
 		edit(&wh)
 	}
-	d, err := server.NewDelivery(db, ev, wh, nil, nil)
+	d, err := server.NewDelivery(db, ev, wh, metrics, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -627,7 +637,7 @@ func TestWebhookRestartLosesNothing(t *testing.T) {
 		t.Fatal("an event was accepted while the receiver was down")
 	}
 
-	startDelivery(t, env.DB, key, nil)
+	startDelivery(t, env.DB, key, nil, nil)
 	waitUntil(t, 20*time.Second, "every event is accepted after the restart", func() bool {
 		return len(rc.accepted()) == n
 	})
@@ -660,7 +670,7 @@ func TestWebhookTwoWorkersDeliverEachEventOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db2.Close() })
-	second := startDelivery(t, db2, key, nil)
+	second := startDelivery(t, db2, key, nil, nil)
 
 	rc := newReceiver(t, func(int, *http.Request) int {
 		time.Sleep(2 * time.Millisecond) // long enough for both workers to be sending at once
@@ -762,5 +772,45 @@ func TestWebhookShutdownDrainsAttemptsInFlight(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The worker's metrics: attempts by outcome, their duration, the time
+// from commit to the receiver's 2xx, and the pending deliveries.
+func TestWebhookMetrics(t *testing.T) {
+	env := testutil.New(t)
+	tenantID := env.Tenant("acme")
+	metrics := observe.NewMetrics(nil)
+	key := []byte(testutil.RandomHex(16))
+	d := startDelivery(t, env.DB, key, metrics, nil)
+	rc := newReceiver(t, func(n int, _ *http.Request) int {
+		if n == 1 {
+			return http.StatusBadGateway
+		}
+		return http.StatusOK
+	})
+	createEndpointForTest(t, env, key, tenantID, rc.URL)
+	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, d.Sequencer.Wake)[0]
+	waitUntil(t, 10*time.Second, "the delivery succeeds", func() bool {
+		return env.Client().WebhookDelivery.Query().
+			Where(webhookdelivery.EventID(evID), webhookdelivery.StatusEQ(webhookdelivery.StatusSUCCEEDED)).ExistX(all())
+	})
+	fams := scrape(t, metrics.Handler())
+	for _, c := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"onboard_webhook_attempts_total", []string{"outcome", "HTTP_ERROR"}, 1},
+		{"onboard_webhook_attempts_total", []string{"outcome", "SUCCEEDED"}, 1},
+		{"onboard_webhook_attempt_duration_seconds", nil, 2},
+		{"onboard_webhook_delivery_latency_seconds", nil, 1},
+	} {
+		if got := sample(fams, c.name, c.labels...); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	if fams["onboard_webhook_queue_depth"] == nil {
+		t.Error("no onboard_webhook_queue_depth")
 	}
 }
