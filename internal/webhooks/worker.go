@@ -126,7 +126,7 @@ func (w *Worker) Run(ctx, drain context.Context) {
 		for inFlight < slots && len(queue) > 0 {
 			d := queue[0]
 			queue = queue[1:]
-			if d.LeasedUntil == nil || time.Until(*d.LeasedUntil) < w.settings.Timeout+time.Second {
+			if d.LeasedUntil == nil || time.Until(*d.LeasedUntil) < w.settings.Timeout+leaseMargin(w.settings) {
 				continue // its lease may run out mid-send: leave it to the next claim
 			}
 			inFlight++
@@ -164,6 +164,13 @@ func (w *Worker) Run(ctx, drain context.Context) {
 // attempts' time, well within its lease; one whose lease would run out
 // mid-send is not sent (another claim takes it).
 const claimAhead = 4
+
+// leaseMargin is the time a claimed delivery's lease must have left
+// beyond an attempt's Timeout for the worker to send it: the recording
+// must also fit before another worker may take it.
+func leaseMargin(s Settings) time.Duration {
+	return min(time.Second, (s.Lease-s.Timeout)/2)
+}
 
 // release gives up the leases of deliveries claimed but not sent (the
 // worker is stopping), so that the next worker need not wait for them to
