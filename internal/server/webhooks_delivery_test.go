@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -812,5 +813,33 @@ func TestWebhookMetrics(t *testing.T) {
 	}
 	if fams["onboard_webhook_queue_depth"] == nil {
 		t.Error("no onboard_webhook_queue_depth")
+	}
+}
+
+// Without WEBHOOK_SECRET_KEY the worker says so once and sends nothing:
+// deliveries are made and wait for a server that can sign them.
+func TestWebhookWorkerWithoutKeySendsNothing(t *testing.T) {
+	env := testutil.New(t)
+	tenantID := env.Tenant("acme")
+	rc := newReceiver(t, nil)
+	createEndpointForTest(t, env, []byte(testutil.RandomHex(16)), tenantID, rc.URL)
+	ev, wh := deliverySettings()
+	logs := &testutil.SyncBuffer{}
+	d, err := server.NewDelivery(env.DB, ev, wh, nil, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Start()
+	defer d.Stop(context.Background())
+	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, d.Sequencer.Wake)[0]
+	waitUntil(t, 10*time.Second, "the delivery is made", func() bool {
+		return env.Client().WebhookDelivery.Query().Where(webhookdelivery.EventID(evID)).ExistX(all())
+	})
+	time.Sleep(300 * time.Millisecond) // an observation window, not a synchronisation
+	if n := len(rc.requests()); n != 0 || deliveryOf(t, env, evID).Attempts != 0 {
+		t.Errorf("without a key: %d requests, %d attempts", n, deliveryOf(t, env, evID).Attempts)
+	}
+	if n := strings.Count(logs.String(), "WEBHOOK_SECRET_KEY is not set"); n != 1 {
+		t.Errorf("the missing key is logged %d times, want once: %s", n, logs.String())
 	}
 }
