@@ -181,14 +181,18 @@ func (s *Sequencer) sequence(ctx context.Context) (evs []Sequenced, err error) {
 // whole batch, on PostgreSQL as on SQLite (3.35+: UPDATE … FROM and
 // RETURNING). The inner select walks the partial index of unsequenced
 // events; max(sequence) reads the end of the unique index on sequence.
-// The subquery's columns are named apart from the table's so that
-// RETURNING's names are unambiguous on both.
+// The outer `sequence IS NULL` (true of every row the subquery picked,
+// under the lock) lets the join read the few unsequenced rows through
+// their index too: without it PostgreSQL hash-joined the batch against a
+// scan of the whole table, which grows with every event ever written. The
+// subquery's columns are named apart from the table's so that RETURNING's
+// names are unambiguous on both.
 const numberStatement = `UPDATE customer_events SET sequence = n.seq, sequenced_at = %s
 FROM (
   SELECT u.eid, (SELECT COALESCE(MAX(sequence), 0) FROM customer_events) + ROW_NUMBER() OVER (ORDER BY u.eid) AS seq
   FROM (SELECT id AS eid FROM customer_events WHERE sequence IS NULL ORDER BY id LIMIT %d) u
 ) n
-WHERE customer_events.id = n.eid
+WHERE customer_events.id = n.eid AND customer_events.sequence IS NULL
 RETURNING id, tenant_id, customer_id, type, sequence`
 
 func (s *Sequencer) number(ctx context.Context, tx *ent.Tx, postgres bool) ([]Sequenced, error) {

@@ -82,12 +82,13 @@ func TestPageInfoCostsNoCount(t *testing.T) {
 
 // TestNoRootConnectionCountsForPageInfo walks every root field of the
 // schema that answers a connection: with pageInfo and no totalCount, none
-// counts.
+// counts. Each field is asked with customers:read and the scope its
+// @hasScope names (events:read for events, webhooks:manage for the
+// webhook lists), so that a new root connection is checked, not refused.
 func TestNoRootConnectionCountsForPageInfo(t *testing.T) {
 	counter := &sqlCounter{}
 	env := testutil.NewWith(t, testutil.Options{WrapDriver: counter.Wrap})
 	env.Tenant("acme")
-	token := env.Token([]string{"acme"}, viewer.ScopeCustomersRead)
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
 	checked := 0
 	for _, f := range schema.Query.Fields {
@@ -95,6 +96,13 @@ func TestNoRootConnectionCountsForPageInfo(t *testing.T) {
 			continue
 		}
 		checked++
+		scopes := []string{viewer.ScopeCustomersRead}
+		if d := f.Directives.ForName("hasScope"); d != nil {
+			if a := d.Arguments.ForName("scope"); a != nil && a.Value != nil {
+				scopes = append(scopes, a.Value.Raw)
+			}
+		}
+		token := env.Token([]string{"acme"}, scopes...)
 		query := fmt.Sprintf(`{ %s(first: 2) { pageInfo { hasNextPage } } }`, f.Name)
 		_, stmts := counter.Measure(func() {
 			if resp := env.Do(testutil.Request{Token: token, TenantKey: "acme", Query: query}); len(resp.Errors) > 0 {
