@@ -39,6 +39,7 @@ type Metrics struct {
 	registrations *prometheus.CounterVec
 	validations   *prometheus.CounterVec
 	hashWait      prometheus.Histogram
+	webhooks      *webhookMetrics
 
 	mu    sync.RWMutex
 	names map[string]struct{}
@@ -77,7 +78,9 @@ func NewMetrics(db *sql.DB) *Metrics {
 			Help:    "Time a password hash or verification waited for a hashing slot (HASH_CONCURRENCY).",
 			Buckets: []float64{.0001, .001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
+		webhooks: newWebhookMetrics(),
 	}
+	m.registry.MustRegister(m.webhooks.collectors()...)
 	m.registry.MustRegister(m.requests, m.httpDuration, m.opDuration, m.registrations, m.validations, m.hashWait,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

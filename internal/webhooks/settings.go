@@ -50,7 +50,8 @@ type Settings struct {
 	// an endpoint is disabled (WEBHOOK_DISABLE_AFTER).
 	DisableAfter int
 	// Workers is how many deliveries one server sends at once
-	// (WEBHOOK_WORKERS; SQLite: one).
+	// (WEBHOOK_WORKERS). One loop per server claims them, so SQLite, one
+	// process without SKIP LOCKED, sends as many side by side too.
 	Workers int
 	// Lease is how long a claimed delivery is a worker's before another
 	// may take it (longer than Timeout).

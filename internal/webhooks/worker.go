@@ -2,13 +2,47 @@ package webhooks
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"onboard/ent"
+	"onboard/ent/predicate"
+	"onboard/ent/privacy"
+	"onboard/ent/tenant"
+	"onboard/ent/webhookattempt"
+	"onboard/ent/webhookdelivery"
+	"onboard/ent/webhookendpoint"
+	"onboard/ent/webhookendpointchange"
 	"onboard/internal/database"
 	"onboard/internal/events"
 	"onboard/internal/observe"
+	"onboard/internal/viewer"
+	"onboard/schema/schematype"
 )
+
+// The delivery headers besides Onboard-Signature (SignatureHeader).
+const (
+	EventIDHeader    = "Onboard-Event-Id"
+	EventTypeHeader  = "Onboard-Event-Type"
+	DeliveryIDHeader = "Onboard-Delivery-Id"
+)
+
+// recordTimeout bounds the transaction that records an attempt. It runs
+// on a context of its own: an attempt that ended during shutdown is still
+// recorded.
+const recordTimeout = 10 * time.Second
+
+// queueDepthEvery is how often the worker counts the pending deliveries
+// for onboard_webhook_queue_depth.
+const queueDepthEvery = time.Second
 
 // Worker claims due deliveries and sends them: on PostgreSQL with FOR
 // UPDATE SKIP LOCKED and a lease, so that the workers of several servers
@@ -21,21 +55,452 @@ type Worker struct {
 	metrics  *observe.Metrics
 	logger   *slog.Logger
 	seq      *events.Sequencer
+	client   *http.Client
 }
 
 // NewWorker returns a Worker over db, woken by seq (nil: polling only).
 func NewWorker(db *database.DB, box *Box, settings Settings, seq *events.Sequencer, metrics *observe.Metrics, logger *slog.Logger) *Worker {
-	return &Worker{db: db, box: box, settings: settings.WithDefaults(), seq: seq, metrics: metrics, logger: logger}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	settings = settings.WithDefaults()
+	return &Worker{db: db, box: box, settings: settings, seq: seq, metrics: metrics, logger: logger,
+		client: newHTTPClient(settings)}
 }
 
 // Run delivers until ctx ends, then returns once the attempts in flight
 // have ended or drain has (their results are recorded either way: an
 // attempt cut short by drain is recorded as a timeout and retried).
-func (w *Worker) Run(ctx, drain context.Context) { <-ctx.Done() } // TODO(worker)
+//
+// One loop claims: it takes due deliveries a few per sender (claimAhead)
+// when its queue runs short, starts one goroutine per delivery up to
+// Settings.Workers at once, and waits for a sender to come free, the sequencer's notice of new deliveries, the next
+// retry falling due or PollInterval, whichever comes first. The loop is
+// the only claimer of its process, so SQLite, which has no SKIP LOCKED,
+// needs no more; the sends themselves run side by side there too, their
+// records taking turns on SQLite's write lock.
+func (w *Worker) Run(ctx, drain context.Context) {
+	if w.box == nil {
+		w.logger.Warn("webhook deliveries wait: WEBHOOK_SECRET_KEY is not set, so nothing is signed or sent")
+		<-ctx.Done()
+		return
+	}
+	var wake <-chan struct{}
+	if w.seq != nil {
+		ch, stop := w.seq.Notify()
+		defer stop()
+		wake = ch
+	}
+	slots := w.settings.Workers
+	ended := make(chan struct{}, slots) // never blocks: at most slots sends
+	inFlight := 0
+	var sends sync.WaitGroup
+	defer sends.Wait()
+	var queue []*ent.WebhookDelivery // claimed, not sent yet
+	defer func() { w.release(queue) }()
+	keys := &tenantKeys{keys: map[string]string{}}
+	var depthAt time.Time
+	for ctx.Err() == nil {
+		for drained := false; !drained; {
+			select {
+			case <-ended:
+				inFlight--
+			default:
+				drained = true
+			}
+		}
+		if time.Since(depthAt) >= queueDepthEvery {
+			w.refreshQueueDepth(ctx)
+			depthAt = time.Now()
+		}
+		moreDue := false
+		if free := slots - inFlight; free > 0 && len(queue) < free {
+			want := claimAhead*slots - len(queue)
+			claimed, err := w.claim(ctx, want)
+			if err != nil && ctx.Err() == nil {
+				w.logger.Error("claiming webhook deliveries", "error", err)
+			}
+			queue = append(queue, claimed...)
+			moreDue = len(claimed) == want
+		}
+		for inFlight < slots && len(queue) > 0 {
+			d := queue[0]
+			queue = queue[1:]
+			if d.LeasedUntil == nil || time.Until(*d.LeasedUntil) < w.settings.Timeout+leaseMargin(w.settings) {
+				continue // its lease may run out mid-send: leave it to the next claim
+			}
+			inFlight++
+			sends.Add(1)
+			go func() {
+				defer sends.Done()
+				w.deliver(drain, d, keys)
+				ended <- struct{}{}
+			}()
+		}
+		if moreDue && inFlight < slots {
+			continue
+		}
+		wait := w.settings.PollInterval
+		if !moreDue && len(queue) == 0 {
+			if next, ok := w.nextDue(ctx); ok {
+				wait = min(wait, max(time.Until(next), time.Millisecond))
+			}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-ended:
+			inFlight--
+		case <-wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
 
-// Fanout makes the deliveries of freshly sequenced events: one per event
-// and enabled endpoint of its tenant that takes its type, due now. It is
-// the sequencer's FanoutFunc.
-func Fanout(ctx context.Context, tx *ent.Tx, evs []events.Sequenced) error {
-	return nil // TODO(worker)
+// claimAhead is how many deliveries per sender a claim takes: a claim is
+// a transaction, and taking a few deliveries ahead spares one per
+// delivery. A delivery waits in the worker's queue at most a few
+// attempts' time, well within its lease; one whose lease would run out
+// mid-send is not sent (another claim takes it).
+const claimAhead = 4
+
+// leaseMargin is the time a claimed delivery's lease must have left
+// beyond an attempt's Timeout for the worker to send it: the recording
+// must also fit before another worker may take it.
+func leaseMargin(s Settings) time.Duration {
+	return min(time.Second, (s.Lease-s.Timeout)/2)
+}
+
+// release gives up the leases of deliveries claimed but not sent (the
+// worker is stopping), so that the next worker need not wait for them to
+// run out.
+func (w *Worker) release(queue []*ent.WebhookDelivery) {
+	if len(queue) == 0 {
+		return
+	}
+	ids := make([]string, len(queue))
+	for i, d := range queue {
+		ids[i] = d.ID
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	if err := w.db.Client.WebhookDelivery.Update().
+		Where(webhookdelivery.IDIn(ids...), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
+		ClearLeasedUntil().Exec(allow(ctx)); err != nil {
+		w.logger.Error("releasing unsent webhook deliveries", "error", err)
+	}
+}
+
+// allow is ctx reading and writing across tenants: the worker serves them
+// all. Rows it creates take a viewer of their tenant (asTenant).
+func allow(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// asTenant is ctx creating rows of tenantID, which the tenant hook stamps.
+func asTenant(ctx context.Context, tenantID string) context.Context {
+	return viewer.NewContext(allow(ctx), &viewer.Viewer{Subject: "webhooks", TenantID: tenantID})
+}
+
+// due are the deliveries a worker may claim at now: pending, due, not
+// leased by a live worker, to an enabled endpoint (a disabled endpoint's
+// deliveries wait until it is enabled again).
+func due(now time.Time) []predicate.WebhookDelivery {
+	return []predicate.WebhookDelivery{
+		webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING),
+		webhookdelivery.NextAttemptAtLTE(now),
+		webhookdelivery.Or(webhookdelivery.LeasedUntilIsNil(), webhookdelivery.LeasedUntilLT(now)),
+		webhookdelivery.HasEndpointWith(webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED)),
+	}
+}
+
+// claim leases up to n due deliveries, oldest due first, and returns them
+// with their endpoint and event. On PostgreSQL the rows are locked FOR
+// UPDATE SKIP LOCKED while the lease is written, so that two servers
+// claiming at once take different deliveries; the lease then keeps them
+// this worker's after the short transaction, until it records the attempt
+// or the lease runs out (the worker died: another one takes them).
+func (w *Worker) claim(ctx context.Context, n int) ([]*ent.WebhookDelivery, error) {
+	ctx = allow(ctx)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	var claimed []*ent.WebhookDelivery
+	err := withTx(ctx, w.db.Client, func(tx *ent.Tx) error {
+		q := tx.WebhookDelivery.Query().Where(due(now)...).
+			Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
+			Limit(n)
+		if w.db.Dialect == dialect.Postgres {
+			q.ForUpdate(entsql.WithLockAction(entsql.SkipLocked))
+		}
+		ids, err := q.IDs(ctx)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...)).
+			SetLeasedUntil(now.Add(w.settings.Lease)).Exec(ctx); err != nil {
+			return err
+		}
+		claimed, err = tx.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).
+			WithEndpoint().WithEvent().
+			Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
+			All(ctx)
+		return err
+	})
+	return claimed, err
+}
+
+// nextDue is when the next pending delivery that is not due yet falls due
+// (a retry), so that the worker wakes for it rather than at the next poll.
+func (w *Worker) nextDue(ctx context.Context) (time.Time, bool) {
+	d, err := w.db.Client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING),
+			webhookdelivery.NextAttemptAtGT(time.Now().UTC()),
+			webhookdelivery.HasEndpointWith(webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED))).
+		Order(ent.Asc(webhookdelivery.FieldNextAttemptAt)).
+		Select(webhookdelivery.FieldNextAttemptAt).
+		First(allow(ctx))
+	if err != nil || d.NextAttemptAt == nil {
+		return time.Time{}, false
+	}
+	return *d.NextAttemptAt, true
+}
+
+func (w *Worker) refreshQueueDepth(ctx context.Context) {
+	if w.metrics == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	n, err := w.db.Client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).Count(allow(ctx))
+	if err == nil {
+		w.metrics.WebhookQueueDepth(n)
+	}
+}
+
+// tenantKeys caches the tenant keys that event bodies name (a tenant's
+// key does not change).
+type tenantKeys struct {
+	mu   sync.Mutex
+	keys map[string]string
+}
+
+func (k *tenantKeys) get(ctx context.Context, client *ent.Client, id string) (string, error) {
+	k.mu.Lock()
+	key, ok := k.keys[id]
+	k.mu.Unlock()
+	if ok {
+		return key, nil
+	}
+	key, err := client.Tenant.Query().Where(tenant.IDEQ(id)).Select(tenant.FieldKey).String(allow(ctx))
+	if err != nil {
+		return "", err
+	}
+	k.mu.Lock()
+	k.keys[id] = key
+	k.mu.Unlock()
+	return key, nil
+}
+
+// deliver makes one attempt of d and records it. ctx is the drain: it
+// ends only when the server stops waiting for the attempts in flight.
+func (w *Worker) deliver(ctx context.Context, d *ent.WebhookDelivery, keys *tenantKeys) {
+	ep, ev := d.Edges.Endpoint, d.Edges.Event
+	if ep == nil || ev == nil {
+		w.logger.Error("a webhook delivery lacks its endpoint or event", "delivery", d.ID)
+		return
+	}
+	key, err := keys.get(ctx, w.db.Client, ev.TenantID)
+	if err != nil {
+		w.logger.Error("reading a webhook event's tenant", "delivery", d.ID, "error", err)
+		return // the lease runs out and the delivery is claimed again
+	}
+	body, err := Body(ev, key)
+	if err != nil {
+		w.logger.Error("encoding a webhook event", "delivery", d.ID, "error", err)
+		return
+	}
+	started := time.Now().UTC()
+	secrets, err := w.box.SigningSecrets(ep, started)
+	if err != nil {
+		w.logger.Error("opening a webhook endpoint's secret", "endpoint", ep.ID, "error", err)
+		return
+	}
+	header := http.Header{}
+	header.Set("Content-Type", "application/json")
+	header.Set("User-Agent", UserAgent)
+	header.Set(SignatureHeader, Signature(secrets, started, body))
+	header.Set(EventIDHeader, ev.ID)
+	header.Set(EventTypeHeader, ev.Type)
+	header.Set(DeliveryIDHeader, d.ID)
+	res := post(ctx, w.client, w.settings, ep.URL, header, body)
+	w.metrics.WebhookAttempt(res.outcome, res.latency)
+	if res.outcome == schematype.AttemptSucceeded {
+		w.metrics.WebhookDelivered(time.Since(ev.CreatedAt))
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err := w.record(rctx, d, ep, ev, started, res, ctx.Err() != nil); err != nil {
+		w.logger.Error("recording a webhook attempt", "delivery", d.ID, "error", err)
+	}
+}
+
+// record writes one attempt, the delivery's new state and the endpoint's
+// run of failures in one transaction. A failed attempt is retried after a
+// backoff, until RetryFor has passed since the event was sequenced (or
+// the redelivery asked for); the endpoint is disabled once DisableAfter
+// attempts in a row have failed. An attempt cut short by the shutdown
+// (shutdown) is due again at once and does not count against the
+// endpoint: the receiver did nothing wrong.
+func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.WebhookEndpoint, ev *ent.CustomerEvent, started time.Time, res result, shutdown bool) error {
+	ctx = allow(ctx)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	return withTx(ctx, w.db.Client, func(tx *ent.Tx) error {
+		tctx := asTenant(ctx, d.TenantID)
+		attempt := tx.WebhookAttempt.Create().
+			SetDeliveryID(d.ID).SetEndpointID(ep.ID).SetEventID(ev.ID).
+			SetNumber(d.Attempts + 1).
+			SetStartedAt(started.Truncate(time.Microsecond)).
+			SetLatencyMs(int(res.latency.Milliseconds())).
+			SetOutcome(webhookattempt.Outcome(res.outcome))
+		if res.statusCode != 0 {
+			attempt.SetStatusCode(res.statusCode)
+		}
+		if res.err != "" {
+			attempt.SetError(res.err)
+		}
+		if res.excerpt != "" {
+			attempt.SetResponseExcerpt(res.excerpt)
+		}
+		if err := attempt.Exec(tctx); err != nil {
+			return err
+		}
+
+		upd := tx.WebhookDelivery.Update().
+			Where(webhookdelivery.IDEQ(d.ID), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
+			AddAttempts(1).SetLastAttemptAt(started.Truncate(time.Microsecond)).ClearLeasedUntil()
+		if res.statusCode != 0 {
+			upd.SetLastStatusCode(res.statusCode)
+		} else {
+			upd.ClearLastStatusCode()
+		}
+		succeeded := res.outcome == schematype.AttemptSucceeded
+		switch deadline := w.retryDeadline(d, ev); {
+		case succeeded:
+			upd.SetStatus(webhookdelivery.StatusSUCCEEDED).SetDeliveredAt(now).ClearNextAttemptAt()
+		case shutdown:
+			upd.SetNextAttemptAt(now)
+		case !now.Before(deadline):
+			upd.SetStatus(webhookdelivery.StatusFAILED).ClearNextAttemptAt()
+		default:
+			upd.SetNextAttemptAt(minTime(now.Add(w.backoff(d.Attempts+1)), deadline))
+		}
+		if err := upd.Exec(ctx); err != nil {
+			return err
+		}
+
+		switch {
+		case succeeded:
+			return tx.WebhookEndpoint.Update().
+				Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.ConsecutiveFailuresGT(0)).
+				SetConsecutiveFailures(0).Exec(ctx)
+		case shutdown:
+			return nil
+		}
+		after, err := tx.WebhookEndpoint.UpdateOneID(ep.ID).AddConsecutiveFailures(1).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if after.Status != webhookendpoint.StatusENABLED || after.ConsecutiveFailures < w.settings.DisableAfter {
+			return nil
+		}
+		reason := truncate(fmt.Sprintf("%d consecutive failed attempts; last: %s", after.ConsecutiveFailures, lastFailure(res)),
+			schematype.MaxWebhookErrorLen)
+		n, err := tx.WebhookEndpoint.Update().
+			Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED)).
+			SetStatus(webhookendpoint.StatusDISABLED).SetDisabledReason(reason).SetDisabledAt(now).
+			Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		w.logger.Warn("webhook endpoint disabled after consecutive failures",
+			"endpoint", ep.ID, "url", redacted(ep.URL), "failures", after.ConsecutiveFailures)
+		return tx.WebhookEndpointChange.Create().
+			SetEndpointID(ep.ID).
+			SetType(webhookendpointchange.TypeDISABLED).
+			SetReason(reason).
+			Exec(tctx)
+	})
+}
+
+// retryDeadline is when a delivery stops being retried: RetryFor after
+// its event was sequenced, or after the delivery was made when that is
+// later (a redelivery of an old event gets its own RetryFor).
+func (w *Worker) retryDeadline(d *ent.WebhookDelivery, ev *ent.CustomerEvent) time.Time {
+	from := ev.CreatedAt
+	if ev.SequencedAt != nil {
+		from = *ev.SequencedAt
+	}
+	if d.CreatedAt.After(from) {
+		from = d.CreatedAt
+	}
+	return from.Add(w.settings.RetryFor)
+}
+
+// backoff is the wait before the retry that follows failed attempt n (1
+// for the first): BackoffBase·2ⁿ⁻¹ capped at BackoffMax, taken at random
+// between half of it and all of it, so that the deliveries of an endpoint
+// that failed together do not all come back at the same instant.
+func (w *Worker) backoff(n int) time.Duration {
+	wait := w.settings.BackoffMax
+	if n-1 < 32 {
+		if d := w.settings.BackoffBase << (n - 1); d > 0 && d < wait {
+			wait = d
+		}
+	}
+	half := wait / 2
+	return half + rand.N(wait-half+1)
+}
+
+// lastFailure names a failed attempt in an endpoint's disabled_reason.
+func lastFailure(res result) string {
+	if res.err != "" {
+		return res.err
+	}
+	return res.outcome
+}
+
+// redacted is a URL as logs show it (RedactURL).
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return RedactURL(u)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// withTx runs fn in a transaction, committing when it returns nil.
+func withTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			_ = tx.Rollback()
+			panic(v)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
