@@ -386,10 +386,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
