@@ -1,9 +1,9 @@
 -- Modify "customer_events" table
 ALTER TABLE "customer_events" ADD COLUMN "sequence" bigint NULL, ADD COLUMN "sequenced_at" timestamptz NULL;
--- Create index "customerevent_sequence" to table: "customer_events"
-CREATE UNIQUE INDEX "customerevent_sequence" ON "customer_events" ("sequence");
 -- Create index "customerevent_tenant_id_sequence" to table: "customer_events"
-CREATE INDEX "customerevent_tenant_id_sequence" ON "customer_events" ("tenant_id", "sequence");
+CREATE UNIQUE INDEX "customerevent_tenant_id_sequence" ON "customer_events" ("tenant_id", "sequence");
+-- Create index "customerevent_sequence" to table: "customer_events"
+CREATE INDEX "customerevent_sequence" ON "customer_events" ("sequence");
 -- Create index "customerevent_unsequenced" to table: "customer_events"
 CREATE INDEX "customerevent_unsequenced" ON "customer_events" ("id") WHERE (sequence IS NULL);
 -- Create "webhook_endpoints" table

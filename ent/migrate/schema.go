@@ -435,14 +435,14 @@ var (
 				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[0]},
 			},
 			{
-				Name:    "customerevent_sequence",
+				Name:    "customerevent_tenant_id_sequence",
 				Unique:  true,
-				Columns: []*schema.Column{CustomerEventsColumns[10]},
+				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[10]},
 			},
 			{
-				Name:    "customerevent_tenant_id_sequence",
+				Name:    "customerevent_sequence",
 				Unique:  false,
-				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[10]},
+				Columns: []*schema.Column{CustomerEventsColumns[10]},
 			},
 			{
 				Name:    "customerevent_unsequenced",
