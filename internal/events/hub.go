@@ -46,14 +46,17 @@ func (f Filter) takes(ev *ent.CustomerEvent) bool {
 		(f.CustomerID == "" || f.CustomerID == ev.CustomerID)
 }
 
-// SubscriberBuffer is how many events a subscription may fall behind
-// before the hub ends it (ErrSubscriberTooSlow): the hub never waits for a
-// subscriber, so that one slow connection delays no other.
-const SubscriberBuffer = 256
-
 // hubBatch bounds the events the hub reads in one statement; a full batch
 // is followed by the next at once.
 const hubBatch = 500
+
+// SubscriberBuffer is how many events a subscription may fall behind
+// before the hub ends it (ErrSubscriberTooSlow): the hub never waits for a
+// subscriber, so that one slow connection delays no other. It is twice
+// the hub's batch, so that a burst (a batch handed out at once) never
+// ends a subscriber that keeps reading.
+const SubscriberBuffer = 2 * hubBatch
+
 
 // hubReadyWait bounds how long Subscribe waits for the hub's first read
 // (its starting sequence) before it answers that the stream is not

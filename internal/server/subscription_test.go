@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,9 +17,12 @@ import (
 
 	"github.com/coder/websocket"
 
+	"onboard/ent"
 	"onboard/internal/auth"
+	"onboard/internal/catalog"
 	"onboard/internal/demo"
 	"onboard/internal/events"
+	"onboard/internal/history"
 	"onboard/internal/server"
 	"onboard/internal/testutil"
 	"onboard/internal/viewer"
@@ -655,5 +659,77 @@ func TestSubscriptionOverHTTP(t *testing.T) {
 		Query: `subscription { customerEvents { id } }`})
 	if len(r.Errors) == 0 || r.Errors[0].Code() != "BAD_USER_INPUT" || r.Errors[0].Reason() != "WEBSOCKET_REQUIRED" {
 		t.Fatalf("%d %s", r.Status, r.Raw)
+	}
+}
+
+// TestHubEndsASlowSubscriber: a subscriber that reads nothing is ended
+// with SUBSCRIBER_TOO_SLOW once its buffer is full, while another one of
+// the same tenant receives every event; ending a subscription's context
+// closes it without an error.
+func TestHubEndsASlowSubscriber(t *testing.T) {
+	e := newSubsEnv(t, events.Settings{}, nil)
+	id := e.register(t, "acme")
+	waitSequenced(t, e)
+	hub := e.Delivery.Hub
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	slow, err := hub.Subscribe(ctx, e.acme, events.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := hub.Subscribe(ctx, e.acme, events.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan int)
+	go func() {
+		n := 0
+		for range fast.C {
+			if n++; n == events.SubscriberBuffer+50 {
+				break
+			}
+		}
+		got <- n
+	}()
+
+	evs := make([]history.Event, events.SubscriberBuffer+50)
+	for i := range evs {
+		evs[i] = history.Event{CustomerID: id, Type: schematype.EventCustomerUpdated}
+	}
+	actx := e.As(e.acme)
+	if err := catalog.WithTx(actx, e.Client(), func(tx *ent.Tx) error {
+		for _, ev := range evs {
+			if err := history.Record(actx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	select {
+	case n := <-got:
+		if n != len(evs) {
+			t.Fatalf("the reading subscriber got %d events, want %d", n, len(evs))
+		}
+	case <-time.After(wsWait):
+		t.Fatal("the reading subscriber did not get every event")
+	}
+	n := 0
+	for range slow.C {
+		n++
+	}
+	if n != events.SubscriberBuffer || !errors.Is(slow.Err(), events.ErrSubscriberTooSlow) {
+		t.Fatalf("the slow subscriber got %d events and %v, want %d and SUBSCRIBER_TOO_SLOW", n, slow.Err(), events.SubscriberBuffer)
+	}
+	if hub.Subscriptions(e.acme) != 1 {
+		t.Fatalf("%d subscriptions left, want the reading one", hub.Subscriptions(e.acme))
+	}
+	cancel()
+	for range fast.C {
+	}
+	if fast.Err() != nil {
+		t.Fatalf("a subscription whose context ended: %v", fast.Err())
 	}
 }
