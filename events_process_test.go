@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +43,7 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 	key := make([]byte, webhooks.SecretKeyLen)
 	_, _ = rand.Read(key)
 	var addrs []string
+	var cmds []*exec.Cmd
 	for i := range 2 {
 		addr := freePort(t)
 		cmd := onboardProcess(t, "serve", "ADDR="+addr, "DATABASE_URL="+dbURL, "DATA_DIR="+t.TempDir(),
@@ -54,7 +56,7 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 		}
 		t.Cleanup(func() { stopProcess(t, cmd, i, &logs) })
 		waitHealthy(t, addr, &logs)
-		addrs = append(addrs, addr)
+		addrs, cmds = append(addrs, addr), append(cmds, cmd)
 	}
 	standIn, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -109,10 +111,12 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 	// 2's hub holds the subscription, and a registration sequenced before
 	// it began is rightly not streamed.
 	nexts := make(chan string, 16)
+	var readErr error
 	go func() {
 		for {
 			_, b, err := c.Read(ctx)
 			if err != nil {
+				readErr = err
 				close(nexts)
 				return
 			}
@@ -146,6 +150,19 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 			_ = json.Unmarshal([]byte(msg), &m)
 			if ev := m.Payload.Data.CustomerEvents; m.Type != "next" || ev.Type != "customer.registered" || !registered[ev.Customer.ID] {
 				t.Fatalf("process 2 streamed %s, want a registration of %v", msg, registered)
+			}
+			// SIGTERM ends process 2's subscriptions (complete) and closes
+			// the connection normally, without waiting for the client.
+			if err := cmds[1].Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			for msg := range nexts {
+				if !strings.Contains(msg, `"complete"`) {
+					t.Errorf("at shutdown: %s", msg)
+				}
+			}
+			if websocket.CloseStatus(readErr) != websocket.StatusNormalClosure {
+				t.Fatalf("process 2 closed the connection with %v, want 1000", readErr)
 			}
 			return
 		case <-time.After(5 * time.Second):
