@@ -183,10 +183,13 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization, tenantK
 	return a.liveSession(ctx, v)
 }
 
-// IsWebsocketUpgrade reports whether r asks to become a websocket (RFC
-// 6455 §4.1: a GET with Upgrade: websocket and Connection: upgrade).
+// IsWebsocketUpgrade reports whether r is a websocket opening handshake
+// (RFC 6455 §4.1: a GET with Upgrade: websocket, Connection: upgrade,
+// Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key). Anything less is an
+// ordinary request, which the front and authentication treat as such.
 func IsWebsocketUpgrade(r *http.Request) bool {
-	if r.Method != http.MethodGet || !strings.EqualFold(strings.TrimSpace(r.Header.Get("Upgrade")), "websocket") {
+	if r.Method != http.MethodGet || !strings.EqualFold(strings.TrimSpace(r.Header.Get("Upgrade")), "websocket") ||
+		r.Header.Get("Sec-WebSocket-Version") != "13" || r.Header.Get("Sec-WebSocket-Key") == "" {
 		return false
 	}
 	for _, v := range r.Header.Values("Connection") {

@@ -57,7 +57,6 @@ const hubBatch = 500
 // ends a subscriber that keeps reading.
 const SubscriberBuffer = 2 * hubBatch
 
-
 // hubReadyWait bounds how long Subscribe waits for the hub's first read
 // (its starting sequence) before it answers that the stream is not
 // running.

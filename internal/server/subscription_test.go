@@ -733,3 +733,27 @@ func TestHubEndsASlowSubscriber(t *testing.T) {
 		t.Fatalf("a subscription whose context ended: %v", fast.Err())
 	}
 }
+
+// TestUpgradeLooseningIsTheHandshakeOnly: only a complete websocket
+// handshake goes on without an Authorization header; a GET that merely
+// says Upgrade: websocket is an ordinary query and needs its token (401).
+func TestUpgradeLooseningIsTheHandshakeOnly(t *testing.T) {
+	e := newSubsEnv(t, events.Settings{}, nil)
+	for name, h := range map[string]http.Header{
+		"no key":     {"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Version": {"13"}},
+		"no version": {"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}},
+		"h2c":        {"Upgrade": {"h2c"}, "Connection": {"Upgrade"}},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/graphql?query=%7B__typename%7D", nil)
+		req.Header = h
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "UNAUTHENTICATED") {
+			t.Errorf("%s: %d %s, want 401 UNAUTHENTICATED", name, resp.StatusCode, body)
+		}
+	}
+}
