@@ -150,6 +150,11 @@ const (
 	ReasonWebhooksNotConfigured Reason = "WEBHOOKS_NOT_CONFIGURED"
 	ReasonEventNotSequenced     Reason = "EVENT_NOT_SEQUENCED"
 	ReasonEndpointDisabled      Reason = "ENDPOINT_DISABLED"
+	// Subscriptions (Subscription.customerEvents over a websocket).
+	ReasonTooManySubscriptions   Reason = "TOO_MANY_SUBSCRIPTIONS"
+	ReasonSubscriberTooSlow      Reason = "SUBSCRIBER_TOO_SLOW"
+	ReasonEventStreamUnavailable Reason = "EVENT_STREAM_UNAVAILABLE"
+	ReasonWebsocketRequired      Reason = "WEBSOCKET_REQUIRED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -287,4 +292,8 @@ var catalogue = []Entry{
 	{ReasonWebhooksNotConfigured, Unavailable, 0, "a webhook endpoint created or rotated on a server without WEBHOOK_SECRET_KEY"},
 	{ReasonEventNotSequenced, Conflict, 0, "a redelivery of an event not yet put in order (sequenced): retry in a moment"},
 	{ReasonEndpointDisabled, Conflict, 0, "a redelivery to a DISABLED webhook endpoint: enable it first"},
+	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
+	{ReasonSubscriberTooSlow, Unavailable, 0, "a subscription that fell too far behind the events and was ended: read the missed events from the feed and subscribe again"},
+	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
+	{ReasonEventStreamUnavailable, Unavailable, 0, "a subscription on a server whose event stream is not running (starting or shutting down): retry shortly"},
 }
