@@ -89,6 +89,10 @@ type Tab struct {
 	// labels each tab with the operation name found in its query, so give
 	// examples named operations ("query Viewer { … }").
 	Title string
+	// Description, optional, is shown below the title as more comment
+	// lines: what to do with the tab (a subscription waits for events that
+	// another tab makes).
+	Description string
 	// Query is the GraphQL document.
 	Query string
 	// Variables is a JSON object as text, e.g. `{"first": 10}` (may be empty).
@@ -106,10 +110,11 @@ type pageConfig struct {
 }
 
 type tabConfig struct {
-	Title     string            `json:"title"`
-	Query     string            `json:"query"`
-	Variables string            `json:"variables"`
-	Headers   map[string]string `json:"headers,omitempty"`
+	Title       string            `json:"title"`
+	Description string            `json:"description,omitempty"`
+	Query       string            `json:"query"`
+	Variables   string            `json:"variables"`
+	Headers     map[string]string `json:"headers,omitempty"`
 }
 
 //go:embed assets/graphiql.js assets/graphiql.css assets/favicon.svg assets/THIRD_PARTY_NOTICES.txt
@@ -199,7 +204,7 @@ func Handler(opts Options) http.Handler {
 		cfg.Headers = map[string]string{}
 	}
 	for _, t := range opts.Tabs {
-		cfg.Tabs = append(cfg.Tabs, tabConfig{Title: t.Title, Query: t.Query, Variables: t.Variables, Headers: maps.Clone(t.Headers)})
+		cfg.Tabs = append(cfg.Tabs, tabConfig{Title: t.Title, Description: t.Description, Query: t.Query, Variables: t.Variables, Headers: maps.Clone(t.Headers)})
 	}
 
 	assets := loadAssets()

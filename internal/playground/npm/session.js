@@ -143,9 +143,19 @@ export const answers = () => snapshot;
 export function setActiveTab(id) {
   state.activeTab = id;
 }
+export const activeTab = () => state.activeTab;
 function publish() {
   snapshot = { ...state, byTab: new Map(state.byTab) };
   listeners.forEach((fn) => fn());
+}
+
+// recordSubscription records the websocket side of a tab's subscription
+// (see subscriptions.js): its connection state ("connecting", "connected",
+// "closed" with the close code and reason) and how many events it showed.
+export function recordSubscription(tab, { state: ws, events, code = 0, reason = '' }) {
+  state.seq += 1;
+  state.byTab.set(tab, { seq: state.seq, ws, events, code, reason });
+  publish();
 }
 
 // errorCodes lists the distinct extensions.code (with reason) of an answer.
