@@ -55,6 +55,10 @@ func sameOrigin(raw string, origin *url.URL) bool {
 	if u.Scheme == "data" || u.Scheme == "blob" {
 		return true
 	}
+	// A websocket of the page's origin: ws:// beside http://, wss:// beside https://.
+	if ws := map[string]string{"http": "ws", "https": "wss"}[origin.Scheme]; u.Scheme == ws {
+		return u.Host == origin.Host
+	}
 	return u.Scheme == origin.Scheme && u.Host == origin.Host
 }
 
@@ -68,6 +72,24 @@ type browser struct {
 	mu      sync.Mutex
 	foreign []string
 	console []string
+	wsSent  []string // text frames the page sent on its websockets
+}
+
+// sentFrame reports whether the page has sent a websocket text frame
+// holding each of parts.
+func (b *browser) sentFrame(parts ...string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, f := range b.wsSent {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(f, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // newBrowser starts Chromium (or skips the test without one) for pages on
@@ -103,6 +125,14 @@ func newBrowser(t *testing.T, base string) *browser {
 		case *network.EventRequestWillBeSent:
 			if !sameOrigin(ev.Request.URL, b.origin) {
 				b.foreign = append(b.foreign, ev.Request.URL)
+			}
+		case *network.EventWebSocketCreated:
+			if !sameOrigin(ev.URL, b.origin) {
+				b.foreign = append(b.foreign, "websocket "+ev.URL)
+			}
+		case *network.EventWebSocketFrameSent:
+			if ev.Response != nil && ev.Response.Opcode == 1 {
+				b.wsSent = append(b.wsSent, string(ev.Response.PayloadData))
 			}
 		case *runtime.EventConsoleAPICalled:
 			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
@@ -317,8 +347,119 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		t.Errorf("CustomerStats byType: %v, want two individuals (one onboarded) and one organization", byType)
 	}
 
+	watchEvents(t, b, s)
+
 	t.Run("copy as curl", func(t *testing.T) { copyAsCurl(t, b, s, "Customers", customersRaw) })
 	t.Run("history across a reload", func(t *testing.T) { historyAcrossReload(t, b, s, customersRaw) })
+}
+
+// watchEvents runs the subscription tab as its description says: ▶ once,
+// then a registration made elsewhere (here an HTTP request of the test's,
+// as another client would make it) appears in the tab's response pane as
+// its event commits: through the websocket the page opened on its own
+// origin, authenticated by the token the page uses for HTTP.
+func watchEvents(t *testing.T, b *browser, s *testServer) {
+	t.Helper()
+	const tab = "WatchCustomerEvents"
+	b.do(t, "opening the tab "+tab, chromedp.Click(tabButton(tab)))
+	if before := eval[string](t, b, "reading the response pane of "+tab, responseNow); before != "" {
+		t.Fatalf("%s: the response pane is not empty before ▶:\n%s", tab, before)
+	}
+	b.do(t, "clicking ▶ in "+tab, chromedp.Click(chromedp.CSS(execute)))
+	poll[string](t, b, tab+" subscribed", `(() => {
+		const o = document.querySelector(".playground-subscription[data-ws=connected]");
+		return o ? o.textContent : false;
+	})()`)
+	// The browser has sent the subscription itself, after connection_init
+	// with the page's token (the status line says "connected" once the
+	// server acknowledged that). The protocol acknowledges no subscribe
+	// message, and the server exposes no count of its subscriptions: the
+	// registration below waits for the frame to leave the browser, and the
+	// server reads it before the registration's request, its password hash
+	// and its commit are through.
+	deadline := time.Now().Add(10 * time.Second)
+	for !b.sentFrame(`"type":"subscribe"`, tab) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the page sent no subscribe message\n%s", tab, b.explain())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !b.sentFrame(`"type":"connection_init"`, `"Authorization":"Bearer `+s.token+`"`) {
+		t.Errorf("%s: connection_init does not carry the page's token", tab)
+	}
+
+	body, err := os.ReadFile(filepath.Join("testdata", "finhub-individual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = []byte(strings.ReplaceAll(string(body), "marcus.jensen@example.com", "watch.events@example.com"))
+	var input map[string]any
+	if err := json.Unmarshal(body, &input); err != nil {
+		t.Fatal(err)
+	}
+	input["externalReference"] = "browser-watch-events"
+	reg := s.register(t, input)
+
+	raw := poll[string](t, b, tab+"'s event of the registration", fmt.Sprintf(`(() => {
+		const cm = document.querySelector(".graphiql-response .CodeMirror");
+		const v = cm ? cm.CodeMirror.getValue() : "";
+		return v.includes(%q) || v.includes('"errors"') ? v : false;
+	})()`, reg))
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(raw), &answer); err != nil {
+		t.Fatalf("%s: the answer is not JSON: %v\n%s", tab, err, raw)
+	}
+	if errs, ok := answer["errors"]; ok {
+		t.Fatalf("%s answered errors: %v\n%s", tab, errs, raw)
+	}
+	ev, _ := testutil.Dig(answer, "data", "customerEvents").(map[string]any)
+	if id, _ := testutil.Dig(ev, "id").(string); !strings.HasPrefix(id, "evt_") ||
+		testutil.Dig(ev, "type") != "customer.registered" || testutil.Dig(ev, "customer", "id") != reg {
+		t.Fatalf("%s: want the customer.registered event of %s, got %s", tab, reg, raw)
+	}
+	status := poll[string](t, b, tab+"'s status line", `(() => {
+		const o = document.querySelector(".playground-subscription");
+		return o && Number(o.dataset.events) > 0 ? o.textContent : false;
+	})()`)
+	if !strings.HasPrefix(status, "WebSocket · subscribed") {
+		t.Errorf("%s: status line %q", tab, status)
+	}
+
+	// ▶ again stops it: the socket closes, the answer stays.
+	b.do(t, "stopping "+tab, chromedp.Click(chromedp.CSS(execute)))
+	poll[bool](t, b, tab+" stopped", `!!document.querySelector(".playground-subscription[data-ws=closed]")`)
+	if after := eval[string](t, b, "reading the response pane of "+tab, responseNow); after != raw {
+		t.Errorf("%s: stopping changed the answer:\n%s", tab, after)
+	}
+}
+
+// register registers an individual through the API, as a client other than
+// the page would, and returns the customer's id.
+func (s *testServer) register(t *testing.T, input map[string]any) string {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{
+		"query":     `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { customer { id } } }`,
+		"variables": map[string]any{"input": input},
+	})
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/graphql", strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("X-Tenant-ID", demo.TenantKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct {
+			RegisterIndividual *struct{ Customer struct{ ID string } }
+		}
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &out); err != nil || out.Data.RegisterIndividual == nil {
+		t.Fatalf("registering: %d %s", resp.StatusCode, raw)
+	}
+	return out.Data.RegisterIndividual.Customer.ID
 }
 
 // copyAsCurl opens the Customers tab again, copies its request as curl and
@@ -375,7 +516,7 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 }
 
 // operationName finds an example's operation name (each has one).
-var operationName = regexp.MustCompile(`^(query|mutation) ([A-Za-z]+)`)
+var operationName = regexp.MustCompile(`^(query|mutation|subscription) ([A-Za-z]+)`)
 
 // historyAcrossReload reloads the page: every tab's run is in the history,
 // nothing the browser stored holds the token, and an entry run again from

@@ -12,8 +12,11 @@
 // history kept across reloads in localStorage, never with the Authorization
 // header; the HTTP status, duration and size of each tab's last answer; when
 // the token is refused, the `go run . token` command that mints a new one for
-// the same tenants and scopes; and a copy-as-curl dialog (the token as
-// $TOKEN unless asked for). Tabs and headers are never stored: every load
+// the same tenants and scopes; a copy-as-curl dialog (the token as
+// $TOKEN unless asked for); and subscriptions over a websocket at the
+// endpoint on the page's own origin (graphql-ws, npm/subscriptions.js),
+// whose connection_init carries the tab's headers, so the page's token
+// authenticates them too. Tabs and headers are never stored: every load
 // opens the tabs and the token the server rendered.
 //
 // Mount the handler on both of its paths:
@@ -46,7 +49,9 @@ import (
 // same-origin scripts run (no inline script, no eval); styles allow
 // 'unsafe-inline' because React, CodeMirror and Radix set element styles and
 // inject <style> elements at run time; fonts and a few images are data: URLs
-// inside graphiql.css; requests go only to the page's own origin. GraphiQL 3
+// inside graphiql.css; requests go only to the page's own origin, and in
+// CSP Level 3 'self' takes the websocket of that origin too (ws:// for an
+// http page, wss:// for https), which the subscriptions use. GraphiQL 3
 // uses no web workers, so worker-src falls back to script-src 'self'.
 const ContentSecurityPolicy = "default-src 'self'; " +
 	"script-src 'self'; " +

@@ -77,7 +77,6 @@ const tabs = (Array.isArray(cfg.tabs) ? cfg.tabs : []).map((t) => ({
 // websocket at the same endpoint, authenticated by the tab's headers.
 const httpFetcher = createFetcher(endpoint);
 const subscriptions = createSubscriptions({
-  endpoint,
   url: subscriptionURL(endpoint, window.location.href),
   tabOf: activeTab,
 });

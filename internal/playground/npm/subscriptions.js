@@ -15,7 +15,6 @@
 // failing when the old one expires.
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { operationNameFor, recordSubscription } from './session.js';
 
 // subscriptionURL is endpoint (a path on the page's origin) as a websocket
@@ -42,6 +41,11 @@ export function isSubscription(query, selected) {
   return op?.operation === 'subscription';
 }
 
+// isCloseEvent: a websocket close event (or graphql-ws's own "Terminated").
+function isCloseEvent(ev) {
+  return !!ev && typeof ev === 'object' && 'code' in ev && 'reason' in ev;
+}
+
 // sameParams compares two connection payloads (header objects).
 function sameParams(a, b) {
   return JSON.stringify(a || {}) === JSON.stringify(b || {});
@@ -57,8 +61,8 @@ const refused = (code) => code >= 4400 && code < 4500 && code !== 4499;
 // createSubscriptions returns the fetcher GraphiQL calls for subscriptions,
 // and setHeaders, which the page calls when a tab's headers editor changes.
 // tabOf() names the tab a request comes from.
-export function createSubscriptions({ endpoint, url, tabOf }) {
-  const tabs = new Map(); // tab id -> { client, fetcher, params, open, reconnecting, events }
+export function createSubscriptions({ url, tabOf }) {
+  const tabs = new Map(); // tab id -> { client, params, sent, open, reconnecting, events }
 
   function entryFor(tab) {
     let e = tabs.get(tab);
@@ -72,7 +76,10 @@ export function createSubscriptions({ endpoint, url, tabOf }) {
         return e.params;
       },
       retryAttempts: 5,
-      shouldRetry: (ev) => !(ev && typeof ev === 'object' && 'code' in ev && refused(ev.code)),
+      // graphql-ws retries a lost connection (a close event), never a
+      // socket that failed to open (an error event); the playground also
+      // does not retry a refusal.
+      shouldRetry: (ev) => isCloseEvent(ev) && !refused(ev.code),
       // A reconnect asked for by setHeaders goes at once; a lost connection
       // waits as graphql-ws does by default (2^n s plus 0.3–3 s).
       retryWait: async (retries) => {
@@ -91,31 +98,49 @@ export function createSubscriptions({ endpoint, url, tabOf }) {
         },
         closed: (ev) => {
           e.open = false;
-          const code = ev && typeof ev === 'object' && 'code' in ev ? ev.code : 0;
+          const code = isCloseEvent(ev) ? ev.code : 0;
           recordSubscription(tab, { state: 'closed', events: e.events, code, reason: ev?.reason || '' });
         },
       },
     });
-    // @graphiql/toolkit turns the client's subscriptions into the async
-    // iterables GraphiQL renders, and a socket's close into an Error that
-    // names its code and reason.
-    e.fetcher = createGraphiQLFetcher({ url: endpoint, wsClient: e.client });
     tabs.set(tab, e);
     return e;
   }
 
-  // counted passes iter's results through, counting them for the status
-  // line. It is a plain iterator, not an async generator: GraphiQL's stop
-  // button calls return() while next() is pending, and a generator would
-  // queue that return until the next event arrived.
-  function counted(e, tab, iter) {
-    const it = iter[Symbol.asyncIterator]();
+  // readable turns what a failed subscription throws into what GraphiQL
+  // shows: a close event or a failed socket into an Error that says so
+  // (GraphiQL would show an event as {"isTrusted": true}); the server's
+  // GraphQL errors (an array) and Errors pass through.
+  function readable(err) {
+    if (isCloseEvent(err)) {
+      return new Error(`The websocket to ${url} closed: ${err.code}${err.reason ? ` ${err.reason}` : ''}`);
+    }
+    if (err && typeof err === 'object' && err.type === 'error' && !(err instanceof Error)) {
+      return new Error(`The websocket to ${url} could not be opened (is the server running, and does it serve subscriptions?)`);
+    }
+    return err;
+  }
+
+  // counted passes the subscription's results through, counting them for
+  // the status line. It is a plain iterator, not an async generator:
+  // GraphiQL's stop button calls return() while next() is pending, and a
+  // generator would queue that return until the next event arrived.
+  // (@graphiql/toolkit's websocket fetcher is not used: it leaves a
+  // rejected promise unhandled on every failed subscription, and with
+  // subscriptionUrl it opens a client per run, so a token pasted while a
+  // subscription runs would not reach it.)
+  function counted(e, tab, it) {
     return {
       [Symbol.asyncIterator]() {
         return this;
       },
       async next() {
-        const r = await it.next();
+        let r;
+        try {
+          r = await it.next();
+        } catch (err) {
+          throw readable(err);
+        }
         if (!r.done) {
           e.events += 1;
           recordSubscription(tab, { state: 'connected', events: e.events });
@@ -149,8 +174,7 @@ export function createSubscriptions({ endpoint, url, tabOf }) {
     e.events = 0;
     const operationName = operationNameFor(params.query, params.operationName);
     recordSubscription(tab, { state: e.open ? 'connected' : 'connecting', events: 0 });
-    const result = await e.fetcher({ ...params, operationName }, { ...opts, documentAST: opts?.documentAST || parse(params.query) });
-    return counted(e, tab, result);
+    return counted(e, tab, e.client.iterate({ ...params, operationName }));
   }
 
   return { fetcher, setHeaders };
