@@ -269,7 +269,8 @@ var customerID = regexp.MustCompile(`^cus_[0-9A-Za-z]+$`)
 // development server opens GraphiQL with the demo token filled in, and each
 // example tab, run in order with one click on ▶ as soon as it opens, gives
 // its answer: the registrations' customer ids, the list holding both, the
-// category tree, the statistics. Then the history survives a reload without
+// category tree, the statistics; the subscription tab, run once, shows the
+// event of a registration made meanwhile. Then the history survives a reload without
 // the token, and copy-as-curl gives a command that answers the same.
 //
 // Set SCREENSHOT=path.png to save the page after the first click (the

@@ -15,7 +15,7 @@
 // failing when the old one expires.
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { operationNameFor, recordSubscription } from './session.js';
+import { operationNameFor, recordConnectionAuth, recordSubscription } from './session.js';
 
 // subscriptionURL is endpoint (a path on the page's origin) as a websocket
 // URL: wss:// for a page served over https, ws:// otherwise.
@@ -94,11 +94,13 @@ export function createSubscriptions({ url, tabOf }) {
         connecting: () => recordSubscription(tab, { state: 'connecting', events: e.events }),
         connected: () => {
           e.open = true;
+          recordConnectionAuth(0, '', e.sent);
           recordSubscription(tab, { state: 'connected', events: e.events });
         },
         closed: (ev) => {
           e.open = false;
           const code = isCloseEvent(ev) ? ev.code : 0;
+          if (code === 4401) recordConnectionAuth(code, ev.reason, e.sent);
           recordSubscription(tab, { state: 'closed', events: e.events, code, reason: ev?.reason || '' });
         },
       },
