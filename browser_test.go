@@ -30,6 +30,7 @@ import (
 	"onboard/internal/demo"
 	"onboard/internal/playground"
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // chromium finds a Chromium or Chrome binary, or "".
@@ -75,21 +76,35 @@ type browser struct {
 	wsSent  []string // text frames the page sent on its websockets
 }
 
-// sentFrame reports whether the page has sent a websocket text frame
-// holding each of parts.
-func (b *browser) sentFrame(parts ...string) bool {
+// sentFrames counts the websocket text frames the page has sent that hold
+// each of parts.
+func (b *browser) sentFrames(parts ...string) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	n := 0
 	for _, f := range b.wsSent {
 		all := true
 		for _, p := range parts {
 			all = all && strings.Contains(f, p)
 		}
 		if all {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
+}
+
+// waitFrames waits until the page has sent n websocket frames holding
+// parts, at most 10 s.
+func (b *browser) waitFrames(t *testing.T, what string, n int, parts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for b.sentFrames(parts...) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the page did not send it\n%s", what, b.explain())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // newBrowser starts Chromium (or skips the test without one) for pages on
@@ -279,7 +294,8 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 	if chromium() == "" {
 		newBrowser(t, "") // skips
 	}
-	s := startServer(t, nil)
+	dataDir := t.TempDir()
+	s := startServer(t, map[string]string{"DATA_DIR": dataDir})
 	if s.token == "" {
 		t.Fatalf("no development token printed:\n%s", s.stdout)
 	}
@@ -318,6 +334,10 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		t.Fatalf("OnboardToActive: want its customer ACTIVE, got %v", onboarded)
 	}
 
+	// The subscription tab shows the events of customers registered
+	// meanwhile, by another client, before and after a new token.
+	watched := watchEvents(t, b, s, dataDir)
+
 	list, customersRaw, _ := b.runTab(t, "Customers", true)
 	var ids []string
 	edges, _ := testutil.Dig(list, "data", "customers", "edges").([]any)
@@ -326,10 +346,10 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	want := []string{individual, organization, active}
+	want := append([]string{individual, organization, active}, watched...)
 	slices.Sort(want)
-	if total := testutil.Dig(list, "data", "customers", "totalCount"); total != 3.0 || !slices.Equal(ids, want) {
-		t.Errorf("Customers: totalCount %v, ids %v, want the two registered and the onboarded %v", total, ids, want)
+	if total := testutil.Dig(list, "data", "customers", "totalCount"); total != 5.0 || !slices.Equal(ids, want) {
+		t.Errorf("Customers: totalCount %v, ids %v, want the two registered, the onboarded and the watched %v", total, ids, want)
 	}
 
 	tree, _, _ := b.runTab(t, "CategoryTree", true)
@@ -344,11 +364,9 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		n, _ := testutil.Dig(row, "count").(float64)
 		counts[fmt.Sprint(testutil.Dig(row, "type"))] += n
 	}
-	if !reflect.DeepEqual(counts, map[string]float64{"INDIVIDUAL": 2, "ORGANIZATION": 1}) {
-		t.Errorf("CustomerStats byType: %v, want two individuals (one onboarded) and one organization", byType)
+	if !reflect.DeepEqual(counts, map[string]float64{"INDIVIDUAL": 4, "ORGANIZATION": 1}) {
+		t.Errorf("CustomerStats byType: %v, want four individuals (one onboarded, two watched) and one organization", byType)
 	}
-
-	watchEvents(t, b, s)
 
 	t.Run("copy as curl", func(t *testing.T) { copyAsCurl(t, b, s, "Customers", customersRaw) })
 	t.Run("history across a reload", func(t *testing.T) { historyAcrossReload(t, b, s, customersRaw) })
@@ -359,7 +377,7 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 // as another client would make it) appears in the tab's response pane as
 // its event commits: through the websocket the page opened on its own
 // origin, authenticated by the token the page uses for HTTP.
-func watchEvents(t *testing.T, b *browser, s *testServer) {
+func watchEvents(t *testing.T, b *browser, s *testServer, dataDir string) (customerIDs []string) {
 	t.Helper()
 	const tab = "WatchCustomerEvents"
 	b.do(t, "opening the tab "+tab, chromedp.Click(tabButton(tab)))
@@ -378,34 +396,45 @@ func watchEvents(t *testing.T, b *browser, s *testServer) {
 	// registration below waits for the frame to leave the browser, and the
 	// server reads it before the registration's request, its password hash
 	// and its commit are through.
-	deadline := time.Now().Add(10 * time.Second)
-	for !b.sentFrame(`"type":"subscribe"`, tab) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the page sent no subscribe message\n%s", tab, b.explain())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !b.sentFrame(`"type":"connection_init"`, `"Authorization":"Bearer `+s.token+`"`) {
+	b.waitFrames(t, tab+"'s subscribe message", 1, `"type":"subscribe"`, tab)
+	if b.sentFrames(`"type":"connection_init"`, `"Authorization":"Bearer `+s.token+`"`) != 1 {
 		t.Errorf("%s: connection_init does not carry the page's token", tab)
 	}
+	first := s.register(t, "watch.events@example.com")
+	raw := waitForEvent(t, b, tab, first, 1)
 
-	body, err := os.ReadFile(filepath.Join("testdata", "finhub-individual.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body = []byte(strings.ReplaceAll(string(body), "marcus.jensen@example.com", "watch.events@example.com"))
-	var input map[string]any
-	if err := json.Unmarshal(body, &input); err != nil {
-		t.Fatal(err)
-	}
-	input["externalReference"] = "browser-watch-events"
-	reg := s.register(t, input)
+	// A new token pasted into the headers reaches the running
+	// subscription: the socket connects again with it, subscribes again,
+	// and the next registration's event comes through.
+	fresh := mintDemo(t, dataDir, "onboard-dev-rotated")
+	headers, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + fresh, "X-Tenant-ID": demo.TenantKey})
+	eval[bool](t, b, "pasting a new token", fmt.Sprintf(
+		`[...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")].find((e) => e.CodeMirror.getValue().includes("Authorization")).CodeMirror.setValue(%q), true`,
+		headers))
+	b.waitFrames(t, "connection_init with the new token", 1, `"type":"connection_init"`, `"Authorization":"Bearer `+fresh+`"`)
+	b.waitFrames(t, tab+" subscribed again", 2, `"type":"subscribe"`, tab)
+	poll[bool](t, b, tab+" connected again", `!!document.querySelector(".playground-subscription[data-ws=connected]")`)
+	second := s.register(t, "watch.events.again@example.com")
+	raw = waitForEvent(t, b, tab, second, 2)
 
+	// ▶ again stops it: the socket closes, the answer stays.
+	b.do(t, "stopping "+tab, chromedp.Click(chromedp.CSS(execute)))
+	poll[bool](t, b, tab+" stopped", `!!document.querySelector(".playground-subscription[data-ws=closed]")`)
+	if after := eval[string](t, b, "reading the response pane of "+tab, responseNow); after != raw {
+		t.Errorf("%s: stopping changed the answer:\n%s", tab, after)
+	}
+	return []string{first, second}
+}
+
+// waitForEvent waits for tab's response pane to show the customer.registered
+// event of customer, the tab's nth event, and returns the pane's text.
+func waitForEvent(t *testing.T, b *browser, tab, customer string, nth int) string {
+	t.Helper()
 	raw := poll[string](t, b, tab+"'s event of the registration", fmt.Sprintf(`(() => {
 		const cm = document.querySelector(".graphiql-response .CodeMirror");
 		const v = cm ? cm.CodeMirror.getValue() : "";
 		return v.includes(%q) || v.includes('"errors"') ? v : false;
-	})()`, reg))
+	})()`, customer))
 	var answer map[string]any
 	if err := json.Unmarshal([]byte(raw), &answer); err != nil {
 		t.Fatalf("%s: the answer is not JSON: %v\n%s", tab, err, raw)
@@ -415,29 +444,51 @@ func watchEvents(t *testing.T, b *browser, s *testServer) {
 	}
 	ev, _ := testutil.Dig(answer, "data", "customerEvents").(map[string]any)
 	if id, _ := testutil.Dig(ev, "id").(string); !strings.HasPrefix(id, "evt_") ||
-		testutil.Dig(ev, "type") != "customer.registered" || testutil.Dig(ev, "customer", "id") != reg {
-		t.Fatalf("%s: want the customer.registered event of %s, got %s", tab, reg, raw)
+		testutil.Dig(ev, "type") != "customer.registered" || testutil.Dig(ev, "customer", "id") != customer {
+		t.Fatalf("%s: want the customer.registered event of %s, got %s", tab, customer, raw)
 	}
-	status := poll[string](t, b, tab+"'s status line", `(() => {
+	status := poll[string](t, b, tab+"'s status line", fmt.Sprintf(`(() => {
 		const o = document.querySelector(".playground-subscription");
-		return o && Number(o.dataset.events) > 0 ? o.textContent : false;
-	})()`)
+		return o && Number(o.dataset.events) >= %d ? o.textContent : false;
+	})()`, nth))
 	if !strings.HasPrefix(status, "WebSocket · subscribed") {
 		t.Errorf("%s: status line %q", tab, status)
 	}
-
-	// ▶ again stops it: the socket closes, the answer stays.
-	b.do(t, "stopping "+tab, chromedp.Click(chromedp.CSS(execute)))
-	poll[bool](t, b, tab+" stopped", `!!document.querySelector(".playground-subscription[data-ws=closed]")`)
-	if after := eval[string](t, b, "reading the response pane of "+tab, responseNow); after != raw {
-		t.Errorf("%s: stopping changed the answer:\n%s", tab, after)
-	}
+	return raw
 }
 
-// register registers an individual through the API, as a client other than
-// the page would, and returns the customer's id.
-func (s *testServer) register(t *testing.T, input map[string]any) string {
+// mintDemo mints a token for the demo tenant with every scope, signed with
+// the secret of the server on dataDir, as `go run . token` does.
+func mintDemo(t *testing.T, dataDir, subject string) string {
 	t.Helper()
+	cfg, err := config.Load(env(map[string]string{"DATA_DIR": dataDir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn, err := newAuthenticator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := authn.Mint(auth.TokenRequest{Subject: subject, Tenants: []string{demo.TenantKey}, Scopes: viewer.AllScopes(), TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// register registers the FinHub individual under email through the API,
+// as a client other than the page would, and returns the customer's id.
+func (s *testServer) register(t *testing.T, email string) string {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", "finhub-individual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input map[string]any
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(body), "marcus.jensen@example.com", email)), &input); err != nil {
+		t.Fatal(err)
+	}
+	input["externalReference"] = "browser-" + email
 	b, _ := json.Marshal(map[string]any{
 		"query":     `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { customer { id } } }`,
 		"variables": map[string]any{"input": input},
