@@ -20,7 +20,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *entgql.Cu
 
 // CustomerEvents is the resolver for the customerEvents field.
 func (r *subscriptionResolver) CustomerEvents(ctx context.Context, types []string, customerID *string) (<-chan *ent.CustomerEvent, error) {
-	panic(fmt.Errorf("not implemented: CustomerEvents - customerEvents"))
+	return r.customerEvents(ctx, types, customerID)
 }
 
 // Subscription returns SubscriptionResolver implementation.

@@ -48,11 +48,12 @@ type Options struct {
 	Webhooks *webhooks.Service
 }
 
-// NewHandler builds the GraphQL endpoint with explicit transports (GET for
-// queries, POST), a parsed-query cache, automatic persisted queries, and
+// NewHandler builds the GraphQL endpoint with explicit transports (a
+// websocket for subscriptions, GET for queries, POST), a parsed-query cache, automatic persisted queries, and
 // the query limits. The HTTP rules (methods, content types, bodies,
 // batches) are internal/server's front, before this handler.
 func NewHandler(opts Options) http.Handler {
+	present := presentError(opts.Logger)
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers: &Resolver{
 			Client: opts.Client,
@@ -66,6 +67,12 @@ func NewHandler(opts Options) http.Handler {
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))
+	// First: the GET transport would take an upgrade for a query.
+	perConnection := events.DefaultSubscriptionsPerConnection
+	if opts.Hub != nil {
+		perConnection = opts.Hub.Settings().SubscriptionsPerConnection
+	}
+	srv.AddTransport(websocket(opts.Auth, opts.Hub, perConnection, present))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -86,9 +93,10 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(opts.Limits.WithDefaults())
 	srv.Use(problemLists{})
 	srv.AroundOperations(withLoaders)
+	srv.AroundResponses(freshLoadersPerEvent)
 	srv.AroundResponses(capErrors(DefaultMaxErrors))
 	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
-	srv.SetErrorPresenter(presentError(opts.Logger))
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return withStatus(srv)
 }

@@ -104,6 +104,16 @@ func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signe
 // with the user's token (CSRF).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A websocket upgrade carries its token in the connection_init
+		// message, which graph's websocket transport verifies with
+		// Authenticate before the connection serves anything; the upgrade
+		// itself goes on without a viewer, so no operation can run on it
+		// unauthenticated. Only an upgrade without an Authorization header
+		// is let through: one with a header is verified as any request.
+		if IsWebsocketUpgrade(r) && len(r.Header.Values("Authorization")) == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
 		v, failure := a.authenticate(r)
 		if failure != nil {
 			switch {
@@ -128,7 +138,23 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	if len(headers) == 1 && len(headers[0]) > MaxAuthorizationBytes {
 		return nil, tooLarge()
 	}
-	raw := jwtauth.TokenFromHeader(r)
+	return a.Authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(TenantHeader))
+}
+
+// Authenticate is the one rule of who calls and in which tenant, for the
+// HTTP headers (Middleware) and for a websocket's connection_init payload
+// alike: authorization is the Authorization value ("Bearer <jwt>", the
+// scheme in any case), tenantKey the X-Tenant-ID value ("" for none). The
+// viewer it returns carries the token's expiry (ExpiresAt), after which a
+// long-lived connection must stop acting for it.
+func (a *Authenticator) Authenticate(ctx context.Context, authorization, tenantKey string) (*viewer.Viewer, *apperr.Error) {
+	if len(authorization) > MaxAuthorizationBytes {
+		return nil, tooLarge()
+	}
+	raw := ""
+	if len(authorization) > 7 && strings.EqualFold(authorization[:7], "Bearer ") {
+		raw = authorization[7:] // as jwtauth.TokenFromHeader reads the header
+	}
 	if raw == "" {
 		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonMissingToken, "an Authorization: Bearer token is required")
 	}
@@ -136,9 +162,9 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	if failure != nil {
 		return nil, failure
 	}
-	key := strings.TrimSpace(r.Header.Get(TenantHeader))
+	key := strings.TrimSpace(tenantKey)
 	if key == "" {
-		return a.liveSession(r, v)
+		return a.liveSession(ctx, v)
 	}
 	if !v.Grants(key) {
 		return nil, apperr.New(apperr.Forbidden, vocab.ReasonTenantNotGranted, "the token does not grant this tenant")
@@ -146,7 +172,7 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	if !catalog.ValidTenantKey(key) {
 		return nil, apperr.New(apperr.Forbidden, vocab.ReasonUnknownTenant, "the token does not grant this tenant")
 	}
-	id, err := a.TenantID(r.Context(), key)
+	id, err := a.TenantID(ctx, key)
 	if err != nil {
 		if ent.IsNotFound(err) {
 			return nil, apperr.New(apperr.Forbidden, vocab.ReasonUnknownTenant, "the token does not grant this tenant")
@@ -154,14 +180,30 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 		return nil, storeFailure(err) // the database is down: 503, retry
 	}
 	v.TenantID, v.TenantKey = id, key
-	return a.liveSession(r, v)
+	return a.liveSession(ctx, v)
+}
+
+// IsWebsocketUpgrade reports whether r asks to become a websocket (RFC
+// 6455 §4.1: a GET with Upgrade: websocket and Connection: upgrade).
+func IsWebsocketUpgrade(r *http.Request) bool {
+	if r.Method != http.MethodGet || !strings.EqualFold(strings.TrimSpace(r.Header.Get("Upgrade")), "websocket") {
+		return false
+	}
+	for _, v := range r.Header.Values("Connection") {
+		for _, token := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // liveSession returns v, or for a customer session that has ended (see
 // checkSessionLive) its refusal.
-func (a *Authenticator) liveSession(r *http.Request, v *viewer.Viewer) (*viewer.Viewer, *apperr.Error) {
+func (a *Authenticator) liveSession(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer, *apperr.Error) {
 	if v.CustomerID != "" {
-		if failure := a.checkSessionLive(r.Context(), v); failure != nil {
+		if failure := a.checkSessionLive(ctx, v); failure != nil {
 			return nil, failure
 		}
 	}
@@ -225,9 +267,10 @@ func (a *Authenticator) verify(raw string) (*viewer.Viewer, *apperr.Error) {
 		return nil, apperr.New(apperr.Unauthenticated, tokenReason(err), "the token is not valid: "+tokenProblem(err))
 	}
 	v := &viewer.Viewer{
-		Subject: token.Subject(),
-		Tenants: tenants,
-		Scopes:  strings.Fields(claimString(token, "scope")),
+		Subject:   token.Subject(),
+		Tenants:   tenants,
+		Scopes:    strings.Fields(claimString(token, "scope")),
+		ExpiresAt: token.Expiration().Add(clockSkew),
 	}
 	if problem := customerSession(v, c.payload); problem != "" {
 		return nil, invalid(problem)

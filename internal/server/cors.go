@@ -10,6 +10,7 @@ import (
 
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/internal/auth"
 )
 
 // What a browser page on an allowed origin may send to /graphql and read
@@ -106,6 +107,27 @@ func (c *CORS) allows(origin string) bool {
 	return origin != "" && c.configured() && (c.anyOrigin || c.origins[origin])
 }
 
+// allowsUpgrade applies the policy to a websocket upgrade, which a
+// browser sends from any page without a preflight, and whose answer the
+// page reads whatever CORS says: so the check is the server's. A client
+// that is no browser sends no Origin and is let through (its token is
+// checked at connection_init); a page on the API's own host (the
+// playground) is same-origin; any other page's origin must be allowed.
+func (c *CORS) allowsUpgrade(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) &&
+		(u.Scheme == "http" || u.Scheme == "https") {
+		return true
+	}
+	if o, err := canonicalOrigin(origin); err == nil {
+		return c.allows(o)
+	}
+	return false
+}
+
 // handler answers preflights itself, before the front and authentication
 // (a browser never sends a token with a preflight), and marks the answers
 // to allowed origins. A request from another origin is served as if there
@@ -133,6 +155,11 @@ func (c *CORS) handler(next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 			h.Set("Access-Control-Max-Age", corsMaxAge)
 			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if auth.IsWebsocketUpgrade(r) && !c.allowsUpgrade(r) {
+			apperr.Refuse(w, r, apperr.New(apperr.Forbidden,
+				vocab.ReasonOriginNotAllowed, "this page's origin may not open a websocket to the API: it is not in CORS_ALLOWED_ORIGINS"))
 			return
 		}
 		if c.allows(origin) {

@@ -16,13 +16,15 @@ import (
 
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
+	"onboard/internal/auth"
 )
 
 // graphqlFront holds the HTTP rules of /graphql, each in one place, so that
 // every request gqlgen's transports see is one they can serve and every
 // refusal has the documented shape (code, reason, requestId) and status:
 //
-//   - methods: GET and POST (OPTIONS is the transport's); any
+//   - methods: GET and POST (OPTIONS is the transport's; a GET that
+//     upgrades to a websocket goes to the subscriptions' transport); any
 //     other is 405 with Allow: GET, POST;
 //   - GET runs queries only: gqlgen's answer to a mutation over GET
 //     becomes 405 MUTATION_OVER_GET with Allow: POST;
@@ -74,11 +76,14 @@ func (f graphqlFront) requests(next http.Handler) http.Handler {
 			methodNotAllowed(w, r)
 			return
 		}
-		// No protocol upgrade is served here (no WebSocket transport, no
-		// h2c): an Upgrade header is ignored, as RFC 9110 §7.8 allows,
+		// The one upgrade served is a websocket's (a GET with Upgrade:
+		// websocket, for subscriptions; CORS checked its origin). Any
+		// other Upgrade header (h2c) is ignored, as RFC 9110 §7.8 allows,
 		// instead of making gqlgen refuse the request ("transport not
 		// supported") when curl --http2 offers h2c.
-		r.Header.Del("Upgrade")
+		if !auth.IsWebsocketUpgrade(r) {
+			r.Header.Del("Upgrade")
+		}
 		next.ServeHTTP(fw, r)
 	})
 }

@@ -96,7 +96,7 @@ func New(opts Options) http.Handler {
 	}
 	r.Use(observe.HTTP(opts.Logger, opts.Metrics, opts.Tracing))
 	r.Use(recoverer(opts.Logger))
-	r.Use(middleware.Timeout(opts.RequestTimeout))
+	r.Use(requestTimeout(opts.RequestTimeout))
 
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -174,6 +174,23 @@ func New(opts Options) http.Handler {
 		r.Get("/playground/*", opts.Playground.ServeHTTP)
 	}
 	return r
+}
+
+// requestTimeout bounds a request's work (chi's Timeout), except a
+// websocket upgrade's: its context is the connection's, which lives as
+// long as its subscriptions (bounded by the token's expiry, the
+// connection's limits and the hub's stop), not a request's time.
+func requestTimeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		bounded := middleware.Timeout(d)(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if auth.IsWebsocketUpgrade(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			bounded.ServeHTTP(w, r)
+		})
+	}
 }
 
 // validRequestID accepts a caller's request id only when it is short and

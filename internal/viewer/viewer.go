@@ -6,6 +6,7 @@ package viewer
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Scope is a permission a token carries (the JWT "scope" claim, space
@@ -86,6 +87,11 @@ type Viewer struct {
 	// CustomerID is set for a customer session (ScopeCustomerSelf): the
 	// one customer the token acts for.
 	CustomerID string
+	// ExpiresAt is when the token stops being accepted (its exp plus the
+	// allowed clock skew); zero for internal viewers, which do not
+	// expire. A request ends long before; a subscription, which outlives
+	// requests, ends at it.
+	ExpiresAt time.Time
 }
 
 // ActsFor reports whether the viewer may act on customerID with a power

@@ -143,6 +143,12 @@ const (
 	ReasonFieldNotSelfService      Reason = "FIELD_NOT_SELF_SERVICE"
 	ReasonCustomerErased           Reason = "CUSTOMER_ERASED"
 	ReasonCustomerClosed           Reason = "CUSTOMER_CLOSED"
+
+	// Subscriptions (Subscription.customerEvents over a websocket).
+	ReasonTooManySubscriptions   Reason = "TOO_MANY_SUBSCRIPTIONS"
+	ReasonSubscriberTooSlow      Reason = "SUBSCRIBER_TOO_SLOW"
+	ReasonEventStreamUnavailable Reason = "EVENT_STREAM_UNAVAILABLE"
+	ReasonWebsocketRequired      Reason = "WEBSOCKET_REQUIRED"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -274,4 +280,9 @@ var catalogue = []Entry{
 	{ReasonFieldNotSelfService, Forbidden, 0, "a customer session changing a field only the platform changes (names, date of birth, documents, category, tags, reference): extensions.field names it"},
 	{ReasonCustomerErased, Conflict, 0, "a verification, consent, update or member change for a customer whose personal data was erased"},
 	{ReasonCustomerClosed, Conflict, 0, "an update or member change of a REJECTED or CLOSED customer: its lifecycle has ended"},
+
+	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
+	{ReasonSubscriberTooSlow, Unavailable, 0, "a subscription that fell too far behind the events and was ended: read the missed events from the feed and subscribe again"},
+	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
+	{ReasonEventStreamUnavailable, Unavailable, 0, "a subscription on a server whose event stream is not running (starting or shutting down): retry shortly"},
 }

@@ -1,0 +1,264 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"onboard/ent"
+	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
+	"onboard/internal/auth"
+	"onboard/internal/events"
+	"onboard/internal/viewer"
+)
+
+// The websocket's bounds. A client that has not sent connection_init
+// within wsInitTimeout is closed; the server pings every wsPingInterval
+// (graphql-transport-ws ping, graphql-ws "ka"), which keeps proxies from
+// closing an idle connection and drops a peer that stopped answering; a
+// client message (subscribe, a document) is at most wsReadLimit bytes.
+const (
+	wsInitTimeout  = 10 * time.Second
+	wsPingInterval = 15 * time.Second
+	wsReadLimit    = 64 << 10
+)
+
+// websocket is the transport of subscriptions: graphql-transport-ws and
+// the legacy graphql-ws over github.com/coder/websocket. The origin is
+// checked by internal/server, before the upgrade reaches this handler,
+// against the same allow-list as /graphql (so Accept's own check, which
+// knows nothing of CORS_ALLOWED_ORIGINS, is off). The token comes in the
+// connection_init payload and is verified there, by auth.Authenticate,
+// exactly as the Authorization header of a request.
+func websocket(authn *auth.Authenticator, hub *events.Hub, perConnection int, present graphql.ErrorPresenterFunc) transport.Websocket {
+	limit := int64(wsReadLimit)
+	return transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true},
+		},
+		InitTimeout:           wsInitTimeout,
+		KeepAlivePingInterval: wsPingInterval,
+		PingPongInterval:      wsPingInterval,
+		PayloadReadLimit:      &limit,
+		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			return initConnection(ctx, payload, authn, hub, perConnection, present)
+		},
+	}
+}
+
+// initConnection authenticates a connection_init payload: Authorization
+// ("Bearer <jwt>") and X-Tenant-ID, their keys in any case, as the HTTP
+// headers. A refusal closes the connection with 4401 (UNAUTHENTICATED) or
+// 4403 (FORBIDDEN), the codes graphql-transport-ws clients know, and its
+// message. The connection's context then carries the viewer and the
+// connection's subscription count, and ends when the hub stops.
+func initConnection(ctx context.Context, payload transport.InitPayload, authn *auth.Authenticator,
+	hub *events.Hub, perConnection int, present graphql.ErrorPresenterFunc) (context.Context, *transport.InitPayload, error) {
+	var authorization, tenantKey string
+	for k, v := range payload {
+		s, _ := v.(string)
+		switch {
+		case strings.EqualFold(k, "Authorization"):
+			authorization = s
+		case strings.EqualFold(k, auth.TenantHeader):
+			tenantKey = s
+		}
+	}
+	if authn == nil {
+		return transport.WithWebsocketCloseCode(ctx, 4401), nil, errors.New("this server authenticates no connection")
+	}
+	v, failure := authn.Authenticate(ctx, authorization, tenantKey)
+	if failure != nil {
+		code := coderws.StatusInternalError
+		switch failure.Code {
+		case apperr.Unauthenticated:
+			code = 4401
+		case apperr.Forbidden:
+			code = 4403
+		}
+		ctx = transport.AppendCloseReason(ctx, string(failure.Reason))
+		return transport.WithWebsocketCloseCode(ctx, int(code)), nil, errors.New(failure.Message)
+	}
+	cs := &connection{limit: perConnection, present: present}
+	ctx = context.WithValue(viewer.NewContext(ctx, v), connectionKey{}, cs)
+	if hub != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		go func() {
+			defer cancel()
+			select {
+			case <-hub.Stopped():
+				// The hub closed every subscription; let them send their
+				// complete before the connection closes (1000).
+				cs.idle(time.Second)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	return ctx, nil, nil
+}
+
+type connectionKey struct{}
+
+// connection is one websocket's state: its live subscriptions, bounded
+// by SUBSCRIPTIONS_PER_CONNECTION.
+type connection struct {
+	limit   int
+	present graphql.ErrorPresenterFunc
+
+	mu     sync.Mutex
+	active int
+	none   chan struct{} // closed when active drops to 0, nil otherwise
+}
+
+func (c *connection) acquire() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.active >= c.limit {
+		return false
+	}
+	c.active++
+	return true
+}
+
+func (c *connection) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.active--
+	if c.active == 0 && c.none != nil {
+		close(c.none)
+		c.none = nil
+	}
+}
+
+// idle waits until the connection has no subscription, at most d.
+func (c *connection) idle(d time.Duration) {
+	c.mu.Lock()
+	if c.active == 0 {
+		c.mu.Unlock()
+		return
+	}
+	if c.none == nil {
+		c.none = make(chan struct{})
+	}
+	none := c.none
+	c.mu.Unlock()
+	select {
+	case <-none:
+	case <-time.After(d):
+	}
+}
+
+// customerEvents streams the tenant's events to one subscription: the
+// filter is checked as the feed's, the connection's and the tenant's
+// bounds are taken, and each event is handed on only while the token is
+// valid and holds events:read. At the token's expiry (a timer, not the
+// next event) the subscription ends with UNAUTHENTICATED (TOKEN_EXPIRED);
+// a subscriber that fell behind ends with SUBSCRIBER_TOO_SLOW; when the
+// hub stops (the server shuts down) the channel closes and the client
+// gets complete.
+func (r *Resolver) customerEvents(ctx context.Context, types []string, customerID *string) (<-chan *ent.CustomerEvent, error) {
+	conn, _ := ctx.Value(connectionKey{}).(*connection)
+	if conn == nil {
+		return nil, apperr.New(apperr.BadUserInput, vocab.ReasonWebsocketRequired,
+			"subscriptions are served over a websocket (graphql-transport-ws) at /graphql")
+	}
+	v := viewer.FromContext(ctx)
+	f := events.Filter{Types: types}
+	if customerID != nil {
+		f.CustomerID = *customerID
+	}
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	if expired(v) {
+		return nil, tokenExpired()
+	}
+	if r.Hub == nil {
+		return nil, apperr.New(apperr.Unavailable, vocab.ReasonEventStreamUnavailable, "the event stream is not running on this server")
+	}
+	if !conn.acquire() {
+		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManySubscriptions,
+			"the connection holds as many subscriptions as it may: end one first or open another connection")
+	}
+	subCtx, cancel := context.WithCancel(ctx)
+	sub, err := r.Hub.Subscribe(subCtx, v.TenantID, f)
+	if err != nil {
+		cancel()
+		conn.release()
+		return nil, err
+	}
+	out := make(chan *ent.CustomerEvent)
+	go func() {
+		defer conn.release()
+		defer close(out)
+		defer cancel()
+		var expiry <-chan time.Time
+		if !v.ExpiresAt.IsZero() {
+			t := time.NewTimer(time.Until(v.ExpiresAt))
+			defer t.Stop()
+			expiry = t.C
+		}
+		fail := func(err error) { transport.AddSubscriptionError(ctx, conn.present(ctx, err)) }
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-expiry:
+				fail(tokenExpired())
+				return
+			case ev, ok := <-sub.C:
+				if !ok {
+					if err := sub.Err(); err != nil && !errors.Is(err, events.ErrHubStopped) {
+						fail(err)
+					}
+					return
+				}
+				// The token cannot change under a connection, but the
+				// rule is checked where the data goes out.
+				if expired(v) {
+					fail(tokenExpired())
+					return
+				}
+				if !v.Has(viewer.ScopeEventsRead) {
+					fail(apperr.ForbiddenScope(viewer.ScopeEventsRead))
+					return
+				}
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+func expired(v *viewer.Viewer) bool {
+	return v != nil && !v.ExpiresAt.IsZero() && !time.Now().Before(v.ExpiresAt)
+}
+
+func tokenExpired() *apperr.Error {
+	return apperr.New(apperr.Unauthenticated, vocab.ReasonTokenExpired,
+		"the token has expired: connect again with a fresh token and resubscribe")
+}
+
+// freshLoadersPerEvent gives each event of a subscription its own loaders
+// (AroundResponses): an operation's loaders would otherwise keep, for the
+// whole life of the subscription, what the first event loaded (a
+// customer's requirements, say) and answer it for every later event.
+func freshLoadersPerEvent(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		ctx = context.WithValue(ctx, loadersKey{}, &operationLoaders{sets: map[string]*loaders{}})
+	}
+	return next(ctx)
+}
