@@ -19,7 +19,7 @@ function subscriptionText({ ws, events, code, reason }) {
     case 'connecting':
       return `WebSocket · connecting · ${n}`;
     case 'connected':
-      return `WebSocket · subscribed, waiting for events · ${n}`;
+      return events ? `WebSocket · subscribed · ${n}` : 'WebSocket · subscribed, waiting for events';
     default:
       return `WebSocket · closed${code ? ` (${code}${reason ? ` ${reason}` : ''})` : ''} · ${n}`;
   }

@@ -53,7 +53,7 @@ function queryWithTitle(title, description, query) {
   const lines = t ? [t] : [];
   let line = '';
   for (const word of (description || '').split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > 78) {
+    if (line && line.length + 1 + word.length > 56) { // the query editor's width beside the response
       lines.push(line);
       line = word;
     } else {
