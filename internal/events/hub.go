@@ -46,14 +46,17 @@ func (f Filter) takes(ev *ent.CustomerEvent) bool {
 		(f.CustomerID == "" || f.CustomerID == ev.CustomerID)
 }
 
-// SubscriberBuffer is how many events a subscription may fall behind
-// before the hub ends it (ErrSubscriberTooSlow): the hub never waits for a
-// subscriber, so that one slow connection delays no other.
-const SubscriberBuffer = 256
-
 // hubBatch bounds the events the hub reads in one statement; a full batch
 // is followed by the next at once.
 const hubBatch = 500
+
+// SubscriberBuffer is how many events a subscription may fall behind
+// before the hub ends it (ErrSubscriberTooSlow): the hub never waits for a
+// subscriber, so that one slow connection delays no other. It is twice
+// the hub's batch, so that a burst (a batch handed out at once) never
+// ends a subscriber that keeps reading.
+const SubscriberBuffer = 2 * hubBatch
+
 
 // hubReadyWait bounds how long Subscribe waits for the hub's first read
 // (its starting sequence) before it answers that the stream is not
@@ -81,9 +84,8 @@ var (
 // and hands each event to the subscriptions of its tenant whose filter
 // takes it.
 //
-// A subscription receives the events the hub reads after it subscribed:
-// those sequenced after the hub's starting point (the highest sequence
-// when Run began), each once, in sequence order. The hub reads with the
+// A subscription receives the events sequenced after it began (after the
+// highest sequence when Subscribe read it), each once, in sequence order. The hub reads with the
 // privacy layer bypassed (it follows every tenant) and hands a row only
 // to subscriptions of the row's tenant. Each subscription has a buffer of
 // SubscriberBuffer events; a subscriber that lets it fill is ended with
@@ -114,6 +116,12 @@ type Subscription struct {
 	err    error // under Hub.mu; set before c is closed
 	closed bool  // under Hub.mu
 	hub    *Hub
+	// after is the highest sequence when the subscription began: it
+	// takes only later events. Until Subscribe has read it (started),
+	// dispatched events wait in pending.
+	after   int64
+	started bool
+	pending []*ent.CustomerEvent
 }
 
 // Err is nil while the subscription runs and after its context ended;
@@ -230,6 +238,13 @@ func (h *Hub) maxSequence(ctx context.Context) (int64, error) {
 	return *rows[0].Max, nil
 }
 
+// Subscriptions is how many subscriptions tenantID has on this server.
+func (h *Hub) Subscriptions(tenantID string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.tenants[tenantID])
+}
+
 func (h *Hub) hasSubscriptions() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -245,11 +260,23 @@ func (h *Hub) dispatch(ev *ent.CustomerEvent) {
 		if !s.filter.takes(ev) {
 			continue
 		}
-		select {
-		case s.c <- ev:
-		default:
-			h.endLocked(s, ErrSubscriberTooSlow)
+		if !s.started {
+			s.pending = append(s.pending, ev)
+			continue
 		}
+		h.sendLocked(s, ev)
+	}
+}
+
+// sendLocked hands ev to s unless s began after it; h.mu is held.
+func (h *Hub) sendLocked(s *Subscription, ev *ent.CustomerEvent) {
+	if s.closed || *ev.Sequence <= s.after {
+		return
+	}
+	select {
+	case s.c <- ev:
+	default:
+		h.endLocked(s, ErrSubscriberTooSlow)
 	}
 }
 
@@ -320,5 +347,23 @@ func (h *Hub) Subscribe(ctx context.Context, tenantID string, f Filter) (*Subscr
 		defer h.mu.Unlock()
 		h.endLocked(s, nil)
 	})
+	// Registered first, then the starting point read: an event the hub
+	// reads meanwhile waits in pending, so none sequenced after the start
+	// is missed, and none before it is sent.
+	after, err := h.maxSequence(privacy.DecisionContext(ctx, privacy.Allow))
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err != nil {
+		h.endLocked(s, nil)
+		if ue := apperr.AsUnavailable(err); ue != nil {
+			return nil, ue
+		}
+		return nil, apperr.InternalError(err)
+	}
+	s.after, s.started = after, true
+	for _, ev := range s.pending {
+		h.sendLocked(s, ev)
+	}
+	s.pending = nil
 	return s, nil
 }
