@@ -30,6 +30,7 @@ import (
 	"onboard/internal/demo"
 	"onboard/internal/playground"
 	"onboard/internal/testutil"
+	"onboard/internal/viewer"
 )
 
 // chromium finds a Chromium or Chrome binary, or "".
@@ -55,6 +56,10 @@ func sameOrigin(raw string, origin *url.URL) bool {
 	if u.Scheme == "data" || u.Scheme == "blob" {
 		return true
 	}
+	// A websocket of the page's origin: ws:// beside http://, wss:// beside https://.
+	if ws := map[string]string{"http": "ws", "https": "wss"}[origin.Scheme]; u.Scheme == ws {
+		return u.Host == origin.Host
+	}
 	return u.Scheme == origin.Scheme && u.Host == origin.Host
 }
 
@@ -68,6 +73,38 @@ type browser struct {
 	mu      sync.Mutex
 	foreign []string
 	console []string
+	wsSent  []string // text frames the page sent on its websockets
+}
+
+// sentFrames counts the websocket text frames the page has sent that hold
+// each of parts.
+func (b *browser) sentFrames(parts ...string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, f := range b.wsSent {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(f, p)
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFrames waits until the page has sent n websocket frames holding
+// parts, at most 10 s.
+func (b *browser) waitFrames(t *testing.T, what string, n int, parts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for b.sentFrames(parts...) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the page did not send it\n%s", what, b.explain())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // newBrowser starts Chromium (or skips the test without one) for pages on
@@ -103,6 +140,14 @@ func newBrowser(t *testing.T, base string) *browser {
 		case *network.EventRequestWillBeSent:
 			if !sameOrigin(ev.Request.URL, b.origin) {
 				b.foreign = append(b.foreign, ev.Request.URL)
+			}
+		case *network.EventWebSocketCreated:
+			if !sameOrigin(ev.URL, b.origin) {
+				b.foreign = append(b.foreign, "websocket "+ev.URL)
+			}
+		case *network.EventWebSocketFrameSent:
+			if ev.Response != nil && ev.Response.Opcode == 1 {
+				b.wsSent = append(b.wsSent, string(ev.Response.PayloadData))
 			}
 		case *runtime.EventConsoleAPICalled:
 			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
@@ -239,7 +284,8 @@ var customerID = regexp.MustCompile(`^cus_[0-9A-Za-z]+$`)
 // development server opens GraphiQL with the demo token filled in, and each
 // example tab, run in order with one click on ▶ as soon as it opens, gives
 // its answer: the registrations' customer ids, the list holding both, the
-// category tree, the statistics. Then the history survives a reload without
+// category tree, the statistics; the subscription tab, run once, shows the
+// event of a registration made meanwhile. Then the history survives a reload without
 // the token, and copy-as-curl gives a command that answers the same.
 //
 // Set SCREENSHOT=path.png to save the page after the first click (the
@@ -248,7 +294,8 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 	if chromium() == "" {
 		newBrowser(t, "") // skips
 	}
-	s := startServer(t, nil)
+	dataDir := t.TempDir()
+	s := startServer(t, map[string]string{"DATA_DIR": dataDir})
 	if s.token == "" {
 		t.Fatalf("no development token printed:\n%s", s.stdout)
 	}
@@ -287,6 +334,10 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		t.Fatalf("OnboardToActive: want its customer ACTIVE, got %v", onboarded)
 	}
 
+	// The subscription tab shows the events of customers registered
+	// meanwhile, by another client, before and after a new token.
+	watched := watchEvents(t, b, s, dataDir)
+
 	list, customersRaw, _ := b.runTab(t, "Customers", true)
 	var ids []string
 	edges, _ := testutil.Dig(list, "data", "customers", "edges").([]any)
@@ -295,10 +346,10 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	want := []string{individual, organization, active}
+	want := append([]string{individual, organization, active}, watched...)
 	slices.Sort(want)
-	if total := testutil.Dig(list, "data", "customers", "totalCount"); total != 3.0 || !slices.Equal(ids, want) {
-		t.Errorf("Customers: totalCount %v, ids %v, want the two registered and the onboarded %v", total, ids, want)
+	if total := testutil.Dig(list, "data", "customers", "totalCount"); total != 5.0 || !slices.Equal(ids, want) {
+		t.Errorf("Customers: totalCount %v, ids %v, want the two registered, the onboarded and the watched %v", total, ids, want)
 	}
 
 	tree, _, _ := b.runTab(t, "CategoryTree", true)
@@ -313,12 +364,154 @@ func TestPlaygroundFirstClicksInABrowser(t *testing.T) {
 		n, _ := testutil.Dig(row, "count").(float64)
 		counts[fmt.Sprint(testutil.Dig(row, "type"))] += n
 	}
-	if !reflect.DeepEqual(counts, map[string]float64{"INDIVIDUAL": 2, "ORGANIZATION": 1}) {
-		t.Errorf("CustomerStats byType: %v, want two individuals (one onboarded) and one organization", byType)
+	if !reflect.DeepEqual(counts, map[string]float64{"INDIVIDUAL": 4, "ORGANIZATION": 1}) {
+		t.Errorf("CustomerStats byType: %v, want four individuals (one onboarded, two watched) and one organization", byType)
 	}
 
 	t.Run("copy as curl", func(t *testing.T) { copyAsCurl(t, b, s, "Customers", customersRaw) })
 	t.Run("history across a reload", func(t *testing.T) { historyAcrossReload(t, b, s, customersRaw) })
+}
+
+// watchEvents runs the subscription tab as its description says: ▶ once,
+// then a registration made elsewhere (here an HTTP request of the test's,
+// as another client would make it) appears in the tab's response pane as
+// its event commits: through the websocket the page opened on its own
+// origin, authenticated by the token the page uses for HTTP.
+func watchEvents(t *testing.T, b *browser, s *testServer, dataDir string) (customerIDs []string) {
+	t.Helper()
+	const tab = "WatchCustomerEvents"
+	b.do(t, "opening the tab "+tab, chromedp.Click(tabButton(tab)))
+	if before := eval[string](t, b, "reading the response pane of "+tab, responseNow); before != "" {
+		t.Fatalf("%s: the response pane is not empty before ▶:\n%s", tab, before)
+	}
+	b.do(t, "clicking ▶ in "+tab, chromedp.Click(chromedp.CSS(execute)))
+	poll[string](t, b, tab+" subscribed", `(() => {
+		const o = document.querySelector(".playground-subscription[data-ws=connected]");
+		return o ? o.textContent : false;
+	})()`)
+	// The browser has sent the subscription itself, after connection_init
+	// with the page's token (the status line says "connected" once the
+	// server acknowledged that). The protocol acknowledges no subscribe
+	// message, and the server exposes no count of its subscriptions: the
+	// registration below waits for the frame to leave the browser, and the
+	// server reads it before the registration's request, its password hash
+	// and its commit are through.
+	b.waitFrames(t, tab+"'s subscribe message", 1, `"type":"subscribe"`, tab)
+	if b.sentFrames(`"type":"connection_init"`, `"Authorization":"Bearer `+s.token+`"`) != 1 {
+		t.Errorf("%s: connection_init does not carry the page's token", tab)
+	}
+	first := s.register(t, "watch.events@example.com")
+	raw := waitForEvent(t, b, tab, first, 1)
+
+	// A new token pasted into the headers reaches the running
+	// subscription: the socket connects again with it, subscribes again,
+	// and the next registration's event comes through.
+	fresh := mintDemo(t, dataDir, "onboard-dev-rotated")
+	headers, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + fresh, "X-Tenant-ID": demo.TenantKey})
+	eval[bool](t, b, "pasting a new token", fmt.Sprintf(
+		`[...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")].find((e) => e.CodeMirror.getValue().includes("Authorization")).CodeMirror.setValue(%q), true`,
+		headers))
+	b.waitFrames(t, "connection_init with the new token", 1, `"type":"connection_init"`, `"Authorization":"Bearer `+fresh+`"`)
+	b.waitFrames(t, tab+" subscribed again", 2, `"type":"subscribe"`, tab)
+	poll[bool](t, b, tab+" connected again", `!!document.querySelector(".playground-subscription[data-ws=connected]")`)
+	second := s.register(t, "watch.events.again@example.com")
+	raw = waitForEvent(t, b, tab, second, 2)
+
+	// ▶ again stops it: the socket closes, the answer stays.
+	b.do(t, "stopping "+tab, chromedp.Click(chromedp.CSS(execute)))
+	poll[bool](t, b, tab+" stopped", `!!document.querySelector(".playground-subscription[data-ws=closed]")`)
+	if after := eval[string](t, b, "reading the response pane of "+tab, responseNow); after != raw {
+		t.Errorf("%s: stopping changed the answer:\n%s", tab, after)
+	}
+	return []string{first, second}
+}
+
+// waitForEvent waits for tab's response pane to show the customer.registered
+// event of customer, the tab's nth event, and returns the pane's text.
+func waitForEvent(t *testing.T, b *browser, tab, customer string, nth int) string {
+	t.Helper()
+	raw := poll[string](t, b, tab+"'s event of the registration", fmt.Sprintf(`(() => {
+		const cm = document.querySelector(".graphiql-response .CodeMirror");
+		const v = cm ? cm.CodeMirror.getValue() : "";
+		return v.includes(%q) || v.includes('"errors"') ? v : false;
+	})()`, customer))
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(raw), &answer); err != nil {
+		t.Fatalf("%s: the answer is not JSON: %v\n%s", tab, err, raw)
+	}
+	if errs, ok := answer["errors"]; ok {
+		t.Fatalf("%s answered errors: %v\n%s", tab, errs, raw)
+	}
+	ev, _ := testutil.Dig(answer, "data", "customerEvents").(map[string]any)
+	if id, _ := testutil.Dig(ev, "id").(string); !strings.HasPrefix(id, "evt_") ||
+		testutil.Dig(ev, "type") != "customer.registered" || testutil.Dig(ev, "customer", "id") != customer {
+		t.Fatalf("%s: want the customer.registered event of %s, got %s", tab, customer, raw)
+	}
+	status := poll[string](t, b, tab+"'s status line", fmt.Sprintf(`(() => {
+		const o = document.querySelector(".playground-subscription");
+		return o && Number(o.dataset.events) >= %d ? o.textContent : false;
+	})()`, nth))
+	if !strings.HasPrefix(status, "WebSocket · subscribed") {
+		t.Errorf("%s: status line %q", tab, status)
+	}
+	return raw
+}
+
+// mintDemo mints a token for the demo tenant with every scope, signed with
+// the secret of the server on dataDir, as `go run . token` does.
+func mintDemo(t *testing.T, dataDir, subject string) string {
+	t.Helper()
+	cfg, err := config.Load(env(map[string]string{"DATA_DIR": dataDir}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn, err := newAuthenticator(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := authn.Mint(auth.TokenRequest{Subject: subject, Tenants: []string{demo.TenantKey}, Scopes: viewer.AllScopes(), TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// register registers the FinHub individual under email through the API,
+// as a client other than the page would, and returns the customer's id.
+func (s *testServer) register(t *testing.T, email string) string {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", "finhub-individual.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input map[string]any
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(body), "marcus.jensen@example.com", email)), &input); err != nil {
+		t.Fatal(err)
+	}
+	input["externalReference"] = "browser-" + email
+	b, _ := json.Marshal(map[string]any{
+		"query":     `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { customer { id } } }`,
+		"variables": map[string]any{"input": input},
+	})
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/graphql", strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("X-Tenant-ID", demo.TenantKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct {
+			RegisterIndividual *struct{ Customer struct{ ID string } }
+		}
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &out); err != nil || out.Data.RegisterIndividual == nil {
+		t.Fatalf("registering: %d %s", resp.StatusCode, raw)
+	}
+	return out.Data.RegisterIndividual.Customer.ID
 }
 
 // copyAsCurl opens the Customers tab again, copies its request as curl and
@@ -375,7 +568,7 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 }
 
 // operationName finds an example's operation name (each has one).
-var operationName = regexp.MustCompile(`^(query|mutation) ([A-Za-z]+)`)
+var operationName = regexp.MustCompile(`^(query|mutation|subscription) ([A-Za-z]+)`)
 
 // historyAcrossReload reloads the page: every tab's run is in the history,
 // nothing the browser stored holds the token, and an entry run again from

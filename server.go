@@ -334,7 +334,7 @@ func playgroundOptions(cfg config.Config, devToken string, onboarding demo.Onboa
 		opts.Headers["Authorization"] = "Bearer " + devToken
 	}
 	for _, ex := range demo.Examples(onboarding) {
-		opts.Tabs = append(opts.Tabs, playground.Tab{Title: ex.Title, Query: ex.Query, Variables: ex.Variables})
+		opts.Tabs = append(opts.Tabs, playground.Tab{Title: ex.Title, Description: ex.Description, Query: ex.Query, Variables: ex.Variables})
 	}
 	return opts
 }

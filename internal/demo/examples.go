@@ -13,6 +13,9 @@ import (
 type Example struct {
 	// Title labels the tab.
 	Title string
+	// Description, optional, tells what to do with the tab (shown under
+	// the title as comment lines of the query).
+	Description string
 	// Query is a GraphQL document with one named operation.
 	Query string
 	// Variables is a JSON object as text ("" when the operation has none).
@@ -109,8 +112,27 @@ func Examples(onboarding OnboardingCustomer) []Example {
 		{Title: "Customers and their graph (BI read)", Query: CustomersQuery},
 		{Title: "The category tree with its features", Query: CategoryTreeQuery},
 		{Title: "Customer statistics for a dashboard", Query: CustomerStatsQuery},
+		{Title: "Subscribe to events", Description: WatchCustomerEventsDescription, Query: WatchCustomerEventsQuery},
 	}
 }
+
+// WatchCustomerEventsQuery follows the demo tenant's events as they commit,
+// over a websocket: the playground's one subscription. It runs until it is
+// stopped, showing the latest event.
+const WatchCustomerEventsQuery = `subscription WatchCustomerEvents {
+  customerEvents {
+    id
+    type
+    customer { id }
+    changes { field before after }
+  }
+}`
+
+// WatchCustomerEventsDescription tells the explorer that the tab waits: the
+// events come from changes made elsewhere.
+const WatchCustomerEventsDescription = "Click ▶ and this tab waits for the demo tenant's events (▶ again stops it). " +
+	"Then run a registration in another tab (RegisterOrganization, or RegisterIndividual with another e-mail) " +
+	"or OnboardToActive: each change's event appears here as it commits. Personal values are masked without pii:read."
 
 // CategoryTreeQuery is the categorization hierarchy: the root categories
 // of each type, their children, and the features each applies.

@@ -12,8 +12,11 @@
 // history kept across reloads in localStorage, never with the Authorization
 // header; the HTTP status, duration and size of each tab's last answer; when
 // the token is refused, the `go run . token` command that mints a new one for
-// the same tenants and scopes; and a copy-as-curl dialog (the token as
-// $TOKEN unless asked for). Tabs and headers are never stored: every load
+// the same tenants and scopes; a copy-as-curl dialog (the token as
+// $TOKEN unless asked for); and subscriptions over a websocket at the
+// endpoint on the page's own origin (graphql-ws, npm/subscriptions.js),
+// whose connection_init carries the tab's headers, so the page's token
+// authenticates them too. Tabs and headers are never stored: every load
 // opens the tabs and the token the server rendered.
 //
 // Mount the handler on both of its paths:
@@ -46,7 +49,9 @@ import (
 // same-origin scripts run (no inline script, no eval); styles allow
 // 'unsafe-inline' because React, CodeMirror and Radix set element styles and
 // inject <style> elements at run time; fonts and a few images are data: URLs
-// inside graphiql.css; requests go only to the page's own origin. GraphiQL 3
+// inside graphiql.css; requests go only to the page's own origin, and in
+// CSP Level 3 'self' takes the websocket of that origin too (ws:// for an
+// http page, wss:// for https), which the subscriptions use. GraphiQL 3
 // uses no web workers, so worker-src falls back to script-src 'self'.
 const ContentSecurityPolicy = "default-src 'self'; " +
 	"script-src 'self'; " +
@@ -89,6 +94,10 @@ type Tab struct {
 	// labels each tab with the operation name found in its query, so give
 	// examples named operations ("query Viewer { … }").
 	Title string
+	// Description, optional, is shown below the title as more comment
+	// lines: what to do with the tab (a subscription waits for events that
+	// another tab makes).
+	Description string
 	// Query is the GraphQL document.
 	Query string
 	// Variables is a JSON object as text, e.g. `{"first": 10}` (may be empty).
@@ -106,10 +115,11 @@ type pageConfig struct {
 }
 
 type tabConfig struct {
-	Title     string            `json:"title"`
-	Query     string            `json:"query"`
-	Variables string            `json:"variables"`
-	Headers   map[string]string `json:"headers,omitempty"`
+	Title       string            `json:"title"`
+	Description string            `json:"description,omitempty"`
+	Query       string            `json:"query"`
+	Variables   string            `json:"variables"`
+	Headers     map[string]string `json:"headers,omitempty"`
 }
 
 //go:embed assets/graphiql.js assets/graphiql.css assets/favicon.svg assets/THIRD_PARTY_NOTICES.txt
@@ -199,7 +209,7 @@ func Handler(opts Options) http.Handler {
 		cfg.Headers = map[string]string{}
 	}
 	for _, t := range opts.Tabs {
-		cfg.Tabs = append(cfg.Tabs, tabConfig{Title: t.Title, Query: t.Query, Variables: t.Variables, Headers: maps.Clone(t.Headers)})
+		cfg.Tabs = append(cfg.Tabs, tabConfig{Title: t.Title, Description: t.Description, Query: t.Query, Variables: t.Variables, Headers: maps.Clone(t.Headers)})
 	}
 
 	assets := loadAssets()

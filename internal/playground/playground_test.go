@@ -161,7 +161,7 @@ func TestConfigRoundTripAndEscaping(t *testing.T) {
 		Headers:  map[string]string{"Authorization": "Bearer tok" + evil, "X-Tenant-ID": "tenant-1"},
 		Tabs: []Tab{
 			{Title: "Viewer", Query: "query Viewer { viewer { id } }"},
-			{Title: "Evil " + evil, Query: "query Q($s: String) { echo(s: $s) } # " + evil, Variables: `{"s": "` + evil + `"}`, Headers: map[string]string{"X-Debug": evil}},
+			{Title: "Evil " + evil, Description: "Then " + evil, Query: "query Q($s: String) { echo(s: $s) } # " + evil, Variables: `{"s": "` + evil + `"}`, Headers: map[string]string{"X-Debug": evil}},
 		},
 	}
 	page := get(t, Handler(opts), "/").Body.String()
@@ -182,7 +182,7 @@ func TestConfigRoundTripAndEscaping(t *testing.T) {
 		Headers:  opts.Headers,
 		Tabs: []tabConfig{
 			{Title: "Viewer", Query: opts.Tabs[0].Query},
-			{Title: opts.Tabs[1].Title, Query: opts.Tabs[1].Query, Variables: opts.Tabs[1].Variables, Headers: opts.Tabs[1].Headers},
+			{Title: opts.Tabs[1].Title, Description: opts.Tabs[1].Description, Query: opts.Tabs[1].Query, Variables: opts.Tabs[1].Variables, Headers: opts.Tabs[1].Headers},
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {

@@ -26,7 +26,11 @@ const result = await esbuild.build({
   sourcemap: false,
   legalComments: 'none', // collected into THIRD_PARTY_NOTICES.txt below
   define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { 'graphql-ws': './graphql-ws-stub.js' },
+  // graphql-ws's package exports put "import" (client and server) before
+  // "browser" (the client alone), so esbuild would bundle its server too:
+  // point the package at its client file. @graphiql/toolkit imports it
+  // dynamically; that import is bundled, never loaded from anywhere.
+  alias: { 'graphql-ws': './node_modules/graphql-ws/dist/client.js' },
   // Anything referenced by URL from CSS (fonts, images) is inlined: the page
   // must not load anything from another origin.
   loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.png': 'dataurl', '.svg': 'dataurl' },

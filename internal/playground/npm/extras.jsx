@@ -1,12 +1,50 @@
 // The playground's React parts inside GraphiQL: the status line under the
-// response (HTTP status and timing of the tab's last answer, and what to do
-// when the token is refused) and the copy-as-curl dialog in the toolbar.
-import { useLayoutEffect, useState, useSyncExternalStore } from 'react';
+// response (HTTP status and timing of the tab's last answer, or the state of
+// its subscription's websocket, and what to do when the token is refused),
+// the copy-as-curl dialog in the toolbar, and the watch on the headers
+// editor that hands a new token to running subscriptions.
+import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { Dialog, ToolbarButton, useEditorContext } from '@graphiql/react';
 import { answers, curlCommand, operationNameFor, setActiveTab, subscribe, tokenCommand } from './session.js';
 
 function size(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+// subscriptionText is the status of a tab's subscription: the websocket's
+// state and how many events arrived (the response pane shows the last).
+function subscriptionText({ ws, events, code, reason }) {
+  const n = `${events} event${events === 1 ? '' : 's'}`;
+  switch (ws) {
+    case 'connecting':
+      return `WebSocket · connecting · ${n}`;
+    case 'connected':
+      return events ? `WebSocket · subscribed · ${n}` : 'WebSocket · subscribed, waiting for events';
+    default:
+      return `WebSocket · closed${code ? ` (${code}${reason ? ` ${reason}` : ''})` : ''} · ${n}`;
+  }
+}
+
+// SubscriptionHeaders tells the subscriptions (subscriptions.js) each tab's
+// headers whenever they hold a JSON object: a token pasted into a tab's
+// headers editor reaches its running subscription, whose websocket connects
+// again with it. It reads GraphiQL's tab state (updated 100 ms after an
+// edit) rather than the editor, which shows another tab's headers as soon
+// as a tab is switched.
+export function SubscriptionHeaders({ setHeaders }) {
+  const { tabs } = useEditorContext({ nonNull: true });
+  useEffect(() => {
+    for (const tab of tabs) {
+      let h;
+      try {
+        h = tab.headers?.trim() ? JSON.parse(tab.headers) : {};
+      } catch {
+        continue; // being edited: keep the last good headers
+      }
+      if (h && typeof h === 'object' && !Array.isArray(h)) setHeaders(tab.id, h);
+    }
+  }, [tabs, setHeaders]);
+  return null;
 }
 
 // StatusLine shows the active tab's last answer. It also keeps the fetcher
@@ -33,7 +71,12 @@ export function StatusLine() {
           {a.auth}
         </p>
       )}
-      {last && (
+      {last?.ws && (
+        <output className="playground-answer playground-subscription" data-ws={last.ws} data-events={last.events} data-seq={last.seq}>
+          {subscriptionText(last)}
+        </output>
+      )}
+      {last && !last.ws && (
         <output className="playground-answer" data-status={last.status} data-seq={last.seq}>
           {last.status ? `HTTP ${last.status}${last.statusText ? ` ${last.statusText}` : ''}` : last.statusText}
           {` · ${Math.round(last.ms)} ms · ${size(last.bytes)}`}

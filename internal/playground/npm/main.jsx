@@ -8,18 +8,21 @@
 // inline scripts. Shape of the configuration (see playground.go):
 //   { "endpoint": "/graphql",
 //     "headers": {"Authorization": "Bearer ..."},
-//     "tabs": [{"title": "...", "query": "...", "variables": "{...}", "headers": {...}}] }
+//     "tabs": [{"title": "...", "description": "...", "query": "...", "variables": "{...}", "headers": {...}}] }
 //
 // Besides GraphiQL itself the page adds, all offline: history kept across
 // reloads (without the token), the HTTP status and timing of each answer, a
 // message with the command for a fresh token when the token is refused, and
-// a copy-as-curl dialog. The pure rules behind them are in session.js.
+// a copy-as-curl dialog, and subscriptions over a websocket at the same
+// endpoint with the same token (subscriptions.js). The pure rules behind
+// them are in session.js.
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
 import './page.css';
-import { pageStorage, createFetcher } from './session.js';
-import { CopyAsCurl, StatusLine } from './extras.jsx';
+import { pageStorage, createFetcher, activeTab } from './session.js';
+import { createSubscriptions, isSubscription, subscriptionURL } from './subscriptions.js';
+import { CopyAsCurl, StatusLine, SubscriptionHeaders } from './extras.jsx';
 
 function readConfig() {
   const el = document.getElementById('graphiql-config');
@@ -41,26 +44,48 @@ function headersText(obj) {
 
 // GraphiQL 3 names a tab after the operation name in its query and offers no
 // way to set a title. The configured title is therefore shown as a leading
-// comment of the query (comments do not change the operation or its name).
-function queryWithTitle(title, query) {
+// comment of the query (comments do not change the operation or its name),
+// and the description, if any, as comment lines below it, wrapped.
+function queryWithTitle(title, description, query) {
   const q = query || '';
   const t = (title || '').replace(/\s+/g, ' ').trim();
-  if (!t || q.trimStart().startsWith('#')) return q;
-  return `# ${t}\n${q}`;
+  if (q.trimStart().startsWith('#')) return q;
+  const lines = t ? [t] : [];
+  let line = '';
+  for (const word of (description || '').split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > 56) { // the query editor's width beside the response
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? `${lines.map((l) => `# ${l}`).join('\n')}\n${q}` : q;
 }
 
 const cfg = readConfig();
 const endpoint = typeof cfg.endpoint === 'string' && cfg.endpoint ? cfg.endpoint : '/graphql';
 const globalHeaders = cfg.headers && typeof cfg.headers === 'object' ? cfg.headers : {};
 const tabs = (Array.isArray(cfg.tabs) ? cfg.tabs : []).map((t) => ({
-  query: queryWithTitle(t.title, t.query),
+  query: queryWithTitle(t.title, t.description, t.query),
   variables: t.variables || null,
   headers: headersText({ ...globalHeaders, ...(t.headers || {}) }) || null,
 }));
 
+// Queries and mutations are POSTed (createFetcher); subscriptions go over a
+// websocket at the same endpoint, authenticated by the tab's headers.
+const httpFetcher = createFetcher(endpoint);
+const subscriptions = createSubscriptions({
+  url: subscriptionURL(endpoint, window.location.href),
+  tabOf: activeTab,
+});
+const fetcher = (params, opts) =>
+  isSubscription(params.query, params.operationName) ? subscriptions.fetcher(params, opts) : httpFetcher(params, opts);
+
 createRoot(document.getElementById('graphiql')).render(
   <GraphiQL
-    fetcher={createFetcher(endpoint)}
+    fetcher={fetcher}
     storage={pageStorage({ firstTab: tabs[0], authorization: globalHeaders.Authorization })}
     defaultTabs={tabs.length ? tabs : undefined}
     defaultHeaders={headersText(globalHeaders)}
@@ -71,6 +96,7 @@ createRoot(document.getElementById('graphiql')).render(
     toolbar={{ additionalComponent: () => <CopyAsCurl endpoint={endpoint} /> }}
   >
     <GraphiQL.Footer>
+      <SubscriptionHeaders setHeaders={subscriptions.setHeaders} />
       <StatusLine />
     </GraphiQL.Footer>
   </GraphiQL>,

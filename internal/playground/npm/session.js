@@ -143,9 +143,31 @@ export const answers = () => snapshot;
 export function setActiveTab(id) {
   state.activeTab = id;
 }
+export const activeTab = () => state.activeTab;
 function publish() {
   snapshot = { ...state, byTab: new Map(state.byTab) };
   listeners.forEach((fn) => fn());
+}
+
+// recordConnectionAuth sets the authentication problem from a websocket's
+// end: the server closes a connection whose connection_init token it
+// refuses with 4401 and the reason (TOKEN_EXPIRED, MISSING_TOKEN, …) as the
+// close reason, and the status line says what to do as for a 401. An
+// accepted connection (code 0 here) clears the problem.
+export function recordConnectionAuth(code, reason, headers) {
+  const problem = code === 4401 ? authProblem(401, { errors: [{ extensions: { reason } }] }, headers) : null;
+  if (code && code !== 4401) return;
+  state.auth = problem;
+  publish();
+}
+
+// recordSubscription records the websocket side of a tab's subscription
+// (see subscriptions.js): its connection state ("connecting", "connected",
+// "closed" with the close code and reason) and how many events it showed.
+export function recordSubscription(tab, { state: ws, events, code = 0, reason = '' }) {
+  state.seq += 1;
+  state.byTab.set(tab, { seq: state.seq, ws, events, code, reason });
+  publish();
 }
 
 // errorCodes lists the distinct extensions.code (with reason) of an answer.
