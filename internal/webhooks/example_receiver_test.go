@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -118,4 +119,36 @@ func TestSigningSecretsFollowTheOverlap(t *testing.T) {
 
 func entEndpoint(secret, previous string, until *time.Time) *ent.WebhookEndpoint {
 	return &ent.WebhookEndpoint{Secret: secret, PreviousSecret: previous, PreviousSecretExpiresAt: until}
+}
+
+// TestReadmeReceiverIsTheTestedOne fails when the README's Go receiver and
+// receiver above part: the README shows the code this file tests.
+func TestReadmeReceiverIsTheTestedOne(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, err := os.ReadFile("example_receiver_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	function := func(text, end string) string {
+		start := strings.Index(text, "func receiver(")
+		if start < 0 {
+			return ""
+		}
+		stop := strings.Index(text[start:], end)
+		if stop < 0 {
+			return ""
+		}
+		return text[start : start+stop]
+	}
+	want := function(string(source), "\n}\n")
+	got := function(string(readme), "\n}\n")
+	if want == "" || got != want {
+		t.Errorf("the README's receiver is not receiver in example_receiver_test.go:\nREADME:\n%s\ntested:\n%s", got, want)
+	}
+	if lines := strings.Count(want, "\n") + 1; lines > 20 {
+		t.Errorf("the receiver has %d lines; the README promises about 20", lines)
+	}
 }
