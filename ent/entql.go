@@ -613,6 +613,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldPreviousSecret:          {Type: field.TypeString, Column: webhookendpoint.FieldPreviousSecret},
 			webhookendpoint.FieldPreviousSecretExpiresAt: {Type: field.TypeTime, Column: webhookendpoint.FieldPreviousSecretExpiresAt},
 			webhookendpoint.FieldConsecutiveFailures:     {Type: field.TypeInt, Column: webhookendpoint.FieldConsecutiveFailures},
+			webhookendpoint.FieldFailingSince:            {Type: field.TypeTime, Column: webhookendpoint.FieldFailingSince},
 			webhookendpoint.FieldCreatedBy:               {Type: field.TypeString, Column: webhookendpoint.FieldCreatedBy},
 		},
 	}
@@ -4930,6 +4931,11 @@ func (f *WebhookEndpointFilter) WherePreviousSecretExpiresAt(p entql.TimeP) {
 // WhereConsecutiveFailures applies the entql int predicate on the consecutive_failures field.
 func (f *WebhookEndpointFilter) WhereConsecutiveFailures(p entql.IntP) {
 	f.Where(p.Field(webhookendpoint.FieldConsecutiveFailures))
+}
+
+// WhereFailingSince applies the entql time.Time predicate on the failing_since field.
+func (f *WebhookEndpointFilter) WhereFailingSince(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldFailingSince))
 }
 
 // WhereCreatedBy applies the entql string predicate on the created_by field.

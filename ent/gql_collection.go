@@ -3461,6 +3461,11 @@ func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, 
 				selectedFields = append(selectedFields, webhookendpoint.FieldConsecutiveFailures)
 				fieldSeen[webhookendpoint.FieldConsecutiveFailures] = struct{}{}
 			}
+		case "failingSince":
+			if _, ok := fieldSeen[webhookendpoint.FieldFailingSince]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldFailingSince)
+				fieldSeen[webhookendpoint.FieldFailingSince] = struct{}{}
+			}
 		case "createdBy":
 			if _, ok := fieldSeen[webhookendpoint.FieldCreatedBy]; !ok {
 				selectedFields = append(selectedFields, webhookendpoint.FieldCreatedBy)

@@ -26323,6 +26323,7 @@ type WebhookEndpointMutation struct {
 	previous_secret_expires_at *time.Time
 	consecutive_failures       *int
 	addconsecutive_failures    *int
+	failing_since              *time.Time
 	created_by                 *string
 	clearedFields              map[string]struct{}
 	tenant                     *string
@@ -27024,6 +27025,55 @@ func (m *WebhookEndpointMutation) ResetConsecutiveFailures() {
 	m.addconsecutive_failures = nil
 }
 
+// SetFailingSince sets the "failing_since" field.
+func (m *WebhookEndpointMutation) SetFailingSince(t time.Time) {
+	m.failing_since = &t
+}
+
+// FailingSince returns the value of the "failing_since" field in the mutation.
+func (m *WebhookEndpointMutation) FailingSince() (r time.Time, exists bool) {
+	v := m.failing_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailingSince returns the old "failing_since" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldFailingSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailingSince: %w", err)
+	}
+	return oldValue.FailingSince, nil
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (m *WebhookEndpointMutation) ClearFailingSince() {
+	m.failing_since = nil
+	m.clearedFields[webhookendpoint.FieldFailingSince] = struct{}{}
+}
+
+// FailingSinceCleared returns if the "failing_since" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) FailingSinceCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldFailingSince]
+	return ok
+}
+
+// ResetFailingSince resets all changes to the "failing_since" field.
+func (m *WebhookEndpointMutation) ResetFailingSince() {
+	m.failing_since = nil
+	delete(m.clearedFields, webhookendpoint.FieldFailingSince)
+}
+
 // SetCreatedBy sets the "created_by" field.
 func (m *WebhookEndpointMutation) SetCreatedBy(s string) {
 	m.created_by = &s
@@ -27242,7 +27292,7 @@ func (m *WebhookEndpointMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookEndpointMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, webhookendpoint.FieldCreatedAt)
 	}
@@ -27282,6 +27332,9 @@ func (m *WebhookEndpointMutation) Fields() []string {
 	if m.consecutive_failures != nil {
 		fields = append(fields, webhookendpoint.FieldConsecutiveFailures)
 	}
+	if m.failing_since != nil {
+		fields = append(fields, webhookendpoint.FieldFailingSince)
+	}
 	if m.created_by != nil {
 		fields = append(fields, webhookendpoint.FieldCreatedBy)
 	}
@@ -27319,6 +27372,8 @@ func (m *WebhookEndpointMutation) Field(name string) (ent.Value, bool) {
 		return m.PreviousSecretExpiresAt()
 	case webhookendpoint.FieldConsecutiveFailures:
 		return m.ConsecutiveFailures()
+	case webhookendpoint.FieldFailingSince:
+		return m.FailingSince()
 	case webhookendpoint.FieldCreatedBy:
 		return m.CreatedBy()
 	}
@@ -27356,6 +27411,8 @@ func (m *WebhookEndpointMutation) OldField(ctx context.Context, name string) (en
 		return m.OldPreviousSecretExpiresAt(ctx)
 	case webhookendpoint.FieldConsecutiveFailures:
 		return m.OldConsecutiveFailures(ctx)
+	case webhookendpoint.FieldFailingSince:
+		return m.OldFailingSince(ctx)
 	case webhookendpoint.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
 	}
@@ -27458,6 +27515,13 @@ func (m *WebhookEndpointMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetConsecutiveFailures(v)
 		return nil
+	case webhookendpoint.FieldFailingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailingSince(v)
+		return nil
 	case webhookendpoint.FieldCreatedBy:
 		v, ok := value.(string)
 		if !ok {
@@ -27528,6 +27592,9 @@ func (m *WebhookEndpointMutation) ClearedFields() []string {
 	if m.FieldCleared(webhookendpoint.FieldPreviousSecretExpiresAt) {
 		fields = append(fields, webhookendpoint.FieldPreviousSecretExpiresAt)
 	}
+	if m.FieldCleared(webhookendpoint.FieldFailingSince) {
+		fields = append(fields, webhookendpoint.FieldFailingSince)
+	}
 	if m.FieldCleared(webhookendpoint.FieldCreatedBy) {
 		fields = append(fields, webhookendpoint.FieldCreatedBy)
 	}
@@ -27562,6 +27629,9 @@ func (m *WebhookEndpointMutation) ClearField(name string) error {
 		return nil
 	case webhookendpoint.FieldPreviousSecretExpiresAt:
 		m.ClearPreviousSecretExpiresAt()
+		return nil
+	case webhookendpoint.FieldFailingSince:
+		m.ClearFailingSince()
 		return nil
 	case webhookendpoint.FieldCreatedBy:
 		m.ClearCreatedBy()
@@ -27612,6 +27682,9 @@ func (m *WebhookEndpointMutation) ResetField(name string) error {
 		return nil
 	case webhookendpoint.FieldConsecutiveFailures:
 		m.ResetConsecutiveFailures()
+		return nil
+	case webhookendpoint.FieldFailingSince:
+		m.ResetFailingSince()
 		return nil
 	case webhookendpoint.FieldCreatedBy:
 		m.ResetCreatedBy()

@@ -176,6 +176,20 @@ func (_c *WebhookEndpointCreate) SetNillableConsecutiveFailures(v *int) *Webhook
 	return _c
 }
 
+// SetFailingSince sets the "failing_since" field.
+func (_c *WebhookEndpointCreate) SetFailingSince(v time.Time) *WebhookEndpointCreate {
+	_c.mutation.SetFailingSince(v)
+	return _c
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_c *WebhookEndpointCreate) SetNillableFailingSince(v *time.Time) *WebhookEndpointCreate {
+	if v != nil {
+		_c.SetFailingSince(*v)
+	}
+	return _c
+}
+
 // SetCreatedBy sets the "created_by" field.
 func (_c *WebhookEndpointCreate) SetCreatedBy(v string) *WebhookEndpointCreate {
 	_c.mutation.SetCreatedBy(v)
@@ -458,6 +472,10 @@ func (_c *WebhookEndpointCreate) createSpec() (*WebhookEndpoint, *sqlgraph.Creat
 		_spec.SetField(webhookendpoint.FieldConsecutiveFailures, field.TypeInt, value)
 		_node.ConsecutiveFailures = value
 	}
+	if value, ok := _c.mutation.FailingSince(); ok {
+		_spec.SetField(webhookendpoint.FieldFailingSince, field.TypeTime, value)
+		_node.FailingSince = &value
+	}
 	if value, ok := _c.mutation.CreatedBy(); ok {
 		_spec.SetField(webhookendpoint.FieldCreatedBy, field.TypeString, value)
 		_node.CreatedBy = value
@@ -737,6 +755,24 @@ func (u *WebhookEndpointUpsert) AddConsecutiveFailures(v int) *WebhookEndpointUp
 	return u
 }
 
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookEndpointUpsert) SetFailingSince(v time.Time) *WebhookEndpointUpsert {
+	u.Set(webhookendpoint.FieldFailingSince, v)
+	return u
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookEndpointUpsert) UpdateFailingSince() *WebhookEndpointUpsert {
+	u.SetExcluded(webhookendpoint.FieldFailingSince)
+	return u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookEndpointUpsert) ClearFailingSince() *WebhookEndpointUpsert {
+	u.SetNull(webhookendpoint.FieldFailingSince)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -994,6 +1030,27 @@ func (u *WebhookEndpointUpsertOne) AddConsecutiveFailures(v int) *WebhookEndpoin
 func (u *WebhookEndpointUpsertOne) UpdateConsecutiveFailures() *WebhookEndpointUpsertOne {
 	return u.Update(func(s *WebhookEndpointUpsert) {
 		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookEndpointUpsertOne) SetFailingSince(v time.Time) *WebhookEndpointUpsertOne {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.SetFailingSince(v)
+	})
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookEndpointUpsertOne) UpdateFailingSince() *WebhookEndpointUpsertOne {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.UpdateFailingSince()
+	})
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookEndpointUpsertOne) ClearFailingSince() *WebhookEndpointUpsertOne {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.ClearFailingSince()
 	})
 }
 
@@ -1421,6 +1478,27 @@ func (u *WebhookEndpointUpsertBulk) AddConsecutiveFailures(v int) *WebhookEndpoi
 func (u *WebhookEndpointUpsertBulk) UpdateConsecutiveFailures() *WebhookEndpointUpsertBulk {
 	return u.Update(func(s *WebhookEndpointUpsert) {
 		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (u *WebhookEndpointUpsertBulk) SetFailingSince(v time.Time) *WebhookEndpointUpsertBulk {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.SetFailingSince(v)
+	})
+}
+
+// UpdateFailingSince sets the "failing_since" field to the value that was provided on create.
+func (u *WebhookEndpointUpsertBulk) UpdateFailingSince() *WebhookEndpointUpsertBulk {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.UpdateFailingSince()
+	})
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (u *WebhookEndpointUpsertBulk) ClearFailingSince() *WebhookEndpointUpsertBulk {
+	return u.Update(func(s *WebhookEndpointUpsert) {
+		s.ClearFailingSince()
 	})
 }
 

@@ -219,6 +219,26 @@ func (_u *WebhookEndpointUpdate) AddConsecutiveFailures(v int) *WebhookEndpointU
 	return _u
 }
 
+// SetFailingSince sets the "failing_since" field.
+func (_u *WebhookEndpointUpdate) SetFailingSince(v time.Time) *WebhookEndpointUpdate {
+	_u.mutation.SetFailingSince(v)
+	return _u
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_u *WebhookEndpointUpdate) SetNillableFailingSince(v *time.Time) *WebhookEndpointUpdate {
+	if v != nil {
+		_u.SetFailingSince(*v)
+	}
+	return _u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (_u *WebhookEndpointUpdate) ClearFailingSince() *WebhookEndpointUpdate {
+	_u.mutation.ClearFailingSince()
+	return _u
+}
+
 // AddDeliveryIDs adds the "deliveries" edge to the WebhookDelivery entity by IDs.
 func (_u *WebhookEndpointUpdate) AddDeliveryIDs(ids ...string) *WebhookEndpointUpdate {
 	_u.mutation.AddDeliveryIDs(ids...)
@@ -447,6 +467,12 @@ func (_u *WebhookEndpointUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
 		_spec.AddField(webhookendpoint.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FailingSince(); ok {
+		_spec.SetField(webhookendpoint.FieldFailingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FailingSinceCleared() {
+		_spec.ClearField(webhookendpoint.FieldFailingSince, field.TypeTime)
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(webhookendpoint.FieldCreatedBy, field.TypeString)
@@ -750,6 +776,26 @@ func (_u *WebhookEndpointUpdateOne) AddConsecutiveFailures(v int) *WebhookEndpoi
 	return _u
 }
 
+// SetFailingSince sets the "failing_since" field.
+func (_u *WebhookEndpointUpdateOne) SetFailingSince(v time.Time) *WebhookEndpointUpdateOne {
+	_u.mutation.SetFailingSince(v)
+	return _u
+}
+
+// SetNillableFailingSince sets the "failing_since" field if the given value is not nil.
+func (_u *WebhookEndpointUpdateOne) SetNillableFailingSince(v *time.Time) *WebhookEndpointUpdateOne {
+	if v != nil {
+		_u.SetFailingSince(*v)
+	}
+	return _u
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (_u *WebhookEndpointUpdateOne) ClearFailingSince() *WebhookEndpointUpdateOne {
+	_u.mutation.ClearFailingSince()
+	return _u
+}
+
 // AddDeliveryIDs adds the "deliveries" edge to the WebhookDelivery entity by IDs.
 func (_u *WebhookEndpointUpdateOne) AddDeliveryIDs(ids ...string) *WebhookEndpointUpdateOne {
 	_u.mutation.AddDeliveryIDs(ids...)
@@ -1008,6 +1054,12 @@ func (_u *WebhookEndpointUpdateOne) sqlSave(ctx context.Context) (_node *Webhook
 	}
 	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
 		_spec.AddField(webhookendpoint.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.FailingSince(); ok {
+		_spec.SetField(webhookendpoint.FieldFailingSince, field.TypeTime, value)
+	}
+	if _u.mutation.FailingSinceCleared() {
+		_spec.ClearField(webhookendpoint.FieldFailingSince, field.TypeTime)
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(webhookendpoint.FieldCreatedBy, field.TypeString)

@@ -1,13 +1,13 @@
 -- Modify "customer_events" table
 ALTER TABLE "customer_events" ADD COLUMN "sequence" bigint NULL, ADD COLUMN "sequenced_at" timestamptz NULL;
--- Create index "customerevent_tenant_id_sequence" to table: "customer_events"
-CREATE UNIQUE INDEX "customerevent_tenant_id_sequence" ON "customer_events" ("tenant_id", "sequence");
 -- Create index "customerevent_sequence" to table: "customer_events"
-CREATE INDEX "customerevent_sequence" ON "customer_events" ("sequence");
+CREATE UNIQUE INDEX "customerevent_sequence" ON "customer_events" ("sequence");
+-- Create index "customerevent_tenant_id_sequence" to table: "customer_events"
+CREATE INDEX "customerevent_tenant_id_sequence" ON "customer_events" ("tenant_id", "sequence");
 -- Create index "customerevent_unsequenced" to table: "customer_events"
 CREATE INDEX "customerevent_unsequenced" ON "customer_events" ("id") WHERE (sequence IS NULL);
 -- Create "webhook_endpoints" table
-CREATE TABLE "webhook_endpoints" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "url" character varying NOT NULL, "description" character varying NULL, "event_types" jsonb NULL, "status" character varying NOT NULL DEFAULT 'ENABLED', "disabled_reason" character varying NULL, "disabled_at" timestamptz NULL, "secret" character varying NOT NULL, "previous_secret" character varying NULL, "previous_secret_expires_at" timestamptz NULL, "consecutive_failures" bigint NOT NULL DEFAULT 0, "created_by" character varying NULL, "tenant_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "webhook_endpoints_tenants_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenants" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+CREATE TABLE "webhook_endpoints" ("id" character varying NOT NULL, "created_at" timestamptz NOT NULL, "updated_at" timestamptz NOT NULL, "url" character varying NOT NULL, "description" character varying NULL, "event_types" jsonb NULL, "status" character varying NOT NULL DEFAULT 'ENABLED', "disabled_reason" character varying NULL, "disabled_at" timestamptz NULL, "secret" character varying NOT NULL, "previous_secret" character varying NULL, "previous_secret_expires_at" timestamptz NULL, "consecutive_failures" bigint NOT NULL DEFAULT 0, "failing_since" timestamptz NULL, "created_by" character varying NULL, "tenant_id" character varying NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "webhook_endpoints_tenants_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenants" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
 -- Create index "webhookendpoint_tenant_id_status" to table: "webhook_endpoints"
 CREATE INDEX "webhookendpoint_tenant_id_status" ON "webhook_endpoints" ("tenant_id", "status");
 -- Create "webhook_deliveries" table

@@ -52,7 +52,10 @@ func (WebhookEndpoint) Fields() []ent.Field {
 		field.Time("previous_secret_expires_at").Optional().Nillable().
 			Annotations(entgql.Type("DateTime")),
 		field.Int("consecutive_failures").Default(0).
-			Comment("Failed attempts since the last success; at the configured run the endpoint is disabled."),
+			Comment("Failed attempts since the last success."),
+		field.Time("failing_since").Optional().Nillable().
+			Comment("The first failed attempt since the last success; nil while the endpoint succeeds. An endpoint failing for long enough, and often enough, is disabled.").
+			Annotations(entgql.Type("DateTime")),
 		field.String("created_by").Immutable().Optional().MaxRuneLen(schematype.MaxActorLen),
 	}
 }

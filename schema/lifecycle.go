@@ -234,12 +234,12 @@ func (CustomerEvent) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "id"),
 		index.Fields("tenant_id", "id"),
-		// The sequencer numbers events across tenants under its lock, so a
-		// sequence is unique; the unique index includes tenant_id all the
-		// same, as every unique index does (row sharding by tenant), and
-		// the plain one serves the sequencer's max(sequence).
-		index.Fields("tenant_id", "sequence").Unique(),
-		index.Fields("sequence"),
+		// The sequence is one order across tenants, which the hub's cursor
+		// and the sequencer's max(sequence) rely on, so the database keeps
+		// it unique by itself (an exception to tenant-first unique indexes
+		// that row sharding would have to revisit).
+		index.Fields("sequence").Unique(),
+		index.Fields("tenant_id", "sequence"),
 		index.Fields("id").Annotations(entsql.IndexWhere("sequence IS NULL")).
 			StorageKey("customerevent_unsequenced"),
 	}

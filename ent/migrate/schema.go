@@ -435,14 +435,14 @@ var (
 				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[0]},
 			},
 			{
-				Name:    "customerevent_tenant_id_sequence",
+				Name:    "customerevent_sequence",
 				Unique:  true,
-				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[10]},
+				Columns: []*schema.Column{CustomerEventsColumns[10]},
 			},
 			{
-				Name:    "customerevent_sequence",
+				Name:    "customerevent_tenant_id_sequence",
 				Unique:  false,
-				Columns: []*schema.Column{CustomerEventsColumns[10]},
+				Columns: []*schema.Column{CustomerEventsColumns[13], CustomerEventsColumns[10]},
 			},
 			{
 				Name:    "customerevent_unsequenced",
@@ -1265,6 +1265,7 @@ var (
 		{Name: "previous_secret", Type: field.TypeString, Nullable: true},
 		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "consecutive_failures", Type: field.TypeInt, Default: 0},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
 		{Name: "created_by", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 	}
@@ -1276,7 +1277,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhook_endpoints_tenants_tenant",
-				Columns:    []*schema.Column{WebhookEndpointsColumns[14]},
+				Columns:    []*schema.Column{WebhookEndpointsColumns[15]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1285,7 +1286,7 @@ var (
 			{
 				Name:    "webhookendpoint_tenant_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookEndpointsColumns[14], WebhookEndpointsColumns[6]},
+				Columns: []*schema.Column{WebhookEndpointsColumns[15], WebhookEndpointsColumns[6]},
 			},
 		},
 	}

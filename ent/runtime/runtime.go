@@ -2287,7 +2287,7 @@ func init() {
 	// webhookendpoint.DefaultConsecutiveFailures holds the default value on creation for the consecutive_failures field.
 	webhookendpoint.DefaultConsecutiveFailures = webhookendpointDescConsecutiveFailures.Default.(int)
 	// webhookendpointDescCreatedBy is the schema descriptor for created_by field.
-	webhookendpointDescCreatedBy := webhookendpointFields[10].Descriptor()
+	webhookendpointDescCreatedBy := webhookendpointFields[11].Descriptor()
 	// webhookendpoint.CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
 	webhookendpoint.CreatedByValidator = webhookendpointDescCreatedBy.Validators[0].(func(string) error)
 	// webhookendpointDescID is the schema descriptor for id field.

@@ -44,6 +44,8 @@ const (
 	FieldPreviousSecretExpiresAt = "previous_secret_expires_at"
 	// FieldConsecutiveFailures holds the string denoting the consecutive_failures field in the database.
 	FieldConsecutiveFailures = "consecutive_failures"
+	// FieldFailingSince holds the string denoting the failing_since field in the database.
+	FieldFailingSince = "failing_since"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
@@ -93,6 +95,7 @@ var Columns = []string{
 	FieldPreviousSecret,
 	FieldPreviousSecretExpiresAt,
 	FieldConsecutiveFailures,
+	FieldFailingSince,
 	FieldCreatedBy,
 }
 
@@ -232,6 +235,11 @@ func ByPreviousSecretExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByConsecutiveFailures orders the results by the consecutive_failures field.
 func ByConsecutiveFailures(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldConsecutiveFailures, opts...).ToFunc()
+}
+
+// ByFailingSince orders the results by the failing_since field.
+func ByFailingSince(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFailingSince, opts...).ToFunc()
 }
 
 // ByCreatedBy orders the results by the created_by field.
