@@ -24,16 +24,16 @@ import (
 func receiver(secret string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		var t, ok = int64(0), false
-		for _, kv := range strings.Split(r.Header.Get("Onboard-Signature"), ",") {
-			if k, v, _ := strings.Cut(kv, "="); k == "t" {
-				t, _ = strconv.ParseInt(v, 10, 64)
-			} else if mac := hmac.New(sha256.New, []byte(secret)); k == "v1" {
-				fmt.Fprintf(mac, "%d.%s", t, body)
-				ok = ok || hmac.Equal([]byte(v), []byte(hex.EncodeToString(mac.Sum(nil))))
-			}
+		parts := strings.Split(r.Header.Get("Onboard-Signature"), ",") // t=…,v1=…[,v1=…]
+		ts, found := strings.CutPrefix(parts[0], "t=")
+		t, tErr := strconv.ParseInt(ts, 10, 64)
+		mac := hmac.New(sha256.New, []byte(secret))
+		fmt.Fprintf(mac, "%s.%s", ts, body)
+		want, ok := []byte("v1="+hex.EncodeToString(mac.Sum(nil))), false
+		for _, sig := range parts[1:] {
+			ok = ok || hmac.Equal([]byte(sig), want)
 		}
-		if err != nil || !ok || time.Since(time.Unix(t, 0)).Abs() > 5*time.Minute {
+		if err != nil || tErr != nil || !found || !ok || time.Since(time.Unix(t, 0)).Abs() > 5*time.Minute {
 			http.Error(w, "bad signature", http.StatusBadRequest)
 			return
 		}
@@ -45,8 +45,8 @@ func receiver(secret string) http.HandlerFunc {
 // TestReceiverVerifiesSignature drives the README's receiver with what
 // the worker sends: a signature by webhooks.Signature verifies, with the
 // receiver's secret first or second (a rotation's overlap); a wrong
-// secret, a changed body, an old or future timestamp, a missing header
-// do not.
+// secret, a changed body, an old or future timestamp, a missing header,
+// an old delivery with a fresh timestamp added do not.
 func TestReceiverVerifiesSignature(t *testing.T) {
 	secret, err := webhooks.NewSecret()
 	if err != nil {
@@ -80,6 +80,12 @@ func TestReceiverVerifiesSignature(t *testing.T) {
 		{"6 minutes ahead", webhooks.Signature([]string{secret}, now.Add(6*time.Minute), body), body, http.StatusBadRequest},
 		{"no header", "", body, http.StatusBadRequest},
 		{"no timestamp", strings.SplitN(webhooks.Signature([]string{secret}, now, body), ",", 2)[1], body, http.StatusBadRequest},
+		// A captured old delivery replayed with a fresh timestamp appended:
+		// the signature is of the old one, which is what must be checked.
+		{"old, with a new t appended", webhooks.Signature([]string{secret}, now.Add(-3*time.Hour), body) +
+			",t=" + strconv.FormatInt(now.Unix(), 10), body, http.StatusBadRequest},
+		{"old, with a new t first", "t=" + strconv.FormatInt(now.Unix(), 10) + "," +
+			webhooks.Signature([]string{secret}, now.Add(-3*time.Hour), body), body, http.StatusBadRequest},
 	} {
 		if got := send(tc.header, tc.body); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
