@@ -5,8 +5,9 @@ import "net/netip"
 // nonPublic are the ranges, beyond what netip's predicates name, that a
 // delivery must not reach: shared address space (carrier-grade NAT), the
 // IETF protocol assignments, documentation and benchmarking ranges, the
-// reserved 240/4, and NAT64 and 6to4 prefixes, through which an IPv6
-// address can reach an internal IPv4 one.
+// reserved 240/4, the old 6to4 relay anycast, and the NAT64, 6to4 and
+// Teredo prefixes, through which an IPv6 address can reach an internal
+// IPv4 one.
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
 	netip.MustParsePrefix("100.64.0.0/10"),
@@ -15,12 +16,13 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("198.51.100.0/24"),
 	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("192.88.99.0/24"),
 	netip.MustParsePrefix("240.0.0.0/4"),
 	netip.MustParsePrefix("64:ff9b::/96"),
 	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2001::/23"), // IETF protocol assignments, Teredo (2001::/32) among them
 	netip.MustParsePrefix("2001:db8::/32"),
 	netip.MustParsePrefix("2002::/16"),
-	netip.MustParsePrefix("100::/64"),
 }
 
 // Deliverable reports whether a delivery may connect to ip: a public
@@ -44,6 +46,9 @@ func Deliverable(ip netip.Addr, allowLoopback bool) bool {
 		ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
 		return false
 	}
+	if ip.Is6() && !globalUnicast6.Contains(ip) {
+		return false
+	}
 	for _, p := range nonPublic {
 		if p.Contains(ip) {
 			return false
@@ -51,3 +56,8 @@ func Deliverable(ip netip.Addr, allowLoopback bool) bool {
 	}
 	return true
 }
+
+// globalUnicast6 is the IPv6 global unicast space: every other IPv6
+// address (IPv4-compatible ::a.b.c.d, SIIT ::ffff:0:a.b.c.d, site-local
+// fec0::/10, …) is refused outright rather than listed range by range.
+var globalUnicast6 = netip.MustParsePrefix("2000::/3")

@@ -30,6 +30,14 @@ func TestDeliverable(t *testing.T) {
 		{"255.255.255.255", false, false},
 		{"64:ff9b::a00:1", false, false},
 		{"::ffff:10.0.0.1", false, false},
+		{"::127.0.0.1", true, false},
+		{"::a9fe:a9fe", false, false},
+		{"::ffff:0:7f00:1", false, false},
+		{"fec0::1", false, false},
+		{"2001::a9fe:a9fe", false, false},
+		{"2002:a9fe:a9fe::1", false, false},
+		{"192.88.99.1", false, false},
+		{"2a00:1450:4001:80b::200e", false, true},
 	} {
 		if got := Deliverable(netip.MustParseAddr(tc.addr), tc.loopback); got != tc.want {
 			t.Errorf("Deliverable(%s, loopback %t) = %t, want %t", tc.addr, tc.loopback, got, tc.want)
