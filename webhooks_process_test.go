@@ -207,8 +207,9 @@ func validSignature(header, secret string, body []byte) bool {
 	return hmac.Equal([]byte(v1), []byte(hex.EncodeToString(mac.Sum(nil))))
 }
 
-// registeredCustomers are the customer ids whose registration arrived,
-// and the counts by event id.
+// snapshot returns the customers whose registration arrived, the
+// accepted deliveries by event id and the event ids whose signature was
+// bad.
 func (rc *hookReceiver) snapshot() (map[string]bool, map[string]int, []string) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -301,6 +302,24 @@ func (rc *hookReceiver) waitArrived(t *testing.T, ids []string, within time.Dura
 // made in one attempt.
 func (rc *hookReceiver) checkExactlyOnce(t *testing.T, db *sql.DB) {
 	t.Helper()
+	// The receiver answers before the worker records the answer: wait
+	// (bounded) until every event's delivery is recorded as ended.
+	var events, deliveries, succeeded, oneAttempt, attempts int
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		row := db.QueryRow(`SELECT (SELECT count(*) FROM customer_events),
+			(SELECT count(*) FROM webhook_deliveries),
+			(SELECT count(*) FROM webhook_deliveries WHERE status = 'SUCCEEDED'),
+			(SELECT count(*) FROM webhook_deliveries WHERE attempts = 1),
+			(SELECT count(*) FROM webhook_attempts)`)
+		if err := row.Scan(&events, &deliveries, &succeeded, &oneAttempt, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		if (deliveries == events && succeeded == events) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	_, counts, bad := rc.snapshot()
 	if len(bad) > 0 {
 		t.Errorf("%d deliveries with a bad signature: %v", len(bad), bad)
@@ -309,15 +328,6 @@ func (rc *hookReceiver) checkExactlyOnce(t *testing.T, db *sql.DB) {
 		if n != 1 {
 			t.Errorf("event %s accepted %d times, want once", id, n)
 		}
-	}
-	var events, deliveries, succeeded, oneAttempt, attempts int
-	row := db.QueryRow(`SELECT (SELECT count(*) FROM customer_events),
-		(SELECT count(*) FROM webhook_deliveries),
-		(SELECT count(*) FROM webhook_deliveries WHERE status = 'SUCCEEDED'),
-		(SELECT count(*) FROM webhook_deliveries WHERE attempts = 1),
-		(SELECT count(*) FROM webhook_attempts)`)
-	if err := row.Scan(&events, &deliveries, &succeeded, &oneAttempt, &attempts); err != nil {
-		t.Fatal(err)
 	}
 	if events != len(counts) || deliveries != events || succeeded != events || oneAttempt != events || attempts != events {
 		t.Errorf("%d events, %d received; %d deliveries, %d SUCCEEDED, %d in one attempt; %d attempts recorded",
@@ -387,6 +397,7 @@ func TestWebhooksTwoProcessesDeliverEachEventOnce(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	t.Logf("SIGTERM to process 2 with %d deliveries in flight", rc.inFlight.Load())
 	p2.stop(t, shutdownTimeout+5*time.Second)
 	third := registerOn(t, token, "third", 10, p1)
 	rc.waitArrived(t, append(second, third...), 90*time.Second, p1, p2)
