@@ -40,7 +40,7 @@ func BenchmarkWebhookWorker(b *testing.B) {
 			}))
 			b.Cleanup(rc.Close)
 			key := env.Delivery.Webhooks.Settings.SecretKey
-			createEndpointForTest(b, env, key, tenantID, rc.URL)
+			createEndpoint(b, env, "acme", rc.URL)
 			appendEvents(b, env, tenantID, newBareCustomer(b, env, tenantID), b.N, func() {})
 			for {
 				n, err := env.Delivery.Sequencer.SequenceOnce(context.Background())
@@ -103,7 +103,7 @@ func BenchmarkWebhookLatency(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	b.Cleanup(rc.Close)
-	createEndpointForTest(b, env, env.Delivery.Webhooks.Settings.SecretKey, tenantID, rc.URL)
+	createEndpoint(b, env, "acme", rc.URL)
 	cus := newBareCustomer(b, env, tenantID)
 	ctx := history.WithCommitted(env.As(tenantID), env.Delivery.Sequencer.Wake)
 	committed := map[string]time.Time{}

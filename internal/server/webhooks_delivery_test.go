@@ -32,7 +32,7 @@ import (
 	"onboard/internal/onboarding"
 	"onboard/internal/server"
 	"onboard/internal/testutil"
-
+	"onboard/internal/viewer"
 	"onboard/internal/webhooks"
 	"onboard/schema/schematype"
 )
@@ -125,11 +125,36 @@ func (rc *receiver) accepted() map[string]int {
 	return n
 }
 
-// createEndpointForTest writes an enabled endpoint of tenantID to url
-// with a fresh signing secret, sealed with the env's key (part C's
-// createWebhookEndpoint is the way in production), and returns its id and
-// secret.
-func createEndpointForTest(t testing.TB, env *testutil.Env, key []byte, tenantID, url string, types ...string) (string, string) {
+// createEndpoint makes an endpoint of the tenant tenantKey to url the way
+// a user does: the createWebhookEndpoint mutation with a webhooks:manage
+// token. It returns the endpoint's id and the signing secret its payload
+// carries (shown once, as to a user).
+func createEndpoint(t testing.TB, env *testutil.Env, tenantKey, url string, types ...string) (string, string) {
+	t.Helper()
+	input := map[string]any{"url": url}
+	if len(types) > 0 {
+		input["eventTypes"] = types
+	}
+	var got struct {
+		CreateWebhookEndpoint struct {
+			Secret   string
+			Endpoint struct{ ID string }
+		}
+	}
+	env.Do(testutil.Request{Token: env.Token([]string{tenantKey}, viewer.ScopeWebhooksManage), TenantKey: tenantKey,
+		Query: createWebhookEndpoint, Variables: map[string]any{"input": input}}).Into(t, &got)
+	ep := got.CreateWebhookEndpoint
+	if ep.Endpoint.ID == "" || ep.Secret == "" {
+		t.Fatalf("createWebhookEndpoint(%s) returned no endpoint or no secret", url)
+	}
+	return ep.Endpoint.ID, ep.Secret
+}
+
+// insertEndpointForTest writes an enabled endpoint of tenantID to url
+// straight into the database, sealed with key, for the setups the API
+// rightly refuses (a loopback URL while loopback is not allowed), and
+// returns its id and secret.
+func insertEndpointForTest(t testing.TB, env *testutil.Env, key []byte, tenantID, url string, types ...string) (string, string) {
 	t.Helper()
 	box, err := webhooks.NewBox(key)
 	if err != nil {
@@ -295,7 +320,7 @@ func TestWebhookDeliversSignedEvents(t *testing.T) {
 	e := &decisionEnv{registrationEnv: newRegistrationEnvWith(t, testutil.Options{Events: ev, Webhooks: wh, StartDelivery: true})}
 	e.decider = e.Token([]string{"acme"}, "customers:decide", "customers:read")
 	rc := newReceiver(t, nil)
-	_, secret := createEndpointForTest(t, e.Env, wh.SecretKey, e.tenantID, rc.URL+"/hooks?token=abc")
+	_, secret := createEndpoint(t, e.Env, "acme", rc.URL+"/hooks?token=abc")
 
 	id := e.newCustomer(t)
 	r, rid := e.decide(onboarding.ActionReview, id, map[string]any{"reasonCode": "DOCUMENTS_RECEIVED", "note": "marcus called"})
@@ -374,11 +399,11 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 		}
 		return http.StatusOK
 	})
-	key := deliveryKey(env)
-	epID, _ := createEndpointForTest(t, env, key, tenantID, rc.URL)
+	epID, _ := createEndpoint(t, env, "acme", rc.URL)
 	// An endpoint of another type, and one of another tenant, get nothing.
-	otherType, _ := createEndpointForTest(t, env, key, tenantID, rc.URL, schematype.EventCustomerRegistered)
-	otherTenant, _ := createEndpointForTest(t, env, key, env.Tenant("globex"), rc.URL)
+	otherType, _ := createEndpoint(t, env, "acme", rc.URL, schematype.EventCustomerRegistered)
+	env.Tenant("globex")
+	otherTenant, _ := createEndpoint(t, env, "globex", rc.URL)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 
 	waitUntil(t, 10*time.Second, "the delivery succeeds", func() bool {
@@ -419,6 +444,44 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 	if ep := env.Client().WebhookEndpoint.GetX(all(), epID); ep.ConsecutiveFailures != 0 || ep.Status != "ENABLED" {
 		t.Errorf("endpoint after the success: %d failures, %s", ep.ConsecutiveFailures, ep.Status)
 	}
+
+	// The tenant's operator sees the same story through the API.
+	var log struct {
+		WebhookDeliveries struct {
+			Edges []struct {
+				Node struct {
+					Status     string
+					Attempts   int
+					AttemptLog []struct {
+						Number     int
+						StatusCode *int
+						LatencyMs  int
+						Outcome    string
+					}
+				}
+			}
+		}
+	}
+	env.Do(testutil.Request{Token: env.Token([]string{"acme"}, viewer.ScopeWebhooksManage), TenantKey: "acme",
+		Query: `query($endpoint: ID!) { webhookDeliveries(endpointId: $endpoint, first: 10) { edges { node {
+			status attempts attemptLog { number statusCode latencyMs outcome } } } } }`,
+		Variables: map[string]any{"endpoint": epID}}).Into(t, &log)
+	if n := len(log.WebhookDeliveries.Edges); n != 1 {
+		t.Fatalf("webhookDeliveries: %d deliveries, want 1", n)
+	}
+	node := log.WebhookDeliveries.Edges[0].Node
+	if node.Status != "SUCCEEDED" || node.Attempts != 3 || len(node.AttemptLog) != 3 {
+		t.Fatalf("webhookDeliveries: %+v", node)
+	}
+	for i, want := range []struct {
+		status  int
+		outcome string
+	}{{500, "HTTP_ERROR"}, {500, "HTTP_ERROR"}, {200, "SUCCEEDED"}} {
+		a := node.AttemptLog[i]
+		if a.Number != i+1 || a.StatusCode == nil || *a.StatusCode != want.status || a.Outcome != want.outcome || a.LatencyMs < 0 {
+			t.Errorf("attemptLog[%d] = %+v, want number %d, status %d, %s", i, a, i+1, want.status, want.outcome)
+		}
+	}
 }
 
 // deliveryKey is the secret key env's delivery seals with.
@@ -428,7 +491,6 @@ func deliveryKey(env *testutil.Env) []byte { return env.Delivery.Webhooks.Settin
 // receiver slower than the timeout is a TIMEOUT.
 func TestWebhookRedirectAndTimeoutFail(t *testing.T) {
 	env, tenantID := deliveryEnv(t, func(o *testutil.Options) { o.Webhooks.Timeout = 300 * time.Millisecond })
-	key := deliveryKey(env)
 	var elsewhere sync.WaitGroup
 	redirect := newReceiver(t, func(_ int, r *http.Request) int {
 		if r.URL.Path == "/elsewhere" {
@@ -443,8 +505,8 @@ func TestWebhookRedirectAndTimeoutFail(t *testing.T) {
 		}
 		return http.StatusOK
 	})
-	redirectID, _ := createEndpointForTest(t, env, key, tenantID, redirect.URL+"/in", schematype.EventCustomerUpdated)
-	slowID, _ := createEndpointForTest(t, env, key, tenantID, slow.URL, schematype.EventCustomerUpdated)
+	redirectID, _ := createEndpoint(t, env, "acme", redirect.URL+"/in", schematype.EventCustomerUpdated)
+	slowID, _ := createEndpoint(t, env, "acme", slow.URL, schematype.EventCustomerUpdated)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 
 	first := func(epID string) *ent.WebhookAttempt {
@@ -491,8 +553,11 @@ func TestWebhookBlockedAddress(t *testing.T) {
 	plain := newReceiver(t, nil)
 	// A name, not an address: the check holds after DNS resolution.
 	httpsURL := strings.Replace(tlsRC.URL, "127.0.0.1", "localhost", 1) + "/hook?token=secret-token"
-	tlsID, _ := createEndpointForTest(t, env, key, tenantID, httpsURL)
-	plainID, _ := createEndpointForTest(t, env, key, tenantID, plain.URL)
+	// The API refuses loopback URLs while loopback is not allowed (see
+	// TestWebhookEndpointLoopback): only a direct insert can make the
+	// endpoint whose delivery the worker must refuse.
+	tlsID, _ := insertEndpointForTest(t, env, key, tenantID, httpsURL)
+	plainID, _ := insertEndpointForTest(t, env, key, tenantID, plain.URL)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 
 	for _, id := range []string{tlsID, plainID} {
@@ -517,7 +582,7 @@ func TestWebhookBlockedAddress(t *testing.T) {
 func TestWebhookEndpointDisabledAfterFailures(t *testing.T) {
 	env, tenantID := deliveryEnv(t, func(o *testutil.Options) { o.Webhooks.DisableAfter = 3 })
 	rc := newReceiver(t, func(int, *http.Request) int { return http.StatusInternalServerError })
-	epID, _ := createEndpointForTest(t, env, deliveryKey(env), tenantID, rc.URL)
+	epID, _ := createEndpoint(t, env, "acme", rc.URL)
 	cus := newBareCustomer(t, env, tenantID)
 	evID := appendEvents(t, env, tenantID, cus, 1, env.Delivery.Sequencer.Wake)[0]
 
@@ -529,10 +594,43 @@ func TestWebhookEndpointDisabledAfterFailures(t *testing.T) {
 	if ep.DisabledReason != want || ep.DisabledAt == nil || ep.ConsecutiveFailures != 3 {
 		t.Errorf("disabled endpoint: reason %q at %v, %d failures; want %q", ep.DisabledReason, ep.DisabledAt, ep.ConsecutiveFailures, want)
 	}
-	changes := env.Client().WebhookEndpointChange.Query().Where(webhookendpointchange.EndpointID(epID)).AllX(all())
-	if len(changes) != 1 || changes[0].Type != webhookendpointchange.TypeDISABLED || changes[0].Reason != want ||
-		changes[0].Actor != "" || changes[0].TenantID != tenantID {
+	// The log: CREATED by the mutation, then DISABLED by the worker (no actor).
+	changes := env.Client().WebhookEndpointChange.Query().Where(webhookendpointchange.EndpointID(epID)).
+		Order(ent.Asc(webhookendpointchange.FieldID)).AllX(all())
+	if len(changes) != 2 || changes[0].Type != webhookendpointchange.TypeCREATED || changes[1].Type != webhookendpointchange.TypeDISABLED ||
+		changes[1].Reason != want || changes[1].Actor != "" || changes[1].TenantID != tenantID {
 		t.Errorf("endpoint log: %+v", changes)
+	}
+	// And through the API, as the tenant's operator reads it.
+	var listed struct {
+		WebhookEndpoints struct {
+			Edges []struct {
+				Node struct {
+					ID, Status     string
+					DisabledReason *string
+					Changes        []struct {
+						Type   string
+						Reason *string
+					}
+				}
+			}
+		}
+	}
+	env.Do(testutil.Request{Token: env.Token([]string{"acme"}, viewer.ScopeWebhooksManage), TenantKey: "acme",
+		Query: `{ webhookEndpoints(first: 10) { edges { node { id status disabledReason changes { type reason } } } } }`}).Into(t, &listed)
+	if n := len(listed.WebhookEndpoints.Edges); n != 1 {
+		t.Fatalf("webhookEndpoints: %d endpoints, want 1", n)
+	}
+	node := listed.WebhookEndpoints.Edges[0].Node
+	var disabled []string
+	for _, c := range node.Changes {
+		if c.Type == "DISABLED" && c.Reason != nil {
+			disabled = append(disabled, *c.Reason)
+		}
+	}
+	if node.ID != epID || node.Status != "DISABLED" || node.DisabledReason == nil || *node.DisabledReason != want ||
+		len(node.Changes) != 2 || !slices.Equal(disabled, []string{want}) {
+		t.Errorf("webhookEndpoints: %+v", node)
 	}
 
 	// A new event is sequenced without a delivery to the disabled
@@ -557,7 +655,7 @@ func TestWebhookEndpointDisabledAfterFailures(t *testing.T) {
 func TestWebhookRetryForExceededFails(t *testing.T) {
 	env, tenantID := deliveryEnv(t, func(o *testutil.Options) { o.Webhooks.RetryFor = 400 * time.Millisecond })
 	rc := newReceiver(t, func(int, *http.Request) int { return http.StatusServiceUnavailable })
-	createEndpointForTest(t, env, deliveryKey(env), tenantID, rc.URL)
+	createEndpoint(t, env, "acme", rc.URL)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 
 	waitUntil(t, 10*time.Second, "the delivery fails", func() bool {
@@ -619,7 +717,7 @@ func TestWebhookRestartLosesNothing(t *testing.T) {
 		return http.StatusOK
 	})
 	key := deliveryKey(env)
-	createEndpointForTest(t, env, key, tenantID, rc.URL)
+	createEndpoint(t, env, "acme", rc.URL)
 	const n = 20
 	ids := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), n, env.Delivery.Sequencer.Wake)
 	waitUntil(t, 10*time.Second, "every delivery has failed once", func() bool {
@@ -677,7 +775,7 @@ func TestWebhookTwoWorkersDeliverEachEventOnce(t *testing.T) {
 		time.Sleep(2 * time.Millisecond) // long enough for both workers to be sending at once
 		return http.StatusOK
 	})
-	createEndpointForTest(t, env, key, tenantID, rc.URL)
+	createEndpoint(t, env, "acme", rc.URL)
 	const n = 50
 	cus := newBareCustomer(t, env, tenantID)
 	// Half the commits wake one server's sequencer, half the other's.
@@ -727,7 +825,7 @@ func TestWebhookShutdownDrainsAttemptsInFlight(t *testing.T) {
 					return http.StatusServiceUnavailable // the worker hung up
 				}
 			})
-			createEndpointForTest(t, env, deliveryKey(env), tenantID, rc.URL)
+			createEndpoint(t, env, "acme", rc.URL)
 			evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)[0]
 			select {
 			case <-arrived:
@@ -779,18 +877,19 @@ func TestWebhookShutdownDrainsAttemptsInFlight(t *testing.T) {
 // The worker's metrics: attempts by outcome, their duration, the time
 // from commit to the receiver's 2xx, and the pending deliveries.
 func TestWebhookMetrics(t *testing.T) {
-	env := testutil.New(t)
+	// The env's own delivery does not run: a second one with its metrics
+	// does, with the key the API seals with.
+	env := testutil.NewWith(t, testutil.Options{Webhooks: webhooks.Settings{AllowLoopback: true}})
 	tenantID := env.Tenant("acme")
 	metrics := observe.NewMetrics(nil)
-	key := []byte(testutil.RandomHex(16))
-	d := startDelivery(t, env.DB, key, metrics, nil)
+	d := startDelivery(t, env.DB, deliveryKey(env), metrics, nil)
 	rc := newReceiver(t, func(n int, _ *http.Request) int {
 		if n == 1 {
 			return http.StatusBadGateway
 		}
 		return http.StatusOK
 	})
-	createEndpointForTest(t, env, key, tenantID, rc.URL)
+	createEndpoint(t, env, "acme", rc.URL)
 	evID := appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, d.Sequencer.Wake)[0]
 	waitUntil(t, 10*time.Second, "the delivery succeeds", func() bool {
 		return env.Client().WebhookDelivery.Query().
@@ -819,10 +918,11 @@ func TestWebhookMetrics(t *testing.T) {
 // Without WEBHOOK_SECRET_KEY the worker says so once and sends nothing:
 // deliveries are made and wait for a server that can sign them.
 func TestWebhookWorkerWithoutKeySendsNothing(t *testing.T) {
-	env := testutil.New(t)
+	// The API seals with the env's key; the worker started below has none.
+	env := testutil.NewWith(t, testutil.Options{Webhooks: webhooks.Settings{AllowLoopback: true}})
 	tenantID := env.Tenant("acme")
 	rc := newReceiver(t, nil)
-	createEndpointForTest(t, env, []byte(testutil.RandomHex(16)), tenantID, rc.URL)
+	createEndpoint(t, env, "acme", rc.URL)
 	ev, wh := deliverySettings()
 	logs := &testutil.SyncBuffer{}
 	d, err := server.NewDelivery(env.DB, ev, wh, nil, slog.New(slog.NewJSONHandler(logs, nil)))
