@@ -226,9 +226,9 @@ func (rc *hookReceiver) snapshot() (map[string]bool, map[string]int, []string) {
 
 const processRegister = `mutation($input: RegisterIndividualInput!) { registerIndividual(input: $input) { id } }`
 
-// registerOn registers n customers through the processes ps (round robin),
+// registerThrough registers n customers through the processes ps (round robin),
 // four at a time, and returns their ids.
-func registerOn(t *testing.T, token, tag string, n int, ps ...*hookProcess) []string {
+func registerThrough(t *testing.T, token, tag string, n int, ps ...*hookProcess) []string {
 	t.Helper()
 	var (
 		mu  sync.Mutex
@@ -382,14 +382,14 @@ func TestWebhooksTwoProcessesDeliverEachEventOnce(t *testing.T) {
 	rc.secret.Store(created.CreateWebhookEndpoint.Secret)
 
 	// Thirty registrations spread across both processes, concurrently.
-	first := registerOn(t, token, "first", 30, p1, p2)
+	first := registerThrough(t, token, "first", 30, p1, p2)
 	rc.waitArrived(t, first, 60*time.Second, p1, p2)
 	rc.checkExactlyOnce(t, db)
 
 	// A slow receiver keeps attempts in flight; process 2 is stopped while
 	// they are, and the registrations go on at process 1.
 	rc.hold.Store(int64(300 * time.Millisecond))
-	second := registerOn(t, token, "second", 10, p1, p2)
+	second := registerThrough(t, token, "second", 10, p1, p2)
 	deadline := time.Now().Add(30 * time.Second)
 	for rc.inFlight.Load() == 0 {
 		if time.Now().After(deadline) {
@@ -399,7 +399,7 @@ func TestWebhooksTwoProcessesDeliverEachEventOnce(t *testing.T) {
 	}
 	t.Logf("SIGTERM to process 2 with %d deliveries in flight", rc.inFlight.Load())
 	p2.stop(t, shutdownTimeout+5*time.Second)
-	third := registerOn(t, token, "third", 10, p1)
+	third := registerThrough(t, token, "third", 10, p1)
 	rc.waitArrived(t, append(second, third...), 90*time.Second, p1, p2)
 	// Process 2 drained its attempts in flight (within SHUTDOWN_TIMEOUT)
 	// and recorded them; nothing was left leased to be sent again.
