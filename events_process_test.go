@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -30,8 +29,10 @@ import (
 
 // TestSubscriptionReceivesAnotherProcessesEvent: two real server
 // processes on one PostgreSQL database; a subscription on the second
-// receives the registration made through the first (it reaches the second
-// by polling, EVENTS_POLL_INTERVAL), with only the database between them.
+// receives the registration made through the first, with only the
+// database between them: the servers' own sequencers number the events
+// (taking turns under the advisory lock) and the second's hub finds them
+// by polling (EVENTS_POLL_INTERVAL).
 func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
@@ -48,7 +49,7 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 		addr := freePort(t)
 		cmd := onboardProcess(t, "serve", "ADDR="+addr, "DATABASE_URL="+dbURL, "DATA_DIR="+t.TempDir(),
 			"ONBOARD_ENV=production", "WEBHOOK_SECRET_KEY="+base64.StdEncoding.EncodeToString(key),
-			"EVENTS_POLL_INTERVAL=100ms")
+			"EVENTS_POLL_INTERVAL=50ms")
 		var logs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = io.Discard, &logs
 		if err := cmd.Start(); err != nil {
@@ -58,10 +59,6 @@ func TestSubscriptionReceivesAnotherProcessesEvent(t *testing.T) {
 		waitHealthy(t, addr, &logs)
 		addrs, cmds = append(addrs, addr), append(cmds, cmd)
 	}
-	standIn, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go sequenceStandIn(standIn, t, dbURL)
-
 	authn, err := auth.New(auth.Config{Secret: []byte(testutil.Secret)}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -235,45 +232,5 @@ func stopProcess(t *testing.T, cmd *exec.Cmd, i int, logs *bytes.Buffer) {
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Errorf("process %d did not stop\n%s", i+1, logs)
-	}
-}
-
-// sequenceStandIn numbers committed events every 20 ms until ctx ends, in
-// id order after the highest sequence, under a table lock that makes it
-// take turns with a real sequencer. It stands in for part A's sequencer
-// while that is a stub (TODO: remove once the feed has landed; the
-// servers' own sequencers then number the events first).
-func sequenceStandIn(ctx context.Context, t *testing.T, dbURL string) {
-	db, err := sql.Open("postgres", dbURL)
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	defer db.Close()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		func() {
-			tx, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				return
-			}
-			defer tx.Rollback() //nolint:errcheck
-			if _, err := tx.ExecContext(ctx, `LOCK TABLE customer_events IN EXCLUSIVE MODE`); err != nil {
-				return
-			}
-			_, err = tx.ExecContext(ctx, `UPDATE customer_events AS e SET sequence = n.seq, sequenced_at = now()
-				FROM (SELECT id, (SELECT COALESCE(MAX(sequence), 0) FROM customer_events) + ROW_NUMBER() OVER (ORDER BY id) AS seq
-				      FROM customer_events WHERE sequence IS NULL) AS n
-				WHERE e.id = n.id`)
-			if err == nil {
-				_ = tx.Commit()
-			}
-		}()
 	}
 }

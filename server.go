@@ -281,6 +281,11 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	if err := <-stopped; err != nil {
 		logger.Warn("webhook attempts cut short by the shutdown timeout; they are retried", "error", err.Error())
 	}
+	// The stopped hub has ended every subscription; their connections
+	// close on their own goroutines, which Shutdown does not wait for.
+	if err := delivery.SocketsClosed(shutdownCtx); err != nil {
+		logger.Warn("subscription connections still open at the shutdown timeout", "error", err.Error())
+	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

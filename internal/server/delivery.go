@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 
+	"onboard/internal/auth"
 	"onboard/internal/database"
 	"onboard/internal/events"
 	"onboard/internal/observe"
@@ -24,6 +26,11 @@ type Delivery struct {
 	stop    context.CancelFunc
 	drain   context.CancelFunc
 	running sync.WaitGroup
+	// sockets counts the websocket connections being served: a stopped
+	// hub ends their subscriptions, and each then closes (1000) on its
+	// own goroutine, which http.Server.Shutdown does not wait for (the
+	// connection is hijacked). SocketsClosed does.
+	sockets sync.WaitGroup
 }
 
 // NewDelivery builds the event work over db. Without a webhook secret key
@@ -74,6 +81,34 @@ func (d *Delivery) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		d.drain()
 		<-done
+		return ctx.Err()
+	}
+}
+
+// trackSockets counts the websocket upgrades served by next until their
+// handler returns, which the transport's does when the connection has
+// closed.
+func (d *Delivery) trackSockets(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.IsWebsocketUpgrade(r) {
+			d.sockets.Add(1)
+			defer d.sockets.Done()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// SocketsClosed waits, after Stop, for the subscriptions' connections to
+// finish closing, at most until ctx ends: without it a server exiting on
+// SIGTERM could cut them before their complete and close frames are sent,
+// and clients would see an abnormal closure instead of 1000.
+func (d *Delivery) SocketsClosed(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { d.sockets.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
 		return ctx.Err()
 	}
 }

@@ -167,6 +167,7 @@ func New(opts Options) http.Handler {
 		r.Use(front.bodies)
 		r.Use(registrationContext)
 		r.Use(wakeSequencer(opts.Delivery.Sequencer))
+		r.Use(opts.Delivery.trackSockets)
 		r.Handle("/graphql", gql)
 	})
 	if opts.Playground != nil {

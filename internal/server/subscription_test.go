@@ -36,8 +36,8 @@ import (
 // wsWait bounds every wait of these tests for a message.
 const wsWait = 15 * time.Second
 
-// subsEnv is two tenants ("acme", "globex") with catalogs, the hub
-// running, and the handler listening on a local port.
+// subsEnv is two tenants ("acme", "globex") with catalogs, the server's
+// delivery (sequencer, hub, worker) running, and the handler listening on a local port.
 type subsEnv struct {
 	*testutil.Env
 	srv            *httptest.Server
@@ -52,7 +52,7 @@ func newSubsEnv(t *testing.T, settings events.Settings, cors *server.CORS) *subs
 	if settings.PollInterval == 0 {
 		settings.PollInterval = 50 * time.Millisecond
 	}
-	env := testutil.NewWith(t, testutil.Options{Events: settings})
+	env := testutil.NewWith(t, testutil.Options{Events: settings, StartDelivery: true})
 	e := &subsEnv{Env: env, acme: env.Tenant("acme"), globex: env.Tenant("globex"), registerTokens: map[string]string{}}
 	for key, id := range map[string]string{"acme": e.acme, "globex": e.globex} {
 		if err := demo.SeedCatalog(env.As(id), env.Client()); err != nil {
@@ -68,85 +68,20 @@ func newSubsEnv(t *testing.T, settings events.Settings, cors *server.CORS) *subs
 	e.srv = httptest.NewServer(handler)
 	t.Cleanup(e.srv.Close)
 
-	// The hub, and the sequencer beside it, run for the test's life.
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); env.Delivery.Hub.Run(ctx) }()
-	go func() { defer wg.Done(); sequenceUntil(ctx, t, env) }()
+	// The server's own delivery (sequencer, hub, worker) runs for the
+	// test's life; stopHub stops it as a shutdown does.
 	var once sync.Once
-	e.stopHub = func() { once.Do(func() { cancel(); wg.Wait() }) }
+	e.stopHub = func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), wsWait)
+			defer cancel()
+			if err := env.Delivery.Stop(ctx); err != nil {
+				t.Errorf("stopping delivery: %v", err)
+			}
+		})
+	}
 	t.Cleanup(e.stopHub)
 	return e
-}
-
-// sequenceUntil sequences committed events every few milliseconds until
-// ctx ends: the sequencer's SequenceOnce, and then, for what it left
-// unsequenced, sequenceStandIn.
-func sequenceUntil(ctx context.Context, t *testing.T, env *testutil.Env) {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if _, err := env.Delivery.Sequencer.SequenceOnce(ctx); err != nil && ctx.Err() == nil {
-			t.Errorf("sequencing: %v", err)
-		}
-		if err := sequenceStandIn(ctx, env); err != nil && ctx.Err() == nil {
-			t.Errorf("sequencing (stand-in): %v", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// sequenceStandIn numbers the events still without a sequence, in id
-// order after the highest one, as the agreed design has the sequencer do.
-// It stands in for part A's Sequencer.SequenceOnce while that is a stub
-// (it then finds nothing to do) and runs on the test's one goroutine, so
-// the two never race.
-func sequenceStandIn(ctx context.Context, env *testutil.Env) error {
-	ph := func(n int) string {
-		if env.DB.Dialect == "postgres" {
-			return fmt.Sprintf("$%d", n)
-		}
-		return "?"
-	}
-	tx, err := env.DB.SQL.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var max int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(sequence), 0) FROM customer_events`).Scan(&max); err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM customer_events WHERE sequence IS NULL ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if len(ids) == 0 {
-		return nil
-	}
-	now := time.Now().UTC()
-	for i, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_events SET sequence = `+ph(1)+`, sequenced_at = `+ph(2)+` WHERE id = `+ph(3),
-			max+int64(i)+1, now, id); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }
 
 // register registers a FinHub individual in tenant (key) and returns its id.
