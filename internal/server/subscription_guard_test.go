@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,4 +112,80 @@ func TestSubscriptionGuardRefusesAfterExpiry(t *testing.T) {
 	}
 	wantErr(t, w.failure(w.wsOperation(`{ __typename }`, nil)), "UNAUTHENTICATED", "TOKEN_EXPIRED")
 	wantErr(t, w.failure(w.subscribe(nil)), "UNAUTHENTICATED", "TOKEN_EXPIRED")
+}
+
+// TestHubServesASubscriberThatStartsWhileIdle drives the race the review
+// found, with the hub's idle hook: the hub finds no subscription; then a
+// subscriber registers and reads its starting point, and an event is
+// sequenced after it; then the hub reads the highest sequence. That event
+// must still reach the subscriber (the hub used to skip to the highest
+// sequence and never hand it out).
+func TestHubServesASubscriberThatStartsWhileIdle(t *testing.T) {
+	e := newSubsEnv(t, events.Settings{}, nil)
+	hub := e.Delivery.Hub
+	entered, release := make(chan struct{}), make(chan struct{})
+	var fired atomic.Bool
+	remove := events.SetTestHookIdle(func(h *events.Hub) {
+		if h != hub || !fired.CompareAndSwap(false, true) {
+			return
+		}
+		close(entered)
+		select { // bounded: a failed test must not hang the hub
+		case <-release:
+		case <-time.After(wsWait):
+		}
+	})
+	t.Cleanup(remove)
+	select {
+	case <-entered:
+	case <-time.After(wsWait):
+		t.Fatal("the hub never found itself idle")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sub, err := hub.Subscribe(ctx, e.acme, events.Filter{})
+	if err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	cus := e.register(t, "acme")
+	waitSequenced(t, e)
+	close(release)
+	select {
+	case ev, ok := <-sub.C:
+		if !ok {
+			t.Fatalf("the subscription ended: %v", sub.Err())
+		}
+		if ev.Type != "customer.registered" || ev.CustomerID != cus {
+			t.Fatalf("got %s of %s, want the registration of %s", ev.Type, ev.CustomerID, cus)
+		}
+	case <-time.After(wsWait):
+		t.Fatal("the event sequenced after the subscriber's start never reached it")
+	}
+}
+
+// TestHubCountsAStartedSubscriptionOnly: Hub.Subscriptions counts a
+// subscription once it has read its starting point, not while it reads
+// it, so that a test waiting for the count can then commit an event the
+// subscription will receive.
+func TestHubCountsAStartedSubscriptionOnly(t *testing.T) {
+	e := newSubsEnv(t, events.Settings{}, nil)
+	hub := e.Delivery.Hub
+	var during atomic.Int64
+	during.Store(-1)
+	t.Cleanup(events.SetTestHookBeforeStart(func(h *events.Hub) {
+		if h == hub {
+			during.Store(int64(h.Subscriptions(e.acme)))
+		}
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := hub.Subscribe(ctx, e.acme, events.Filter{}); err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	if n := during.Load(); n != 0 {
+		t.Errorf("before reading its start, the subscription was counted: %d, want 0", n)
+	}
+	if n := hub.Subscriptions(e.acme); n != 1 {
+		t.Errorf("once started, %d subscriptions counted, want 1", n)
+	}
 }
