@@ -89,6 +89,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(bounds) // after APQ, which fills in the query
 	srv.Use(tenantRequirement{})
+	srv.Use(websocketOperations{present: present}) // before any other interceptor runs a refused operation
 	srv.Use(readOnlyQueries{})
 	srv.Use(opts.Limits.WithDefaults())
 	srv.Use(problemLists{})

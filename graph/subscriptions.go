@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"onboard/ent"
 	"onboard/internal/apperr"
@@ -241,6 +242,45 @@ func (r *Resolver) customerEvents(ctx context.Context, types []string, customerI
 		}
 	}()
 	return out, nil
+}
+
+// websocketOperations guards the websocket: gqlgen's transport would
+// execute whatever a subscribe message carries, queries and mutations
+// too, as the viewer fixed at connection_init and outside the HTTP front
+// (its rules, the request timeout, the sequencer's wake-up). Over a
+// connection (connectionKey, set by initConnection) only subscriptions
+// run, and none once the connection's token has expired: the expiry is
+// checked here for every operation, not only by customerEvents. The
+// refusal is a graphql.OneShot response, as gqlgen's websocket.go asks of
+// an interceptor that does not call next, presented as every error.
+type websocketOperations struct {
+	present graphql.ErrorPresenterFunc
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = websocketOperations{}
+
+func (websocketOperations) ExtensionName() string                   { return "WebsocketOperations" }
+func (websocketOperations) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (w websocketOperations) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if conn, _ := ctx.Value(connectionKey{}).(*connection); conn == nil {
+		return next(ctx) // HTTP: the front's rules apply
+	}
+	var refusal *apperr.Error
+	oc := graphql.GetOperationContext(ctx)
+	switch {
+	case expired(viewer.FromContext(ctx)):
+		refusal = tokenExpired()
+	case oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Subscription:
+		refusal = apperr.New(apperr.BadUserInput, vocab.ReasonSubscriptionOnly,
+			"the websocket serves subscriptions only: send queries and mutations over HTTP (POST /graphql)")
+	default:
+		return next(ctx)
+	}
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{w.present(ctx, refusal)}})
 }
 
 func expired(v *viewer.Viewer) bool {

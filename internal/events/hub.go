@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"onboard/ent"
@@ -186,15 +187,29 @@ func (h *Hub) Run(ctx context.Context) {
 // follow hands out the events sequenced after last and returns the last
 // sequence it read. With no subscription it reads only the highest
 // sequence, so that an idle server does not read every event.
+//
+// Idle, it checks for subscriptions again after reading the highest
+// sequence: a subscription that registered before that second check is
+// served from last, as if it had been there all along; one that registers
+// after it reads its starting point after the highest sequence was read,
+// so it starts there or later and skipping to it loses that subscription
+// nothing. (Checking only before the read would skip an event sequenced
+// between a new subscriber's start and the read: it would never reach
+// that subscriber.)
 func (h *Hub) follow(ctx context.Context, last int64) int64 {
 	for ctx.Err() == nil {
 		if !h.hasSubscriptions() {
+			if f := testHookIdle.Load(); f != nil {
+				(*f)(h)
+			}
 			max, err := h.maxSequence(ctx)
 			if err != nil {
 				h.warn(ctx, err)
 				return last
 			}
-			return max
+			if !h.hasSubscriptions() {
+				return max
+			}
 		}
 		evs, err := h.db.Client.CustomerEvent.Query().
 			Where(customerevent.SequenceGT(last)).
@@ -237,11 +252,42 @@ func (h *Hub) maxSequence(ctx context.Context) (int64, error) {
 	return *rows[0].Max, nil
 }
 
-// Subscriptions is how many subscriptions tenantID has on this server.
+// Subscriptions is how many subscriptions tenantID has on this server
+// that have read their starting point: each of them receives every event
+// sequenced from now on (a test waits for it before it commits one). A
+// subscription still reading its start is not counted, though it holds a
+// place in SubscriptionsPerTenant.
 func (h *Hub) Subscriptions(tenantID string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.tenants[tenantID])
+	n := 0
+	for s := range h.tenants[tenantID] {
+		if s.started {
+			n++
+		}
+	}
+	return n
+}
+
+// Test hooks, set only by tests (SetTestHookIdle, SetTestHookBeforeStart)
+// to drive an interleaving of the hub and a subscriber deterministically;
+// a hook is given the hub, so that a test acts on its own hub only.
+var testHookIdle, testHookBeforeStart atomic.Pointer[func(*Hub)]
+
+// SetTestHookIdle installs f as the hook the hub's reader calls when it
+// found no subscription, before it reads the highest sequence to skip to
+// it. For tests only.
+func SetTestHookIdle(f func(*Hub)) (remove func()) {
+	testHookIdle.Store(&f)
+	return func() { testHookIdle.Store(nil) }
+}
+
+// SetTestHookBeforeStart installs f as the hook Subscribe calls once the
+// subscription is registered, before it reads its starting point. For
+// tests only.
+func SetTestHookBeforeStart(f func(*Hub)) (remove func()) {
+	testHookBeforeStart.Store(&f)
+	return func() { testHookBeforeStart.Store(nil) }
 }
 
 func (h *Hub) hasSubscriptions() bool {
@@ -349,6 +395,9 @@ func (h *Hub) Subscribe(ctx context.Context, tenantID string, f Filter) (*Subscr
 	// Registered first, then the starting point read: an event the hub
 	// reads meanwhile waits in pending, so none sequenced after the start
 	// is missed, and none before it is sent.
+	if f := testHookBeforeStart.Load(); f != nil {
+		(*f)(h)
+	}
 	after, err := h.maxSequence(privacy.DecisionContext(ctx, privacy.Allow))
 	h.mu.Lock()
 	defer h.mu.Unlock()

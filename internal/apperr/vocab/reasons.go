@@ -155,6 +155,7 @@ const (
 	ReasonSubscriberTooSlow      Reason = "SUBSCRIBER_TOO_SLOW"
 	ReasonEventStreamUnavailable Reason = "EVENT_STREAM_UNAVAILABLE"
 	ReasonWebsocketRequired      Reason = "WEBSOCKET_REQUIRED"
+	ReasonSubscriptionOnly       Reason = "SUBSCRIPTION_ONLY"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -295,5 +296,6 @@ var catalogue = []Entry{
 	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
 	{ReasonSubscriberTooSlow, Unavailable, 0, "a subscription that fell too far behind the events and was ended: read the missed events from the feed and subscribe again"},
 	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
+	{ReasonSubscriptionOnly, BadUserInput, 0, "a query or a mutation sent over the websocket, which serves subscriptions only: send it over HTTP"},
 	{ReasonEventStreamUnavailable, Unavailable, 0, "a subscription on a server whose event stream is not running (starting or shutting down): retry shortly"},
 }
