@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -169,5 +170,45 @@ func TestWebhookWorkerDisablesOnlyAfterFailingFor(t *testing.T) {
 				t.Errorf("disabled at %d failures, want 5", ep.ConsecutiveFailures)
 			}
 		})
+	}
+}
+
+// Stop ends by its context's deadline even when the record of the attempt
+// it cut short cannot get at the delivery (another transaction holds the
+// row): the record gives up at the deadline, and the lease brings the
+// delivery back later.
+func TestWebhookWorkerStopKeepsTheShutdownDeadline(t *testing.T) {
+	env, tenantID := deliveryEnv(t, nil)
+	arrived := make(chan string, 1)
+	rc := newReceiver(t, func(_ int, r *http.Request) int {
+		arrived <- r.Header.Get(webhooks.DeliveryIDHeader)
+		<-r.Context().Done() // until the worker hangs up
+		return http.StatusServiceUnavailable
+	})
+	createEndpointForTest(t, env, deliveryKey(env), tenantID, rc.URL)
+	appendEvents(t, env, tenantID, newBareCustomer(t, env, tenantID), 1, env.Delivery.Sequencer.Wake)
+	var id string
+	select {
+	case id = <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the attempt did not arrive")
+	}
+	tx, err := env.Client().Tx(all())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	tx.WebhookDelivery.UpdateOneID(id).SetUpdatedAt(time.Now()).ExecX(all()) // holds the row (and SQLite's write lock)
+
+	const window = 500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), window)
+	defer cancel()
+	began := time.Now()
+	err = env.Delivery.Stop(ctx)
+	if took := time.Since(began); took > window+300*time.Millisecond {
+		t.Errorf("Stop took %s with a %s deadline", took, window)
+	}
+	if err == nil {
+		t.Error("Stop did not report the attempt it cut short")
 	}
 }
