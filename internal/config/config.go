@@ -93,7 +93,8 @@ type Config struct {
 	// Webhooks are delivery's settings: WEBHOOK_SECRET_KEY (generated in
 	// DataDir in development), WEBHOOK_ALLOW_LOOPBACK, WEBHOOK_TIMEOUT,
 	// WEBHOOK_RETRY_FOR, WEBHOOK_BACKOFF_BASE, WEBHOOK_BACKOFF_MAX,
-	// WEBHOOK_DISABLE_AFTER, WEBHOOK_WORKERS and EVENTS_POLL_INTERVAL.
+	// WEBHOOK_DISABLE_AFTER, WEBHOOK_DISABLE_FAILING_FOR, WEBHOOK_WORKERS
+	// and EVENTS_POLL_INTERVAL.
 	Webhooks webhooks.Settings
 	// WebhookKeyGenerated is true when the development webhook key was
 	// created in DataDir.
@@ -192,14 +193,15 @@ func Load(getenv func(string) string) (Config, error) {
 		SubscriptionsPerTenant:     intVar("SUBSCRIPTIONS_PER_TENANT", events.DefaultSubscriptionsPerTenant),
 	}
 	c.Webhooks = webhooks.Settings{
-		AllowLoopback: boolVar("WEBHOOK_ALLOW_LOOPBACK", c.Env == Development),
-		Timeout:       durationVar("WEBHOOK_TIMEOUT", webhooks.DefaultTimeout),
-		RetryFor:      durationVar("WEBHOOK_RETRY_FOR", webhooks.DefaultRetryFor),
-		BackoffBase:   durationVar("WEBHOOK_BACKOFF_BASE", webhooks.DefaultBackoffBase),
-		BackoffMax:    durationVar("WEBHOOK_BACKOFF_MAX", webhooks.DefaultBackoffMax),
-		DisableAfter:  intVar("WEBHOOK_DISABLE_AFTER", webhooks.DefaultDisableAfter),
-		Workers:       intVar("WEBHOOK_WORKERS", webhooks.DefaultWorkers),
-		PollInterval:  c.Events.PollInterval,
+		AllowLoopback:     boolVar("WEBHOOK_ALLOW_LOOPBACK", c.Env == Development),
+		Timeout:           durationVar("WEBHOOK_TIMEOUT", webhooks.DefaultTimeout),
+		RetryFor:          durationVar("WEBHOOK_RETRY_FOR", webhooks.DefaultRetryFor),
+		BackoffBase:       durationVar("WEBHOOK_BACKOFF_BASE", webhooks.DefaultBackoffBase),
+		BackoffMax:        durationVar("WEBHOOK_BACKOFF_MAX", webhooks.DefaultBackoffMax),
+		DisableAfter:      intVar("WEBHOOK_DISABLE_AFTER", webhooks.DefaultDisableAfter),
+		DisableFailingFor: durationVar("WEBHOOK_DISABLE_FAILING_FOR", webhooks.DefaultDisableFailingFor),
+		Workers:           intVar("WEBHOOK_WORKERS", webhooks.DefaultWorkers),
+		PollInterval:      c.Events.PollInterval,
 	}
 	if err := c.loadWebhookKey(getenv); err != nil {
 		errs = append(errs, err)
@@ -391,6 +393,7 @@ func (c Config) LogAttrs() []any {
 		slog.Duration("webhookBackoffBase", c.Webhooks.BackoffBase),
 		slog.Duration("webhookBackoffMax", c.Webhooks.BackoffMax),
 		slog.Int("webhookDisableAfter", c.Webhooks.DisableAfter),
+		slog.Duration("webhookDisableFailingFor", c.Webhooks.DisableFailingFor),
 		slog.Int("webhookWorkers", c.Webhooks.Workers),
 	}
 }

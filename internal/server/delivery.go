@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"onboard/internal/auth"
 	"onboard/internal/database"
@@ -66,10 +67,26 @@ func (d *Delivery) Start() {
 
 // Stop stops claiming new work and waits for the attempts in flight to
 // end, at most until ctx ends (they are cut short then, and retried
-// later). It returns ctx's error when it had to cut them short.
+// later). It returns an error when it had to cut them short.
+//
+// Everything the worker still writes — the records of the attempts cut
+// short, the release of unsent leases — ends by ctx's deadline too
+// (Worker.StopBy), so Stop never outlasts SHUTDOWN_TIMEOUT: the attempts
+// are cut short a little before the deadline (a quarter of what remains,
+// at most drainReserve), which leaves their records that time.
 func (d *Delivery) Stop(ctx context.Context) error {
 	if d.stop == nil {
 		return nil
+	}
+	cut := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		if d.Worker != nil {
+			d.Worker.StopBy(deadline)
+		}
+		reserve := min(drainReserve, time.Until(deadline)/4)
+		var cancel context.CancelFunc
+		cut, cancel = context.WithDeadline(ctx, deadline.Add(-reserve))
+		defer cancel()
 	}
 	d.stop()
 	done := make(chan struct{})
@@ -78,10 +95,13 @@ func (d *Delivery) Stop(ctx context.Context) error {
 	case <-done:
 		d.drain()
 		return nil
-	case <-ctx.Done():
+	case <-cut.Done():
 		d.drain()
 		<-done
-		return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return context.DeadlineExceeded
 	}
 }
 
@@ -112,3 +132,7 @@ func (d *Delivery) SocketsClosed(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// drainReserve is the most of a shutdown's time kept for recording the
+// attempts it cut short.
+const drainReserve = time.Second

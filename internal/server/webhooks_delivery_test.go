@@ -580,7 +580,10 @@ func TestWebhookBlockedAddress(t *testing.T) {
 // with the reason in its log; it is sent nothing more, and new events get
 // no deliveries to it.
 func TestWebhookEndpointDisabledAfterFailures(t *testing.T) {
-	env, tenantID := deliveryEnv(t, func(o *testutil.Options) { o.Webhooks.DisableAfter = 3 })
+	env, tenantID := deliveryEnv(t, func(o *testutil.Options) {
+		o.Webhooks.DisableAfter = 3
+		o.Webhooks.DisableFailingFor = time.Millisecond // disabled by the count alone
+	})
 	rc := newReceiver(t, func(int, *http.Request) int { return http.StatusInternalServerError })
 	epID, _ := createEndpoint(t, env, "acme", rc.URL)
 	cus := newBareCustomer(t, env, tenantID)

@@ -167,7 +167,7 @@ func (s *Service) Update(ctx context.Context, in UpdateInput) (*ent.WebhookEndpo
 		if in.Enabled != nil {
 			switch enabled := *in.Enabled; {
 			case enabled && ep.Status == webhookendpoint.StatusDISABLED:
-				update.SetStatus(webhookendpoint.StatusENABLED).SetConsecutiveFailures(0).
+				update.SetStatus(webhookendpoint.StatusENABLED).SetConsecutiveFailures(0).ClearFailingSince().
 					ClearDisabledReason().ClearDisabledAt()
 				status = schematype.EndpointWasEnabled
 			case !enabled && ep.Status == webhookendpoint.StatusENABLED:

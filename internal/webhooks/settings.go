@@ -16,10 +16,15 @@ const (
 	DefaultBackoffBase  = 10 * time.Second
 	DefaultBackoffMax   = time.Hour
 	DefaultDisableAfter = 20
-	DefaultWorkers      = 4
-	DefaultLease        = time.Minute
-	DefaultPollInterval = time.Second
-	DefaultOverlap      = 24 * time.Hour
+	// DefaultDisableFailingFor is how long an endpoint must have been
+	// failing, beside DisableAfter failures in a row, before it is
+	// disabled: a burst of events in a short outage fails many attempts
+	// in seconds, and deliveries are retried for days.
+	DefaultDisableFailingFor = 24 * time.Hour
+	DefaultWorkers           = 4
+	DefaultLease             = time.Minute
+	DefaultPollInterval      = time.Second
+	DefaultOverlap           = 24 * time.Hour
 	// MaxOverlap bounds a rotation's overlap: an old secret that signs
 	// for longer is a leaked secret that keeps working.
 	MaxOverlap = 7 * 24 * time.Hour
@@ -49,6 +54,11 @@ type Settings struct {
 	// DisableAfter is the run of consecutive failed attempts after which
 	// an endpoint is disabled (WEBHOOK_DISABLE_AFTER).
 	DisableAfter int
+	// DisableFailingFor is how long the endpoint's run of failures must
+	// have lasted too (WEBHOOK_DISABLE_FAILING_FOR): an endpoint is
+	// disabled only when both hold, so that a burst of events during a
+	// short outage does not disable it within seconds.
+	DisableFailingFor time.Duration
 	// Workers is how many deliveries one server sends at once
 	// (WEBHOOK_WORKERS). One loop per server claims them, so SQLite, one
 	// process without SKIP LOCKED, sends as many side by side too.
@@ -78,6 +88,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.DisableAfter <= 0 {
 		s.DisableAfter = DefaultDisableAfter
+	}
+	if s.DisableFailingFor <= 0 {
+		s.DisableFailingFor = DefaultDisableFailingFor
 	}
 	if s.Workers <= 0 {
 		s.Workers = DefaultWorkers

@@ -2,12 +2,14 @@ package webhooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -21,6 +23,7 @@ import (
 	"onboard/ent/webhookdelivery"
 	"onboard/ent/webhookendpoint"
 	"onboard/ent/webhookendpointchange"
+	"onboard/internal/catalog"
 	"onboard/internal/database"
 	"onboard/internal/events"
 	"onboard/internal/observe"
@@ -40,6 +43,24 @@ const (
 // recorded.
 const recordTimeout = 10 * time.Second
 
+// recordContext is the context of a write that must happen even when ctx
+// (the drain) has ended — recording an attempt, releasing leases — bounded
+// by recordTimeout and by the shutdown's deadline (StopBy), so that the
+// worker never holds a stop beyond SHUTDOWN_TIMEOUT.
+func (w *Worker) recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	if by, ok := w.stopBy.Load().(time.Time); ok {
+		bounded, cancelBy := context.WithDeadline(ctx, by)
+		return bounded, func() { cancelBy(); cancel() }
+	}
+	return ctx, cancel
+}
+
+// StopBy bounds the writes the worker still makes while it stops (the
+// records of the attempts in flight, the release of unsent leases) by
+// deadline, the end of the server's shutdown. Call it before stopping.
+func (w *Worker) StopBy(deadline time.Time) { w.stopBy.Store(deadline) }
+
 // queueDepthEvery is how often the worker counts the pending deliveries
 // for onboard_webhook_queue_depth.
 const queueDepthEvery = time.Second
@@ -56,6 +77,7 @@ type Worker struct {
 	logger   *slog.Logger
 	seq      *events.Sequencer
 	client   *http.Client
+	stopBy   atomic.Value // time.Time: see StopBy
 }
 
 // NewWorker returns a Worker over db, woken by seq (nil: polling only).
@@ -183,7 +205,7 @@ func (w *Worker) release(queue []*ent.WebhookDelivery) {
 	for i, d := range queue {
 		ids[i] = d.ID
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	ctx, cancel := w.recordContext(context.Background())
 	defer cancel()
 	if err := w.db.Client.WebhookDelivery.Update().
 		Where(webhookdelivery.IDIn(ids...), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
@@ -225,7 +247,7 @@ func (w *Worker) claim(ctx context.Context, n int) ([]*ent.WebhookDelivery, erro
 	ctx = allow(ctx)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	var claimed []*ent.WebhookDelivery
-	err := withTx(ctx, w.db.Client, func(tx *ent.Tx) error {
+	err := catalog.WithTx(ctx, w.db.Client, func(tx *ent.Tx) error {
 		q := tx.WebhookDelivery.Query().Where(due(now)...).
 			Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
 			Limit(n)
@@ -236,14 +258,20 @@ func (w *Worker) claim(ctx context.Context, n int) ([]*ent.WebhookDelivery, erro
 		if err != nil || len(ids) == 0 {
 			return err
 		}
+		lease := now.Add(w.settings.Lease)
 		if err := tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...)).
-			SetLeasedUntil(now.Add(w.settings.Lease)).Exec(ctx); err != nil {
+			SetLeasedUntil(lease).Exec(ctx); err != nil {
 			return err
 		}
 		claimed, err = tx.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).
-			WithEndpoint().WithEvent().
+			WithEvent().
 			Order(ent.Asc(webhookdelivery.FieldNextAttemptAt), ent.Asc(webhookdelivery.FieldID)).
 			All(ctx)
+		for _, d := range claimed {
+			// The value written, not the one read back: record and
+			// releaseOne match it as the token of this claim.
+			d.LeasedUntil = &lease
+		}
 		return err
 	})
 	return claimed, err
@@ -302,29 +330,78 @@ func (k *tenantKeys) get(ctx context.Context, client *ent.Client, id string) (st
 	return key, nil
 }
 
+// Messages of the attempts that failed before anything was sent: they are
+// recorded as CONNECTION_ERROR attempts, so that backoff, RetryFor and
+// disabling apply to them as to any failure (otherwise the delivery would
+// be claimed again every lease, forever). They name no secret or value.
+const (
+	errTenantUnread  = "the event's tenant could not be read"
+	errBodyUnencoded = "the event could not be encoded"
+	errSecretSealed  = "the endpoint's secret does not open with WEBHOOK_SECRET_KEY"
+)
+
+// errLeaseLost is record's answer when the delivery's lease is no longer
+// the one this worker claimed: another worker took the delivery after the
+// lease ran out, and that worker's attempt is the one that counts.
+var errLeaseLost = errors.New("the delivery's lease was lost to another worker")
+
 // deliver makes one attempt of d and records it. ctx is the drain: it
 // ends only when the server stops waiting for the attempts in flight.
+// The endpoint is read again right before the send: d may have waited in
+// the worker's queue (claimAhead) while the endpoint was disabled, moved
+// or given a new secret.
 func (w *Worker) deliver(ctx context.Context, d *ent.WebhookDelivery, keys *tenantKeys) {
-	ep, ev := d.Edges.Endpoint, d.Edges.Event
-	if ep == nil || ev == nil {
-		w.logger.Error("a webhook delivery lacks its endpoint or event", "delivery", d.ID)
+	ev := d.Edges.Event
+	if ev == nil {
+		w.logger.Error("a webhook delivery lacks its event", "delivery", d.ID)
 		return
 	}
-	key, err := keys.get(ctx, w.db.Client, ev.TenantID)
+	ep, err := w.db.Client.WebhookEndpoint.Get(allow(ctx), d.EndpointID)
 	if err != nil {
-		w.logger.Error("reading a webhook event's tenant", "delivery", d.ID, "error", err)
+		w.logger.Error("reading a webhook delivery's endpoint", "delivery", d.ID, "error", err)
 		return // the lease runs out and the delivery is claimed again
 	}
-	body, err := Body(ev, key)
-	if err != nil {
-		w.logger.Error("encoding a webhook event", "delivery", d.ID, "error", err)
+	if ep.Status != webhookendpoint.StatusENABLED {
+		w.releaseOne(d) // it waits for the endpoint to be enabled again
 		return
 	}
 	started := time.Now().UTC()
+	res, ok := w.send(ctx, d, ep, ev, keys, started)
+	if ok {
+		w.metrics.WebhookAttempt(res.outcome, res.latency)
+		if res.outcome == schematype.AttemptSucceeded {
+			w.metrics.WebhookDelivered(time.Since(ev.CreatedAt))
+		}
+	}
+	rctx, cancel := w.recordContext(ctx)
+	defer cancel()
+	switch err := w.record(rctx, d, ep, ev, started, res, ctx.Err() != nil); {
+	case errors.Is(err, errLeaseLost):
+		w.logger.Warn("a webhook attempt ended after its lease had passed to another worker; it is not recorded",
+			"delivery", d.ID, "outcome", res.outcome)
+	case err != nil:
+		w.logger.Error("recording a webhook attempt", "delivery", d.ID, "error", err)
+	}
+}
+
+// send signs and POSTs d's event to ep. ok is false when it failed before
+// sending (res is then the CONNECTION_ERROR to record).
+func (w *Worker) send(ctx context.Context, d *ent.WebhookDelivery, ep *ent.WebhookEndpoint, ev *ent.CustomerEvent, keys *tenantKeys, started time.Time) (res result, ok bool) {
+	unsent := func(msg string, err error, args ...any) (result, bool) {
+		w.logger.Error("a webhook attempt failed before sending: "+msg, append(args, "delivery", d.ID, "error", err)...)
+		return result{outcome: schematype.AttemptConnectionError, err: msg}, false
+	}
+	key, err := keys.get(ctx, w.db.Client, ev.TenantID)
+	if err != nil {
+		return unsent(errTenantUnread, err)
+	}
+	body, err := Body(ev, key)
+	if err != nil {
+		return unsent(errBodyUnencoded, err)
+	}
 	secrets, err := w.box.SigningSecrets(ep, started)
 	if err != nil {
-		w.logger.Error("opening a webhook endpoint's secret", "endpoint", ep.ID, "error", err)
-		return
+		return unsent(errSecretSealed, err, "endpoint", ep.ID)
 	}
 	header := http.Header{}
 	header.Set("Content-Type", "application/json")
@@ -333,15 +410,21 @@ func (w *Worker) deliver(ctx context.Context, d *ent.WebhookDelivery, keys *tena
 	header.Set(EventIDHeader, ev.ID)
 	header.Set(EventTypeHeader, ev.Type)
 	header.Set(DeliveryIDHeader, d.ID)
-	res := post(ctx, w.client, w.settings, ep.URL, header, body)
-	w.metrics.WebhookAttempt(res.outcome, res.latency)
-	if res.outcome == schematype.AttemptSucceeded {
-		w.metrics.WebhookDelivered(time.Since(ev.CreatedAt))
+	return post(ctx, w.client, w.settings, ep.URL, header, body), true
+}
+
+// releaseOne gives up d's lease if it is still this worker's.
+func (w *Worker) releaseOne(d *ent.WebhookDelivery) {
+	if d.LeasedUntil == nil {
+		return
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	ctx, cancel := w.recordContext(context.Background())
 	defer cancel()
-	if err := w.record(rctx, d, ep, ev, started, res, ctx.Err() != nil); err != nil {
-		w.logger.Error("recording a webhook attempt", "delivery", d.ID, "error", err)
+	if err := w.db.Client.WebhookDelivery.Update().
+		Where(webhookdelivery.IDEQ(d.ID), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING),
+			webhookdelivery.LeasedUntilEQ(*d.LeasedUntil)).
+		ClearLeasedUntil().Exec(allow(ctx)); err != nil {
+		w.logger.Error("releasing a webhook delivery", "delivery", d.ID, "error", err)
 	}
 }
 
@@ -349,17 +432,45 @@ func (w *Worker) deliver(ctx context.Context, d *ent.WebhookDelivery, keys *tena
 // run of failures in one transaction. A failed attempt is retried after a
 // backoff, until RetryFor has passed since the event was sequenced (or
 // the redelivery asked for); the endpoint is disabled once DisableAfter
-// attempts in a row have failed. An attempt cut short by the shutdown
-// (shutdown) is due again at once and does not count against the
-// endpoint: the receiver did nothing wrong.
+// attempts in a row have failed and the run has lasted DisableFailingFor.
+// An attempt cut short by the shutdown (shutdown) is due again at once
+// and does not count against the endpoint: the receiver did nothing wrong.
+//
+// The lease this worker claimed (d.LeasedUntil) is the token of the
+// write: if the delivery's lease is another now (the lease ran out and
+// another worker claimed it), nothing is written and record returns
+// errLeaseLost — neither the delivery's state nor the endpoint's counters
+// take a stale attempt, and the attempt row is not written either, so that
+// the delivery's attempts and its attempt log keep agreeing (numbers 1…n,
+// once each); the other worker's attempt of the same event is recorded.
+// The attempt's number comes from the row (attempts + 1 in the update),
+// not from what the claim read.
 func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.WebhookEndpoint, ev *ent.CustomerEvent, started time.Time, res result, shutdown bool) error {
 	ctx = allow(ctx)
+	if d.LeasedUntil == nil {
+		return errLeaseLost
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return withTx(ctx, w.db.Client, func(tx *ent.Tx) error {
+	return catalog.WithTx(ctx, w.db.Client, func(tx *ent.Tx) error {
 		tctx := asTenant(ctx, d.TenantID)
+		ours := []predicate.WebhookDelivery{webhookdelivery.IDEQ(d.ID),
+			webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.LeasedUntilEQ(*d.LeasedUntil)}
+		n, err := tx.WebhookDelivery.Update().Where(ours...).
+			AddAttempts(1).SetLastAttemptAt(started.Truncate(time.Microsecond)).ClearLeasedUntil().Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errLeaseLost
+		}
+		number, err := tx.WebhookDelivery.Query().Where(webhookdelivery.IDEQ(d.ID)).
+			Select(webhookdelivery.FieldAttempts).Int(ctx)
+		if err != nil {
+			return err
+		}
 		attempt := tx.WebhookAttempt.Create().
 			SetDeliveryID(d.ID).SetEndpointID(ep.ID).SetEventID(ev.ID).
-			SetNumber(d.Attempts + 1).
+			SetNumber(number).
 			SetStartedAt(started.Truncate(time.Microsecond)).
 			SetLatencyMs(int(res.latency.Milliseconds())).
 			SetOutcome(webhookattempt.Outcome(res.outcome))
@@ -376,9 +487,7 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.Web
 			return err
 		}
 
-		upd := tx.WebhookDelivery.Update().
-			Where(webhookdelivery.IDEQ(d.ID), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
-			AddAttempts(1).SetLastAttemptAt(started.Truncate(time.Microsecond)).ClearLeasedUntil()
+		upd := tx.WebhookDelivery.Update().Where(webhookdelivery.IDEQ(d.ID))
 		if res.statusCode != 0 {
 			upd.SetLastStatusCode(res.statusCode)
 		} else {
@@ -393,7 +502,7 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.Web
 		case !now.Before(deadline):
 			upd.SetStatus(webhookdelivery.StatusFAILED).ClearNextAttemptAt()
 		default:
-			upd.SetNextAttemptAt(minTime(now.Add(w.backoff(d.Attempts+1)), deadline))
+			upd.SetNextAttemptAt(minTime(now.Add(w.backoff(number)), deadline))
 		}
 		if err := upd.Exec(ctx); err != nil {
 			return err
@@ -402,8 +511,9 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.Web
 		switch {
 		case succeeded:
 			return tx.WebhookEndpoint.Update().
-				Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.ConsecutiveFailuresGT(0)).
-				SetConsecutiveFailures(0).Exec(ctx)
+				Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.Or(webhookendpoint.ConsecutiveFailuresGT(0),
+					webhookendpoint.FailingSinceNotNil())).
+				SetConsecutiveFailures(0).ClearFailingSince().Exec(ctx)
 		case shutdown:
 			return nil
 		}
@@ -411,12 +521,21 @@ func (w *Worker) record(ctx context.Context, d *ent.WebhookDelivery, ep *ent.Web
 		if err != nil {
 			return err
 		}
-		if after.Status != webhookendpoint.StatusENABLED || after.ConsecutiveFailures < w.settings.DisableAfter {
+		if after.FailingSince == nil { // the first failure of a run
+			if err := tx.WebhookEndpoint.Update().
+				Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.FailingSinceIsNil()).
+				SetFailingSince(now).Exec(ctx); err != nil {
+				return err
+			}
+			after.FailingSince = &now
+		}
+		if after.Status != webhookendpoint.StatusENABLED || after.ConsecutiveFailures < w.settings.DisableAfter ||
+			now.Sub(*after.FailingSince) < w.settings.DisableFailingFor {
 			return nil
 		}
 		reason := truncate(fmt.Sprintf("%d consecutive failed attempts; last: %s", after.ConsecutiveFailures, lastFailure(res)),
 			schematype.MaxWebhookErrorLen)
-		n, err := tx.WebhookEndpoint.Update().
+		n, err = tx.WebhookEndpoint.Update().
 			Where(webhookendpoint.IDEQ(ep.ID), webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED)).
 			SetStatus(webhookendpoint.StatusDISABLED).SetDisabledReason(reason).SetDisabledAt(now).
 			Save(ctx)
@@ -484,23 +603,4 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// withTx runs fn in a transaction, committing when it returns nil.
-func withTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
-	tx, err := client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			_ = tx.Rollback()
-			panic(v)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
