@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -69,7 +70,7 @@ func (r *Resolver) endpointChanges(ctx context.Context, ep *ent.WebhookEndpoint,
 	case n < 0:
 		return nil, apperr.Invalid(apperr.Path{"first"}, vocab.ReasonInvalidPageSize, "first must not be negative")
 	case n > webhooks.MaxChanges:
-		return nil, apperr.Invalid(apperr.Path{"first"}, vocab.ReasonPageSizeTooLarge, "first is at most 100 here")
+		return nil, apperr.Invalid(apperr.Path{"first"}, vocab.ReasonPageSizeTooLarge, "first is at most "+strconv.Itoa(webhooks.MaxChanges)+" here")
 	}
 	ls := loadersFor(ctx)
 	ls.mu.Lock()
