@@ -40,6 +40,10 @@ type Address struct {
 	PostalCode string `json:"postal_code,omitempty"`
 	// ISO 3166-1 alpha-2.
 	Country string `json:"country,omitempty"`
+	// Where the country came from: sent, read from the state, or the tenant's defaultCountry.
+	CountrySource address.CountrySource `json:"country_source,omitempty"`
+	// The address as one line, verbatim, when the client sent it so; the other fields hold its parsed parts.
+	AddressLine string `json:"address_line,omitempty"`
 	// IsPrimary holds the value of the "is_primary" field.
 	IsPrimary bool `json:"is_primary,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -105,7 +109,7 @@ func (*Address) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case address.FieldIsPrimary:
 			values[i] = new(sql.NullBool)
-		case address.FieldID, address.FieldTenantID, address.FieldType, address.FieldStreet, address.FieldLine2, address.FieldCity, address.FieldState, address.FieldPostalCode, address.FieldCountry:
+		case address.FieldID, address.FieldTenantID, address.FieldType, address.FieldStreet, address.FieldLine2, address.FieldCity, address.FieldState, address.FieldPostalCode, address.FieldCountry, address.FieldCountrySource, address.FieldAddressLine:
 			values[i] = new(sql.NullString)
 		case address.FieldCreatedAt, address.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -193,6 +197,18 @@ func (_m *Address) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field country", values[i])
 			} else if value.Valid {
 				_m.Country = value.String
+			}
+		case address.FieldCountrySource:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field country_source", values[i])
+			} else if value.Valid {
+				_m.CountrySource = address.CountrySource(value.String)
+			}
+		case address.FieldAddressLine:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field address_line", values[i])
+			} else if value.Valid {
+				_m.AddressLine = value.String
 			}
 		case address.FieldIsPrimary:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -294,6 +310,12 @@ func (_m *Address) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("country=")
 	builder.WriteString(_m.Country)
+	builder.WriteString(", ")
+	builder.WriteString("country_source=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CountrySource))
+	builder.WriteString(", ")
+	builder.WriteString("address_line=")
+	builder.WriteString(_m.AddressLine)
 	builder.WriteString(", ")
 	builder.WriteString("is_primary=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsPrimary))

@@ -126,6 +126,34 @@ func (_c *AddressCreate) SetCountry(v string) *AddressCreate {
 	return _c
 }
 
+// SetCountrySource sets the "country_source" field.
+func (_c *AddressCreate) SetCountrySource(v address.CountrySource) *AddressCreate {
+	_c.mutation.SetCountrySource(v)
+	return _c
+}
+
+// SetNillableCountrySource sets the "country_source" field if the given value is not nil.
+func (_c *AddressCreate) SetNillableCountrySource(v *address.CountrySource) *AddressCreate {
+	if v != nil {
+		_c.SetCountrySource(*v)
+	}
+	return _c
+}
+
+// SetAddressLine sets the "address_line" field.
+func (_c *AddressCreate) SetAddressLine(v string) *AddressCreate {
+	_c.mutation.SetAddressLine(v)
+	return _c
+}
+
+// SetNillableAddressLine sets the "address_line" field if the given value is not nil.
+func (_c *AddressCreate) SetNillableAddressLine(v *string) *AddressCreate {
+	if v != nil {
+		_c.SetAddressLine(*v)
+	}
+	return _c
+}
+
 // SetIsPrimary sets the "is_primary" field.
 func (_c *AddressCreate) SetIsPrimary(v bool) *AddressCreate {
 	_c.mutation.SetIsPrimary(v)
@@ -248,6 +276,10 @@ func (_c *AddressCreate) defaults() error {
 		v := address.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.CountrySource(); !ok {
+		v := address.DefaultCountrySource
+		_c.mutation.SetCountrySource(v)
+	}
 	if _, ok := _c.mutation.IsPrimary(); !ok {
 		v := address.DefaultIsPrimary
 		_c.mutation.SetIsPrimary(v)
@@ -323,6 +355,19 @@ func (_c *AddressCreate) check() error {
 	if v, ok := _c.mutation.Country(); ok {
 		if err := address.CountryValidator(v); err != nil {
 			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Address.country": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.CountrySource(); !ok {
+		return &ValidationError{Name: "country_source", err: errors.New(`ent: missing required field "Address.country_source"`)}
+	}
+	if v, ok := _c.mutation.CountrySource(); ok {
+		if err := address.CountrySourceValidator(v); err != nil {
+			return &ValidationError{Name: "country_source", err: fmt.Errorf(`ent: validator failed for field "Address.country_source": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.AddressLine(); ok {
+		if err := address.AddressLineValidator(v); err != nil {
+			return &ValidationError{Name: "address_line", err: fmt.Errorf(`ent: validator failed for field "Address.address_line": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.IsPrimary(); !ok {
@@ -407,6 +452,14 @@ func (_c *AddressCreate) createSpec() (*Address, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Country(); ok {
 		_spec.SetField(address.FieldCountry, field.TypeString, value)
 		_node.Country = value
+	}
+	if value, ok := _c.mutation.CountrySource(); ok {
+		_spec.SetField(address.FieldCountrySource, field.TypeEnum, value)
+		_node.CountrySource = value
+	}
+	if value, ok := _c.mutation.AddressLine(); ok {
+		_spec.SetField(address.FieldAddressLine, field.TypeString, value)
+		_node.AddressLine = value
 	}
 	if value, ok := _c.mutation.IsPrimary(); ok {
 		_spec.SetField(address.FieldIsPrimary, field.TypeBool, value)
@@ -629,6 +682,36 @@ func (u *AddressUpsert) UpdateCountry() *AddressUpsert {
 	return u
 }
 
+// SetCountrySource sets the "country_source" field.
+func (u *AddressUpsert) SetCountrySource(v address.CountrySource) *AddressUpsert {
+	u.Set(address.FieldCountrySource, v)
+	return u
+}
+
+// UpdateCountrySource sets the "country_source" field to the value that was provided on create.
+func (u *AddressUpsert) UpdateCountrySource() *AddressUpsert {
+	u.SetExcluded(address.FieldCountrySource)
+	return u
+}
+
+// SetAddressLine sets the "address_line" field.
+func (u *AddressUpsert) SetAddressLine(v string) *AddressUpsert {
+	u.Set(address.FieldAddressLine, v)
+	return u
+}
+
+// UpdateAddressLine sets the "address_line" field to the value that was provided on create.
+func (u *AddressUpsert) UpdateAddressLine() *AddressUpsert {
+	u.SetExcluded(address.FieldAddressLine)
+	return u
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (u *AddressUpsert) ClearAddressLine() *AddressUpsert {
+	u.SetNull(address.FieldAddressLine)
+	return u
+}
+
 // SetIsPrimary sets the "is_primary" field.
 func (u *AddressUpsert) SetIsPrimary(v bool) *AddressUpsert {
 	u.Set(address.FieldIsPrimary, v)
@@ -825,6 +908,41 @@ func (u *AddressUpsertOne) SetCountry(v string) *AddressUpsertOne {
 func (u *AddressUpsertOne) UpdateCountry() *AddressUpsertOne {
 	return u.Update(func(s *AddressUpsert) {
 		s.UpdateCountry()
+	})
+}
+
+// SetCountrySource sets the "country_source" field.
+func (u *AddressUpsertOne) SetCountrySource(v address.CountrySource) *AddressUpsertOne {
+	return u.Update(func(s *AddressUpsert) {
+		s.SetCountrySource(v)
+	})
+}
+
+// UpdateCountrySource sets the "country_source" field to the value that was provided on create.
+func (u *AddressUpsertOne) UpdateCountrySource() *AddressUpsertOne {
+	return u.Update(func(s *AddressUpsert) {
+		s.UpdateCountrySource()
+	})
+}
+
+// SetAddressLine sets the "address_line" field.
+func (u *AddressUpsertOne) SetAddressLine(v string) *AddressUpsertOne {
+	return u.Update(func(s *AddressUpsert) {
+		s.SetAddressLine(v)
+	})
+}
+
+// UpdateAddressLine sets the "address_line" field to the value that was provided on create.
+func (u *AddressUpsertOne) UpdateAddressLine() *AddressUpsertOne {
+	return u.Update(func(s *AddressUpsert) {
+		s.UpdateAddressLine()
+	})
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (u *AddressUpsertOne) ClearAddressLine() *AddressUpsertOne {
+	return u.Update(func(s *AddressUpsert) {
+		s.ClearAddressLine()
 	})
 }
 
@@ -1193,6 +1311,41 @@ func (u *AddressUpsertBulk) SetCountry(v string) *AddressUpsertBulk {
 func (u *AddressUpsertBulk) UpdateCountry() *AddressUpsertBulk {
 	return u.Update(func(s *AddressUpsert) {
 		s.UpdateCountry()
+	})
+}
+
+// SetCountrySource sets the "country_source" field.
+func (u *AddressUpsertBulk) SetCountrySource(v address.CountrySource) *AddressUpsertBulk {
+	return u.Update(func(s *AddressUpsert) {
+		s.SetCountrySource(v)
+	})
+}
+
+// UpdateCountrySource sets the "country_source" field to the value that was provided on create.
+func (u *AddressUpsertBulk) UpdateCountrySource() *AddressUpsertBulk {
+	return u.Update(func(s *AddressUpsert) {
+		s.UpdateCountrySource()
+	})
+}
+
+// SetAddressLine sets the "address_line" field.
+func (u *AddressUpsertBulk) SetAddressLine(v string) *AddressUpsertBulk {
+	return u.Update(func(s *AddressUpsert) {
+		s.SetAddressLine(v)
+	})
+}
+
+// UpdateAddressLine sets the "address_line" field to the value that was provided on create.
+func (u *AddressUpsertBulk) UpdateAddressLine() *AddressUpsertBulk {
+	return u.Update(func(s *AddressUpsert) {
+		s.UpdateAddressLine()
+	})
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (u *AddressUpsertBulk) ClearAddressLine() *AddressUpsertBulk {
+	return u.Update(func(s *AddressUpsert) {
+		s.ClearAddressLine()
 	})
 }
 

@@ -153,6 +153,40 @@ func (_u *AddressUpdate) SetNillableCountry(v *string) *AddressUpdate {
 	return _u
 }
 
+// SetCountrySource sets the "country_source" field.
+func (_u *AddressUpdate) SetCountrySource(v address.CountrySource) *AddressUpdate {
+	_u.mutation.SetCountrySource(v)
+	return _u
+}
+
+// SetNillableCountrySource sets the "country_source" field if the given value is not nil.
+func (_u *AddressUpdate) SetNillableCountrySource(v *address.CountrySource) *AddressUpdate {
+	if v != nil {
+		_u.SetCountrySource(*v)
+	}
+	return _u
+}
+
+// SetAddressLine sets the "address_line" field.
+func (_u *AddressUpdate) SetAddressLine(v string) *AddressUpdate {
+	_u.mutation.SetAddressLine(v)
+	return _u
+}
+
+// SetNillableAddressLine sets the "address_line" field if the given value is not nil.
+func (_u *AddressUpdate) SetNillableAddressLine(v *string) *AddressUpdate {
+	if v != nil {
+		_u.SetAddressLine(*v)
+	}
+	return _u
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (_u *AddressUpdate) ClearAddressLine() *AddressUpdate {
+	_u.mutation.ClearAddressLine()
+	return _u
+}
+
 // SetIsPrimary sets the "is_primary" field.
 func (_u *AddressUpdate) SetIsPrimary(v bool) *AddressUpdate {
 	_u.mutation.SetIsPrimary(v)
@@ -301,6 +335,16 @@ func (_u *AddressUpdate) check() error {
 			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Address.country": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CountrySource(); ok {
+		if err := address.CountrySourceValidator(v); err != nil {
+			return &ValidationError{Name: "country_source", err: fmt.Errorf(`ent: validator failed for field "Address.country_source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AddressLine(); ok {
+		if err := address.AddressLineValidator(v); err != nil {
+			return &ValidationError{Name: "address_line", err: fmt.Errorf(`ent: validator failed for field "Address.address_line": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Address.tenant"`)
 	}
@@ -357,6 +401,15 @@ func (_u *AddressUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Country(); ok {
 		_spec.SetField(address.FieldCountry, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CountrySource(); ok {
+		_spec.SetField(address.FieldCountrySource, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AddressLine(); ok {
+		_spec.SetField(address.FieldAddressLine, field.TypeString, value)
+	}
+	if _u.mutation.AddressLineCleared() {
+		_spec.ClearField(address.FieldAddressLine, field.TypeString)
 	}
 	if value, ok := _u.mutation.IsPrimary(); ok {
 		_spec.SetField(address.FieldIsPrimary, field.TypeBool, value)
@@ -563,6 +616,40 @@ func (_u *AddressUpdateOne) SetNillableCountry(v *string) *AddressUpdateOne {
 	return _u
 }
 
+// SetCountrySource sets the "country_source" field.
+func (_u *AddressUpdateOne) SetCountrySource(v address.CountrySource) *AddressUpdateOne {
+	_u.mutation.SetCountrySource(v)
+	return _u
+}
+
+// SetNillableCountrySource sets the "country_source" field if the given value is not nil.
+func (_u *AddressUpdateOne) SetNillableCountrySource(v *address.CountrySource) *AddressUpdateOne {
+	if v != nil {
+		_u.SetCountrySource(*v)
+	}
+	return _u
+}
+
+// SetAddressLine sets the "address_line" field.
+func (_u *AddressUpdateOne) SetAddressLine(v string) *AddressUpdateOne {
+	_u.mutation.SetAddressLine(v)
+	return _u
+}
+
+// SetNillableAddressLine sets the "address_line" field if the given value is not nil.
+func (_u *AddressUpdateOne) SetNillableAddressLine(v *string) *AddressUpdateOne {
+	if v != nil {
+		_u.SetAddressLine(*v)
+	}
+	return _u
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (_u *AddressUpdateOne) ClearAddressLine() *AddressUpdateOne {
+	_u.mutation.ClearAddressLine()
+	return _u
+}
+
 // SetIsPrimary sets the "is_primary" field.
 func (_u *AddressUpdateOne) SetIsPrimary(v bool) *AddressUpdateOne {
 	_u.mutation.SetIsPrimary(v)
@@ -724,6 +811,16 @@ func (_u *AddressUpdateOne) check() error {
 			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Address.country": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CountrySource(); ok {
+		if err := address.CountrySourceValidator(v); err != nil {
+			return &ValidationError{Name: "country_source", err: fmt.Errorf(`ent: validator failed for field "Address.country_source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AddressLine(); ok {
+		if err := address.AddressLineValidator(v); err != nil {
+			return &ValidationError{Name: "address_line", err: fmt.Errorf(`ent: validator failed for field "Address.address_line": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Address.tenant"`)
 	}
@@ -797,6 +894,15 @@ func (_u *AddressUpdateOne) sqlSave(ctx context.Context) (_node *Address, err er
 	}
 	if value, ok := _u.mutation.Country(); ok {
 		_spec.SetField(address.FieldCountry, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CountrySource(); ok {
+		_spec.SetField(address.FieldCountrySource, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AddressLine(); ok {
+		_spec.SetField(address.FieldAddressLine, field.TypeString, value)
+	}
+	if _u.mutation.AddressLineCleared() {
+		_spec.ClearField(address.FieldAddressLine, field.TypeString)
 	}
 	if value, ok := _u.mutation.IsPrimary(); ok {
 		_spec.SetField(address.FieldIsPrimary, field.TypeBool, value)

@@ -12,6 +12,7 @@ import (
 	"onboard/ent/migrate"
 
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -28,6 +29,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
@@ -51,6 +53,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// Address is the client for interacting with the Address builders.
 	Address *AddressClient
 	// Category is the client for interacting with the Category builders.
@@ -85,6 +89,8 @@ type Client struct {
 	Organization *OrganizationClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// PossibleDuplicate is the client for interacting with the PossibleDuplicate builders.
+	PossibleDuplicate *PossibleDuplicateClient
 	// Representative is the client for interacting with the Representative builders.
 	Representative *RepresentativeClient
 	// Role is the client for interacting with the Role builders.
@@ -114,6 +120,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.APIKey = NewAPIKeyClient(c.config)
 	c.Address = NewAddressClient(c.config)
 	c.Category = NewCategoryClient(c.config)
 	c.Consent = NewConsentClient(c.config)
@@ -131,6 +138,7 @@ func (c *Client) init() {
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Person = NewPersonClient(c.config)
+	c.PossibleDuplicate = NewPossibleDuplicateClient(c.config)
 	c.Representative = NewRepresentativeClient(c.config)
 	c.Role = NewRoleClient(c.config)
 	c.Tenant = NewTenantClient(c.config)
@@ -232,6 +240,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		APIKey:                NewAPIKeyClient(cfg),
 		Address:               NewAddressClient(cfg),
 		Category:              NewCategoryClient(cfg),
 		Consent:               NewConsentClient(cfg),
@@ -249,6 +258,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LoginThrottle:         NewLoginThrottleClient(cfg),
 		Organization:          NewOrganizationClient(cfg),
 		Person:                NewPersonClient(cfg),
+		PossibleDuplicate:     NewPossibleDuplicateClient(cfg),
 		Representative:        NewRepresentativeClient(cfg),
 		Role:                  NewRoleClient(cfg),
 		Tenant:                NewTenantClient(cfg),
@@ -277,6 +287,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		APIKey:                NewAPIKeyClient(cfg),
 		Address:               NewAddressClient(cfg),
 		Category:              NewCategoryClient(cfg),
 		Consent:               NewConsentClient(cfg),
@@ -294,6 +305,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LoginThrottle:         NewLoginThrottleClient(cfg),
 		Organization:          NewOrganizationClient(cfg),
 		Person:                NewPersonClient(cfg),
+		PossibleDuplicate:     NewPossibleDuplicateClient(cfg),
 		Representative:        NewRepresentativeClient(cfg),
 		Role:                  NewRoleClient(cfg),
 		Tenant:                NewTenantClient(cfg),
@@ -309,7 +321,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Address.
+//		APIKey.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -332,12 +344,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact, c.Customer,
-		c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee, c.Feature,
-		c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument, c.LoginThrottle,
-		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
-		c.Verification, c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint,
-		c.WebhookEndpointChange,
+		c.APIKey, c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact,
+		c.Customer, c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee,
+		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
+		c.LoginThrottle, c.Organization, c.Person, c.PossibleDuplicate,
+		c.Representative, c.Role, c.Tenant, c.User, c.Verification, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEndpointChange,
 	} {
 		n.Use(hooks...)
 	}
@@ -347,12 +359,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact, c.Customer,
-		c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee, c.Feature,
-		c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument, c.LoginThrottle,
-		c.Organization, c.Person, c.Representative, c.Role, c.Tenant, c.User,
-		c.Verification, c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint,
-		c.WebhookEndpointChange,
+		c.APIKey, c.Address, c.Category, c.Consent, c.ConsentDocument, c.Contact,
+		c.Customer, c.CustomerEvent, c.CustomerFeature, c.CustomerTally, c.Employee,
+		c.Feature, c.FeatureRelation, c.IdempotencyRecord, c.IdentityDocument,
+		c.LoginThrottle, c.Organization, c.Person, c.PossibleDuplicate,
+		c.Representative, c.Role, c.Tenant, c.User, c.Verification, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEndpointChange,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -361,6 +373,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *APIKeyMutation:
+		return c.APIKey.mutate(ctx, m)
 	case *AddressMutation:
 		return c.Address.mutate(ctx, m)
 	case *CategoryMutation:
@@ -395,6 +409,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *PersonMutation:
 		return c.Person.mutate(ctx, m)
+	case *PossibleDuplicateMutation:
+		return c.PossibleDuplicate.mutate(ctx, m)
 	case *RepresentativeMutation:
 		return c.Representative.mutate(ctx, m)
 	case *RoleMutation:
@@ -415,6 +431,156 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.WebhookEndpointChange.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// APIKeyClient is a client for the APIKey schema.
+type APIKeyClient struct {
+	config
+}
+
+// NewAPIKeyClient returns a client for the APIKey from the given config.
+func NewAPIKeyClient(c config) *APIKeyClient {
+	return &APIKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `apikey.Hooks(f(g(h())))`.
+func (c *APIKeyClient) Use(hooks ...Hook) {
+	c.hooks.APIKey = append(c.hooks.APIKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `apikey.Intercept(f(g(h())))`.
+func (c *APIKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.APIKey = append(c.inters.APIKey, interceptors...)
+}
+
+// Create returns a builder for creating a APIKey entity.
+func (c *APIKeyClient) Create() *APIKeyCreate {
+	mutation := newAPIKeyMutation(c.config, OpCreate)
+	return &APIKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of APIKey entities.
+func (c *APIKeyClient) CreateBulk(builders ...*APIKeyCreate) *APIKeyCreateBulk {
+	return &APIKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *APIKeyClient) MapCreateBulk(slice any, setFunc func(*APIKeyCreate, int)) *APIKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &APIKeyCreateBulk{err: fmt.Errorf("calling to APIKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*APIKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &APIKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for APIKey.
+func (c *APIKeyClient) Update() *APIKeyUpdate {
+	mutation := newAPIKeyMutation(c.config, OpUpdate)
+	return &APIKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *APIKeyClient) UpdateOne(_m *APIKey) *APIKeyUpdateOne {
+	mutation := newAPIKeyMutation(c.config, OpUpdateOne, withAPIKey(_m))
+	return &APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *APIKeyClient) UpdateOneID(id string) *APIKeyUpdateOne {
+	mutation := newAPIKeyMutation(c.config, OpUpdateOne, withAPIKeyID(id))
+	return &APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for APIKey.
+func (c *APIKeyClient) Delete() *APIKeyDelete {
+	mutation := newAPIKeyMutation(c.config, OpDelete)
+	return &APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *APIKeyClient) DeleteOne(_m *APIKey) *APIKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *APIKeyClient) DeleteOneID(id string) *APIKeyDeleteOne {
+	builder := c.Delete().Where(apikey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &APIKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for APIKey.
+func (c *APIKeyClient) Query() *APIKeyQuery {
+	return &APIKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAPIKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a APIKey entity by its id.
+func (c *APIKeyClient) Get(ctx context.Context, id string) (*APIKey, error) {
+	return c.Query().Where(apikey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *APIKeyClient) GetX(ctx context.Context, id string) *APIKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a APIKey.
+func (c *APIKeyClient) QueryTenant(_m *APIKey) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apikey.TenantTable, apikey.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *APIKeyClient) Hooks() []Hook {
+	hooks := c.hooks.APIKey
+	return append(hooks[:len(hooks):len(hooks)], apikey.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *APIKeyClient) Interceptors() []Interceptor {
+	return c.inters.APIKey
+}
+
+func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&APIKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&APIKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&APIKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
 	}
 }
 
@@ -1573,6 +1739,22 @@ func (c *CustomerClient) QueryHistory(_m *Customer) *CustomerEventQuery {
 			sqlgraph.From(customer.Table, customer.FieldID, id),
 			sqlgraph.To(customerevent.Table, customerevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, customer.HistoryTable, customer.HistoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPossibleDuplicates queries the possible_duplicates edge of a Customer.
+func (c *CustomerClient) QueryPossibleDuplicates(_m *Customer) *PossibleDuplicateQuery {
+	query := (&PossibleDuplicateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(possibleduplicate.Table, possibleduplicate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.PossibleDuplicatesTable, customer.PossibleDuplicatesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3608,6 +3790,172 @@ func (c *PersonClient) mutate(ctx context.Context, m *PersonMutation) (Value, er
 	}
 }
 
+// PossibleDuplicateClient is a client for the PossibleDuplicate schema.
+type PossibleDuplicateClient struct {
+	config
+}
+
+// NewPossibleDuplicateClient returns a client for the PossibleDuplicate from the given config.
+func NewPossibleDuplicateClient(c config) *PossibleDuplicateClient {
+	return &PossibleDuplicateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `possibleduplicate.Hooks(f(g(h())))`.
+func (c *PossibleDuplicateClient) Use(hooks ...Hook) {
+	c.hooks.PossibleDuplicate = append(c.hooks.PossibleDuplicate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `possibleduplicate.Intercept(f(g(h())))`.
+func (c *PossibleDuplicateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PossibleDuplicate = append(c.inters.PossibleDuplicate, interceptors...)
+}
+
+// Create returns a builder for creating a PossibleDuplicate entity.
+func (c *PossibleDuplicateClient) Create() *PossibleDuplicateCreate {
+	mutation := newPossibleDuplicateMutation(c.config, OpCreate)
+	return &PossibleDuplicateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PossibleDuplicate entities.
+func (c *PossibleDuplicateClient) CreateBulk(builders ...*PossibleDuplicateCreate) *PossibleDuplicateCreateBulk {
+	return &PossibleDuplicateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PossibleDuplicateClient) MapCreateBulk(slice any, setFunc func(*PossibleDuplicateCreate, int)) *PossibleDuplicateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PossibleDuplicateCreateBulk{err: fmt.Errorf("calling to PossibleDuplicateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PossibleDuplicateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PossibleDuplicateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PossibleDuplicate.
+func (c *PossibleDuplicateClient) Update() *PossibleDuplicateUpdate {
+	mutation := newPossibleDuplicateMutation(c.config, OpUpdate)
+	return &PossibleDuplicateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PossibleDuplicateClient) UpdateOne(_m *PossibleDuplicate) *PossibleDuplicateUpdateOne {
+	mutation := newPossibleDuplicateMutation(c.config, OpUpdateOne, withPossibleDuplicate(_m))
+	return &PossibleDuplicateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PossibleDuplicateClient) UpdateOneID(id string) *PossibleDuplicateUpdateOne {
+	mutation := newPossibleDuplicateMutation(c.config, OpUpdateOne, withPossibleDuplicateID(id))
+	return &PossibleDuplicateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PossibleDuplicate.
+func (c *PossibleDuplicateClient) Delete() *PossibleDuplicateDelete {
+	mutation := newPossibleDuplicateMutation(c.config, OpDelete)
+	return &PossibleDuplicateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PossibleDuplicateClient) DeleteOne(_m *PossibleDuplicate) *PossibleDuplicateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PossibleDuplicateClient) DeleteOneID(id string) *PossibleDuplicateDeleteOne {
+	builder := c.Delete().Where(possibleduplicate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PossibleDuplicateDeleteOne{builder}
+}
+
+// Query returns a query builder for PossibleDuplicate.
+func (c *PossibleDuplicateClient) Query() *PossibleDuplicateQuery {
+	return &PossibleDuplicateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePossibleDuplicate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PossibleDuplicate entity by its id.
+func (c *PossibleDuplicateClient) Get(ctx context.Context, id string) (*PossibleDuplicate, error) {
+	return c.Query().Where(possibleduplicate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PossibleDuplicateClient) GetX(ctx context.Context, id string) *PossibleDuplicate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a PossibleDuplicate.
+func (c *PossibleDuplicateClient) QueryTenant(_m *PossibleDuplicate) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(possibleduplicate.Table, possibleduplicate.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, possibleduplicate.TenantTable, possibleduplicate.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a PossibleDuplicate.
+func (c *PossibleDuplicateClient) QueryCustomer(_m *PossibleDuplicate) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(possibleduplicate.Table, possibleduplicate.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, possibleduplicate.CustomerTable, possibleduplicate.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PossibleDuplicateClient) Hooks() []Hook {
+	hooks := c.hooks.PossibleDuplicate
+	return append(hooks[:len(hooks):len(hooks)], possibleduplicate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PossibleDuplicateClient) Interceptors() []Interceptor {
+	return c.inters.PossibleDuplicate
+}
+
+func (c *PossibleDuplicateClient) mutate(ctx context.Context, m *PossibleDuplicateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PossibleDuplicateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PossibleDuplicateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PossibleDuplicateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PossibleDuplicateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PossibleDuplicate mutation op: %q", m.Op())
+	}
+}
+
 // RepresentativeClient is a client for the Representative schema.
 type RepresentativeClient struct {
 	config
@@ -5201,18 +5549,20 @@ func (c *WebhookEndpointChangeClient) mutate(ctx context.Context, m *WebhookEndp
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Address, Category, Consent, ConsentDocument, Contact, Customer, CustomerEvent,
-		CustomerFeature, CustomerTally, Employee, Feature, FeatureRelation,
-		IdempotencyRecord, IdentityDocument, LoginThrottle, Organization, Person,
-		Representative, Role, Tenant, User, Verification, WebhookAttempt,
-		WebhookDelivery, WebhookEndpoint, WebhookEndpointChange []ent.Hook
+		APIKey, Address, Category, Consent, ConsentDocument, Contact, Customer,
+		CustomerEvent, CustomerFeature, CustomerTally, Employee, Feature,
+		FeatureRelation, IdempotencyRecord, IdentityDocument, LoginThrottle,
+		Organization, Person, PossibleDuplicate, Representative, Role, Tenant, User,
+		Verification, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+		WebhookEndpointChange []ent.Hook
 	}
 	inters struct {
-		Address, Category, Consent, ConsentDocument, Contact, Customer, CustomerEvent,
-		CustomerFeature, CustomerTally, Employee, Feature, FeatureRelation,
-		IdempotencyRecord, IdentityDocument, LoginThrottle, Organization, Person,
-		Representative, Role, Tenant, User, Verification, WebhookAttempt,
-		WebhookDelivery, WebhookEndpoint, WebhookEndpointChange []ent.Interceptor
+		APIKey, Address, Category, Consent, ConsentDocument, Contact, Customer,
+		CustomerEvent, CustomerFeature, CustomerTally, Employee, Feature,
+		FeatureRelation, IdempotencyRecord, IdentityDocument, LoginThrottle,
+		Organization, Person, PossibleDuplicate, Representative, Role, Tenant, User,
+		Verification, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+		WebhookEndpointChange []ent.Interceptor
 	}
 )
 

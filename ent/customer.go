@@ -56,6 +56,12 @@ type Customer struct {
 	RegistrationSource string `json:"registration_source,omitempty"`
 	// The subject of the token that registered the customer: which API client did.
 	RegisteredBy string `json:"registered_by,omitempty"`
+	// Who invited the customer: a user of the tenant's, by the tenant's own reference (PCXPay's invited_by_user_id).
+	InvitedBy string `json:"invited_by,omitempty"`
+	// Who created the customer in the tenant's own system, by the tenant's reference (PCXPay's created_by); registeredBy is the API client.
+	CreatedBy string `json:"created_by,omitempty"`
+	// The tenant's segment for the customer, such as retail or business (PCXPay's role).
+	Segment string `json:"segment,omitempty"`
 	// Moves by one with every change to the customer or what it holds; an update sends the version it read (optimistic concurrency, STALE_WRITE).
 	Version int `json:"version,omitempty"`
 	// The reason code of the decision that set the status.
@@ -90,16 +96,19 @@ type CustomerEdges struct {
 	Consents []*Consent `json:"consents,omitempty"`
 	// History holds the value of the history edge.
 	History []*CustomerEvent `json:"history,omitempty"`
+	// PossibleDuplicates holds the value of the possible_duplicates edge.
+	PossibleDuplicates []*PossibleDuplicate `json:"possible_duplicates,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
-	namedFeatures      map[string][]*CustomerFeature
-	namedVerifications map[string][]*Verification
-	namedConsents      map[string][]*Consent
-	namedHistory       map[string][]*CustomerEvent
+	namedFeatures           map[string][]*CustomerFeature
+	namedVerifications      map[string][]*Verification
+	namedConsents           map[string][]*Consent
+	namedHistory            map[string][]*CustomerEvent
+	namedPossibleDuplicates map[string][]*PossibleDuplicate
 }
 
 // TenantOrErr returns the Tenant value or an error if the edge
@@ -193,6 +202,15 @@ func (e CustomerEdges) HistoryOrErr() ([]*CustomerEvent, error) {
 	return nil, &NotLoadedError{edge: "history"}
 }
 
+// PossibleDuplicatesOrErr returns the PossibleDuplicates value or an error if the edge
+// was not loaded in eager-loading.
+func (e CustomerEdges) PossibleDuplicatesOrErr() ([]*PossibleDuplicate, error) {
+	if e.loadedTypes[9] {
+		return e.PossibleDuplicates, nil
+	}
+	return nil, &NotLoadedError{edge: "possible_duplicates"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -202,7 +220,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case customer.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource, customer.FieldRegisteredBy, customer.FieldStatusReason:
+		case customer.FieldID, customer.FieldTenantID, customer.FieldType, customer.FieldName, customer.FieldStatus, customer.FieldExternalReference, customer.FieldCountry, customer.FieldCategoryID, customer.FieldRegistrationIP, customer.FieldRegistrationUserAgent, customer.FieldRegistrationDeviceID, customer.FieldRegistrationPlatform, customer.FieldRegistrationSource, customer.FieldRegisteredBy, customer.FieldInvitedBy, customer.FieldCreatedBy, customer.FieldSegment, customer.FieldStatusReason:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt, customer.FieldStatusChangedAt, customer.FieldErasedAt:
 			values[i] = new(sql.NullTime)
@@ -327,6 +345,24 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RegisteredBy = value.String
 			}
+		case customer.FieldInvitedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field invited_by", values[i])
+			} else if value.Valid {
+				_m.InvitedBy = value.String
+			}
+		case customer.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = value.String
+			}
+		case customer.FieldSegment:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field segment", values[i])
+			} else if value.Valid {
+				_m.Segment = value.String
+			}
 		case customer.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
@@ -412,6 +448,11 @@ func (_m *Customer) QueryHistory() *CustomerEventQuery {
 	return NewCustomerClient(_m.config).QueryHistory(_m)
 }
 
+// QueryPossibleDuplicates queries the "possible_duplicates" edge of the Customer entity.
+func (_m *Customer) QueryPossibleDuplicates() *PossibleDuplicateQuery {
+	return NewCustomerClient(_m.config).QueryPossibleDuplicates(_m)
+}
+
 // Update returns a builder for updating this Customer.
 // Note that you need to call Customer.Unwrap() before calling this method if this Customer
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -486,6 +527,15 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("registered_by=")
 	builder.WriteString(_m.RegisteredBy)
+	builder.WriteString(", ")
+	builder.WriteString("invited_by=")
+	builder.WriteString(_m.InvitedBy)
+	builder.WriteString(", ")
+	builder.WriteString("created_by=")
+	builder.WriteString(_m.CreatedBy)
+	builder.WriteString(", ")
+	builder.WriteString("segment=")
+	builder.WriteString(_m.Segment)
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
@@ -601,6 +651,30 @@ func (_m *Customer) appendNamedHistory(name string, edges ...*CustomerEvent) {
 		_m.Edges.namedHistory[name] = []*CustomerEvent{}
 	} else {
 		_m.Edges.namedHistory[name] = append(_m.Edges.namedHistory[name], edges...)
+	}
+}
+
+// NamedPossibleDuplicates returns the PossibleDuplicates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Customer) NamedPossibleDuplicates(name string) ([]*PossibleDuplicate, error) {
+	if _m.Edges.namedPossibleDuplicates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPossibleDuplicates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Customer) appendNamedPossibleDuplicates(name string, edges ...*PossibleDuplicate) {
+	if _m.Edges.namedPossibleDuplicates == nil {
+		_m.Edges.namedPossibleDuplicates = make(map[string][]*PossibleDuplicate)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPossibleDuplicates[name] = []*PossibleDuplicate{}
+	} else {
+		_m.Edges.namedPossibleDuplicates[name] = append(_m.Edges.namedPossibleDuplicates[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
@@ -225,6 +226,48 @@ func (_c *CustomerCreate) SetNillableRegisteredBy(v *string) *CustomerCreate {
 	return _c
 }
 
+// SetInvitedBy sets the "invited_by" field.
+func (_c *CustomerCreate) SetInvitedBy(v string) *CustomerCreate {
+	_c.mutation.SetInvitedBy(v)
+	return _c
+}
+
+// SetNillableInvitedBy sets the "invited_by" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableInvitedBy(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetInvitedBy(*v)
+	}
+	return _c
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (_c *CustomerCreate) SetCreatedBy(v string) *CustomerCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableCreatedBy(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
+// SetSegment sets the "segment" field.
+func (_c *CustomerCreate) SetSegment(v string) *CustomerCreate {
+	_c.mutation.SetSegment(v)
+	return _c
+}
+
+// SetNillableSegment sets the "segment" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableSegment(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetSegment(*v)
+	}
+	return _c
+}
+
 // SetVersion sets the "version" field.
 func (_c *CustomerCreate) SetVersion(v int) *CustomerCreate {
 	_c.mutation.SetVersion(v)
@@ -422,6 +465,21 @@ func (_c *CustomerCreate) AddHistory(v ...*CustomerEvent) *CustomerCreate {
 	return _c.AddHistoryIDs(ids...)
 }
 
+// AddPossibleDuplicateIDs adds the "possible_duplicates" edge to the PossibleDuplicate entity by IDs.
+func (_c *CustomerCreate) AddPossibleDuplicateIDs(ids ...string) *CustomerCreate {
+	_c.mutation.AddPossibleDuplicateIDs(ids...)
+	return _c
+}
+
+// AddPossibleDuplicates adds the "possible_duplicates" edges to the PossibleDuplicate entity.
+func (_c *CustomerCreate) AddPossibleDuplicates(v ...*PossibleDuplicate) *CustomerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPossibleDuplicateIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_c *CustomerCreate) Mutation() *CustomerMutation {
 	return _c.mutation
@@ -571,6 +629,21 @@ func (_c *CustomerCreate) check() error {
 			return &ValidationError{Name: "registered_by", err: fmt.Errorf(`ent: validator failed for field "Customer.registered_by": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.InvitedBy(); ok {
+		if err := customer.InvitedByValidator(v); err != nil {
+			return &ValidationError{Name: "invited_by", err: fmt.Errorf(`ent: validator failed for field "Customer.invited_by": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CreatedBy(); ok {
+		if err := customer.CreatedByValidator(v); err != nil {
+			return &ValidationError{Name: "created_by", err: fmt.Errorf(`ent: validator failed for field "Customer.created_by": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Segment(); ok {
+		if err := customer.SegmentValidator(v); err != nil {
+			return &ValidationError{Name: "segment", err: fmt.Errorf(`ent: validator failed for field "Customer.segment": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Customer.version"`)}
 	}
@@ -678,6 +751,18 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RegisteredBy(); ok {
 		_spec.SetField(customer.FieldRegisteredBy, field.TypeString, value)
 		_node.RegisteredBy = value
+	}
+	if value, ok := _c.mutation.InvitedBy(); ok {
+		_spec.SetField(customer.FieldInvitedBy, field.TypeString, value)
+		_node.InvitedBy = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(customer.FieldCreatedBy, field.TypeString, value)
+		_node.CreatedBy = value
+	}
+	if value, ok := _c.mutation.Segment(); ok {
+		_spec.SetField(customer.FieldSegment, field.TypeString, value)
+		_node.Segment = value
 	}
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
@@ -834,6 +919,22 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PossibleDuplicatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1091,6 +1192,24 @@ func (u *CustomerUpsert) ClearRegistrationSource() *CustomerUpsert {
 	return u
 }
 
+// SetSegment sets the "segment" field.
+func (u *CustomerUpsert) SetSegment(v string) *CustomerUpsert {
+	u.Set(customer.FieldSegment, v)
+	return u
+}
+
+// UpdateSegment sets the "segment" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateSegment() *CustomerUpsert {
+	u.SetExcluded(customer.FieldSegment)
+	return u
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (u *CustomerUpsert) ClearSegment() *CustomerUpsert {
+	u.SetNull(customer.FieldSegment)
+	return u
+}
+
 // SetVersion sets the "version" field.
 func (u *CustomerUpsert) SetVersion(v int) *CustomerUpsert {
 	u.Set(customer.FieldVersion, v)
@@ -1191,6 +1310,12 @@ func (u *CustomerUpsertOne) UpdateNewValues() *CustomerUpsertOne {
 		}
 		if _, exists := u.create.mutation.RegisteredBy(); exists {
 			s.SetIgnore(customer.FieldRegisteredBy)
+		}
+		if _, exists := u.create.mutation.InvitedBy(); exists {
+			s.SetIgnore(customer.FieldInvitedBy)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(customer.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -1451,6 +1576,27 @@ func (u *CustomerUpsertOne) UpdateRegistrationSource() *CustomerUpsertOne {
 func (u *CustomerUpsertOne) ClearRegistrationSource() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearRegistrationSource()
+	})
+}
+
+// SetSegment sets the "segment" field.
+func (u *CustomerUpsertOne) SetSegment(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetSegment(v)
+	})
+}
+
+// UpdateSegment sets the "segment" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateSegment() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateSegment()
+	})
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (u *CustomerUpsertOne) ClearSegment() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearSegment()
 	})
 }
 
@@ -1733,6 +1879,12 @@ func (u *CustomerUpsertBulk) UpdateNewValues() *CustomerUpsertBulk {
 			if _, exists := b.mutation.RegisteredBy(); exists {
 				s.SetIgnore(customer.FieldRegisteredBy)
 			}
+			if _, exists := b.mutation.InvitedBy(); exists {
+				s.SetIgnore(customer.FieldInvitedBy)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(customer.FieldCreatedBy)
+			}
 		}
 	}))
 	return u
@@ -1993,6 +2145,27 @@ func (u *CustomerUpsertBulk) UpdateRegistrationSource() *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) ClearRegistrationSource() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.ClearRegistrationSource()
+	})
+}
+
+// SetSegment sets the "segment" field.
+func (u *CustomerUpsertBulk) SetSegment(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetSegment(v)
+	})
+}
+
+// UpdateSegment sets the "segment" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateSegment() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateSegment()
+	})
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (u *CustomerUpsertBulk) ClearSegment() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearSegment()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/predicate"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
@@ -30,25 +31,27 @@ import (
 // CustomerQuery is the builder for querying Customer entities.
 type CustomerQuery struct {
 	config
-	ctx                    *QueryContext
-	order                  []customer.OrderOption
-	inters                 []Interceptor
-	predicates             []predicate.Customer
-	withTenant             *TenantQuery
-	withCategory           *CategoryQuery
-	withUser               *UserQuery
-	withPerson             *PersonQuery
-	withOrganization       *OrganizationQuery
-	withFeatures           *CustomerFeatureQuery
-	withVerifications      *VerificationQuery
-	withConsents           *ConsentQuery
-	withHistory            *CustomerEventQuery
-	loadTotal              []func(context.Context, []*Customer) error
-	modifiers              []func(*sql.Selector)
-	withNamedFeatures      map[string]*CustomerFeatureQuery
-	withNamedVerifications map[string]*VerificationQuery
-	withNamedConsents      map[string]*ConsentQuery
-	withNamedHistory       map[string]*CustomerEventQuery
+	ctx                         *QueryContext
+	order                       []customer.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.Customer
+	withTenant                  *TenantQuery
+	withCategory                *CategoryQuery
+	withUser                    *UserQuery
+	withPerson                  *PersonQuery
+	withOrganization            *OrganizationQuery
+	withFeatures                *CustomerFeatureQuery
+	withVerifications           *VerificationQuery
+	withConsents                *ConsentQuery
+	withHistory                 *CustomerEventQuery
+	withPossibleDuplicates      *PossibleDuplicateQuery
+	loadTotal                   []func(context.Context, []*Customer) error
+	modifiers                   []func(*sql.Selector)
+	withNamedFeatures           map[string]*CustomerFeatureQuery
+	withNamedVerifications      map[string]*VerificationQuery
+	withNamedConsents           map[string]*ConsentQuery
+	withNamedHistory            map[string]*CustomerEventQuery
+	withNamedPossibleDuplicates map[string]*PossibleDuplicateQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -283,6 +286,28 @@ func (_q *CustomerQuery) QueryHistory() *CustomerEventQuery {
 	return query
 }
 
+// QueryPossibleDuplicates chains the current query on the "possible_duplicates" edge.
+func (_q *CustomerQuery) QueryPossibleDuplicates() *PossibleDuplicateQuery {
+	query := (&PossibleDuplicateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, selector),
+			sqlgraph.To(possibleduplicate.Table, possibleduplicate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.PossibleDuplicatesTable, customer.PossibleDuplicatesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Customer entity from the query.
 // Returns a *NotFoundError when no Customer was found.
 func (_q *CustomerQuery) First(ctx context.Context) (*Customer, error) {
@@ -470,20 +495,21 @@ func (_q *CustomerQuery) Clone() *CustomerQuery {
 		return nil
 	}
 	return &CustomerQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]customer.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Customer{}, _q.predicates...),
-		withTenant:        _q.withTenant.Clone(),
-		withCategory:      _q.withCategory.Clone(),
-		withUser:          _q.withUser.Clone(),
-		withPerson:        _q.withPerson.Clone(),
-		withOrganization:  _q.withOrganization.Clone(),
-		withFeatures:      _q.withFeatures.Clone(),
-		withVerifications: _q.withVerifications.Clone(),
-		withConsents:      _q.withConsents.Clone(),
-		withHistory:       _q.withHistory.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]customer.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Customer{}, _q.predicates...),
+		withTenant:             _q.withTenant.Clone(),
+		withCategory:           _q.withCategory.Clone(),
+		withUser:               _q.withUser.Clone(),
+		withPerson:             _q.withPerson.Clone(),
+		withOrganization:       _q.withOrganization.Clone(),
+		withFeatures:           _q.withFeatures.Clone(),
+		withVerifications:      _q.withVerifications.Clone(),
+		withConsents:           _q.withConsents.Clone(),
+		withHistory:            _q.withHistory.Clone(),
+		withPossibleDuplicates: _q.withPossibleDuplicates.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -590,6 +616,17 @@ func (_q *CustomerQuery) WithHistory(opts ...func(*CustomerEventQuery)) *Custome
 	return _q
 }
 
+// WithPossibleDuplicates tells the query-builder to eager-load the nodes that are connected to
+// the "possible_duplicates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithPossibleDuplicates(opts ...func(*PossibleDuplicateQuery)) *CustomerQuery {
+	query := (&PossibleDuplicateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPossibleDuplicates = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -674,7 +711,7 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 	var (
 		nodes       = []*Customer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [9]bool{
+		loadedTypes = [10]bool{
 			_q.withTenant != nil,
 			_q.withCategory != nil,
 			_q.withUser != nil,
@@ -684,6 +721,7 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 			_q.withVerifications != nil,
 			_q.withConsents != nil,
 			_q.withHistory != nil,
+			_q.withPossibleDuplicates != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -765,6 +803,15 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 			return nil, err
 		}
 	}
+	if query := _q.withPossibleDuplicates; query != nil {
+		if err := _q.loadPossibleDuplicates(ctx, query, nodes,
+			func(n *Customer) { n.Edges.PossibleDuplicates = []*PossibleDuplicate{} },
+			func(n *Customer, e *PossibleDuplicate) {
+				n.Edges.PossibleDuplicates = append(n.Edges.PossibleDuplicates, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedFeatures {
 		if err := _q.loadFeatures(ctx, query, nodes,
 			func(n *Customer) { n.appendNamedFeatures(name) },
@@ -790,6 +837,13 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 		if err := _q.loadHistory(ctx, query, nodes,
 			func(n *Customer) { n.appendNamedHistory(name) },
 			func(n *Customer, e *CustomerEvent) { n.appendNamedHistory(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPossibleDuplicates {
+		if err := _q.loadPossibleDuplicates(ctx, query, nodes,
+			func(n *Customer) { n.appendNamedPossibleDuplicates(name) },
+			func(n *Customer, e *PossibleDuplicate) { n.appendNamedPossibleDuplicates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1066,6 +1120,36 @@ func (_q *CustomerQuery) loadHistory(ctx context.Context, query *CustomerEventQu
 	}
 	return nil
 }
+func (_q *CustomerQuery) loadPossibleDuplicates(ctx context.Context, query *PossibleDuplicateQuery, nodes []*Customer, init func(*Customer), assign func(*Customer, *PossibleDuplicate)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Customer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(possibleduplicate.FieldCustomerID)
+	}
+	query.Where(predicate.PossibleDuplicate(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(customer.PossibleDuplicatesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CustomerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *CustomerQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1245,6 +1329,20 @@ func (_q *CustomerQuery) WithNamedHistory(name string, opts ...func(*CustomerEve
 		_q.withNamedHistory = make(map[string]*CustomerEventQuery)
 	}
 	_q.withNamedHistory[name] = query
+	return _q
+}
+
+// WithNamedPossibleDuplicates tells the query-builder to eager-load the nodes that are connected to the "possible_duplicates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithNamedPossibleDuplicates(name string, opts ...func(*PossibleDuplicateQuery)) *CustomerQuery {
+	query := (&PossibleDuplicateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPossibleDuplicates == nil {
+		_q.withNamedPossibleDuplicates = make(map[string]*PossibleDuplicateQuery)
+	}
+	_q.withNamedPossibleDuplicates[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"onboard/ent/customerfeature"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/predicate"
 	"onboard/ent/user"
 	"onboard/ent/verification"
@@ -250,6 +251,26 @@ func (_u *CustomerUpdate) ClearRegistrationSource() *CustomerUpdate {
 	return _u
 }
 
+// SetSegment sets the "segment" field.
+func (_u *CustomerUpdate) SetSegment(v string) *CustomerUpdate {
+	_u.mutation.SetSegment(v)
+	return _u
+}
+
+// SetNillableSegment sets the "segment" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableSegment(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetSegment(*v)
+	}
+	return _u
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (_u *CustomerUpdate) ClearSegment() *CustomerUpdate {
+	_u.mutation.ClearSegment()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *CustomerUpdate) SetVersion(v int) *CustomerUpdate {
 	_u.mutation.ResetVersion()
@@ -453,6 +474,21 @@ func (_u *CustomerUpdate) AddHistory(v ...*CustomerEvent) *CustomerUpdate {
 	return _u.AddHistoryIDs(ids...)
 }
 
+// AddPossibleDuplicateIDs adds the "possible_duplicates" edge to the PossibleDuplicate entity by IDs.
+func (_u *CustomerUpdate) AddPossibleDuplicateIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.AddPossibleDuplicateIDs(ids...)
+	return _u
+}
+
+// AddPossibleDuplicates adds the "possible_duplicates" edges to the PossibleDuplicate entity.
+func (_u *CustomerUpdate) AddPossibleDuplicates(v ...*PossibleDuplicate) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPossibleDuplicateIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_u *CustomerUpdate) Mutation() *CustomerMutation {
 	return _u.mutation
@@ -566,6 +602,27 @@ func (_u *CustomerUpdate) RemoveHistory(v ...*CustomerEvent) *CustomerUpdate {
 	return _u.RemoveHistoryIDs(ids...)
 }
 
+// ClearPossibleDuplicates clears all "possible_duplicates" edges to the PossibleDuplicate entity.
+func (_u *CustomerUpdate) ClearPossibleDuplicates() *CustomerUpdate {
+	_u.mutation.ClearPossibleDuplicates()
+	return _u
+}
+
+// RemovePossibleDuplicateIDs removes the "possible_duplicates" edge to PossibleDuplicate entities by IDs.
+func (_u *CustomerUpdate) RemovePossibleDuplicateIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.RemovePossibleDuplicateIDs(ids...)
+	return _u
+}
+
+// RemovePossibleDuplicates removes "possible_duplicates" edges to PossibleDuplicate entities.
+func (_u *CustomerUpdate) RemovePossibleDuplicates(v ...*PossibleDuplicate) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePossibleDuplicateIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CustomerUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -653,6 +710,11 @@ func (_u *CustomerUpdate) check() error {
 	if v, ok := _u.mutation.RegistrationSource(); ok {
 		if err := customer.RegistrationSourceValidator(v); err != nil {
 			return &ValidationError{Name: "registration_source", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Segment(); ok {
+		if err := customer.SegmentValidator(v); err != nil {
+			return &ValidationError{Name: "segment", err: fmt.Errorf(`ent: validator failed for field "Customer.segment": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.StatusReason(); ok {
@@ -748,6 +810,18 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RegisteredByCleared() {
 		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
+	}
+	if _u.mutation.InvitedByCleared() {
+		_spec.ClearField(customer.FieldInvitedBy, field.TypeString)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(customer.FieldCreatedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.Segment(); ok {
+		_spec.SetField(customer.FieldSegment, field.TypeString, value)
+	}
+	if _u.mutation.SegmentCleared() {
+		_spec.ClearField(customer.FieldSegment, field.TypeString)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
@@ -1062,6 +1136,51 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PossibleDuplicatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPossibleDuplicatesIDs(); len(nodes) > 0 && !_u.mutation.PossibleDuplicatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PossibleDuplicatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1303,6 +1422,26 @@ func (_u *CustomerUpdateOne) ClearRegistrationSource() *CustomerUpdateOne {
 	return _u
 }
 
+// SetSegment sets the "segment" field.
+func (_u *CustomerUpdateOne) SetSegment(v string) *CustomerUpdateOne {
+	_u.mutation.SetSegment(v)
+	return _u
+}
+
+// SetNillableSegment sets the "segment" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableSegment(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetSegment(*v)
+	}
+	return _u
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (_u *CustomerUpdateOne) ClearSegment() *CustomerUpdateOne {
+	_u.mutation.ClearSegment()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *CustomerUpdateOne) SetVersion(v int) *CustomerUpdateOne {
 	_u.mutation.ResetVersion()
@@ -1506,6 +1645,21 @@ func (_u *CustomerUpdateOne) AddHistory(v ...*CustomerEvent) *CustomerUpdateOne 
 	return _u.AddHistoryIDs(ids...)
 }
 
+// AddPossibleDuplicateIDs adds the "possible_duplicates" edge to the PossibleDuplicate entity by IDs.
+func (_u *CustomerUpdateOne) AddPossibleDuplicateIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.AddPossibleDuplicateIDs(ids...)
+	return _u
+}
+
+// AddPossibleDuplicates adds the "possible_duplicates" edges to the PossibleDuplicate entity.
+func (_u *CustomerUpdateOne) AddPossibleDuplicates(v ...*PossibleDuplicate) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPossibleDuplicateIDs(ids...)
+}
+
 // Mutation returns the CustomerMutation object of the builder.
 func (_u *CustomerUpdateOne) Mutation() *CustomerMutation {
 	return _u.mutation
@@ -1619,6 +1773,27 @@ func (_u *CustomerUpdateOne) RemoveHistory(v ...*CustomerEvent) *CustomerUpdateO
 	return _u.RemoveHistoryIDs(ids...)
 }
 
+// ClearPossibleDuplicates clears all "possible_duplicates" edges to the PossibleDuplicate entity.
+func (_u *CustomerUpdateOne) ClearPossibleDuplicates() *CustomerUpdateOne {
+	_u.mutation.ClearPossibleDuplicates()
+	return _u
+}
+
+// RemovePossibleDuplicateIDs removes the "possible_duplicates" edge to PossibleDuplicate entities by IDs.
+func (_u *CustomerUpdateOne) RemovePossibleDuplicateIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.RemovePossibleDuplicateIDs(ids...)
+	return _u
+}
+
+// RemovePossibleDuplicates removes "possible_duplicates" edges to PossibleDuplicate entities.
+func (_u *CustomerUpdateOne) RemovePossibleDuplicates(v ...*PossibleDuplicate) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePossibleDuplicateIDs(ids...)
+}
+
 // Where appends a list predicates to the CustomerUpdate builder.
 func (_u *CustomerUpdateOne) Where(ps ...predicate.Customer) *CustomerUpdateOne {
 	_u.mutation.Where(ps...)
@@ -1719,6 +1894,11 @@ func (_u *CustomerUpdateOne) check() error {
 	if v, ok := _u.mutation.RegistrationSource(); ok {
 		if err := customer.RegistrationSourceValidator(v); err != nil {
 			return &ValidationError{Name: "registration_source", err: fmt.Errorf(`ent: validator failed for field "Customer.registration_source": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Segment(); ok {
+		if err := customer.SegmentValidator(v); err != nil {
+			return &ValidationError{Name: "segment", err: fmt.Errorf(`ent: validator failed for field "Customer.segment": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.StatusReason(); ok {
@@ -1831,6 +2011,18 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if _u.mutation.RegisteredByCleared() {
 		_spec.ClearField(customer.FieldRegisteredBy, field.TypeString)
+	}
+	if _u.mutation.InvitedByCleared() {
+		_spec.ClearField(customer.FieldInvitedBy, field.TypeString)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(customer.FieldCreatedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.Segment(); ok {
+		_spec.SetField(customer.FieldSegment, field.TypeString, value)
+	}
+	if _u.mutation.SegmentCleared() {
+		_spec.ClearField(customer.FieldSegment, field.TypeString)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(customer.FieldVersion, field.TypeInt, value)
@@ -2145,6 +2337,51 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(customerevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PossibleDuplicatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPossibleDuplicatesIDs(); len(nodes) > 0 && !_u.mutation.PossibleDuplicatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PossibleDuplicatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(possibleduplicate.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

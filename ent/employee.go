@@ -29,6 +29,8 @@ type Employee struct {
 	TenantID string `json:"tenant_id,omitempty"`
 	// Department holds the value of the "department" field.
 	Department string `json:"department,omitempty"`
+	// The employee's standing in the organization's account.
+	MemberRole employee.MemberRole `json:"member_role,omitempty"`
 	// OrganizationID holds the value of the "organization_id" field.
 	OrganizationID string `json:"organization_id,omitempty"`
 	// The employee's person; none for the registering admin, whom the body describes only by login.
@@ -118,7 +120,7 @@ func (*Employee) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case employee.FieldID, employee.FieldTenantID, employee.FieldDepartment, employee.FieldOrganizationID, employee.FieldPersonID:
+		case employee.FieldID, employee.FieldTenantID, employee.FieldDepartment, employee.FieldMemberRole, employee.FieldOrganizationID, employee.FieldPersonID:
 			values[i] = new(sql.NullString)
 		case employee.FieldCreatedAt, employee.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -166,6 +168,12 @@ func (_m *Employee) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field department", values[i])
 			} else if value.Valid {
 				_m.Department = value.String
+			}
+		case employee.FieldMemberRole:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field member_role", values[i])
+			} else if value.Valid {
+				_m.MemberRole = employee.MemberRole(value.String)
 			}
 		case employee.FieldOrganizationID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -252,6 +260,9 @@ func (_m *Employee) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("department=")
 	builder.WriteString(_m.Department)
+	builder.WriteString(", ")
+	builder.WriteString("member_role=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MemberRole))
 	builder.WriteString(", ")
 	builder.WriteString("organization_id=")
 	builder.WriteString(_m.OrganizationID)

@@ -76,6 +76,20 @@ func (_c *EmployeeCreate) SetNillableDepartment(v *string) *EmployeeCreate {
 	return _c
 }
 
+// SetMemberRole sets the "member_role" field.
+func (_c *EmployeeCreate) SetMemberRole(v employee.MemberRole) *EmployeeCreate {
+	_c.mutation.SetMemberRole(v)
+	return _c
+}
+
+// SetNillableMemberRole sets the "member_role" field if the given value is not nil.
+func (_c *EmployeeCreate) SetNillableMemberRole(v *employee.MemberRole) *EmployeeCreate {
+	if v != nil {
+		_c.SetMemberRole(*v)
+	}
+	return _c
+}
+
 // SetOrganizationID sets the "organization_id" field.
 func (_c *EmployeeCreate) SetOrganizationID(v string) *EmployeeCreate {
 	_c.mutation.SetOrganizationID(v)
@@ -210,6 +224,10 @@ func (_c *EmployeeCreate) defaults() error {
 		v := employee.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.MemberRole(); !ok {
+		v := employee.DefaultMemberRole
+		_c.mutation.SetMemberRole(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if employee.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized employee.DefaultID (forgotten import ent/runtime?)")
@@ -239,6 +257,14 @@ func (_c *EmployeeCreate) check() error {
 	if v, ok := _c.mutation.Department(); ok {
 		if err := employee.DepartmentValidator(v); err != nil {
 			return &ValidationError{Name: "department", err: fmt.Errorf(`ent: validator failed for field "Employee.department": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.MemberRole(); !ok {
+		return &ValidationError{Name: "member_role", err: errors.New(`ent: missing required field "Employee.member_role"`)}
+	}
+	if v, ok := _c.mutation.MemberRole(); ok {
+		if err := employee.MemberRoleValidator(v); err != nil {
+			return &ValidationError{Name: "member_role", err: fmt.Errorf(`ent: validator failed for field "Employee.member_role": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.OrganizationID(); !ok {
@@ -302,6 +328,10 @@ func (_c *EmployeeCreate) createSpec() (*Employee, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Department(); ok {
 		_spec.SetField(employee.FieldDepartment, field.TypeString, value)
 		_node.Department = value
+	}
+	if value, ok := _c.mutation.MemberRole(); ok {
+		_spec.SetField(employee.FieldMemberRole, field.TypeEnum, value)
+		_node.MemberRole = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -468,6 +498,18 @@ func (u *EmployeeUpsert) ClearDepartment() *EmployeeUpsert {
 	return u
 }
 
+// SetMemberRole sets the "member_role" field.
+func (u *EmployeeUpsert) SetMemberRole(v employee.MemberRole) *EmployeeUpsert {
+	u.Set(employee.FieldMemberRole, v)
+	return u
+}
+
+// UpdateMemberRole sets the "member_role" field to the value that was provided on create.
+func (u *EmployeeUpsert) UpdateMemberRole() *EmployeeUpsert {
+	u.SetExcluded(employee.FieldMemberRole)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -560,6 +602,20 @@ func (u *EmployeeUpsertOne) UpdateDepartment() *EmployeeUpsertOne {
 func (u *EmployeeUpsertOne) ClearDepartment() *EmployeeUpsertOne {
 	return u.Update(func(s *EmployeeUpsert) {
 		s.ClearDepartment()
+	})
+}
+
+// SetMemberRole sets the "member_role" field.
+func (u *EmployeeUpsertOne) SetMemberRole(v employee.MemberRole) *EmployeeUpsertOne {
+	return u.Update(func(s *EmployeeUpsert) {
+		s.SetMemberRole(v)
+	})
+}
+
+// UpdateMemberRole sets the "member_role" field to the value that was provided on create.
+func (u *EmployeeUpsertOne) UpdateMemberRole() *EmployeeUpsertOne {
+	return u.Update(func(s *EmployeeUpsert) {
+		s.UpdateMemberRole()
 	})
 }
 
@@ -822,6 +878,20 @@ func (u *EmployeeUpsertBulk) UpdateDepartment() *EmployeeUpsertBulk {
 func (u *EmployeeUpsertBulk) ClearDepartment() *EmployeeUpsertBulk {
 	return u.Update(func(s *EmployeeUpsert) {
 		s.ClearDepartment()
+	})
+}
+
+// SetMemberRole sets the "member_role" field.
+func (u *EmployeeUpsertBulk) SetMemberRole(v employee.MemberRole) *EmployeeUpsertBulk {
+	return u.Update(func(s *EmployeeUpsert) {
+		s.SetMemberRole(v)
+	})
+}
+
+// UpdateMemberRole sets the "member_role" field to the value that was provided on create.
+func (u *EmployeeUpsertBulk) UpdateMemberRole() *EmployeeUpsertBulk {
+	return u.Update(func(s *EmployeeUpsert) {
+		s.UpdateMemberRole()
 	})
 }
 

@@ -57,6 +57,20 @@ func (_u *EmployeeUpdate) ClearDepartment() *EmployeeUpdate {
 	return _u
 }
 
+// SetMemberRole sets the "member_role" field.
+func (_u *EmployeeUpdate) SetMemberRole(v employee.MemberRole) *EmployeeUpdate {
+	_u.mutation.SetMemberRole(v)
+	return _u
+}
+
+// SetNillableMemberRole sets the "member_role" field if the given value is not nil.
+func (_u *EmployeeUpdate) SetNillableMemberRole(v *employee.MemberRole) *EmployeeUpdate {
+	if v != nil {
+		_u.SetMemberRole(*v)
+	}
+	return _u
+}
+
 // SetUserID sets the "user" edge to the User entity by ID.
 func (_u *EmployeeUpdate) SetUserID(id string) *EmployeeUpdate {
 	_u.mutation.SetUserID(id)
@@ -172,6 +186,11 @@ func (_u *EmployeeUpdate) check() error {
 			return &ValidationError{Name: "department", err: fmt.Errorf(`ent: validator failed for field "Employee.department": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MemberRole(); ok {
+		if err := employee.MemberRoleValidator(v); err != nil {
+			return &ValidationError{Name: "member_role", err: fmt.Errorf(`ent: validator failed for field "Employee.member_role": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Employee.tenant"`)
 	}
@@ -207,6 +226,9 @@ func (_u *EmployeeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DepartmentCleared() {
 		_spec.ClearField(employee.FieldDepartment, field.TypeString)
+	}
+	if value, ok := _u.mutation.MemberRole(); ok {
+		_spec.SetField(employee.FieldMemberRole, field.TypeEnum, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -327,6 +349,20 @@ func (_u *EmployeeUpdateOne) SetNillableDepartment(v *string) *EmployeeUpdateOne
 // ClearDepartment clears the value of the "department" field.
 func (_u *EmployeeUpdateOne) ClearDepartment() *EmployeeUpdateOne {
 	_u.mutation.ClearDepartment()
+	return _u
+}
+
+// SetMemberRole sets the "member_role" field.
+func (_u *EmployeeUpdateOne) SetMemberRole(v employee.MemberRole) *EmployeeUpdateOne {
+	_u.mutation.SetMemberRole(v)
+	return _u
+}
+
+// SetNillableMemberRole sets the "member_role" field if the given value is not nil.
+func (_u *EmployeeUpdateOne) SetNillableMemberRole(v *employee.MemberRole) *EmployeeUpdateOne {
+	if v != nil {
+		_u.SetMemberRole(*v)
+	}
 	return _u
 }
 
@@ -458,6 +494,11 @@ func (_u *EmployeeUpdateOne) check() error {
 			return &ValidationError{Name: "department", err: fmt.Errorf(`ent: validator failed for field "Employee.department": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MemberRole(); ok {
+		if err := employee.MemberRoleValidator(v); err != nil {
+			return &ValidationError{Name: "member_role", err: fmt.Errorf(`ent: validator failed for field "Employee.member_role": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Employee.tenant"`)
 	}
@@ -510,6 +551,9 @@ func (_u *EmployeeUpdateOne) sqlSave(ctx context.Context) (_node *Employee, err 
 	}
 	if _u.mutation.DepartmentCleared() {
 		_spec.ClearField(employee.FieldDepartment, field.TypeString)
+	}
+	if value, ok := _u.mutation.MemberRole(); ok {
+		_spec.SetField(employee.FieldMemberRole, field.TypeEnum, value)
 	}
 	if _u.mutation.UserCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -23,6 +24,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
@@ -98,6 +100,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:                apikey.ValidColumn,
 			address.Table:               address.ValidColumn,
 			category.Table:              category.ValidColumn,
 			consent.Table:               consent.ValidColumn,
@@ -115,6 +118,7 @@ func checkColumn(t, c string) error {
 			loginthrottle.Table:         loginthrottle.ValidColumn,
 			organization.Table:          organization.ValidColumn,
 			person.Table:                person.ValidColumn,
+			possibleduplicate.Table:     possibleduplicate.ValidColumn,
 			representative.Table:        representative.ValidColumn,
 			role.Table:                  role.ValidColumn,
 			tenant.Table:                tenant.ValidColumn,

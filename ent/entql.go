@@ -4,6 +4,7 @@ package ent
 
 import (
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -20,6 +21,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/predicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
@@ -39,8 +41,32 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   apikey.Table,
+			Columns: apikey.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: apikey.FieldID,
+			},
+		},
+		Type: "APIKey",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			apikey.FieldCreatedAt:  {Type: field.TypeTime, Column: apikey.FieldCreatedAt},
+			apikey.FieldUpdatedAt:  {Type: field.TypeTime, Column: apikey.FieldUpdatedAt},
+			apikey.FieldTenantID:   {Type: field.TypeString, Column: apikey.FieldTenantID},
+			apikey.FieldName:       {Type: field.TypeString, Column: apikey.FieldName},
+			apikey.FieldScopes:     {Type: field.TypeJSON, Column: apikey.FieldScopes},
+			apikey.FieldHash:       {Type: field.TypeString, Column: apikey.FieldHash},
+			apikey.FieldHint:       {Type: field.TypeString, Column: apikey.FieldHint},
+			apikey.FieldExpiresAt:  {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
+			apikey.FieldRevokedAt:  {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
+			apikey.FieldLastUsedAt: {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
+			apikey.FieldCreatedBy:  {Type: field.TypeString, Column: apikey.FieldCreatedBy},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   address.Table,
 			Columns: address.Columns,
@@ -51,20 +77,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Address",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			address.FieldCreatedAt:  {Type: field.TypeTime, Column: address.FieldCreatedAt},
-			address.FieldUpdatedAt:  {Type: field.TypeTime, Column: address.FieldUpdatedAt},
-			address.FieldTenantID:   {Type: field.TypeString, Column: address.FieldTenantID},
-			address.FieldType:       {Type: field.TypeEnum, Column: address.FieldType},
-			address.FieldStreet:     {Type: field.TypeString, Column: address.FieldStreet},
-			address.FieldLine2:      {Type: field.TypeString, Column: address.FieldLine2},
-			address.FieldCity:       {Type: field.TypeString, Column: address.FieldCity},
-			address.FieldState:      {Type: field.TypeString, Column: address.FieldState},
-			address.FieldPostalCode: {Type: field.TypeString, Column: address.FieldPostalCode},
-			address.FieldCountry:    {Type: field.TypeString, Column: address.FieldCountry},
-			address.FieldIsPrimary:  {Type: field.TypeBool, Column: address.FieldIsPrimary},
+			address.FieldCreatedAt:     {Type: field.TypeTime, Column: address.FieldCreatedAt},
+			address.FieldUpdatedAt:     {Type: field.TypeTime, Column: address.FieldUpdatedAt},
+			address.FieldTenantID:      {Type: field.TypeString, Column: address.FieldTenantID},
+			address.FieldType:          {Type: field.TypeEnum, Column: address.FieldType},
+			address.FieldStreet:        {Type: field.TypeString, Column: address.FieldStreet},
+			address.FieldLine2:         {Type: field.TypeString, Column: address.FieldLine2},
+			address.FieldCity:          {Type: field.TypeString, Column: address.FieldCity},
+			address.FieldState:         {Type: field.TypeString, Column: address.FieldState},
+			address.FieldPostalCode:    {Type: field.TypeString, Column: address.FieldPostalCode},
+			address.FieldCountry:       {Type: field.TypeString, Column: address.FieldCountry},
+			address.FieldCountrySource: {Type: field.TypeEnum, Column: address.FieldCountrySource},
+			address.FieldAddressLine:   {Type: field.TypeString, Column: address.FieldAddressLine},
+			address.FieldIsPrimary:     {Type: field.TypeBool, Column: address.FieldIsPrimary},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   category.Table,
 			Columns: category.Columns,
@@ -90,7 +118,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			category.FieldPolicy:       {Type: field.TypeJSON, Column: category.FieldPolicy},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consent.Table,
 			Columns: consent.Columns,
@@ -113,7 +141,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldUserAgent:  {Type: field.TypeString, Column: consent.FieldUserAgent},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consentdocument.Table,
 			Columns: consentdocument.Columns,
@@ -134,7 +162,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consentdocument.FieldCustomerTypes: {Type: field.TypeJSON, Column: consentdocument.FieldCustomerTypes},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contact.Table,
 			Columns: contact.Columns,
@@ -155,7 +183,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contact.FieldPurpose:   {Type: field.TypeString, Column: contact.FieldPurpose},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customer.Table,
 			Columns: customer.Columns,
@@ -182,13 +210,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customer.FieldRegistrationPlatform:  {Type: field.TypeString, Column: customer.FieldRegistrationPlatform},
 			customer.FieldRegistrationSource:    {Type: field.TypeString, Column: customer.FieldRegistrationSource},
 			customer.FieldRegisteredBy:          {Type: field.TypeString, Column: customer.FieldRegisteredBy},
+			customer.FieldInvitedBy:             {Type: field.TypeString, Column: customer.FieldInvitedBy},
+			customer.FieldCreatedBy:             {Type: field.TypeString, Column: customer.FieldCreatedBy},
+			customer.FieldSegment:               {Type: field.TypeString, Column: customer.FieldSegment},
 			customer.FieldVersion:               {Type: field.TypeInt, Column: customer.FieldVersion},
 			customer.FieldStatusReason:          {Type: field.TypeString, Column: customer.FieldStatusReason},
 			customer.FieldStatusChangedAt:       {Type: field.TypeTime, Column: customer.FieldStatusChangedAt},
 			customer.FieldErasedAt:              {Type: field.TypeTime, Column: customer.FieldErasedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customerevent.Table,
 			Columns: customerevent.Columns,
@@ -214,7 +245,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customerevent.FieldSequencedAt: {Type: field.TypeTime, Column: customerevent.FieldSequencedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customerfeature.Table,
 			Columns: customerfeature.Columns,
@@ -235,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customerfeature.FieldFeatureID:  {Type: field.TypeString, Column: customerfeature.FieldFeatureID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   customertally.Table,
 			Columns: customertally.Columns,
@@ -255,7 +286,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			customertally.FieldCount:        {Type: field.TypeInt, Column: customertally.FieldCount},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employee.Table,
 			Columns: employee.Columns,
@@ -270,11 +301,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employee.FieldUpdatedAt:      {Type: field.TypeTime, Column: employee.FieldUpdatedAt},
 			employee.FieldTenantID:       {Type: field.TypeString, Column: employee.FieldTenantID},
 			employee.FieldDepartment:     {Type: field.TypeString, Column: employee.FieldDepartment},
+			employee.FieldMemberRole:     {Type: field.TypeEnum, Column: employee.FieldMemberRole},
 			employee.FieldOrganizationID: {Type: field.TypeString, Column: employee.FieldOrganizationID},
 			employee.FieldPersonID:       {Type: field.TypeString, Column: employee.FieldPersonID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   feature.Table,
 			Columns: feature.Columns,
@@ -295,7 +327,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			feature.FieldParameters:  {Type: field.TypeJSON, Column: feature.FieldParameters},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   featurerelation.Table,
 			Columns: featurerelation.Columns,
@@ -315,7 +347,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			featurerelation.FieldFeatureID:       {Type: field.TypeString, Column: featurerelation.FieldFeatureID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencyrecord.Table,
 			Columns: idempotencyrecord.Columns,
@@ -335,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencyrecord.FieldExpiresAt:   {Type: field.TypeTime, Column: idempotencyrecord.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   identitydocument.Table,
 			Columns: identitydocument.Columns,
@@ -352,9 +384,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			identitydocument.FieldType:           {Type: field.TypeEnum, Column: identitydocument.FieldType},
 			identitydocument.FieldNumber:         {Type: field.TypeString, Column: identitydocument.FieldNumber},
 			identitydocument.FieldIssuingCountry: {Type: field.TypeString, Column: identitydocument.FieldIssuingCountry},
+			identitydocument.FieldIsPrimary:      {Type: field.TypeBool, Column: identitydocument.FieldIsPrimary},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -374,7 +407,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil:     {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -402,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldPhone:              {Type: field.TypeString, Column: organization.FieldPhone},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -427,7 +460,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPlaceOfBirth: {Type: field.TypeString, Column: person.FieldPlaceOfBirth},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   possibleduplicate.Table,
+			Columns: possibleduplicate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: possibleduplicate.FieldID,
+			},
+		},
+		Type: "PossibleDuplicate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			possibleduplicate.FieldCreatedAt:          {Type: field.TypeTime, Column: possibleduplicate.FieldCreatedAt},
+			possibleduplicate.FieldUpdatedAt:          {Type: field.TypeTime, Column: possibleduplicate.FieldUpdatedAt},
+			possibleduplicate.FieldTenantID:           {Type: field.TypeString, Column: possibleduplicate.FieldTenantID},
+			possibleduplicate.FieldCustomerID:         {Type: field.TypeString, Column: possibleduplicate.FieldCustomerID},
+			possibleduplicate.FieldExistingCustomerID: {Type: field.TypeString, Column: possibleduplicate.FieldExistingCustomerID},
+			possibleduplicate.FieldRule:               {Type: field.TypeEnum, Column: possibleduplicate.FieldRule},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   representative.Table,
 			Columns: representative.Columns,
@@ -449,7 +501,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			representative.FieldPersonID:          {Type: field.TypeString, Column: representative.FieldPersonID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   role.Table,
 			Columns: role.Columns,
@@ -468,7 +520,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			role.FieldSelfAssignable: {Type: field.TypeBool, Column: role.FieldSelfAssignable},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -479,14 +531,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Tenant",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			tenant.FieldCreatedAt:  {Type: field.TypeTime, Column: tenant.FieldCreatedAt},
-			tenant.FieldUpdatedAt:  {Type: field.TypeTime, Column: tenant.FieldUpdatedAt},
-			tenant.FieldKey:        {Type: field.TypeString, Column: tenant.FieldKey},
-			tenant.FieldName:       {Type: field.TypeString, Column: tenant.FieldName},
-			tenant.FieldMinimumAge: {Type: field.TypeInt, Column: tenant.FieldMinimumAge},
+			tenant.FieldCreatedAt:       {Type: field.TypeTime, Column: tenant.FieldCreatedAt},
+			tenant.FieldUpdatedAt:       {Type: field.TypeTime, Column: tenant.FieldUpdatedAt},
+			tenant.FieldKey:             {Type: field.TypeString, Column: tenant.FieldKey},
+			tenant.FieldName:            {Type: field.TypeString, Column: tenant.FieldName},
+			tenant.FieldMinimumAge:      {Type: field.TypeInt, Column: tenant.FieldMinimumAge},
+			tenant.FieldDefaultCountry:  {Type: field.TypeString, Column: tenant.FieldDefaultCountry},
+			tenant.FieldDuplicatePolicy: {Type: field.TypeEnum, Column: tenant.FieldDuplicatePolicy},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -509,7 +563,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldTwoFactorEnabled:       {Type: field.TypeBool, Column: user.FieldTwoFactorEnabled},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   verification.Table,
 			Columns: verification.Columns,
@@ -536,7 +590,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			verification.FieldRecordedBy:    {Type: field.TypeString, Column: verification.FieldRecordedBy},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -562,7 +616,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldResponseExcerpt: {Type: field.TypeString, Column: webhookattempt.FieldResponseExcerpt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -589,7 +643,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldRedelivery:     {Type: field.TypeBool, Column: webhookdelivery.FieldRedelivery},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -617,7 +671,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldCreatedBy:               {Type: field.TypeString, Column: webhookendpoint.FieldCreatedBy},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpointchange.Table,
 			Columns: webhookendpointchange.Columns,
@@ -638,6 +692,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpointchange.FieldReason:     {Type: field.TypeString, Column: webhookendpointchange.FieldReason},
 		},
 	}
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apikey.TenantTable,
+			Columns: []string{apikey.TenantColumn},
+			Bidi:    false,
+		},
+		"APIKey",
+		"Tenant",
+	)
 	graph.MustAddE(
 		"tenant",
 		&sqlgraph.EdgeSpec{
@@ -925,6 +991,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Customer",
 		"CustomerEvent",
+	)
+	graph.MustAddE(
+		"possible_duplicates",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.PossibleDuplicatesTable,
+			Columns: []string{customer.PossibleDuplicatesColumn},
+			Bidi:    false,
+		},
+		"Customer",
+		"PossibleDuplicate",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -1327,6 +1405,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   possibleduplicate.TenantTable,
+			Columns: []string{possibleduplicate.TenantColumn},
+			Bidi:    false,
+		},
+		"PossibleDuplicate",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   possibleduplicate.CustomerTable,
+			Columns: []string{possibleduplicate.CustomerColumn},
+			Bidi:    false,
+		},
+		"PossibleDuplicate",
+		"Customer",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   representative.TenantTable,
 			Columns: []string{representative.TenantColumn},
 			Bidi:    false,
@@ -1620,6 +1722,115 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *APIKeyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the APIKeyQuery builder.
+func (_q *APIKeyQuery) Filter() *APIKeyFilter {
+	return &APIKeyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *APIKeyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the APIKeyMutation builder.
+func (m *APIKeyMutation) Filter() *APIKeyFilter {
+	return &APIKeyFilter{config: m.config, predicateAdder: m}
+}
+
+// APIKeyFilter provides a generic filtering capability at runtime for APIKeyQuery.
+type APIKeyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *APIKeyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *APIKeyFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *APIKeyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *APIKeyFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *APIKeyFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldTenantID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *APIKeyFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldName))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *APIKeyFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(apikey.FieldScopes))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *APIKeyFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldHash))
+}
+
+// WhereHint applies the entql string predicate on the hint field.
+func (f *APIKeyFilter) WhereHint(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldHint))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *APIKeyFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldExpiresAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *APIKeyFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldRevokedAt))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *APIKeyFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldLastUsedAt))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *APIKeyFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldCreatedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *APIKeyFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *APIKeyFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AddressQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1648,7 +1859,7 @@ type AddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1707,6 +1918,16 @@ func (f *AddressFilter) WherePostalCode(p entql.StringP) {
 // WhereCountry applies the entql string predicate on the country field.
 func (f *AddressFilter) WhereCountry(p entql.StringP) {
 	f.Where(p.Field(address.FieldCountry))
+}
+
+// WhereCountrySource applies the entql string predicate on the country_source field.
+func (f *AddressFilter) WhereCountrySource(p entql.StringP) {
+	f.Where(p.Field(address.FieldCountrySource))
+}
+
+// WhereAddressLine applies the entql string predicate on the address_line field.
+func (f *AddressFilter) WhereAddressLine(p entql.StringP) {
+	f.Where(p.Field(address.FieldAddressLine))
 }
 
 // WhereIsPrimary applies the entql bool predicate on the is_primary field.
@@ -1785,7 +2006,7 @@ type CategoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CategoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1960,7 +2181,7 @@ type ConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2092,7 +2313,7 @@ type ConsentDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2186,7 +2407,7 @@ type ContactFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2308,7 +2529,7 @@ type CustomerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2397,6 +2618,21 @@ func (f *CustomerFilter) WhereRegistrationSource(p entql.StringP) {
 // WhereRegisteredBy applies the entql string predicate on the registered_by field.
 func (f *CustomerFilter) WhereRegisteredBy(p entql.StringP) {
 	f.Where(p.Field(customer.FieldRegisteredBy))
+}
+
+// WhereInvitedBy applies the entql string predicate on the invited_by field.
+func (f *CustomerFilter) WhereInvitedBy(p entql.StringP) {
+	f.Where(p.Field(customer.FieldInvitedBy))
+}
+
+// WhereCreatedBy applies the entql string predicate on the created_by field.
+func (f *CustomerFilter) WhereCreatedBy(p entql.StringP) {
+	f.Where(p.Field(customer.FieldCreatedBy))
+}
+
+// WhereSegment applies the entql string predicate on the segment field.
+func (f *CustomerFilter) WhereSegment(p entql.StringP) {
+	f.Where(p.Field(customer.FieldSegment))
 }
 
 // WhereVersion applies the entql int predicate on the version field.
@@ -2545,6 +2781,20 @@ func (f *CustomerFilter) WhereHasHistoryWith(preds ...predicate.CustomerEvent) {
 	})))
 }
 
+// WhereHasPossibleDuplicates applies a predicate to check if query has an edge possible_duplicates.
+func (f *CustomerFilter) WhereHasPossibleDuplicates() {
+	f.Where(entql.HasEdge("possible_duplicates"))
+}
+
+// WhereHasPossibleDuplicatesWith applies a predicate to check if query has an edge possible_duplicates with a given conditions (other predicates).
+func (f *CustomerFilter) WhereHasPossibleDuplicatesWith(preds ...predicate.PossibleDuplicate) {
+	f.Where(entql.HasEdgeWith("possible_duplicates", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *CustomerEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2574,7 +2824,7 @@ type CustomerEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2707,7 +2957,7 @@ type CustomerFeatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerFeatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2829,7 +3079,7 @@ type CustomerTallyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CustomerTallyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2918,7 +3168,7 @@ type EmployeeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployeeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2947,6 +3197,11 @@ func (f *EmployeeFilter) WhereTenantID(p entql.StringP) {
 // WhereDepartment applies the entql string predicate on the department field.
 func (f *EmployeeFilter) WhereDepartment(p entql.StringP) {
 	f.Where(p.Field(employee.FieldDepartment))
+}
+
+// WhereMemberRole applies the entql string predicate on the member_role field.
+func (f *EmployeeFilter) WhereMemberRole(p entql.StringP) {
+	f.Where(p.Field(employee.FieldMemberRole))
 }
 
 // WhereOrganizationID applies the entql string predicate on the organization_id field.
@@ -3058,7 +3313,7 @@ type FeatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3166,7 +3421,7 @@ type FeatureRelationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FeatureRelationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3283,7 +3538,7 @@ type IdempotencyRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3372,7 +3627,7 @@ type IdentityDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdentityDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3411,6 +3666,11 @@ func (f *IdentityDocumentFilter) WhereNumber(p entql.StringP) {
 // WhereIssuingCountry applies the entql string predicate on the issuing_country field.
 func (f *IdentityDocumentFilter) WhereIssuingCountry(p entql.StringP) {
 	f.Where(p.Field(identitydocument.FieldIssuingCountry))
+}
+
+// WhereIsPrimary applies the entql bool predicate on the is_primary field.
+func (f *IdentityDocumentFilter) WhereIsPrimary(p entql.BoolP) {
+	f.Where(p.Field(identitydocument.FieldIsPrimary))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
@@ -3470,7 +3730,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3559,7 +3819,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3758,7 +4018,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3928,6 +4188,104 @@ func (f *PersonFilter) WhereHasEmploymentsWith(preds ...predicate.Employee) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PossibleDuplicateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PossibleDuplicateQuery builder.
+func (_q *PossibleDuplicateQuery) Filter() *PossibleDuplicateFilter {
+	return &PossibleDuplicateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PossibleDuplicateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PossibleDuplicateMutation builder.
+func (m *PossibleDuplicateMutation) Filter() *PossibleDuplicateFilter {
+	return &PossibleDuplicateFilter{config: m.config, predicateAdder: m}
+}
+
+// PossibleDuplicateFilter provides a generic filtering capability at runtime for PossibleDuplicateQuery.
+type PossibleDuplicateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PossibleDuplicateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *PossibleDuplicateFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(possibleduplicate.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PossibleDuplicateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(possibleduplicate.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PossibleDuplicateFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(possibleduplicate.FieldUpdatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *PossibleDuplicateFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(possibleduplicate.FieldTenantID))
+}
+
+// WhereCustomerID applies the entql string predicate on the customer_id field.
+func (f *PossibleDuplicateFilter) WhereCustomerID(p entql.StringP) {
+	f.Where(p.Field(possibleduplicate.FieldCustomerID))
+}
+
+// WhereExistingCustomerID applies the entql string predicate on the existing_customer_id field.
+func (f *PossibleDuplicateFilter) WhereExistingCustomerID(p entql.StringP) {
+	f.Where(p.Field(possibleduplicate.FieldExistingCustomerID))
+}
+
+// WhereRule applies the entql string predicate on the rule field.
+func (f *PossibleDuplicateFilter) WhereRule(p entql.StringP) {
+	f.Where(p.Field(possibleduplicate.FieldRule))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *PossibleDuplicateFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *PossibleDuplicateFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *PossibleDuplicateFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *PossibleDuplicateFilter) WhereHasCustomerWith(preds ...predicate.Customer) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RepresentativeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3956,7 +4314,7 @@ type RepresentativeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RepresentativeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4083,7 +4441,7 @@ type RoleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4195,7 +4553,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4229,6 +4587,16 @@ func (f *TenantFilter) WhereName(p entql.StringP) {
 // WhereMinimumAge applies the entql int predicate on the minimum_age field.
 func (f *TenantFilter) WhereMinimumAge(p entql.IntP) {
 	f.Where(p.Field(tenant.FieldMinimumAge))
+}
+
+// WhereDefaultCountry applies the entql string predicate on the default_country field.
+func (f *TenantFilter) WhereDefaultCountry(p entql.StringP) {
+	f.Where(p.Field(tenant.FieldDefaultCountry))
+}
+
+// WhereDuplicatePolicy applies the entql string predicate on the duplicate_policy field.
+func (f *TenantFilter) WhereDuplicatePolicy(p entql.StringP) {
+	f.Where(p.Field(tenant.FieldDuplicatePolicy))
 }
 
 // WhereHasCustomers applies a predicate to check if query has an edge customers.
@@ -4274,7 +4642,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4420,7 +4788,7 @@ type VerificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *VerificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4558,7 +4926,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4691,7 +5059,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4857,7 +5225,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5014,7 +5382,7 @@ type WebhookEndpointChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -34,6 +35,127 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *APIKeyQuery) CollectFields(ctx context.Context, satisfies ...string) (*APIKeyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(apikey.Columns))
+		selectedFields = []string{apikey.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[apikey.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldCreatedAt)
+				fieldSeen[apikey.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[apikey.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldUpdatedAt)
+				fieldSeen[apikey.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[apikey.FieldName]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldName)
+				fieldSeen[apikey.FieldName] = struct{}{}
+			}
+		case "hint":
+			if _, ok := fieldSeen[apikey.FieldHint]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldHint)
+				fieldSeen[apikey.FieldHint] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[apikey.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldExpiresAt)
+				fieldSeen[apikey.FieldExpiresAt] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[apikey.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldRevokedAt)
+				fieldSeen[apikey.FieldRevokedAt] = struct{}{}
+			}
+		case "lastUsedAt":
+			if _, ok := fieldSeen[apikey.FieldLastUsedAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldLastUsedAt)
+				fieldSeen[apikey.FieldLastUsedAt] = struct{}{}
+			}
+		case "createdBy":
+			if _, ok := fieldSeen[apikey.FieldCreatedBy]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldCreatedBy)
+				fieldSeen[apikey.FieldCreatedBy] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type apikeyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []APIKeyPaginateOption
+}
+
+func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
+	args := &apikeyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &APIKeyOrder{Field: &APIKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAPIKeyOrder(order))
+			}
+		case *APIKeyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAPIKeyOrder(v))
+			}
+		}
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AddressQuery) CollectFields(ctx context.Context, satisfies ...string) (*AddressQuery, error) {
@@ -122,6 +244,16 @@ func (_q *AddressQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[address.FieldCountry]; !ok {
 				selectedFields = append(selectedFields, address.FieldCountry)
 				fieldSeen[address.FieldCountry] = struct{}{}
+			}
+		case "countrySource":
+			if _, ok := fieldSeen[address.FieldCountrySource]; !ok {
+				selectedFields = append(selectedFields, address.FieldCountrySource)
+				fieldSeen[address.FieldCountrySource] = struct{}{}
+			}
+		case "addressLine":
+			if _, ok := fieldSeen[address.FieldAddressLine]; !ok {
+				selectedFields = append(selectedFields, address.FieldAddressLine)
+				fieldSeen[address.FieldAddressLine] = struct{}{}
 			}
 		case "isPrimary":
 			if _, ok := fieldSeen[address.FieldIsPrimary]; !ok {
@@ -1011,6 +1143,21 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldRegisteredBy)
 				fieldSeen[customer.FieldRegisteredBy] = struct{}{}
 			}
+		case "invitedBy":
+			if _, ok := fieldSeen[customer.FieldInvitedBy]; !ok {
+				selectedFields = append(selectedFields, customer.FieldInvitedBy)
+				fieldSeen[customer.FieldInvitedBy] = struct{}{}
+			}
+		case "createdBy":
+			if _, ok := fieldSeen[customer.FieldCreatedBy]; !ok {
+				selectedFields = append(selectedFields, customer.FieldCreatedBy)
+				fieldSeen[customer.FieldCreatedBy] = struct{}{}
+			}
+		case "segment":
+			if _, ok := fieldSeen[customer.FieldSegment]; !ok {
+				selectedFields = append(selectedFields, customer.FieldSegment)
+				fieldSeen[customer.FieldSegment] = struct{}{}
+			}
 		case "version":
 			if _, ok := fieldSeen[customer.FieldVersion]; !ok {
 				selectedFields = append(selectedFields, customer.FieldVersion)
@@ -1468,6 +1615,11 @@ func (_q *EmployeeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, employee.FieldDepartment)
 				fieldSeen[employee.FieldDepartment] = struct{}{}
 			}
+		case "memberRole":
+			if _, ok := fieldSeen[employee.FieldMemberRole]; !ok {
+				selectedFields = append(selectedFields, employee.FieldMemberRole)
+				fieldSeen[employee.FieldMemberRole] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1853,6 +2005,11 @@ func (_q *IdentityDocumentQuery) collectField(ctx context.Context, oneNode bool,
 			if _, ok := fieldSeen[identitydocument.FieldIssuingCountry]; !ok {
 				selectedFields = append(selectedFields, identitydocument.FieldIssuingCountry)
 				fieldSeen[identitydocument.FieldIssuingCountry] = struct{}{}
+			}
+		case "isPrimary":
+			if _, ok := fieldSeen[identitydocument.FieldIsPrimary]; !ok {
+				selectedFields = append(selectedFields, identitydocument.FieldIsPrimary)
+				fieldSeen[identitydocument.FieldIsPrimary] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2731,6 +2888,16 @@ func (_q *TenantQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[tenant.FieldMinimumAge]; !ok {
 				selectedFields = append(selectedFields, tenant.FieldMinimumAge)
 				fieldSeen[tenant.FieldMinimumAge] = struct{}{}
+			}
+		case "defaultCountry":
+			if _, ok := fieldSeen[tenant.FieldDefaultCountry]; !ok {
+				selectedFields = append(selectedFields, tenant.FieldDefaultCountry)
+				fieldSeen[tenant.FieldDefaultCountry] = struct{}{}
+			}
+		case "duplicatePolicy":
+			if _, ok := fieldSeen[tenant.FieldDuplicatePolicy]; !ok {
+				selectedFields = append(selectedFields, tenant.FieldDuplicatePolicy)
+				fieldSeen[tenant.FieldDuplicatePolicy] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -170,6 +170,29 @@ type AddressWhereInput struct {
 	CountryEqualFold    *string  `json:"countryEqualFold,omitempty"`
 	CountryContainsFold *string  `json:"countryContainsFold,omitempty"`
 
+	// "country_source" field predicates.
+	CountrySource      *address.CountrySource  `json:"countrySource,omitempty"`
+	CountrySourceNEQ   *address.CountrySource  `json:"countrySourceNEQ,omitempty"`
+	CountrySourceIn    []address.CountrySource `json:"countrySourceIn,omitempty"`
+	CountrySourceNotIn []address.CountrySource `json:"countrySourceNotIn,omitempty"`
+
+	// "address_line" field predicates.
+	AddressLine             *string  `json:"addressLine,omitempty"`
+	AddressLineNEQ          *string  `json:"addressLineNEQ,omitempty"`
+	AddressLineIn           []string `json:"addressLineIn,omitempty"`
+	AddressLineNotIn        []string `json:"addressLineNotIn,omitempty"`
+	AddressLineGT           *string  `json:"addressLineGT,omitempty"`
+	AddressLineGTE          *string  `json:"addressLineGTE,omitempty"`
+	AddressLineLT           *string  `json:"addressLineLT,omitempty"`
+	AddressLineLTE          *string  `json:"addressLineLTE,omitempty"`
+	AddressLineContains     *string  `json:"addressLineContains,omitempty"`
+	AddressLineHasPrefix    *string  `json:"addressLineHasPrefix,omitempty"`
+	AddressLineHasSuffix    *string  `json:"addressLineHasSuffix,omitempty"`
+	AddressLineIsNil        bool     `json:"addressLineIsNil,omitempty"`
+	AddressLineNotNil       bool     `json:"addressLineNotNil,omitempty"`
+	AddressLineEqualFold    *string  `json:"addressLineEqualFold,omitempty"`
+	AddressLineContainsFold *string  `json:"addressLineContainsFold,omitempty"`
+
 	// "is_primary" field predicates.
 	IsPrimary    *bool `json:"isPrimary,omitempty"`
 	IsPrimaryNEQ *bool `json:"isPrimaryNEQ,omitempty"`
@@ -595,6 +618,63 @@ func (i *AddressWhereInput) P() (predicate.Address, error) {
 	}
 	if i.CountryContainsFold != nil {
 		predicates = append(predicates, address.CountryContainsFold(*i.CountryContainsFold))
+	}
+	if i.CountrySource != nil {
+		predicates = append(predicates, address.CountrySourceEQ(*i.CountrySource))
+	}
+	if i.CountrySourceNEQ != nil {
+		predicates = append(predicates, address.CountrySourceNEQ(*i.CountrySourceNEQ))
+	}
+	if len(i.CountrySourceIn) > 0 {
+		predicates = append(predicates, address.CountrySourceIn(i.CountrySourceIn...))
+	}
+	if len(i.CountrySourceNotIn) > 0 {
+		predicates = append(predicates, address.CountrySourceNotIn(i.CountrySourceNotIn...))
+	}
+	if i.AddressLine != nil {
+		predicates = append(predicates, address.AddressLineEQ(*i.AddressLine))
+	}
+	if i.AddressLineNEQ != nil {
+		predicates = append(predicates, address.AddressLineNEQ(*i.AddressLineNEQ))
+	}
+	if len(i.AddressLineIn) > 0 {
+		predicates = append(predicates, address.AddressLineIn(i.AddressLineIn...))
+	}
+	if len(i.AddressLineNotIn) > 0 {
+		predicates = append(predicates, address.AddressLineNotIn(i.AddressLineNotIn...))
+	}
+	if i.AddressLineGT != nil {
+		predicates = append(predicates, address.AddressLineGT(*i.AddressLineGT))
+	}
+	if i.AddressLineGTE != nil {
+		predicates = append(predicates, address.AddressLineGTE(*i.AddressLineGTE))
+	}
+	if i.AddressLineLT != nil {
+		predicates = append(predicates, address.AddressLineLT(*i.AddressLineLT))
+	}
+	if i.AddressLineLTE != nil {
+		predicates = append(predicates, address.AddressLineLTE(*i.AddressLineLTE))
+	}
+	if i.AddressLineContains != nil {
+		predicates = append(predicates, address.AddressLineContains(*i.AddressLineContains))
+	}
+	if i.AddressLineHasPrefix != nil {
+		predicates = append(predicates, address.AddressLineHasPrefix(*i.AddressLineHasPrefix))
+	}
+	if i.AddressLineHasSuffix != nil {
+		predicates = append(predicates, address.AddressLineHasSuffix(*i.AddressLineHasSuffix))
+	}
+	if i.AddressLineIsNil {
+		predicates = append(predicates, address.AddressLineIsNil())
+	}
+	if i.AddressLineNotNil {
+		predicates = append(predicates, address.AddressLineNotNil())
+	}
+	if i.AddressLineEqualFold != nil {
+		predicates = append(predicates, address.AddressLineEqualFold(*i.AddressLineEqualFold))
+	}
+	if i.AddressLineContainsFold != nil {
+		predicates = append(predicates, address.AddressLineContainsFold(*i.AddressLineContainsFold))
 	}
 	if i.IsPrimary != nil {
 		predicates = append(predicates, address.IsPrimaryEQ(*i.IsPrimary))
@@ -2961,6 +3041,57 @@ type CustomerWhereInput struct {
 	RegisteredByEqualFold    *string  `json:"registeredByEqualFold,omitempty"`
 	RegisteredByContainsFold *string  `json:"registeredByContainsFold,omitempty"`
 
+	// "invited_by" field predicates.
+	InvitedBy             *string  `json:"invitedBy,omitempty"`
+	InvitedByNEQ          *string  `json:"invitedByNEQ,omitempty"`
+	InvitedByIn           []string `json:"invitedByIn,omitempty"`
+	InvitedByNotIn        []string `json:"invitedByNotIn,omitempty"`
+	InvitedByGT           *string  `json:"invitedByGT,omitempty"`
+	InvitedByGTE          *string  `json:"invitedByGTE,omitempty"`
+	InvitedByLT           *string  `json:"invitedByLT,omitempty"`
+	InvitedByLTE          *string  `json:"invitedByLTE,omitempty"`
+	InvitedByContains     *string  `json:"invitedByContains,omitempty"`
+	InvitedByHasPrefix    *string  `json:"invitedByHasPrefix,omitempty"`
+	InvitedByHasSuffix    *string  `json:"invitedByHasSuffix,omitempty"`
+	InvitedByIsNil        bool     `json:"invitedByIsNil,omitempty"`
+	InvitedByNotNil       bool     `json:"invitedByNotNil,omitempty"`
+	InvitedByEqualFold    *string  `json:"invitedByEqualFold,omitempty"`
+	InvitedByContainsFold *string  `json:"invitedByContainsFold,omitempty"`
+
+	// "created_by" field predicates.
+	CreatedBy             *string  `json:"createdBy,omitempty"`
+	CreatedByNEQ          *string  `json:"createdByNEQ,omitempty"`
+	CreatedByIn           []string `json:"createdByIn,omitempty"`
+	CreatedByNotIn        []string `json:"createdByNotIn,omitempty"`
+	CreatedByGT           *string  `json:"createdByGT,omitempty"`
+	CreatedByGTE          *string  `json:"createdByGTE,omitempty"`
+	CreatedByLT           *string  `json:"createdByLT,omitempty"`
+	CreatedByLTE          *string  `json:"createdByLTE,omitempty"`
+	CreatedByContains     *string  `json:"createdByContains,omitempty"`
+	CreatedByHasPrefix    *string  `json:"createdByHasPrefix,omitempty"`
+	CreatedByHasSuffix    *string  `json:"createdByHasSuffix,omitempty"`
+	CreatedByIsNil        bool     `json:"createdByIsNil,omitempty"`
+	CreatedByNotNil       bool     `json:"createdByNotNil,omitempty"`
+	CreatedByEqualFold    *string  `json:"createdByEqualFold,omitempty"`
+	CreatedByContainsFold *string  `json:"createdByContainsFold,omitempty"`
+
+	// "segment" field predicates.
+	Segment             *string  `json:"segment,omitempty"`
+	SegmentNEQ          *string  `json:"segmentNEQ,omitempty"`
+	SegmentIn           []string `json:"segmentIn,omitempty"`
+	SegmentNotIn        []string `json:"segmentNotIn,omitempty"`
+	SegmentGT           *string  `json:"segmentGT,omitempty"`
+	SegmentGTE          *string  `json:"segmentGTE,omitempty"`
+	SegmentLT           *string  `json:"segmentLT,omitempty"`
+	SegmentLTE          *string  `json:"segmentLTE,omitempty"`
+	SegmentContains     *string  `json:"segmentContains,omitempty"`
+	SegmentHasPrefix    *string  `json:"segmentHasPrefix,omitempty"`
+	SegmentHasSuffix    *string  `json:"segmentHasSuffix,omitempty"`
+	SegmentIsNil        bool     `json:"segmentIsNil,omitempty"`
+	SegmentNotNil       bool     `json:"segmentNotNil,omitempty"`
+	SegmentEqualFold    *string  `json:"segmentEqualFold,omitempty"`
+	SegmentContainsFold *string  `json:"segmentContainsFold,omitempty"`
+
 	// "version" field predicates.
 	Version      *int  `json:"version,omitempty"`
 	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
@@ -3604,6 +3735,141 @@ func (i *CustomerWhereInput) P() (predicate.Customer, error) {
 	}
 	if i.RegisteredByContainsFold != nil {
 		predicates = append(predicates, customer.RegisteredByContainsFold(*i.RegisteredByContainsFold))
+	}
+	if i.InvitedBy != nil {
+		predicates = append(predicates, customer.InvitedByEQ(*i.InvitedBy))
+	}
+	if i.InvitedByNEQ != nil {
+		predicates = append(predicates, customer.InvitedByNEQ(*i.InvitedByNEQ))
+	}
+	if len(i.InvitedByIn) > 0 {
+		predicates = append(predicates, customer.InvitedByIn(i.InvitedByIn...))
+	}
+	if len(i.InvitedByNotIn) > 0 {
+		predicates = append(predicates, customer.InvitedByNotIn(i.InvitedByNotIn...))
+	}
+	if i.InvitedByGT != nil {
+		predicates = append(predicates, customer.InvitedByGT(*i.InvitedByGT))
+	}
+	if i.InvitedByGTE != nil {
+		predicates = append(predicates, customer.InvitedByGTE(*i.InvitedByGTE))
+	}
+	if i.InvitedByLT != nil {
+		predicates = append(predicates, customer.InvitedByLT(*i.InvitedByLT))
+	}
+	if i.InvitedByLTE != nil {
+		predicates = append(predicates, customer.InvitedByLTE(*i.InvitedByLTE))
+	}
+	if i.InvitedByContains != nil {
+		predicates = append(predicates, customer.InvitedByContains(*i.InvitedByContains))
+	}
+	if i.InvitedByHasPrefix != nil {
+		predicates = append(predicates, customer.InvitedByHasPrefix(*i.InvitedByHasPrefix))
+	}
+	if i.InvitedByHasSuffix != nil {
+		predicates = append(predicates, customer.InvitedByHasSuffix(*i.InvitedByHasSuffix))
+	}
+	if i.InvitedByIsNil {
+		predicates = append(predicates, customer.InvitedByIsNil())
+	}
+	if i.InvitedByNotNil {
+		predicates = append(predicates, customer.InvitedByNotNil())
+	}
+	if i.InvitedByEqualFold != nil {
+		predicates = append(predicates, customer.InvitedByEqualFold(*i.InvitedByEqualFold))
+	}
+	if i.InvitedByContainsFold != nil {
+		predicates = append(predicates, customer.InvitedByContainsFold(*i.InvitedByContainsFold))
+	}
+	if i.CreatedBy != nil {
+		predicates = append(predicates, customer.CreatedByEQ(*i.CreatedBy))
+	}
+	if i.CreatedByNEQ != nil {
+		predicates = append(predicates, customer.CreatedByNEQ(*i.CreatedByNEQ))
+	}
+	if len(i.CreatedByIn) > 0 {
+		predicates = append(predicates, customer.CreatedByIn(i.CreatedByIn...))
+	}
+	if len(i.CreatedByNotIn) > 0 {
+		predicates = append(predicates, customer.CreatedByNotIn(i.CreatedByNotIn...))
+	}
+	if i.CreatedByGT != nil {
+		predicates = append(predicates, customer.CreatedByGT(*i.CreatedByGT))
+	}
+	if i.CreatedByGTE != nil {
+		predicates = append(predicates, customer.CreatedByGTE(*i.CreatedByGTE))
+	}
+	if i.CreatedByLT != nil {
+		predicates = append(predicates, customer.CreatedByLT(*i.CreatedByLT))
+	}
+	if i.CreatedByLTE != nil {
+		predicates = append(predicates, customer.CreatedByLTE(*i.CreatedByLTE))
+	}
+	if i.CreatedByContains != nil {
+		predicates = append(predicates, customer.CreatedByContains(*i.CreatedByContains))
+	}
+	if i.CreatedByHasPrefix != nil {
+		predicates = append(predicates, customer.CreatedByHasPrefix(*i.CreatedByHasPrefix))
+	}
+	if i.CreatedByHasSuffix != nil {
+		predicates = append(predicates, customer.CreatedByHasSuffix(*i.CreatedByHasSuffix))
+	}
+	if i.CreatedByIsNil {
+		predicates = append(predicates, customer.CreatedByIsNil())
+	}
+	if i.CreatedByNotNil {
+		predicates = append(predicates, customer.CreatedByNotNil())
+	}
+	if i.CreatedByEqualFold != nil {
+		predicates = append(predicates, customer.CreatedByEqualFold(*i.CreatedByEqualFold))
+	}
+	if i.CreatedByContainsFold != nil {
+		predicates = append(predicates, customer.CreatedByContainsFold(*i.CreatedByContainsFold))
+	}
+	if i.Segment != nil {
+		predicates = append(predicates, customer.SegmentEQ(*i.Segment))
+	}
+	if i.SegmentNEQ != nil {
+		predicates = append(predicates, customer.SegmentNEQ(*i.SegmentNEQ))
+	}
+	if len(i.SegmentIn) > 0 {
+		predicates = append(predicates, customer.SegmentIn(i.SegmentIn...))
+	}
+	if len(i.SegmentNotIn) > 0 {
+		predicates = append(predicates, customer.SegmentNotIn(i.SegmentNotIn...))
+	}
+	if i.SegmentGT != nil {
+		predicates = append(predicates, customer.SegmentGT(*i.SegmentGT))
+	}
+	if i.SegmentGTE != nil {
+		predicates = append(predicates, customer.SegmentGTE(*i.SegmentGTE))
+	}
+	if i.SegmentLT != nil {
+		predicates = append(predicates, customer.SegmentLT(*i.SegmentLT))
+	}
+	if i.SegmentLTE != nil {
+		predicates = append(predicates, customer.SegmentLTE(*i.SegmentLTE))
+	}
+	if i.SegmentContains != nil {
+		predicates = append(predicates, customer.SegmentContains(*i.SegmentContains))
+	}
+	if i.SegmentHasPrefix != nil {
+		predicates = append(predicates, customer.SegmentHasPrefix(*i.SegmentHasPrefix))
+	}
+	if i.SegmentHasSuffix != nil {
+		predicates = append(predicates, customer.SegmentHasSuffix(*i.SegmentHasSuffix))
+	}
+	if i.SegmentIsNil {
+		predicates = append(predicates, customer.SegmentIsNil())
+	}
+	if i.SegmentNotNil {
+		predicates = append(predicates, customer.SegmentNotNil())
+	}
+	if i.SegmentEqualFold != nil {
+		predicates = append(predicates, customer.SegmentEqualFold(*i.SegmentEqualFold))
+	}
+	if i.SegmentContainsFold != nil {
+		predicates = append(predicates, customer.SegmentContainsFold(*i.SegmentContainsFold))
 	}
 	if i.Version != nil {
 		predicates = append(predicates, customer.VersionEQ(*i.Version))
@@ -4955,6 +5221,12 @@ type EmployeeWhereInput struct {
 	DepartmentEqualFold    *string  `json:"departmentEqualFold,omitempty"`
 	DepartmentContainsFold *string  `json:"departmentContainsFold,omitempty"`
 
+	// "member_role" field predicates.
+	MemberRole      *employee.MemberRole  `json:"memberRole,omitempty"`
+	MemberRoleNEQ   *employee.MemberRole  `json:"memberRoleNEQ,omitempty"`
+	MemberRoleIn    []employee.MemberRole `json:"memberRoleIn,omitempty"`
+	MemberRoleNotIn []employee.MemberRole `json:"memberRoleNotIn,omitempty"`
+
 	// "organization_id" field predicates.
 	OrganizationID             *string  `json:"organizationID,omitempty"`
 	OrganizationIDNEQ          *string  `json:"organizationIDNEQ,omitempty"`
@@ -5197,6 +5469,18 @@ func (i *EmployeeWhereInput) P() (predicate.Employee, error) {
 	}
 	if i.DepartmentContainsFold != nil {
 		predicates = append(predicates, employee.DepartmentContainsFold(*i.DepartmentContainsFold))
+	}
+	if i.MemberRole != nil {
+		predicates = append(predicates, employee.MemberRoleEQ(*i.MemberRole))
+	}
+	if i.MemberRoleNEQ != nil {
+		predicates = append(predicates, employee.MemberRoleNEQ(*i.MemberRoleNEQ))
+	}
+	if len(i.MemberRoleIn) > 0 {
+		predicates = append(predicates, employee.MemberRoleIn(i.MemberRoleIn...))
+	}
+	if len(i.MemberRoleNotIn) > 0 {
+		predicates = append(predicates, employee.MemberRoleNotIn(i.MemberRoleNotIn...))
 	}
 	if i.OrganizationID != nil {
 		predicates = append(predicates, employee.OrganizationIDEQ(*i.OrganizationID))
@@ -6258,6 +6542,10 @@ type IdentityDocumentWhereInput struct {
 	IssuingCountryEqualFold    *string  `json:"issuingCountryEqualFold,omitempty"`
 	IssuingCountryContainsFold *string  `json:"issuingCountryContainsFold,omitempty"`
 
+	// "is_primary" field predicates.
+	IsPrimary    *bool `json:"isPrimary,omitempty"`
+	IsPrimaryNEQ *bool `json:"isPrimaryNEQ,omitempty"`
+
 	// "person" edge predicates.
 	HasPerson     *bool               `json:"hasPerson,omitempty"`
 	HasPersonWith []*PersonWhereInput `json:"hasPersonWith,omitempty"`
@@ -6508,6 +6796,12 @@ func (i *IdentityDocumentWhereInput) P() (predicate.IdentityDocument, error) {
 	if i.IssuingCountryContainsFold != nil {
 		predicates = append(predicates, identitydocument.IssuingCountryContainsFold(*i.IssuingCountryContainsFold))
 	}
+	if i.IsPrimary != nil {
+		predicates = append(predicates, identitydocument.IsPrimaryEQ(*i.IsPrimary))
+	}
+	if i.IsPrimaryNEQ != nil {
+		predicates = append(predicates, identitydocument.IsPrimaryNEQ(*i.IsPrimaryNEQ))
+	}
 
 	if i.HasPerson != nil {
 		p := identitydocument.HasPerson()
@@ -6620,6 +6914,8 @@ type OrganizationWhereInput struct {
 	RegistrationNumberContains     *string  `json:"registrationNumberContains,omitempty"`
 	RegistrationNumberHasPrefix    *string  `json:"registrationNumberHasPrefix,omitempty"`
 	RegistrationNumberHasSuffix    *string  `json:"registrationNumberHasSuffix,omitempty"`
+	RegistrationNumberIsNil        bool     `json:"registrationNumberIsNil,omitempty"`
+	RegistrationNumberNotNil       bool     `json:"registrationNumberNotNil,omitempty"`
 	RegistrationNumberEqualFold    *string  `json:"registrationNumberEqualFold,omitempty"`
 	RegistrationNumberContainsFold *string  `json:"registrationNumberContainsFold,omitempty"`
 
@@ -7030,6 +7326,12 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	}
 	if i.RegistrationNumberHasSuffix != nil {
 		predicates = append(predicates, organization.RegistrationNumberHasSuffix(*i.RegistrationNumberHasSuffix))
+	}
+	if i.RegistrationNumberIsNil {
+		predicates = append(predicates, organization.RegistrationNumberIsNil())
+	}
+	if i.RegistrationNumberNotNil {
+		predicates = append(predicates, organization.RegistrationNumberNotNil())
 	}
 	if i.RegistrationNumberEqualFold != nil {
 		predicates = append(predicates, organization.RegistrationNumberEqualFold(*i.RegistrationNumberEqualFold))
@@ -9130,6 +9432,29 @@ type TenantWhereInput struct {
 	MinimumAgeLT    *int  `json:"minimumAgeLT,omitempty"`
 	MinimumAgeLTE   *int  `json:"minimumAgeLTE,omitempty"`
 
+	// "default_country" field predicates.
+	DefaultCountry             *string  `json:"defaultCountry,omitempty"`
+	DefaultCountryNEQ          *string  `json:"defaultCountryNEQ,omitempty"`
+	DefaultCountryIn           []string `json:"defaultCountryIn,omitempty"`
+	DefaultCountryNotIn        []string `json:"defaultCountryNotIn,omitempty"`
+	DefaultCountryGT           *string  `json:"defaultCountryGT,omitempty"`
+	DefaultCountryGTE          *string  `json:"defaultCountryGTE,omitempty"`
+	DefaultCountryLT           *string  `json:"defaultCountryLT,omitempty"`
+	DefaultCountryLTE          *string  `json:"defaultCountryLTE,omitempty"`
+	DefaultCountryContains     *string  `json:"defaultCountryContains,omitempty"`
+	DefaultCountryHasPrefix    *string  `json:"defaultCountryHasPrefix,omitempty"`
+	DefaultCountryHasSuffix    *string  `json:"defaultCountryHasSuffix,omitempty"`
+	DefaultCountryIsNil        bool     `json:"defaultCountryIsNil,omitempty"`
+	DefaultCountryNotNil       bool     `json:"defaultCountryNotNil,omitempty"`
+	DefaultCountryEqualFold    *string  `json:"defaultCountryEqualFold,omitempty"`
+	DefaultCountryContainsFold *string  `json:"defaultCountryContainsFold,omitempty"`
+
+	// "duplicate_policy" field predicates.
+	DuplicatePolicy      *tenant.DuplicatePolicy  `json:"duplicatePolicy,omitempty"`
+	DuplicatePolicyNEQ   *tenant.DuplicatePolicy  `json:"duplicatePolicyNEQ,omitempty"`
+	DuplicatePolicyIn    []tenant.DuplicatePolicy `json:"duplicatePolicyIn,omitempty"`
+	DuplicatePolicyNotIn []tenant.DuplicatePolicy `json:"duplicatePolicyNotIn,omitempty"`
+
 	// "customers" edge predicates.
 	HasCustomers     *bool                 `json:"hasCustomers,omitempty"`
 	HasCustomersWith []*CustomerWhereInput `json:"hasCustomersWith,omitempty"`
@@ -9385,6 +9710,63 @@ func (i *TenantWhereInput) P() (predicate.Tenant, error) {
 	}
 	if i.MinimumAgeLTE != nil {
 		predicates = append(predicates, tenant.MinimumAgeLTE(*i.MinimumAgeLTE))
+	}
+	if i.DefaultCountry != nil {
+		predicates = append(predicates, tenant.DefaultCountryEQ(*i.DefaultCountry))
+	}
+	if i.DefaultCountryNEQ != nil {
+		predicates = append(predicates, tenant.DefaultCountryNEQ(*i.DefaultCountryNEQ))
+	}
+	if len(i.DefaultCountryIn) > 0 {
+		predicates = append(predicates, tenant.DefaultCountryIn(i.DefaultCountryIn...))
+	}
+	if len(i.DefaultCountryNotIn) > 0 {
+		predicates = append(predicates, tenant.DefaultCountryNotIn(i.DefaultCountryNotIn...))
+	}
+	if i.DefaultCountryGT != nil {
+		predicates = append(predicates, tenant.DefaultCountryGT(*i.DefaultCountryGT))
+	}
+	if i.DefaultCountryGTE != nil {
+		predicates = append(predicates, tenant.DefaultCountryGTE(*i.DefaultCountryGTE))
+	}
+	if i.DefaultCountryLT != nil {
+		predicates = append(predicates, tenant.DefaultCountryLT(*i.DefaultCountryLT))
+	}
+	if i.DefaultCountryLTE != nil {
+		predicates = append(predicates, tenant.DefaultCountryLTE(*i.DefaultCountryLTE))
+	}
+	if i.DefaultCountryContains != nil {
+		predicates = append(predicates, tenant.DefaultCountryContains(*i.DefaultCountryContains))
+	}
+	if i.DefaultCountryHasPrefix != nil {
+		predicates = append(predicates, tenant.DefaultCountryHasPrefix(*i.DefaultCountryHasPrefix))
+	}
+	if i.DefaultCountryHasSuffix != nil {
+		predicates = append(predicates, tenant.DefaultCountryHasSuffix(*i.DefaultCountryHasSuffix))
+	}
+	if i.DefaultCountryIsNil {
+		predicates = append(predicates, tenant.DefaultCountryIsNil())
+	}
+	if i.DefaultCountryNotNil {
+		predicates = append(predicates, tenant.DefaultCountryNotNil())
+	}
+	if i.DefaultCountryEqualFold != nil {
+		predicates = append(predicates, tenant.DefaultCountryEqualFold(*i.DefaultCountryEqualFold))
+	}
+	if i.DefaultCountryContainsFold != nil {
+		predicates = append(predicates, tenant.DefaultCountryContainsFold(*i.DefaultCountryContainsFold))
+	}
+	if i.DuplicatePolicy != nil {
+		predicates = append(predicates, tenant.DuplicatePolicyEQ(*i.DuplicatePolicy))
+	}
+	if i.DuplicatePolicyNEQ != nil {
+		predicates = append(predicates, tenant.DuplicatePolicyNEQ(*i.DuplicatePolicyNEQ))
+	}
+	if len(i.DuplicatePolicyIn) > 0 {
+		predicates = append(predicates, tenant.DuplicatePolicyIn(i.DuplicatePolicyIn...))
+	}
+	if len(i.DuplicatePolicyNotIn) > 0 {
+		predicates = append(predicates, tenant.DuplicatePolicyNotIn(i.DuplicatePolicyNotIn...))
 	}
 
 	if i.HasCustomers != nil {

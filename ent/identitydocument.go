@@ -31,6 +31,8 @@ type IdentityDocument struct {
 	Number string `json:"number,omitempty"`
 	// ISO 3166-1 alpha-2.
 	IssuingCountry string `json:"issuing_country,omitempty"`
+	// The person's main document; one per person.
+	IsPrimary bool `json:"is_primary,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the IdentityDocumentQuery when eager-loading is set.
 	Edges                     IdentityDocumentEdges `json:"edges"`
@@ -78,6 +80,8 @@ func (*IdentityDocument) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case identitydocument.FieldIsPrimary:
+			values[i] = new(sql.NullBool)
 		case identitydocument.FieldID, identitydocument.FieldTenantID, identitydocument.FieldType, identitydocument.FieldNumber, identitydocument.FieldIssuingCountry:
 			values[i] = new(sql.NullString)
 		case identitydocument.FieldCreatedAt, identitydocument.FieldUpdatedAt:
@@ -140,6 +144,12 @@ func (_m *IdentityDocument) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field issuing_country", values[i])
 			} else if value.Valid {
 				_m.IssuingCountry = value.String
+			}
+		case identitydocument.FieldIsPrimary:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field is_primary", values[i])
+			} else if value.Valid {
+				_m.IsPrimary = value.Bool
 			}
 		case identitydocument.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -211,6 +221,9 @@ func (_m *IdentityDocument) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("issuing_country=")
 	builder.WriteString(_m.IssuingCountry)
+	builder.WriteString(", ")
+	builder.WriteString("is_primary=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IsPrimary))
 	builder.WriteByte(')')
 	return builder.String()
 }

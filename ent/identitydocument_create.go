@@ -85,6 +85,20 @@ func (_c *IdentityDocumentCreate) SetNillableIssuingCountry(v *string) *Identity
 	return _c
 }
 
+// SetIsPrimary sets the "is_primary" field.
+func (_c *IdentityDocumentCreate) SetIsPrimary(v bool) *IdentityDocumentCreate {
+	_c.mutation.SetIsPrimary(v)
+	return _c
+}
+
+// SetNillableIsPrimary sets the "is_primary" field if the given value is not nil.
+func (_c *IdentityDocumentCreate) SetNillableIsPrimary(v *bool) *IdentityDocumentCreate {
+	if v != nil {
+		_c.SetIsPrimary(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *IdentityDocumentCreate) SetID(v string) *IdentityDocumentCreate {
 	_c.mutation.SetID(v)
@@ -166,6 +180,10 @@ func (_c *IdentityDocumentCreate) defaults() error {
 		v := identitydocument.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.IsPrimary(); !ok {
+		v := identitydocument.DefaultIsPrimary
+		_c.mutation.SetIsPrimary(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if identitydocument.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized identitydocument.DefaultID (forgotten import ent/runtime?)")
@@ -212,6 +230,9 @@ func (_c *IdentityDocumentCreate) check() error {
 		if err := identitydocument.IssuingCountryValidator(v); err != nil {
 			return &ValidationError{Name: "issuing_country", err: fmt.Errorf(`ent: validator failed for field "IdentityDocument.issuing_country": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.IsPrimary(); !ok {
+		return &ValidationError{Name: "is_primary", err: errors.New(`ent: missing required field "IdentityDocument.is_primary"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := identitydocument.IDValidator(v); err != nil {
@@ -279,6 +300,10 @@ func (_c *IdentityDocumentCreate) createSpec() (*IdentityDocument, *sqlgraph.Cre
 	if value, ok := _c.mutation.IssuingCountry(); ok {
 		_spec.SetField(identitydocument.FieldIssuingCountry, field.TypeString, value)
 		_node.IssuingCountry = value
+	}
+	if value, ok := _c.mutation.IsPrimary(); ok {
+		_spec.SetField(identitydocument.FieldIsPrimary, field.TypeBool, value)
+		_node.IsPrimary = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -420,6 +445,18 @@ func (u *IdentityDocumentUpsert) ClearIssuingCountry() *IdentityDocumentUpsert {
 	return u
 }
 
+// SetIsPrimary sets the "is_primary" field.
+func (u *IdentityDocumentUpsert) SetIsPrimary(v bool) *IdentityDocumentUpsert {
+	u.Set(identitydocument.FieldIsPrimary, v)
+	return u
+}
+
+// UpdateIsPrimary sets the "is_primary" field to the value that was provided on create.
+func (u *IdentityDocumentUpsert) UpdateIsPrimary() *IdentityDocumentUpsert {
+	u.SetExcluded(identitydocument.FieldIsPrimary)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -534,6 +571,20 @@ func (u *IdentityDocumentUpsertOne) UpdateIssuingCountry() *IdentityDocumentUpse
 func (u *IdentityDocumentUpsertOne) ClearIssuingCountry() *IdentityDocumentUpsertOne {
 	return u.Update(func(s *IdentityDocumentUpsert) {
 		s.ClearIssuingCountry()
+	})
+}
+
+// SetIsPrimary sets the "is_primary" field.
+func (u *IdentityDocumentUpsertOne) SetIsPrimary(v bool) *IdentityDocumentUpsertOne {
+	return u.Update(func(s *IdentityDocumentUpsert) {
+		s.SetIsPrimary(v)
+	})
+}
+
+// UpdateIsPrimary sets the "is_primary" field to the value that was provided on create.
+func (u *IdentityDocumentUpsertOne) UpdateIsPrimary() *IdentityDocumentUpsertOne {
+	return u.Update(func(s *IdentityDocumentUpsert) {
+		s.UpdateIsPrimary()
 	})
 }
 
@@ -818,6 +869,20 @@ func (u *IdentityDocumentUpsertBulk) UpdateIssuingCountry() *IdentityDocumentUps
 func (u *IdentityDocumentUpsertBulk) ClearIssuingCountry() *IdentityDocumentUpsertBulk {
 	return u.Update(func(s *IdentityDocumentUpsert) {
 		s.ClearIssuingCountry()
+	})
+}
+
+// SetIsPrimary sets the "is_primary" field.
+func (u *IdentityDocumentUpsertBulk) SetIsPrimary(v bool) *IdentityDocumentUpsertBulk {
+	return u.Update(func(s *IdentityDocumentUpsert) {
+		s.SetIsPrimary(v)
+	})
+}
+
+// UpdateIsPrimary sets the "is_primary" field to the value that was provided on create.
+func (u *IdentityDocumentUpsertBulk) UpdateIsPrimary() *IdentityDocumentUpsertBulk {
+	return u.Update(func(s *IdentityDocumentUpsert) {
+		s.UpdateIsPrimary()
 	})
 }
 

@@ -84,6 +84,20 @@ func (_u *IdentityDocumentUpdate) ClearIssuingCountry() *IdentityDocumentUpdate 
 	return _u
 }
 
+// SetIsPrimary sets the "is_primary" field.
+func (_u *IdentityDocumentUpdate) SetIsPrimary(v bool) *IdentityDocumentUpdate {
+	_u.mutation.SetIsPrimary(v)
+	return _u
+}
+
+// SetNillableIsPrimary sets the "is_primary" field if the given value is not nil.
+func (_u *IdentityDocumentUpdate) SetNillableIsPrimary(v *bool) *IdentityDocumentUpdate {
+	if v != nil {
+		_u.SetIsPrimary(*v)
+	}
+	return _u
+}
+
 // SetPersonID sets the "person" edge to the Person entity by ID.
 func (_u *IdentityDocumentUpdate) SetPersonID(id string) *IdentityDocumentUpdate {
 	_u.mutation.SetPersonID(id)
@@ -207,6 +221,9 @@ func (_u *IdentityDocumentUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if _u.mutation.IssuingCountryCleared() {
 		_spec.ClearField(identitydocument.FieldIssuingCountry, field.TypeString)
 	}
+	if value, ok := _u.mutation.IsPrimary(); ok {
+		_spec.SetField(identitydocument.FieldIsPrimary, field.TypeBool, value)
+	}
 	if _u.mutation.PersonCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -309,6 +326,20 @@ func (_u *IdentityDocumentUpdateOne) SetNillableIssuingCountry(v *string) *Ident
 // ClearIssuingCountry clears the value of the "issuing_country" field.
 func (_u *IdentityDocumentUpdateOne) ClearIssuingCountry() *IdentityDocumentUpdateOne {
 	_u.mutation.ClearIssuingCountry()
+	return _u
+}
+
+// SetIsPrimary sets the "is_primary" field.
+func (_u *IdentityDocumentUpdateOne) SetIsPrimary(v bool) *IdentityDocumentUpdateOne {
+	_u.mutation.SetIsPrimary(v)
+	return _u
+}
+
+// SetNillableIsPrimary sets the "is_primary" field if the given value is not nil.
+func (_u *IdentityDocumentUpdateOne) SetNillableIsPrimary(v *bool) *IdentityDocumentUpdateOne {
+	if v != nil {
+		_u.SetIsPrimary(*v)
+	}
 	return _u
 }
 
@@ -464,6 +495,9 @@ func (_u *IdentityDocumentUpdateOne) sqlSave(ctx context.Context) (_node *Identi
 	}
 	if _u.mutation.IssuingCountryCleared() {
 		_spec.ClearField(identitydocument.FieldIssuingCountry, field.TypeString)
+	}
+	if value, ok := _u.mutation.IsPrimary(); ok {
+		_spec.SetField(identitydocument.FieldIsPrimary, field.TypeBool, value)
 	}
 	if _u.mutation.PersonCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -18,6 +19,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
@@ -32,6 +34,7 @@ import (
 
 // tableByPrefix maps id prefixes to table names.
 var tableByPrefix = map[string]string{
+	"key": apikey.Table,
 	"adr": address.Table,
 	"cat": category.Table,
 	"cns": consent.Table,
@@ -47,6 +50,7 @@ var tableByPrefix = map[string]string{
 	"lth": loginthrottle.Table,
 	"org": organization.Table,
 	"per": person.Table,
+	"dup": possibleduplicate.Table,
 	"rep": representative.Table,
 	"rol": role.Table,
 	"ten": tenant.Table,

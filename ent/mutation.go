@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -23,6 +24,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/predicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
@@ -50,6 +52,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAPIKey                = "APIKey"
 	TypeAddress               = "Address"
 	TypeCategory              = "Category"
 	TypeConsent               = "Consent"
@@ -67,6 +70,7 @@ const (
 	TypeLoginThrottle         = "LoginThrottle"
 	TypeOrganization          = "Organization"
 	TypePerson                = "Person"
+	TypePossibleDuplicate     = "PossibleDuplicate"
 	TypeRepresentative        = "Representative"
 	TypeRole                  = "Role"
 	TypeTenant                = "Tenant"
@@ -77,6 +81,1027 @@ const (
 	TypeWebhookEndpoint       = "WebhookEndpoint"
 	TypeWebhookEndpointChange = "WebhookEndpointChange"
 )
+
+// APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
+type APIKeyMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	updated_at    *time.Time
+	name          *string
+	scopes        *[]string
+	appendscopes  []string
+	hash          *string
+	hint          *string
+	expires_at    *time.Time
+	revoked_at    *time.Time
+	last_used_at  *time.Time
+	created_by    *string
+	clearedFields map[string]struct{}
+	tenant        *string
+	clearedtenant bool
+	done          bool
+	oldValue      func(context.Context) (*APIKey, error)
+	predicates    []predicate.APIKey
+}
+
+var _ ent.Mutation = (*APIKeyMutation)(nil)
+
+// apikeyOption allows management of the mutation configuration using functional options.
+type apikeyOption func(*APIKeyMutation)
+
+// newAPIKeyMutation creates new mutation for the APIKey entity.
+func newAPIKeyMutation(c config, op Op, opts ...apikeyOption) *APIKeyMutation {
+	m := &APIKeyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAPIKey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAPIKeyID sets the ID field of the mutation.
+func withAPIKeyID(id string) apikeyOption {
+	return func(m *APIKeyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *APIKey
+		)
+		m.oldValue = func(ctx context.Context) (*APIKey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().APIKey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAPIKey sets the old APIKey of the mutation.
+func withAPIKey(node *APIKey) apikeyOption {
+	return func(m *APIKeyMutation) {
+		m.oldValue = func(context.Context) (*APIKey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m APIKeyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m APIKeyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of APIKey entities.
+func (m *APIKeyMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *APIKeyMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *APIKeyMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().APIKey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *APIKeyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *APIKeyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *APIKeyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *APIKeyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *APIKeyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *APIKeyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *APIKeyMutation) SetTenantID(s string) {
+	m.tenant = &s
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *APIKeyMutation) TenantID() (r string, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldTenantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *APIKeyMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetName sets the "name" field.
+func (m *APIKeyMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *APIKeyMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *APIKeyMutation) ResetName() {
+	m.name = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *APIKeyMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *APIKeyMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *APIKeyMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *APIKeyMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *APIKeyMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *APIKeyMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *APIKeyMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *APIKeyMutation) ResetHash() {
+	m.hash = nil
+}
+
+// SetHint sets the "hint" field.
+func (m *APIKeyMutation) SetHint(s string) {
+	m.hint = &s
+}
+
+// Hint returns the value of the "hint" field in the mutation.
+func (m *APIKeyMutation) Hint() (r string, exists bool) {
+	v := m.hint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHint returns the old "hint" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldHint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHint: %w", err)
+	}
+	return oldValue.Hint, nil
+}
+
+// ResetHint resets all changes to the "hint" field.
+func (m *APIKeyMutation) ResetHint() {
+	m.hint = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *APIKeyMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *APIKeyMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *APIKeyMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[apikey.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *APIKeyMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *APIKeyMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, apikey.FieldExpiresAt)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *APIKeyMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *APIKeyMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *APIKeyMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[apikey.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *APIKeyMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *APIKeyMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, apikey.FieldRevokedAt)
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *APIKeyMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *APIKeyMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *APIKeyMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[apikey.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *APIKeyMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *APIKeyMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, apikey.FieldLastUsedAt)
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *APIKeyMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *APIKeyMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *APIKeyMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.clearedFields[apikey.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *APIKeyMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *APIKeyMutation) ResetCreatedBy() {
+	m.created_by = nil
+	delete(m.clearedFields, apikey.FieldCreatedBy)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *APIKeyMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[apikey.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *APIKeyMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *APIKeyMutation) TenantIDs() (ids []string) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *APIKeyMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// Where appends a list predicates to the APIKeyMutation builder.
+func (m *APIKeyMutation) Where(ps ...predicate.APIKey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the APIKeyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *APIKeyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.APIKey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *APIKeyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *APIKeyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (APIKey).
+func (m *APIKeyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *APIKeyMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, apikey.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, apikey.FieldUpdatedAt)
+	}
+	if m.tenant != nil {
+		fields = append(fields, apikey.FieldTenantID)
+	}
+	if m.name != nil {
+		fields = append(fields, apikey.FieldName)
+	}
+	if m.scopes != nil {
+		fields = append(fields, apikey.FieldScopes)
+	}
+	if m.hash != nil {
+		fields = append(fields, apikey.FieldHash)
+	}
+	if m.hint != nil {
+		fields = append(fields, apikey.FieldHint)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, apikey.FieldExpiresAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, apikey.FieldRevokedAt)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, apikey.FieldLastUsedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, apikey.FieldCreatedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case apikey.FieldCreatedAt:
+		return m.CreatedAt()
+	case apikey.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case apikey.FieldTenantID:
+		return m.TenantID()
+	case apikey.FieldName:
+		return m.Name()
+	case apikey.FieldScopes:
+		return m.Scopes()
+	case apikey.FieldHash:
+		return m.Hash()
+	case apikey.FieldHint:
+		return m.Hint()
+	case apikey.FieldExpiresAt:
+		return m.ExpiresAt()
+	case apikey.FieldRevokedAt:
+		return m.RevokedAt()
+	case apikey.FieldLastUsedAt:
+		return m.LastUsedAt()
+	case apikey.FieldCreatedBy:
+		return m.CreatedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case apikey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case apikey.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case apikey.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case apikey.FieldName:
+		return m.OldName(ctx)
+	case apikey.FieldScopes:
+		return m.OldScopes(ctx)
+	case apikey.FieldHash:
+		return m.OldHash(ctx)
+	case apikey.FieldHint:
+		return m.OldHint(ctx)
+	case apikey.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case apikey.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case apikey.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	case apikey.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case apikey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case apikey.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case apikey.FieldTenantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case apikey.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case apikey.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case apikey.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	case apikey.FieldHint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHint(v)
+		return nil
+	case apikey.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case apikey.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case apikey.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	case apikey.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *APIKeyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *APIKeyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APIKeyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown APIKey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *APIKeyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(apikey.FieldExpiresAt) {
+		fields = append(fields, apikey.FieldExpiresAt)
+	}
+	if m.FieldCleared(apikey.FieldRevokedAt) {
+		fields = append(fields, apikey.FieldRevokedAt)
+	}
+	if m.FieldCleared(apikey.FieldLastUsedAt) {
+		fields = append(fields, apikey.FieldLastUsedAt)
+	}
+	if m.FieldCleared(apikey.FieldCreatedBy) {
+		fields = append(fields, apikey.FieldCreatedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *APIKeyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *APIKeyMutation) ClearField(name string) error {
+	switch name {
+	case apikey.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	case apikey.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	case apikey.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	case apikey.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *APIKeyMutation) ResetField(name string) error {
+	switch name {
+	case apikey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case apikey.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case apikey.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case apikey.FieldName:
+		m.ResetName()
+		return nil
+	case apikey.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case apikey.FieldHash:
+		m.ResetHash()
+		return nil
+	case apikey.FieldHint:
+		m.ResetHint()
+		return nil
+	case apikey.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case apikey.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case apikey.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	case apikey.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *APIKeyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.tenant != nil {
+		edges = append(edges, apikey.EdgeTenant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *APIKeyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case apikey.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *APIKeyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *APIKeyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *APIKeyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtenant {
+		edges = append(edges, apikey.EdgeTenant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *APIKeyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case apikey.EdgeTenant:
+		return m.clearedtenant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *APIKeyMutation) ClearEdge(name string) error {
+	switch name {
+	case apikey.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *APIKeyMutation) ResetEdge(name string) error {
+	switch name {
+	case apikey.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey edge %s", name)
+}
 
 // AddressMutation represents an operation that mutates the Address nodes in the graph.
 type AddressMutation struct {
@@ -93,6 +1118,8 @@ type AddressMutation struct {
 	state               *string
 	postal_code         *string
 	country             *string
+	country_source      *address.CountrySource
+	address_line        *string
 	is_primary          *bool
 	clearedFields       map[string]struct{}
 	tenant              *string
@@ -609,6 +1636,91 @@ func (m *AddressMutation) ResetCountry() {
 	m.country = nil
 }
 
+// SetCountrySource sets the "country_source" field.
+func (m *AddressMutation) SetCountrySource(as address.CountrySource) {
+	m.country_source = &as
+}
+
+// CountrySource returns the value of the "country_source" field in the mutation.
+func (m *AddressMutation) CountrySource() (r address.CountrySource, exists bool) {
+	v := m.country_source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountrySource returns the old "country_source" field's value of the Address entity.
+// If the Address object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AddressMutation) OldCountrySource(ctx context.Context) (v address.CountrySource, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountrySource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountrySource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountrySource: %w", err)
+	}
+	return oldValue.CountrySource, nil
+}
+
+// ResetCountrySource resets all changes to the "country_source" field.
+func (m *AddressMutation) ResetCountrySource() {
+	m.country_source = nil
+}
+
+// SetAddressLine sets the "address_line" field.
+func (m *AddressMutation) SetAddressLine(s string) {
+	m.address_line = &s
+}
+
+// AddressLine returns the value of the "address_line" field in the mutation.
+func (m *AddressMutation) AddressLine() (r string, exists bool) {
+	v := m.address_line
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddressLine returns the old "address_line" field's value of the Address entity.
+// If the Address object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AddressMutation) OldAddressLine(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddressLine is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddressLine requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddressLine: %w", err)
+	}
+	return oldValue.AddressLine, nil
+}
+
+// ClearAddressLine clears the value of the "address_line" field.
+func (m *AddressMutation) ClearAddressLine() {
+	m.address_line = nil
+	m.clearedFields[address.FieldAddressLine] = struct{}{}
+}
+
+// AddressLineCleared returns if the "address_line" field was cleared in this mutation.
+func (m *AddressMutation) AddressLineCleared() bool {
+	_, ok := m.clearedFields[address.FieldAddressLine]
+	return ok
+}
+
+// ResetAddressLine resets all changes to the "address_line" field.
+func (m *AddressMutation) ResetAddressLine() {
+	m.address_line = nil
+	delete(m.clearedFields, address.FieldAddressLine)
+}
+
 // SetIsPrimary sets the "is_primary" field.
 func (m *AddressMutation) SetIsPrimary(b bool) {
 	m.is_primary = &b
@@ -784,7 +1896,7 @@ func (m *AddressMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AddressMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, address.FieldCreatedAt)
 	}
@@ -814,6 +1926,12 @@ func (m *AddressMutation) Fields() []string {
 	}
 	if m.country != nil {
 		fields = append(fields, address.FieldCountry)
+	}
+	if m.country_source != nil {
+		fields = append(fields, address.FieldCountrySource)
+	}
+	if m.address_line != nil {
+		fields = append(fields, address.FieldAddressLine)
 	}
 	if m.is_primary != nil {
 		fields = append(fields, address.FieldIsPrimary)
@@ -846,6 +1964,10 @@ func (m *AddressMutation) Field(name string) (ent.Value, bool) {
 		return m.PostalCode()
 	case address.FieldCountry:
 		return m.Country()
+	case address.FieldCountrySource:
+		return m.CountrySource()
+	case address.FieldAddressLine:
+		return m.AddressLine()
 	case address.FieldIsPrimary:
 		return m.IsPrimary()
 	}
@@ -877,6 +1999,10 @@ func (m *AddressMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPostalCode(ctx)
 	case address.FieldCountry:
 		return m.OldCountry(ctx)
+	case address.FieldCountrySource:
+		return m.OldCountrySource(ctx)
+	case address.FieldAddressLine:
+		return m.OldAddressLine(ctx)
 	case address.FieldIsPrimary:
 		return m.OldIsPrimary(ctx)
 	}
@@ -958,6 +2084,20 @@ func (m *AddressMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCountry(v)
 		return nil
+	case address.FieldCountrySource:
+		v, ok := value.(address.CountrySource)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountrySource(v)
+		return nil
+	case address.FieldAddressLine:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddressLine(v)
+		return nil
 	case address.FieldIsPrimary:
 		v, ok := value.(bool)
 		if !ok {
@@ -1004,6 +2144,9 @@ func (m *AddressMutation) ClearedFields() []string {
 	if m.FieldCleared(address.FieldPostalCode) {
 		fields = append(fields, address.FieldPostalCode)
 	}
+	if m.FieldCleared(address.FieldAddressLine) {
+		fields = append(fields, address.FieldAddressLine)
+	}
 	return fields
 }
 
@@ -1026,6 +2169,9 @@ func (m *AddressMutation) ClearField(name string) error {
 		return nil
 	case address.FieldPostalCode:
 		m.ClearPostalCode()
+		return nil
+	case address.FieldAddressLine:
+		m.ClearAddressLine()
 		return nil
 	}
 	return fmt.Errorf("unknown Address nullable field %s", name)
@@ -1064,6 +2210,12 @@ func (m *AddressMutation) ResetField(name string) error {
 		return nil
 	case address.FieldCountry:
 		m.ResetCountry()
+		return nil
+	case address.FieldCountrySource:
+		m.ResetCountrySource()
+		return nil
+	case address.FieldAddressLine:
+		m.ResetAddressLine()
 		return nil
 	case address.FieldIsPrimary:
 		m.ResetIsPrimary()
@@ -5417,55 +6569,61 @@ func (m *ContactMutation) ResetEdge(name string) error {
 // CustomerMutation represents an operation that mutates the Customer nodes in the graph.
 type CustomerMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *string
-	created_at              *time.Time
-	updated_at              *time.Time
-	_type                   *schematype.CustomerType
-	name                    *string
-	status                  *customer.Status
-	external_reference      *string
-	tags                    *[]string
-	appendtags              []string
-	country                 *string
-	registration_ip         *string
-	registration_user_agent *string
-	registration_device_id  *string
-	registration_platform   *string
-	registration_source     *string
-	registered_by           *string
-	version                 *int
-	addversion              *int
-	status_reason           *string
-	status_changed_at       *time.Time
-	erased_at               *time.Time
-	clearedFields           map[string]struct{}
-	tenant                  *string
-	clearedtenant           bool
-	category                *string
-	clearedcategory         bool
-	user                    *string
-	cleareduser             bool
-	person                  *string
-	clearedperson           bool
-	organization            *string
-	clearedorganization     bool
-	features                map[string]struct{}
-	removedfeatures         map[string]struct{}
-	clearedfeatures         bool
-	verifications           map[string]struct{}
-	removedverifications    map[string]struct{}
-	clearedverifications    bool
-	consents                map[string]struct{}
-	removedconsents         map[string]struct{}
-	clearedconsents         bool
-	history                 map[string]struct{}
-	removedhistory          map[string]struct{}
-	clearedhistory          bool
-	done                    bool
-	oldValue                func(context.Context) (*Customer, error)
-	predicates              []predicate.Customer
+	op                         Op
+	typ                        string
+	id                         *string
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	_type                      *schematype.CustomerType
+	name                       *string
+	status                     *customer.Status
+	external_reference         *string
+	tags                       *[]string
+	appendtags                 []string
+	country                    *string
+	registration_ip            *string
+	registration_user_agent    *string
+	registration_device_id     *string
+	registration_platform      *string
+	registration_source        *string
+	registered_by              *string
+	invited_by                 *string
+	created_by                 *string
+	segment                    *string
+	version                    *int
+	addversion                 *int
+	status_reason              *string
+	status_changed_at          *time.Time
+	erased_at                  *time.Time
+	clearedFields              map[string]struct{}
+	tenant                     *string
+	clearedtenant              bool
+	category                   *string
+	clearedcategory            bool
+	user                       *string
+	cleareduser                bool
+	person                     *string
+	clearedperson              bool
+	organization               *string
+	clearedorganization        bool
+	features                   map[string]struct{}
+	removedfeatures            map[string]struct{}
+	clearedfeatures            bool
+	verifications              map[string]struct{}
+	removedverifications       map[string]struct{}
+	clearedverifications       bool
+	consents                   map[string]struct{}
+	removedconsents            map[string]struct{}
+	clearedconsents            bool
+	history                    map[string]struct{}
+	removedhistory             map[string]struct{}
+	clearedhistory             bool
+	possible_duplicates        map[string]struct{}
+	removedpossible_duplicates map[string]struct{}
+	clearedpossible_duplicates bool
+	done                       bool
+	oldValue                   func(context.Context) (*Customer, error)
+	predicates                 []predicate.Customer
 }
 
 var _ ent.Mutation = (*CustomerMutation)(nil)
@@ -6294,6 +7452,153 @@ func (m *CustomerMutation) ResetRegisteredBy() {
 	delete(m.clearedFields, customer.FieldRegisteredBy)
 }
 
+// SetInvitedBy sets the "invited_by" field.
+func (m *CustomerMutation) SetInvitedBy(s string) {
+	m.invited_by = &s
+}
+
+// InvitedBy returns the value of the "invited_by" field in the mutation.
+func (m *CustomerMutation) InvitedBy() (r string, exists bool) {
+	v := m.invited_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvitedBy returns the old "invited_by" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldInvitedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvitedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvitedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvitedBy: %w", err)
+	}
+	return oldValue.InvitedBy, nil
+}
+
+// ClearInvitedBy clears the value of the "invited_by" field.
+func (m *CustomerMutation) ClearInvitedBy() {
+	m.invited_by = nil
+	m.clearedFields[customer.FieldInvitedBy] = struct{}{}
+}
+
+// InvitedByCleared returns if the "invited_by" field was cleared in this mutation.
+func (m *CustomerMutation) InvitedByCleared() bool {
+	_, ok := m.clearedFields[customer.FieldInvitedBy]
+	return ok
+}
+
+// ResetInvitedBy resets all changes to the "invited_by" field.
+func (m *CustomerMutation) ResetInvitedBy() {
+	m.invited_by = nil
+	delete(m.clearedFields, customer.FieldInvitedBy)
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *CustomerMutation) SetCreatedBy(s string) {
+	m.created_by = &s
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *CustomerMutation) CreatedBy() (r string, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldCreatedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *CustomerMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.clearedFields[customer.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *CustomerMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[customer.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *CustomerMutation) ResetCreatedBy() {
+	m.created_by = nil
+	delete(m.clearedFields, customer.FieldCreatedBy)
+}
+
+// SetSegment sets the "segment" field.
+func (m *CustomerMutation) SetSegment(s string) {
+	m.segment = &s
+}
+
+// Segment returns the value of the "segment" field in the mutation.
+func (m *CustomerMutation) Segment() (r string, exists bool) {
+	v := m.segment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSegment returns the old "segment" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldSegment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSegment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSegment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSegment: %w", err)
+	}
+	return oldValue.Segment, nil
+}
+
+// ClearSegment clears the value of the "segment" field.
+func (m *CustomerMutation) ClearSegment() {
+	m.segment = nil
+	m.clearedFields[customer.FieldSegment] = struct{}{}
+}
+
+// SegmentCleared returns if the "segment" field was cleared in this mutation.
+func (m *CustomerMutation) SegmentCleared() bool {
+	_, ok := m.clearedFields[customer.FieldSegment]
+	return ok
+}
+
+// ResetSegment resets all changes to the "segment" field.
+func (m *CustomerMutation) ResetSegment() {
+	m.segment = nil
+	delete(m.clearedFields, customer.FieldSegment)
+}
+
 // SetVersion sets the "version" field.
 func (m *CustomerMutation) SetVersion(i int) {
 	m.version = &i
@@ -6884,6 +8189,60 @@ func (m *CustomerMutation) ResetHistory() {
 	m.removedhistory = nil
 }
 
+// AddPossibleDuplicateIDs adds the "possible_duplicates" edge to the PossibleDuplicate entity by ids.
+func (m *CustomerMutation) AddPossibleDuplicateIDs(ids ...string) {
+	if m.possible_duplicates == nil {
+		m.possible_duplicates = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.possible_duplicates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPossibleDuplicates clears the "possible_duplicates" edge to the PossibleDuplicate entity.
+func (m *CustomerMutation) ClearPossibleDuplicates() {
+	m.clearedpossible_duplicates = true
+}
+
+// PossibleDuplicatesCleared reports if the "possible_duplicates" edge to the PossibleDuplicate entity was cleared.
+func (m *CustomerMutation) PossibleDuplicatesCleared() bool {
+	return m.clearedpossible_duplicates
+}
+
+// RemovePossibleDuplicateIDs removes the "possible_duplicates" edge to the PossibleDuplicate entity by IDs.
+func (m *CustomerMutation) RemovePossibleDuplicateIDs(ids ...string) {
+	if m.removedpossible_duplicates == nil {
+		m.removedpossible_duplicates = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.possible_duplicates, ids[i])
+		m.removedpossible_duplicates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPossibleDuplicates returns the removed IDs of the "possible_duplicates" edge to the PossibleDuplicate entity.
+func (m *CustomerMutation) RemovedPossibleDuplicatesIDs() (ids []string) {
+	for id := range m.removedpossible_duplicates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PossibleDuplicatesIDs returns the "possible_duplicates" edge IDs in the mutation.
+func (m *CustomerMutation) PossibleDuplicatesIDs() (ids []string) {
+	for id := range m.possible_duplicates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPossibleDuplicates resets all changes to the "possible_duplicates" edge.
+func (m *CustomerMutation) ResetPossibleDuplicates() {
+	m.possible_duplicates = nil
+	m.clearedpossible_duplicates = false
+	m.removedpossible_duplicates = nil
+}
+
 // Where appends a list predicates to the CustomerMutation builder.
 func (m *CustomerMutation) Where(ps ...predicate.Customer) {
 	m.predicates = append(m.predicates, ps...)
@@ -6918,7 +8277,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -6966,6 +8325,15 @@ func (m *CustomerMutation) Fields() []string {
 	}
 	if m.registered_by != nil {
 		fields = append(fields, customer.FieldRegisteredBy)
+	}
+	if m.invited_by != nil {
+		fields = append(fields, customer.FieldInvitedBy)
+	}
+	if m.created_by != nil {
+		fields = append(fields, customer.FieldCreatedBy)
+	}
+	if m.segment != nil {
+		fields = append(fields, customer.FieldSegment)
 	}
 	if m.version != nil {
 		fields = append(fields, customer.FieldVersion)
@@ -7019,6 +8387,12 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.RegistrationSource()
 	case customer.FieldRegisteredBy:
 		return m.RegisteredBy()
+	case customer.FieldInvitedBy:
+		return m.InvitedBy()
+	case customer.FieldCreatedBy:
+		return m.CreatedBy()
+	case customer.FieldSegment:
+		return m.Segment()
 	case customer.FieldVersion:
 		return m.Version()
 	case customer.FieldStatusReason:
@@ -7068,6 +8442,12 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRegistrationSource(ctx)
 	case customer.FieldRegisteredBy:
 		return m.OldRegisteredBy(ctx)
+	case customer.FieldInvitedBy:
+		return m.OldInvitedBy(ctx)
+	case customer.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case customer.FieldSegment:
+		return m.OldSegment(ctx)
 	case customer.FieldVersion:
 		return m.OldVersion(ctx)
 	case customer.FieldStatusReason:
@@ -7197,6 +8577,27 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRegisteredBy(v)
 		return nil
+	case customer.FieldInvitedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvitedBy(v)
+		return nil
+	case customer.FieldCreatedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case customer.FieldSegment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSegment(v)
+		return nil
 	case customer.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -7300,6 +8701,15 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldRegisteredBy) {
 		fields = append(fields, customer.FieldRegisteredBy)
 	}
+	if m.FieldCleared(customer.FieldInvitedBy) {
+		fields = append(fields, customer.FieldInvitedBy)
+	}
+	if m.FieldCleared(customer.FieldCreatedBy) {
+		fields = append(fields, customer.FieldCreatedBy)
+	}
+	if m.FieldCleared(customer.FieldSegment) {
+		fields = append(fields, customer.FieldSegment)
+	}
 	if m.FieldCleared(customer.FieldStatusReason) {
 		fields = append(fields, customer.FieldStatusReason)
 	}
@@ -7352,6 +8762,15 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldRegisteredBy:
 		m.ClearRegisteredBy()
+		return nil
+	case customer.FieldInvitedBy:
+		m.ClearInvitedBy()
+		return nil
+	case customer.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	case customer.FieldSegment:
+		m.ClearSegment()
 		return nil
 	case customer.FieldStatusReason:
 		m.ClearStatusReason()
@@ -7418,6 +8837,15 @@ func (m *CustomerMutation) ResetField(name string) error {
 	case customer.FieldRegisteredBy:
 		m.ResetRegisteredBy()
 		return nil
+	case customer.FieldInvitedBy:
+		m.ResetInvitedBy()
+		return nil
+	case customer.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case customer.FieldSegment:
+		m.ResetSegment()
+		return nil
 	case customer.FieldVersion:
 		m.ResetVersion()
 		return nil
@@ -7436,7 +8864,7 @@ func (m *CustomerMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CustomerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.tenant != nil {
 		edges = append(edges, customer.EdgeTenant)
 	}
@@ -7463,6 +8891,9 @@ func (m *CustomerMutation) AddedEdges() []string {
 	}
 	if m.history != nil {
 		edges = append(edges, customer.EdgeHistory)
+	}
+	if m.possible_duplicates != nil {
+		edges = append(edges, customer.EdgePossibleDuplicates)
 	}
 	return edges
 }
@@ -7515,13 +8946,19 @@ func (m *CustomerMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case customer.EdgePossibleDuplicates:
+		ids := make([]ent.Value, 0, len(m.possible_duplicates))
+		for id := range m.possible_duplicates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CustomerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removedfeatures != nil {
 		edges = append(edges, customer.EdgeFeatures)
 	}
@@ -7533,6 +8970,9 @@ func (m *CustomerMutation) RemovedEdges() []string {
 	}
 	if m.removedhistory != nil {
 		edges = append(edges, customer.EdgeHistory)
+	}
+	if m.removedpossible_duplicates != nil {
+		edges = append(edges, customer.EdgePossibleDuplicates)
 	}
 	return edges
 }
@@ -7565,13 +9005,19 @@ func (m *CustomerMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case customer.EdgePossibleDuplicates:
+		ids := make([]ent.Value, 0, len(m.removedpossible_duplicates))
+		for id := range m.removedpossible_duplicates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CustomerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedtenant {
 		edges = append(edges, customer.EdgeTenant)
 	}
@@ -7599,6 +9045,9 @@ func (m *CustomerMutation) ClearedEdges() []string {
 	if m.clearedhistory {
 		edges = append(edges, customer.EdgeHistory)
 	}
+	if m.clearedpossible_duplicates {
+		edges = append(edges, customer.EdgePossibleDuplicates)
+	}
 	return edges
 }
 
@@ -7624,6 +9073,8 @@ func (m *CustomerMutation) EdgeCleared(name string) bool {
 		return m.clearedconsents
 	case customer.EdgeHistory:
 		return m.clearedhistory
+	case customer.EdgePossibleDuplicates:
+		return m.clearedpossible_duplicates
 	}
 	return false
 }
@@ -7681,6 +9132,9 @@ func (m *CustomerMutation) ResetEdge(name string) error {
 		return nil
 	case customer.EdgeHistory:
 		m.ResetHistory()
+		return nil
+	case customer.EdgePossibleDuplicates:
+		m.ResetPossibleDuplicates()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer edge %s", name)
@@ -10644,6 +12098,7 @@ type EmployeeMutation struct {
 	created_at          *time.Time
 	updated_at          *time.Time
 	department          *string
+	member_role         *employee.MemberRole
 	clearedFields       map[string]struct{}
 	tenant              *string
 	clearedtenant       bool
@@ -10920,6 +12375,42 @@ func (m *EmployeeMutation) DepartmentCleared() bool {
 func (m *EmployeeMutation) ResetDepartment() {
 	m.department = nil
 	delete(m.clearedFields, employee.FieldDepartment)
+}
+
+// SetMemberRole sets the "member_role" field.
+func (m *EmployeeMutation) SetMemberRole(er employee.MemberRole) {
+	m.member_role = &er
+}
+
+// MemberRole returns the value of the "member_role" field in the mutation.
+func (m *EmployeeMutation) MemberRole() (r employee.MemberRole, exists bool) {
+	v := m.member_role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberRole returns the old "member_role" field's value of the Employee entity.
+// If the Employee object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployeeMutation) OldMemberRole(ctx context.Context) (v employee.MemberRole, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberRole: %w", err)
+	}
+	return oldValue.MemberRole, nil
+}
+
+// ResetMemberRole resets all changes to the "member_role" field.
+func (m *EmployeeMutation) ResetMemberRole() {
+	m.member_role = nil
 }
 
 // SetOrganizationID sets the "organization_id" field.
@@ -11215,7 +12706,7 @@ func (m *EmployeeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployeeMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, employee.FieldCreatedAt)
 	}
@@ -11227,6 +12718,9 @@ func (m *EmployeeMutation) Fields() []string {
 	}
 	if m.department != nil {
 		fields = append(fields, employee.FieldDepartment)
+	}
+	if m.member_role != nil {
+		fields = append(fields, employee.FieldMemberRole)
 	}
 	if m.organization != nil {
 		fields = append(fields, employee.FieldOrganizationID)
@@ -11250,6 +12744,8 @@ func (m *EmployeeMutation) Field(name string) (ent.Value, bool) {
 		return m.TenantID()
 	case employee.FieldDepartment:
 		return m.Department()
+	case employee.FieldMemberRole:
+		return m.MemberRole()
 	case employee.FieldOrganizationID:
 		return m.OrganizationID()
 	case employee.FieldPersonID:
@@ -11271,6 +12767,8 @@ func (m *EmployeeMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldTenantID(ctx)
 	case employee.FieldDepartment:
 		return m.OldDepartment(ctx)
+	case employee.FieldMemberRole:
+		return m.OldMemberRole(ctx)
 	case employee.FieldOrganizationID:
 		return m.OldOrganizationID(ctx)
 	case employee.FieldPersonID:
@@ -11311,6 +12809,13 @@ func (m *EmployeeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDepartment(v)
+		return nil
+	case employee.FieldMemberRole:
+		v, ok := value.(employee.MemberRole)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberRole(v)
 		return nil
 	case employee.FieldOrganizationID:
 		v, ok := value.(string)
@@ -11401,6 +12906,9 @@ func (m *EmployeeMutation) ResetField(name string) error {
 		return nil
 	case employee.FieldDepartment:
 		m.ResetDepartment()
+		return nil
+	case employee.FieldMemberRole:
+		m.ResetMemberRole()
 		return nil
 	case employee.FieldOrganizationID:
 		m.ResetOrganizationID()
@@ -14056,6 +15564,7 @@ type IdentityDocumentMutation struct {
 	_type           *identitydocument.Type
 	number          *string
 	issuing_country *string
+	is_primary      *bool
 	clearedFields   map[string]struct{}
 	tenant          *string
 	clearedtenant   bool
@@ -14399,6 +15908,42 @@ func (m *IdentityDocumentMutation) ResetIssuingCountry() {
 	delete(m.clearedFields, identitydocument.FieldIssuingCountry)
 }
 
+// SetIsPrimary sets the "is_primary" field.
+func (m *IdentityDocumentMutation) SetIsPrimary(b bool) {
+	m.is_primary = &b
+}
+
+// IsPrimary returns the value of the "is_primary" field in the mutation.
+func (m *IdentityDocumentMutation) IsPrimary() (r bool, exists bool) {
+	v := m.is_primary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIsPrimary returns the old "is_primary" field's value of the IdentityDocument entity.
+// If the IdentityDocument object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdentityDocumentMutation) OldIsPrimary(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIsPrimary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIsPrimary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIsPrimary: %w", err)
+	}
+	return oldValue.IsPrimary, nil
+}
+
+// ResetIsPrimary resets all changes to the "is_primary" field.
+func (m *IdentityDocumentMutation) ResetIsPrimary() {
+	m.is_primary = nil
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *IdentityDocumentMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -14499,7 +16044,7 @@ func (m *IdentityDocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *IdentityDocumentMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, identitydocument.FieldCreatedAt)
 	}
@@ -14517,6 +16062,9 @@ func (m *IdentityDocumentMutation) Fields() []string {
 	}
 	if m.issuing_country != nil {
 		fields = append(fields, identitydocument.FieldIssuingCountry)
+	}
+	if m.is_primary != nil {
+		fields = append(fields, identitydocument.FieldIsPrimary)
 	}
 	return fields
 }
@@ -14538,6 +16086,8 @@ func (m *IdentityDocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.Number()
 	case identitydocument.FieldIssuingCountry:
 		return m.IssuingCountry()
+	case identitydocument.FieldIsPrimary:
+		return m.IsPrimary()
 	}
 	return nil, false
 }
@@ -14559,6 +16109,8 @@ func (m *IdentityDocumentMutation) OldField(ctx context.Context, name string) (e
 		return m.OldNumber(ctx)
 	case identitydocument.FieldIssuingCountry:
 		return m.OldIssuingCountry(ctx)
+	case identitydocument.FieldIsPrimary:
+		return m.OldIsPrimary(ctx)
 	}
 	return nil, fmt.Errorf("unknown IdentityDocument field %s", name)
 }
@@ -14609,6 +16161,13 @@ func (m *IdentityDocumentMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetIssuingCountry(v)
+		return nil
+	case identitydocument.FieldIsPrimary:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIsPrimary(v)
 		return nil
 	}
 	return fmt.Errorf("unknown IdentityDocument field %s", name)
@@ -14685,6 +16244,9 @@ func (m *IdentityDocumentMutation) ResetField(name string) error {
 		return nil
 	case identitydocument.FieldIssuingCountry:
 		m.ResetIssuingCountry()
+		return nil
+	case identitydocument.FieldIsPrimary:
+		m.ResetIsPrimary()
 		return nil
 	}
 	return fmt.Errorf("unknown IdentityDocument field %s", name)
@@ -15906,7 +17468,7 @@ func (m *OrganizationMutation) RegistrationNumber() (r string, exists bool) {
 // OldRegistrationNumber returns the old "registration_number" field's value of the Organization entity.
 // If the Organization object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *OrganizationMutation) OldRegistrationNumber(ctx context.Context) (v string, err error) {
+func (m *OrganizationMutation) OldRegistrationNumber(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldRegistrationNumber is only allowed on UpdateOne operations")
 	}
@@ -15920,9 +17482,22 @@ func (m *OrganizationMutation) OldRegistrationNumber(ctx context.Context) (v str
 	return oldValue.RegistrationNumber, nil
 }
 
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (m *OrganizationMutation) ClearRegistrationNumber() {
+	m.registration_number = nil
+	m.clearedFields[organization.FieldRegistrationNumber] = struct{}{}
+}
+
+// RegistrationNumberCleared returns if the "registration_number" field was cleared in this mutation.
+func (m *OrganizationMutation) RegistrationNumberCleared() bool {
+	_, ok := m.clearedFields[organization.FieldRegistrationNumber]
+	return ok
+}
+
 // ResetRegistrationNumber resets all changes to the "registration_number" field.
 func (m *OrganizationMutation) ResetRegistrationNumber() {
 	m.registration_number = nil
+	delete(m.clearedFields, organization.FieldRegistrationNumber)
 }
 
 // SetTaxID sets the "tax_id" field.
@@ -16952,6 +18527,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldTradingName) {
 		fields = append(fields, organization.FieldTradingName)
 	}
+	if m.FieldCleared(organization.FieldRegistrationNumber) {
+		fields = append(fields, organization.FieldRegistrationNumber)
+	}
 	if m.FieldCleared(organization.FieldTaxID) {
 		fields = append(fields, organization.FieldTaxID)
 	}
@@ -16995,6 +18573,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 	switch name {
 	case organization.FieldTradingName:
 		m.ClearTradingName()
+		return nil
+	case organization.FieldRegistrationNumber:
+		m.ClearRegistrationNumber()
 		return nil
 	case organization.FieldTaxID:
 		m.ClearTaxID()
@@ -18870,6 +20451,708 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Person edge %s", name)
 }
 
+// PossibleDuplicateMutation represents an operation that mutates the PossibleDuplicate nodes in the graph.
+type PossibleDuplicateMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	updated_at           *time.Time
+	existing_customer_id *string
+	rule                 *possibleduplicate.Rule
+	clearedFields        map[string]struct{}
+	tenant               *string
+	clearedtenant        bool
+	customer             *string
+	clearedcustomer      bool
+	done                 bool
+	oldValue             func(context.Context) (*PossibleDuplicate, error)
+	predicates           []predicate.PossibleDuplicate
+}
+
+var _ ent.Mutation = (*PossibleDuplicateMutation)(nil)
+
+// possibleduplicateOption allows management of the mutation configuration using functional options.
+type possibleduplicateOption func(*PossibleDuplicateMutation)
+
+// newPossibleDuplicateMutation creates new mutation for the PossibleDuplicate entity.
+func newPossibleDuplicateMutation(c config, op Op, opts ...possibleduplicateOption) *PossibleDuplicateMutation {
+	m := &PossibleDuplicateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePossibleDuplicate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPossibleDuplicateID sets the ID field of the mutation.
+func withPossibleDuplicateID(id string) possibleduplicateOption {
+	return func(m *PossibleDuplicateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PossibleDuplicate
+		)
+		m.oldValue = func(ctx context.Context) (*PossibleDuplicate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PossibleDuplicate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPossibleDuplicate sets the old PossibleDuplicate of the mutation.
+func withPossibleDuplicate(node *PossibleDuplicate) possibleduplicateOption {
+	return func(m *PossibleDuplicateMutation) {
+		m.oldValue = func(context.Context) (*PossibleDuplicate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PossibleDuplicateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PossibleDuplicateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PossibleDuplicate entities.
+func (m *PossibleDuplicateMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PossibleDuplicateMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PossibleDuplicateMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PossibleDuplicate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PossibleDuplicateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PossibleDuplicateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PossibleDuplicateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PossibleDuplicateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PossibleDuplicateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PossibleDuplicateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *PossibleDuplicateMutation) SetTenantID(s string) {
+	m.tenant = &s
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *PossibleDuplicateMutation) TenantID() (r string, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldTenantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *PossibleDuplicateMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *PossibleDuplicateMutation) SetCustomerID(s string) {
+	m.customer = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *PossibleDuplicateMutation) CustomerID() (r string, exists bool) {
+	v := m.customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *PossibleDuplicateMutation) ResetCustomerID() {
+	m.customer = nil
+}
+
+// SetExistingCustomerID sets the "existing_customer_id" field.
+func (m *PossibleDuplicateMutation) SetExistingCustomerID(s string) {
+	m.existing_customer_id = &s
+}
+
+// ExistingCustomerID returns the value of the "existing_customer_id" field in the mutation.
+func (m *PossibleDuplicateMutation) ExistingCustomerID() (r string, exists bool) {
+	v := m.existing_customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExistingCustomerID returns the old "existing_customer_id" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldExistingCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExistingCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExistingCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExistingCustomerID: %w", err)
+	}
+	return oldValue.ExistingCustomerID, nil
+}
+
+// ResetExistingCustomerID resets all changes to the "existing_customer_id" field.
+func (m *PossibleDuplicateMutation) ResetExistingCustomerID() {
+	m.existing_customer_id = nil
+}
+
+// SetRule sets the "rule" field.
+func (m *PossibleDuplicateMutation) SetRule(po possibleduplicate.Rule) {
+	m.rule = &po
+}
+
+// Rule returns the value of the "rule" field in the mutation.
+func (m *PossibleDuplicateMutation) Rule() (r possibleduplicate.Rule, exists bool) {
+	v := m.rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRule returns the old "rule" field's value of the PossibleDuplicate entity.
+// If the PossibleDuplicate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PossibleDuplicateMutation) OldRule(ctx context.Context) (v possibleduplicate.Rule, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRule: %w", err)
+	}
+	return oldValue.Rule, nil
+}
+
+// ResetRule resets all changes to the "rule" field.
+func (m *PossibleDuplicateMutation) ResetRule() {
+	m.rule = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *PossibleDuplicateMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[possibleduplicate.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *PossibleDuplicateMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *PossibleDuplicateMutation) TenantIDs() (ids []string) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *PossibleDuplicateMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearCustomer clears the "customer" edge to the Customer entity.
+func (m *PossibleDuplicateMutation) ClearCustomer() {
+	m.clearedcustomer = true
+	m.clearedFields[possibleduplicate.FieldCustomerID] = struct{}{}
+}
+
+// CustomerCleared reports if the "customer" edge to the Customer entity was cleared.
+func (m *PossibleDuplicateMutation) CustomerCleared() bool {
+	return m.clearedcustomer
+}
+
+// CustomerIDs returns the "customer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CustomerID instead. It exists only for internal usage by the builders.
+func (m *PossibleDuplicateMutation) CustomerIDs() (ids []string) {
+	if id := m.customer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCustomer resets all changes to the "customer" edge.
+func (m *PossibleDuplicateMutation) ResetCustomer() {
+	m.customer = nil
+	m.clearedcustomer = false
+}
+
+// Where appends a list predicates to the PossibleDuplicateMutation builder.
+func (m *PossibleDuplicateMutation) Where(ps ...predicate.PossibleDuplicate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PossibleDuplicateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PossibleDuplicateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PossibleDuplicate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PossibleDuplicateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PossibleDuplicateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PossibleDuplicate).
+func (m *PossibleDuplicateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PossibleDuplicateMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, possibleduplicate.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, possibleduplicate.FieldUpdatedAt)
+	}
+	if m.tenant != nil {
+		fields = append(fields, possibleduplicate.FieldTenantID)
+	}
+	if m.customer != nil {
+		fields = append(fields, possibleduplicate.FieldCustomerID)
+	}
+	if m.existing_customer_id != nil {
+		fields = append(fields, possibleduplicate.FieldExistingCustomerID)
+	}
+	if m.rule != nil {
+		fields = append(fields, possibleduplicate.FieldRule)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PossibleDuplicateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case possibleduplicate.FieldCreatedAt:
+		return m.CreatedAt()
+	case possibleduplicate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case possibleduplicate.FieldTenantID:
+		return m.TenantID()
+	case possibleduplicate.FieldCustomerID:
+		return m.CustomerID()
+	case possibleduplicate.FieldExistingCustomerID:
+		return m.ExistingCustomerID()
+	case possibleduplicate.FieldRule:
+		return m.Rule()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PossibleDuplicateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case possibleduplicate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case possibleduplicate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case possibleduplicate.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case possibleduplicate.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case possibleduplicate.FieldExistingCustomerID:
+		return m.OldExistingCustomerID(ctx)
+	case possibleduplicate.FieldRule:
+		return m.OldRule(ctx)
+	}
+	return nil, fmt.Errorf("unknown PossibleDuplicate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PossibleDuplicateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case possibleduplicate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case possibleduplicate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case possibleduplicate.FieldTenantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case possibleduplicate.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case possibleduplicate.FieldExistingCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExistingCustomerID(v)
+		return nil
+	case possibleduplicate.FieldRule:
+		v, ok := value.(possibleduplicate.Rule)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRule(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PossibleDuplicate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PossibleDuplicateMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PossibleDuplicateMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PossibleDuplicateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PossibleDuplicate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PossibleDuplicateMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PossibleDuplicateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PossibleDuplicateMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PossibleDuplicate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PossibleDuplicateMutation) ResetField(name string) error {
+	switch name {
+	case possibleduplicate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case possibleduplicate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case possibleduplicate.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case possibleduplicate.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case possibleduplicate.FieldExistingCustomerID:
+		m.ResetExistingCustomerID()
+		return nil
+	case possibleduplicate.FieldRule:
+		m.ResetRule()
+		return nil
+	}
+	return fmt.Errorf("unknown PossibleDuplicate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PossibleDuplicateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.tenant != nil {
+		edges = append(edges, possibleduplicate.EdgeTenant)
+	}
+	if m.customer != nil {
+		edges = append(edges, possibleduplicate.EdgeCustomer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PossibleDuplicateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case possibleduplicate.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case possibleduplicate.EdgeCustomer:
+		if id := m.customer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PossibleDuplicateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PossibleDuplicateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PossibleDuplicateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtenant {
+		edges = append(edges, possibleduplicate.EdgeTenant)
+	}
+	if m.clearedcustomer {
+		edges = append(edges, possibleduplicate.EdgeCustomer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PossibleDuplicateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case possibleduplicate.EdgeTenant:
+		return m.clearedtenant
+	case possibleduplicate.EdgeCustomer:
+		return m.clearedcustomer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PossibleDuplicateMutation) ClearEdge(name string) error {
+	switch name {
+	case possibleduplicate.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case possibleduplicate.EdgeCustomer:
+		m.ClearCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown PossibleDuplicate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PossibleDuplicateMutation) ResetEdge(name string) error {
+	switch name {
+	case possibleduplicate.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case possibleduplicate.EdgeCustomer:
+		m.ResetCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown PossibleDuplicate edge %s", name)
+}
+
 // RepresentativeMutation represents an operation that mutates the Representative nodes in the graph.
 type RepresentativeMutation struct {
 	config
@@ -20652,6 +22935,8 @@ type TenantMutation struct {
 	name             *string
 	minimum_age      *int
 	addminimum_age   *int
+	default_country  *string
+	duplicate_policy *tenant.DuplicatePolicy
 	clearedFields    map[string]struct{}
 	customers        map[string]struct{}
 	removedcustomers map[string]struct{}
@@ -20965,6 +23250,91 @@ func (m *TenantMutation) ResetMinimumAge() {
 	m.addminimum_age = nil
 }
 
+// SetDefaultCountry sets the "default_country" field.
+func (m *TenantMutation) SetDefaultCountry(s string) {
+	m.default_country = &s
+}
+
+// DefaultCountry returns the value of the "default_country" field in the mutation.
+func (m *TenantMutation) DefaultCountry() (r string, exists bool) {
+	v := m.default_country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultCountry returns the old "default_country" field's value of the Tenant entity.
+// If the Tenant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TenantMutation) OldDefaultCountry(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultCountry: %w", err)
+	}
+	return oldValue.DefaultCountry, nil
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (m *TenantMutation) ClearDefaultCountry() {
+	m.default_country = nil
+	m.clearedFields[tenant.FieldDefaultCountry] = struct{}{}
+}
+
+// DefaultCountryCleared returns if the "default_country" field was cleared in this mutation.
+func (m *TenantMutation) DefaultCountryCleared() bool {
+	_, ok := m.clearedFields[tenant.FieldDefaultCountry]
+	return ok
+}
+
+// ResetDefaultCountry resets all changes to the "default_country" field.
+func (m *TenantMutation) ResetDefaultCountry() {
+	m.default_country = nil
+	delete(m.clearedFields, tenant.FieldDefaultCountry)
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (m *TenantMutation) SetDuplicatePolicy(tp tenant.DuplicatePolicy) {
+	m.duplicate_policy = &tp
+}
+
+// DuplicatePolicy returns the value of the "duplicate_policy" field in the mutation.
+func (m *TenantMutation) DuplicatePolicy() (r tenant.DuplicatePolicy, exists bool) {
+	v := m.duplicate_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDuplicatePolicy returns the old "duplicate_policy" field's value of the Tenant entity.
+// If the Tenant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TenantMutation) OldDuplicatePolicy(ctx context.Context) (v tenant.DuplicatePolicy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDuplicatePolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDuplicatePolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDuplicatePolicy: %w", err)
+	}
+	return oldValue.DuplicatePolicy, nil
+}
+
+// ResetDuplicatePolicy resets all changes to the "duplicate_policy" field.
+func (m *TenantMutation) ResetDuplicatePolicy() {
+	m.duplicate_policy = nil
+}
+
 // AddCustomerIDs adds the "customers" edge to the Customer entity by ids.
 func (m *TenantMutation) AddCustomerIDs(ids ...string) {
 	if m.customers == nil {
@@ -21053,7 +23423,7 @@ func (m *TenantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TenantMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, tenant.FieldCreatedAt)
 	}
@@ -21068,6 +23438,12 @@ func (m *TenantMutation) Fields() []string {
 	}
 	if m.minimum_age != nil {
 		fields = append(fields, tenant.FieldMinimumAge)
+	}
+	if m.default_country != nil {
+		fields = append(fields, tenant.FieldDefaultCountry)
+	}
+	if m.duplicate_policy != nil {
+		fields = append(fields, tenant.FieldDuplicatePolicy)
 	}
 	return fields
 }
@@ -21087,6 +23463,10 @@ func (m *TenantMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case tenant.FieldMinimumAge:
 		return m.MinimumAge()
+	case tenant.FieldDefaultCountry:
+		return m.DefaultCountry()
+	case tenant.FieldDuplicatePolicy:
+		return m.DuplicatePolicy()
 	}
 	return nil, false
 }
@@ -21106,6 +23486,10 @@ func (m *TenantMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldName(ctx)
 	case tenant.FieldMinimumAge:
 		return m.OldMinimumAge(ctx)
+	case tenant.FieldDefaultCountry:
+		return m.OldDefaultCountry(ctx)
+	case tenant.FieldDuplicatePolicy:
+		return m.OldDuplicatePolicy(ctx)
 	}
 	return nil, fmt.Errorf("unknown Tenant field %s", name)
 }
@@ -21149,6 +23533,20 @@ func (m *TenantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetMinimumAge(v)
+		return nil
+	case tenant.FieldDefaultCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultCountry(v)
+		return nil
+	case tenant.FieldDuplicatePolicy:
+		v, ok := value.(tenant.DuplicatePolicy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDuplicatePolicy(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Tenant field %s", name)
@@ -21194,7 +23592,11 @@ func (m *TenantMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *TenantMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(tenant.FieldDefaultCountry) {
+		fields = append(fields, tenant.FieldDefaultCountry)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -21207,6 +23609,11 @@ func (m *TenantMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *TenantMutation) ClearField(name string) error {
+	switch name {
+	case tenant.FieldDefaultCountry:
+		m.ClearDefaultCountry()
+		return nil
+	}
 	return fmt.Errorf("unknown Tenant nullable field %s", name)
 }
 
@@ -21228,6 +23635,12 @@ func (m *TenantMutation) ResetField(name string) error {
 		return nil
 	case tenant.FieldMinimumAge:
 		m.ResetMinimumAge()
+		return nil
+	case tenant.FieldDefaultCountry:
+		m.ResetDefaultCountry()
+		return nil
+	case tenant.FieldDuplicatePolicy:
+		m.ResetDuplicatePolicy()
 		return nil
 	}
 	return fmt.Errorf("unknown Tenant field %s", name)

@@ -29,8 +29,8 @@ type Organization struct {
 	LegalName string `json:"legal_name,omitempty"`
 	// TradingName holds the value of the "trading_name" field.
 	TradingName string `json:"trading_name,omitempty"`
-	// Unique per tenant.
-	RegistrationNumber string `json:"registration_number,omitempty"`
+	// Unique per tenant. Required to register an organization; none for an organization created by name with its first member (an individual's registration).
+	RegistrationNumber *string `json:"registration_number,omitempty"`
 	// TaxID holds the value of the "tax_id" field.
 	TaxID string `json:"tax_id,omitempty"`
 	// IncorporationDate holds the value of the "incorporation_date" field.
@@ -206,7 +206,8 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field registration_number", values[i])
 			} else if value.Valid {
-				_m.RegistrationNumber = value.String
+				_m.RegistrationNumber = new(string)
+				*_m.RegistrationNumber = value.String
 			}
 		case organization.FieldTaxID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -354,8 +355,10 @@ func (_m *Organization) String() string {
 	builder.WriteString("trading_name=")
 	builder.WriteString(_m.TradingName)
 	builder.WriteString(", ")
-	builder.WriteString("registration_number=")
-	builder.WriteString(_m.RegistrationNumber)
+	if v := _m.RegistrationNumber; v != nil {
+		builder.WriteString("registration_number=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("tax_id=")
 	builder.WriteString(_m.TaxID)

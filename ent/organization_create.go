@@ -89,6 +89,14 @@ func (_c *OrganizationCreate) SetRegistrationNumber(v string) *OrganizationCreat
 	return _c
 }
 
+// SetNillableRegistrationNumber sets the "registration_number" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRegistrationNumber(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetRegistrationNumber(*v)
+	}
+	return _c
+}
+
 // SetTaxID sets the "tax_id" field.
 func (_c *OrganizationCreate) SetTaxID(v string) *OrganizationCreate {
 	_c.mutation.SetTaxID(v)
@@ -403,9 +411,6 @@ func (_c *OrganizationCreate) check() error {
 			return &ValidationError{Name: "trading_name", err: fmt.Errorf(`ent: validator failed for field "Organization.trading_name": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.RegistrationNumber(); !ok {
-		return &ValidationError{Name: "registration_number", err: errors.New(`ent: missing required field "Organization.registration_number"`)}
-	}
 	if v, ok := _c.mutation.RegistrationNumber(); ok {
 		if err := organization.RegistrationNumberValidator(v); err != nil {
 			return &ValidationError{Name: "registration_number", err: fmt.Errorf(`ent: validator failed for field "Organization.registration_number": %w`, err)}
@@ -513,7 +518,7 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	}
 	if value, ok := _c.mutation.RegistrationNumber(); ok {
 		_spec.SetField(organization.FieldRegistrationNumber, field.TypeString, value)
-		_node.RegistrationNumber = value
+		_node.RegistrationNumber = &value
 	}
 	if value, ok := _c.mutation.TaxID(); ok {
 		_spec.SetField(organization.FieldTaxID, field.TypeString, value)
@@ -752,6 +757,12 @@ func (u *OrganizationUpsert) SetRegistrationNumber(v string) *OrganizationUpsert
 // UpdateRegistrationNumber sets the "registration_number" field to the value that was provided on create.
 func (u *OrganizationUpsert) UpdateRegistrationNumber() *OrganizationUpsert {
 	u.SetExcluded(organization.FieldRegistrationNumber)
+	return u
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *OrganizationUpsert) ClearRegistrationNumber() *OrganizationUpsert {
+	u.SetNull(organization.FieldRegistrationNumber)
 	return u
 }
 
@@ -1031,6 +1042,13 @@ func (u *OrganizationUpsertOne) SetRegistrationNumber(v string) *OrganizationUps
 func (u *OrganizationUpsertOne) UpdateRegistrationNumber() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateRegistrationNumber()
+	})
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *OrganizationUpsertOne) ClearRegistrationNumber() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRegistrationNumber()
 	})
 }
 
@@ -1504,6 +1522,13 @@ func (u *OrganizationUpsertBulk) SetRegistrationNumber(v string) *OrganizationUp
 func (u *OrganizationUpsertBulk) UpdateRegistrationNumber() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateRegistrationNumber()
+	})
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *OrganizationUpsertBulk) ClearRegistrationNumber() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRegistrationNumber()
 	})
 }
 

@@ -88,6 +88,12 @@ func (_u *OrganizationUpdate) SetNillableRegistrationNumber(v *string) *Organiza
 	return _u
 }
 
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (_u *OrganizationUpdate) ClearRegistrationNumber() *OrganizationUpdate {
+	_u.mutation.ClearRegistrationNumber()
+	return _u
+}
+
 // SetTaxID sets the "tax_id" field.
 func (_u *OrganizationUpdate) SetTaxID(v string) *OrganizationUpdate {
 	_u.mutation.SetTaxID(v)
@@ -580,6 +586,9 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.RegistrationNumber(); ok {
 		_spec.SetField(organization.FieldRegistrationNumber, field.TypeString, value)
 	}
+	if _u.mutation.RegistrationNumberCleared() {
+		_spec.ClearField(organization.FieldRegistrationNumber, field.TypeString)
+	}
 	if value, ok := _u.mutation.TaxID(); ok {
 		_spec.SetField(organization.FieldTaxID, field.TypeString, value)
 	}
@@ -916,6 +925,12 @@ func (_u *OrganizationUpdateOne) SetNillableRegistrationNumber(v *string) *Organ
 	if v != nil {
 		_u.SetRegistrationNumber(*v)
 	}
+	return _u
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (_u *OrganizationUpdateOne) ClearRegistrationNumber() *OrganizationUpdateOne {
+	_u.mutation.ClearRegistrationNumber()
 	return _u
 }
 
@@ -1440,6 +1455,9 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.RegistrationNumber(); ok {
 		_spec.SetField(organization.FieldRegistrationNumber, field.TypeString, value)
+	}
+	if _u.mutation.RegistrationNumberCleared() {
+		_spec.ClearField(organization.FieldRegistrationNumber, field.TypeString)
 	}
 	if value, ok := _u.mutation.TaxID(); ok {
 		_spec.SetField(organization.FieldTaxID, field.TypeString, value)

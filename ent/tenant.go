@@ -27,6 +27,10 @@ type Tenant struct {
 	Name string `json:"name,omitempty"`
 	// Youngest age at which an individual may register.
 	MinimumAge int `json:"minimum_age,omitempty"`
+	// ISO 3166-1 alpha-2: the country national phone numbers are read in when a customer's own country says nothing, and that completes an address sent without a country (recorded as the address's countrySource).
+	DefaultCountry *string `json:"default_country,omitempty"`
+	// What a registration that looks like an existing customer of the tenant does (schematype.DuplicatePolicies).
+	DuplicatePolicy tenant.DuplicatePolicy `json:"duplicate_policy,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TenantQuery when eager-loading is set.
 	Edges        TenantEdges `json:"edges"`
@@ -62,7 +66,7 @@ func (*Tenant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case tenant.FieldMinimumAge:
 			values[i] = new(sql.NullInt64)
-		case tenant.FieldID, tenant.FieldKey, tenant.FieldName:
+		case tenant.FieldID, tenant.FieldKey, tenant.FieldName, tenant.FieldDefaultCountry, tenant.FieldDuplicatePolicy:
 			values[i] = new(sql.NullString)
 		case tenant.FieldCreatedAt, tenant.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -116,6 +120,19 @@ func (_m *Tenant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field minimum_age", values[i])
 			} else if value.Valid {
 				_m.MinimumAge = int(value.Int64)
+			}
+		case tenant.FieldDefaultCountry:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field default_country", values[i])
+			} else if value.Valid {
+				_m.DefaultCountry = new(string)
+				*_m.DefaultCountry = value.String
+			}
+		case tenant.FieldDuplicatePolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field duplicate_policy", values[i])
+			} else if value.Valid {
+				_m.DuplicatePolicy = tenant.DuplicatePolicy(value.String)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -172,6 +189,14 @@ func (_m *Tenant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("minimum_age=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MinimumAge))
+	builder.WriteString(", ")
+	if v := _m.DefaultCountry; v != nil {
+		builder.WriteString("default_country=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("duplicate_policy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DuplicatePolicy))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -78,6 +78,34 @@ func (_c *TenantCreate) SetNillableMinimumAge(v *int) *TenantCreate {
 	return _c
 }
 
+// SetDefaultCountry sets the "default_country" field.
+func (_c *TenantCreate) SetDefaultCountry(v string) *TenantCreate {
+	_c.mutation.SetDefaultCountry(v)
+	return _c
+}
+
+// SetNillableDefaultCountry sets the "default_country" field if the given value is not nil.
+func (_c *TenantCreate) SetNillableDefaultCountry(v *string) *TenantCreate {
+	if v != nil {
+		_c.SetDefaultCountry(*v)
+	}
+	return _c
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (_c *TenantCreate) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantCreate {
+	_c.mutation.SetDuplicatePolicy(v)
+	return _c
+}
+
+// SetNillableDuplicatePolicy sets the "duplicate_policy" field if the given value is not nil.
+func (_c *TenantCreate) SetNillableDuplicatePolicy(v *tenant.DuplicatePolicy) *TenantCreate {
+	if v != nil {
+		_c.SetDuplicatePolicy(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *TenantCreate) SetID(v string) *TenantCreate {
 	_c.mutation.SetID(v)
@@ -162,6 +190,10 @@ func (_c *TenantCreate) defaults() error {
 		v := tenant.DefaultMinimumAge
 		_c.mutation.SetMinimumAge(v)
 	}
+	if _, ok := _c.mutation.DuplicatePolicy(); !ok {
+		v := tenant.DefaultDuplicatePolicy
+		_c.mutation.SetDuplicatePolicy(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if tenant.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized tenant.DefaultID (forgotten import ent/runtime?)")
@@ -202,6 +234,19 @@ func (_c *TenantCreate) check() error {
 	if v, ok := _c.mutation.MinimumAge(); ok {
 		if err := tenant.MinimumAgeValidator(v); err != nil {
 			return &ValidationError{Name: "minimum_age", err: fmt.Errorf(`ent: validator failed for field "Tenant.minimum_age": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DefaultCountry(); ok {
+		if err := tenant.DefaultCountryValidator(v); err != nil {
+			return &ValidationError{Name: "default_country", err: fmt.Errorf(`ent: validator failed for field "Tenant.default_country": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.DuplicatePolicy(); !ok {
+		return &ValidationError{Name: "duplicate_policy", err: errors.New(`ent: missing required field "Tenant.duplicate_policy"`)}
+	}
+	if v, ok := _c.mutation.DuplicatePolicy(); ok {
+		if err := tenant.DuplicatePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "duplicate_policy", err: fmt.Errorf(`ent: validator failed for field "Tenant.duplicate_policy": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -264,6 +309,14 @@ func (_c *TenantCreate) createSpec() (*Tenant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.MinimumAge(); ok {
 		_spec.SetField(tenant.FieldMinimumAge, field.TypeInt, value)
 		_node.MinimumAge = value
+	}
+	if value, ok := _c.mutation.DefaultCountry(); ok {
+		_spec.SetField(tenant.FieldDefaultCountry, field.TypeString, value)
+		_node.DefaultCountry = &value
+	}
+	if value, ok := _c.mutation.DuplicatePolicy(); ok {
+		_spec.SetField(tenant.FieldDuplicatePolicy, field.TypeEnum, value)
+		_node.DuplicatePolicy = value
 	}
 	if nodes := _c.mutation.CustomersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -375,6 +428,36 @@ func (u *TenantUpsert) AddMinimumAge(v int) *TenantUpsert {
 	return u
 }
 
+// SetDefaultCountry sets the "default_country" field.
+func (u *TenantUpsert) SetDefaultCountry(v string) *TenantUpsert {
+	u.Set(tenant.FieldDefaultCountry, v)
+	return u
+}
+
+// UpdateDefaultCountry sets the "default_country" field to the value that was provided on create.
+func (u *TenantUpsert) UpdateDefaultCountry() *TenantUpsert {
+	u.SetExcluded(tenant.FieldDefaultCountry)
+	return u
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (u *TenantUpsert) ClearDefaultCountry() *TenantUpsert {
+	u.SetNull(tenant.FieldDefaultCountry)
+	return u
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (u *TenantUpsert) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantUpsert {
+	u.Set(tenant.FieldDuplicatePolicy, v)
+	return u
+}
+
+// UpdateDuplicatePolicy sets the "duplicate_policy" field to the value that was provided on create.
+func (u *TenantUpsert) UpdateDuplicatePolicy() *TenantUpsert {
+	u.SetExcluded(tenant.FieldDuplicatePolicy)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -475,6 +558,41 @@ func (u *TenantUpsertOne) AddMinimumAge(v int) *TenantUpsertOne {
 func (u *TenantUpsertOne) UpdateMinimumAge() *TenantUpsertOne {
 	return u.Update(func(s *TenantUpsert) {
 		s.UpdateMinimumAge()
+	})
+}
+
+// SetDefaultCountry sets the "default_country" field.
+func (u *TenantUpsertOne) SetDefaultCountry(v string) *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetDefaultCountry(v)
+	})
+}
+
+// UpdateDefaultCountry sets the "default_country" field to the value that was provided on create.
+func (u *TenantUpsertOne) UpdateDefaultCountry() *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateDefaultCountry()
+	})
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (u *TenantUpsertOne) ClearDefaultCountry() *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.ClearDefaultCountry()
+	})
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (u *TenantUpsertOne) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetDuplicatePolicy(v)
+	})
+}
+
+// UpdateDuplicatePolicy sets the "duplicate_policy" field to the value that was provided on create.
+func (u *TenantUpsertOne) UpdateDuplicatePolicy() *TenantUpsertOne {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateDuplicatePolicy()
 	})
 }
 
@@ -745,6 +863,41 @@ func (u *TenantUpsertBulk) AddMinimumAge(v int) *TenantUpsertBulk {
 func (u *TenantUpsertBulk) UpdateMinimumAge() *TenantUpsertBulk {
 	return u.Update(func(s *TenantUpsert) {
 		s.UpdateMinimumAge()
+	})
+}
+
+// SetDefaultCountry sets the "default_country" field.
+func (u *TenantUpsertBulk) SetDefaultCountry(v string) *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetDefaultCountry(v)
+	})
+}
+
+// UpdateDefaultCountry sets the "default_country" field to the value that was provided on create.
+func (u *TenantUpsertBulk) UpdateDefaultCountry() *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateDefaultCountry()
+	})
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (u *TenantUpsertBulk) ClearDefaultCountry() *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.ClearDefaultCountry()
+	})
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (u *TenantUpsertBulk) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.SetDuplicatePolicy(v)
+	})
+}
+
+// UpdateDuplicatePolicy sets the "duplicate_policy" field to the value that was provided on create.
+func (u *TenantUpsertBulk) UpdateDuplicatePolicy() *TenantUpsertBulk {
+	return u.Update(func(s *TenantUpsert) {
+		s.UpdateDuplicatePolicy()
 	})
 }
 

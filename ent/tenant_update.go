@@ -71,6 +71,40 @@ func (_u *TenantUpdate) AddMinimumAge(v int) *TenantUpdate {
 	return _u
 }
 
+// SetDefaultCountry sets the "default_country" field.
+func (_u *TenantUpdate) SetDefaultCountry(v string) *TenantUpdate {
+	_u.mutation.SetDefaultCountry(v)
+	return _u
+}
+
+// SetNillableDefaultCountry sets the "default_country" field if the given value is not nil.
+func (_u *TenantUpdate) SetNillableDefaultCountry(v *string) *TenantUpdate {
+	if v != nil {
+		_u.SetDefaultCountry(*v)
+	}
+	return _u
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (_u *TenantUpdate) ClearDefaultCountry() *TenantUpdate {
+	_u.mutation.ClearDefaultCountry()
+	return _u
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (_u *TenantUpdate) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantUpdate {
+	_u.mutation.SetDuplicatePolicy(v)
+	return _u
+}
+
+// SetNillableDuplicatePolicy sets the "duplicate_policy" field if the given value is not nil.
+func (_u *TenantUpdate) SetNillableDuplicatePolicy(v *tenant.DuplicatePolicy) *TenantUpdate {
+	if v != nil {
+		_u.SetDuplicatePolicy(*v)
+	}
+	return _u
+}
+
 // AddCustomerIDs adds the "customers" edge to the Customer entity by IDs.
 func (_u *TenantUpdate) AddCustomerIDs(ids ...string) *TenantUpdate {
 	_u.mutation.AddCustomerIDs(ids...)
@@ -166,6 +200,16 @@ func (_u *TenantUpdate) check() error {
 			return &ValidationError{Name: "minimum_age", err: fmt.Errorf(`ent: validator failed for field "Tenant.minimum_age": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DefaultCountry(); ok {
+		if err := tenant.DefaultCountryValidator(v); err != nil {
+			return &ValidationError{Name: "default_country", err: fmt.Errorf(`ent: validator failed for field "Tenant.default_country": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DuplicatePolicy(); ok {
+		if err := tenant.DuplicatePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "duplicate_policy", err: fmt.Errorf(`ent: validator failed for field "Tenant.duplicate_policy": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -198,6 +242,15 @@ func (_u *TenantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedMinimumAge(); ok {
 		_spec.AddField(tenant.FieldMinimumAge, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DefaultCountry(); ok {
+		_spec.SetField(tenant.FieldDefaultCountry, field.TypeString, value)
+	}
+	if _u.mutation.DefaultCountryCleared() {
+		_spec.ClearField(tenant.FieldDefaultCountry, field.TypeString)
+	}
+	if value, ok := _u.mutation.DuplicatePolicy(); ok {
+		_spec.SetField(tenant.FieldDuplicatePolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.CustomersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -304,6 +357,40 @@ func (_u *TenantUpdateOne) SetNillableMinimumAge(v *int) *TenantUpdateOne {
 // AddMinimumAge adds value to the "minimum_age" field.
 func (_u *TenantUpdateOne) AddMinimumAge(v int) *TenantUpdateOne {
 	_u.mutation.AddMinimumAge(v)
+	return _u
+}
+
+// SetDefaultCountry sets the "default_country" field.
+func (_u *TenantUpdateOne) SetDefaultCountry(v string) *TenantUpdateOne {
+	_u.mutation.SetDefaultCountry(v)
+	return _u
+}
+
+// SetNillableDefaultCountry sets the "default_country" field if the given value is not nil.
+func (_u *TenantUpdateOne) SetNillableDefaultCountry(v *string) *TenantUpdateOne {
+	if v != nil {
+		_u.SetDefaultCountry(*v)
+	}
+	return _u
+}
+
+// ClearDefaultCountry clears the value of the "default_country" field.
+func (_u *TenantUpdateOne) ClearDefaultCountry() *TenantUpdateOne {
+	_u.mutation.ClearDefaultCountry()
+	return _u
+}
+
+// SetDuplicatePolicy sets the "duplicate_policy" field.
+func (_u *TenantUpdateOne) SetDuplicatePolicy(v tenant.DuplicatePolicy) *TenantUpdateOne {
+	_u.mutation.SetDuplicatePolicy(v)
+	return _u
+}
+
+// SetNillableDuplicatePolicy sets the "duplicate_policy" field if the given value is not nil.
+func (_u *TenantUpdateOne) SetNillableDuplicatePolicy(v *tenant.DuplicatePolicy) *TenantUpdateOne {
+	if v != nil {
+		_u.SetDuplicatePolicy(*v)
+	}
 	return _u
 }
 
@@ -415,6 +502,16 @@ func (_u *TenantUpdateOne) check() error {
 			return &ValidationError{Name: "minimum_age", err: fmt.Errorf(`ent: validator failed for field "Tenant.minimum_age": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DefaultCountry(); ok {
+		if err := tenant.DefaultCountryValidator(v); err != nil {
+			return &ValidationError{Name: "default_country", err: fmt.Errorf(`ent: validator failed for field "Tenant.default_country": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DuplicatePolicy(); ok {
+		if err := tenant.DuplicatePolicyValidator(v); err != nil {
+			return &ValidationError{Name: "duplicate_policy", err: fmt.Errorf(`ent: validator failed for field "Tenant.duplicate_policy": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -464,6 +561,15 @@ func (_u *TenantUpdateOne) sqlSave(ctx context.Context) (_node *Tenant, err erro
 	}
 	if value, ok := _u.mutation.AddedMinimumAge(); ok {
 		_spec.AddField(tenant.FieldMinimumAge, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.DefaultCountry(); ok {
+		_spec.SetField(tenant.FieldDefaultCountry, field.TypeString, value)
+	}
+	if _u.mutation.DefaultCountryCleared() {
+		_spec.ClearField(tenant.FieldDefaultCountry, field.TypeString)
+	}
+	if value, ok := _u.mutation.DuplicatePolicy(); ok {
+		_spec.SetField(tenant.FieldDuplicatePolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.CustomersCleared() {
 		edge := &sqlgraph.EdgeSpec{

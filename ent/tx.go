@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// Address is the client for interacting with the Address builders.
 	Address *AddressClient
 	// Category is the client for interacting with the Category builders.
@@ -48,6 +50,8 @@ type Tx struct {
 	Organization *OrganizationClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// PossibleDuplicate is the client for interacting with the PossibleDuplicate builders.
+	PossibleDuplicate *PossibleDuplicateClient
 	// Representative is the client for interacting with the Representative builders.
 	Representative *RepresentativeClient
 	// Role is the client for interacting with the Role builders.
@@ -197,6 +201,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Address = NewAddressClient(tx.config)
 	tx.Category = NewCategoryClient(tx.config)
 	tx.Consent = NewConsentClient(tx.config)
@@ -214,6 +219,7 @@ func (tx *Tx) init() {
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
+	tx.PossibleDuplicate = NewPossibleDuplicateClient(tx.config)
 	tx.Representative = NewRepresentativeClient(tx.config)
 	tx.Role = NewRoleClient(tx.config)
 	tx.Tenant = NewTenantClient(tx.config)
@@ -232,7 +238,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Address.QueryXXX(), the query will be executed
+// applies a query, for example: APIKey.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

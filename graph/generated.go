@@ -14,10 +14,12 @@ import (
 	"onboard/ent/category"
 	"onboard/ent/contact"
 	"onboard/ent/customer"
+	"onboard/ent/employee"
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
 	"onboard/ent/representative"
+	"onboard/ent/tenant"
 	"onboard/ent/user"
 	"onboard/ent/verification"
 	"onboard/ent/webhookattempt"
@@ -70,25 +72,50 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	APIKey struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		Hint       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		Name       func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	APIKeyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	APIKeyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AcceptConsentsPayload struct {
 		Consents func(childComplexity int) int
 		Customer func(childComplexity int) int
 	}
 
 	Address struct {
-		City         func(childComplexity int) int
-		Country      func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		IsPrimary    func(childComplexity int) int
-		Line2        func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Person       func(childComplexity int) int
-		PostalCode   func(childComplexity int) int
-		State        func(childComplexity int) int
-		Street       func(childComplexity int) int
-		Type         func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		AddressLine   func(childComplexity int) int
+		City          func(childComplexity int) int
+		Country       func(childComplexity int) int
+		CountrySource func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IsPrimary     func(childComplexity int) int
+		Line2         func(childComplexity int) int
+		Organization  func(childComplexity int) int
+		Person        func(childComplexity int) int
+		PostalCode    func(childComplexity int) int
+		State         func(childComplexity int) int
+		Street        func(childComplexity int) int
+		Type          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
 	}
 
 	AppliedParameter struct {
@@ -211,11 +238,13 @@ type ComplexityRoot struct {
 		Category              func(childComplexity int) int
 		Consents              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
+		CreatedBy             func(childComplexity int) int
 		ErasedAt              func(childComplexity int) int
 		ExternalReference     func(childComplexity int) int
 		Features              func(childComplexity int) int
 		History               func(childComplexity int, first *int, after *entgql.Cursor[string], types []string) int
 		ID                    func(childComplexity int) int
+		InvitedBy             func(childComplexity int) int
 		Name                  func(childComplexity int) int
 		Organization          func(childComplexity int) int
 		Person                func(childComplexity int) int
@@ -226,6 +255,7 @@ type ComplexityRoot struct {
 		RegistrationSource    func(childComplexity int) int
 		RegistrationUserAgent func(childComplexity int) int
 		Requirements          func(childComplexity int) int
+		Segment               func(childComplexity int) int
 		Status                func(childComplexity int) int
 		StatusChangedAt       func(childComplexity int) int
 		StatusReason          func(childComplexity int) int
@@ -321,6 +351,7 @@ type ComplexityRoot struct {
 		CreatedAt    func(childComplexity int) int
 		Department   func(childComplexity int) int
 		ID           func(childComplexity int) int
+		MemberRole   func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Roles        func(childComplexity int) int
@@ -386,6 +417,7 @@ type ComplexityRoot struct {
 	IdentityDocument struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
+		IsPrimary      func(childComplexity int) int
 		IssuingCountry func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Person         func(childComplexity int) int
@@ -615,13 +647,15 @@ type ComplexityRoot struct {
 	}
 
 	Tenant struct {
-		CreatedAt  func(childComplexity int) int
-		Customers  func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
-		ID         func(childComplexity int) int
-		Key        func(childComplexity int) int
-		MinimumAge func(childComplexity int) int
-		Name       func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Customers       func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CustomerOrder, where *ent.CustomerWhereInput) int
+		DefaultCountry  func(childComplexity int) int
+		DuplicatePolicy func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Key             func(childComplexity int) int
+		MinimumAge      func(childComplexity int) int
+		Name            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	TenantConnection struct {
@@ -880,6 +914,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "APIKey.createdAt":
+		if e.ComplexityRoot.APIKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.CreatedAt(childComplexity), true
+	case "APIKey.createdBy":
+		if e.ComplexityRoot.APIKey.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.CreatedBy(childComplexity), true
+	case "APIKey.expiresAt":
+		if e.ComplexityRoot.APIKey.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.ExpiresAt(childComplexity), true
+	case "APIKey.hint":
+		if e.ComplexityRoot.APIKey.Hint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.Hint(childComplexity), true
+	case "APIKey.id":
+		if e.ComplexityRoot.APIKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.ID(childComplexity), true
+	case "APIKey.lastUsedAt":
+		if e.ComplexityRoot.APIKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.LastUsedAt(childComplexity), true
+	case "APIKey.name":
+		if e.ComplexityRoot.APIKey.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.Name(childComplexity), true
+	case "APIKey.revokedAt":
+		if e.ComplexityRoot.APIKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.RevokedAt(childComplexity), true
+	case "APIKey.updatedAt":
+		if e.ComplexityRoot.APIKey.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.UpdatedAt(childComplexity), true
+
+	case "APIKeyConnection.edges":
+		if e.ComplexityRoot.APIKeyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyConnection.Edges(childComplexity), true
+	case "APIKeyConnection.pageInfo":
+		if e.ComplexityRoot.APIKeyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyConnection.PageInfo(childComplexity), true
+	case "APIKeyConnection.totalCount":
+		if e.ComplexityRoot.APIKeyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyConnection.TotalCount(childComplexity), true
+
+	case "APIKeyEdge.cursor":
+		if e.ComplexityRoot.APIKeyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyEdge.Cursor(childComplexity), true
+	case "APIKeyEdge.node":
+		if e.ComplexityRoot.APIKeyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyEdge.Node(childComplexity), true
+
 	case "AcceptConsentsPayload.consents":
 		if e.ComplexityRoot.AcceptConsentsPayload.Consents == nil {
 			break
@@ -893,6 +1014,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AcceptConsentsPayload.Customer(childComplexity), true
 
+	case "Address.addressLine":
+		if e.ComplexityRoot.Address.AddressLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.AddressLine(childComplexity), true
 	case "Address.city":
 		if e.ComplexityRoot.Address.City == nil {
 			break
@@ -905,6 +1032,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Country(childComplexity), true
+	case "Address.countrySource":
+		if e.ComplexityRoot.Address.CountrySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CountrySource(childComplexity), true
 	case "Address.createdAt":
 		if e.ComplexityRoot.Address.CreatedAt == nil {
 			break
@@ -1419,6 +1552,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreatedAt(childComplexity), true
+	case "Customer.createdBy":
+		if e.ComplexityRoot.Customer.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CreatedBy(childComplexity), true
 	case "Customer.erasedAt":
 		if e.ComplexityRoot.Customer.ErasedAt == nil {
 			break
@@ -1454,6 +1593,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.ID(childComplexity), true
+	case "Customer.invitedBy":
+		if e.ComplexityRoot.Customer.InvitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.InvitedBy(childComplexity), true
 	case "Customer.name":
 		if e.ComplexityRoot.Customer.Name == nil {
 			break
@@ -1514,6 +1659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Requirements(childComplexity), true
+	case "Customer.segment":
+		if e.ComplexityRoot.Customer.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Segment(childComplexity), true
 	case "Customer.status":
 		if e.ComplexityRoot.Customer.Status == nil {
 			break
@@ -1880,6 +2031,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employee.ID(childComplexity), true
+	case "Employee.memberRole":
+		if e.ComplexityRoot.Employee.MemberRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employee.MemberRole(childComplexity), true
 	case "Employee.organization":
 		if e.ComplexityRoot.Employee.Organization == nil {
 			break
@@ -2117,6 +2274,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdentityDocument.ID(childComplexity), true
+	case "IdentityDocument.isPrimary":
+		if e.ComplexityRoot.IdentityDocument.IsPrimary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityDocument.IsPrimary(childComplexity), true
 	case "IdentityDocument.issuingCountry":
 		if e.ComplexityRoot.IdentityDocument.IssuingCountry == nil {
 			break
@@ -3348,6 +3511,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Customers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.CustomerOrder), args["where"].(*ent.CustomerWhereInput)), true
+	case "Tenant.defaultCountry":
+		if e.ComplexityRoot.Tenant.DefaultCountry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.DefaultCountry(childComplexity), true
+	case "Tenant.duplicatePolicy":
+		if e.ComplexityRoot.Tenant.DuplicatePolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.DuplicatePolicy(childComplexity), true
 	case "Tenant.id":
 		if e.ComplexityRoot.Tenant.ID == nil {
 			break
@@ -3975,6 +4150,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("AcceptConsentsInput", ec.unmarshalInputAcceptConsentsInput),
 			graphql.NewInputUnmarshaler("AddEmployeeInput", ec.unmarshalInputAddEmployeeInput),
 			graphql.NewInputUnmarshaler("AddRepresentativeInput", ec.unmarshalInputAddRepresentativeInput),
@@ -4199,6 +4375,40 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_APIKey_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_APIKey_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_APIKey_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_APIKey_name(ctx, field)
+	case "hint":
+		return ec.fieldContext_APIKey_hint(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_APIKey_expiresAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_APIKey_revokedAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_APIKey_lastUsedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_APIKey_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_APIKeyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_APIKeyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_APIKeyEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type APIKeyEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_AcceptConsentsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consents":
@@ -4231,6 +4441,10 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_postalCode(ctx, field)
 	case "country":
 		return ec.fieldContext_Address_country(ctx, field)
+	case "countrySource":
+		return ec.fieldContext_Address_countrySource(ctx, field)
+	case "addressLine":
+		return ec.fieldContext_Address_addressLine(ctx, field)
 	case "isPrimary":
 		return ec.fieldContext_Address_isPrimary(ctx, field)
 	case "person":
@@ -4491,6 +4705,12 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_registrationSource(ctx, field)
 	case "registeredBy":
 		return ec.fieldContext_Customer_registeredBy(ctx, field)
+	case "invitedBy":
+		return ec.fieldContext_Customer_invitedBy(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Customer_createdBy(ctx, field)
+	case "segment":
+		return ec.fieldContext_Customer_segment(ctx, field)
 	case "version":
 		return ec.fieldContext_Customer_version(ctx, field)
 	case "statusReason":
@@ -4691,6 +4911,8 @@ func (ec *executionContext) childFields_Employee(ctx context.Context, field grap
 		return ec.fieldContext_Employee_updatedAt(ctx, field)
 	case "department":
 		return ec.fieldContext_Employee_department(ctx, field)
+	case "memberRole":
+		return ec.fieldContext_Employee_memberRole(ctx, field)
 	case "organization":
 		return ec.fieldContext_Employee_organization(ctx, field)
 	case "person":
@@ -4827,6 +5049,8 @@ func (ec *executionContext) childFields_IdentityDocument(ctx context.Context, fi
 		return ec.fieldContext_IdentityDocument_number(ctx, field)
 	case "issuingCountry":
 		return ec.fieldContext_IdentityDocument_issuingCountry(ctx, field)
+	case "isPrimary":
+		return ec.fieldContext_IdentityDocument_isPrimary(ctx, field)
 	case "person":
 		return ec.fieldContext_IdentityDocument_person(ctx, field)
 	}
@@ -5173,6 +5397,10 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_name(ctx, field)
 	case "minimumAge":
 		return ec.fieldContext_Tenant_minimumAge(ctx, field)
+	case "defaultCountry":
+		return ec.fieldContext_Tenant_defaultCountry(ctx, field)
+	case "duplicatePolicy":
+		return ec.fieldContext_Tenant_duplicatePolicy(ctx, field)
 	case "customers":
 		return ec.fieldContext_Tenant_customers(ctx, field)
 	}
@@ -6727,6 +6955,355 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
+}
+
+func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _APIKey_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIKey_hint(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_hint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _APIKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
+			return ec.marshalOAPIKeyEdge2ᚕᚖonboardᚋentᚐAPIKeyEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKeyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKeyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _APIKeyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKeyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _APIKeyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKeyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalOAPIKey2ᚖonboardᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKeyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _APIKeyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKeyEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _AcceptConsentsPayload_consents(ctx context.Context, field graphql.CollectedField, obj *onboarding.ConsentsResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7057,6 +7634,65 @@ func (ec *executionContext) _Address_country(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Address_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_countrySource(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_countrySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountrySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v address.CountrySource) graphql.Marshaler {
+			return ec.marshalNAddressCountrySource2onboardᚋentᚋaddressᚐCountrySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_countrySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "AddressCountrySource")
+}
+
+func (ec *executionContext) _Address_addressLine(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_addressLine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressLine, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_addressLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
@@ -9366,6 +10002,75 @@ func (ec *executionContext) fieldContext_Customer_registeredBy(_ context.Context
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
 }
 
+func (ec *executionContext) _Customer_invitedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_invitedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvitedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_invitedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_segment(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
 func (ec *executionContext) _Customer_version(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11133,6 +11838,29 @@ func (ec *executionContext) fieldContext_Employee_department(_ context.Context, 
 	return graphql.NewScalarFieldContext("Employee", field, false, false, "String")
 }
 
+func (ec *executionContext) _Employee_memberRole(ctx context.Context, field graphql.CollectedField, obj *ent.Employee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employee_memberRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v employee.MemberRole) graphql.Marshaler {
+			return ec.marshalNEmployeeMemberRole2onboardᚋentᚋemployeeᚐMemberRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Employee_memberRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employee", field, false, false, "EmployeeMemberRole")
+}
+
 func (ec *executionContext) _Employee_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Employee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12231,6 +12959,29 @@ func (ec *executionContext) _IdentityDocument_issuingCountry(ctx context.Context
 }
 func (ec *executionContext) fieldContext_IdentityDocument_issuingCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IdentityDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentityDocument_isPrimary(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityDocument_isPrimary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsPrimary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityDocument_isPrimary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityDocument", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _IdentityDocument_person(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
@@ -14377,11 +15128,11 @@ func (ec *executionContext) _Organization_registrationNumber(ctx context.Context
 			return obj.RegistrationNumber, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_registrationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18234,6 +18985,52 @@ func (ec *executionContext) fieldContext_Tenant_minimumAge(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Tenant_defaultCountry(ctx context.Context, field graphql.CollectedField, obj *ent.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_defaultCountry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultCountry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_defaultCountry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_duplicatePolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_duplicatePolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DuplicatePolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tenant.DuplicatePolicy) graphql.Marshaler {
+			return ec.marshalNTenantDuplicatePolicy2onboardᚋentᚋtenantᚐDuplicatePolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_duplicatePolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "TenantDuplicatePolicy")
+}
+
 func (ec *executionContext) _Tenant_customers(ctx context.Context, field graphql.CollectedField, obj *ent.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21785,6 +22582,59 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAPIKeyOrder(ctx context.Context, obj any) (ent.APIKeyOrder, error) {
+	var it ent.APIKeyOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAPIKeyOrderField2ᚖonboardᚋentᚐAPIKeyOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAPIKeyOrder unmarshals raw into the APIKeyOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAPIKeyOrder(ctx context.Context, raw any) (ent.APIKeyOrder, error) {
+	var out ent.APIKeyOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "APIKeyOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAcceptConsentsInput(ctx context.Context, obj any) (onboarding.AcceptConsentsInput, error) {
 	var it onboarding.AcceptConsentsInput
 	if obj == nil {
@@ -22241,7 +23091,7 @@ func (ec *executionContext) unmarshalInputAddressWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "street", "streetNEQ", "streetIn", "streetNotIn", "streetGT", "streetGTE", "streetLT", "streetLTE", "streetContains", "streetHasPrefix", "streetHasSuffix", "streetEqualFold", "streetContainsFold", "line2", "line2NEQ", "line2In", "line2NotIn", "line2GT", "line2GTE", "line2LT", "line2LTE", "line2Contains", "line2HasPrefix", "line2HasSuffix", "line2IsNil", "line2NotNil", "line2EqualFold", "line2ContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateGT", "stateGTE", "stateLT", "stateLTE", "stateContains", "stateHasPrefix", "stateHasSuffix", "stateIsNil", "stateNotNil", "stateEqualFold", "stateContainsFold", "postalCode", "postalCodeNEQ", "postalCodeIn", "postalCodeNotIn", "postalCodeGT", "postalCodeGTE", "postalCodeLT", "postalCodeLTE", "postalCodeContains", "postalCodeHasPrefix", "postalCodeHasSuffix", "postalCodeIsNil", "postalCodeNotNil", "postalCodeEqualFold", "postalCodeContainsFold", "country", "countryNEQ", "countryIn", "countryNotIn", "countryGT", "countryGTE", "countryLT", "countryLTE", "countryContains", "countryHasPrefix", "countryHasSuffix", "countryEqualFold", "countryContainsFold", "isPrimary", "isPrimaryNEQ", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "street", "streetNEQ", "streetIn", "streetNotIn", "streetGT", "streetGTE", "streetLT", "streetLTE", "streetContains", "streetHasPrefix", "streetHasSuffix", "streetEqualFold", "streetContainsFold", "line2", "line2NEQ", "line2In", "line2NotIn", "line2GT", "line2GTE", "line2LT", "line2LTE", "line2Contains", "line2HasPrefix", "line2HasSuffix", "line2IsNil", "line2NotNil", "line2EqualFold", "line2ContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateGT", "stateGTE", "stateLT", "stateLTE", "stateContains", "stateHasPrefix", "stateHasSuffix", "stateIsNil", "stateNotNil", "stateEqualFold", "stateContainsFold", "postalCode", "postalCodeNEQ", "postalCodeIn", "postalCodeNotIn", "postalCodeGT", "postalCodeGTE", "postalCodeLT", "postalCodeLTE", "postalCodeContains", "postalCodeHasPrefix", "postalCodeHasSuffix", "postalCodeIsNil", "postalCodeNotNil", "postalCodeEqualFold", "postalCodeContainsFold", "country", "countryNEQ", "countryIn", "countryNotIn", "countryGT", "countryGTE", "countryLT", "countryLTE", "countryContains", "countryHasPrefix", "countryHasSuffix", "countryEqualFold", "countryContainsFold", "countrySource", "countrySourceNEQ", "countrySourceIn", "countrySourceNotIn", "addressLine", "addressLineNEQ", "addressLineIn", "addressLineNotIn", "addressLineGT", "addressLineGTE", "addressLineLT", "addressLineLTE", "addressLineContains", "addressLineHasPrefix", "addressLineHasSuffix", "addressLineIsNil", "addressLineNotNil", "addressLineEqualFold", "addressLineContainsFold", "isPrimary", "isPrimaryNEQ", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23067,6 +23917,139 @@ func (ec *executionContext) unmarshalInputAddressWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.CountryContainsFold = data
+		case "countrySource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countrySource"))
+			data, err := ec.unmarshalOAddressCountrySource2ᚖonboardᚋentᚋaddressᚐCountrySource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountrySource = data
+		case "countrySourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countrySourceNEQ"))
+			data, err := ec.unmarshalOAddressCountrySource2ᚖonboardᚋentᚋaddressᚐCountrySource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountrySourceNEQ = data
+		case "countrySourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countrySourceIn"))
+			data, err := ec.unmarshalOAddressCountrySource2ᚕonboardᚋentᚋaddressᚐCountrySourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountrySourceIn = data
+		case "countrySourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countrySourceNotIn"))
+			data, err := ec.unmarshalOAddressCountrySource2ᚕonboardᚋentᚋaddressᚐCountrySourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountrySourceNotIn = data
+		case "addressLine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLine"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLine = data
+		case "addressLineNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineNEQ = data
+		case "addressLineIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineIn = data
+		case "addressLineNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineNotIn = data
+		case "addressLineGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineGT = data
+		case "addressLineGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineGTE = data
+		case "addressLineLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineLT = data
+		case "addressLineLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineLTE = data
+		case "addressLineContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineContains = data
+		case "addressLineHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineHasPrefix = data
+		case "addressLineHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineHasSuffix = data
+		case "addressLineIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineIsNil = data
+		case "addressLineNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineNotNil = data
+		case "addressLineEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineEqualFold = data
+		case "addressLineContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLineContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLineContainsFold = data
 		case "isPrimary":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -28877,7 +29860,7 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "registeredBy", "registeredByNEQ", "registeredByIn", "registeredByNotIn", "registeredByGT", "registeredByGTE", "registeredByLT", "registeredByLTE", "registeredByContains", "registeredByHasPrefix", "registeredByHasSuffix", "registeredByIsNil", "registeredByNotNil", "registeredByEqualFold", "registeredByContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonIsNil", "statusReasonNotNil", "statusReasonEqualFold", "statusReasonContainsFold", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "erasedAt", "erasedAtNEQ", "erasedAtIn", "erasedAtNotIn", "erasedAtGT", "erasedAtGTE", "erasedAtLT", "erasedAtLTE", "erasedAtIsNil", "erasedAtNotNil", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith", "country", "nationality", "category", "tags", "search"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "externalReference", "externalReferenceNEQ", "externalReferenceIn", "externalReferenceNotIn", "externalReferenceGT", "externalReferenceGTE", "externalReferenceLT", "externalReferenceLTE", "externalReferenceContains", "externalReferenceHasPrefix", "externalReferenceHasSuffix", "externalReferenceIsNil", "externalReferenceNotNil", "externalReferenceEqualFold", "externalReferenceContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "registrationIP", "registrationIPNEQ", "registrationIPIn", "registrationIPNotIn", "registrationIPGT", "registrationIPGTE", "registrationIPLT", "registrationIPLTE", "registrationIPContains", "registrationIPHasPrefix", "registrationIPHasSuffix", "registrationIPIsNil", "registrationIPNotNil", "registrationIPEqualFold", "registrationIPContainsFold", "registrationUserAgent", "registrationUserAgentNEQ", "registrationUserAgentIn", "registrationUserAgentNotIn", "registrationUserAgentGT", "registrationUserAgentGTE", "registrationUserAgentLT", "registrationUserAgentLTE", "registrationUserAgentContains", "registrationUserAgentHasPrefix", "registrationUserAgentHasSuffix", "registrationUserAgentIsNil", "registrationUserAgentNotNil", "registrationUserAgentEqualFold", "registrationUserAgentContainsFold", "registrationDeviceID", "registrationDeviceIDNEQ", "registrationDeviceIDIn", "registrationDeviceIDNotIn", "registrationDeviceIDGT", "registrationDeviceIDGTE", "registrationDeviceIDLT", "registrationDeviceIDLTE", "registrationDeviceIDContains", "registrationDeviceIDHasPrefix", "registrationDeviceIDHasSuffix", "registrationDeviceIDIsNil", "registrationDeviceIDNotNil", "registrationDeviceIDEqualFold", "registrationDeviceIDContainsFold", "registrationPlatform", "registrationPlatformNEQ", "registrationPlatformIn", "registrationPlatformNotIn", "registrationPlatformGT", "registrationPlatformGTE", "registrationPlatformLT", "registrationPlatformLTE", "registrationPlatformContains", "registrationPlatformHasPrefix", "registrationPlatformHasSuffix", "registrationPlatformIsNil", "registrationPlatformNotNil", "registrationPlatformEqualFold", "registrationPlatformContainsFold", "registrationSource", "registrationSourceNEQ", "registrationSourceIn", "registrationSourceNotIn", "registrationSourceGT", "registrationSourceGTE", "registrationSourceLT", "registrationSourceLTE", "registrationSourceContains", "registrationSourceHasPrefix", "registrationSourceHasSuffix", "registrationSourceIsNil", "registrationSourceNotNil", "registrationSourceEqualFold", "registrationSourceContainsFold", "registeredBy", "registeredByNEQ", "registeredByIn", "registeredByNotIn", "registeredByGT", "registeredByGTE", "registeredByLT", "registeredByLTE", "registeredByContains", "registeredByHasPrefix", "registeredByHasSuffix", "registeredByIsNil", "registeredByNotNil", "registeredByEqualFold", "registeredByContainsFold", "invitedBy", "invitedByNEQ", "invitedByIn", "invitedByNotIn", "invitedByGT", "invitedByGTE", "invitedByLT", "invitedByLTE", "invitedByContains", "invitedByHasPrefix", "invitedByHasSuffix", "invitedByIsNil", "invitedByNotNil", "invitedByEqualFold", "invitedByContainsFold", "createdBy", "createdByNEQ", "createdByIn", "createdByNotIn", "createdByGT", "createdByGTE", "createdByLT", "createdByLTE", "createdByContains", "createdByHasPrefix", "createdByHasSuffix", "createdByIsNil", "createdByNotNil", "createdByEqualFold", "createdByContainsFold", "segment", "segmentNEQ", "segmentIn", "segmentNotIn", "segmentGT", "segmentGTE", "segmentLT", "segmentLTE", "segmentContains", "segmentHasPrefix", "segmentHasSuffix", "segmentIsNil", "segmentNotNil", "segmentEqualFold", "segmentContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonIsNil", "statusReasonNotNil", "statusReasonEqualFold", "statusReasonContainsFold", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "erasedAt", "erasedAtNEQ", "erasedAtIn", "erasedAtNotIn", "erasedAtGT", "erasedAtGTE", "erasedAtLT", "erasedAtLTE", "erasedAtIsNil", "erasedAtNotNil", "hasCategory", "hasCategoryWith", "hasUser", "hasUserWith", "hasPerson", "hasPersonWith", "hasOrganization", "hasOrganizationWith", "hasFeatures", "hasFeaturesWith", "country", "nationality", "category", "tags", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30074,6 +31057,321 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 				return it, err
 			}
 			it.RegisteredByContainsFold = data
+		case "invitedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedBy = data
+		case "invitedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByNEQ = data
+		case "invitedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByIn = data
+		case "invitedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByNotIn = data
+		case "invitedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByGT = data
+		case "invitedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByGTE = data
+		case "invitedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByLT = data
+		case "invitedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByLTE = data
+		case "invitedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByContains = data
+		case "invitedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByHasPrefix = data
+		case "invitedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByHasSuffix = data
+		case "invitedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByIsNil = data
+		case "invitedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByNotNil = data
+		case "invitedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByEqualFold = data
+		case "invitedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedByContainsFold = data
+		case "createdBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBy = data
+		case "createdByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByNEQ = data
+		case "createdByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByIn = data
+		case "createdByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByNotIn = data
+		case "createdByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByGT = data
+		case "createdByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByGTE = data
+		case "createdByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByLT = data
+		case "createdByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByLTE = data
+		case "createdByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByContains = data
+		case "createdByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByHasPrefix = data
+		case "createdByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByHasSuffix = data
+		case "createdByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByIsNil = data
+		case "createdByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByNotNil = data
+		case "createdByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByEqualFold = data
+		case "createdByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedByContainsFold = data
+		case "segment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Segment = data
+		case "segmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentNEQ = data
+		case "segmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentIn = data
+		case "segmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentNotIn = data
+		case "segmentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentGT = data
+		case "segmentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentGTE = data
+		case "segmentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentLT = data
+		case "segmentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentLTE = data
+		case "segmentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentContains = data
+		case "segmentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentHasPrefix = data
+		case "segmentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentHasSuffix = data
+		case "segmentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentIsNil = data
+		case "segmentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentNotNil = data
+		case "segmentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentEqualFold = data
+		case "segmentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segmentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SegmentContainsFold = data
 		case "version":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -30648,7 +31946,7 @@ func (ec *executionContext) unmarshalInputEmployeeWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDEqualFold", "organizationIDContainsFold", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "personIDGT", "personIDGTE", "personIDLT", "personIDLTE", "personIDContains", "personIDHasPrefix", "personIDHasSuffix", "personIDIsNil", "personIDNotNil", "personIDEqualFold", "personIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasPerson", "hasPersonWith", "hasUser", "hasUserWith", "hasRoles", "hasRolesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentIsNil", "departmentNotNil", "departmentEqualFold", "departmentContainsFold", "memberRole", "memberRoleNEQ", "memberRoleIn", "memberRoleNotIn", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDEqualFold", "organizationIDContainsFold", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "personIDGT", "personIDGTE", "personIDLT", "personIDLTE", "personIDContains", "personIDHasPrefix", "personIDHasSuffix", "personIDIsNil", "personIDNotNil", "personIDEqualFold", "personIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasPerson", "hasPersonWith", "hasUser", "hasUserWith", "hasRoles", "hasRolesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30963,6 +32261,34 @@ func (ec *executionContext) unmarshalInputEmployeeWhereInput(ctx context.Context
 				return it, err
 			}
 			it.DepartmentContainsFold = data
+		case "memberRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberRole"))
+			data, err := ec.unmarshalOEmployeeMemberRole2ᚖonboardᚋentᚋemployeeᚐMemberRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberRole = data
+		case "memberRoleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberRoleNEQ"))
+			data, err := ec.unmarshalOEmployeeMemberRole2ᚖonboardᚋentᚋemployeeᚐMemberRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberRoleNEQ = data
+		case "memberRoleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberRoleIn"))
+			data, err := ec.unmarshalOEmployeeMemberRole2ᚕonboardᚋentᚋemployeeᚐMemberRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberRoleIn = data
+		case "memberRoleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberRoleNotIn"))
+			data, err := ec.unmarshalOEmployeeMemberRole2ᚕonboardᚋentᚋemployeeᚐMemberRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberRoleNotIn = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -32837,7 +34163,7 @@ func (ec *executionContext) unmarshalInputIdentityDocumentWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "issuingCountry", "issuingCountryNEQ", "issuingCountryIn", "issuingCountryNotIn", "issuingCountryGT", "issuingCountryGTE", "issuingCountryLT", "issuingCountryLTE", "issuingCountryContains", "issuingCountryHasPrefix", "issuingCountryHasSuffix", "issuingCountryIsNil", "issuingCountryNotNil", "issuingCountryEqualFold", "issuingCountryContainsFold", "hasPerson", "hasPersonWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "issuingCountry", "issuingCountryNEQ", "issuingCountryIn", "issuingCountryNotIn", "issuingCountryGT", "issuingCountryGTE", "issuingCountryLT", "issuingCountryLTE", "issuingCountryContains", "issuingCountryHasPrefix", "issuingCountryHasSuffix", "issuingCountryIsNil", "issuingCountryNotNil", "issuingCountryEqualFold", "issuingCountryContainsFold", "isPrimary", "isPrimaryNEQ", "hasPerson", "hasPersonWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33271,6 +34597,20 @@ func (ec *executionContext) unmarshalInputIdentityDocumentWhereInput(ctx context
 				return it, err
 			}
 			it.IssuingCountryContainsFold = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
+		case "isPrimaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimaryNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimaryNEQ = data
 		case "hasPerson":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPerson"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33811,7 +35151,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "legalName", "legalNameNEQ", "legalNameIn", "legalNameNotIn", "legalNameGT", "legalNameGTE", "legalNameLT", "legalNameLTE", "legalNameContains", "legalNameHasPrefix", "legalNameHasSuffix", "legalNameEqualFold", "legalNameContainsFold", "tradingName", "tradingNameNEQ", "tradingNameIn", "tradingNameNotIn", "tradingNameGT", "tradingNameGTE", "tradingNameLT", "tradingNameLTE", "tradingNameContains", "tradingNameHasPrefix", "tradingNameHasSuffix", "tradingNameIsNil", "tradingNameNotNil", "tradingNameEqualFold", "tradingNameContainsFold", "registrationNumber", "registrationNumberNEQ", "registrationNumberIn", "registrationNumberNotIn", "registrationNumberGT", "registrationNumberGTE", "registrationNumberLT", "registrationNumberLTE", "registrationNumberContains", "registrationNumberHasPrefix", "registrationNumberHasSuffix", "registrationNumberEqualFold", "registrationNumberContainsFold", "taxID", "taxIDNEQ", "taxIDIn", "taxIDNotIn", "taxIDGT", "taxIDGTE", "taxIDLT", "taxIDLTE", "taxIDContains", "taxIDHasPrefix", "taxIDHasSuffix", "taxIDIsNil", "taxIDNotNil", "taxIDEqualFold", "taxIDContainsFold", "incorporationDate", "incorporationDateNEQ", "incorporationDateIn", "incorporationDateNotIn", "incorporationDateGT", "incorporationDateGTE", "incorporationDateLT", "incorporationDateLTE", "incorporationDateIsNil", "incorporationDateNotNil", "legalForm", "legalFormNEQ", "legalFormIn", "legalFormNotIn", "legalFormIsNil", "legalFormNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryIsNil", "industryNotNil", "businessType", "businessTypeNEQ", "businessTypeIn", "businessTypeNotIn", "businessTypeIsNil", "businessTypeNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "hasAddresses", "hasAddressesWith", "hasContacts", "hasContactsWith", "hasRepresentatives", "hasRepresentativesWith", "hasEmployees", "hasEmployeesWith", "hasCustomer", "hasCustomerWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "legalName", "legalNameNEQ", "legalNameIn", "legalNameNotIn", "legalNameGT", "legalNameGTE", "legalNameLT", "legalNameLTE", "legalNameContains", "legalNameHasPrefix", "legalNameHasSuffix", "legalNameEqualFold", "legalNameContainsFold", "tradingName", "tradingNameNEQ", "tradingNameIn", "tradingNameNotIn", "tradingNameGT", "tradingNameGTE", "tradingNameLT", "tradingNameLTE", "tradingNameContains", "tradingNameHasPrefix", "tradingNameHasSuffix", "tradingNameIsNil", "tradingNameNotNil", "tradingNameEqualFold", "tradingNameContainsFold", "registrationNumber", "registrationNumberNEQ", "registrationNumberIn", "registrationNumberNotIn", "registrationNumberGT", "registrationNumberGTE", "registrationNumberLT", "registrationNumberLTE", "registrationNumberContains", "registrationNumberHasPrefix", "registrationNumberHasSuffix", "registrationNumberIsNil", "registrationNumberNotNil", "registrationNumberEqualFold", "registrationNumberContainsFold", "taxID", "taxIDNEQ", "taxIDIn", "taxIDNotIn", "taxIDGT", "taxIDGTE", "taxIDLT", "taxIDLTE", "taxIDContains", "taxIDHasPrefix", "taxIDHasSuffix", "taxIDIsNil", "taxIDNotNil", "taxIDEqualFold", "taxIDContainsFold", "incorporationDate", "incorporationDateNEQ", "incorporationDateIn", "incorporationDateNotIn", "incorporationDateGT", "incorporationDateGTE", "incorporationDateLT", "incorporationDateLTE", "incorporationDateIsNil", "incorporationDateNotNil", "legalForm", "legalFormNEQ", "legalFormIn", "legalFormNotIn", "legalFormIsNil", "legalFormNotNil", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryIsNil", "industryNotNil", "businessType", "businessTypeNEQ", "businessTypeIn", "businessTypeNotIn", "businessTypeIsNil", "businessTypeNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneIsNil", "phoneNotNil", "phoneEqualFold", "phoneContainsFold", "hasAddresses", "hasAddressesWith", "hasContacts", "hasContactsWith", "hasRepresentatives", "hasRepresentativesWith", "hasEmployees", "hasEmployeesWith", "hasCustomer", "hasCustomerWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34294,6 +35634,20 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.RegistrationNumberHasSuffix = data
+		case "registrationNumberIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberIsNil = data
+		case "registrationNumberNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberNotNil = data
 		case "registrationNumberEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberEqualFold"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -38742,7 +40096,7 @@ func (ec *executionContext) unmarshalInputTenantWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "minimumAge", "minimumAgeNEQ", "minimumAgeIn", "minimumAgeNotIn", "minimumAgeGT", "minimumAgeGTE", "minimumAgeLT", "minimumAgeLTE", "hasCustomers", "hasCustomersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "minimumAge", "minimumAgeNEQ", "minimumAgeIn", "minimumAgeNotIn", "minimumAgeGT", "minimumAgeGTE", "minimumAgeLT", "minimumAgeLTE", "defaultCountry", "defaultCountryNEQ", "defaultCountryIn", "defaultCountryNotIn", "defaultCountryGT", "defaultCountryGTE", "defaultCountryLT", "defaultCountryLTE", "defaultCountryContains", "defaultCountryHasPrefix", "defaultCountryHasSuffix", "defaultCountryIsNil", "defaultCountryNotNil", "defaultCountryEqualFold", "defaultCountryContainsFold", "duplicatePolicy", "duplicatePolicyNEQ", "duplicatePolicyIn", "duplicatePolicyNotIn", "hasCustomers", "hasCustomersWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39190,6 +40544,139 @@ func (ec *executionContext) unmarshalInputTenantWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.MinimumAgeLTE = data
+		case "defaultCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountry = data
+		case "defaultCountryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryNEQ = data
+		case "defaultCountryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryIn = data
+		case "defaultCountryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryNotIn = data
+		case "defaultCountryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryGT = data
+		case "defaultCountryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryGTE = data
+		case "defaultCountryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryLT = data
+		case "defaultCountryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryLTE = data
+		case "defaultCountryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryContains = data
+		case "defaultCountryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryHasPrefix = data
+		case "defaultCountryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryHasSuffix = data
+		case "defaultCountryIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryIsNil = data
+		case "defaultCountryNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryNotNil = data
+		case "defaultCountryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryEqualFold = data
+		case "defaultCountryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountryContainsFold = data
+		case "duplicatePolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicy"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicy = data
+		case "duplicatePolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicyNEQ"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicyNEQ = data
+		case "duplicatePolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicyIn"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚕonboardᚋentᚋtenantᚐDuplicatePolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicyIn = data
+		case "duplicatePolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicyNotIn"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚕonboardᚋentᚋtenantᚐDuplicatePolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicyNotIn = data
 		case "hasCustomers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCustomers"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -41706,6 +43193,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Address(ctx, sel, obj)
+	case *ent.APIKey:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._APIKey(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -41718,6 +43210,160 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var aPIKeyImplementors = []string{"APIKey", "Node"}
+
+func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APIKey")
+		case "id":
+			out.Values[i] = ec._APIKey_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._APIKey_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._APIKey_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._APIKey_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hint":
+			out.Values[i] = ec._APIKey_hint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._APIKey_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revokedAt":
+			out.Values[i] = ec._APIKey_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._APIKey_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._APIKey_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
+
+func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APIKeyConnection")
+		case "edges":
+			out.Values[i] = ec._APIKeyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._APIKeyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._APIKeyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
+
+func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APIKeyEdge")
+		case "node":
+			out.Values[i] = ec._APIKeyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._APIKeyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var acceptConsentsPayloadImplementors = []string{"AcceptConsentsPayload"}
 
@@ -41816,6 +43462,16 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 		case "country":
 			out.Values[i] = ec._Address_country(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "countrySource":
+			out.Values[i] = ec._Address_countrySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addressLine":
+			out.Values[i] = ec._Address_addressLine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isPrimary":
@@ -42730,6 +44386,21 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "invitedBy":
+			out.Values[i] = ec._Customer_invitedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Customer_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "segment":
+			out.Values[i] = ec._Customer_segment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Customer_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -43399,6 +45070,11 @@ func (ec *executionContext) _Employee(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "memberRole":
+			out.Values[i] = ec._Employee_memberRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -43863,6 +45539,11 @@ func (ec *executionContext) _IdentityDocument(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "isPrimary":
+			out.Values[i] = ec._IdentityDocument_isPrimary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -44222,7 +45903,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "registrationNumber":
 			out.Values[i] = ec._Organization_registrationNumber(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxID":
@@ -45426,6 +47107,16 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "minimumAge":
 			out.Values[i] = ec._Tenant_minimumAge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultCountry":
+			out.Values[i] = ec._Tenant_defaultCountry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duplicatePolicy":
+			out.Values[i] = ec._Tenant_duplicatePolicy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -46796,6 +48487,20 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAPIKeyOrderField2ᚖonboardᚋentᚐAPIKeyOrderField(ctx context.Context, v any) (*ent.APIKeyOrderField, error) {
+	var res = new(ent.APIKeyOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAPIKeyOrderField2ᚖonboardᚋentᚐAPIKeyOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.APIKeyOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "APIKeyOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNAcceptConsentsInput2onboardᚋinternalᚋonboardingᚐAcceptConsentsInput(ctx context.Context, v any) (onboarding.AcceptConsentsInput, error) {
 	res, err := ec.unmarshalInputAcceptConsentsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46830,6 +48535,16 @@ func (ec *executionContext) marshalNAddress2ᚖonboardᚋentᚐAddress(ctx conte
 func (ec *executionContext) unmarshalNAddressChangeInput2onboardᚋinternalᚋregistrationᚐAddressChange(ctx context.Context, v any) (registration.AddressChange, error) {
 	res, err := ec.unmarshalInputAddressChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddressCountrySource2onboardᚋentᚋaddressᚐCountrySource(ctx context.Context, v any) (address.CountrySource, error) {
+	var res address.CountrySource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddressCountrySource2onboardᚋentᚋaddressᚐCountrySource(ctx context.Context, sel ast.SelectionSet, v address.CountrySource) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNAddressInput2onboardᚋinternalᚋregistrationᚐAddressInput(ctx context.Context, v any) (registration.AddressInput, error) {
@@ -47452,6 +49167,16 @@ func (ec *executionContext) marshalNEmployee2ᚖonboardᚋentᚐEmployee(ctx con
 func (ec *executionContext) unmarshalNEmployeeInput2onboardᚋinternalᚋregistrationᚐEmployeeInput(ctx context.Context, v any) (registration.EmployeeInput, error) {
 	res, err := ec.unmarshalInputEmployeeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEmployeeMemberRole2onboardᚋentᚋemployeeᚐMemberRole(ctx context.Context, v any) (employee.MemberRole, error) {
+	var res employee.MemberRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmployeeMemberRole2onboardᚋentᚋemployeeᚐMemberRole(ctx context.Context, sel ast.SelectionSet, v employee.MemberRole) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNEmployeeOrderField2ᚖonboardᚋentᚐEmployeeOrderField(ctx context.Context, v any) (*ent.EmployeeOrderField, error) {
@@ -48258,6 +49983,16 @@ func (ec *executionContext) marshalNTenant2ᚖonboardᚋentᚐTenant(ctx context
 	return ec._Tenant(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTenantDuplicatePolicy2onboardᚋentᚋtenantᚐDuplicatePolicy(ctx context.Context, v any) (tenant.DuplicatePolicy, error) {
+	var res tenant.DuplicatePolicy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTenantDuplicatePolicy2onboardᚋentᚋtenantᚐDuplicatePolicy(ctx context.Context, sel ast.SelectionSet, v tenant.DuplicatePolicy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNTenantOrderField2ᚖonboardᚋentᚐTenantOrderField(ctx context.Context, v any) (*ent.TenantOrderField, error) {
 	var res = new(ent.TenantOrderField)
 	err := res.UnmarshalGQL(v)
@@ -48767,6 +50502,33 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAPIKey2ᚖonboardᚋentᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._APIKey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAPIKeyEdge2ᚕᚖonboardᚋentᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAPIKeyEdge2ᚖonboardᚋentᚐAPIKeyEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAPIKeyEdge2ᚖonboardᚋentᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.APIKeyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._APIKeyEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAddress2ᚕᚖonboardᚋentᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Address) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48809,6 +50571,58 @@ func (ec *executionContext) unmarshalOAddressChangesInput2ᚖonboardᚋinternal�
 	}
 	res, err := ec.unmarshalInputAddressChangesInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAddressCountrySource2ᚕonboardᚋentᚋaddressᚐCountrySourceᚄ(ctx context.Context, v any) ([]address.CountrySource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]address.CountrySource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAddressCountrySource2onboardᚋentᚋaddressᚐCountrySource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAddressCountrySource2ᚕonboardᚋentᚋaddressᚐCountrySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []address.CountrySource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAddressCountrySource2onboardᚋentᚋaddressᚐCountrySource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAddressCountrySource2ᚖonboardᚋentᚋaddressᚐCountrySource(ctx context.Context, v any) (*address.CountrySource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(address.CountrySource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAddressCountrySource2ᚖonboardᚋentᚋaddressᚐCountrySource(ctx context.Context, sel ast.SelectionSet, v *address.CountrySource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOAddressInput2ᚕonboardᚋinternalᚋregistrationᚐAddressInputᚄ(ctx context.Context, v any) ([]registration.AddressInput, error) {
@@ -49808,6 +51622,58 @@ func (ec *executionContext) unmarshalOEmployeeInput2ᚖonboardᚋinternalᚋregi
 	}
 	res, err := ec.unmarshalInputEmployeeInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmployeeMemberRole2ᚕonboardᚋentᚋemployeeᚐMemberRoleᚄ(ctx context.Context, v any) ([]employee.MemberRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]employee.MemberRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEmployeeMemberRole2onboardᚋentᚋemployeeᚐMemberRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEmployeeMemberRole2ᚕonboardᚋentᚋemployeeᚐMemberRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []employee.MemberRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmployeeMemberRole2onboardᚋentᚋemployeeᚐMemberRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEmployeeMemberRole2ᚖonboardᚋentᚋemployeeᚐMemberRole(ctx context.Context, v any) (*employee.MemberRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(employee.MemberRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmployeeMemberRole2ᚖonboardᚋentᚋemployeeᚐMemberRole(ctx context.Context, sel ast.SelectionSet, v *employee.MemberRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOEmployeeWhereInput2ᚕᚖonboardᚋentᚐEmployeeWhereInputᚄ(ctx context.Context, v any) ([]*ent.EmployeeWhereInput, error) {
@@ -51016,6 +52882,58 @@ func (ec *executionContext) marshalOTenant2ᚖonboardᚋentᚐTenant(ctx context
 		return graphql.Null
 	}
 	return ec._Tenant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantDuplicatePolicy2ᚕonboardᚋentᚋtenantᚐDuplicatePolicyᚄ(ctx context.Context, v any) ([]tenant.DuplicatePolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]tenant.DuplicatePolicy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTenantDuplicatePolicy2onboardᚋentᚋtenantᚐDuplicatePolicy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTenantDuplicatePolicy2ᚕonboardᚋentᚋtenantᚐDuplicatePolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []tenant.DuplicatePolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenantDuplicatePolicy2onboardᚋentᚋtenantᚐDuplicatePolicy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx context.Context, v any) (*tenant.DuplicatePolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(tenant.DuplicatePolicy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx context.Context, sel ast.SelectionSet, v *tenant.DuplicatePolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOTenantEdge2ᚕᚖonboardᚋentᚐTenantEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TenantEdge) graphql.Marshaler {

@@ -31,6 +31,11 @@ func (Address) Fields() []ent.Field {
 		field.String("state").Optional().MaxRuneLen(schematype.MaxStateLen).Comment("ISO 3166-2 where known."),
 		field.String("postal_code").Optional().MaxRuneLen(schematype.MaxPostalCodeLen).Annotations(PersonalData()),
 		field.String("country").NotEmpty().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
+		field.Enum("country_source").Values(schematype.CountrySources...).Default(schematype.CountrySourceGiven).
+			Comment("Where the country came from: sent, read from the state, or the tenant's defaultCountry."),
+		field.String("address_line").Optional().MaxRuneLen(schematype.MaxAddressLineLen).
+			Comment("The address as one line, verbatim, when the client sent it so; the other fields hold its parsed parts.").
+			Annotations(PersonalData()),
 		field.Bool("is_primary").Default(false),
 	}
 }

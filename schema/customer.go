@@ -61,6 +61,12 @@ func (Customer) Fields() []ent.Field {
 			Comment("The X-Forwarded-From header: which front end or partner sent the registration."),
 		field.String("registered_by").Optional().Immutable().MaxRuneLen(schematype.MaxRegisteredByLen).
 			Comment("The subject of the token that registered the customer: which API client did."),
+		field.String("invited_by").Optional().Immutable().MaxRuneLen(schematype.MaxReferenceLen).
+			Comment("Who invited the customer: a user of the tenant's, by the tenant's own reference (PCXPay's invited_by_user_id)."),
+		field.String("created_by").Optional().Immutable().MaxRuneLen(schematype.MaxReferenceLen).
+			Comment("Who created the customer in the tenant's own system, by the tenant's reference (PCXPay's created_by); registeredBy is the API client."),
+		field.String("segment").Optional().MaxRuneLen(schematype.MaxSegmentLen).
+			Comment("The tenant's segment for the customer, such as retail or business (PCXPay's role)."),
 		field.Int("version").Default(1).
 			Comment("Moves by one with every change to the customer or what it holds; an update sends the version it read (optimistic concurrency, STALE_WRITE)."),
 		field.String("status_reason").Optional().Nillable().MaxRuneLen(schematype.MaxReasonCodeLen).
@@ -87,6 +93,8 @@ func (Customer) Edges() []ent.Edge {
 		edge.To("verifications", Verification.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("consents", Consent.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("history", CustomerEvent.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		// Read through a batched resolver (graph: possibleDuplicates).
+		edge.To("possible_duplicates", PossibleDuplicate.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

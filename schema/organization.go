@@ -27,7 +27,8 @@ func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("legal_name").NotEmpty().MaxRuneLen(schematype.MaxLegalNameLen),
 		field.String("trading_name").Optional().MaxRuneLen(schematype.MaxLegalNameLen),
-		field.String("registration_number").NotEmpty().MaxRuneLen(schematype.MaxRegistrationNumberLen).Comment("Unique per tenant."),
+		field.String("registration_number").Optional().Nillable().MaxRuneLen(schematype.MaxRegistrationNumberLen).
+			Comment("Unique per tenant. Required to register an organization; none for an organization created by name with its first member (an individual's registration)."),
 		field.String("tax_id").Optional().MaxRuneLen(schematype.MaxTaxIDLen).Annotations(PersonalData()),
 		field.Time("incorporation_date").
 			Optional().
@@ -68,6 +69,8 @@ func (Organization) Edges() []ent.Edge {
 func (Organization) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "registration_number").Unique(),
+		// Duplicate detection looks an organization up by its tax id.
+		index.Fields("tenant_id", "tax_id"),
 		searchIndex("organization", "legal_name"),
 		searchIndex("organization", "trading_name"),
 		searchIndex("organization", "email"),
@@ -150,6 +153,8 @@ func (Employee) Mixin() []ent.Mixin {
 func (Employee) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("department").Optional().MaxRuneLen(schematype.MaxDepartmentLen),
+		field.Enum("member_role").Values(schematype.MemberRoles...).Default("MEMBER").
+			Comment("The employee's standing in the organization's account."),
 		field.String("organization_id").Immutable().Annotations(entgql.Skip(entgql.SkipType)),
 		field.String("person_id").Optional().Nillable().Immutable().
 			Comment("The employee's person; none for the registering admin, whom the body describes only by login.").

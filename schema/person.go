@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -65,6 +66,10 @@ func (Person) Edges() []ent.Edge {
 func (Person) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "email"),
+		// Duplicate detection looks a person up by date of birth and by
+		// phone (internal/registration, duplicates).
+		index.Fields("tenant_id", "date_of_birth"),
+		index.Fields("tenant_id", "phone"),
 		searchIndex("person", "first_name"),
 		searchIndex("person", "last_name"),
 		searchIndex("person", "email"),
@@ -87,6 +92,8 @@ func (IdentityDocument) Fields() []ent.Field {
 		field.Enum("type").Values(schematype.IdentityDocumentTypes...),
 		field.String("number").NotEmpty().MaxRuneLen(schematype.MaxDocumentNumberLen).Annotations(PersonalData()),
 		field.String("issuing_country").Optional().MaxRuneLen(schematype.MaxCountryLen).Comment("ISO 3166-1 alpha-2."),
+		field.Bool("is_primary").Default(false).
+			Comment("The person's main document; one per person."),
 	}
 }
 
@@ -102,5 +109,14 @@ func (IdentityDocument) Edges() []ent.Edge {
 func (IdentityDocument) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Edges("person"),
+		// Duplicate detection looks a document up by its number.
+		index.Fields("tenant_id", "number"),
+		index.Edges("person").Unique().
+			Annotations(entsql.IndexWhere("is_primary")).
+			StorageKey(IdentityDocumentOnePrimaryPerPersonIndex),
 	}
 }
+
+// IdentityDocumentOnePrimaryPerPersonIndex keeps one primary document per
+// person.
+const IdentityDocumentOnePrimaryPerPersonIndex = "identity_document_one_primary_per_person"

@@ -39,6 +39,15 @@ func (Tenant) Fields() []ent.Field {
 			Min(0).
 			Max(150).
 			Comment("Youngest age at which an individual may register."),
+		field.String("default_country").
+			Optional().
+			Nillable().
+			MaxRuneLen(schematype.MaxCountryLen).
+			Comment("ISO 3166-1 alpha-2: the country national phone numbers are read in when a customer's own country says nothing, and that completes an address sent without a country (recorded as the address's countrySource)."),
+		field.Enum("duplicate_policy").
+			Values(schematype.DuplicatePolicies...).
+			Default(schematype.DuplicatePolicyFlag).
+			Comment("What a registration that looks like an existing customer of the tenant does (schematype.DuplicatePolicies)."),
 	}
 }
 

@@ -38,6 +38,10 @@ const (
 	FieldPostalCode = "postal_code"
 	// FieldCountry holds the string denoting the country field in the database.
 	FieldCountry = "country"
+	// FieldCountrySource holds the string denoting the country_source field in the database.
+	FieldCountrySource = "country_source"
+	// FieldAddressLine holds the string denoting the address_line field in the database.
+	FieldAddressLine = "address_line"
 	// FieldIsPrimary holds the string denoting the is_primary field in the database.
 	FieldIsPrimary = "is_primary"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
@@ -84,6 +88,8 @@ var Columns = []string{
 	FieldState,
 	FieldPostalCode,
 	FieldCountry,
+	FieldCountrySource,
+	FieldAddressLine,
 	FieldIsPrimary,
 }
 
@@ -137,6 +143,8 @@ var (
 	PostalCodeValidator func(string) error
 	// CountryValidator is a validator for the "country" field. It is called by the builders before save.
 	CountryValidator func(string) error
+	// AddressLineValidator is a validator for the "address_line" field. It is called by the builders before save.
+	AddressLineValidator func(string) error
 	// DefaultIsPrimary holds the default value on creation for the "is_primary" field.
 	DefaultIsPrimary bool
 	// DefaultID holds the default value on creation for the "id" field.
@@ -172,6 +180,33 @@ func TypeValidator(_type Type) error {
 		return nil
 	default:
 		return fmt.Errorf("address: invalid enum value for type field: %q", _type)
+	}
+}
+
+// CountrySource defines the type for the "country_source" enum field.
+type CountrySource string
+
+// CountrySourceGIVEN is the default value of the CountrySource enum.
+const DefaultCountrySource = CountrySourceGIVEN
+
+// CountrySource values.
+const (
+	CountrySourceGIVEN          CountrySource = "GIVEN"
+	CountrySourceSTATE          CountrySource = "STATE"
+	CountrySourceTENANT_DEFAULT CountrySource = "TENANT_DEFAULT"
+)
+
+func (cs CountrySource) String() string {
+	return string(cs)
+}
+
+// CountrySourceValidator is a validator for the "country_source" field enum values. It is called by the builders before save.
+func CountrySourceValidator(cs CountrySource) error {
+	switch cs {
+	case CountrySourceGIVEN, CountrySourceSTATE, CountrySourceTENANT_DEFAULT:
+		return nil
+	default:
+		return fmt.Errorf("address: invalid enum value for country_source field: %q", cs)
 	}
 }
 
@@ -231,6 +266,16 @@ func ByPostalCode(opts ...sql.OrderTermOption) OrderOption {
 // ByCountry orders the results by the country field.
 func ByCountry(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCountry, opts...).ToFunc()
+}
+
+// ByCountrySource orders the results by the country_source field.
+func ByCountrySource(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCountrySource, opts...).ToFunc()
+}
+
+// ByAddressLine orders the results by the address_line field.
+func ByAddressLine(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAddressLine, opts...).ToFunc()
 }
 
 // ByIsPrimary orders the results by the is_primary field.
@@ -294,6 +339,24 @@ func (e *Type) UnmarshalGQL(val interface{}) error {
 	*e = Type(str)
 	if err := TypeValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Type", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e CountrySource) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *CountrySource) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = CountrySource(str)
+	if err := CountrySourceValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid CountrySource", str)
 	}
 	return nil
 }

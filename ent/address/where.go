@@ -110,6 +110,11 @@ func Country(v string) predicate.Address {
 	return predicate.Address(sql.FieldEQ(FieldCountry, v))
 }
 
+// AddressLine applies equality check predicate on the "address_line" field. It's identical to AddressLineEQ.
+func AddressLine(v string) predicate.Address {
+	return predicate.Address(sql.FieldEQ(FieldAddressLine, v))
+}
+
 // IsPrimary applies equality check predicate on the "is_primary" field. It's identical to IsPrimaryEQ.
 func IsPrimary(v bool) predicate.Address {
 	return predicate.Address(sql.FieldEQ(FieldIsPrimary, v))
@@ -698,6 +703,101 @@ func CountryEqualFold(v string) predicate.Address {
 // CountryContainsFold applies the ContainsFold predicate on the "country" field.
 func CountryContainsFold(v string) predicate.Address {
 	return predicate.Address(sql.FieldContainsFold(FieldCountry, v))
+}
+
+// CountrySourceEQ applies the EQ predicate on the "country_source" field.
+func CountrySourceEQ(v CountrySource) predicate.Address {
+	return predicate.Address(sql.FieldEQ(FieldCountrySource, v))
+}
+
+// CountrySourceNEQ applies the NEQ predicate on the "country_source" field.
+func CountrySourceNEQ(v CountrySource) predicate.Address {
+	return predicate.Address(sql.FieldNEQ(FieldCountrySource, v))
+}
+
+// CountrySourceIn applies the In predicate on the "country_source" field.
+func CountrySourceIn(vs ...CountrySource) predicate.Address {
+	return predicate.Address(sql.FieldIn(FieldCountrySource, vs...))
+}
+
+// CountrySourceNotIn applies the NotIn predicate on the "country_source" field.
+func CountrySourceNotIn(vs ...CountrySource) predicate.Address {
+	return predicate.Address(sql.FieldNotIn(FieldCountrySource, vs...))
+}
+
+// AddressLineEQ applies the EQ predicate on the "address_line" field.
+func AddressLineEQ(v string) predicate.Address {
+	return predicate.Address(sql.FieldEQ(FieldAddressLine, v))
+}
+
+// AddressLineNEQ applies the NEQ predicate on the "address_line" field.
+func AddressLineNEQ(v string) predicate.Address {
+	return predicate.Address(sql.FieldNEQ(FieldAddressLine, v))
+}
+
+// AddressLineIn applies the In predicate on the "address_line" field.
+func AddressLineIn(vs ...string) predicate.Address {
+	return predicate.Address(sql.FieldIn(FieldAddressLine, vs...))
+}
+
+// AddressLineNotIn applies the NotIn predicate on the "address_line" field.
+func AddressLineNotIn(vs ...string) predicate.Address {
+	return predicate.Address(sql.FieldNotIn(FieldAddressLine, vs...))
+}
+
+// AddressLineGT applies the GT predicate on the "address_line" field.
+func AddressLineGT(v string) predicate.Address {
+	return predicate.Address(sql.FieldGT(FieldAddressLine, v))
+}
+
+// AddressLineGTE applies the GTE predicate on the "address_line" field.
+func AddressLineGTE(v string) predicate.Address {
+	return predicate.Address(sql.FieldGTE(FieldAddressLine, v))
+}
+
+// AddressLineLT applies the LT predicate on the "address_line" field.
+func AddressLineLT(v string) predicate.Address {
+	return predicate.Address(sql.FieldLT(FieldAddressLine, v))
+}
+
+// AddressLineLTE applies the LTE predicate on the "address_line" field.
+func AddressLineLTE(v string) predicate.Address {
+	return predicate.Address(sql.FieldLTE(FieldAddressLine, v))
+}
+
+// AddressLineContains applies the Contains predicate on the "address_line" field.
+func AddressLineContains(v string) predicate.Address {
+	return predicate.Address(sql.FieldContains(FieldAddressLine, v))
+}
+
+// AddressLineHasPrefix applies the HasPrefix predicate on the "address_line" field.
+func AddressLineHasPrefix(v string) predicate.Address {
+	return predicate.Address(sql.FieldHasPrefix(FieldAddressLine, v))
+}
+
+// AddressLineHasSuffix applies the HasSuffix predicate on the "address_line" field.
+func AddressLineHasSuffix(v string) predicate.Address {
+	return predicate.Address(sql.FieldHasSuffix(FieldAddressLine, v))
+}
+
+// AddressLineIsNil applies the IsNil predicate on the "address_line" field.
+func AddressLineIsNil() predicate.Address {
+	return predicate.Address(sql.FieldIsNull(FieldAddressLine))
+}
+
+// AddressLineNotNil applies the NotNil predicate on the "address_line" field.
+func AddressLineNotNil() predicate.Address {
+	return predicate.Address(sql.FieldNotNull(FieldAddressLine))
+}
+
+// AddressLineEqualFold applies the EqualFold predicate on the "address_line" field.
+func AddressLineEqualFold(v string) predicate.Address {
+	return predicate.Address(sql.FieldEqualFold(FieldAddressLine, v))
+}
+
+// AddressLineContainsFold applies the ContainsFold predicate on the "address_line" field.
+func AddressLineContainsFold(v string) predicate.Address {
+	return predicate.Address(sql.FieldContainsFold(FieldAddressLine, v))
 }
 
 // IsPrimaryEQ applies the EQ predicate on the "is_primary" field.

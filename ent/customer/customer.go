@@ -52,6 +52,12 @@ const (
 	FieldRegistrationSource = "registration_source"
 	// FieldRegisteredBy holds the string denoting the registered_by field in the database.
 	FieldRegisteredBy = "registered_by"
+	// FieldInvitedBy holds the string denoting the invited_by field in the database.
+	FieldInvitedBy = "invited_by"
+	// FieldCreatedBy holds the string denoting the created_by field in the database.
+	FieldCreatedBy = "created_by"
+	// FieldSegment holds the string denoting the segment field in the database.
+	FieldSegment = "segment"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
 	// FieldStatusReason holds the string denoting the status_reason field in the database.
@@ -78,6 +84,8 @@ const (
 	EdgeConsents = "consents"
 	// EdgeHistory holds the string denoting the history edge name in mutations.
 	EdgeHistory = "history"
+	// EdgePossibleDuplicates holds the string denoting the possible_duplicates edge name in mutations.
+	EdgePossibleDuplicates = "possible_duplicates"
 	// Table holds the table name of the customer in the database.
 	Table = "customers"
 	// TenantTable is the table that holds the tenant relation/edge.
@@ -143,6 +151,13 @@ const (
 	HistoryInverseTable = "customer_events"
 	// HistoryColumn is the table column denoting the history relation/edge.
 	HistoryColumn = "customer_id"
+	// PossibleDuplicatesTable is the table that holds the possible_duplicates relation/edge.
+	PossibleDuplicatesTable = "possible_duplicates"
+	// PossibleDuplicatesInverseTable is the table name for the PossibleDuplicate entity.
+	// It exists in this package in order to avoid circular dependency with the "possibleduplicate" package.
+	PossibleDuplicatesInverseTable = "possible_duplicates"
+	// PossibleDuplicatesColumn is the table column denoting the possible_duplicates relation/edge.
+	PossibleDuplicatesColumn = "customer_id"
 )
 
 // Columns holds all SQL columns for customer fields.
@@ -164,6 +179,9 @@ var Columns = []string{
 	FieldRegistrationPlatform,
 	FieldRegistrationSource,
 	FieldRegisteredBy,
+	FieldInvitedBy,
+	FieldCreatedBy,
+	FieldSegment,
 	FieldVersion,
 	FieldStatusReason,
 	FieldStatusChangedAt,
@@ -214,6 +232,12 @@ var (
 	RegistrationSourceValidator func(string) error
 	// RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
 	RegisteredByValidator func(string) error
+	// InvitedByValidator is a validator for the "invited_by" field. It is called by the builders before save.
+	InvitedByValidator func(string) error
+	// CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
+	CreatedByValidator func(string) error
+	// SegmentValidator is a validator for the "segment" field. It is called by the builders before save.
+	SegmentValidator func(string) error
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
 	// StatusReasonValidator is a validator for the "status_reason" field. It is called by the builders before save.
@@ -347,6 +371,21 @@ func ByRegisteredBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegisteredBy, opts...).ToFunc()
 }
 
+// ByInvitedBy orders the results by the invited_by field.
+func ByInvitedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInvitedBy, opts...).ToFunc()
+}
+
+// ByCreatedBy orders the results by the created_by field.
+func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreatedBy, opts...).ToFunc()
+}
+
+// BySegment orders the results by the segment field.
+func BySegment(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSegment, opts...).ToFunc()
+}
+
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
@@ -457,6 +496,20 @@ func ByHistory(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newHistoryStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPossibleDuplicatesCount orders the results by possible_duplicates count.
+func ByPossibleDuplicatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPossibleDuplicatesStep(), opts...)
+	}
+}
+
+// ByPossibleDuplicates orders the results by possible_duplicates terms.
+func ByPossibleDuplicates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPossibleDuplicatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTenantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -518,6 +571,13 @@ func newHistoryStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(HistoryInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, HistoryTable, HistoryColumn),
+	)
+}
+func newPossibleDuplicatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PossibleDuplicatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PossibleDuplicatesTable, PossibleDuplicatesColumn),
 	)
 }
 

@@ -131,6 +131,21 @@ func RegisteredBy(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldRegisteredBy, v))
 }
 
+// InvitedBy applies equality check predicate on the "invited_by" field. It's identical to InvitedByEQ.
+func InvitedBy(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldInvitedBy, v))
+}
+
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// Segment applies equality check predicate on the "segment" field. It's identical to SegmentEQ.
+func Segment(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldSegment, v))
+}
+
 // Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
 func Version(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldVersion, v))
@@ -1096,6 +1111,231 @@ func RegisteredByContainsFold(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldContainsFold(FieldRegisteredBy, v))
 }
 
+// InvitedByEQ applies the EQ predicate on the "invited_by" field.
+func InvitedByEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldInvitedBy, v))
+}
+
+// InvitedByNEQ applies the NEQ predicate on the "invited_by" field.
+func InvitedByNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldInvitedBy, v))
+}
+
+// InvitedByIn applies the In predicate on the "invited_by" field.
+func InvitedByIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldInvitedBy, vs...))
+}
+
+// InvitedByNotIn applies the NotIn predicate on the "invited_by" field.
+func InvitedByNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldInvitedBy, vs...))
+}
+
+// InvitedByGT applies the GT predicate on the "invited_by" field.
+func InvitedByGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldInvitedBy, v))
+}
+
+// InvitedByGTE applies the GTE predicate on the "invited_by" field.
+func InvitedByGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldInvitedBy, v))
+}
+
+// InvitedByLT applies the LT predicate on the "invited_by" field.
+func InvitedByLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldInvitedBy, v))
+}
+
+// InvitedByLTE applies the LTE predicate on the "invited_by" field.
+func InvitedByLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldInvitedBy, v))
+}
+
+// InvitedByContains applies the Contains predicate on the "invited_by" field.
+func InvitedByContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldInvitedBy, v))
+}
+
+// InvitedByHasPrefix applies the HasPrefix predicate on the "invited_by" field.
+func InvitedByHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldInvitedBy, v))
+}
+
+// InvitedByHasSuffix applies the HasSuffix predicate on the "invited_by" field.
+func InvitedByHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldInvitedBy, v))
+}
+
+// InvitedByIsNil applies the IsNil predicate on the "invited_by" field.
+func InvitedByIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldInvitedBy))
+}
+
+// InvitedByNotNil applies the NotNil predicate on the "invited_by" field.
+func InvitedByNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldInvitedBy))
+}
+
+// InvitedByEqualFold applies the EqualFold predicate on the "invited_by" field.
+func InvitedByEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldInvitedBy, v))
+}
+
+// InvitedByContainsFold applies the ContainsFold predicate on the "invited_by" field.
+func InvitedByContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldInvitedBy, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByContains applies the Contains predicate on the "created_by" field.
+func CreatedByContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldCreatedBy, v))
+}
+
+// CreatedByHasPrefix applies the HasPrefix predicate on the "created_by" field.
+func CreatedByHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldCreatedBy, v))
+}
+
+// CreatedByHasSuffix applies the HasSuffix predicate on the "created_by" field.
+func CreatedByHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldCreatedBy))
+}
+
+// CreatedByEqualFold applies the EqualFold predicate on the "created_by" field.
+func CreatedByEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldCreatedBy, v))
+}
+
+// CreatedByContainsFold applies the ContainsFold predicate on the "created_by" field.
+func CreatedByContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldCreatedBy, v))
+}
+
+// SegmentEQ applies the EQ predicate on the "segment" field.
+func SegmentEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldSegment, v))
+}
+
+// SegmentNEQ applies the NEQ predicate on the "segment" field.
+func SegmentNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldSegment, v))
+}
+
+// SegmentIn applies the In predicate on the "segment" field.
+func SegmentIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldSegment, vs...))
+}
+
+// SegmentNotIn applies the NotIn predicate on the "segment" field.
+func SegmentNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldSegment, vs...))
+}
+
+// SegmentGT applies the GT predicate on the "segment" field.
+func SegmentGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldSegment, v))
+}
+
+// SegmentGTE applies the GTE predicate on the "segment" field.
+func SegmentGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldSegment, v))
+}
+
+// SegmentLT applies the LT predicate on the "segment" field.
+func SegmentLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldSegment, v))
+}
+
+// SegmentLTE applies the LTE predicate on the "segment" field.
+func SegmentLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldSegment, v))
+}
+
+// SegmentContains applies the Contains predicate on the "segment" field.
+func SegmentContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldSegment, v))
+}
+
+// SegmentHasPrefix applies the HasPrefix predicate on the "segment" field.
+func SegmentHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldSegment, v))
+}
+
+// SegmentHasSuffix applies the HasSuffix predicate on the "segment" field.
+func SegmentHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldSegment, v))
+}
+
+// SegmentIsNil applies the IsNil predicate on the "segment" field.
+func SegmentIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldSegment))
+}
+
+// SegmentNotNil applies the NotNil predicate on the "segment" field.
+func SegmentNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldSegment))
+}
+
+// SegmentEqualFold applies the EqualFold predicate on the "segment" field.
+func SegmentEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldSegment, v))
+}
+
+// SegmentContainsFold applies the ContainsFold predicate on the "segment" field.
+func SegmentContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldSegment, v))
+}
+
 // VersionEQ applies the EQ predicate on the "version" field.
 func VersionEQ(v int) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldVersion, v))
@@ -1510,6 +1750,29 @@ func HasHistory() predicate.Customer {
 func HasHistoryWith(preds ...predicate.CustomerEvent) predicate.Customer {
 	return predicate.Customer(func(s *sql.Selector) {
 		step := newHistoryStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPossibleDuplicates applies the HasEdge predicate on the "possible_duplicates" edge.
+func HasPossibleDuplicates() predicate.Customer {
+	return predicate.Customer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PossibleDuplicatesTable, PossibleDuplicatesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPossibleDuplicatesWith applies the HasEdge predicate on the "possible_duplicates" edge with a given conditions (other predicates).
+func HasPossibleDuplicatesWith(preds ...predicate.PossibleDuplicate) predicate.Customer {
+	return predicate.Customer(func(s *sql.Selector) {
+		step := newPossibleDuplicatesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

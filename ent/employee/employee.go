@@ -3,6 +3,9 @@
 package employee
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -23,6 +26,8 @@ const (
 	FieldTenantID = "tenant_id"
 	// FieldDepartment holds the string denoting the department field in the database.
 	FieldDepartment = "department"
+	// FieldMemberRole holds the string denoting the member_role field in the database.
+	FieldMemberRole = "member_role"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
 	FieldOrganizationID = "organization_id"
 	// FieldPersonID holds the string denoting the person_id field in the database.
@@ -81,6 +86,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldTenantID,
 	FieldDepartment,
+	FieldMemberRole,
 	FieldOrganizationID,
 	FieldPersonID,
 }
@@ -125,6 +131,33 @@ var (
 	IDValidator func(string) error
 )
 
+// MemberRole defines the type for the "member_role" enum field.
+type MemberRole string
+
+// MemberRoleMEMBER is the default value of the MemberRole enum.
+const DefaultMemberRole = MemberRoleMEMBER
+
+// MemberRole values.
+const (
+	MemberRoleOWNER  MemberRole = "OWNER"
+	MemberRoleADMIN  MemberRole = "ADMIN"
+	MemberRoleMEMBER MemberRole = "MEMBER"
+)
+
+func (mr MemberRole) String() string {
+	return string(mr)
+}
+
+// MemberRoleValidator is a validator for the "member_role" field enum values. It is called by the builders before save.
+func MemberRoleValidator(mr MemberRole) error {
+	switch mr {
+	case MemberRoleOWNER, MemberRoleADMIN, MemberRoleMEMBER:
+		return nil
+	default:
+		return fmt.Errorf("employee: invalid enum value for member_role field: %q", mr)
+	}
+}
+
 // OrderOption defines the ordering options for the Employee queries.
 type OrderOption func(*sql.Selector)
 
@@ -151,6 +184,11 @@ func ByTenantID(opts ...sql.OrderTermOption) OrderOption {
 // ByDepartment orders the results by the department field.
 func ByDepartment(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDepartment, opts...).ToFunc()
+}
+
+// ByMemberRole orders the results by the member_role field.
+func ByMemberRole(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMemberRole, opts...).ToFunc()
 }
 
 // ByOrganizationID orders the results by the organization_id field.
@@ -238,4 +276,22 @@ func newRolesStep() *sqlgraph.Step {
 		sqlgraph.To(RolesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, RolesTable, RolesPrimaryKey...),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e MemberRole) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *MemberRole) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = MemberRole(str)
+	if err := MemberRoleValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid MemberRole", str)
+	}
+	return nil
 }

@@ -315,6 +315,26 @@ func DepartmentContainsFold(v string) predicate.Employee {
 	return predicate.Employee(sql.FieldContainsFold(FieldDepartment, v))
 }
 
+// MemberRoleEQ applies the EQ predicate on the "member_role" field.
+func MemberRoleEQ(v MemberRole) predicate.Employee {
+	return predicate.Employee(sql.FieldEQ(FieldMemberRole, v))
+}
+
+// MemberRoleNEQ applies the NEQ predicate on the "member_role" field.
+func MemberRoleNEQ(v MemberRole) predicate.Employee {
+	return predicate.Employee(sql.FieldNEQ(FieldMemberRole, v))
+}
+
+// MemberRoleIn applies the In predicate on the "member_role" field.
+func MemberRoleIn(vs ...MemberRole) predicate.Employee {
+	return predicate.Employee(sql.FieldIn(FieldMemberRole, vs...))
+}
+
+// MemberRoleNotIn applies the NotIn predicate on the "member_role" field.
+func MemberRoleNotIn(vs ...MemberRole) predicate.Employee {
+	return predicate.Employee(sql.FieldNotIn(FieldMemberRole, vs...))
+}
+
 // OrganizationIDEQ applies the EQ predicate on the "organization_id" field.
 func OrganizationIDEQ(v string) predicate.Employee {
 	return predicate.Employee(sql.FieldEQ(FieldOrganizationID, v))

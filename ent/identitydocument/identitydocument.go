@@ -30,6 +30,8 @@ const (
 	FieldNumber = "number"
 	// FieldIssuingCountry holds the string denoting the issuing_country field in the database.
 	FieldIssuingCountry = "issuing_country"
+	// FieldIsPrimary holds the string denoting the is_primary field in the database.
+	FieldIsPrimary = "is_primary"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgePerson holds the string denoting the person edge name in mutations.
@@ -61,6 +63,7 @@ var Columns = []string{
 	FieldType,
 	FieldNumber,
 	FieldIssuingCountry,
+	FieldIsPrimary,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "identity_documents"
@@ -104,6 +107,8 @@ var (
 	NumberValidator func(string) error
 	// IssuingCountryValidator is a validator for the "issuing_country" field. It is called by the builders before save.
 	IssuingCountryValidator func(string) error
+	// DefaultIsPrimary holds the default value on creation for the "is_primary" field.
+	DefaultIsPrimary bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -119,6 +124,7 @@ const (
 	TypeDRIVERS_LICENSE Type = "DRIVERS_LICENSE"
 	TypeNATIONAL_ID     Type = "NATIONAL_ID"
 	TypeOTHER           Type = "OTHER"
+	TypeUNSPECIFIED     Type = "UNSPECIFIED"
 )
 
 func (_type Type) String() string {
@@ -128,7 +134,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypePASSPORT, TypeDRIVERS_LICENSE, TypeNATIONAL_ID, TypeOTHER:
+	case TypePASSPORT, TypeDRIVERS_LICENSE, TypeNATIONAL_ID, TypeOTHER, TypeUNSPECIFIED:
 		return nil
 	default:
 		return fmt.Errorf("identitydocument: invalid enum value for type field: %q", _type)
@@ -171,6 +177,11 @@ func ByNumber(opts ...sql.OrderTermOption) OrderOption {
 // ByIssuingCountry orders the results by the issuing_country field.
 func ByIssuingCountry(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIssuingCountry, opts...).ToFunc()
+}
+
+// ByIsPrimary orders the results by the is_primary field.
+func ByIsPrimary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIsPrimary, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

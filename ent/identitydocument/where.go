@@ -90,6 +90,11 @@ func IssuingCountry(v string) predicate.IdentityDocument {
 	return predicate.IdentityDocument(sql.FieldEQ(FieldIssuingCountry, v))
 }
 
+// IsPrimary applies equality check predicate on the "is_primary" field. It's identical to IsPrimaryEQ.
+func IsPrimary(v bool) predicate.IdentityDocument {
+	return predicate.IdentityDocument(sql.FieldEQ(FieldIsPrimary, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.IdentityDocument {
 	return predicate.IdentityDocument(sql.FieldEQ(FieldCreatedAt, v))
@@ -393,6 +398,16 @@ func IssuingCountryEqualFold(v string) predicate.IdentityDocument {
 // IssuingCountryContainsFold applies the ContainsFold predicate on the "issuing_country" field.
 func IssuingCountryContainsFold(v string) predicate.IdentityDocument {
 	return predicate.IdentityDocument(sql.FieldContainsFold(FieldIssuingCountry, v))
+}
+
+// IsPrimaryEQ applies the EQ predicate on the "is_primary" field.
+func IsPrimaryEQ(v bool) predicate.IdentityDocument {
+	return predicate.IdentityDocument(sql.FieldEQ(FieldIsPrimary, v))
+}
+
+// IsPrimaryNEQ applies the NEQ predicate on the "is_primary" field.
+func IsPrimaryNEQ(v bool) predicate.IdentityDocument {
+	return predicate.IdentityDocument(sql.FieldNEQ(FieldIsPrimary, v))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

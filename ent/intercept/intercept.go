@@ -8,6 +8,7 @@ import (
 
 	"onboard/ent"
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -24,6 +25,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/predicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
@@ -92,6 +94,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The APIKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type APIKeyFunc func(context.Context, *ent.APIKeyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f APIKeyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.APIKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.APIKeyQuery", q)
+}
+
+// The TraverseAPIKey type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAPIKey func(context.Context, *ent.APIKeyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAPIKey) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAPIKey) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.APIKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.APIKeyQuery", q)
 }
 
 // The AddressFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -553,6 +582,33 @@ func (f TraversePerson) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PersonQuery", q)
 }
 
+// The PossibleDuplicateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PossibleDuplicateFunc func(context.Context, *ent.PossibleDuplicateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PossibleDuplicateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PossibleDuplicateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PossibleDuplicateQuery", q)
+}
+
+// The TraversePossibleDuplicate type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePossibleDuplicate func(context.Context, *ent.PossibleDuplicateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePossibleDuplicate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePossibleDuplicate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PossibleDuplicateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PossibleDuplicateQuery", q)
+}
+
 // The RepresentativeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RepresentativeFunc func(context.Context, *ent.RepresentativeQuery) (ent.Value, error)
 
@@ -799,6 +855,8 @@ func (f TraverseWebhookEndpointChange) Traverse(ctx context.Context, q ent.Query
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.APIKeyQuery:
+		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
 	case *ent.AddressQuery:
 		return &query[*ent.AddressQuery, predicate.Address, address.OrderOption]{typ: ent.TypeAddress, tq: q}, nil
 	case *ent.CategoryQuery:
@@ -833,6 +891,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.PersonQuery:
 		return &query[*ent.PersonQuery, predicate.Person, person.OrderOption]{typ: ent.TypePerson, tq: q}, nil
+	case *ent.PossibleDuplicateQuery:
+		return &query[*ent.PossibleDuplicateQuery, predicate.PossibleDuplicate, possibleduplicate.OrderOption]{typ: ent.TypePossibleDuplicate, tq: q}, nil
 	case *ent.RepresentativeQuery:
 		return &query[*ent.RepresentativeQuery, predicate.Representative, representative.OrderOption]{typ: ent.TypeRepresentative, tq: q}, nil
 	case *ent.RoleQuery:

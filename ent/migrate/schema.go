@@ -9,6 +9,42 @@ import (
 )
 
 var (
+	// APIKeysColumns holds the columns for the "api_keys" table.
+	APIKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "hash", Type: field.TypeString},
+		{Name: "hint", Type: field.TypeString, Size: 32},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// APIKeysTable holds the schema information for the "api_keys" table.
+	APIKeysTable = &schema.Table{
+		Name:       "api_keys",
+		Columns:    APIKeysColumns,
+		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_keys_tenants_tenant",
+				Columns:    []*schema.Column{APIKeysColumns[11]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "apikey_tenant_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{APIKeysColumns[11], APIKeysColumns[1]},
+			},
+		},
+	}
 	// AddressesColumns holds the columns for the "addresses" table.
 	AddressesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -21,6 +57,8 @@ var (
 		{Name: "state", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "postal_code", Type: field.TypeString, Nullable: true, Size: 20},
 		{Name: "country", Type: field.TypeString, Size: 2},
+		{Name: "country_source", Type: field.TypeEnum, Enums: []string{"GIVEN", "STATE", "TENANT_DEFAULT"}, Default: "GIVEN"},
+		{Name: "address_line", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "is_primary", Type: field.TypeBool, Default: false},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "organization_addresses", Type: field.TypeString, Nullable: true, Size: 40},
@@ -34,19 +72,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "addresses_tenants_tenant",
-				Columns:    []*schema.Column{AddressesColumns[11]},
+				Columns:    []*schema.Column{AddressesColumns[13]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "addresses_organizations_addresses",
-				Columns:    []*schema.Column{AddressesColumns[12]},
+				Columns:    []*schema.Column{AddressesColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "addresses_persons_addresses",
-				Columns:    []*schema.Column{AddressesColumns[13]},
+				Columns:    []*schema.Column{AddressesColumns[15]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -55,22 +93,22 @@ var (
 			{
 				Name:    "address_tenant_id_country",
 				Unique:  false,
-				Columns: []*schema.Column{AddressesColumns[11], AddressesColumns[9]},
+				Columns: []*schema.Column{AddressesColumns[13], AddressesColumns[9]},
 			},
 			{
 				Name:    "address_person_addresses",
 				Unique:  false,
-				Columns: []*schema.Column{AddressesColumns[13]},
+				Columns: []*schema.Column{AddressesColumns[15]},
 			},
 			{
 				Name:    "address_organization_addresses",
 				Unique:  false,
-				Columns: []*schema.Column{AddressesColumns[12]},
+				Columns: []*schema.Column{AddressesColumns[14]},
 			},
 			{
 				Name:    "address_one_primary_per_person",
 				Unique:  true,
-				Columns: []*schema.Column{AddressesColumns[13]},
+				Columns: []*schema.Column{AddressesColumns[15]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_primary",
 				},
@@ -78,7 +116,7 @@ var (
 			{
 				Name:    "address_one_primary_per_organization",
 				Unique:  true,
-				Columns: []*schema.Column{AddressesColumns[12]},
+				Columns: []*schema.Column{AddressesColumns[14]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "is_primary",
 				},
@@ -312,6 +350,9 @@ var (
 		{Name: "registration_platform", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "registration_source", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "registered_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "invited_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "created_by", Type: field.TypeString, Nullable: true, Size: 255},
+		{Name: "segment", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "status_reason", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "status_changed_at", Type: field.TypeTime, Nullable: true},
@@ -327,13 +368,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_tenants_tenant",
-				Columns:    []*schema.Column{CustomersColumns[19]},
+				Columns:    []*schema.Column{CustomersColumns[22]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "customers_categories_category",
-				Columns:    []*schema.Column{CustomersColumns[20]},
+				Columns:    []*schema.Column{CustomersColumns[23]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -342,37 +383,37 @@ var (
 			{
 				Name:    "customer_tenant_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[1], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[1], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[2], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[2], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_name_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[4], CustomersColumns[0]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[4], CustomersColumns[0]},
 			},
 			{
 				Name:    "customer_tenant_id_external_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[6]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[6]},
 			},
 			{
 				Name:    "customer_tenant_id_category_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[20]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[23]},
 			},
 			{
 				Name:    "customer_tenant_id_country_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[8], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[8], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_tenant_id_type_status",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[19], CustomersColumns[3], CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[22], CustomersColumns[3], CustomersColumns[5]},
 			},
 			{
 				Name:    "customer_name_trgm",
@@ -537,6 +578,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "department", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "member_role", Type: field.TypeEnum, Enums: []string{"OWNER", "ADMIN", "MEMBER"}, Default: "MEMBER"},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "person_id", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "organization_id", Type: field.TypeString, Size: 40},
@@ -549,19 +591,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "employees_tenants_tenant",
-				Columns:    []*schema.Column{EmployeesColumns[4]},
+				Columns:    []*schema.Column{EmployeesColumns[5]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "employees_persons_person",
-				Columns:    []*schema.Column{EmployeesColumns[5]},
+				Columns:    []*schema.Column{EmployeesColumns[6]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "employees_organizations_employees",
-				Columns:    []*schema.Column{EmployeesColumns[6]},
+				Columns:    []*schema.Column{EmployeesColumns[7]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -570,12 +612,12 @@ var (
 			{
 				Name:    "employee_organization_id_person_id",
 				Unique:  true,
-				Columns: []*schema.Column{EmployeesColumns[6], EmployeesColumns[5]},
+				Columns: []*schema.Column{EmployeesColumns[7], EmployeesColumns[6]},
 			},
 			{
 				Name:    "employee_person_id",
 				Unique:  false,
-				Columns: []*schema.Column{EmployeesColumns[5]},
+				Columns: []*schema.Column{EmployeesColumns[6]},
 			},
 		},
 	}
@@ -708,9 +750,10 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER", "UNSPECIFIED"}},
 		{Name: "number", Type: field.TypeString, Size: 64},
 		{Name: "issuing_country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "is_primary", Type: field.TypeBool, Default: false},
 		{Name: "tenant_id", Type: field.TypeString, Size: 40},
 		{Name: "person_identity_documents", Type: field.TypeString, Size: 40},
 	}
@@ -722,13 +765,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "identity_documents_tenants_tenant",
-				Columns:    []*schema.Column{IdentityDocumentsColumns[6]},
+				Columns:    []*schema.Column{IdentityDocumentsColumns[7]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "identity_documents_persons_identity_documents",
-				Columns:    []*schema.Column{IdentityDocumentsColumns[7]},
+				Columns:    []*schema.Column{IdentityDocumentsColumns[8]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -737,7 +780,20 @@ var (
 			{
 				Name:    "identitydocument_person_identity_documents",
 				Unique:  false,
-				Columns: []*schema.Column{IdentityDocumentsColumns[7]},
+				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
+			},
+			{
+				Name:    "identitydocument_tenant_id_number",
+				Unique:  false,
+				Columns: []*schema.Column{IdentityDocumentsColumns[7], IdentityDocumentsColumns[4]},
+			},
+			{
+				Name:    "identity_document_one_primary_per_person",
+				Unique:  true,
+				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "is_primary",
+				},
 			},
 		},
 	}
@@ -780,7 +836,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "legal_name", Type: field.TypeString, Size: 300},
 		{Name: "trading_name", Type: field.TypeString, Nullable: true, Size: 300},
-		{Name: "registration_number", Type: field.TypeString, Size: 100},
+		{Name: "registration_number", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "tax_id", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "incorporation_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date"}},
 		{Name: "legal_form", Type: field.TypeEnum, Nullable: true, Enums: []string{"LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP", "PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT", "TRUST", "FOUNDATION", "GOVERNMENT", "OTHER"}},
@@ -817,6 +873,11 @@ var (
 				Name:    "organization_tenant_id_registration_number",
 				Unique:  true,
 				Columns: []*schema.Column{OrganizationsColumns[16], OrganizationsColumns[5]},
+			},
+			{
+				Name:    "organization_tenant_id_tax_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganizationsColumns[16], OrganizationsColumns[6]},
 			},
 			{
 				Name:    "organization_legal_name_trgm",
@@ -896,6 +957,16 @@ var (
 				Columns: []*schema.Column{PersonsColumns[13], PersonsColumns[6]},
 			},
 			{
+				Name:    "person_tenant_id_date_of_birth",
+				Unique:  false,
+				Columns: []*schema.Column{PersonsColumns[13], PersonsColumns[8]},
+			},
+			{
+				Name:    "person_tenant_id_phone",
+				Unique:  false,
+				Columns: []*schema.Column{PersonsColumns[13], PersonsColumns[7]},
+			},
+			{
 				Name:    "person_first_name_trgm",
 				Unique:  false,
 				Columns: []*schema.Column{PersonsColumns[3]},
@@ -927,6 +998,48 @@ var (
 						"postgres": "GIN",
 					},
 				},
+			},
+		},
+	}
+	// PossibleDuplicatesColumns holds the columns for the "possible_duplicates" table.
+	PossibleDuplicatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "existing_customer_id", Type: field.TypeString},
+		{Name: "rule", Type: field.TypeEnum, Enums: []string{"PERSON_NAME_BIRTH_DATE_DOCUMENT", "PERSON_NAME_BIRTH_DATE_PHONE", "ORGANIZATION_REGISTRATION_NUMBER_COUNTRY", "ORGANIZATION_TAX_ID"}},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// PossibleDuplicatesTable holds the schema information for the "possible_duplicates" table.
+	PossibleDuplicatesTable = &schema.Table{
+		Name:       "possible_duplicates",
+		Columns:    PossibleDuplicatesColumns,
+		PrimaryKey: []*schema.Column{PossibleDuplicatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "possible_duplicates_customers_possible_duplicates",
+				Columns:    []*schema.Column{PossibleDuplicatesColumns[5]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "possible_duplicates_tenants_tenant",
+				Columns:    []*schema.Column{PossibleDuplicatesColumns[6]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "possibleduplicate_tenant_id_customer_id_existing_customer_id_rule",
+				Unique:  true,
+				Columns: []*schema.Column{PossibleDuplicatesColumns[6], PossibleDuplicatesColumns[5], PossibleDuplicatesColumns[3], PossibleDuplicatesColumns[4]},
+			},
+			{
+				Name:    "possibleduplicate_tenant_id_existing_customer_id",
+				Unique:  false,
+				Columns: []*schema.Column{PossibleDuplicatesColumns[6], PossibleDuplicatesColumns[3]},
 			},
 		},
 	}
@@ -1028,6 +1141,8 @@ var (
 		{Name: "key", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "minimum_age", Type: field.TypeInt, Default: 18},
+		{Name: "default_country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "duplicate_policy", Type: field.TypeEnum, Enums: []string{"FLAG", "REJECT"}, Default: "FLAG"},
 	}
 	// TenantsTable holds the schema information for the "tenants" table.
 	TenantsTable = &schema.Table{
@@ -1381,6 +1496,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APIKeysTable,
 		AddressesTable,
 		CategoriesTable,
 		ConsentsTable,
@@ -1398,6 +1514,7 @@ var (
 		LoginThrottlesTable,
 		OrganizationsTable,
 		PersonsTable,
+		PossibleDuplicatesTable,
 		RepresentativesTable,
 		RolesTable,
 		TenantsTable,
@@ -1413,6 +1530,7 @@ var (
 )
 
 func init() {
+	APIKeysTable.ForeignKeys[0].RefTable = TenantsTable
 	AddressesTable.ForeignKeys[0].RefTable = TenantsTable
 	AddressesTable.ForeignKeys[1].RefTable = OrganizationsTable
 	AddressesTable.ForeignKeys[2].RefTable = PersonsTable
@@ -1448,6 +1566,8 @@ func init() {
 	OrganizationsTable.ForeignKeys[1].RefTable = TenantsTable
 	PersonsTable.ForeignKeys[0].RefTable = CustomersTable
 	PersonsTable.ForeignKeys[1].RefTable = TenantsTable
+	PossibleDuplicatesTable.ForeignKeys[0].RefTable = CustomersTable
+	PossibleDuplicatesTable.ForeignKeys[1].RefTable = TenantsTable
 	RepresentativesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	RepresentativesTable.ForeignKeys[1].RefTable = TenantsTable
 	RepresentativesTable.ForeignKeys[2].RefTable = PersonsTable

@@ -465,6 +465,16 @@ func RegistrationNumberHasSuffix(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldHasSuffix(FieldRegistrationNumber, v))
 }
 
+// RegistrationNumberIsNil applies the IsNil predicate on the "registration_number" field.
+func RegistrationNumberIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldRegistrationNumber))
+}
+
+// RegistrationNumberNotNil applies the NotNil predicate on the "registration_number" field.
+func RegistrationNumberNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldRegistrationNumber))
+}
+
 // RegistrationNumberEqualFold applies the EqualFold predicate on the "registration_number" field.
 func RegistrationNumberEqualFold(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEqualFold(FieldRegistrationNumber, v))

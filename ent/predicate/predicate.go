@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIKey is the predicate function for apikey builders.
+type APIKey func(*sql.Selector)
+
 // Address is the predicate function for address builders.
 type Address func(*sql.Selector)
 
@@ -56,6 +59,9 @@ type Organization func(*sql.Selector)
 
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
+
+// PossibleDuplicate is the predicate function for possibleduplicate builders.
+type PossibleDuplicate func(*sql.Selector)
 
 // Representative is the predicate function for representative builders.
 type Representative func(*sql.Selector)

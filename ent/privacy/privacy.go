@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The APIKeyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type APIKeyQueryRuleFunc func(context.Context, *ent.APIKeyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f APIKeyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.APIKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.APIKeyQuery", q)
+}
+
+// The APIKeyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type APIKeyMutationRuleFunc func(context.Context, *ent.APIKeyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f APIKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.APIKeyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.APIKeyMutation", m)
+}
+
 // The AddressQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AddressQueryRuleFunc func(context.Context, *ent.AddressQuery) error
@@ -519,6 +543,30 @@ func (f PersonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PersonMutation", m)
 }
 
+// The PossibleDuplicateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PossibleDuplicateQueryRuleFunc func(context.Context, *ent.PossibleDuplicateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PossibleDuplicateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PossibleDuplicateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PossibleDuplicateQuery", q)
+}
+
+// The PossibleDuplicateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PossibleDuplicateMutationRuleFunc func(context.Context, *ent.PossibleDuplicateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PossibleDuplicateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PossibleDuplicateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PossibleDuplicateMutation", m)
+}
+
 // The RepresentativeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RepresentativeQueryRuleFunc func(context.Context, *ent.RepresentativeQuery) error
@@ -770,6 +818,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.APIKeyQuery:
+		return q.Filter(), nil
 	case *ent.AddressQuery:
 		return q.Filter(), nil
 	case *ent.CategoryQuery:
@@ -804,6 +854,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PersonQuery:
 		return q.Filter(), nil
+	case *ent.PossibleDuplicateQuery:
+		return q.Filter(), nil
 	case *ent.RepresentativeQuery:
 		return q.Filter(), nil
 	case *ent.RoleQuery:
@@ -829,6 +881,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.APIKeyMutation:
+		return m.Filter(), nil
 	case *ent.AddressMutation:
 		return m.Filter(), nil
 	case *ent.CategoryMutation:
@@ -862,6 +916,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
 	case *ent.PersonMutation:
+		return m.Filter(), nil
+	case *ent.PossibleDuplicateMutation:
 		return m.Filter(), nil
 	case *ent.RepresentativeMutation:
 		return m.Filter(), nil

@@ -5,6 +5,7 @@ package runtime
 import (
 	"context"
 	"onboard/ent/address"
+	"onboard/ent/apikey"
 	"onboard/ent/category"
 	"onboard/ent/consent"
 	"onboard/ent/consentdocument"
@@ -21,6 +22,7 @@ import (
 	"onboard/ent/loginthrottle"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/representative"
 	"onboard/ent/role"
 	"onboard/ent/tenant"
@@ -41,6 +43,105 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyMixin := schema.APIKey{}.Mixin()
+	apikey.Policy = privacy.NewPolicies(apikeyMixin[2], schema.APIKey{})
+	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apikeyMixinHooks2 := apikeyMixin[2].Hooks()
+
+	apikey.Hooks[1] = apikeyMixinHooks2[0]
+	apikeyMixinFields0 := apikeyMixin[0].Fields()
+	_ = apikeyMixinFields0
+	apikeyMixinFields1 := apikeyMixin[1].Fields()
+	_ = apikeyMixinFields1
+	apikeyMixinFields2 := apikeyMixin[2].Fields()
+	_ = apikeyMixinFields2
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyMixinFields1[0].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
+	// apikeyDescUpdatedAt is the schema descriptor for updated_at field.
+	apikeyDescUpdatedAt := apikeyMixinFields1[1].Descriptor()
+	// apikey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apikey.DefaultUpdatedAt = apikeyDescUpdatedAt.Default.(func() time.Time)
+	// apikey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apikey.UpdateDefaultUpdatedAt = apikeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apikeyDescTenantID is the schema descriptor for tenant_id field.
+	apikeyDescTenantID := apikeyMixinFields2[0].Descriptor()
+	// apikey.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	apikey.TenantIDValidator = apikeyDescTenantID.Validators[0].(func(string) error)
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[0].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescHash is the schema descriptor for hash field.
+	apikeyDescHash := apikeyFields[2].Descriptor()
+	// apikey.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	apikey.HashValidator = apikeyDescHash.Validators[0].(func(string) error)
+	// apikeyDescHint is the schema descriptor for hint field.
+	apikeyDescHint := apikeyFields[3].Descriptor()
+	// apikey.HintValidator is a validator for the "hint" field. It is called by the builders before save.
+	apikey.HintValidator = func() func(string) error {
+		validators := apikeyDescHint.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(hint string) error {
+			for _, fn := range fns {
+				if err := fn(hint); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescCreatedBy is the schema descriptor for created_by field.
+	apikeyDescCreatedBy := apikeyFields[7].Descriptor()
+	// apikey.CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
+	apikey.CreatedByValidator = apikeyDescCreatedBy.Validators[0].(func(string) error)
+	// apikeyDescID is the schema descriptor for id field.
+	apikeyDescID := apikeyMixinFields0[0].Descriptor()
+	// apikey.DefaultID holds the default value on creation for the id field.
+	apikey.DefaultID = apikeyDescID.Default.(func() string)
+	// apikey.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	apikey.IDValidator = func() func(string) error {
+		validators := apikeyDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	addressMixin := schema.Address{}.Mixin()
 	address.Policy = privacy.NewPolicies(addressMixin[2], schema.Address{})
 	address.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -142,8 +243,12 @@ func init() {
 			return nil
 		}
 	}()
+	// addressDescAddressLine is the schema descriptor for address_line field.
+	addressDescAddressLine := addressFields[8].Descriptor()
+	// address.AddressLineValidator is a validator for the "address_line" field. It is called by the builders before save.
+	address.AddressLineValidator = addressDescAddressLine.Validators[0].(func(string) error)
 	// addressDescIsPrimary is the schema descriptor for is_primary field.
-	addressDescIsPrimary := addressFields[7].Descriptor()
+	addressDescIsPrimary := addressFields[9].Descriptor()
 	// address.DefaultIsPrimary holds the default value on creation for the is_primary field.
 	address.DefaultIsPrimary = addressDescIsPrimary.Default.(bool)
 	// addressDescID is the schema descriptor for id field.
@@ -651,12 +756,24 @@ func init() {
 	customerDescRegisteredBy := customerFields[12].Descriptor()
 	// customer.RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
 	customer.RegisteredByValidator = customerDescRegisteredBy.Validators[0].(func(string) error)
+	// customerDescInvitedBy is the schema descriptor for invited_by field.
+	customerDescInvitedBy := customerFields[13].Descriptor()
+	// customer.InvitedByValidator is a validator for the "invited_by" field. It is called by the builders before save.
+	customer.InvitedByValidator = customerDescInvitedBy.Validators[0].(func(string) error)
+	// customerDescCreatedBy is the schema descriptor for created_by field.
+	customerDescCreatedBy := customerFields[14].Descriptor()
+	// customer.CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
+	customer.CreatedByValidator = customerDescCreatedBy.Validators[0].(func(string) error)
+	// customerDescSegment is the schema descriptor for segment field.
+	customerDescSegment := customerFields[15].Descriptor()
+	// customer.SegmentValidator is a validator for the "segment" field. It is called by the builders before save.
+	customer.SegmentValidator = customerDescSegment.Validators[0].(func(string) error)
 	// customerDescVersion is the schema descriptor for version field.
-	customerDescVersion := customerFields[13].Descriptor()
+	customerDescVersion := customerFields[16].Descriptor()
 	// customer.DefaultVersion holds the default value on creation for the version field.
 	customer.DefaultVersion = customerDescVersion.Default.(int)
 	// customerDescStatusReason is the schema descriptor for status_reason field.
-	customerDescStatusReason := customerFields[14].Descriptor()
+	customerDescStatusReason := customerFields[17].Descriptor()
 	// customer.StatusReasonValidator is a validator for the "status_reason" field. It is called by the builders before save.
 	customer.StatusReasonValidator = customerDescStatusReason.Validators[0].(func(string) error)
 	// customerDescID is the schema descriptor for id field.
@@ -1276,6 +1393,10 @@ func init() {
 	identitydocumentDescIssuingCountry := identitydocumentFields[2].Descriptor()
 	// identitydocument.IssuingCountryValidator is a validator for the "issuing_country" field. It is called by the builders before save.
 	identitydocument.IssuingCountryValidator = identitydocumentDescIssuingCountry.Validators[0].(func(string) error)
+	// identitydocumentDescIsPrimary is the schema descriptor for is_primary field.
+	identitydocumentDescIsPrimary := identitydocumentFields[3].Descriptor()
+	// identitydocument.DefaultIsPrimary holds the default value on creation for the is_primary field.
+	identitydocument.DefaultIsPrimary = identitydocumentDescIsPrimary.Default.(bool)
 	// identitydocumentDescID is the schema descriptor for id field.
 	identitydocumentDescID := identitydocumentMixinFields0[0].Descriptor()
 	// identitydocument.DefaultID holds the default value on creation for the id field.
@@ -1433,21 +1554,7 @@ func init() {
 	// organizationDescRegistrationNumber is the schema descriptor for registration_number field.
 	organizationDescRegistrationNumber := organizationFields[2].Descriptor()
 	// organization.RegistrationNumberValidator is a validator for the "registration_number" field. It is called by the builders before save.
-	organization.RegistrationNumberValidator = func() func(string) error {
-		validators := organizationDescRegistrationNumber.Validators
-		fns := [...]func(string) error{
-			validators[0].(func(string) error),
-			validators[1].(func(string) error),
-		}
-		return func(registration_number string) error {
-			for _, fn := range fns {
-				if err := fn(registration_number); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
+	organization.RegistrationNumberValidator = organizationDescRegistrationNumber.Validators[0].(func(string) error)
 	// organizationDescTaxID is the schema descriptor for tax_id field.
 	organizationDescTaxID := organizationFields[3].Descriptor()
 	// organization.TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
@@ -1586,6 +1693,61 @@ func init() {
 	// person.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	person.IDValidator = func() func(string) error {
 		validators := personDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	possibleduplicateMixin := schema.PossibleDuplicate{}.Mixin()
+	possibleduplicate.Policy = privacy.NewPolicies(possibleduplicateMixin[2], schema.PossibleDuplicate{})
+	possibleduplicate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := possibleduplicate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	possibleduplicateMixinHooks2 := possibleduplicateMixin[2].Hooks()
+
+	possibleduplicate.Hooks[1] = possibleduplicateMixinHooks2[0]
+	possibleduplicateMixinFields0 := possibleduplicateMixin[0].Fields()
+	_ = possibleduplicateMixinFields0
+	possibleduplicateMixinFields1 := possibleduplicateMixin[1].Fields()
+	_ = possibleduplicateMixinFields1
+	possibleduplicateMixinFields2 := possibleduplicateMixin[2].Fields()
+	_ = possibleduplicateMixinFields2
+	possibleduplicateFields := schema.PossibleDuplicate{}.Fields()
+	_ = possibleduplicateFields
+	// possibleduplicateDescCreatedAt is the schema descriptor for created_at field.
+	possibleduplicateDescCreatedAt := possibleduplicateMixinFields1[0].Descriptor()
+	// possibleduplicate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	possibleduplicate.DefaultCreatedAt = possibleduplicateDescCreatedAt.Default.(func() time.Time)
+	// possibleduplicateDescUpdatedAt is the schema descriptor for updated_at field.
+	possibleduplicateDescUpdatedAt := possibleduplicateMixinFields1[1].Descriptor()
+	// possibleduplicate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	possibleduplicate.DefaultUpdatedAt = possibleduplicateDescUpdatedAt.Default.(func() time.Time)
+	// possibleduplicate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	possibleduplicate.UpdateDefaultUpdatedAt = possibleduplicateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// possibleduplicateDescTenantID is the schema descriptor for tenant_id field.
+	possibleduplicateDescTenantID := possibleduplicateMixinFields2[0].Descriptor()
+	// possibleduplicate.TenantIDValidator is a validator for the "tenant_id" field. It is called by the builders before save.
+	possibleduplicate.TenantIDValidator = possibleduplicateDescTenantID.Validators[0].(func(string) error)
+	// possibleduplicateDescID is the schema descriptor for id field.
+	possibleduplicateDescID := possibleduplicateMixinFields0[0].Descriptor()
+	// possibleduplicate.DefaultID holds the default value on creation for the id field.
+	possibleduplicate.DefaultID = possibleduplicateDescID.Default.(func() string)
+	// possibleduplicate.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	possibleduplicate.IDValidator = func() func(string) error {
+		validators := possibleduplicateDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -1859,6 +2021,10 @@ func init() {
 			return nil
 		}
 	}()
+	// tenantDescDefaultCountry is the schema descriptor for default_country field.
+	tenantDescDefaultCountry := tenantFields[3].Descriptor()
+	// tenant.DefaultCountryValidator is a validator for the "default_country" field. It is called by the builders before save.
+	tenant.DefaultCountryValidator = tenantDescDefaultCountry.Validators[0].(func(string) error)
 	// tenantDescID is the schema descriptor for id field.
 	tenantDescID := tenantMixinFields0[0].Descriptor()
 	// tenant.DefaultID holds the default value on creation for the id field.

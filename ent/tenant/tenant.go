@@ -3,6 +3,9 @@
 package tenant
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -25,6 +28,10 @@ const (
 	FieldName = "name"
 	// FieldMinimumAge holds the string denoting the minimum_age field in the database.
 	FieldMinimumAge = "minimum_age"
+	// FieldDefaultCountry holds the string denoting the default_country field in the database.
+	FieldDefaultCountry = "default_country"
+	// FieldDuplicatePolicy holds the string denoting the duplicate_policy field in the database.
+	FieldDuplicatePolicy = "duplicate_policy"
 	// EdgeCustomers holds the string denoting the customers edge name in mutations.
 	EdgeCustomers = "customers"
 	// Table holds the table name of the tenant in the database.
@@ -46,6 +53,8 @@ var Columns = []string{
 	FieldKey,
 	FieldName,
 	FieldMinimumAge,
+	FieldDefaultCountry,
+	FieldDuplicatePolicy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -80,11 +89,39 @@ var (
 	DefaultMinimumAge int
 	// MinimumAgeValidator is a validator for the "minimum_age" field. It is called by the builders before save.
 	MinimumAgeValidator func(int) error
+	// DefaultCountryValidator is a validator for the "default_country" field. It is called by the builders before save.
+	DefaultCountryValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
 )
+
+// DuplicatePolicy defines the type for the "duplicate_policy" enum field.
+type DuplicatePolicy string
+
+// DuplicatePolicyFLAG is the default value of the DuplicatePolicy enum.
+const DefaultDuplicatePolicy = DuplicatePolicyFLAG
+
+// DuplicatePolicy values.
+const (
+	DuplicatePolicyFLAG   DuplicatePolicy = "FLAG"
+	DuplicatePolicyREJECT DuplicatePolicy = "REJECT"
+)
+
+func (dp DuplicatePolicy) String() string {
+	return string(dp)
+}
+
+// DuplicatePolicyValidator is a validator for the "duplicate_policy" field enum values. It is called by the builders before save.
+func DuplicatePolicyValidator(dp DuplicatePolicy) error {
+	switch dp {
+	case DuplicatePolicyFLAG, DuplicatePolicyREJECT:
+		return nil
+	default:
+		return fmt.Errorf("tenant: invalid enum value for duplicate_policy field: %q", dp)
+	}
+}
 
 // OrderOption defines the ordering options for the Tenant queries.
 type OrderOption func(*sql.Selector)
@@ -119,6 +156,16 @@ func ByMinimumAge(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMinimumAge, opts...).ToFunc()
 }
 
+// ByDefaultCountry orders the results by the default_country field.
+func ByDefaultCountry(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultCountry, opts...).ToFunc()
+}
+
+// ByDuplicatePolicy orders the results by the duplicate_policy field.
+func ByDuplicatePolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDuplicatePolicy, opts...).ToFunc()
+}
+
 // ByCustomersCount orders the results by customers count.
 func ByCustomersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -138,4 +185,22 @@ func newCustomersStep() *sqlgraph.Step {
 		sqlgraph.To(CustomersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, CustomersTable, CustomersColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e DuplicatePolicy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *DuplicatePolicy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = DuplicatePolicy(str)
+	if err := DuplicatePolicyValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid DuplicatePolicy", str)
+	}
+	return nil
 }

@@ -90,6 +90,11 @@ func MinimumAge(v int) predicate.Tenant {
 	return predicate.Tenant(sql.FieldEQ(FieldMinimumAge, v))
 }
 
+// DefaultCountry applies equality check predicate on the "default_country" field. It's identical to DefaultCountryEQ.
+func DefaultCountry(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEQ(FieldDefaultCountry, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Tenant {
 	return predicate.Tenant(sql.FieldEQ(FieldCreatedAt, v))
@@ -338,6 +343,101 @@ func MinimumAgeLT(v int) predicate.Tenant {
 // MinimumAgeLTE applies the LTE predicate on the "minimum_age" field.
 func MinimumAgeLTE(v int) predicate.Tenant {
 	return predicate.Tenant(sql.FieldLTE(FieldMinimumAge, v))
+}
+
+// DefaultCountryEQ applies the EQ predicate on the "default_country" field.
+func DefaultCountryEQ(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEQ(FieldDefaultCountry, v))
+}
+
+// DefaultCountryNEQ applies the NEQ predicate on the "default_country" field.
+func DefaultCountryNEQ(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNEQ(FieldDefaultCountry, v))
+}
+
+// DefaultCountryIn applies the In predicate on the "default_country" field.
+func DefaultCountryIn(vs ...string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldIn(FieldDefaultCountry, vs...))
+}
+
+// DefaultCountryNotIn applies the NotIn predicate on the "default_country" field.
+func DefaultCountryNotIn(vs ...string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNotIn(FieldDefaultCountry, vs...))
+}
+
+// DefaultCountryGT applies the GT predicate on the "default_country" field.
+func DefaultCountryGT(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldGT(FieldDefaultCountry, v))
+}
+
+// DefaultCountryGTE applies the GTE predicate on the "default_country" field.
+func DefaultCountryGTE(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldGTE(FieldDefaultCountry, v))
+}
+
+// DefaultCountryLT applies the LT predicate on the "default_country" field.
+func DefaultCountryLT(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldLT(FieldDefaultCountry, v))
+}
+
+// DefaultCountryLTE applies the LTE predicate on the "default_country" field.
+func DefaultCountryLTE(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldLTE(FieldDefaultCountry, v))
+}
+
+// DefaultCountryContains applies the Contains predicate on the "default_country" field.
+func DefaultCountryContains(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldContains(FieldDefaultCountry, v))
+}
+
+// DefaultCountryHasPrefix applies the HasPrefix predicate on the "default_country" field.
+func DefaultCountryHasPrefix(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldHasPrefix(FieldDefaultCountry, v))
+}
+
+// DefaultCountryHasSuffix applies the HasSuffix predicate on the "default_country" field.
+func DefaultCountryHasSuffix(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldHasSuffix(FieldDefaultCountry, v))
+}
+
+// DefaultCountryIsNil applies the IsNil predicate on the "default_country" field.
+func DefaultCountryIsNil() predicate.Tenant {
+	return predicate.Tenant(sql.FieldIsNull(FieldDefaultCountry))
+}
+
+// DefaultCountryNotNil applies the NotNil predicate on the "default_country" field.
+func DefaultCountryNotNil() predicate.Tenant {
+	return predicate.Tenant(sql.FieldNotNull(FieldDefaultCountry))
+}
+
+// DefaultCountryEqualFold applies the EqualFold predicate on the "default_country" field.
+func DefaultCountryEqualFold(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEqualFold(FieldDefaultCountry, v))
+}
+
+// DefaultCountryContainsFold applies the ContainsFold predicate on the "default_country" field.
+func DefaultCountryContainsFold(v string) predicate.Tenant {
+	return predicate.Tenant(sql.FieldContainsFold(FieldDefaultCountry, v))
+}
+
+// DuplicatePolicyEQ applies the EQ predicate on the "duplicate_policy" field.
+func DuplicatePolicyEQ(v DuplicatePolicy) predicate.Tenant {
+	return predicate.Tenant(sql.FieldEQ(FieldDuplicatePolicy, v))
+}
+
+// DuplicatePolicyNEQ applies the NEQ predicate on the "duplicate_policy" field.
+func DuplicatePolicyNEQ(v DuplicatePolicy) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNEQ(FieldDuplicatePolicy, v))
+}
+
+// DuplicatePolicyIn applies the In predicate on the "duplicate_policy" field.
+func DuplicatePolicyIn(vs ...DuplicatePolicy) predicate.Tenant {
+	return predicate.Tenant(sql.FieldIn(FieldDuplicatePolicy, vs...))
+}
+
+// DuplicatePolicyNotIn applies the NotIn predicate on the "duplicate_policy" field.
+func DuplicatePolicyNotIn(vs ...DuplicatePolicy) predicate.Tenant {
+	return predicate.Tenant(sql.FieldNotIn(FieldDuplicatePolicy, vs...))
 }
 
 // HasCustomers applies the HasEdge predicate on the "customers" edge.

@@ -118,9 +118,10 @@ func TestMigrateFromThePreviousVersion(t *testing.T) {
 	}
 	wantRows := maps.Clone(rowsBefore)
 	wantRows["customer_tallies"] = 1 // the backfill's tally of the seeded customer
-	// The lifecycle's and event delivery's tables start empty.
+	// The lifecycle's, event delivery's, API keys' and duplicates' tables start empty.
 	for _, table := range []string{"consent_documents", "consents", "customer_events", "login_throttles", "verifications",
-		"webhook_attempts", "webhook_deliveries", "webhook_endpoint_changes", "webhook_endpoints"} {
+		"webhook_attempts", "webhook_deliveries", "webhook_endpoint_changes", "webhook_endpoints",
+		"api_keys", "possible_duplicates"} {
 		wantRows[table] = 0
 	}
 	if got := rowCounts(t, db); !equalCounts(got, wantRows) {

@@ -33,7 +33,11 @@ func PersonDigest(p *ent.Person, docs []*ent.IdentityDocument) string {
 
 // OrganizationDigest is the digest of an organization's verified fields.
 func OrganizationDigest(o *ent.Organization) string {
-	return digest("organization", o.LegalName, o.RegistrationNumber)
+	regNo := ""
+	if o.RegistrationNumber != nil {
+		regNo = *o.RegistrationNumber
+	}
+	return digest("organization", o.LegalName, regNo)
 }
 
 func digest(parts ...string) string {

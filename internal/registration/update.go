@@ -375,7 +375,7 @@ func (c *checker) personChange(path apperr.Path, stored *ent.Person, ch *PersonC
 // registration input (its addresses, contacts and people left out).
 func organizationOver(o *ent.Organization, ch *OrganizationChange) OrganizationDetails {
 	in := OrganizationDetails{
-		LegalName: o.LegalName, TradingName: &o.TradingName, RegistrationNumber: o.RegistrationNumber,
+		LegalName: o.LegalName, TradingName: &o.TradingName, RegistrationNumber: deref(o.RegistrationNumber),
 		TaxID: &o.TaxID, LegalForm: textOf(o.LegalForm), Industry: textOf(o.Industry), BusinessType: textOf(o.BusinessType),
 		BusinessDescription: &o.Description, Website: &o.Website, Email: &o.Email,
 	}

@@ -306,7 +306,7 @@ func customerSnapshot(c *ent.Customer) snapshot {
 			value *string
 		}{
 			{"legal_name", history.Text(o.LegalName)}, {"trading_name", history.Text(o.TradingName)},
-			{"registration_number", history.Text(o.RegistrationNumber)}, {"tax_id", history.Text(o.TaxID)},
+			{"registration_number", o.RegistrationNumber}, {"tax_id", history.Text(o.TaxID)},
 			{"incorporation_date", dateOf(o.IncorporationDate)}, {"legal_form", textOf(o.LegalForm)},
 			{"industry", textOf(o.Industry)}, {"business_type", textOf(o.BusinessType)},
 			{"description", history.Text(o.Description)}, {"website", history.Text(o.Website)},

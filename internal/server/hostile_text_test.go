@@ -437,7 +437,7 @@ func (e *hostileEnv) updateTextBases(t *testing.T, bases map[string]func(n int64
 			"customerName": "Acme", "externalReference": fmt.Sprintf("upd-org-ref-%d", n), "tags": []any{"b2b"},
 			"category": map[string]any{"code": "SMALL_BUSINESS"},
 			"organization": map[string]any{"legalName": so.LegalName, "tradingName": "Acme Trading",
-				"registrationNumber": so.RegistrationNumber, "taxId": "LT123456789", "incorporationDate": "2015-01-01",
+				"registrationNumber": *so.RegistrationNumber, "taxId": "LT123456789", "incorporationDate": "2015-01-01",
 				"legalForm": "LIMITED_LIABILITY_COMPANY", "industry": "TECHNOLOGY", "businessType": "B2B",
 				"businessDescription": "Software", "website": "https://example.com", "email": "office@example.com",
 				"phone": "+37052000000"},

@@ -401,7 +401,7 @@ func TestUpdateOrganization(t *testing.T) {
 		"organizationCustomer.user.email": "o@example.com", "organizationCustomer.user.username": "o",
 	})).Into(t, &other)
 	r := env.update(updateOrganization, map[string]any{"customerId": other.RegisterOrganization.ID, "expectedVersion": 1,
-		"organization": map[string]any{"registrationNumber": c.Edges.Organization.RegistrationNumber}})
+		"organization": map[string]any{"registrationNumber": *c.Edges.Organization.RegistrationNumber}})
 	if len(r.Errors) != 1 || r.Errors[0].Code() != "CONFLICT" || r.Errors[0].Field() != "organization.registrationNumber" {
 		t.Errorf("a taken registration number: %s", r.Raw)
 	}

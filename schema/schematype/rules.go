@@ -30,7 +30,9 @@ var (
 	// ContactTypes are Contact.type's values.
 	ContactTypes = []string{"EMAIL", "PHONE", "MOBILE", "FAX", "WEBSITE", "OTHER"}
 	// IdentityDocumentTypes are IdentityDocument.type's values.
-	IdentityDocumentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER"}
+	// UNSPECIFIED is a document whose kind the client does not know (a
+	// previous system kept only its number).
+	IdentityDocumentTypes = []string{"PASSPORT", "DRIVERS_LICENSE", "NATIONAL_ID", "OTHER", IdentityDocumentUnspecified}
 	// Genders are Person.gender's values (ISO/IEC 5218 by name; see
 	// values.ParseGender for the numeric codes).
 	Genders = []string{GenderMale, GenderFemale, GenderOther, GenderUnknown}
@@ -63,6 +65,33 @@ var (
 	// CustomerStatuses are Customer.status's values; internal/onboarding
 	// holds the transitions between them.
 	CustomerStatuses = []string{"PENDING_VERIFICATION", "IN_REVIEW", "ACTIVE", "SUSPENDED", "REJECTED", "CLOSED"}
+	// CountrySources are Address.countrySource's values: where an
+	// address's country came from. GIVEN: the client sent it; STATE: the
+	// address's state names a subdivision of exactly one country;
+	// TENANT_DEFAULT: the tenant's defaultCountry completed it.
+	CountrySources = []string{CountrySourceGiven, CountrySourceState, CountrySourceTenantDefault}
+	// MemberRoles are Employee.memberRole's values: an employee's standing
+	// in its organization's account (PCXPay's org_member_role).
+	MemberRoles = []string{"OWNER", "ADMIN", "MEMBER"}
+	// DuplicatePolicies are Tenant.duplicatePolicy's values: what a
+	// registration that looks like an existing customer does. REJECT: it
+	// is CONFLICT naming the customer; FLAG: it registers and the match is
+	// kept as a possible duplicate.
+	DuplicatePolicies = []string{DuplicatePolicyFlag, DuplicatePolicyReject}
+	// DuplicateRules are PossibleDuplicate.rule's values: which likeness
+	// matched.
+	DuplicateRules = []string{"PERSON_NAME_BIRTH_DATE_DOCUMENT", "PERSON_NAME_BIRTH_DATE_PHONE",
+		"ORGANIZATION_REGISTRATION_NUMBER_COUNTRY", "ORGANIZATION_TAX_ID"}
+)
+
+// Named enum values the code refers to.
+const (
+	IdentityDocumentUnspecified = "UNSPECIFIED"
+	CountrySourceGiven          = "GIVEN"
+	CountrySourceState          = "STATE"
+	CountrySourceTenantDefault  = "TENANT_DEFAULT"
+	DuplicatePolicyFlag         = "FLAG"
+	DuplicatePolicyReject       = "REJECT"
 )
 
 // Length limits, in characters (runes): generous for real data, small enough
@@ -74,6 +103,7 @@ const (
 	MaxEmailLen              = 254 // an e-mail address or username (RFC 5321's path limit)
 	MaxPhoneLen              = 20  // an E.164 phone number as stored
 	MaxStreetLen             = 200 // an address's street and line2
+	MaxAddressLineLen        = 500 // a one-line address as the client sent it
 	MaxCityLen               = 100
 	MaxStateLen              = 100
 	MaxPostalCodeLen         = 20
@@ -94,6 +124,8 @@ const (
 	MaxDepartmentLen         = 200
 	MaxParameterValueLen     = 1000
 	MaxRoleCodeLen           = 64 // also bounds a role reference, a code or a role's id
+	MaxSegmentLen            = 64 // a customer's segment (PCXPay's role: retail, business)
+	MaxAPIKeyNameLen         = 100
 
 	// The registration context, from the request's headers: cut to fit
 	// rather than refused (registration's clip), being metadata.
@@ -148,4 +180,6 @@ const (
 	PrefixWebhookDelivery  = "whd"
 	PrefixWebhookAttempt   = "wha"
 	PrefixWebhookChange    = "whc"
+	PrefixAPIKey           = "key"
+	PrefixPossibleDup      = "dup"
 )
