@@ -21,6 +21,18 @@ type IndividualInput struct {
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
+	// PLACEHOLDER (i16-compat, until i16-addr/i16-login are merged): the
+	// contract's fields, so that internal/compat compiles against them.
+	PhoneCountryCode    *int
+	PhoneNationalNumber *string
+	InvitedBy           *string
+	CreatedBy           *string
+	Segment             *string
+}
+
+// MembershipInput PLACEHOLDER (contract, i16-login).
+type MembershipInput struct {
+	ID, Name, MemberRole, Department *string
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -29,6 +41,7 @@ type IndividualCustomer struct {
 	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
+	Organization   *MembershipInput // PLACEHOLDER (contract, i16-login)
 }
 
 // PersonInput is a person as registrations send it.
@@ -51,14 +64,15 @@ type PersonInput struct {
 
 // AddressInput is a postal address.
 type AddressInput struct {
-	Type       *string
-	Street     string
-	Line2      *string
-	City       string
-	State      *string
-	PostalCode *string
-	Country    string
-	IsPrimary  bool
+	Type        *string
+	Street      string
+	Line2       *string
+	City        string
+	State       *string
+	PostalCode  *string
+	Country     string
+	IsPrimary   bool
+	AddressLine *string // PLACEHOLDER (contract, i16-addr)
 }
 
 // ContactInput is an e-mail, phone or other contact.
@@ -73,6 +87,7 @@ type DocumentInput struct {
 	Type           string
 	Number         string
 	IssuingCountry *string
+	IsPrimary      bool // PLACEHOLDER (contract, i16-addr)
 }
 
 // UserInput is the login user's part of the request.
