@@ -156,6 +156,11 @@ const (
 	ReasonEventStreamUnavailable Reason = "EVENT_STREAM_UNAVAILABLE"
 	ReasonWebsocketRequired      Reason = "WEBSOCKET_REQUIRED"
 	ReasonSubscriptionOnly       Reason = "SUBSCRIPTION_ONLY"
+
+	// The drop-in REST routes (internal/compat): a body field that is not
+	// part of the API, or a JSON value of the wrong type for its field.
+	ReasonUnknownField    Reason = "UNKNOWN_FIELD"
+	ReasonInvalidJSONType Reason = "INVALID_JSON_TYPE"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -298,4 +303,6 @@ var catalogue = []Entry{
 	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
 	{ReasonSubscriptionOnly, BadUserInput, 0, "a query or a mutation sent over the websocket, which serves subscriptions only: send it over HTTP"},
 	{ReasonEventStreamUnavailable, Unavailable, 0, "a subscription on a server whose event stream is not running (starting or shutting down): retry shortly"},
+	{ReasonUnknownField, BadUserInput, 0, "a drop-in route's body field that the API does not have (nothing is silently dropped)"},
+	{ReasonInvalidJSONType, BadUserInput, 0, "a drop-in route's body value of the wrong JSON type for its field (a number for a string)"},
 }

@@ -1,0 +1,103 @@
+package compat
+
+import (
+	"context"
+	"strings"
+
+	"github.com/biter777/countries"
+	"github.com/nyaruka/phonenumbers"
+
+	"onboard/ent"
+	"onboard/ent/address"
+	"onboard/ent/identitydocument"
+	"onboard/ent/person"
+	"onboard/graph"
+	"onboard/internal/apperr"
+	"onboard/internal/registration"
+	"onboard/internal/viewer"
+)
+
+// What the answers read back of a registration: the stored values, not
+// the body's, so that an answer shows what was kept (normalized e-mail,
+// E.164 phone, ISO codes). Personal data is masked as GraphQL masks it
+// for a caller without pii:read.
+
+// storedPerson is a registered individual's person with its primary
+// address and documents.
+type storedPerson struct {
+	person    *ent.Person
+	address   *ent.Address
+	documents []*ent.IdentityDocument
+}
+
+func loadPerson(ctx context.Context, h *Handler, res *registration.Result) (*storedPerson, error) {
+	if res.Person == nil {
+		return nil, apperr.InternalError(nil)
+	}
+	p, err := h.Client.Person.Query().
+		Where(person.ID(res.Person.ID)).
+		WithAddresses(func(q *ent.AddressQuery) {
+			q.Order(ent.Desc(address.FieldIsPrimary), ent.Asc(address.FieldCreatedAt), ent.Asc(address.FieldID))
+		}).
+		WithIdentityDocuments(func(q *ent.IdentityDocumentQuery) {
+			q.Order(ent.Asc(identitydocument.FieldCreatedAt), ent.Asc(identitydocument.FieldID))
+		}).
+		Only(ctx)
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	out := &storedPerson{person: p, documents: p.Edges.IdentityDocuments}
+	if len(p.Edges.Addresses) > 0 {
+		out.address = p.Edges.Addresses[0]
+	}
+	return out, nil
+}
+
+// pii is s as the viewer may read it (graph.MaskPersonalData).
+func pii(ctx context.Context, s string) string { return graph.MaskPersonalData(ctx, s) }
+
+// readsPII reports whether the viewer reads personal data whole.
+func readsPII(ctx context.Context) bool { return viewer.FromContext(ctx).ReadsPersonalData() }
+
+// place is an address's country and state in every form the systems
+// answer.
+type place struct {
+	countryAlpha2, countryAlpha3, countryName string
+	stateCode, stateCodeAlpha3, stateName     string
+}
+
+// describePlace describes the stored country (alpha-2) and state (ISO
+// 3166-2 where known, else free text, given as the name).
+func describePlace(alpha2, state string) place {
+	out := place{countryAlpha2: alpha2, stateName: state}
+	if c := countries.ByName(alpha2); c != countries.Unknown {
+		out.countryAlpha3, out.countryName = c.Alpha3(), c.String()
+	}
+	if prefix, suffix, ok := strings.Cut(state, "-"); ok && prefix == alpha2 {
+		if sd := countries.SubdivisionCode(state); sd.IsValid() {
+			out.stateCode, out.stateName = state, sd.String()
+			if out.countryAlpha3 != "" {
+				out.stateCodeAlpha3 = out.countryAlpha3 + "-" + suffix
+			}
+		}
+	}
+	return out
+}
+
+// phoneParts is an E.164 number split as forms send it.
+type phoneParts struct {
+	countryCode int
+	national    string
+}
+
+// splitPhone splits a stored E.164 number; nil for none.
+func splitPhone(e164 string) *phoneParts {
+	if e164 == "" {
+		return nil
+	}
+	n, err := phonenumbers.Parse(e164, phonenumbers.UNKNOWN_REGION)
+	if err != nil {
+		return nil
+	}
+	return &phoneParts{countryCode: int(n.GetCountryCode()), national: phonenumbers.GetNationalSignificantNumber(n)}
+}
