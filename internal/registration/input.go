@@ -12,6 +12,11 @@ type IndividualInput struct {
 	LastName         *string
 	Email            string
 	Phone            *string
+	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
+	// two parts (both or neither), as forms with a country-code drop-down
+	// send it; with Phone too, the two must be the same number.
+	PhoneCountryCode    *int
+	PhoneNationalNumber *string
 	Password         string
 	MatchingPassword string
 	RoleIDs          []string
@@ -57,8 +62,17 @@ type AddressInput struct {
 	City       string
 	State      *string
 	PostalCode *string
-	Country    string
-	IsPrimary  bool
+	// Country is optional: without it the state or the tenant's default
+	// country completes it (checker.address).
+	Country   string
+	IsPrimary bool
+	// AddressLine is the address in one line, kept verbatim and split
+	// into the parts not given (splitAddressLine).
+	AddressLine *string
+	// source is a stored address's country source, set when an update
+	// checks it again (addressInputOf): its country keeps its source and
+	// its line is not split again.
+	source string
 }
 
 // ContactInput is an e-mail, phone or other contact.
@@ -70,9 +84,13 @@ type ContactInput struct {
 
 // DocumentInput is an identity document.
 type DocumentInput struct {
+	// Type is optional: absent, the document is UNSPECIFIED.
 	Type           string
 	Number         string
 	IssuingCountry *string
+	// IsPrimary marks the person's main document; at most one is, and the
+	// first is when none is.
+	IsPrimary bool
 }
 
 // UserInput is the login user's part of the request.
