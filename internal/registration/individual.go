@@ -37,9 +37,9 @@ type individualKind struct {
 	roleIDs []string
 }
 
-func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
+func (k *individualKind) normalize(now time.Time, settings Settings) apperr.List {
 	var problems apperr.List
-	k.ind, problems = normalizeIndividual(k.in, now, minAge)
+	k.ind, problems = normalizeIndividual(k.in, now, settings)
 	return problems
 }
 
@@ -73,8 +73,8 @@ type Individual struct {
 // all the problems at once. The e-mail rules: the top-level email is the
 // login; user.email, when given, must be the same address; person.email is
 // a contact address that may differ.
-func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individual, apperr.List) {
-	c := &checker{}
+func normalizeIndividual(in IndividualInput, now time.Time, settings Settings) (Individual, apperr.List) {
+	c := &checker{defaultCountry: settings.DefaultCountry}
 	customer := in.IndividualCustomer
 	if customer == nil {
 		customer = &IndividualCustomer{}
@@ -93,7 +93,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 		c.problems.Invalid(personPath, vocab.ReasonRequired, msgRequired)
 		out.Person = Person{Email: out.LoginEmail}
 	default:
-		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, minAge)
+		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, settings.MinimumAge)
 	}
 
 	// The top-level name and phone repeat the person's.
@@ -104,9 +104,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, schematype.MaxNameLen) != out.Person.LastName {
 		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
-	if nonBlank(in.Phone) {
-		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())
-	}
+	out.Person.Phone = c.individualPhone(in, out.Person.region(c.defaultCountry))
 
 	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, schematype.MaxCustomerNameLen)
 	if out.CustomerName == "" {

@@ -8,26 +8,29 @@ import (
 // IndividualInput is a registerIndividual request (FinHub's shape plus the
 // optional fields other platforms carry).
 type IndividualInput struct {
-	FirstName        *string
-	LastName         *string
-	Email            string
-	Phone            *string
-	Password         string
-	MatchingPassword string
-	RoleIDs          []string
-	CustomerCategory *CategoryRef
+	FirstName *string
+	LastName  *string
+	Email     string
+	Phone     *string
+	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
+	// two parts (both or neither), as forms with a country-code drop-down
+	// send it; with Phone too, the two must be the same number.
+	PhoneCountryCode    *int
+	PhoneNationalNumber *string
+	Password            string
+	MatchingPassword    string
+	RoleIDs             []string
+	CustomerCategory    *CategoryRef
 	// The JSON names keep the Idempotency-Key fingerprint of a request
 	// what it was before the field was renamed to bind to the schema.
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
-	// PLACEHOLDER (i16-compat, until i16-addr/i16-login are merged): the
-	// contract's fields, so that internal/compat compiles against them.
-	PhoneCountryCode    *int
-	PhoneNationalNumber *string
-	InvitedBy           *string
-	CreatedBy           *string
-	Segment             *string
+	// PLACEHOLDER (i16-compat, until i16-login is merged): the contract's
+	// fields, so that internal/compat compiles against them.
+	InvitedBy *string
+	CreatedBy *string
+	Segment   *string
 }
 
 // MembershipInput PLACEHOLDER (contract, i16-login).
@@ -64,15 +67,23 @@ type PersonInput struct {
 
 // AddressInput is a postal address.
 type AddressInput struct {
-	Type        *string
-	Street      string
-	Line2       *string
-	City        string
-	State       *string
-	PostalCode  *string
-	Country     string
-	IsPrimary   bool
-	AddressLine *string // PLACEHOLDER (contract, i16-addr)
+	Type       *string
+	Street     string
+	Line2      *string
+	City       string
+	State      *string
+	PostalCode *string
+	// Country is optional: without it the state or the tenant's default
+	// country completes it (checker.address).
+	Country   string
+	IsPrimary bool
+	// AddressLine is the address in one line, kept verbatim and split
+	// into the parts not given (splitAddressLine).
+	AddressLine *string
+	// source is a stored address's country source, set when an update
+	// checks it again (addressInputOf): its country keeps its source and
+	// its line is not split again.
+	source string
 }
 
 // ContactInput is an e-mail, phone or other contact.
@@ -84,10 +95,13 @@ type ContactInput struct {
 
 // DocumentInput is an identity document.
 type DocumentInput struct {
+	// Type is optional: absent, the document is UNSPECIFIED.
 	Type           string
 	Number         string
 	IssuingCountry *string
-	IsPrimary      bool // PLACEHOLDER (contract, i16-addr)
+	// IsPrimary marks the person's main document; at most one is, and the
+	// first is when none is.
+	IsPrimary bool
 }
 
 // UserInput is the login user's part of the request.

@@ -63,8 +63,9 @@ type kind interface {
 	// password is the login password as sent: hashed once the plan
 	// holds, and checked against the stored hash on a replay.
 	password() string
-	// normalize checks every rule that needs no database.
-	normalize(now time.Time, minAge int) apperr.List
+	// normalize checks every rule that needs no database, under the
+	// tenant's settings.
+	normalize(now time.Time, settings Settings) apperr.List
 	// matchRoles resolves the normalized role references among the
 	// tenant's roles; an error is a tenant without a role it must have.
 	// backOffice (grantsAll) lets it grant roles that are not
@@ -166,11 +167,11 @@ func isAlreadyExists(err error) bool {
 // hashes nothing and writes nothing, so a dry run (validate) stops here
 // and answers what the registration would.
 func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
-	minAge, err := s.minimumAge(ctx)
+	settings, err := s.settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	problems := k.normalize(s.now(), minAge)
+	problems := k.normalize(s.now(), settings)
 	roles, err := tenantRoles(ctx, s.Client)
 	if err != nil {
 		return nil, err
@@ -267,11 +268,25 @@ func (s *Service) load(ctx context.Context, customerID string, replay bool) (*Re
 	return &Result{Customer: c, User: c.Edges.User, Person: c.Edges.Person, Organization: c.Edges.Organization, Replay: replay}, nil
 }
 
-// minimumAge is the current tenant's minimum age for individuals.
-func (s *Service) minimumAge(ctx context.Context) (int, error) {
+// Settings are the current tenant's settings that registration applies.
+type Settings struct {
+	// MinimumAge is the minimum age of individuals (no check when <= 0).
+	MinimumAge int
+	// DefaultCountry (alpha-2, "" for none) reads national phone numbers
+	// of people with no other region and completes addresses without a
+	// country (see checker.addresses).
+	DefaultCountry string
+}
+
+// settings reads the current tenant's settings, in one query.
+func (s *Service) settings(ctx context.Context) (Settings, error) {
 	t, err := s.Client.Tenant.Get(ctx, viewer.FromContext(ctx).TenantID)
 	if err != nil {
-		return 0, err
+		return Settings{}, err
 	}
-	return t.MinimumAge, nil
+	out := Settings{MinimumAge: t.MinimumAge}
+	if t.DefaultCountry != nil {
+		out.DefaultCountry = *t.DefaultCountry
+	}
+	return out, nil
 }

@@ -175,6 +175,7 @@ func writeAddresses(ctx context.Context, tx *ent.Tx, stored []*ent.Address, p li
 		err := tx.Address.UpdateOneID(id).
 			SetType(address.Type(a.Type)).SetStreet(a.Street).SetLine2(a.Line2).SetCity(a.City).
 			SetState(a.State).SetPostalCode(a.PostalCode).SetCountry(a.Country).SetIsPrimary(a.IsPrimary).
+			SetCountrySource(countrySource(a)).SetAddressLine(a.AddressLine).
 			Exec(ctx)
 		if err != nil {
 			return err
@@ -201,7 +202,8 @@ func primaryLast[T any](rows []T, primary func(T) bool) []int {
 
 func addressOf(a *ent.Address) Address {
 	return Address{Type: string(a.Type), Street: a.Street, Line2: a.Line2, City: a.City, State: a.State,
-		PostalCode: a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary}
+		PostalCode: a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary,
+		CountrySource: string(a.CountrySource), AddressLine: a.AddressLine}
 }
 
 // writeContacts is writeAddresses for contacts.
@@ -232,36 +234,43 @@ func writeContacts(ctx context.Context, tx *ent.Tx, stored []*ent.Contact, p lis
 	return createContacts(ctx, tx, p.added, owner)
 }
 
-// writeDocuments is writeAddresses for a person's identity documents.
+// writeDocuments is writeAddresses for a person's identity documents, in
+// the same order, which keeps the one primary document per person.
 func writeDocuments(ctx context.Context, tx *ent.Tx, sp *ent.Person, p listPlan[Document]) error {
 	stored := sp.Edges.IdentityDocuments
-	for i, id := range p.keptIDs {
-		d := p.kept[i]
+	if len(p.removed) > 0 {
+		if _, err := tx.IdentityDocument.Delete().Where(identitydocument.IDIn(p.removed...)).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, i := range primaryLast(p.kept, func(d Document) bool { return d.IsPrimary }) {
+		d, id := p.kept[i], p.keptIDs[i]
 		j := slices.IndexFunc(stored, func(s *ent.IdentityDocument) bool { return s.ID == id })
-		if j >= 0 && (Document{Type: string(stored[j].Type), Number: stored[j].Number, IssuingCountry: stored[j].IssuingCountry}) == d {
+		if j >= 0 && documentOf(stored[j]) == d {
 			continue
 		}
 		err := tx.IdentityDocument.UpdateOneID(id).
 			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary).
 			Exec(ctx)
 		if err != nil {
-			return err
-		}
-	}
-	if len(p.removed) > 0 {
-		if _, err := tx.IdentityDocument.Delete().Where(identitydocument.IDIn(p.removed...)).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	documents := make([]*ent.IdentityDocumentCreate, len(p.added))
 	for i, d := range p.added {
 		documents[i] = tx.IdentityDocument.Create().SetPersonID(sp.ID).
-			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry)
+			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary)
 	}
 	if len(documents) == 0 {
 		return nil
 	}
 	return tx.IdentityDocument.CreateBulk(documents...).Exec(ctx)
+}
+
+func documentOf(d *ent.IdentityDocument) Document {
+	return Document{Type: string(d.Type), Number: d.Number, IssuingCountry: d.IssuingCountry, IsPrimary: d.IsPrimary}
 }
 
 // customerSnapshot is a customer loaded by loadCustomer as its update

@@ -68,7 +68,8 @@ func createPerson(ctx context.Context, tx *ent.Tx, in Person) (*ent.Person, erro
 			SetPersonID(p.ID).
 			SetType(identitydocument.Type(d.Type)).
 			SetNumber(d.Number).
-			SetIssuingCountry(d.IssuingCountry)
+			SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary)
 	}
 	if err := tx.IdentityDocument.CreateBulk(documents...).Exec(ctx); err != nil {
 		return nil, err
@@ -88,8 +89,19 @@ func createAddresses(ctx context.Context, tx *ent.Tx, in []Address, owner func(*
 			SetState(a.State).
 			SetPostalCode(a.PostalCode).
 			SetCountry(a.Country).
+			SetCountrySource(countrySource(a)).
+			SetAddressLine(a.AddressLine).
 			SetIsPrimary(a.IsPrimary)
 	})...).Exec(ctx)
+}
+
+// countrySource is where a's country came from; an address checked
+// without one (never after checker.address) counts as given.
+func countrySource(a Address) address.CountrySource {
+	if a.CountrySource == "" {
+		return address.CountrySourceGIVEN
+	}
+	return address.CountrySource(a.CountrySource)
 }
 
 // createContacts writes contacts; owner attaches each to its person or

@@ -121,6 +121,8 @@ const (
 	ReasonIdempotencyKeyReused     Reason = "IDEMPOTENCY_KEY_REUSED"
 	ReasonTooManyRegistrations     Reason = "TOO_MANY_REGISTRATIONS"
 	ReasonRoleNotSelfAssignable    Reason = "ROLE_NOT_SELF_ASSIGNABLE"
+	ReasonStateNotInCountry        Reason = "STATE_NOT_IN_COUNTRY"
+	ReasonPhoneMismatch            Reason = "PHONE_MISMATCH"
 
 	// The onboarding lifecycle: updates, decisions, consents, sessions and
 	// erasure (internal/onboarding).
@@ -264,7 +266,9 @@ var catalogue = []Entry{
 	{ReasonNameMismatch, BadUserInput, 0, "a name given twice with two values"},
 	{ReasonPasswordMismatch, BadUserInput, 0, "a repetition of the password that differs from it"},
 	{ReasonEmailMismatch, BadUserInput, 0, "the user's e-mail differs from the login e-mail"},
-	{ReasonMultiplePrimary, BadUserInput, 0, "more than one primary address, or primary contact of a type"},
+	{ReasonMultiplePrimary, BadUserInput, 0, "more than one primary address or identity document, or primary contact of a type"},
+	{ReasonStateNotInCountry, BadUserInput, 0, "the state of an address completed with the tenant's default country is not a subdivision of that country"},
+	{ReasonPhoneMismatch, BadUserInput, 0, "a phone given both whole and as country code and national number, with two values"},
 	{ReasonUnknownRole, NotFound, 0, "a role the tenant does not have"},
 	{ReasonOwnershipShareOutOfRange, BadUserInput, 0, "an ownership share outside 0 to 100"},
 	{ReasonOwnershipTotalExceeded, BadUserInput, 0, "ownership shares adding up to more than 100"},
