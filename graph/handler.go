@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/apikeys"
 	"onboard/internal/auth"
 	"onboard/internal/events"
 	"onboard/internal/observe"
@@ -64,6 +65,7 @@ func NewHandler(opts Options) http.Handler {
 				Auth: opts.Auth, Limits: opts.Sessions},
 			Hub:      opts.Hub,
 			Webhooks: opts.Webhooks,
+			Keys:     &apikeys.Service{Client: opts.Client},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))

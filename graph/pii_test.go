@@ -33,6 +33,7 @@ var withoutPeoplesData = map[string]string{
 	"WebhookAttempt":               "outcomes, status codes, latencies, and the start of the tenant's own receiver's answer",
 	"CreateWebhookEndpointPayload": "the endpoint and its signing secret: a credential, not anyone's personal data",
 	"RotateWebhookSecretPayload":   "the endpoint and its signing secret: a credential, not anyone's personal data",
+	"CreateApiKeyPayload":          "the key and the key itself: a credential, not anyone's personal data",
 }
 
 // notPersonal are the String fields of peoplesTypes that are not personal
@@ -53,9 +54,10 @@ var notPersonal = map[string]string{
 	"Customer.invitedBy":              "a user reference of the tenant's own system, not a name",
 	"Customer.createdBy":              "a user reference of the tenant's own system, not a name",
 	"Customer.segment":                "the tenant's segment word, such as retail",
-	"APIKey.name":                     "the tenant's label for a server-to-server client",
-	"APIKey.hint":                     "the key's last characters, to tell keys apart",
-	"APIKey.createdBy":                "the API client's token subject",
+	"ApiKey.name":                     "the tenant's label for a server-to-server client",
+	"ApiKey.hint":                     "the key's last characters, to tell keys apart",
+	"ApiKey.scopes":                   "scope names of the API",
+	"ApiKey.createdBy":                "the API client's token subject",
 	"Customer.tags":                   "the tenant's labels",
 	"Organization.legalName":          "a company's registered name",
 	"Organization.tradingName":        "a company's trading name",

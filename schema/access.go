@@ -52,7 +52,10 @@ func (APIKey) Indexes() []ent.Index {
 
 // Annotations of the APIKey.
 func (APIKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
+	// The GraphQL type is ApiKey (the contract, GraphQL's usual
+	// casing); the Go type and the table keep their names.
+	return []schema.Annotation{entgql.Type("ApiKey"), entgql.RelayConnection(),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
 }
 
 // PossibleDuplicate records, at a registration under the FLAG policy, an

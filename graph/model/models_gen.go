@@ -23,6 +23,23 @@ type CategoryFeatureInput struct {
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
 }
 
+// A new API key.
+type CreateAPIKeyInput struct {
+	// What the key is for (the client's name), at most 100 characters.
+	Name string `json:"name"`
+	// The scopes a request with the key holds: a subset of the creating token's, without `tenants:admin` and `customer:self`; a repeated one is kept once.
+	Scopes []string `json:"scopes"`
+	// When the key stops working; none: until revoked.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+// The key, and the key itself: shown this once.
+type CreateAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
+	// `obk_<id>_<secret>`: send it as `Authorization: ApiKey <key>`. Keep it secret; it is never shown again.
+	Key string `json:"key"`
+}
+
 type CreateCategoryInput struct {
 	// Unique in the tenant.
 	Code string `json:"code"`
@@ -222,6 +239,16 @@ type RepresentativePayload struct {
 	Representative *ent.Representative `json:"representative"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
+}
+
+// The key to revoke.
+type RevokeAPIKeyInput struct {
+	ID string `json:"id"`
+}
+
+// The revoked key.
+type RevokeAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
 }
 
 // The endpoint whose secret to rotate, and how long the old one keeps signing.

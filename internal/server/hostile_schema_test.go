@@ -171,6 +171,7 @@ var hostileFieldEntities = map[string]string{
 	// event, CustomerEvent) by their own names.
 	"UpdateWebhookEndpointInput.endpointId": "WebhookEndpoint", "RotateWebhookSecretInput.endpointId": "WebhookEndpoint",
 	"RedeliverEventInput.endpointId": "WebhookEndpoint", "RedeliverEventInput.eventId": "CustomerEvent",
+	"RevokeApiKeyInput.id": "ApiKey",
 }
 
 // hostileEntity is the GraphQL type of the object f refers to: the owner's

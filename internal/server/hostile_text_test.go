@@ -358,6 +358,10 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	for name, base := range hooks {
 		bases[name], tokens[name] = base, hooksToken
 	}
+	keys, keysToken := e.apiKeyBases(t, "acme")
+	for name, base := range keys {
+		bases[name], tokens[name] = base, keysToken
+	}
 	return bases, tokens
 }
 

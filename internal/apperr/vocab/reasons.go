@@ -28,6 +28,10 @@ const (
 	ReasonWildcardTenantNeedsAdmin Reason = "WILDCARD_TENANT_NEEDS_ADMIN"
 	ReasonMissingTenant            Reason = "MISSING_TENANT"
 	ReasonDatabaseUnavailable      Reason = "DATABASE_UNAVAILABLE"
+	// API keys (Authorization: ApiKey, x-api-key, apiKey; internal/apikeys).
+	ReasonAPIKeyInvalid Reason = "API_KEY_INVALID"
+	ReasonAPIKeyRevoked Reason = "API_KEY_REVOKED"
+	ReasonAPIKeyExpired Reason = "API_KEY_EXPIRED"
 
 	// The document and the operation, before any resolver runs.
 	ReasonGraphQLParseFailed      Reason = "GRAPHQL_PARSE_FAILED"
@@ -152,6 +156,10 @@ const (
 	ReasonWebhooksNotConfigured Reason = "WEBHOOKS_NOT_CONFIGURED"
 	ReasonEventNotSequenced     Reason = "EVENT_NOT_SEQUENCED"
 	ReasonEndpointDisabled      Reason = "ENDPOINT_DISABLED"
+	// Managing API keys (createApiKey).
+	ReasonScopeNotAllowed Reason = "SCOPE_NOT_ALLOWED"
+	ReasonScopeNotHeld    Reason = "SCOPE_NOT_HELD"
+	ReasonTooManyAPIKeys  Reason = "TOO_MANY_API_KEYS"
 	// Subscriptions (Subscription.customerEvents over a websocket).
 	ReasonTooManySubscriptions   Reason = "TOO_MANY_SUBSCRIPTIONS"
 	ReasonSubscriberTooSlow      Reason = "SUBSCRIBER_TOO_SLOW"
@@ -189,6 +197,9 @@ var catalogue = []Entry{
 	{ReasonUnknownTenant, Forbidden, http.StatusForbidden, "an X-Tenant-ID that names no tenant (answered like one not granted)"},
 	{ReasonWildcardTenantNeedsAdmin, Forbidden, http.StatusForbidden, "a token granting every tenant (\"*\") without tenants:admin"},
 	{ReasonMissingTenant, BadUserInput, http.StatusBadRequest, "no X-Tenant-ID where the operation needs one"},
+	{ReasonAPIKeyInvalid, Unauthenticated, http.StatusUnauthorized, "an API key that is malformed, names no key or has the wrong secret (one answer for the three)"},
+	{ReasonAPIKeyRevoked, Unauthenticated, http.StatusUnauthorized, "an API key that was revoked (revokeApiKey)"},
+	{ReasonAPIKeyExpired, Unauthenticated, http.StatusUnauthorized, "an API key past its expiresAt"},
 	{ReasonDatabaseUnavailable, Unavailable, http.StatusServiceUnavailable, "the database cannot be reached or refused to serve: retry after Retry-After"},
 
 	{ReasonGraphQLParseFailed, BadUserInput, 0, "the document does not parse"},
@@ -302,6 +313,9 @@ var catalogue = []Entry{
 	{ReasonWebhooksNotConfigured, Unavailable, 0, "a webhook endpoint created or rotated on a server without WEBHOOK_SECRET_KEY"},
 	{ReasonEventNotSequenced, Conflict, 0, "a redelivery of an event not yet put in order (sequenced): retry in a moment"},
 	{ReasonEndpointDisabled, Conflict, 0, "a redelivery to a DISABLED webhook endpoint: enable it first"},
+	{ReasonScopeNotAllowed, BadUserInput, 0, "an API key given tenants:admin or customer:self, which no key may hold"},
+	{ReasonScopeNotHeld, Forbidden, 0, "an API key given a scope the token creating it lacks"},
+	{ReasonTooManyAPIKeys, Conflict, 0, "a new API key while the tenant holds 100 live (neither revoked nor expired) ones"},
 	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
 	{ReasonSubscriberTooSlow, Unavailable, 0, "a subscription that fell too far behind the events and was ended: read the missed events from the feed and subscribe again"},
 	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
