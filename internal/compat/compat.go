@@ -131,7 +131,7 @@ func (h *Handler) route(sys system) http.Handler {
 			h.refuse(w, r, sys, vocab.ReasonBodyTooLarge, "the request body is larger than "+strconv.FormatInt(h.MaxBody, 10)+" bytes")
 			return
 		}
-		v, failure := h.authenticate(r)
+		v, failure := h.Auth.AuthenticateRequest(r)
 		if failure != nil {
 			if failure.Code == apperr.Unauthenticated {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard"`)
@@ -170,15 +170,6 @@ func (h *Handler) route(sys system) http.Handler {
 			h.answerError(w, r, sys, err)
 		}
 	})
-}
-
-// authenticate is the one entry of the API's authentication: a Bearer JWT
-// with X-Tenant-ID, or an API key.
-func (h *Handler) authenticate(r *http.Request) (*viewer.Viewer, *apperr.Error) {
-	if len(r.Header.Values("Authorization")) > 1 {
-		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonInvalidToken, "the token is not valid: send one Authorization header")
-	}
-	return h.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(auth.TenantHeader))
 }
 
 // refuse answers a request refused before its body is decoded, with the

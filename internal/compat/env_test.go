@@ -35,8 +35,23 @@ func newCompatEnv(t *testing.T) *compatEnv {
 	}
 	return &compatEnv{Env: env, tenantID: id,
 		token:   env.Token([]string{tenantKey}, "customers:register", "customers:read", "pii:read", "customers:sessions"),
-		manager: env.Token([]string{tenantKey}, "customers:register", "customers:manage", "customers:read", "pii:read", "customers:sessions", "catalog:write"),
+		manager: env.Token([]string{tenantKey}, "customers:register", "customers:manage", "customers:read", "pii:read", "customers:sessions", "catalog:write", "apikeys:manage"),
 	}
+}
+
+// apiKey creates an API key of the tenant with scopes, through
+// createApiKey, and returns it.
+func (e *compatEnv) apiKey(t testing.TB, scopes ...string) string {
+	t.Helper()
+	resp := e.Do(testutil.Request{Token: e.manager, TenantKey: tenantKey,
+		Query:     `mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { key } }`,
+		Variables: map[string]any{"in": map[string]any{"name": "compat test", "scopes": scopes}}})
+	var out struct{ CreateAPIKey struct{ Key string } `json:"createApiKey"` }
+	resp.Into(t, &out)
+	if out.CreateAPIKey.Key == "" {
+		t.Fatalf("no key: %s", resp.Raw)
+	}
+	return out.CreateAPIKey.Key
 }
 
 // seed reads a seed body, byte for byte, from the module's testdata

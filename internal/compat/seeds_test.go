@@ -70,7 +70,7 @@ func TestSeedBodiesRegisterUnchanged(t *testing.T) {
 			if c.defaultCountry != "" {
 				e.setDefaultCountry(t, c.defaultCountry)
 			}
-			a := e.post(t, c.path, body, e.credentials(c.path, c.manager)...)
+			a := e.post(t, c.path, body, e.credentials(t, c.path, c.manager)...)
 			if a.Status != http.StatusCreated {
 				t.Fatalf("status %d, want 201: %s", a.Status, a.Raw)
 			}
@@ -96,13 +96,24 @@ func (e *compatEnv) setDefaultCountry(t *testing.T, country string) {
 	}
 }
 
-// credentials are the headers a client of the route's system sends.
-func (e *compatEnv) credentials(path string, manager bool) []string {
-	token := e.token
-	if manager {
-		token = e.manager
+// credentials are the headers a client of the route's system sends:
+// FinHub a bearer token with X-Tenant-ID, Cryptomate an x-api-key, the
+// wallet platform an apiKey, PCXPay Authorization: ApiKey; the keys carry
+// their tenant, so they send no X-Tenant-ID.
+func (e *compatEnv) credentials(t testing.TB, path string, manager bool) []string {
+	scopes := []string{"customers:register", "customers:read", "pii:read"}
+	switch path {
+	case compat.PathCryptomate:
+		return []string{"x-api-key", e.apiKey(t, scopes...)}
+	case compat.PathWallets:
+		return []string{"apiKey", e.apiKey(t, scopes...)}
+	case compat.PathPCXPay:
+		return []string{"Authorization", "ApiKey " + e.apiKey(t, scopes...)}
 	}
-	return e.bearer(token)
+	if manager {
+		return e.bearer(e.manager)
+	}
+	return e.bearer(e.token)
 }
 
 // expect checks the answer's values at paths.
