@@ -420,6 +420,46 @@ type ComplexityRoot struct {
 		Personal func(childComplexity int) int
 	}
 
+	FormChoice struct {
+		Label func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	FormFeature struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Parameters  func(childComplexity int) int
+	}
+
+	FormField struct {
+		Choices      func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Max          func(childComplexity int) int
+		MaxItems     func(childComplexity int) int
+		MaxLength    func(childComplexity int) int
+		Min          func(childComplexity int) int
+		MinLength    func(childComplexity int) int
+		Path         func(childComplexity int) int
+		Required     func(childComplexity int) int
+		RequiredWhen func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	FormParameter struct {
+		AllowedValues func(childComplexity int) int
+		CategoryValue func(childComplexity int) int
+		DefaultValue  func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Mandatory     func(childComplexity int) int
+		Max           func(childComplexity int) int
+		Min           func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Required      func(childComplexity int) int
+		Type          func(childComplexity int) int
+	}
+
 	IdentityDocument struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -564,6 +604,7 @@ type ComplexityRoot struct {
 		Me                 func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
+		RegistrationForm   func(childComplexity int, customerType schematype.CustomerType, category *string) int
 		Roles              func(childComplexity int) int
 		Tenant             func(childComplexity int) int
 		WebhookDeliveries  func(childComplexity int, endpointID string, first *int, after *entgql.Cursor[string], status *webhookdelivery.Status, eventID *string) int
@@ -602,6 +643,16 @@ type ComplexityRoot struct {
 		Status           func(childComplexity int) int
 		TenantID         func(childComplexity int) int
 		User             func(childComplexity int) int
+	}
+
+	RegistrationForm struct {
+		CategoryCode func(childComplexity int) int
+		CategoryID   func(childComplexity int) int
+		CategoryName func(childComplexity int) int
+		CustomerType func(childComplexity int) int
+		Features     func(childComplexity int) int
+		Fields       func(childComplexity int) int
+		Mutation     func(childComplexity int) int
 	}
 
 	RegistrationValidation struct {
@@ -886,6 +937,7 @@ type QueryResolver interface {
 	Tenant(ctx context.Context) (*ent.Tenant, error)
 	Roles(ctx context.Context) ([]*ent.Role, error)
 	Events(ctx context.Context, first *int, after *entgql.Cursor[string], types []string, customerID *string) (*ent.CustomerEventConnection, error)
+	RegistrationForm(ctx context.Context, customerType schematype.CustomerType, category *string) (*registration.Form, error)
 	ExportPersonalData(ctx context.Context, customerID string) (scalar.JSON, error)
 	CategoryTree(ctx context.Context, customerType *schematype.CustomerType) ([]*ent.Category, error)
 	CustomerStats(ctx context.Context, where *ent.CustomerWhereInput, groupBy []model.CustomerStatsGroup) ([]*customers.StatsRow, error)
@@ -2297,6 +2349,178 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldChange.Personal(childComplexity), true
 
+	case "FormChoice.label":
+		if e.ComplexityRoot.FormChoice.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormChoice.Label(childComplexity), true
+	case "FormChoice.value":
+		if e.ComplexityRoot.FormChoice.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormChoice.Value(childComplexity), true
+
+	case "FormFeature.code":
+		if e.ComplexityRoot.FormFeature.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormFeature.Code(childComplexity), true
+	case "FormFeature.description":
+		if e.ComplexityRoot.FormFeature.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormFeature.Description(childComplexity), true
+	case "FormFeature.id":
+		if e.ComplexityRoot.FormFeature.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormFeature.ID(childComplexity), true
+	case "FormFeature.name":
+		if e.ComplexityRoot.FormFeature.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormFeature.Name(childComplexity), true
+	case "FormFeature.parameters":
+		if e.ComplexityRoot.FormFeature.Parameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormFeature.Parameters(childComplexity), true
+
+	case "FormField.choices":
+		if e.ComplexityRoot.FormField.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Choices(childComplexity), true
+	case "FormField.description":
+		if e.ComplexityRoot.FormField.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Description(childComplexity), true
+	case "FormField.max":
+		if e.ComplexityRoot.FormField.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Max(childComplexity), true
+	case "FormField.maxItems":
+		if e.ComplexityRoot.FormField.MaxItems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.MaxItems(childComplexity), true
+	case "FormField.maxLength":
+		if e.ComplexityRoot.FormField.MaxLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.MaxLength(childComplexity), true
+	case "FormField.min":
+		if e.ComplexityRoot.FormField.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Min(childComplexity), true
+	case "FormField.minLength":
+		if e.ComplexityRoot.FormField.MinLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.MinLength(childComplexity), true
+	case "FormField.path":
+		if e.ComplexityRoot.FormField.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Path(childComplexity), true
+	case "FormField.required":
+		if e.ComplexityRoot.FormField.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Required(childComplexity), true
+	case "FormField.requiredWhen":
+		if e.ComplexityRoot.FormField.RequiredWhen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.RequiredWhen(childComplexity), true
+	case "FormField.type":
+		if e.ComplexityRoot.FormField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormField.Type(childComplexity), true
+
+	case "FormParameter.allowedValues":
+		if e.ComplexityRoot.FormParameter.AllowedValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.AllowedValues(childComplexity), true
+	case "FormParameter.categoryValue":
+		if e.ComplexityRoot.FormParameter.CategoryValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.CategoryValue(childComplexity), true
+	case "FormParameter.defaultValue":
+		if e.ComplexityRoot.FormParameter.DefaultValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.DefaultValue(childComplexity), true
+	case "FormParameter.description":
+		if e.ComplexityRoot.FormParameter.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Description(childComplexity), true
+	case "FormParameter.mandatory":
+		if e.ComplexityRoot.FormParameter.Mandatory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Mandatory(childComplexity), true
+	case "FormParameter.max":
+		if e.ComplexityRoot.FormParameter.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Max(childComplexity), true
+	case "FormParameter.min":
+		if e.ComplexityRoot.FormParameter.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Min(childComplexity), true
+	case "FormParameter.name":
+		if e.ComplexityRoot.FormParameter.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Name(childComplexity), true
+	case "FormParameter.required":
+		if e.ComplexityRoot.FormParameter.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Required(childComplexity), true
+	case "FormParameter.type":
+		if e.ComplexityRoot.FormParameter.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FormParameter.Type(childComplexity), true
+
 	case "IdentityDocument.createdAt":
 		if e.ComplexityRoot.IdentityDocument.CreatedAt == nil {
 			break
@@ -3216,6 +3440,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.registrationForm":
+		if e.ComplexityRoot.Query.RegistrationForm == nil {
+			break
+		}
+
+		args, err := ec.field_Query_registrationForm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RegistrationForm(childComplexity, args["customerType"].(schematype.CustomerType), args["category"].(*string)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -3386,6 +3621,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.User(childComplexity), true
+
+	case "RegistrationForm.categoryCode":
+		if e.ComplexityRoot.RegistrationForm.CategoryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.CategoryCode(childComplexity), true
+	case "RegistrationForm.categoryId":
+		if e.ComplexityRoot.RegistrationForm.CategoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.CategoryID(childComplexity), true
+	case "RegistrationForm.categoryName":
+		if e.ComplexityRoot.RegistrationForm.CategoryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.CategoryName(childComplexity), true
+	case "RegistrationForm.customerType":
+		if e.ComplexityRoot.RegistrationForm.CustomerType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.CustomerType(childComplexity), true
+	case "RegistrationForm.features":
+		if e.ComplexityRoot.RegistrationForm.Features == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.Features(childComplexity), true
+	case "RegistrationForm.fields":
+		if e.ComplexityRoot.RegistrationForm.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.Fields(childComplexity), true
+	case "RegistrationForm.mutation":
+		if e.ComplexityRoot.RegistrationForm.Mutation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationForm.Mutation(childComplexity), true
 
 	case "RegistrationValidation.valid":
 		if e.ComplexityRoot.RegistrationValidation.Valid == nil {
@@ -4416,7 +4694,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
+//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4434,6 +4712,7 @@ var sources = []*ast.Source{
 	{Name: "decision.graphqls", Input: sourceData("decision.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
+	{Name: "forms.graphqls", Input: sourceData("forms.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
@@ -5137,6 +5416,86 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
 }
 
+func (ec *executionContext) childFields_FormChoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_FormChoice_value(ctx, field)
+	case "label":
+		return ec.fieldContext_FormChoice_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormChoice", field.Name)
+}
+
+func (ec *executionContext) childFields_FormFeature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FormFeature_id(ctx, field)
+	case "code":
+		return ec.fieldContext_FormFeature_code(ctx, field)
+	case "name":
+		return ec.fieldContext_FormFeature_name(ctx, field)
+	case "description":
+		return ec.fieldContext_FormFeature_description(ctx, field)
+	case "parameters":
+		return ec.fieldContext_FormFeature_parameters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormFeature", field.Name)
+}
+
+func (ec *executionContext) childFields_FormField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_FormField_path(ctx, field)
+	case "type":
+		return ec.fieldContext_FormField_type(ctx, field)
+	case "required":
+		return ec.fieldContext_FormField_required(ctx, field)
+	case "requiredWhen":
+		return ec.fieldContext_FormField_requiredWhen(ctx, field)
+	case "minLength":
+		return ec.fieldContext_FormField_minLength(ctx, field)
+	case "maxLength":
+		return ec.fieldContext_FormField_maxLength(ctx, field)
+	case "maxItems":
+		return ec.fieldContext_FormField_maxItems(ctx, field)
+	case "min":
+		return ec.fieldContext_FormField_min(ctx, field)
+	case "max":
+		return ec.fieldContext_FormField_max(ctx, field)
+	case "choices":
+		return ec.fieldContext_FormField_choices(ctx, field)
+	case "description":
+		return ec.fieldContext_FormField_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormField", field.Name)
+}
+
+func (ec *executionContext) childFields_FormParameter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_FormParameter_name(ctx, field)
+	case "type":
+		return ec.fieldContext_FormParameter_type(ctx, field)
+	case "mandatory":
+		return ec.fieldContext_FormParameter_mandatory(ctx, field)
+	case "required":
+		return ec.fieldContext_FormParameter_required(ctx, field)
+	case "allowedValues":
+		return ec.fieldContext_FormParameter_allowedValues(ctx, field)
+	case "min":
+		return ec.fieldContext_FormParameter_min(ctx, field)
+	case "max":
+		return ec.fieldContext_FormParameter_max(ctx, field)
+	case "defaultValue":
+		return ec.fieldContext_FormParameter_defaultValue(ctx, field)
+	case "categoryValue":
+		return ec.fieldContext_FormParameter_categoryValue(ctx, field)
+	case "description":
+		return ec.fieldContext_FormParameter_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FormParameter", field.Name)
+}
+
 func (ec *executionContext) childFields_IdentityDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5389,6 +5748,26 @@ func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.
 		return ec.fieldContext_RegisterOrganizationPayload_idempotentReplay(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterOrganizationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegistrationForm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerType":
+		return ec.fieldContext_RegistrationForm_customerType(ctx, field)
+	case "mutation":
+		return ec.fieldContext_RegistrationForm_mutation(ctx, field)
+	case "categoryId":
+		return ec.fieldContext_RegistrationForm_categoryId(ctx, field)
+	case "categoryCode":
+		return ec.fieldContext_RegistrationForm_categoryCode(ctx, field)
+	case "categoryName":
+		return ec.fieldContext_RegistrationForm_categoryName(ctx, field)
+	case "fields":
+		return ec.fieldContext_RegistrationForm_fields(ctx, field)
+	case "features":
+		return ec.fieldContext_RegistrationForm_features(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegistrationForm", field.Name)
 }
 
 func (ec *executionContext) childFields_RegistrationValidation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6880,6 +7259,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_registrationForm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerType",
+		func(ctx context.Context, v any) (schematype.CustomerType, error) {
+			return ec.unmarshalNCustomerType2onboardᚋschemaᚋschematypeᚐCustomerType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerType"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
 	return args, nil
 }
 
@@ -13048,6 +13449,668 @@ func (ec *executionContext) fieldContext_FieldChange_personal(_ context.Context,
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _FormChoice_value(ctx context.Context, field graphql.CollectedField, obj *registration.FormChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormChoice_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormChoice_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormChoice", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormChoice_label(ctx context.Context, field graphql.CollectedField, obj *registration.FormChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormChoice_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormChoice_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormChoice", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormFeature_id(ctx context.Context, field graphql.CollectedField, obj *registration.FormFeature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormFeature_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormFeature_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormFeature", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FormFeature_code(ctx context.Context, field graphql.CollectedField, obj *registration.FormFeature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormFeature_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormFeature_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormFeature", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormFeature_name(ctx context.Context, field graphql.CollectedField, obj *registration.FormFeature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormFeature_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormFeature_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormFeature", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormFeature_description(ctx context.Context, field graphql.CollectedField, obj *registration.FormFeature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormFeature_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormFeature_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormFeature", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormFeature_parameters(ctx context.Context, field graphql.CollectedField, obj *registration.FormFeature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormFeature_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parameters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registration.FormParameter) graphql.Marshaler {
+			return ec.marshalNFormParameter2ᚕonboardᚋinternalᚋregistrationᚐFormParameterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormFeature_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FormFeature",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormParameter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FormField_path(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormField_type(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNFormFieldType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "FormFieldType")
+}
+
+func (ec *executionContext) _FormField_required(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FormField_requiredWhen(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_requiredWhen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredWhen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_requiredWhen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormField_minLength(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_minLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_minLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FormField_maxLength(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_maxLength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxLength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_maxLength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FormField_maxItems(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_maxItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxItems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_maxItems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FormField_min(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FormField_max(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FormField_choices(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_choices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registration.FormChoice) graphql.Marshaler {
+			return ec.marshalOFormChoice2ᚕonboardᚋinternalᚋregistrationᚐFormChoiceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_choices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FormField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormChoice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FormField_description(ctx context.Context, field graphql.CollectedField, obj *registration.FormField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormField_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormField_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormField", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormParameter_name(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormParameter_type(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.ParameterType) graphql.Marshaler {
+			return ec.marshalNParameterType2onboardᚋschemaᚋschematypeᚐParameterType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "ParameterType")
+}
+
+func (ec *executionContext) _FormParameter_mandatory(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_mandatory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mandatory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_mandatory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FormParameter_required(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FormParameter_allowedValues(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_allowedValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_allowedValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormParameter_min(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FormParameter_max(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FormParameter_defaultValue(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_defaultValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormParameter_categoryValue(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_categoryValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_categoryValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "String")
+}
+
+func (ec *executionContext) _FormParameter_description(ctx context.Context, field graphql.CollectedField, obj *registration.FormParameter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FormParameter_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FormParameter_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FormParameter", field, false, false, "String")
+}
+
 func (ec *executionContext) _IdentityDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.IdentityDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17459,6 +18522,68 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_registrationForm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_registrationForm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RegistrationForm(ctx, fc.Args["customerType"].(schematype.CustomerType), fc.Args["category"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:register")
+				if err != nil {
+					var zeroVal *registration.Form
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *registration.Form
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *registration.Form) graphql.Marshaler {
+			return ec.marshalNRegistrationForm2ᚖonboardᚋinternalᚋregistrationᚐForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_registrationForm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationForm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_registrationForm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_exportPersonalData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18555,6 +19680,185 @@ func (ec *executionContext) _RegisterOrganizationPayload_idempotentReplay(ctx co
 }
 func (ec *executionContext) fieldContext_RegisterOrganizationPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegistrationForm_customerType(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_customerType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.CustomerType) graphql.Marshaler {
+			return ec.marshalNCustomerType2onboardᚋschemaᚋschematypeᚐCustomerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_customerType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationForm", field, false, false, "CustomerType")
+}
+
+func (ec *executionContext) _RegistrationForm_mutation(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_mutation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mutation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_mutation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationForm", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegistrationForm_categoryId(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_categoryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_categoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationForm", field, true, false, "ID")
+}
+
+func (ec *executionContext) _RegistrationForm_categoryCode(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_categoryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_categoryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationForm", field, true, false, "String")
+}
+
+func (ec *executionContext) _RegistrationForm_categoryName(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_categoryName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_categoryName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationForm", field, true, false, "String")
+}
+
+func (ec *executionContext) _RegistrationForm_fields(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registration.FormField) graphql.Marshaler {
+			return ec.marshalNFormField2ᚕonboardᚋinternalᚋregistrationᚐFormFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrationForm",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrationForm_features(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationForm_features(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Features, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registration.FormFeature) graphql.Marshaler {
+			return ec.marshalNFormFeature2ᚕonboardᚋinternalᚋregistrationᚐFormFeatureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationForm_features(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrationForm",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FormFeature(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RegistrationValidation_valid(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationValidation) (ret graphql.Marshaler) {
@@ -46095,6 +47399,258 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var formChoiceImplementors = []string{"FormChoice"}
+
+func (ec *executionContext) _FormChoice(ctx context.Context, sel ast.SelectionSet, obj *registration.FormChoice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formChoiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormChoice")
+		case "value":
+			out.Values[i] = ec._FormChoice_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FormChoice_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var formFeatureImplementors = []string{"FormFeature"}
+
+func (ec *executionContext) _FormFeature(ctx context.Context, sel ast.SelectionSet, obj *registration.FormFeature) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formFeatureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormFeature")
+		case "id":
+			out.Values[i] = ec._FormFeature_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._FormFeature_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._FormFeature_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FormFeature_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parameters":
+			out.Values[i] = ec._FormFeature_parameters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var formFieldImplementors = []string{"FormField"}
+
+func (ec *executionContext) _FormField(ctx context.Context, sel ast.SelectionSet, obj *registration.FormField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormField")
+		case "path":
+			out.Values[i] = ec._FormField_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FormField_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._FormField_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredWhen":
+			out.Values[i] = ec._FormField_requiredWhen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minLength":
+			out.Values[i] = ec._FormField_minLength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxLength":
+			out.Values[i] = ec._FormField_maxLength(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxItems":
+			out.Values[i] = ec._FormField_maxItems(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._FormField_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._FormField_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "choices":
+			out.Values[i] = ec._FormField_choices(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FormField_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var formParameterImplementors = []string{"FormParameter"}
+
+func (ec *executionContext) _FormParameter(ctx context.Context, sel ast.SelectionSet, obj *registration.FormParameter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, formParameterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FormParameter")
+		case "name":
+			out.Values[i] = ec._FormParameter_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FormParameter_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mandatory":
+			out.Values[i] = ec._FormParameter_mandatory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._FormParameter_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowedValues":
+			out.Values[i] = ec._FormParameter_allowedValues(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._FormParameter_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._FormParameter_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultValue":
+			out.Values[i] = ec._FormParameter_defaultValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "categoryValue":
+			out.Values[i] = ec._FormParameter_categoryValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FormParameter_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var identityDocumentImplementors = []string{"IdentityDocument", "Node"}
 
 func (ec *executionContext) _IdentityDocument(ctx context.Context, sel ast.SelectionSet, obj *ent.IdentityDocument) graphql.Marshaler {
@@ -47043,6 +48599,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
 				})
+		case "registrationForm":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_registrationForm(ctx, field)
+				})
 		case "exportPersonalData":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -47318,6 +48880,69 @@ func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, se
 			}
 		case "idempotentReplay":
 			out.Values[i] = ec._RegisterOrganizationPayload_idempotentReplay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registrationFormImplementors = []string{"RegistrationForm"}
+
+func (ec *executionContext) _RegistrationForm(ctx context.Context, sel ast.SelectionSet, obj *registration.Form) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrationFormImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrationForm")
+		case "customerType":
+			out.Values[i] = ec._RegistrationForm_customerType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mutation":
+			out.Values[i] = ec._RegistrationForm_mutation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "categoryId":
+			out.Values[i] = ec._RegistrationForm_categoryId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "categoryCode":
+			out.Values[i] = ec._RegistrationForm_categoryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "categoryName":
+			out.Values[i] = ec._RegistrationForm_categoryName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._RegistrationForm_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "features":
+			out.Values[i] = ec._RegistrationForm_features(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -50027,6 +51652,84 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalNFormChoice2onboardᚋinternalᚋregistrationᚐFormChoice(ctx context.Context, sel ast.SelectionSet, v registration.FormChoice) graphql.Marshaler {
+	return ec._FormChoice(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormFeature2onboardᚋinternalᚋregistrationᚐFormFeature(ctx context.Context, sel ast.SelectionSet, v registration.FormFeature) graphql.Marshaler {
+	return ec._FormFeature(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormFeature2ᚕonboardᚋinternalᚋregistrationᚐFormFeatureᚄ(ctx context.Context, sel ast.SelectionSet, v []registration.FormFeature) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormFeature2onboardᚋinternalᚋregistrationᚐFormFeature(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFormField2onboardᚋinternalᚋregistrationᚐFormField(ctx context.Context, sel ast.SelectionSet, v registration.FormField) graphql.Marshaler {
+	return ec._FormField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormField2ᚕonboardᚋinternalᚋregistrationᚐFormFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []registration.FormField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormField2onboardᚋinternalᚋregistrationᚐFormField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFormFieldType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFormFieldType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FormFieldType!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFormParameter2onboardᚋinternalᚋregistrationᚐFormParameter(ctx context.Context, sel ast.SelectionSet, v registration.FormParameter) graphql.Marshaler {
+	return ec._FormParameter(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFormParameter2ᚕonboardᚋinternalᚋregistrationᚐFormParameterᚄ(ctx context.Context, sel ast.SelectionSet, v []registration.FormParameter) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormParameter2onboardᚋinternalᚋregistrationᚐFormParameter(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50412,6 +52115,14 @@ func (ec *executionContext) marshalNRegisterOrganizationPayload2ᚖonboardᚋgra
 		return graphql.Null
 	}
 	return ec._RegisterOrganizationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRegistrationForm2ᚖonboardᚋinternalᚋregistrationᚐForm(ctx context.Context, sel ast.SelectionSet, v *registration.Form) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegistrationForm!")
+		return graphql.Null
+	}
+	return ec._RegistrationForm(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegistrationStatus2onboardᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
@@ -52573,6 +54284,25 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = ctx
 	res := scalar.MarshalFloat(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOFormChoice2ᚕonboardᚋinternalᚋregistrationᚐFormChoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []registration.FormChoice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFormChoice2onboardᚋinternalᚋregistrationᚐFormChoice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOGenderValue2interface(ctx context.Context, v any) (any, error) {

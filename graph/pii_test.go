@@ -34,6 +34,11 @@ var withoutPeoplesData = map[string]string{
 	"CreateWebhookEndpointPayload": "the endpoint and its signing secret: a credential, not anyone's personal data",
 	"RotateWebhookSecretPayload":   "the endpoint and its signing secret: a credential, not anyone's personal data",
 	"CreateApiKeyPayload":          "the key and the key itself: a credential, not anyone's personal data",
+	"RegistrationForm":             "a registration form: the mutation's name and the tenant's category",
+	"FormField":                    "an input field's path, rules and fixed descriptions",
+	"FormChoice":                   "an allowed value: codes, countries, the tenant's roles and catalog",
+	"FormFeature":                  "the tenant's catalog",
+	"FormParameter":                "a feature parameter's definition and the category's value",
 }
 
 // notPersonal are the String fields of peoplesTypes that are not personal

@@ -211,7 +211,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		for j, p := range in.Parametrization {
 			pp := path.With("parametrization", j)
 			text := &checker{}
-			name := text.text(pp.With("name"), &p.Name, 100)
+			name := text.text(pp.With("name"), &p.Name, maxParameterNameLen)
 			value := text.text(pp.With("value"), &p.Value, schematype.MaxParameterValueLen)
 			if len(text.problems) > 0 {
 				*problems = append(*problems, text.problems...)

@@ -79,7 +79,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 		Email:        rules.loginEmail,
 	}
 	// Checked, not stored: the first, middle and last names together.
-	c.text(path.With("fullName"), in.FullName, 3*schematype.MaxNameLen)
+	c.text(path.With("fullName"), in.FullName, maxFullNameLen)
 	if nonBlank(in.Email) {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
