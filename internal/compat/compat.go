@@ -85,8 +85,10 @@ type problem struct {
 // answers.
 type system interface {
 	// decode maps the body (a JSON object, syntax checked) to a
-	// registration; every problem it finds is in problems.
-	decode(ctx context.Context, body []byte) (registrar, []problem)
+	// registration; every problem it finds is in problems. With problems,
+	// the registration may still be given (what could be decoded), for
+	// the service's rules to add theirs (see route).
+	decode(ctx context.Context, body []byte) (*decoded, []problem)
 	// fieldOf names, in the system's terms, the body field behind the
 	// path of one of our input's problems.
 	fieldOf(path apperr.Path) string
@@ -96,18 +98,32 @@ type system interface {
 	succeed(ctx context.Context, h *Handler, w http.ResponseWriter, res *registration.Result) error
 }
 
-// registrar registers the decoded body through the service.
-type registrar func(ctx context.Context, s *registration.Service, origin registration.Origin) (*registration.Result, error)
+// decoded is a decoded body: how to register it through the
+// service, and how to validate it without registering.
+type decoded struct {
+	register func(ctx context.Context, s *registration.Service, origin registration.Origin) (*registration.Result, error)
+	validate func(ctx context.Context, s *registration.Service, origin registration.Origin) error
+}
 
-func individual(in registration.IndividualInput) registrar {
-	return func(ctx context.Context, s *registration.Service, o registration.Origin) (*registration.Result, error) {
-		return s.RegisterIndividual(ctx, o, in)
+func individual(in registration.IndividualInput) *decoded {
+	return &decoded{
+		register: func(ctx context.Context, s *registration.Service, o registration.Origin) (*registration.Result, error) {
+			return s.RegisterIndividual(ctx, o, in)
+		},
+		validate: func(ctx context.Context, s *registration.Service, o registration.Origin) error {
+			return s.ValidateIndividual(ctx, o, in)
+		},
 	}
 }
 
-func organization(in registration.OrganizationInput) registrar {
-	return func(ctx context.Context, s *registration.Service, o registration.Origin) (*registration.Result, error) {
-		return s.RegisterOrganization(ctx, o, in)
+func organization(in registration.OrganizationInput) *decoded {
+	return &decoded{
+		register: func(ctx context.Context, s *registration.Service, o registration.Origin) (*registration.Result, error) {
+			return s.RegisterOrganization(ctx, o, in)
+		},
+		validate: func(ctx context.Context, s *registration.Service, o registration.Origin) error {
+			return s.ValidateOrganization(ctx, o, in)
+		},
 	}
 }
 
@@ -158,10 +174,13 @@ func (h *Handler) route(sys system) http.Handler {
 		}
 		reg, problems := sys.decode(ctx, body)
 		if len(problems) > 0 {
+			if reg != nil {
+				problems = h.withRuleProblems(ctx, sys, reg, problems)
+			}
 			fail(w, r, sys, statusOf(problems), problems)
 			return
 		}
-		res, err := reg(ctx, h.Registration, graph.OriginOf(ctx))
+		res, err := reg.register(ctx, h.Registration, graph.OriginOf(ctx))
 		if err != nil {
 			h.answerError(w, r, sys, err)
 			return
@@ -170,6 +189,32 @@ func (h *Handler) route(sys system) http.Handler {
 			h.answerError(w, r, sys, err)
 		}
 	})
+}
+
+// withRuleProblems adds to the body's own problems (a value of the wrong
+// type, an unknown field, a value the system has no home for) the
+// registration rules' problems with what could be decoded, so that one
+// answer lists every problem; a field that already has a problem gets no
+// second one (a value of the wrong type is also missing to the rules).
+// Only BAD_USER_INPUT and NOT_FOUND problems are added: a conflict or an
+// outage is for the request once its body is right.
+func (h *Handler) withRuleProblems(ctx context.Context, sys system, reg *decoded, problems []problem) []problem {
+	err := reg.validate(ctx, h.Registration, graph.OriginOf(ctx))
+	seen := map[string]bool{}
+	for _, p := range problems {
+		seen[p.Field] = true
+	}
+	for _, e := range apperr.Flatten(err) {
+		if e.Code != apperr.BadUserInput && e.Code != apperr.NotFound {
+			continue
+		}
+		field := sys.fieldOf(e.Field)
+		if len(e.Field) == 0 || seen[field] {
+			continue
+		}
+		problems = append(problems, problem{Field: field, Code: e.Code, Reason: e.Reason, Message: e.Message, Details: e.Details})
+	}
+	return problems
 }
 
 // refuse answers a request refused before its body is decoded, with the

@@ -66,7 +66,7 @@ func mapField(fields map[string]string, p apperr.Path) string {
 // it reads an ISO 3166-2 code.
 var alpha3State = regexp.MustCompile(`^[A-Z]{3}-[A-Z0-9]{1,3}$`)
 
-func (cryptomate) decode(_ context.Context, body []byte) (registrar, []problem) {
+func (cryptomate) decode(_ context.Context, body []byte) (*decoded, []problem) {
 	var rd reader
 	o := rd.root(body)
 	person := &registration.PersonInput{
@@ -106,10 +106,7 @@ func (cryptomate) decode(_ context.Context, body []byte) (registrar, []problem) 
 		}
 	}
 	o.Finish()
-	if len(rd.problems) > 0 {
-		return nil, rd.problems
-	}
-	return individual(in), nil
+	return individual(in), rd.problems
 }
 
 // cryptomateError is Cryptomate's error answer.

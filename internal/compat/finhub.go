@@ -73,7 +73,7 @@ func inputProblems(err error) []problem {
 	return out
 }
 
-func (finhubIndividual) decode(ctx context.Context, body []byte) (registrar, []problem) {
+func (finhubIndividual) decode(ctx context.Context, body []byte) (*decoded, []problem) {
 	m, problems := decodeGraphQLBody(body)
 	if problems != nil {
 		return nil, problems
@@ -85,7 +85,7 @@ func (finhubIndividual) decode(ctx context.Context, body []byte) (registrar, []p
 	return individual(in), nil
 }
 
-func (finhubOrganization) decode(ctx context.Context, body []byte) (registrar, []problem) {
+func (finhubOrganization) decode(ctx context.Context, body []byte) (*decoded, []problem) {
 	m, problems := decodeGraphQLBody(body)
 	if problems != nil {
 		return nil, problems

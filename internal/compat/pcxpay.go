@@ -77,7 +77,7 @@ var pcxpayDocumentTypes = map[string]string{
 // pcxpayMemberRoles maps PCXPay's member roles to ours.
 var pcxpayMemberRoles = map[string]string{"owner": "OWNER", "admin": "ADMIN", "member": "MEMBER"}
 
-func (pcxpay) decode(_ context.Context, body []byte) (registrar, []problem) {
+func (pcxpay) decode(_ context.Context, body []byte) (*decoded, []problem) {
 	var rd reader
 	o := rd.root(body)
 	person := &registration.PersonInput{
@@ -135,10 +135,7 @@ func (pcxpay) decode(_ context.Context, body []byte) (registrar, []problem) {
 	}
 	in.IndividualCustomer = &registration.IndividualCustomer{Person: person, Organization: membership}
 	o.Finish()
-	if len(rd.problems) > 0 {
-		return nil, rd.problems
-	}
-	return individual(in), nil
+	return individual(in), rd.problems
 }
 
 // pcxpayError is PCXPay's error answer.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"onboard/ent/privacy"
+	"onboard/ent/tenant"
 	"onboard/internal/compat"
 )
 
@@ -176,4 +177,13 @@ func pcxpayShape(t *testing.T, a answer) {
 		"user.role": "retail", "user.type": "user", "user.org_name": "Smith Trading", "user.org_id": "cus_…", "user.org_member_role": "owner",
 		"user.phone_number": "+14155550123", "user.address": "1 Market St, San Francisco, CA 94105", "user.country": "US",
 		"user.id_type": "passport", "user.id_number": "X1234567", "user.additional_id_type": "drivers_license"})
+}
+
+// setDuplicatePolicy sets the tenant's duplicatePolicy (FLAG or REJECT).
+func (e *compatEnv) setDuplicatePolicy(t *testing.T, policy string) {
+	t.Helper()
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	if err := e.Client().Tenant.UpdateOneID(e.tenantID).SetDuplicatePolicy(tenant.DuplicatePolicy(policy)).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -49,7 +49,7 @@ var walletsFields = map[string]string{
 
 func (wallets) fieldOf(p apperr.Path) string { return mapField(walletsFields, p) }
 
-func (wallets) decode(_ context.Context, body []byte) (registrar, []problem) {
+func (wallets) decode(_ context.Context, body []byte) (*decoded, []problem) {
 	var rd reader
 	o := rd.root(body)
 	in := registration.IndividualInput{ExternalReference: o.String("tenantUserId")}
@@ -84,10 +84,7 @@ func (wallets) decode(_ context.Context, body []byte) (registrar, []problem) {
 	}
 	in.IndividualCustomer = &registration.IndividualCustomer{Person: person}
 	o.Finish()
-	if len(rd.problems) > 0 {
-		return nil, rd.problems
-	}
-	return individual(in), nil
+	return individual(in), rd.problems
 }
 
 // walletsEnvelope is the wallet platform's answer.
