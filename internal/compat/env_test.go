@@ -46,7 +46,9 @@ func (e *compatEnv) apiKey(t testing.TB, scopes ...string) string {
 	resp := e.Do(testutil.Request{Token: e.manager, TenantKey: tenantKey,
 		Query:     `mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { key } }`,
 		Variables: map[string]any{"in": map[string]any{"name": "compat test", "scopes": scopes}}})
-	var out struct{ CreateAPIKey struct{ Key string } `json:"createApiKey"` }
+	var out struct {
+		CreateAPIKey struct{ Key string } `json:"createApiKey"`
+	}
 	resp.Into(t, &out)
 	if out.CreateAPIKey.Key == "" {
 		t.Fatalf("no key: %s", resp.Raw)
