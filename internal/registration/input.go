@@ -12,11 +12,6 @@ type IndividualInput struct {
 	LastName         *string
 	Email            string
 	Phone            *string
-	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
-	// two parts (both or neither), as forms with a country-code drop-down
-	// send it; with Phone too, the two must be the same number.
-	PhoneCountryCode    *int
-	PhoneNationalNumber *string
 	Password         string
 	MatchingPassword string
 	RoleIDs          []string
@@ -26,6 +21,13 @@ type IndividualInput struct {
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
+
+	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
+	// two parts (both or neither), as forms with a country-code drop-down
+	// send it; with Phone too, the two must be the same number. Left out
+	// of a fingerprint when absent, so that a request's stays as it was.
+	PhoneCountryCode    *int    `json:",omitempty"`
+	PhoneNationalNumber *string `json:",omitempty"`
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -54,7 +56,8 @@ type PersonInput struct {
 	IdentityDocuments []DocumentInput
 }
 
-// AddressInput is a postal address.
+// AddressInput is a postal address. Country is optional: without it the
+// state or the tenant's default country completes it (checker.address).
 type AddressInput struct {
 	Type       *string
 	Street     string
@@ -62,13 +65,12 @@ type AddressInput struct {
 	City       string
 	State      *string
 	PostalCode *string
-	// Country is optional: without it the state or the tenant's default
-	// country completes it (checker.address).
-	Country   string
-	IsPrimary bool
+	Country    string
+	IsPrimary  bool
+
 	// AddressLine is the address in one line, kept verbatim and split
 	// into the parts not given (splitAddressLine).
-	AddressLine *string
+	AddressLine *string `json:",omitempty"`
 	// source is a stored address's country source, set when an update
 	// checks it again (addressInputOf): its country keeps its source and
 	// its line is not split again.
@@ -90,7 +92,7 @@ type DocumentInput struct {
 	IssuingCountry *string
 	// IsPrimary marks the person's main document; at most one is, and the
 	// first is when none is.
-	IsPrimary bool
+	IsPrimary bool `json:",omitempty"`
 }
 
 // UserInput is the login user's part of the request.
