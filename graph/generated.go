@@ -54,7 +54,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Address() AddressResolver
 	ConsentDocument() ConsentDocumentResolver
+	Contact() ContactResolver
 	Customer() CustomerResolver
 	CustomerEvent() CustomerEventResolver
 	Mutation() MutationResolver
@@ -81,6 +83,8 @@ type ComplexityRoot struct {
 		AddressLine   func(childComplexity int) int
 		City          func(childComplexity int) int
 		Country       func(childComplexity int) int
+		CountryAlpha3 func(childComplexity int) int
+		CountryName   func(childComplexity int) int
 		CountrySource func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		ID            func(childComplexity int) int
@@ -90,6 +94,8 @@ type ComplexityRoot struct {
 		Person        func(childComplexity int) int
 		PostalCode    func(childComplexity int) int
 		State         func(childComplexity int) int
+		StateCode     func(childComplexity int) int
+		StateName     func(childComplexity int) int
 		Street        func(childComplexity int) int
 		Type          func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
@@ -208,6 +214,7 @@ type ComplexityRoot struct {
 		Operator     func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
+		PhoneNumber  func(childComplexity int) int
 		Purpose      func(childComplexity int) int
 		Type         func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
@@ -503,6 +510,7 @@ type ComplexityRoot struct {
 		UpdateIndividual                 func(childComplexity int, input registration.IndividualUpdate) int
 		UpdateOrganization               func(childComplexity int, input registration.OrganizationUpdate) int
 		UpdateRepresentative             func(childComplexity int, input registration.RepresentativeChange) int
+		UpdateTenantSettings             func(childComplexity int, input catalog.TenantSettings) int
 		UpdateWebhookEndpoint            func(childComplexity int, input model.UpdateWebhookEndpointInput) int
 		ValidateIndividualRegistration   func(childComplexity int, input registration.IndividualInput) int
 		ValidateOrganizationRegistration func(childComplexity int, input registration.OrganizationInput) int
@@ -575,9 +583,17 @@ type ComplexityRoot struct {
 		MiddleName        func(childComplexity int) int
 		Nationality       func(childComplexity int) int
 		Phone             func(childComplexity int) int
+		PhoneNumber       func(childComplexity int) int
 		PlaceOfBirth      func(childComplexity int) int
 		Representatives   func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+	}
+
+	PhoneNumber struct {
+		CountryCallingCode func(childComplexity int) int
+		E164               func(childComplexity int) int
+		NationalNumber     func(childComplexity int) int
+		RegionCode         func(childComplexity int) int
 	}
 
 	PolicyRequirement struct {
@@ -745,6 +761,10 @@ type ComplexityRoot struct {
 		Customer func(childComplexity int) int
 	}
 
+	UpdateTenantSettingsPayload struct {
+		Tenant func(childComplexity int) int
+	}
+
 	UpdateWebhookEndpointPayload struct {
 		Endpoint func(childComplexity int) int
 	}
@@ -875,8 +895,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AddressResolver interface {
+	StateCode(ctx context.Context, obj *ent.Address) (*string, error)
+	StateName(ctx context.Context, obj *ent.Address) (*string, error)
+	CountryAlpha3(ctx context.Context, obj *ent.Address) (string, error)
+	CountryName(ctx context.Context, obj *ent.Address) (string, error)
+}
 type ConsentDocumentResolver interface {
 	CustomerTypes(ctx context.Context, obj *ent.ConsentDocument) ([]schematype.CustomerType, error)
+}
+type ContactResolver interface {
+	PhoneNumber(ctx context.Context, obj *ent.Contact) (*model.PhoneNumber, error)
 }
 type CustomerResolver interface {
 	Consents(ctx context.Context, obj *ent.Customer) ([]*ent.Consent, error)
@@ -913,6 +942,7 @@ type MutationResolver interface {
 	RegisterOrganization(ctx context.Context, input registration.OrganizationInput) (*model.RegisterOrganizationPayload, error)
 	RegisterIndividual(ctx context.Context, input registration.IndividualInput) (*model.RegisterIndividualPayload, error)
 	CreateCustomerSession(ctx context.Context, input model.CreateCustomerSessionInput) (*model.CustomerSessionPayload, error)
+	UpdateTenantSettings(ctx context.Context, input catalog.TenantSettings) (*model.UpdateTenantSettingsPayload, error)
 	UpdateIndividual(ctx context.Context, input registration.IndividualUpdate) (*model.UpdateIndividualPayload, error)
 	UpdateOrganization(ctx context.Context, input registration.OrganizationUpdate) (*model.UpdateOrganizationPayload, error)
 	ValidateIndividualRegistration(ctx context.Context, input registration.IndividualInput) (*model.RegistrationValidation, error)
@@ -924,6 +954,7 @@ type MutationResolver interface {
 	RedeliverEvent(ctx context.Context, input model.RedeliverEventInput) (*model.RedeliverEventPayload, error)
 }
 type PersonResolver interface {
+	PhoneNumber(ctx context.Context, obj *ent.Person) (*model.PhoneNumber, error)
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*string, error)
 }
 type QueryResolver interface {
@@ -1013,6 +1044,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Country(childComplexity), true
+	case "Address.countryAlpha3":
+		if e.ComplexityRoot.Address.CountryAlpha3 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CountryAlpha3(childComplexity), true
+	case "Address.countryName":
+		if e.ComplexityRoot.Address.CountryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CountryName(childComplexity), true
 	case "Address.countrySource":
 		if e.ComplexityRoot.Address.CountrySource == nil {
 			break
@@ -1067,6 +1110,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.State(childComplexity), true
+	case "Address.stateCode":
+		if e.ComplexityRoot.Address.StateCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StateCode(childComplexity), true
+	case "Address.stateName":
+		if e.ComplexityRoot.Address.StateName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StateName(childComplexity), true
 	case "Address.street":
 		if e.ComplexityRoot.Address.Street == nil {
 			break
@@ -1542,6 +1597,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Person(childComplexity), true
+	case "Contact.phoneNumber":
+		if e.ComplexityRoot.Contact.PhoneNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contact.PhoneNumber(childComplexity), true
 	case "Contact.purpose":
 		if e.ComplexityRoot.Contact.Purpose == nil {
 			break
@@ -2911,6 +2972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRepresentative(childComplexity, args["input"].(registration.RepresentativeChange)), true
+	case "Mutation.updateTenantSettings":
+		if e.ComplexityRoot.Mutation.UpdateTenantSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTenantSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTenantSettings(childComplexity, args["input"].(catalog.TenantSettings)), true
 	case "Mutation.updateWebhookEndpoint":
 		if e.ComplexityRoot.Mutation.UpdateWebhookEndpoint == nil {
 			break
@@ -3256,6 +3328,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.phoneNumber":
+		if e.ComplexityRoot.Person.PhoneNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.PhoneNumber(childComplexity), true
 	case "Person.placeOfBirth":
 		if e.ComplexityRoot.Person.PlaceOfBirth == nil {
 			break
@@ -3274,6 +3352,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.UpdatedAt(childComplexity), true
+
+	case "PhoneNumber.countryCallingCode":
+		if e.ComplexityRoot.PhoneNumber.CountryCallingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.CountryCallingCode(childComplexity), true
+	case "PhoneNumber.e164":
+		if e.ComplexityRoot.PhoneNumber.E164 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.E164(childComplexity), true
+	case "PhoneNumber.nationalNumber":
+		if e.ComplexityRoot.PhoneNumber.NationalNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.NationalNumber(childComplexity), true
+	case "PhoneNumber.regionCode":
+		if e.ComplexityRoot.PhoneNumber.RegionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhoneNumber.RegionCode(childComplexity), true
 
 	case "PolicyRequirement.code":
 		if e.ComplexityRoot.PolicyRequirement.Code == nil {
@@ -3960,6 +4063,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateOrganizationPayload.Customer(childComplexity), true
 
+	case "UpdateTenantSettingsPayload.tenant":
+		if e.ComplexityRoot.UpdateTenantSettingsPayload.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTenantSettingsPayload.Tenant(childComplexity), true
+
 	case "UpdateWebhookEndpointPayload.endpoint":
 		if e.ComplexityRoot.UpdateWebhookEndpointPayload.Endpoint == nil {
 			break
@@ -4593,6 +4703,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateIndividualInput", ec.unmarshalInputUpdateIndividualInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateRepresentativeInput", ec.unmarshalInputUpdateRepresentativeInput),
+			graphql.NewInputUnmarshaler("UpdateTenantSettingsInput", ec.unmarshalInputUpdateTenantSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateWebhookEndpointInput", ec.unmarshalInputUpdateWebhookEndpointInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
@@ -4694,7 +4805,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
+//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "places.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "tenant.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4716,11 +4827,13 @@ var sources = []*ast.Source{
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
+	{Name: "places.graphqls", Input: sourceData("places.graphqls"), BuiltIn: false},
 	{Name: "read.graphqls", Input: sourceData("read.graphqls"), BuiltIn: false},
 	{Name: "registration.graphqls", Input: sourceData("registration.graphqls"), BuiltIn: false},
 	{Name: "requirements.graphqls", Input: sourceData("requirements.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "session.graphqls", Input: sourceData("session.graphqls"), BuiltIn: false},
+	{Name: "tenant.graphqls", Input: sourceData("tenant.graphqls"), BuiltIn: false},
 	{Name: "update.graphqls", Input: sourceData("update.graphqls"), BuiltIn: false},
 	{Name: "validation.graphqls", Input: sourceData("validation.graphqls"), BuiltIn: false},
 	{Name: "verification.graphqls", Input: sourceData("verification.graphqls"), BuiltIn: false},
@@ -4774,6 +4887,14 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_person(ctx, field)
 	case "organization":
 		return ec.fieldContext_Address_organization(ctx, field)
+	case "stateCode":
+		return ec.fieldContext_Address_stateCode(ctx, field)
+	case "stateName":
+		return ec.fieldContext_Address_stateName(ctx, field)
+	case "countryAlpha3":
+		return ec.fieldContext_Address_countryAlpha3(ctx, field)
+	case "countryName":
+		return ec.fieldContext_Address_countryName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
 }
@@ -5000,6 +5121,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_person(ctx, field)
 	case "organization":
 		return ec.fieldContext_Contact_organization(ctx, field)
+	case "phoneNumber":
+		return ec.fieldContext_Contact_phoneNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
@@ -5656,10 +5779,26 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_representatives(ctx, field)
 	case "employments":
 		return ec.fieldContext_Person_employments(ctx, field)
+	case "phoneNumber":
+		return ec.fieldContext_Person_phoneNumber(ctx, field)
 	case "dateOfBirth":
 		return ec.fieldContext_Person_dateOfBirth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PhoneNumber(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "e164":
+		return ec.fieldContext_PhoneNumber_e164(ctx, field)
+	case "countryCallingCode":
+		return ec.fieldContext_PhoneNumber_countryCallingCode(ctx, field)
+	case "nationalNumber":
+		return ec.fieldContext_PhoneNumber_nationalNumber(ctx, field)
+	case "regionCode":
+		return ec.fieldContext_PhoneNumber_regionCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhoneNumber", field.Name)
 }
 
 func (ec *executionContext) childFields_PolicyRequirement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5928,6 +6067,14 @@ func (ec *executionContext) childFields_UpdateOrganizationPayload(ctx context.Co
 		return ec.fieldContext_UpdateOrganizationPayload_customer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateOrganizationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTenantSettingsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_UpdateTenantSettingsPayload_tenant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTenantSettingsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateWebhookEndpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6822,6 +6969,20 @@ func (ec *executionContext) field_Mutation_updateRepresentative_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (registration.RepresentativeChange, error) {
 			return ec.unmarshalNUpdateRepresentativeInput2onboardᚋinternalᚋregistrationᚐRepresentativeChange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTenantSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (catalog.TenantSettings, error) {
+			return ec.unmarshalNUpdateTenantSettingsInput2onboardᚋinternalᚋcatalogᚐTenantSettings(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7993,6 +8154,98 @@ func (ec *executionContext) fieldContext_Address_organization(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Address_stateCode(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_stateCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Address().StateCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_stateCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
+}
+
+func (ec *executionContext) _Address_stateName(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_stateName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Address().StateName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_stateName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
+}
+
+func (ec *executionContext) _Address_countryAlpha3(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_countryAlpha3(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Address().CountryAlpha3(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_countryAlpha3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
+}
+
+func (ec *executionContext) _Address_countryName(ctx context.Context, field graphql.CollectedField, obj *ent.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_countryName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Address().CountryName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_countryName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, true, "String")
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
@@ -10019,6 +10272,38 @@ func (ec *executionContext) fieldContext_Contact_organization(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_phoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contact().PhoneNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PhoneNumber) graphql.Marshaler {
+			return ec.marshalOPhoneNumber2ᚖonboardᚋgraphᚋmodelᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_phoneNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15849,6 +16134,68 @@ func (ec *executionContext) fieldContext_Mutation_createCustomerSession(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateTenantSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTenantSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTenantSettings(ctx, fc.Args["input"].(catalog.TenantSettings))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "catalog:write")
+				if err != nil {
+					var zeroVal *model.UpdateTenantSettingsPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.UpdateTenantSettingsPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateTenantSettingsPayload) graphql.Marshaler {
+			return ec.marshalNUpdateTenantSettingsPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateTenantSettingsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTenantSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateTenantSettingsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTenantSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateIndividual(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17789,6 +18136,38 @@ func (ec *executionContext) fieldContext_Person_employments(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_phoneNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_phoneNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().PhoneNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PhoneNumber) graphql.Marshaler {
+			return ec.marshalOPhoneNumber2ᚖonboardᚋgraphᚋmodelᚐPhoneNumber(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_phoneNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhoneNumber(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17823,6 +18202,124 @@ func (ec *executionContext) _Person_dateOfBirth(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Person_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_e164(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_e164(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.E164, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_e164(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_countryCallingCode(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_countryCallingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCallingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_countryCallingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PhoneNumber_nationalNumber(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_nationalNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NationalNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.PersonalData == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personalData is not implemented")
+				}
+				return ec.Directives.PersonalData(ctx, obj, directive0, nil)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_nationalNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
+}
+
+func (ec *executionContext) _PhoneNumber_regionCode(ctx context.Context, field graphql.CollectedField, obj *model.PhoneNumber) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhoneNumber_regionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PhoneNumber_regionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhoneNumber", field, false, false, "String")
 }
 
 func (ec *executionContext) _PolicyRequirement_kind(ctx context.Context, field graphql.CollectedField, obj *schematype.PolicyRequirement) (ret graphql.Marshaler) {
@@ -21086,6 +21583,38 @@ func (ec *executionContext) fieldContext_UpdateOrganizationPayload_customer(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateTenantSettingsPayload_tenant(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTenantSettingsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateTenantSettingsPayload_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖonboardᚋentᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateTenantSettingsPayload_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateTenantSettingsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24654,7 +25183,7 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "street", "line2", "city", "state", "postalCode", "country", "isPrimary"}
+	fieldsInOrder := [...]string{"type", "street", "line2", "city", "state", "postalCode", "country", "isPrimary", "addressLine"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24717,6 +25246,13 @@ func (ec *executionContext) unmarshalInputAddressInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.IsPrimary = data
+		case "addressLine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addressLine"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddressLine = data
 		}
 	}
 	return it, nil
@@ -29823,7 +30359,7 @@ func (ec *executionContext) unmarshalInputCreateTenantInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "name"}
+	fieldsInOrder := [...]string{"key", "name", "defaultCountry", "duplicatePolicy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29844,6 +30380,20 @@ func (ec *executionContext) unmarshalInputCreateTenantInput(ctx context.Context,
 				return it, err
 			}
 			it.Name = data
+		case "defaultCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountry = data
+		case "duplicatePolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicy"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicy = data
 		}
 	}
 	return it, nil
@@ -35751,7 +36301,7 @@ func (ec *executionContext) unmarshalInputIdentityDocumentChangeInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "number", "issuingCountry"}
+	fieldsInOrder := [...]string{"id", "type", "number", "issuingCountry", "isPrimary"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35786,6 +36336,13 @@ func (ec *executionContext) unmarshalInputIdentityDocumentChangeInput(ctx contex
 				return it, err
 			}
 			it.IssuingCountry = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
 		}
 	}
 	return it, nil
@@ -35870,7 +36427,7 @@ func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "number", "issuingCountry"}
+	fieldsInOrder := [...]string{"type", "number", "issuingCountry", "isPrimary"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35898,6 +36455,13 @@ func (ec *executionContext) unmarshalInputIdentityDocumentInput(ctx context.Cont
 				return it, err
 			}
 			it.IssuingCountry = data
+		case "isPrimary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isPrimary"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsPrimary = data
 		}
 	}
 	return it, nil
@@ -40115,7 +40679,7 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "password", "matchingPassword", "roleIds", "customerCategory", "individualCustomer", "externalReference", "tags"}
+	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "phoneCountryCode", "phoneNationalNumber", "password", "matchingPassword", "roleIds", "customerCategory", "individualCustomer", "externalReference", "tags"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40150,6 +40714,20 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 				return it, err
 			}
 			it.Phone = data
+		case "phoneCountryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneCountryCode"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneCountryCode = data
+		case "phoneNationalNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNationalNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNationalNumber = data
 		case "password":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
 			data, err := ec.unmarshalOString2string(ctx, v)
@@ -43056,6 +43634,62 @@ func UnmarshalUpdateRepresentativeInput(ctx context.Context, raw any) (registrat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateTenantSettingsInput(ctx context.Context, obj any) (catalog.TenantSettings, error) {
+	var it catalog.TenantSettings
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minimumAge", "defaultCountry", "duplicatePolicy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minimumAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumAge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumAge = data
+		case "defaultCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCountry = data
+		case "duplicatePolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("duplicatePolicy"))
+			data, err := ec.unmarshalOTenantDuplicatePolicy2ᚖonboardᚋentᚋtenantᚐDuplicatePolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DuplicatePolicy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTenantSettingsInput unmarshals raw into the UpdateTenantSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTenantSettingsInput(ctx context.Context, raw any) (catalog.TenantSettings, error) {
+	var out catalog.TenantSettings
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTenantSettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateWebhookEndpointInput(ctx context.Context, obj any) (model.UpdateWebhookEndpointInput, error) {
 	var it model.UpdateWebhookEndpointInput
 	if obj == nil {
@@ -45195,6 +45829,30 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Address_organization(ctx, field, obj)
 				})
+		case "stateCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_stateCode(ctx, field, obj)
+				})
+		case "stateName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_stateName(ctx, field, obj)
+				})
+		case "countryAlpha3":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_countryAlpha3(ctx, field, obj)
+				})
+		case "countryName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Address_countryName(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45980,6 +46638,12 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_organization(ctx, field, obj)
+				})
+		case "phoneNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_phoneNumber(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -47914,6 +48578,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateTenantSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTenantSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateIndividual":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateIndividual(ctx, field)
@@ -48421,12 +49092,66 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_employments(ctx, field, obj)
 				})
+		case "phoneNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_phoneNumber(ctx, field, obj)
+				})
 		case "dateOfBirth":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_dateOfBirth(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var phoneNumberImplementors = []string{"PhoneNumber"}
+
+func (ec *executionContext) _PhoneNumber(ctx context.Context, sel ast.SelectionSet, obj *model.PhoneNumber) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phoneNumberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhoneNumber")
+		case "e164":
+			out.Values[i] = ec._PhoneNumber_e164(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countryCallingCode":
+			out.Values[i] = ec._PhoneNumber_countryCallingCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nationalNumber":
+			out.Values[i] = ec._PhoneNumber_nationalNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regionCode":
+			out.Values[i] = ec._PhoneNumber_regionCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49578,6 +50303,39 @@ func (ec *executionContext) _UpdateOrganizationPayload(ctx context.Context, sel 
 			out.Values[i] = graphql.MarshalString("UpdateOrganizationPayload")
 		case "customer":
 			out.Values[i] = ec._UpdateOrganizationPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateTenantSettingsPayloadImplementors = []string{"UpdateTenantSettingsPayload"}
+
+func (ec *executionContext) _UpdateTenantSettingsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateTenantSettingsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateTenantSettingsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateTenantSettingsPayload")
+		case "tenant":
+			out.Values[i] = ec._UpdateTenantSettingsPayload_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52464,6 +53222,19 @@ func (ec *executionContext) unmarshalNUpdateRepresentativeInput2onboardᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateTenantSettingsInput2onboardᚋinternalᚋcatalogᚐTenantSettings(ctx context.Context, v any) (catalog.TenantSettings, error) {
+	res, err := ec.unmarshalInputUpdateTenantSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateTenantSettingsPayload2ᚖonboardᚋgraphᚋmodelᚐUpdateTenantSettingsPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateTenantSettingsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateTenantSettingsPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateTenantSettingsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateWebhookEndpointInput2onboardᚋgraphᚋmodelᚐUpdateWebhookEndpointInput(ctx context.Context, v any) (model.UpdateWebhookEndpointInput, error) {
 	res, err := ec.unmarshalInputUpdateWebhookEndpointInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54989,6 +55760,13 @@ func (ec *executionContext) unmarshalOPersonWhereInput2ᚖonboardᚋentᚐPerson
 	}
 	res, err := ec.unmarshalInputPersonWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPhoneNumber2ᚖonboardᚋgraphᚋmodelᚐPhoneNumber(ctx context.Context, sel ast.SelectionSet, v *model.PhoneNumber) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PhoneNumber(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPhoneTypeValue2interface(ctx context.Context, v any) (any, error) {

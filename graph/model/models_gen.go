@@ -8,6 +8,7 @@ import (
 	"io"
 	"onboard/ent"
 	"onboard/ent/category"
+	"onboard/ent/tenant"
 	"onboard/internal/onboarding"
 	"onboard/schema/schematype"
 	"strconv"
@@ -97,6 +98,10 @@ type CreateTenantInput struct {
 	// The value callers will send in `X-Tenant-ID`: 1–64 letters, digits, `-`, `_` or `.`.
 	Key  string `json:"key"`
 	Name string `json:"name"`
+	// As in `updateTenantSettings`; none by default.
+	DefaultCountry *string `json:"defaultCountry,omitempty"`
+	// As in `updateTenantSettings`; `FLAG` by default.
+	DuplicatePolicy *tenant.DuplicatePolicy `json:"duplicatePolicy,omitempty"`
 }
 
 type CreateTenantPayload struct {
@@ -160,6 +165,18 @@ type ErasePersonalDataPayload struct {
 type OnboardingPolicyInput struct {
 	Requirements            []*PolicyRequirementInput `json:"requirements,omitempty"`
 	FullOwnershipDisclosure *bool                     `json:"fullOwnershipDisclosure,omitempty"`
+}
+
+// A phone number stored in E.164, split as forms with a country-code drop-down show it.
+type PhoneNumber struct {
+	// The number in E.164 (`+541168860622`).
+	E164 string `json:"e164"`
+	// The country calling code (`54`).
+	CountryCallingCode int `json:"countryCallingCode"`
+	// The national significant number, without trunk prefix (`1168860622`).
+	NationalNumber string `json:"nationalNumber"`
+	// The ISO 3166-1 alpha-2 region the number belongs to (`AR`), null for a non-geographic number.
+	RegionCode *string `json:"regionCode,omitempty"`
 }
 
 type PolicyRequirementInput struct {
@@ -295,6 +312,11 @@ type UpdateIndividualPayload struct {
 type UpdateOrganizationPayload struct {
 	// The customer as it now is (its `version` moved when something changed).
 	Customer *ent.Customer `json:"customer"`
+}
+
+type UpdateTenantSettingsPayload struct {
+	// The tenant with its settings as they now are.
+	Tenant *ent.Tenant `json:"tenant"`
 }
 
 // What to change of an endpoint; a field left out stays as it is.

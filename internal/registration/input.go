@@ -8,29 +8,28 @@ import (
 // IndividualInput is a registerIndividual request (FinHub's shape plus the
 // optional fields other platforms carry).
 type IndividualInput struct {
-	FirstName *string
-	LastName  *string
-	Email     string
-	Phone     *string
-	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
-	// two parts (both or neither), as forms with a country-code drop-down
-	// send it; with Phone too, the two must be the same number.
-	PhoneCountryCode    *int
-	PhoneNationalNumber *string
-	Password            string
-	MatchingPassword    string
-	RoleIDs             []string
-	CustomerCategory    *CategoryRef
+	FirstName        *string
+	LastName         *string
+	Email            string
+	Phone            *string
+	Password         string
+	MatchingPassword string
+	RoleIDs          []string
+	CustomerCategory *CategoryRef
 	// The JSON names keep the Idempotency-Key fingerprint of a request
 	// what it was before the field was renamed to bind to the schema.
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
-	// PLACEHOLDER (i16-compat, until i16-login is merged): the contract's
-	// fields, so that internal/compat compiles against them.
-	InvitedBy *string
-	CreatedBy *string
-	Segment   *string
+
+	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
+	// two parts (both or neither), as forms with a country-code drop-down
+	// send it; with Phone too, the two must be the same number. Left out
+	// of a fingerprint when absent, so that a request's stays as it was.
+	PhoneCountryCode    *int    `json:",omitempty"`
+	PhoneNationalNumber *string `json:",omitempty"`
+	// PLACEHOLDER (i16-compat, until i16-login is merged).
+	InvitedBy, CreatedBy, Segment *string `json:",omitempty"`
 }
 
 // MembershipInput PLACEHOLDER (contract, i16-login).
@@ -44,7 +43,7 @@ type IndividualCustomer struct {
 	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
-	Organization   *MembershipInput // PLACEHOLDER (contract, i16-login)
+	Organization   *MembershipInput `json:",omitempty"` // PLACEHOLDER (contract, i16-login)
 }
 
 // PersonInput is a person as registrations send it.
@@ -65,7 +64,8 @@ type PersonInput struct {
 	IdentityDocuments []DocumentInput
 }
 
-// AddressInput is a postal address.
+// AddressInput is a postal address. Country is optional: without it the
+// state or the tenant's default country completes it (checker.address).
 type AddressInput struct {
 	Type       *string
 	Street     string
@@ -73,13 +73,12 @@ type AddressInput struct {
 	City       string
 	State      *string
 	PostalCode *string
-	// Country is optional: without it the state or the tenant's default
-	// country completes it (checker.address).
-	Country   string
-	IsPrimary bool
+	Country    string
+	IsPrimary  bool
+
 	// AddressLine is the address in one line, kept verbatim and split
 	// into the parts not given (splitAddressLine).
-	AddressLine *string
+	AddressLine *string `json:",omitempty"`
 	// source is a stored address's country source, set when an update
 	// checks it again (addressInputOf): its country keeps its source and
 	// its line is not split again.
@@ -101,7 +100,7 @@ type DocumentInput struct {
 	IssuingCountry *string
 	// IsPrimary marks the person's main document; at most one is, and the
 	// first is when none is.
-	IsPrimary bool
+	IsPrimary bool `json:",omitempty"`
 }
 
 // UserInput is the login user's part of the request.
