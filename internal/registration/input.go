@@ -21,6 +21,11 @@ type IndividualInput struct {
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
+	// Who: see Who. omitempty keeps the fingerprint of a request without
+	// them what it was before they existed.
+	InvitedBy *string `json:",omitempty"`
+	CreatedBy *string `json:",omitempty"`
+	Segment   *string `json:",omitempty"`
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -29,6 +34,8 @@ type IndividualCustomer struct {
 	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
+	// Organization puts the person into an organization (membership.go).
+	Organization *MembershipInput `json:",omitempty"`
 }
 
 // PersonInput is a person as registrations send it.
@@ -101,6 +108,10 @@ type Categorization struct {
 	Description              *string
 	IsActive                 *bool           `json:",omitempty"`
 	CategoryFeatureRelations []RelationInput `json:"Relations"`
+	// Parametrization holds category-level parameters: each applies to
+	// every feature of the category that defines a parameter of its name,
+	// unless the feature's own relation gives a value.
+	Parametrization []schematype.Parameter `json:",omitempty"`
 }
 
 // RelationInput overrides one feature's parameters. Enabled, when given,
