@@ -17,5 +17,5 @@ func (r *mutationResolver) AddCustomerLogin(ctx context.Context, input registrat
 	if err != nil {
 		return nil, err
 	}
-	return r.addLoginPayload(ctx, c.ID, u)
+	return r.addLoginPayload(ctx, c.ID, u.ID)
 }

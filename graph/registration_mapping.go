@@ -8,6 +8,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/representative"
 	"onboard/ent/role"
+	"onboard/ent/user"
 	"onboard/graph/model"
 	"onboard/internal/registration"
 	"onboard/internal/viewer"
@@ -112,10 +113,16 @@ func (r *Resolver) tenantKey(ctx context.Context, tenantID string) (string, erro
 	return t.Key, nil
 }
 
-// addLoginPayload is addCustomerLogin's answer, its customer loaded with
-// what the selection reads.
-func (r *Resolver) addLoginPayload(ctx context.Context, customerID string, u *ent.User) (*model.AddCustomerLoginPayload, error) {
+// addLoginPayload is addCustomerLogin's answer, its customer and user
+// loaded with what the selection reads.
+// The user is read again, as the one written belongs to the committed
+// transaction.
+func (r *Resolver) addLoginPayload(ctx context.Context, customerID, userID string) (*model.AddCustomerLoginPayload, error) {
 	c, err := r.payloadCustomer(ctx, customerID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := loadOne(ctx, "user", r.Client.User.Query().Where(user.ID(userID)))
 	if err != nil {
 		return nil, err
 	}
