@@ -79,6 +79,11 @@ type ComplexityRoot struct {
 		Customer func(childComplexity int) int
 	}
 
+	AddCustomerLoginPayload struct {
+		Customer func(childComplexity int) int
+		User     func(childComplexity int) int
+	}
+
 	Address struct {
 		AddressLine   func(childComplexity int) int
 		City          func(childComplexity int) int
@@ -481,6 +486,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptConsents                   func(childComplexity int, input onboarding.AcceptConsentsInput) int
 		ActivateCustomer                 func(childComplexity int, input onboarding.DecisionInput) int
+		AddCustomerLogin                 func(childComplexity int, input registration.AddLoginInput) int
 		AddEmployee                      func(childComplexity int, input registration.AddEmployeeInput) int
 		AddRepresentative                func(childComplexity int, input registration.AddRepresentativeInput) int
 		CloseCustomer                    func(childComplexity int, input onboarding.DecisionInput) int
@@ -654,10 +660,12 @@ type ComplexityRoot struct {
 		Employees        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		IdempotentReplay func(childComplexity int) int
+		Message          func(childComplexity int) int
 		OrganizationID   func(childComplexity int) int
 		Shareholders     func(childComplexity int) int
 		Status           func(childComplexity int) int
 		TenantID         func(childComplexity int) int
+		TenantKey        func(childComplexity int) int
 		User             func(childComplexity int) int
 	}
 
@@ -933,6 +941,7 @@ type MutationResolver interface {
 	ReinstateCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
 	CloseCustomer(ctx context.Context, input onboarding.DecisionInput) (*model.CustomerDecisionPayload, error)
 	ErasePersonalData(ctx context.Context, input onboarding.ErasureInput) (*model.ErasePersonalDataPayload, error)
+	AddCustomerLogin(ctx context.Context, input registration.AddLoginInput) (*model.AddCustomerLoginPayload, error)
 	AddRepresentative(ctx context.Context, input registration.AddRepresentativeInput) (*model.RepresentativePayload, error)
 	UpdateRepresentative(ctx context.Context, input registration.RepresentativeChange) (*model.RepresentativePayload, error)
 	RemoveRepresentative(ctx context.Context, input registration.MemberRef) (*model.RemoveMemberPayload, error)
@@ -1025,6 +1034,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AcceptConsentsPayload.Customer(childComplexity), true
+
+	case "AddCustomerLoginPayload.customer":
+		if e.ComplexityRoot.AddCustomerLoginPayload.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerLoginPayload.Customer(childComplexity), true
+	case "AddCustomerLoginPayload.user":
+		if e.ComplexityRoot.AddCustomerLoginPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerLoginPayload.User(childComplexity), true
 
 	case "Address.addressLine":
 		if e.ComplexityRoot.Address.AddressLine == nil {
@@ -2653,6 +2675,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ActivateCustomer(childComplexity, args["input"].(onboarding.DecisionInput)), true
+	case "Mutation.addCustomerLogin":
+		if e.ComplexityRoot.Mutation.AddCustomerLogin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCustomerLogin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCustomerLogin(childComplexity, args["input"].(registration.AddLoginInput)), true
 	case "Mutation.addEmployee":
 		if e.ComplexityRoot.Mutation.AddEmployee == nil {
 			break
@@ -3694,6 +3727,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.IdempotentReplay(childComplexity), true
+	case "RegisterOrganizationPayload.message":
+		if e.ComplexityRoot.RegisterOrganizationPayload.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.Message(childComplexity), true
 	case "RegisterOrganizationPayload.organizationId":
 		if e.ComplexityRoot.RegisterOrganizationPayload.OrganizationID == nil {
 			break
@@ -3718,6 +3757,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.TenantID(childComplexity), true
+	case "RegisterOrganizationPayload.tenantKey":
+		if e.ComplexityRoot.RegisterOrganizationPayload.TenantKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.TenantKey(childComplexity), true
 	case "RegisterOrganizationPayload.user":
 		if e.ComplexityRoot.RegisterOrganizationPayload.User == nil {
 			break
@@ -4614,6 +4659,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AcceptConsentsInput", ec.unmarshalInputAcceptConsentsInput),
+			graphql.NewInputUnmarshaler("AddCustomerLoginInput", ec.unmarshalInputAddCustomerLoginInput),
 			graphql.NewInputUnmarshaler("AddEmployeeInput", ec.unmarshalInputAddEmployeeInput),
 			graphql.NewInputUnmarshaler("AddRepresentativeInput", ec.unmarshalInputAddRepresentativeInput),
 			graphql.NewInputUnmarshaler("AddressChangeInput", ec.unmarshalInputAddressChangeInput),
@@ -4667,6 +4713,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityDocumentOrder", ec.unmarshalInputIdentityDocumentOrder),
 			graphql.NewInputUnmarshaler("IdentityDocumentWhereInput", ec.unmarshalInputIdentityDocumentWhereInput),
 			graphql.NewInputUnmarshaler("IndividualCustomerInput", ec.unmarshalInputIndividualCustomerInput),
+			graphql.NewInputUnmarshaler("IndividualOrganizationInput", ec.unmarshalInputIndividualOrganizationInput),
 			graphql.NewInputUnmarshaler("OnboardingPolicyInput", ec.unmarshalInputOnboardingPolicyInput),
 			graphql.NewInputUnmarshaler("OrganizationChangeInput", ec.unmarshalInputOrganizationChangeInput),
 			graphql.NewInputUnmarshaler("OrganizationCustomerInput", ec.unmarshalInputOrganizationCustomerInput),
@@ -4805,7 +4852,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "members.graphqls" "organization.graphqls" "places.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "tenant.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
+//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "login.graphqls" "members.graphqls" "organization.graphqls" "places.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "tenant.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4825,6 +4872,7 @@ var sources = []*ast.Source{
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "forms.graphqls", Input: sourceData("forms.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
+	{Name: "login.graphqls", Input: sourceData("login.graphqls"), BuiltIn: false},
 	{Name: "members.graphqls", Input: sourceData("members.graphqls"), BuiltIn: false},
 	{Name: "organization.graphqls", Input: sourceData("organization.graphqls"), BuiltIn: false},
 	{Name: "places.graphqls", Input: sourceData("places.graphqls"), BuiltIn: false},
@@ -4853,6 +4901,16 @@ func (ec *executionContext) childFields_AcceptConsentsPayload(ctx context.Contex
 		return ec.fieldContext_AcceptConsentsPayload_customer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AcceptConsentsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddCustomerLoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_AddCustomerLoginPayload_customer(ctx, field)
+	case "user":
+		return ec.fieldContext_AddCustomerLoginPayload_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddCustomerLoginPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5867,6 +5925,10 @@ func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.
 		return ec.fieldContext_RegisterOrganizationPayload_organizationId(ctx, field)
 	case "tenantId":
 		return ec.fieldContext_RegisterOrganizationPayload_tenantId(ctx, field)
+	case "tenantKey":
+		return ec.fieldContext_RegisterOrganizationPayload_tenantKey(ctx, field)
+	case "message":
+		return ec.fieldContext_RegisterOrganizationPayload_message(ctx, field)
 	case "email":
 		return ec.fieldContext_RegisterOrganizationPayload_email(ctx, field)
 	case "status":
@@ -6563,6 +6625,20 @@ func (ec *executionContext) field_Mutation_activateCustomer_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (onboarding.DecisionInput, error) {
 			return ec.unmarshalNCustomerDecisionInput2onboardᚋinternalᚋonboardingᚐDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addCustomerLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (registration.AddLoginInput, error) {
+			return ec.unmarshalNAddCustomerLoginInput2onboardᚋinternalᚋregistrationᚐAddLoginInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7736,6 +7812,70 @@ func (ec *executionContext) fieldContext_AcceptConsentsPayload_customer(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddCustomerLoginPayload_customer(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerLoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerLoginPayload_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerLoginPayload_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerLoginPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddCustomerLoginPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerLoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerLoginPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖonboardᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerLoginPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerLoginPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15576,6 +15716,68 @@ func (ec *executionContext) fieldContext_Mutation_erasePersonalData(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_addCustomerLogin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addCustomerLogin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddCustomerLogin(ctx, fc.Args["input"].(registration.AddLoginInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:manage")
+				if err != nil {
+					var zeroVal *model.AddCustomerLoginPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal *model.AddCustomerLoginPayload
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, nil, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddCustomerLoginPayload) graphql.Marshaler {
+			return ec.marshalNAddCustomerLoginPayload2ᚖonboardᚋgraphᚋmodelᚐAddCustomerLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addCustomerLogin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddCustomerLoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addCustomerLogin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addRepresentative(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19692,11 +19894,11 @@ func (ec *executionContext) _RegisterIndividualPayload_userId(ctx context.Contex
 			return obj.UserID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RegisterIndividualPayload_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19762,10 +19964,10 @@ func (ec *executionContext) _RegisterIndividualPayload_user(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖonboardᚋentᚐUser(ctx, selections, v)
+			return ec.marshalOUser2ᚖonboardᚋentᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_RegisterIndividualPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -19903,6 +20105,52 @@ func (ec *executionContext) _RegisterOrganizationPayload_tenantId(ctx context.Co
 }
 func (ec *executionContext) fieldContext_RegisterOrganizationPayload_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_tenantKey(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_tenantKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_tenantKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_message(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _RegisterOrganizationPayload_email(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
@@ -24920,6 +25168,83 @@ func UnmarshalAcceptConsentsInput(ctx context.Context, raw any) (onboarding.Acce
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAddCustomerLoginInput(ctx context.Context, obj any) (registration.AddLoginInput, error) {
+	var it registration.AddLoginInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "email", "password", "matchingPassword", "username", "roles"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "matchingPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("matchingPassword"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MatchingPassword = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddCustomerLoginInput unmarshals raw into the AddCustomerLoginInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddCustomerLoginInput(ctx context.Context, raw any) (registration.AddLoginInput, error) {
+	var out registration.AddLoginInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCustomerLoginInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddEmployeeInput(ctx context.Context, obj any) (registration.AddEmployeeInput, error) {
 	var it registration.AddEmployeeInput
 	if obj == nil {
@@ -26416,7 +26741,7 @@ func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "code", "name", "description", "isActive", "categoryFeatureRelations"}
+	fieldsInOrder := [...]string{"id", "code", "name", "description", "isActive", "categoryFeatureRelations", "parametrization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26465,6 +26790,13 @@ func (ec *executionContext) unmarshalInputCategorizationInput(ctx context.Contex
 				return it, err
 			}
 			it.CategoryFeatureRelations = data
+		case "parametrization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parametrization"))
+			data, err := ec.unmarshalOParameterInput2ᚕonboardᚋschemaᚋschematypeᚐParameterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parametrization = data
 		}
 	}
 	return it, nil
@@ -37033,7 +37365,7 @@ func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"customerName", "person", "user", "categorization"}
+	fieldsInOrder := [...]string{"customerName", "person", "user", "categorization", "organization"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37068,6 +37400,13 @@ func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Co
 				return it, err
 			}
 			it.Categorization = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOIndividualOrganizationInput2ᚖonboardᚋinternalᚋregistrationᚐMembershipInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
 		}
 	}
 	return it, nil
@@ -37082,6 +37421,69 @@ func (ec *executionContext) unmarshalInputIndividualCustomerInput(ctx context.Co
 func UnmarshalIndividualCustomerInput(ctx context.Context, raw any) (registration.IndividualCustomer, error) {
 	var out registration.IndividualCustomer
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndividualCustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIndividualOrganizationInput(ctx context.Context, obj any) (registration.MembershipInput, error) {
+	var it registration.MembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "memberRole", "department"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "memberRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberRole"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberRole = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndividualOrganizationInput unmarshals raw into the IndividualOrganizationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndividualOrganizationInput(ctx context.Context, raw any) (registration.MembershipInput, error) {
+	var out registration.MembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndividualOrganizationInput", raw, &out)
 	return out, err
 }
 
@@ -40679,7 +41081,7 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "phoneCountryCode", "phoneNationalNumber", "password", "matchingPassword", "roleIds", "customerCategory", "individualCustomer", "externalReference", "tags"}
+	fieldsInOrder := [...]string{"firstName", "lastName", "email", "phone", "phoneCountryCode", "phoneNationalNumber", "password", "matchingPassword", "roleIds", "customerCategory", "individualCustomer", "externalReference", "tags", "invitedBy", "createdBy", "segment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40777,6 +41179,27 @@ func (ec *executionContext) unmarshalInputRegisterIndividualInput(ctx context.Co
 				return it, err
 			}
 			it.Tags = data
+		case "invitedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedBy = data
+		case "createdBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBy = data
+		case "segment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Segment = data
 		}
 	}
 	return it, nil
@@ -40805,7 +41228,7 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "password", "matchingPassword", "roleIds", "customerCategory", "organizationId", "tags", "organizationCustomer"}
+	fieldsInOrder := [...]string{"email", "password", "matchingPassword", "roleIds", "customerCategory", "organizationId", "tags", "organizationCustomer", "invitedBy", "createdBy", "segment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40868,6 +41291,27 @@ func (ec *executionContext) unmarshalInputRegisterOrganizationInput(ctx context.
 				return it, err
 			}
 			it.OrganizationCustomer = data
+		case "invitedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invitedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvitedBy = data
+		case "createdBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBy = data
+		case "segment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("segment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Segment = data
 		}
 	}
 	return it, nil
@@ -45741,6 +46185,44 @@ func (ec *executionContext) _AcceptConsentsPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var addCustomerLoginPayloadImplementors = []string{"AddCustomerLoginPayload"}
+
+func (ec *executionContext) _AddCustomerLoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddCustomerLoginPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addCustomerLoginPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddCustomerLoginPayload")
+		case "customer":
+			out.Values[i] = ec._AddCustomerLoginPayload_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._AddCustomerLoginPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addressImplementors = []string{"Address", "Node"}
 
 func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *ent.Address) graphql.Marshaler {
@@ -48515,6 +48997,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "addCustomerLogin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addCustomerLogin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addRepresentative":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addRepresentative(ctx, field)
@@ -49492,7 +49981,7 @@ func (ec *executionContext) _RegisterIndividualPayload(ctx context.Context, sel 
 			}
 		case "userId":
 			out.Values[i] = ec._RegisterIndividualPayload_userId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "personId":
@@ -49507,7 +49996,7 @@ func (ec *executionContext) _RegisterIndividualPayload(ctx context.Context, sel 
 			}
 		case "user":
 			out.Values[i] = ec._RegisterIndividualPayload_user(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "customer":
@@ -49560,6 +50049,16 @@ func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, se
 			}
 		case "tenantId":
 			out.Values[i] = ec._RegisterOrganizationPayload_tenantId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenantKey":
+			out.Values[i] = ec._RegisterOrganizationPayload_tenantKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._RegisterOrganizationPayload_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51531,6 +52030,19 @@ func (ec *executionContext) marshalNAcceptConsentsPayload2ᚖonboardᚋinternal�
 		return graphql.Null
 	}
 	return ec._AcceptConsentsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAddCustomerLoginInput2onboardᚋinternalᚋregistrationᚐAddLoginInput(ctx context.Context, v any) (registration.AddLoginInput, error) {
+	res, err := ec.unmarshalInputAddCustomerLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddCustomerLoginPayload2ᚖonboardᚋgraphᚋmodelᚐAddCustomerLoginPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddCustomerLoginPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddCustomerLoginPayload!")
+		return graphql.Null
+	}
+	return ec._AddCustomerLoginPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAddEmployeeInput2onboardᚋinternalᚋregistrationᚐAddEmployeeInput(ctx context.Context, v any) (registration.AddEmployeeInput, error) {
@@ -55290,6 +55802,14 @@ func (ec *executionContext) unmarshalOIndividualCustomerInput2ᚖonboardᚋinter
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputIndividualCustomerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIndividualOrganizationInput2ᚖonboardᚋinternalᚋregistrationᚐMembershipInput(ctx context.Context, v any) (*registration.MembershipInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndividualOrganizationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

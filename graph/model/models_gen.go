@@ -15,6 +15,12 @@ import (
 	"time"
 )
 
+// The customer with its new login user.
+type AddCustomerLoginPayload struct {
+	Customer *ent.Customer `json:"customer"`
+	User     *ent.User     `json:"user"`
+}
+
 // A feature to attach to a category, named by `featureId` (its id or external id) or `featureCode`; when both are given they must name the same feature.
 type CategoryFeatureInput struct {
 	FeatureID   *string `json:"featureId,omitempty"`
@@ -203,12 +209,14 @@ type RedeliverEventPayload struct {
 // A registered individual, in FinHub's response shape plus the whole graph.
 type RegisterIndividualPayload struct {
 	// The customer's id.
-	ID       string             `json:"id"`
-	UserID   string             `json:"userId"`
+	ID string `json:"id"`
+	// The login user's id; null for a customer registered without a login.
+	UserID   *string            `json:"userId,omitempty"`
 	PersonID string             `json:"personId"`
 	Status   RegistrationStatus `json:"status"`
-	User     *ent.User          `json:"user"`
-	Customer *ent.Customer      `json:"customer"`
+	// The login user; null for a customer registered without a login.
+	User     *ent.User     `json:"user,omitempty"`
+	Customer *ent.Customer `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
 }
@@ -219,7 +227,12 @@ type RegisterOrganizationPayload struct {
 	ID string `json:"id"`
 	// The organization's id.
 	OrganizationID string `json:"organizationId"`
-	TenantID       string `json:"tenantId"`
+	// The tenant's node id (`ten_…`).
+	TenantID string `json:"tenantId"`
+	// The tenant's key, as sent in `X-Tenant-ID` (FinHub's `tenantId`).
+	TenantKey string `json:"tenantKey"`
+	// FinHub's confirmation: `Organization registered successfully`.
+	Message string `json:"message"`
 	// The admin's login e-mail.
 	Email  string             `json:"email"`
 	Status RegistrationStatus `json:"status"`

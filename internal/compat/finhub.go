@@ -11,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/graph"
 	"onboard/internal/apperr"
+	"onboard/internal/apperr/vocab"
 	"onboard/internal/registration"
 	"onboard/internal/viewer"
 )
@@ -58,7 +59,7 @@ func decodeGraphQLBody(body []byte) (map[string]any, []problem) {
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil {
-		return nil, []problem{{Code: apperr.BadUserInput, Reason: "INVALID_JSON", Message: "the request body must be a JSON object"}}
+		return nil, []problem{{Code: apperr.BadUserInput, Reason: vocab.ReasonInvalidJSON, Message: "the request body must be a JSON object"}}
 	}
 	return m, nil
 }

@@ -28,13 +28,11 @@ type IndividualInput struct {
 	// of a fingerprint when absent, so that a request's stays as it was.
 	PhoneCountryCode    *int    `json:",omitempty"`
 	PhoneNationalNumber *string `json:",omitempty"`
-	// PLACEHOLDER (i16-compat, until i16-login is merged).
-	InvitedBy, CreatedBy, Segment *string `json:",omitempty"`
-}
-
-// MembershipInput PLACEHOLDER (contract, i16-login).
-type MembershipInput struct {
-	ID, Name, MemberRole, Department *string
+	// Who: see Who. omitempty keeps the fingerprint of a request without
+	// them what it was before they existed.
+	InvitedBy *string `json:",omitempty"`
+	CreatedBy *string `json:",omitempty"`
+	Segment   *string `json:",omitempty"`
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -43,7 +41,8 @@ type IndividualCustomer struct {
 	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
-	Organization   *MembershipInput `json:",omitempty"` // PLACEHOLDER (contract, i16-login)
+	// Organization puts the person into an organization (membership.go).
+	Organization *MembershipInput `json:",omitempty"`
 }
 
 // PersonInput is a person as registrations send it.
@@ -129,6 +128,10 @@ type Categorization struct {
 	Description              *string
 	IsActive                 *bool           `json:",omitempty"`
 	CategoryFeatureRelations []RelationInput `json:"Relations"`
+	// Parametrization holds category-level parameters: each applies to
+	// every feature of the category that defines a parameter of its name,
+	// unless the feature's own relation gives a value.
+	Parametrization []schematype.Parameter `json:",omitempty"`
 }
 
 // RelationInput overrides one feature's parameters. Enabled, when given,

@@ -235,3 +235,20 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, backOffice bool, 
 	}
 	return ids
 }
+
+// wantsLogin reports whether an individual's registration asks for a login
+// user: a password (or its repetition), the user object, or roles for it.
+// Without any of them the customer is registered without a login (one can
+// be added later, AddCustomerLogin), and none of the login's rules apply.
+func wantsLogin(in IndividualInput, customer *IndividualCustomer) bool {
+	return in.Password != "" || in.MatchingPassword != "" || customer.User != nil || len(in.RoleIDs) > 0
+}
+
+// contactEmail checks an optional e-mail that is a contact address, not a
+// login: absent or blank is no address.
+func (c *checker) contactEmail(path apperr.Path, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return c.email(path, s)
+}

@@ -99,6 +99,7 @@ const AdminRole = "ADMIN_USER"
 // never reports it).
 type Organization struct {
 	Login
+	Who
 	// CustomerName is the customer's display name (default: LegalName).
 	CustomerName string
 	// ExternalReference is the client's organizationId.
@@ -164,6 +165,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, settings Setting
 		RoleIDs: in.RoleIDs, User: customer.User, UserPath: cp.With("user"),
 	})}
 	out.grant(AdminRole)
+	out.Who = c.who(in.InvitedBy, in.CreatedBy, in.Segment)
 
 	switch {
 	case in.OrganizationCustomer == nil:

@@ -183,6 +183,11 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r, ok := k.(referencesStored); ok {
+		if err := r.resolve(ctx, s.Client, &problems); err != nil {
+			return nil, err
+		}
+	}
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -197,11 +202,7 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 // concurrent request with the same key waits for it and then replays.
 func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result, error) {
 	k, key := p.kind, origin.IdempotencyKey
-	hash, err := s.Hasher.Hash(ctx, k.password())
-	if errors.Is(err, context.DeadlineExceeded) {
-		// Waiting for a free hashing slot outlasted the request.
-		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
-	}
+	hash, err := s.hash(ctx, k.password())
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +235,28 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 		s.purgeExpiredKeys(ctx)
 	}
 	return s.load(ctx, customerID, false)
+}
+
+// hash hashes a login's password; "" (a customer without a login) is
+// no password and costs nothing.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if password == "" {
+		return "", nil
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Waiting for a free hashing slot outlasted the request.
+		return "", apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
+	}
+	return hash, err
+}
+
+// referencesStored is a kind whose input names stored objects besides the
+// category (an individual's organization): resolve looks them up during
+// the plan, adding a reference that names nothing to problems; the error
+// is a look-up that failed.
+type referencesStored interface {
+	resolve(ctx context.Context, client *ent.Client, problems *apperr.List) error
 }
 
 // Outcome is how a registration ended: OK, REPLAY (an Idempotency-Key

@@ -179,12 +179,17 @@ func primaryCountry(addresses []Address) *string {
 	return nil
 }
 
-// writeIndividual writes an individual customer with its login user and
-// person.
-func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, w customerWrite) error {
-	u, err := createUser(ctx, tx, ind.Login, roleIDs, w.passwordHash)
-	if err != nil {
-		return err
+// writeIndividual writes an individual customer with its person and, when
+// it has one, its login user; then membership, which puts the person into
+// its organization (membership.go).
+func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, w customerWrite,
+	membership func(context.Context, *ent.Tx, *ent.Person, *ent.User, customerWrite) error) error {
+	var u *ent.User
+	if ind.HasLogin {
+		var err error
+		if u, err = createUser(ctx, tx, ind.Login, roleIDs, w.passwordHash); err != nil {
+			return err
+		}
 	}
 	p, err := createPerson(ctx, tx, ind.Person)
 	if err != nil {
@@ -194,16 +199,22 @@ func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []
 		SetID(w.customerID).
 		SetType(schematype.CustomerTypeIndividual).
 		SetName(ind.CustomerName).
-		SetUser(u).
 		SetPerson(p).
 		SetNillableCountry(primaryCountry(ind.Person.Addresses))
+	if u != nil {
+		create.SetUser(u)
+	}
+	ind.Who.set(create)
 	if ind.ExternalReference != "" {
 		create.SetExternalReference(ind.ExternalReference)
 	}
 	if len(ind.Tags) > 0 {
 		create.SetTags(ind.Tags)
 	}
-	return createCustomer(ctx, tx, create, w)
+	if err := createCustomer(ctx, tx, create, w); err != nil {
+		return err
+	}
+	return membership(ctx, tx, p, u, w)
 }
 
 // writeOrganization writes an organization customer with its organization,
@@ -273,6 +284,7 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		SetUser(u).
 		SetOrganization(o).
 		SetNillableCountry(primaryCountry(org.Addresses))
+	org.Who.set(c)
 	if org.ExternalReference != "" {
 		c.SetExternalReference(org.ExternalReference)
 	}

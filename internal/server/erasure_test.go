@@ -571,6 +571,20 @@ func (e *hostileEnv) closedCustomer(t *testing.T, tenantID string, n int64) stri
 		SetName(fmt.Sprintf("Closed %d", n)).SetStatus(customer.StatusCLOSED).SaveX(e.As(tenantID)).ID
 }
 
+// loginlessCustomer writes an individual customer without a login in
+// tenantID directly and returns a valid addCustomerLogin input for it, for
+// the hostile suites: each login added consumes its customer. The suite's
+// row counts are reset, as after any setup request.
+func (e *hostileEnv) loginlessCustomer(t *testing.T, tenantID string, n int64) map[string]any {
+	t.Helper()
+	e.counts = nil
+	id := e.Client().Customer.Create().SetType(schematype.CustomerTypeIndividual).
+		SetName(fmt.Sprintf("Loginless %d", n)).SaveX(e.As(tenantID)).ID
+	return map[string]any{"customerId": id, "email": fmt.Sprintf("login%d@example.com", n),
+		"username": fmt.Sprintf("login%d", n), "password": fixturePassword, "matchingPassword": fixturePassword,
+		"roles": []any{"USER"}}
+}
+
 // TestErasureDropsLoginTraces: an erasure deletes the customer's
 // idempotency records (they hold a hash of its whole registration input)
 // and its username's login throttle row (keyed by a hash of the username),

@@ -72,6 +72,7 @@ func hostileIsolation(t *testing.T) {
 	bases["erasePersonalData"] = func(n int64) map[string]any {
 		return map[string]any{"customerId": e.closedCustomer(t, rivalID, n), "reason": "GDPR_REQUEST"}
 	}
+	bases["addCustomerLogin"] = func(n int64) map[string]any { return e.loginlessCustomer(t, rivalID, n) }
 	var controls []hostileCase
 	for _, f := range s.Mutation.Fields {
 		for _, arg := range f.Arguments {

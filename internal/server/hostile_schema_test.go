@@ -172,6 +172,9 @@ var hostileFieldEntities = map[string]string{
 	"UpdateWebhookEndpointInput.endpointId": "WebhookEndpoint", "RotateWebhookSecretInput.endpointId": "WebhookEndpoint",
 	"RedeliverEventInput.endpointId": "WebhookEndpoint", "RedeliverEventInput.eventId": "CustomerEvent",
 	"RevokeApiKeyInput.id": "ApiKey",
+	// An individual's organization is named by its organization
+	// customer's id (or its organization's, or a reference).
+	"IndividualOrganizationInput.id": "Customer",
 }
 
 // hostileEntity is the GraphQL type of the object f refers to: the owner's

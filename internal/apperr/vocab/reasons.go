@@ -120,6 +120,7 @@ const (
 	ReasonOwnershipTotalExceeded   Reason = "OWNERSHIP_TOTAL_EXCEEDED"
 	ReasonMultiplePrimaryOwners    Reason = "MULTIPLE_PRIMARY_OWNERS"
 	ReasonMissingRequiredRole      Reason = "MISSING_REQUIRED_ROLE"
+	ReasonLoginExists              Reason = "LOGIN_EXISTS"
 	ReasonIdempotencyKeyTooLong    Reason = "IDEMPOTENCY_KEY_TOO_LONG"
 	ReasonInvalidIdempotencyKey    Reason = "INVALID_IDEMPOTENCY_KEY"
 	ReasonIdempotencyKeyReused     Reason = "IDEMPOTENCY_KEY_REUSED"
@@ -260,7 +261,7 @@ var catalogue = []Entry{
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
 	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt)"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
-	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share"},
+	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share, or an organization to join named both by id and by name"},
 	{ReasonUnknownParameter, BadUserInput, 0, "a parameter its feature does not define"},
 	{ReasonInvalidParameterValue, BadUserInput, 0, "a parameter value not of its type (integer, decimal, boolean)"},
 	{ReasonParameterValueNotAllowed, BadUserInput, 0, "a parameter value outside its allowed values"},
@@ -285,6 +286,7 @@ var catalogue = []Entry{
 	{ReasonOwnershipTotalExceeded, BadUserInput, 0, "ownership shares adding up to more than 100"},
 	{ReasonMultiplePrimaryOwners, BadUserInput, 0, "more than one representative marked primary owner"},
 	{ReasonMissingRequiredRole, BadUserInput, 0, "a change that would leave an organization without a member holding a required role"},
+	{ReasonLoginExists, Conflict, 0, "addCustomerLogin for a customer that already has a login user"},
 	{ReasonIdempotencyKeyTooLong, BadUserInput, 0, "an Idempotency-Key over 255 characters"},
 	{ReasonInvalidIdempotencyKey, BadUserInput, 0, "an Idempotency-Key with characters other than printable ASCII"},
 	{ReasonIdempotencyKeyReused, Conflict, 0, "an Idempotency-Key sent with another input, or still in use"},
