@@ -11,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/internal/history"
 	"onboard/internal/onboarding"
+	"onboard/internal/registration"
 	"onboard/internal/viewer"
 )
 
@@ -34,6 +35,8 @@ type loaders struct {
 	requirements  batchLoader[*onboarding.Requirements]
 	verifications batchLoader[[]*ent.Verification]
 	consents      batchLoader[[]*ent.Consent]
+	// possibleDuplicates are a page's recorded duplicates (graph/duplicates.go).
+	possibleDuplicates batchLoader[[]*registration.PossibleDuplicate]
 	// mu guards history, a loader per set of arguments (graph/history.go),
 	// and endpointChanges, one per changes(first) (graph/webhooks.go).
 	mu      sync.Mutex
@@ -157,6 +160,12 @@ func pageCustomers(ctx context.Context) []string {
 			for _, c := range list {
 				if c != nil {
 					ids = append(ids, c.ID)
+				}
+			}
+		case []*registration.PossibleDuplicate:
+			for _, d := range list {
+				if d != nil && d.Customer != nil {
+					ids = append(ids, d.Customer.ID)
 				}
 			}
 		}

@@ -120,6 +120,9 @@ type customerWrite struct {
 type plan struct {
 	kind     kind
 	category categorization
+	// duplicates are the existing customers it looks like, recorded with
+	// it under the tenant's FLAG policy (checkDuplicates).
+	duplicates []duplicate
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
@@ -162,7 +165,8 @@ func isAlreadyExists(err error) bool {
 // plan runs every check of a registration and returns all the problems
 // at once: the rules that need no database, then the tenant's roles and
 // the category with its features, then whether a unique value is taken
-// (so that a registration bound to conflict costs no password hash). It
+// (so that a registration bound to conflict costs no password hash), then
+// whether it looks like an existing customer (checkDuplicates). It
 // hashes nothing and writes nothing, so a dry run (validate) stops here
 // and answers what the registration would.
 func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
@@ -188,7 +192,11 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err := s.checkUnique(ctx, k); err != nil {
 		return nil, err
 	}
-	return &plan{kind: k, category: cat}, nil
+	dups, err := s.checkDuplicates(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	return &plan{kind: k, category: cat, duplicates: dups}, nil
 }
 
 // execute hashes the plan's password and writes it in one transaction.
@@ -212,6 +220,9 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 			}
 		}
 		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
+			return err
+		}
+		if err := recordDuplicates(ctx, tx, customerID, p.duplicates); err != nil {
 			return err
 		}
 		// The registration is the customer's first event; its version
