@@ -142,7 +142,8 @@ func (b *batchLoader[V]) load(ctx context.Context, id string, batch []string, fe
 // pageCustomers are the ids of the customers in the list the resolving
 // customer is an element of: the nearest list element among the field's
 // ancestors, when its list holds customers (a customer connection's
-// edges, or a plain list). Nil when the customer is in no such list.
+// edges, a plain list, nodes(ids:), or the possibleDuplicates of a
+// customer). Nil when the customer is in no such list.
 func pageCustomers(ctx context.Context) []string {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
 		if fc.Index == nil || fc.Parent == nil {
@@ -159,6 +160,12 @@ func pageCustomers(ctx context.Context) []string {
 		case []*ent.Customer:
 			for _, c := range list {
 				if c != nil {
+					ids = append(ids, c.ID)
+				}
+			}
+		case []ent.Noder: // nodes(ids:)
+			for _, n := range list {
+				if c, ok := n.(*ent.Customer); ok && c != nil {
 					ids = append(ids, c.ID)
 				}
 			}

@@ -5,9 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"onboard/ent"
@@ -59,8 +62,10 @@ import (
 // on normalized columns, which no index holds: it reads the tenant's
 // organizations through the (tenant_id, …) prefix of its indexes.
 //
-// Two identical registrations at the same moment may both pass the check
-// under REJECT: nothing locks between the check and the write.
+// The search runs twice: in the plan, so that a refused registration costs
+// no password hash and a dry run answers it, and again inside the
+// registration's transaction under a lock (recheckDuplicates), so that
+// two identical registrations at the same moment do not both pass.
 
 // maxDuplicates bounds the matches a registration reports or records.
 const maxDuplicates = 10
@@ -81,29 +86,46 @@ type duplicate struct {
 // duplicateSearch is a kind whose registrations are compared with the
 // tenant's customers (both kinds are).
 type duplicateSearch interface {
-	findDuplicates(ctx context.Context, client *ent.Client) ([]duplicate, error)
+	// findDuplicates runs the search through q, or nothing when the
+	// registration holds nothing to compare (q.dialect stays "").
+	findDuplicates(ctx context.Context, q *duplicateQuery) ([]duplicate, error)
+	// lockKeys name what the search compares on, for the lock that makes
+	// concurrent registrations of the same values take turns.
+	lockKeys(tenantID string) []string
 }
+
+// duplicateQuery is where a search runs, and the dialect it ran in ("" when
+// it did not run).
+type duplicateQuery struct {
+	client  *ent.Client
+	dialect string
+}
+
+// ran records the dialect of the statement the search built.
+func (q *duplicateQuery) ran(s *entsql.Selector) { q.dialect = s.Dialect() }
 
 // checkDuplicates runs k's search and applies the tenant's policy: under
 // REJECT the matches are the registration's problems; under FLAG they are
-// returned for execute to record. The policy is read only when something
-// matched, so a registration that looks like no one costs the search alone.
-func (s *Service) checkDuplicates(ctx context.Context, k kind) ([]duplicate, error) {
+// returned. The policy is read only when something matched, so a
+// registration that looks like no one costs the search alone. searched is
+// the dialect the search ran in, "" when there was nothing to compare.
+func (s *Service) checkDuplicates(ctx context.Context, client *ent.Client, k kind) (found []duplicate, searched string, err error) {
 	search, ok := k.(duplicateSearch)
 	if !ok {
-		return nil, nil
+		return nil, "", nil
 	}
-	found, err := search.findDuplicates(ctx, s.Client)
+	q := &duplicateQuery{client: client}
+	found, err = search.findDuplicates(ctx, q)
 	if err != nil || len(found) == 0 {
-		return nil, err
+		return nil, q.dialect, err
 	}
-	policy, err := s.Client.Tenant.Query().Where(tenant.ID(viewer.FromContext(ctx).TenantID)).
+	policy, err := client.Tenant.Query().Where(tenant.ID(viewer.FromContext(ctx).TenantID)).
 		Select(tenant.FieldDuplicatePolicy).String(ctx)
 	if err != nil {
-		return nil, err
+		return nil, q.dialect, err
 	}
 	if policy != schematype.DuplicatePolicyReject {
-		return found, nil
+		return found, q.dialect, nil
 	}
 	problems := make(apperr.List, 0, len(found))
 	for _, d := range found {
@@ -113,7 +135,53 @@ func (s *Service) checkDuplicates(ctx context.Context, k kind) ([]duplicate, err
 		e.Details = map[string]any{"existingCustomerId": d.existingCustomerID, "rule": string(d.rule)}
 		problems = append(problems, e)
 	}
-	return nil, problems
+	return nil, q.dialect, problems
+}
+
+// recheckDuplicates runs the plan's search again inside the registration's
+// transaction tx, just before the customer is written, and answers as
+// checkDuplicates: the plan's search ran before the password was hashed,
+// and a registration of the same person may have committed since. On
+// PostgreSQL the transaction first takes advisory locks on what the search
+// compares (lockKeys: the tenant and the date of birth, the registration
+// number, the tax id), so two such registrations take turns and the
+// second sees the first: of two identical registrations under REJECT one
+// is refused, under FLAG the second is flagged. Registrations that share
+// none of these values never wait for each other. SQLite runs one write
+// transaction at a time already.
+func (s *Service) recheckDuplicates(ctx context.Context, tx *ent.Tx, p *plan) ([]duplicate, error) {
+	search, ok := p.kind.(duplicateSearch)
+	if !ok || p.searchedIn == "" {
+		return nil, nil
+	}
+	if p.searchedIn == dialect.Postgres {
+		if err := lockDuplicateKeys(ctx, tx, search.lockKeys(viewer.FromContext(ctx).TenantID)); err != nil {
+			return nil, err
+		}
+	}
+	found, _, err := s.checkDuplicates(ctx, tx.Client(), p.kind)
+	return found, err
+}
+
+// lockDuplicateKeys takes a transaction-scoped advisory lock on each of
+// keys, in one statement, in a fixed order (no two transactions wait for
+// each other in a circle). A lock's number is a hash of its key computed
+// here: nothing from the input reaches the SQL text.
+func lockDuplicateKeys(ctx context.Context, tx *ent.Tx, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	locks := make([]string, len(keys))
+	for i, k := range keys {
+		h := fnv.New64a()
+		h.Write([]byte("onboard-duplicates:" + k))
+		locks[i] = fmt.Sprintf("pg_advisory_xact_lock(%d)::text", int64(h.Sum64()))
+	}
+	slices.Sort(locks)
+	_, err := tx.Tenant.Query().Where(tenant.ID(viewer.FromContext(ctx).TenantID)).Modify(func(s *entsql.Selector) {
+		s.Select(strings.Join(locks, " || ") + " AS locked")
+	}).Strings(ctx)
+	return err
 }
 
 // recordDuplicates writes the FLAG policy's matches of customerID inside
@@ -174,7 +242,7 @@ type personCandidate struct {
 // person's names and date of birth, and its phone or one of its document
 // numbers. A person without a date of birth, or with neither a phone nor
 // a document, is compared with no one.
-func (k *individualKind) findDuplicates(ctx context.Context, client *ent.Client) ([]duplicate, error) {
+func (k *individualKind) findDuplicates(ctx context.Context, q *duplicateQuery) ([]duplicate, error) {
 	p := k.ind.Person
 	if p.DateOfBirth == nil || p.FirstName == "" || p.LastName == "" {
 		return nil, nil
@@ -193,7 +261,8 @@ func (k *individualKind) findDuplicates(ctx context.Context, client *ent.Client)
 	}
 	tenantID := viewer.FromContext(ctx).TenantID
 	var rows []personCandidate
-	err := client.Person.Query().Where(person.DateOfBirth(*p.DateOfBirth)).Modify(func(s *entsql.Selector) {
+	err := q.client.Person.Query().Where(person.DateOfBirth(*p.DateOfBirth)).Modify(func(s *entsql.Selector) {
+		q.ran(s)
 		var matches []*entsql.Predicate
 		columns := []string{
 			entsql.As(s.C(person.CustomerColumn), "customer_id"), s.C(person.FieldFirstName),
@@ -242,6 +311,12 @@ func (k *individualKind) findDuplicates(ctx context.Context, client *ent.Client)
 	return distinctDuplicates(found), nil
 }
 
+// lockKeys of an individual: its tenant and date of birth, which every
+// person rule compares (the same date with other names waits too, briefly).
+func (k *individualKind) lockKeys(tenantID string) []string {
+	return []string{"person:" + tenantID + ":" + k.ind.Person.DateOfBirth.Format(time.DateOnly)}
+}
+
 // phoneField is the input field the individual's phone came from.
 func (k *individualKind) phoneField() apperr.Path {
 	if nonBlank(k.in.Phone) {
@@ -261,7 +336,7 @@ type organizationCandidate struct {
 // findDuplicates finds the organization customers, not erased, with the
 // new organization's normalized registration number in the same country
 // (both without one counts as the same), or its normalized tax id.
-func (k *organizationKind) findDuplicates(ctx context.Context, client *ent.Client) ([]duplicate, error) {
+func (k *organizationKind) findDuplicates(ctx context.Context, q *duplicateQuery) ([]duplicate, error) {
 	number, taxID := normalizedNumber(k.org.RegistrationNumber), normalizedNumber(k.org.TaxID)
 	if number == "" && taxID == "" {
 		return nil, nil
@@ -272,7 +347,8 @@ func (k *organizationKind) findDuplicates(ctx context.Context, client *ent.Clien
 	}
 	tenantID := viewer.FromContext(ctx).TenantID
 	var rows []organizationCandidate
-	err := client.Organization.Query().Modify(func(s *entsql.Selector) {
+	err := q.client.Organization.Query().Modify(func(s *entsql.Selector) {
+		q.ran(s)
 		c := entsql.Dialect(s.Dialect()).Table(customer.Table).As("dup_customer")
 		s.Join(c).OnP(entsql.And(
 			entsql.ColumnsEQ(c.C(customer.FieldID), s.C(organization.CustomerColumn)),
@@ -311,6 +387,19 @@ func (k *organizationKind) findDuplicates(ctx context.Context, client *ent.Clien
 		}
 	}
 	return distinctDuplicates(found), nil
+}
+
+// lockKeys of an organization: its tenant with its normalized
+// registration number, and with its normalized tax id.
+func (k *organizationKind) lockKeys(tenantID string) []string {
+	var keys []string
+	if n := normalizedNumber(k.org.RegistrationNumber); n != "" {
+		keys = append(keys, "registration:"+tenantID+":"+n)
+	}
+	if n := normalizedNumber(k.org.TaxID); n != "" {
+		keys = append(keys, "tax:"+tenantID+":"+n)
+	}
+	return keys
 }
 
 // distinctDuplicates keeps one match per customer and rule (a person may

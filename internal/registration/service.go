@@ -120,9 +120,9 @@ type customerWrite struct {
 type plan struct {
 	kind     kind
 	category categorization
-	// duplicates are the existing customers it looks like, recorded with
-	// it under the tenant's FLAG policy (checkDuplicates).
-	duplicates []duplicate
+	// searchedIn is the dialect its duplicate search ran in, "" when it
+	// had nothing to compare (checkDuplicates, recheckDuplicates).
+	searchedIn string
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
@@ -192,11 +192,11 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err := s.checkUnique(ctx, k); err != nil {
 		return nil, err
 	}
-	dups, err := s.checkDuplicates(ctx, k)
+	_, searched, err := s.checkDuplicates(ctx, s.Client, k)
 	if err != nil {
 		return nil, err
 	}
-	return &plan{kind: k, category: cat, duplicates: dups}, nil
+	return &plan{kind: k, category: cat, searchedIn: searched}, nil
 }
 
 // execute hashes the plan's password and writes it in one transaction.
@@ -219,10 +219,14 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 				return err
 			}
 		}
+		dups, err := s.recheckDuplicates(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
 			return err
 		}
-		if err := recordDuplicates(ctx, tx, customerID, p.duplicates); err != nil {
+		if err := recordDuplicates(ctx, tx, customerID, dups); err != nil {
 			return err
 		}
 		// The registration is the customer's first event; its version

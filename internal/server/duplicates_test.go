@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -363,4 +365,47 @@ func TestErasedCustomersAreNotDuplicates(t *testing.T) {
 		}
 	}
 	want(t, "after the erasure", reasons(), "")
+}
+
+// TestConcurrentDuplicates releases racers registrations of one person at
+// once. Under REJECT exactly one registers and every other is refused as
+// its possible duplicate; under FLAG all register and each one is flagged
+// against every one that committed before it (at most ten), so the rows
+// are 0 + 1 + … + 9 + 10 × (racers − 10). Without the lock of
+// recheckDuplicates, PostgreSQL lets several pass, or flags too few.
+func TestConcurrentDuplicates(t *testing.T) {
+	for _, policy := range []string{schematype.DuplicatePolicyReject, schematype.DuplicatePolicyFlag} {
+		t.Run(policy, func(t *testing.T) {
+			// Every racer hashes at once, so their transactions overlap.
+			env := newRegistrationEnvWith(t, testutil.Options{HashConcurrency: racers})
+			env.setDuplicatePolicy(t, policy)
+			reqs := make([]testutil.Request, racers)
+			for i := range reqs {
+				reqs[i] = testutil.Request{Token: env.token, TenantKey: "acme", Query: registerIndividualDuplicates,
+					Variables: map[string]any{"input": duplicatePerson(t, i, "Marcus", "Jensen", "1990-05-15", nil, "LT1234567")}}
+			}
+			// A refusal naming several earlier customers (the racers
+			// that committed before it) counts as one refusal.
+			reasons := regexp.MustCompile(`"reason":"([A-Z_]+)"`)
+			outcomes := map[raceOutcome]int{}
+			for _, o := range race(t, env.Env, reqs) {
+				if m := reasons.FindAllStringSubmatch(string(o), -1); len(m) > 1 &&
+					!slices.ContainsFunc(m, func(r []string) bool { return r[1] != "POSSIBLE_DUPLICATE" }) {
+					o = "CONFLICT POSSIBLE_DUPLICATE"
+				}
+				outcomes[o]++
+			}
+			customers, _, _ := env.count(t)
+			rows := env.Client().PossibleDuplicate.Query().CountX(env.As(env.tenantID))
+			if policy == schematype.DuplicatePolicyReject {
+				want(t, "outcomes", outcomes, map[raceOutcome]int{"OK": 1, "CONFLICT POSSIBLE_DUPLICATE": racers - 1})
+				want(t, "customers", customers, 1)
+				want(t, "possible_duplicates", rows, 0)
+				return
+			}
+			want(t, "outcomes", outcomes, map[raceOutcome]int{"OK": racers})
+			want(t, "customers", customers, racers)
+			want(t, "possible_duplicates", rows, 45+10*(racers-10))
+		})
+	}
 }
