@@ -5,20 +5,17 @@ import (
 
 	"onboard/ent"
 	"onboard/internal/registration"
-	"onboard/internal/viewer"
 )
 
 // customerPossibleDuplicates is Customer.possibleDuplicates (and a
 // registration payload's) through the request's loader: the records of a
 // page of customers and the existing customers they name, those loaded
 // with what the selection of possibleDuplicates.customer reads, in a fixed
-// number of statements whatever the page's size. A customer's own session
-// sees none: that its registration looked like another customer is the
-// back office's to know.
+// number of statements whatever the page's size. The fields need
+// customers:read (@hasScope), which a customer's own session never holds:
+// that its registration looked like another customer is the back office's
+// to know.
 func (r *Resolver) customerPossibleDuplicates(ctx context.Context, customerID string) ([]*registration.PossibleDuplicate, error) {
-	if v := viewer.FromContext(ctx); v != nil && v.CustomerID != "" {
-		return []*registration.PossibleDuplicate{}, nil
-	}
 	return loaded(loadersFor(ctx).possibleDuplicates.load(ctx, customerID, pageCustomers(ctx),
 		func(ctx context.Context, ids []string) (map[string][]*registration.PossibleDuplicate, error) {
 			return registration.PossibleDuplicates(ctx, r.Client, ids, func(q *ent.CustomerQuery) ([]*ent.Customer, error) {

@@ -178,7 +178,7 @@ type RegisterIndividualPayload struct {
 	Customer *ent.Customer      `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
-	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`).
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
 	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
@@ -204,7 +204,7 @@ type RegisterOrganizationPayload struct {
 	Customer       *ent.Customer   `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
-	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`).
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
 	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
