@@ -18,6 +18,7 @@ import (
 	"onboard/ent/identitydocument"
 	"onboard/ent/organization"
 	"onboard/ent/person"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/representative"
 	"onboard/ent/tenant"
 	"onboard/ent/user"
@@ -62,6 +63,8 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Person() PersonResolver
 	Query() QueryResolver
+	RegisterIndividualPayload() RegisterIndividualPayloadResolver
+	RegisterOrganizationPayload() RegisterOrganizationPayloadResolver
 	Subscription() SubscriptionResolver
 	WebhookDelivery() WebhookDeliveryResolver
 	WebhookEndpoint() WebhookEndpointResolver
@@ -266,6 +269,7 @@ type ComplexityRoot struct {
 		Name                  func(childComplexity int) int
 		Organization          func(childComplexity int) int
 		Person                func(childComplexity int) int
+		PossibleDuplicates    func(childComplexity int) int
 		RegisteredBy          func(childComplexity int) int
 		RegistrationDeviceID  func(childComplexity int) int
 		RegistrationIP        func(childComplexity int) int
@@ -608,6 +612,11 @@ type ComplexityRoot struct {
 		Kind func(childComplexity int) int
 	}
 
+	PossibleDuplicate struct {
+		Customer func(childComplexity int) int
+		Rule     func(childComplexity int) int
+	}
+
 	PublishConsentDocumentPayload struct {
 		ConsentDocument func(childComplexity int) int
 	}
@@ -643,30 +652,32 @@ type ComplexityRoot struct {
 	}
 
 	RegisterIndividualPayload struct {
-		Customer         func(childComplexity int) int
-		ID               func(childComplexity int) int
-		IdempotentReplay func(childComplexity int) int
-		PersonID         func(childComplexity int) int
-		Status           func(childComplexity int) int
-		User             func(childComplexity int) int
-		UserID           func(childComplexity int) int
+		Customer           func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		IdempotentReplay   func(childComplexity int) int
+		PersonID           func(childComplexity int) int
+		PossibleDuplicates func(childComplexity int) int
+		Status             func(childComplexity int) int
+		User               func(childComplexity int) int
+		UserID             func(childComplexity int) int
 	}
 
 	RegisterOrganizationPayload struct {
-		AdminEmployees   func(childComplexity int) int
-		Customer         func(childComplexity int) int
-		Directors        func(childComplexity int) int
-		Email            func(childComplexity int) int
-		Employees        func(childComplexity int) int
-		ID               func(childComplexity int) int
-		IdempotentReplay func(childComplexity int) int
-		Message          func(childComplexity int) int
-		OrganizationID   func(childComplexity int) int
-		Shareholders     func(childComplexity int) int
-		Status           func(childComplexity int) int
-		TenantID         func(childComplexity int) int
-		TenantKey        func(childComplexity int) int
-		User             func(childComplexity int) int
+		AdminEmployees     func(childComplexity int) int
+		Customer           func(childComplexity int) int
+		Directors          func(childComplexity int) int
+		Email              func(childComplexity int) int
+		Employees          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		IdempotentReplay   func(childComplexity int) int
+		Message            func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		PossibleDuplicates func(childComplexity int) int
+		Shareholders       func(childComplexity int) int
+		Status             func(childComplexity int) int
+		TenantID           func(childComplexity int) int
+		TenantKey          func(childComplexity int) int
+		User               func(childComplexity int) int
 	}
 
 	RegistrationForm struct {
@@ -917,6 +928,7 @@ type ContactResolver interface {
 }
 type CustomerResolver interface {
 	Consents(ctx context.Context, obj *ent.Customer) ([]*ent.Consent, error)
+	PossibleDuplicates(ctx context.Context, obj *ent.Customer) ([]*registration.PossibleDuplicate, error)
 	History(ctx context.Context, obj *ent.Customer, first *int, after *entgql.Cursor[string], types []string) (*ent.CustomerEventConnection, error)
 	Requirements(ctx context.Context, obj *ent.Customer) (*onboarding.Requirements, error)
 	Verifications(ctx context.Context, obj *ent.Customer) ([]*ent.Verification, error)
@@ -985,6 +997,12 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.Customer, error)
 	WebhookEndpoints(ctx context.Context, first *int, after *entgql.Cursor[string]) (*ent.WebhookEndpointConnection, error)
 	WebhookDeliveries(ctx context.Context, endpointID string, first *int, after *entgql.Cursor[string], status *webhookdelivery.Status, eventID *string) (*ent.WebhookDeliveryConnection, error)
+}
+type RegisterIndividualPayloadResolver interface {
+	PossibleDuplicates(ctx context.Context, obj *model.RegisterIndividualPayload) ([]*registration.PossibleDuplicate, error)
+}
+type RegisterOrganizationPayloadResolver interface {
+	PossibleDuplicates(ctx context.Context, obj *model.RegisterOrganizationPayload) ([]*registration.PossibleDuplicate, error)
 }
 type SubscriptionResolver interface {
 	CustomerEvents(ctx context.Context, types []string, customerID *string) (<-chan *ent.CustomerEvent, error)
@@ -1787,6 +1805,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Person(childComplexity), true
+	case "Customer.possibleDuplicates":
+		if e.ComplexityRoot.Customer.PossibleDuplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.PossibleDuplicates(childComplexity), true
 	case "Customer.registeredBy":
 		if e.ComplexityRoot.Customer.RegisteredBy == nil {
 			break
@@ -3430,6 +3454,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyRequirement.Kind(childComplexity), true
 
+	case "PossibleDuplicate.customer":
+		if e.ComplexityRoot.PossibleDuplicate.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Customer(childComplexity), true
+	case "PossibleDuplicate.rule":
+		if e.ComplexityRoot.PossibleDuplicate.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Rule(childComplexity), true
+
 	case "PublishConsentDocumentPayload.consentDocument":
 		if e.ComplexityRoot.PublishConsentDocumentPayload.ConsentDocument == nil {
 			break
@@ -3666,6 +3703,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterIndividualPayload.PersonID(childComplexity), true
+	case "RegisterIndividualPayload.possibleDuplicates":
+		if e.ComplexityRoot.RegisterIndividualPayload.PossibleDuplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterIndividualPayload.PossibleDuplicates(childComplexity), true
 	case "RegisterIndividualPayload.status":
 		if e.ComplexityRoot.RegisterIndividualPayload.Status == nil {
 			break
@@ -3739,6 +3782,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterOrganizationPayload.OrganizationID(childComplexity), true
+	case "RegisterOrganizationPayload.possibleDuplicates":
+		if e.ComplexityRoot.RegisterOrganizationPayload.PossibleDuplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterOrganizationPayload.PossibleDuplicates(childComplexity), true
 	case "RegisterOrganizationPayload.shareholders":
 		if e.ComplexityRoot.RegisterOrganizationPayload.Shareholders == nil {
 			break
@@ -4852,7 +4901,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "login.graphqls" "members.graphqls" "organization.graphqls" "places.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "tenant.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
+//go:embed "apikeys.graphqls" "catalog.graphqls" "consent.graphqls" "decision.graphqls" "duplicates.graphqls" "ent.graphqls" "events.graphqls" "forms.graphqls" "history.graphqls" "login.graphqls" "members.graphqls" "organization.graphqls" "places.graphqls" "read.graphqls" "registration.graphqls" "requirements.graphqls" "schema.graphqls" "session.graphqls" "tenant.graphqls" "update.graphqls" "validation.graphqls" "verification.graphqls" "webhooks.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4868,6 +4917,7 @@ var sources = []*ast.Source{
 	{Name: "catalog.graphqls", Input: sourceData("catalog.graphqls"), BuiltIn: false},
 	{Name: "consent.graphqls", Input: sourceData("consent.graphqls"), BuiltIn: false},
 	{Name: "decision.graphqls", Input: sourceData("decision.graphqls"), BuiltIn: false},
+	{Name: "duplicates.graphqls", Input: sourceData("duplicates.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "forms.graphqls", Input: sourceData("forms.graphqls"), BuiltIn: false},
@@ -5293,6 +5343,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_features(ctx, field)
 	case "consents":
 		return ec.fieldContext_Customer_consents(ctx, field)
+	case "possibleDuplicates":
+		return ec.fieldContext_Customer_possibleDuplicates(ctx, field)
 	case "history":
 		return ec.fieldContext_Customer_history(ctx, field)
 	case "requirements":
@@ -5871,6 +5923,16 @@ func (ec *executionContext) childFields_PolicyRequirement(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type PolicyRequirement", field.Name)
 }
 
+func (ec *executionContext) childFields_PossibleDuplicate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_PossibleDuplicate_customer(ctx, field)
+	case "rule":
+		return ec.fieldContext_PossibleDuplicate_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PossibleDuplicate", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishConsentDocumentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consentDocument":
@@ -5913,6 +5975,8 @@ func (ec *executionContext) childFields_RegisterIndividualPayload(ctx context.Co
 		return ec.fieldContext_RegisterIndividualPayload_customer(ctx, field)
 	case "idempotentReplay":
 		return ec.fieldContext_RegisterIndividualPayload_idempotentReplay(ctx, field)
+	case "possibleDuplicates":
+		return ec.fieldContext_RegisterIndividualPayload_possibleDuplicates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterIndividualPayload", field.Name)
 }
@@ -5947,6 +6011,8 @@ func (ec *executionContext) childFields_RegisterOrganizationPayload(ctx context.
 		return ec.fieldContext_RegisterOrganizationPayload_customer(ctx, field)
 	case "idempotentReplay":
 		return ec.fieldContext_RegisterOrganizationPayload_idempotentReplay(ctx, field)
+	case "possibleDuplicates":
+		return ec.fieldContext_RegisterOrganizationPayload_possibleDuplicates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegisterOrganizationPayload", field.Name)
 }
@@ -11414,6 +11480,56 @@ func (ec *executionContext) fieldContext_Customer_consents(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_possibleDuplicates(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().PossibleDuplicates(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*registration.PossibleDuplicate) graphql.Marshaler {
+			return ec.marshalNPossibleDuplicate2ᚕᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_possibleDuplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PossibleDuplicate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18593,6 +18709,61 @@ func (ec *executionContext) fieldContext_PolicyRequirement_due(_ context.Context
 	return graphql.NewScalarFieldContext("PolicyRequirement", field, false, false, "RequirementDue")
 }
 
+func (ec *executionContext) _PossibleDuplicate_customer(ctx context.Context, field graphql.CollectedField, obj *registration.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖonboardᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PossibleDuplicate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PossibleDuplicate_rule(ctx context.Context, field graphql.CollectedField, obj *registration.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v possibleduplicate.Rule) graphql.Marshaler {
+			return ec.marshalNDuplicateRule2onboardᚋentᚋpossibleduplicateᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, false, false, "DuplicateRule")
+}
+
 func (ec *executionContext) _PublishConsentDocumentPayload_consentDocument(ctx context.Context, field graphql.CollectedField, obj *model.PublishConsentDocumentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20038,6 +20209,56 @@ func (ec *executionContext) fieldContext_RegisterIndividualPayload_idempotentRep
 	return graphql.NewScalarFieldContext("RegisterIndividualPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _RegisterIndividualPayload_possibleDuplicates(ctx context.Context, field graphql.CollectedField, obj *model.RegisterIndividualPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterIndividualPayload_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RegisterIndividualPayload().PossibleDuplicates(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*registration.PossibleDuplicate) graphql.Marshaler {
+			return ec.marshalNPossibleDuplicate2ᚕᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterIndividualPayload_possibleDuplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterIndividualPayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PossibleDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegisterOrganizationPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20425,6 +20646,56 @@ func (ec *executionContext) _RegisterOrganizationPayload_idempotentReplay(ctx co
 }
 func (ec *executionContext) fieldContext_RegisterOrganizationPayload_idempotentReplay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterOrganizationPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegisterOrganizationPayload_possibleDuplicates(ctx context.Context, field graphql.CollectedField, obj *model.RegisterOrganizationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterOrganizationPayload_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RegisterOrganizationPayload().PossibleDuplicates(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "customers:read")
+				if err != nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, err
+				}
+				if ec.Directives.HasScope == nil {
+					var zeroVal []*registration.PossibleDuplicate
+					return zeroVal, errors.New("directive hasScope is not implemented")
+				}
+				return ec.Directives.HasScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*registration.PossibleDuplicate) graphql.Marshaler {
+			return ec.marshalNPossibleDuplicate2ᚕᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterOrganizationPayload_possibleDuplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterOrganizationPayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PossibleDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RegistrationForm_customerType(ctx context.Context, field graphql.CollectedField, obj *registration.Form) (ret graphql.Marshaler) {
@@ -47504,6 +47775,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_consents(ctx, field, obj)
 				})
+		case "possibleDuplicates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_possibleDuplicates(ctx, field, obj)
+				})
 		case "history":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -49701,6 +49978,44 @@ func (ec *executionContext) _PolicyRequirement(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var possibleDuplicateImplementors = []string{"PossibleDuplicate"}
+
+func (ec *executionContext) _PossibleDuplicate(ctx context.Context, sel ast.SelectionSet, obj *registration.PossibleDuplicate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, possibleDuplicateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PossibleDuplicate")
+		case "customer":
+			out.Values[i] = ec._PossibleDuplicate_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._PossibleDuplicate_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var publishConsentDocumentPayloadImplementors = []string{"PublishConsentDocumentPayload"}
 
 func (ec *executionContext) _PublishConsentDocumentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishConsentDocumentPayload) graphql.Marshaler {
@@ -49977,38 +50292,44 @@ func (ec *executionContext) _RegisterIndividualPayload(ctx context.Context, sel 
 		case "id":
 			out.Values[i] = ec._RegisterIndividualPayload_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "userId":
 			out.Values[i] = ec._RegisterIndividualPayload_userId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "personId":
 			out.Values[i] = ec._RegisterIndividualPayload_personId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._RegisterIndividualPayload_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
 			out.Values[i] = ec._RegisterIndividualPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "customer":
 			out.Values[i] = ec._RegisterIndividualPayload_customer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "idempotentReplay":
 			out.Values[i] = ec._RegisterIndividualPayload_idempotentReplay(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "possibleDuplicates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RegisterIndividualPayload_possibleDuplicates(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50040,73 +50361,79 @@ func (ec *executionContext) _RegisterOrganizationPayload(ctx context.Context, se
 		case "id":
 			out.Values[i] = ec._RegisterOrganizationPayload_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organizationId":
 			out.Values[i] = ec._RegisterOrganizationPayload_organizationId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tenantId":
 			out.Values[i] = ec._RegisterOrganizationPayload_tenantId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tenantKey":
 			out.Values[i] = ec._RegisterOrganizationPayload_tenantKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
 			out.Values[i] = ec._RegisterOrganizationPayload_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "email":
 			out.Values[i] = ec._RegisterOrganizationPayload_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._RegisterOrganizationPayload_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "directors":
 			out.Values[i] = ec._RegisterOrganizationPayload_directors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shareholders":
 			out.Values[i] = ec._RegisterOrganizationPayload_shareholders(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employees":
 			out.Values[i] = ec._RegisterOrganizationPayload_employees(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "adminEmployees":
 			out.Values[i] = ec._RegisterOrganizationPayload_adminEmployees(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
 			out.Values[i] = ec._RegisterOrganizationPayload_user(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "customer":
 			out.Values[i] = ec._RegisterOrganizationPayload_customer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "idempotentReplay":
 			out.Values[i] = ec._RegisterOrganizationPayload_idempotentReplay(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "possibleDuplicates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RegisterOrganizationPayload_possibleDuplicates(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -52714,6 +53041,16 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDuplicateRule2onboardᚋentᚋpossibleduplicateᚐRule(ctx context.Context, v any) (possibleduplicate.Rule, error) {
+	var res possibleduplicate.Rule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateRule2onboardᚋentᚋpossibleduplicateᚐRule(ctx context.Context, sel ast.SelectionSet, v possibleduplicate.Rule) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEmployee2ᚕᚖonboardᚋentᚐEmployeeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Employee) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -53320,6 +53657,30 @@ func (ec *executionContext) marshalNPolicyRequirementKind2string(ctx context.Con
 		graphql.AddInvalidNullFromMarshaler(ctx, "PolicyRequirementKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNPossibleDuplicate2ᚕᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicateᚄ(ctx context.Context, sel ast.SelectionSet, v []*registration.PossibleDuplicate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPossibleDuplicate2ᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPossibleDuplicate2ᚖonboardᚋinternalᚋregistrationᚐPossibleDuplicate(ctx context.Context, sel ast.SelectionSet, v *registration.PossibleDuplicate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PossibleDuplicate!")
+		return graphql.Null
+	}
+	return ec._PossibleDuplicate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPublishConsentDocumentInput2onboardᚋinternalᚋonboardingᚐConsentDocumentInput(ctx context.Context, v any) (onboarding.ConsentDocumentInput, error) {

@@ -10,6 +10,7 @@ import (
 	"onboard/ent/category"
 	"onboard/ent/tenant"
 	"onboard/internal/onboarding"
+	"onboard/internal/registration"
 	"onboard/schema/schematype"
 	"strconv"
 	"time"
@@ -219,6 +220,8 @@ type RegisterIndividualPayload struct {
 	Customer *ent.Customer `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
+	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
 // A registered organization, in FinHub's response shape plus the whole graph. Unlike FinHub, the representatives and employees sent with the registration are stored, so the lists are filled.
@@ -248,6 +251,8 @@ type RegisterOrganizationPayload struct {
 	Customer       *ent.Customer   `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
+	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
 // The answer of a registration dry run that found nothing wrong. Problems come back as `errors[]` entries instead, as the registration's own.

@@ -121,6 +121,9 @@ type customerWrite struct {
 type plan struct {
 	kind     kind
 	category categorization
+	// searchedIn is the dialect its duplicate search ran in, "" when it
+	// had nothing to compare (checkDuplicates, recheckDuplicates).
+	searchedIn string
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
@@ -163,7 +166,8 @@ func isAlreadyExists(err error) bool {
 // plan runs every check of a registration and returns all the problems
 // at once: the rules that need no database, then the tenant's roles and
 // the category with its features, then whether a unique value is taken
-// (so that a registration bound to conflict costs no password hash). It
+// (so that a registration bound to conflict costs no password hash), then
+// whether it looks like an existing customer (checkDuplicates). It
 // hashes nothing and writes nothing, so a dry run (validate) stops here
 // and answers what the registration would.
 func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
@@ -194,7 +198,11 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err := s.checkUnique(ctx, k); err != nil {
 		return nil, err
 	}
-	return &plan{kind: k, category: cat}, nil
+	_, searched, err := s.checkDuplicates(ctx, s.Client, k)
+	if err != nil {
+		return nil, err
+	}
+	return &plan{kind: k, category: cat, searchedIn: searched}, nil
 }
 
 // execute hashes the plan's password and writes it in one transaction.
@@ -213,7 +221,14 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 				return err
 			}
 		}
+		dups, err := s.recheckDuplicates(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
+			return err
+		}
+		if err := recordDuplicates(ctx, tx, customerID, dups); err != nil {
 			return err
 		}
 		// The registration is the customer's first event; its version

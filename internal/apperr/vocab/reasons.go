@@ -62,6 +62,7 @@ const (
 	ReasonNotPlatformOperator Reason = "NOT_PLATFORM_OPERATOR"
 	ReasonNotFound            Reason = "NOT_FOUND"
 	ReasonAlreadyExists       Reason = "ALREADY_EXISTS"
+	ReasonPossibleDuplicate   Reason = "POSSIBLE_DUPLICATE"
 
 	// Values of a field (internal/values and the checks around it).
 	ReasonRequired           Reason = "REQUIRED"
@@ -229,6 +230,7 @@ var catalogue = []Entry{
 	{ReasonNotPlatformOperator, Forbidden, 0, "createTenant with a token that does not grant every tenant"},
 	{ReasonNotFound, NotFound, 0, "an id or reference the tenant does not have (another tenant's objects do not exist for it)"},
 	{ReasonAlreadyExists, Conflict, 0, "a value that must be unique (an e-mail, a code) is taken; extensions.field names it"},
+	{ReasonPossibleDuplicate, Conflict, 0, "a registration that looks like an existing customer under the tenant's REJECT duplicate policy; extensions.existingCustomerId names it"},
 
 	{ReasonRequired, BadUserInput, 0, "a mandatory value is missing or blank"},
 	{ReasonTooLong, BadUserInput, 0, "a text with more characters than its field allows"},
