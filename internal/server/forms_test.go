@@ -415,6 +415,15 @@ func TestRegistrationFormRequiredFields(t *testing.T) {
 			if required < 5 {
 				t.Errorf("only %d required fields", required)
 			}
+			// The login rule (requiredWhen): with a password, the login
+			// e-mail is required.
+			if f := s.field("email"); f != nil && f.RequiredWhen != nil && getAt(s.base, []string{"password"}) != nil {
+				body := clone(t, s.base)
+				deleteAt(body, []string{"email"})
+				if r := s.send(body, false); !hasProblem(r, "email", "BAD_USER_INPUT", "REQUIRED") {
+					t.Errorf("email left out with a password: want REQUIRED, got %s", r.Raw)
+				}
+			}
 		})
 	}
 }
