@@ -13,9 +13,13 @@ import (
 // adds to the inputs (the shared contract): their entries wait here until
 // those fields are merged, and the test then checks them like the others.
 var pendingFormFields = map[string]bool{
-	"AddressInput.addressLine":               true,
-	"RegisterIndividualInput.segment":        true,
-	"IndividualOrganizationInput.memberRole": true,
+	"AddressInput.addressLine":                    true,
+	"RegisterIndividualInput.segment":             true,
+	"RegisterIndividualInput.invitedBy":           true,
+	"RegisterIndividualInput.createdBy":           true,
+	"RegisterIndividualInput.phoneCountryCode":    true,
+	"RegisterIndividualInput.phoneNationalNumber": true,
+	"IndividualOrganizationInput.memberRole":      true,
 }
 
 // TestFormRulesNameSchemaFields keeps registration's form table honest:

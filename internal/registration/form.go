@@ -178,8 +178,15 @@ var formRules = map[string]fieldRule{
 	"RegisterIndividualInput.tags.*":             {maxLength: schematype.MaxTagLen},
 	"RegisterIndividualInput.individualCustomer": {required: true},
 	"RegisterIndividualInput.segment":            {maxLength: schematype.MaxSegmentLen},
-	"IndividualCustomerInput.customerName":       {maxLength: schematype.MaxCustomerNameLen},
-	"IndividualCustomerInput.person":             {required: true},
+	"RegisterIndividualInput.invitedBy":          {maxLength: schematype.MaxReferenceLen},
+	"RegisterIndividualInput.createdBy":          {maxLength: schematype.MaxReferenceLen},
+	// A split phone, instead of phone: both parts together.
+	"RegisterIndividualInput.phoneCountryCode": {typ: FieldInt, min: ptr(1.0), max: ptr(999.0),
+		requiredWhen: "phoneNationalNumber is given"},
+	"RegisterIndividualInput.phoneNationalNumber": {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen,
+		requiredWhen: "phoneCountryCode is given"},
+	"IndividualCustomerInput.customerName": {maxLength: schematype.MaxCustomerNameLen},
+	"IndividualCustomerInput.person":       {required: true},
 	// An individual's person needs an address; an employee's does not.
 	"RegisterIndividualInput.individualCustomer.person.addresses": {required: true, maxItems: schematype.MaxListLen,
 		description: "At least one; at most one primary (the first is primary when none is)."},

@@ -221,6 +221,11 @@ func (s *formSuite) minimal(prefix []string) map[string]any {
 func (s *formSuite) contextValue(body map[string]any, f formField) bool {
 	path, n := f.Path, len(f.Path)
 	switch {
+	case f.key() == "phoneCountryCode" || f.key() == "phoneNationalNumber":
+		// A split phone: both parts, instead of phone.
+		delete(body, "phone")
+		body["phoneCountryCode"], body["phoneNationalNumber"] = 370, "60012345"
+		return true
 	case n >= 3 && path[n-3] == "contacts" && (path[n-1] == "value" || path[n-1] == "type"):
 		typePath := append(slices.Clone(path[:n-1]), "type")
 		if path[n-1] == "type" {
