@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,6 +38,18 @@ func TestFormRulesNameSchemaFields(t *testing.T) {
 			continue
 		}
 		t.Errorf("form rule %q names no field of the schema's input types", pattern)
+	}
+}
+
+// TestFormFieldTypesMatchEnum: FormFieldType is bound to a plain string,
+// so the values registration produces must be the enum's.
+func TestFormFieldTypesMatchEnum(t *testing.T) {
+	var enum []string
+	for _, v := range inputSchema().Types["FormFieldType"].EnumValues {
+		enum = append(enum, v.Name)
+	}
+	if !slices.Equal(enum, registration.FormFieldTypes) {
+		t.Errorf("FormFieldType is %v, registration's types %v", enum, registration.FormFieldTypes)
 	}
 }
 

@@ -45,6 +45,11 @@ const (
 	FieldObject    = "OBJECT"
 )
 
+// FormFieldTypes are the form field types, in the order of the GraphQL
+// enum FormFieldType (graph's TestFormFieldTypesMatchEnum).
+var FormFieldTypes = []string{FieldText, FieldMultiline, FieldEmail, FieldPassword, FieldPhone, FieldDate,
+	FieldCountry, FieldURL, FieldBoolean, FieldInt, FieldFloat, FieldChoice, FieldList, FieldObject}
+
 // Limits the checker enforces that have no column behind them, so they
 // live with the form's rules rather than in schematype.
 const (
@@ -153,6 +158,9 @@ type formEnv struct {
 	features []*ent.Feature
 }
 
+// defaultAddressType is an address's type when the request gives none.
+const defaultAddressType = "HOME"
+
 // formRules are the rules of the registration inputs, by pattern: an input
 // type and a field ("AddressInput.street", applying wherever the type is
 // used; "RegistrationUserInput.roles.*" is a list's element), or a root
@@ -205,20 +213,15 @@ var formRules = map[string]fieldRule{
 	"OrganizationCustomerInput.organization":         {required: true},
 	"OrganizationCustomerInput.employees":            {maxItems: schematype.MaxMembers},
 
-	// The category, named as the form's.
-	"CategoryReferenceInput.id":       {choices: categoryChoice(func(c *ent.Category) string { return c.ID })},
-	"CategoryReferenceInput.code":     {choices: categoryChoice(func(c *ent.Category) string { return c.Code })},
-	"CategoryReferenceInput.name":     {choices: categoryChoice(func(c *ent.Category) string { return c.Name })},
-	"CategorizationInput.id":          {choices: categoryChoice(func(c *ent.Category) string { return c.ID })},
-	"CategorizationInput.code":        {choices: categoryChoice(func(c *ent.Category) string { return c.Code })},
-	"CategorizationInput.name":        {choices: categoryChoice(func(c *ent.Category) string { return c.Name })},
+	// The category: any of the tenant's may be named, and the form
+	// describes the one its categoryId, categoryCode and categoryName name.
 	"CategorizationInput.description": {typ: FieldMultiline, maxLength: schematype.MaxDescriptionLen},
 	"FeatureRelationInput.feature":    {required: true},
 	"FeatureRelationInput.enabled": {choices: fixedChoices(FormChoice{"true", "Yes: the category applies the feature"}),
 		description: "Whether the feature applies is the category's decision: when given, it must be true."},
-	"FeatureReferenceInput.id":   {requiredWhen: "code is not given", choices: featureChoices(func(f *ent.Feature) string { return f.ID })},
-	"FeatureReferenceInput.code": {requiredWhen: "id is not given", choices: featureChoices(func(f *ent.Feature) string { return f.Code })},
-	"ParameterInput.name":        {required: true, maxLength: maxParameterNameLen, choices: parameterChoices},
+	"FeatureReferenceInput.id":   {typ: FieldChoice, requiredWhen: "code is not given", choices: featureChoices(func(f *ent.Feature) string { return f.ID })},
+	"FeatureReferenceInput.code": {typ: FieldChoice, requiredWhen: "id is not given", choices: featureChoices(func(f *ent.Feature) string { return f.Code })},
+	"ParameterInput.name":        {typ: FieldChoice, required: true, maxLength: maxParameterNameLen, choices: parameterChoices},
 	"ParameterInput.value": {required: true, maxLength: catalog.MaxParameterValueLength,
 		description: "Must be allowed by the parameter's definition (see the form's features)."},
 
@@ -246,7 +249,7 @@ var formRules = map[string]fieldRule{
 	"PersonInput.contacts":          {maxItems: schematype.MaxListLen},
 	"PersonInput.identityDocuments": {maxItems: schematype.MaxListLen},
 
-	"AddressInput.type":        {typ: FieldChoice, choices: listChoices(schematype.AddressTypes), description: "Defaults to HOME."},
+	"AddressInput.type":        {typ: FieldChoice, choices: listChoices(schematype.AddressTypes), description: "Defaults to " + defaultAddressType + "."},
 	"AddressInput.street":      {required: true, maxLength: schematype.MaxStreetLen},
 	"AddressInput.line2":       {maxLength: schematype.MaxStreetLen},
 	"AddressInput.city":        {required: true, maxLength: schematype.MaxCityLen},
@@ -559,17 +562,6 @@ func countryChoices(*formEnv) []FormChoice {
 		out[i] = FormChoice{Value: c.Alpha2, Label: c.Name}
 	}
 	return out
-}
-
-// categoryChoice offers the form's category, named by get; nil (any text)
-// when the form has none.
-func categoryChoice(get func(*ent.Category) string) func(*formEnv) []FormChoice {
-	return func(env *formEnv) []FormChoice {
-		if env.category == nil {
-			return nil
-		}
-		return []FormChoice{{Value: get(env.category), Label: env.category.Name}}
-	}
 }
 
 // featureChoices offer the category's features, named by get.

@@ -164,7 +164,7 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 				ap = l.paths[i]
 			}
 			addr := Address{
-				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
+				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, defaultAddressType),
 				Street:     c.required(ap.With("street"), a.Street, schematype.MaxStreetLen),
 				Line2:      c.text(ap.With("line2"), a.Line2, schematype.MaxStreetLen),
 				City:       c.required(ap.With("city"), a.City, schematype.MaxCityLen),

@@ -221,6 +221,14 @@ func (s *formSuite) minimal(prefix []string) map[string]any {
 func (s *formSuite) contextValue(body map[string]any, f formField) bool {
 	path, n := f.Path, len(f.Path)
 	switch {
+	case (n == 2 && path[0] == "customerCategory") || (n == 3 && path[1] == "categorization"):
+		// Naming the category: the form's, the one it describes.
+		v := map[string]*string{"id": s.form.CategoryID, "code": s.form.CategoryCode, "name": s.form.CategoryName}[path[n-1]]
+		if v == nil {
+			return false
+		}
+		setAt(body, path, *v, s)
+		return true
 	case f.key() == "phoneCountryCode" || f.key() == "phoneNationalNumber":
 		// A split phone: both parts, instead of phone.
 		delete(body, "phone")
