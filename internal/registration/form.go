@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -59,6 +60,11 @@ const (
 	// maxParameterNameLen bounds a request parameter's name (a feature's
 	// parameter names are at most as long, see catalog's definitions).
 	maxParameterNameLen = 100
+	// minOwnershipShare and maxOwnershipShare bound a representative's
+	// ownership share, a percentage (checkOwnership), and all the shares
+	// together (maxOwnershipShare).
+	minOwnershipShare = 0.0
+	maxOwnershipShare = 100.0
 )
 
 // Form is a registration form: the input fields of the customer type's
@@ -285,16 +291,18 @@ var formRules = map[string]fieldRule{
 	"OrganizationInput.contacts":            {maxItems: schematype.MaxListLen},
 	"OrganizationInput.representatives":     {maxItems: schematype.MaxMembers},
 
-	"RepresentativeInput.firstName":      {required: true, maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.middleName":     {maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.lastName":       {required: true, maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.position":       {typ: FieldChoice, required: true, choices: listChoices(schematype.RepresentativePositions)},
-	"RepresentativeInput.email":          {typ: FieldEmail, maxLength: schematype.MaxEmailLen},
-	"RepresentativeInput.phone":          {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen},
-	"RepresentativeInput.dateOfBirth":    {typ: FieldDate},
-	"RepresentativeInput.nationality":    {typ: FieldCountry, choices: countryChoices},
-	"RepresentativeInput.gender":         {typ: FieldChoice, choices: listChoices(schematype.Genders)},
-	"RepresentativeInput.ownershipShare": {min: ptr(0.0), max: ptr(100.0)},
+	"RepresentativeInput.firstName":   {required: true, maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.middleName":  {maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.lastName":    {required: true, maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.position":    {typ: FieldChoice, required: true, choices: listChoices(schematype.RepresentativePositions)},
+	"RepresentativeInput.email":       {typ: FieldEmail, maxLength: schematype.MaxEmailLen},
+	"RepresentativeInput.phone":       {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen},
+	"RepresentativeInput.dateOfBirth": {typ: FieldDate},
+	"RepresentativeInput.nationality": {typ: FieldCountry, choices: countryChoices},
+	"RepresentativeInput.gender":      {typ: FieldChoice, choices: listChoices(schematype.Genders)},
+	"RepresentativeInput.ownershipShare": {min: ptr(minOwnershipShare), max: ptr(maxOwnershipShare),
+		description: fmt.Sprintf("A percentage; the shares together are at most %g, and %g or more makes a beneficial owner.",
+			maxOwnershipShare, BeneficialOwnerThreshold)},
 
 	"EmployeeInput.person":           {required: true},
 	"EmployeeInput.role":             {typ: FieldChoice, maxLength: schematype.MaxRoleCodeLen, choices: roleChoices},

@@ -378,13 +378,22 @@ func TestRegistrationFormFieldsAreAccepted(t *testing.T) {
 				if f.Type == "OBJECT" || f.Type == "LIST" {
 					continue // their fields are set one by one
 				}
-				body := clone(t, s.base)
-				if !s.contextValue(body, f) {
-					s.set(body, f, s.value(f))
+				values := []any{nil} // the form's value (value)
+				if f.Max != nil {
+					values = append(values, *f.Max) // and the largest allowed
 				}
-				s.uniquify(body, f.key())
-				if r := s.send(body, true); len(r.Errors) > 0 {
-					t.Errorf("%s set to %v: %s", f.key(), getAt(body, f.Path), r.Raw)
+				for _, v := range values {
+					body := clone(t, s.base)
+					switch {
+					case v != nil:
+						s.set(body, f, v)
+					case !s.contextValue(body, f):
+						s.set(body, f, s.value(f))
+					}
+					s.uniquify(body, f.key())
+					if r := s.send(body, true); len(r.Errors) > 0 {
+						t.Errorf("%s set to %v: %s", f.key(), getAt(body, f.Path), r.Raw)
+					}
 				}
 			}
 		})
@@ -442,7 +451,8 @@ func TestRegistrationFormRequiredFields(t *testing.T) {
 }
 
 // TestRegistrationFormLimits sends each field one character over its
-// maxLength, and a value outside its choices: each is refused on its path.
+// maxLength, a number just outside its min or max, and a value outside its
+// choices: each is refused on its path.
 func TestRegistrationFormLimits(t *testing.T) {
 	env := newRegistrationEnv(t)
 	for _, c := range formCases {
@@ -455,6 +465,14 @@ func TestRegistrationFormLimits(t *testing.T) {
 					setAt(body, f.Path, strings.Repeat("x", *f.MaxLength+1), s)
 					if r := s.send(body, false); !hasProblem(r, indexPath(f.Path), "BAD_USER_INPUT", "") {
 						t.Errorf("%s of %d characters: want BAD_USER_INPUT there, got %s", f.key(), *f.MaxLength+1, r.Raw)
+					}
+				}
+				for _, out := range outOfRange(f) {
+					body := clone(t, s.base)
+					s.contextValue(body, f)
+					setAt(body, f.Path, out, s)
+					if r := s.send(body, false); !hasProblem(r, indexPath(f.Path), "BAD_USER_INPUT", "") {
+						t.Errorf("%s = %v, out of range: want BAD_USER_INPUT there, got %s", f.key(), out, r.Raw)
 					}
 				}
 				if len(f.Choices) > 0 {
@@ -472,6 +490,22 @@ func TestRegistrationFormLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// outOfRange are the numbers just outside a field's min and max.
+func outOfRange(f formField) []any {
+	var out []any
+	step := 1.0
+	if f.Type == "FLOAT" {
+		step = 0.5
+	}
+	if f.Min != nil {
+		out = append(out, *f.Min-step)
+	}
+	if f.Max != nil {
+		out = append(out, *f.Max+step)
+	}
+	return out
 }
 
 // TestRegistrationFormShape checks what the form says of a few fields and
