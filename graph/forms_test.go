@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,9 +14,13 @@ import (
 // adds to the inputs (the shared contract): their entries wait here until
 // those fields are merged, and the test then checks them like the others.
 var pendingFormFields = map[string]bool{
-	"AddressInput.addressLine":               true,
-	"RegisterIndividualInput.segment":        true,
-	"IndividualOrganizationInput.memberRole": true,
+	"AddressInput.addressLine":                    true,
+	"RegisterIndividualInput.segment":             true,
+	"RegisterIndividualInput.invitedBy":           true,
+	"RegisterIndividualInput.createdBy":           true,
+	"RegisterIndividualInput.phoneCountryCode":    true,
+	"RegisterIndividualInput.phoneNationalNumber": true,
+	"IndividualOrganizationInput.memberRole":      true,
 }
 
 // TestFormRulesNameSchemaFields keeps registration's form table honest:
@@ -33,6 +38,18 @@ func TestFormRulesNameSchemaFields(t *testing.T) {
 			continue
 		}
 		t.Errorf("form rule %q names no field of the schema's input types", pattern)
+	}
+}
+
+// TestFormFieldTypesMatchEnum: FormFieldType is bound to a plain string,
+// so the values registration produces must be the enum's.
+func TestFormFieldTypesMatchEnum(t *testing.T) {
+	var enum []string
+	for _, v := range inputSchema().Types["FormFieldType"].EnumValues {
+		enum = append(enum, v.Name)
+	}
+	if !slices.Equal(enum, registration.FormFieldTypes) {
+		t.Errorf("FormFieldType is %v, registration's types %v", enum, registration.FormFieldTypes)
 	}
 }
 

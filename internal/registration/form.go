@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -45,6 +46,11 @@ const (
 	FieldObject    = "OBJECT"
 )
 
+// FormFieldTypes are the form field types, in the order of the GraphQL
+// enum FormFieldType (graph's TestFormFieldTypesMatchEnum).
+var FormFieldTypes = []string{FieldText, FieldMultiline, FieldEmail, FieldPassword, FieldPhone, FieldDate,
+	FieldCountry, FieldURL, FieldBoolean, FieldInt, FieldFloat, FieldChoice, FieldList, FieldObject}
+
 // Limits the checker enforces that have no column behind them, so they
 // live with the form's rules rather than in schematype.
 const (
@@ -54,6 +60,11 @@ const (
 	// maxParameterNameLen bounds a request parameter's name (a feature's
 	// parameter names are at most as long, see catalog's definitions).
 	maxParameterNameLen = 100
+	// minOwnershipShare and maxOwnershipShare bound a representative's
+	// ownership share, a percentage (checkOwnership), and all the shares
+	// together (maxOwnershipShare).
+	minOwnershipShare = 0.0
+	maxOwnershipShare = 100.0
 )
 
 // Form is a registration form: the input fields of the customer type's
@@ -153,6 +164,9 @@ type formEnv struct {
 	features []*ent.Feature
 }
 
+// defaultAddressType is an address's type when the request gives none.
+const defaultAddressType = "HOME"
+
 // formRules are the rules of the registration inputs, by pattern: an input
 // type and a field ("AddressInput.street", applying wherever the type is
 // used; "RegistrationUserInput.roles.*" is a list's element), or a root
@@ -178,8 +192,15 @@ var formRules = map[string]fieldRule{
 	"RegisterIndividualInput.tags.*":             {maxLength: schematype.MaxTagLen},
 	"RegisterIndividualInput.individualCustomer": {required: true},
 	"RegisterIndividualInput.segment":            {maxLength: schematype.MaxSegmentLen},
-	"IndividualCustomerInput.customerName":       {maxLength: schematype.MaxCustomerNameLen},
-	"IndividualCustomerInput.person":             {required: true},
+	"RegisterIndividualInput.invitedBy":          {maxLength: schematype.MaxReferenceLen},
+	"RegisterIndividualInput.createdBy":          {maxLength: schematype.MaxReferenceLen},
+	// A split phone, instead of phone: both parts together.
+	"RegisterIndividualInput.phoneCountryCode": {typ: FieldInt, min: ptr(1.0), max: ptr(999.0),
+		requiredWhen: "phoneNationalNumber is given"},
+	"RegisterIndividualInput.phoneNationalNumber": {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen,
+		requiredWhen: "phoneCountryCode is given"},
+	"IndividualCustomerInput.customerName": {maxLength: schematype.MaxCustomerNameLen},
+	"IndividualCustomerInput.person":       {required: true},
 	// An individual's person needs an address; an employee's does not.
 	"RegisterIndividualInput.individualCustomer.person.addresses": {required: true, maxItems: schematype.MaxListLen,
 		description: "At least one; at most one primary (the first is primary when none is)."},
@@ -198,20 +219,15 @@ var formRules = map[string]fieldRule{
 	"OrganizationCustomerInput.organization":         {required: true},
 	"OrganizationCustomerInput.employees":            {maxItems: schematype.MaxMembers},
 
-	// The category, named as the form's.
-	"CategoryReferenceInput.id":       {choices: categoryChoice(func(c *ent.Category) string { return c.ID })},
-	"CategoryReferenceInput.code":     {choices: categoryChoice(func(c *ent.Category) string { return c.Code })},
-	"CategoryReferenceInput.name":     {choices: categoryChoice(func(c *ent.Category) string { return c.Name })},
-	"CategorizationInput.id":          {choices: categoryChoice(func(c *ent.Category) string { return c.ID })},
-	"CategorizationInput.code":        {choices: categoryChoice(func(c *ent.Category) string { return c.Code })},
-	"CategorizationInput.name":        {choices: categoryChoice(func(c *ent.Category) string { return c.Name })},
+	// The category: any of the tenant's may be named, and the form
+	// describes the one its categoryId, categoryCode and categoryName name.
 	"CategorizationInput.description": {typ: FieldMultiline, maxLength: schematype.MaxDescriptionLen},
 	"FeatureRelationInput.feature":    {required: true},
 	"FeatureRelationInput.enabled": {choices: fixedChoices(FormChoice{"true", "Yes: the category applies the feature"}),
 		description: "Whether the feature applies is the category's decision: when given, it must be true."},
-	"FeatureReferenceInput.id":   {requiredWhen: "code is not given", choices: featureChoices(func(f *ent.Feature) string { return f.ID })},
-	"FeatureReferenceInput.code": {requiredWhen: "id is not given", choices: featureChoices(func(f *ent.Feature) string { return f.Code })},
-	"ParameterInput.name":        {required: true, maxLength: maxParameterNameLen, choices: parameterChoices},
+	"FeatureReferenceInput.id":   {typ: FieldChoice, requiredWhen: "code is not given", choices: featureChoices(func(f *ent.Feature) string { return f.ID })},
+	"FeatureReferenceInput.code": {typ: FieldChoice, requiredWhen: "id is not given", choices: featureChoices(func(f *ent.Feature) string { return f.Code })},
+	"ParameterInput.name":        {typ: FieldChoice, required: true, maxLength: maxParameterNameLen, choices: parameterChoices},
 	"ParameterInput.value": {required: true, maxLength: catalog.MaxParameterValueLength,
 		description: "Must be allowed by the parameter's definition (see the form's features)."},
 
@@ -239,7 +255,7 @@ var formRules = map[string]fieldRule{
 	"PersonInput.contacts":          {maxItems: schematype.MaxListLen},
 	"PersonInput.identityDocuments": {maxItems: schematype.MaxListLen},
 
-	"AddressInput.type":        {typ: FieldChoice, choices: listChoices(schematype.AddressTypes), description: "Defaults to HOME."},
+	"AddressInput.type":        {typ: FieldChoice, choices: listChoices(schematype.AddressTypes), description: "Defaults to " + defaultAddressType + "."},
 	"AddressInput.street":      {required: true, maxLength: schematype.MaxStreetLen},
 	"AddressInput.line2":       {maxLength: schematype.MaxStreetLen},
 	"AddressInput.city":        {required: true, maxLength: schematype.MaxCityLen},
@@ -275,16 +291,18 @@ var formRules = map[string]fieldRule{
 	"OrganizationInput.contacts":            {maxItems: schematype.MaxListLen},
 	"OrganizationInput.representatives":     {maxItems: schematype.MaxMembers},
 
-	"RepresentativeInput.firstName":      {required: true, maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.middleName":     {maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.lastName":       {required: true, maxLength: schematype.MaxNameLen},
-	"RepresentativeInput.position":       {typ: FieldChoice, required: true, choices: listChoices(schematype.RepresentativePositions)},
-	"RepresentativeInput.email":          {typ: FieldEmail, maxLength: schematype.MaxEmailLen},
-	"RepresentativeInput.phone":          {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen},
-	"RepresentativeInput.dateOfBirth":    {typ: FieldDate},
-	"RepresentativeInput.nationality":    {typ: FieldCountry, choices: countryChoices},
-	"RepresentativeInput.gender":         {typ: FieldChoice, choices: listChoices(schematype.Genders)},
-	"RepresentativeInput.ownershipShare": {min: ptr(0.0), max: ptr(100.0)},
+	"RepresentativeInput.firstName":   {required: true, maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.middleName":  {maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.lastName":    {required: true, maxLength: schematype.MaxNameLen},
+	"RepresentativeInput.position":    {typ: FieldChoice, required: true, choices: listChoices(schematype.RepresentativePositions)},
+	"RepresentativeInput.email":       {typ: FieldEmail, maxLength: schematype.MaxEmailLen},
+	"RepresentativeInput.phone":       {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen},
+	"RepresentativeInput.dateOfBirth": {typ: FieldDate},
+	"RepresentativeInput.nationality": {typ: FieldCountry, choices: countryChoices},
+	"RepresentativeInput.gender":      {typ: FieldChoice, choices: listChoices(schematype.Genders)},
+	"RepresentativeInput.ownershipShare": {min: ptr(minOwnershipShare), max: ptr(maxOwnershipShare),
+		description: fmt.Sprintf("A percentage; the shares together are at most %g, and %g or more makes a beneficial owner.",
+			maxOwnershipShare, BeneficialOwnerThreshold)},
 
 	"EmployeeInput.person":           {required: true},
 	"EmployeeInput.role":             {typ: FieldChoice, maxLength: schematype.MaxRoleCodeLen, choices: roleChoices},
@@ -552,17 +570,6 @@ func countryChoices(*formEnv) []FormChoice {
 		out[i] = FormChoice{Value: c.Alpha2, Label: c.Name}
 	}
 	return out
-}
-
-// categoryChoice offers the form's category, named by get; nil (any text)
-// when the form has none.
-func categoryChoice(get func(*ent.Category) string) func(*formEnv) []FormChoice {
-	return func(env *formEnv) []FormChoice {
-		if env.category == nil {
-			return nil
-		}
-		return []FormChoice{{Value: get(env.category), Label: env.category.Name}}
-	}
 }
 
 // featureChoices offer the category's features, named by get.

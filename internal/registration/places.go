@@ -26,7 +26,7 @@ import (
 // (splitAddressLine); parts given explicitly win.
 func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 	addr := Address{
-		Type:        c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
+		Type:        c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, defaultAddressType),
 		Line2:       c.text(ap.With("line2"), a.Line2, schematype.MaxStreetLen),
 		IsPrimary:   a.IsPrimary,
 		AddressLine: c.text(ap.With("addressLine"), a.AddressLine, schematype.MaxAddressLineLen),

@@ -221,6 +221,19 @@ func (s *formSuite) minimal(prefix []string) map[string]any {
 func (s *formSuite) contextValue(body map[string]any, f formField) bool {
 	path, n := f.Path, len(f.Path)
 	switch {
+	case (n == 2 && path[0] == "customerCategory") || (n == 3 && path[1] == "categorization"):
+		// Naming the category: the form's, the one it describes.
+		v := map[string]*string{"id": s.form.CategoryID, "code": s.form.CategoryCode, "name": s.form.CategoryName}[path[n-1]]
+		if v == nil {
+			return false
+		}
+		setAt(body, path, *v, s)
+		return true
+	case f.key() == "phoneCountryCode" || f.key() == "phoneNationalNumber":
+		// A split phone: both parts, instead of phone.
+		delete(body, "phone")
+		body["phoneCountryCode"], body["phoneNationalNumber"] = 370, "60012345"
+		return true
 	case n >= 3 && path[n-3] == "contacts" && (path[n-1] == "value" || path[n-1] == "type"):
 		typePath := append(slices.Clone(path[:n-1]), "type")
 		if path[n-1] == "type" {
@@ -365,13 +378,22 @@ func TestRegistrationFormFieldsAreAccepted(t *testing.T) {
 				if f.Type == "OBJECT" || f.Type == "LIST" {
 					continue // their fields are set one by one
 				}
-				body := clone(t, s.base)
-				if !s.contextValue(body, f) {
-					s.set(body, f, s.value(f))
+				values := []any{nil} // the form's value (value)
+				if f.Max != nil {
+					values = append(values, *f.Max) // and the largest allowed
 				}
-				s.uniquify(body, f.key())
-				if r := s.send(body, true); len(r.Errors) > 0 {
-					t.Errorf("%s set to %v: %s", f.key(), getAt(body, f.Path), r.Raw)
+				for _, v := range values {
+					body := clone(t, s.base)
+					switch {
+					case v != nil:
+						s.set(body, f, v)
+					case !s.contextValue(body, f):
+						s.set(body, f, s.value(f))
+					}
+					s.uniquify(body, f.key())
+					if r := s.send(body, true); len(r.Errors) > 0 {
+						t.Errorf("%s set to %v: %s", f.key(), getAt(body, f.Path), r.Raw)
+					}
 				}
 			}
 		})
@@ -415,12 +437,22 @@ func TestRegistrationFormRequiredFields(t *testing.T) {
 			if required < 5 {
 				t.Errorf("only %d required fields", required)
 			}
+			// The login rule (requiredWhen): with a password, the login
+			// e-mail is required.
+			if f := s.field("email"); f != nil && f.RequiredWhen != nil && getAt(s.base, []string{"password"}) != nil {
+				body := clone(t, s.base)
+				deleteAt(body, []string{"email"})
+				if r := s.send(body, false); !hasProblem(r, "email", "BAD_USER_INPUT", "REQUIRED") {
+					t.Errorf("email left out with a password: want REQUIRED, got %s", r.Raw)
+				}
+			}
 		})
 	}
 }
 
 // TestRegistrationFormLimits sends each field one character over its
-// maxLength, and a value outside its choices: each is refused on its path.
+// maxLength, a number just outside its min or max, and a value outside its
+// choices: each is refused on its path.
 func TestRegistrationFormLimits(t *testing.T) {
 	env := newRegistrationEnv(t)
 	for _, c := range formCases {
@@ -433,6 +465,14 @@ func TestRegistrationFormLimits(t *testing.T) {
 					setAt(body, f.Path, strings.Repeat("x", *f.MaxLength+1), s)
 					if r := s.send(body, false); !hasProblem(r, indexPath(f.Path), "BAD_USER_INPUT", "") {
 						t.Errorf("%s of %d characters: want BAD_USER_INPUT there, got %s", f.key(), *f.MaxLength+1, r.Raw)
+					}
+				}
+				for _, out := range outOfRange(f) {
+					body := clone(t, s.base)
+					s.contextValue(body, f)
+					setAt(body, f.Path, out, s)
+					if r := s.send(body, false); !hasProblem(r, indexPath(f.Path), "BAD_USER_INPUT", "") {
+						t.Errorf("%s = %v, out of range: want BAD_USER_INPUT there, got %s", f.key(), out, r.Raw)
 					}
 				}
 				if len(f.Choices) > 0 {
@@ -450,6 +490,22 @@ func TestRegistrationFormLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// outOfRange are the numbers just outside a field's min and max.
+func outOfRange(f formField) []any {
+	var out []any
+	step := 1.0
+	if f.Type == "FLOAT" {
+		step = 0.5
+	}
+	if f.Min != nil {
+		out = append(out, *f.Min-step)
+	}
+	if f.Max != nil {
+		out = append(out, *f.Max+step)
+	}
+	return out
 }
 
 // TestRegistrationFormShape checks what the form says of a few fields and
