@@ -2,10 +2,8 @@ package compat_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
-	"onboard/graph"
 	"onboard/internal/testutil"
 )
 
@@ -37,7 +35,7 @@ fragment C on Contact { type value isPrimary operator purpose }`
 // read reads customer id back through GraphQL, personal data included.
 func (e *compatEnv) read(t *testing.T, id string) any {
 	t.Helper()
-	resp := e.Do(testutil.Request{Token: e.token, TenantKey: tenantKey, Query: readQuery(), Variables: map[string]any{"id": id}})
+	resp := e.Do(testutil.Request{Token: e.token, TenantKey: tenantKey, Query: readCustomerQuery, Variables: map[string]any{"id": id}})
 	var out struct{ Node map[string]any }
 	resp.Into(t, &out)
 	if out.Node == nil {
@@ -344,20 +342,4 @@ var pcxpayHomes = []home{
 	{seed: "id_number", read: "person.identityDocuments[0].number"},
 	{seed: "additional_id_type", read: "person.identityDocuments[1].type", want: upper, how: "drivers_license → DRIVERS_LICENSE"},
 	{seed: "additional_id_number", read: "person.identityDocuments[1].number"},
-}
-
-// TEMPORARY until i16-addr is merged: the read fields it adds are left out
-// of the query while the schema lacks them, and the cases that need them
-// skip.
-func schemaHasAddressReads() bool {
-	return graph.NewExecutableSchema(graph.Config{}).Schema().Types["Address"].Fields.ForName("stateCode") != nil
-}
-
-func readQuery() string {
-	if schemaHasAddressReads() {
-		return readCustomerQuery
-	}
-	q := strings.Replace(readCustomerQuery, "phoneNumber { e164 countryCallingCode nationalNumber regionCode }", "", 1)
-	q = strings.Replace(q, "stateCode stateName", "", 1)
-	return strings.Replace(q, "countryAlpha3 countryName", "", 1)
 }
