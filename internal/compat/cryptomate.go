@@ -150,8 +150,10 @@ type cryptomateClient struct {
 	PhoneCountryCode *int               `json:"phone_country_code"`
 	PhoneNumber      *int64             `json:"phone_number"`
 	Status           string             `json:"status"`
-	CreatedAt        time.Time          `json:"created_at"`
-	UpdatedAt        time.Time          `json:"updated_at"`
+	// PossibleDuplicates are the existing clients this one looks like.
+	PossibleDuplicates []map[string]string `json:"possible_duplicates"`
+	CreatedAt          time.Time           `json:"created_at"`
+	UpdatedAt          time.Time           `json:"updated_at"`
 }
 
 // cryptomateAddress is the client's address: each code beside its name.
@@ -171,8 +173,12 @@ func (cryptomate) succeed(ctx context.Context, h *Handler, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
+	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
+	if err != nil {
+		return err
+	}
 	p := stored.person
-	out := cryptomateClient{ID: res.Customer.ID, FirstName: pii(ctx, p.FirstName), SecondName: pii(ctx, p.MiddleName),
+	out := cryptomateClient{PossibleDuplicates: snakeDuplicates(dups), ID: res.Customer.ID, FirstName: pii(ctx, p.FirstName), SecondName: pii(ctx, p.MiddleName),
 		LastName: pii(ctx, p.LastName), Email: pii(ctx, p.Email), Status: string(res.Customer.Status),
 		CreatedAt: res.Customer.CreatedAt, UpdatedAt: res.Customer.UpdatedAt}
 	if p.DateOfBirth != nil {

@@ -96,3 +96,5 @@ func (e *compatEnv) post(t testing.TB, path string, body []byte, header ...strin
 func (e *compatEnv) bearer(token string) []string {
 	return []string{"Authorization", "Bearer " + token, "X-Tenant-ID", tenantKey}
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -137,12 +137,17 @@ func successStatus(res *registration.Result) int {
 const RegistrationComplete = "REGISTRATION_COMPLETE"
 
 func (finhubIndividual) succeed(ctx context.Context, h *Handler, w http.ResponseWriter, res *registration.Result) error {
+	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{
-		"id":               res.Customer.ID,
-		"userId":           nil,
-		"personId":         nil,
-		"status":           RegistrationComplete,
-		"idempotentReplay": res.Replay,
+		"possibleDuplicates": dups,
+		"id":                 res.Customer.ID,
+		"userId":             nil,
+		"personId":           nil,
+		"status":             RegistrationComplete,
+		"idempotentReplay":   res.Replay,
 	}
 	if res.User != nil {
 		data["userId"] = res.User.ID
@@ -163,22 +168,27 @@ func (finhubOrganization) succeed(ctx context.Context, h *Handler, w http.Respon
 	if err != nil {
 		return apperr.FromData(err, nil)
 	}
+	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
+	if err != nil {
+		return err
+	}
 	email := ""
 	if res.User != nil {
 		email = res.User.Email
 	}
 	data := map[string]any{
-		"id":               res.Customer.ID,
-		"organizationId":   res.Organization.ID,
-		"tenantId":         viewer.FromContext(ctx).TenantKey,
-		"email":            email,
-		"status":           RegistrationComplete,
-		"message":          OrganizationRegistered,
-		"directors":        finhubRepresentatives(ctx, people.Directors),
-		"shareholders":     finhubRepresentatives(ctx, people.Shareholders),
-		"employees":        finhubEmployees(people.Employees),
-		"adminEmployees":   finhubEmployees(people.Admins),
-		"idempotentReplay": res.Replay,
+		"id":                 res.Customer.ID,
+		"organizationId":     res.Organization.ID,
+		"tenantId":           viewer.FromContext(ctx).TenantKey,
+		"email":              email,
+		"status":             RegistrationComplete,
+		"message":            OrganizationRegistered,
+		"directors":          finhubRepresentatives(ctx, people.Directors),
+		"shareholders":       finhubRepresentatives(ctx, people.Shareholders),
+		"employees":          finhubEmployees(people.Employees),
+		"adminEmployees":     finhubEmployees(people.Admins),
+		"idempotentReplay":   res.Replay,
+		"possibleDuplicates": dups,
 	}
 	status := successStatus(res)
 	writeJSON(w, status, finhubEnvelope{Code: status, Message: OrganizationRegistered, Data: data})

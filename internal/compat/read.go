@@ -101,3 +101,33 @@ func splitPhone(e164 string) *phoneParts {
 	}
 	return &phoneParts{countryCode: int(n.GetCountryCode()), national: phonenumbers.GetNationalSignificantNumber(n)}
 }
+
+// duplicate is a possible duplicate the registration found (under the
+// tenant's FLAG policy): the existing customer and the rule that matched.
+type duplicate struct {
+	CustomerID string `json:"customerId"`
+	Rule       string `json:"rule"`
+}
+
+// possibleDuplicates are the customer's possible duplicates ([] for none).
+func possibleDuplicates(ctx context.Context, h *Handler, customerID string) ([]duplicate, error) {
+	found, err := registration.PossibleDuplicates(ctx, h.Client, []string{customerID},
+		func(q *ent.CustomerQuery) ([]*ent.Customer, error) { return q.All(ctx) })
+	if err != nil {
+		return nil, apperr.FromData(err, nil)
+	}
+	out := []duplicate{}
+	for _, d := range found[customerID] {
+		out = append(out, duplicate{CustomerID: d.Customer.ID, Rule: string(d.Rule)})
+	}
+	return out, nil
+}
+
+// snakeDuplicates are duplicates in the snake_case systems' style.
+func snakeDuplicates(ds []duplicate) []map[string]string {
+	out := make([]map[string]string, len(ds))
+	for i, d := range ds {
+		out[i] = map[string]string{"customer_id": d.CustomerID, "rule": d.Rule}
+	}
+	return out
+}
