@@ -48,8 +48,8 @@ func TestFinHubHeadersAndRetries(t *testing.T) {
 func TestPossibleDuplicatesInTheAnswers(t *testing.T) {
 	for _, c := range []struct {
 		path, file, list string
-		second       func(m map[string]any)
-		customerID   func(a answer) string
+		second           func(m map[string]any)
+		customerID       func(a answer) string
 	}{
 		{compat.PathCryptomate, "cryptomate-individual.json", "possible_duplicates", func(map[string]any) {},
 			func(a answer) string { s, _ := a.Body["id"].(string); return s }},
