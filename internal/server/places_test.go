@@ -452,6 +452,23 @@ func TestUpdatedDocumentsAndAddressesFollowTheRules(t *testing.T) {
 		"addresses": map[string]any{"change": []any{map[string]any{"id": home.ID, "state": "Lagos"}}}}).Into(t, &struct{}{})
 	a = env.storedCustomer(t, id).Edges.Person.Edges.Addresses[0]
 	want(t, "address in the default", []string{a.Country, a.State, string(a.CountrySource)}, []string{"NG", "NG-LA", "STATE"})
+
+	// Moving the primary flag alone is a change: the version moves.
+	var p1 string
+	for _, d := range env.storedCustomer(t, id).Edges.Person.Edges.IdentityDocuments {
+		if d.Number == "P1" {
+			p1 = d.ID
+		}
+	}
+	env.update(updateIndividual, map[string]any{"customerId": id, "expectedVersion": 3,
+		"identityDocuments": map[string]any{"change": []any{
+			map[string]any{"id": p1, "isPrimary": false}, map[string]any{"id": first.ID, "isPrimary": true}}},
+	}).Into(t, &struct{}{})
+	final := env.storedCustomer(t, id)
+	want(t, "version", final.Version, 4)
+	for _, d := range final.Edges.Person.Edges.IdentityDocuments {
+		want(t, "primary again "+d.Number, d.IsPrimary, d.ID == first.ID)
+	}
 }
 
 // same compares got and want as JSON, which shows pointers' values.
