@@ -43,7 +43,7 @@ func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 	}
 	if split && strings.TrimSpace(city) == "" {
 		city = c.linePart(linePath, line.city, schematype.MaxCityLen, "city")
-		if city == "" {
+		if line.city == "" {
 			c.problems.Invalid(ap.With("city"), vocab.ReasonRequired,
 				"a value is required: the address line could not be split into a street and a city (separate them with a comma)")
 		}
