@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"onboard/ent"
+	"onboard/ent/privacy"
 	"onboard/ent/tenant"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
@@ -88,15 +89,28 @@ func (in TenantSettings) apply(m interface {
 
 // UpdateTenantSettings changes the viewer's tenant's settings. Every bad
 // value is BAD_USER_INPUT on its field, all at once.
+//
+// The Tenant policy lets only platform operators change tenants (their
+// keys and names); a tenant's own settings are its catalog's, changed by
+// a token holding catalog:write in that tenant. So the write runs with a
+// privacy decision of its own, after checking that scope, and only on
+// the viewer's tenant.
 func UpdateTenantSettings(ctx context.Context, client *ent.Client, in TenantSettings) (*ent.Tenant, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.TenantID == "" {
+		return nil, apperr.New(apperr.BadUserInput, vocab.ReasonMissingTenant, "the X-Tenant-ID header is required")
+	}
+	if !v.Has(viewer.ScopeCatalogWrite) {
+		return nil, apperr.ForbiddenScope(viewer.ScopeCatalogWrite)
+	}
 	var problems apperr.List
 	in = in.checked(&problems, nil)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	update := client.Tenant.UpdateOneID(viewer.FromContext(ctx).TenantID)
+	update := client.Tenant.UpdateOneID(v.TenantID)
 	in.apply(update.Mutation())
-	t, err := update.Save(ctx)
+	t, err := update.Save(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, apperr.FromData(err, nil)
 	}

@@ -43,14 +43,20 @@ func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 	}
 	if split && strings.TrimSpace(city) == "" {
 		city = c.linePart(linePath, line.city, schematype.MaxCityLen, "city")
-		if city == "" {
+		if line.city == "" {
 			c.problems.Invalid(ap.With("city"), vocab.ReasonRequired,
 				"a value is required: the address line could not be split into a street and a city (separate them with a comma)")
 		}
 	}
-	addr.Street = c.required(ap.With("street"), street, schematype.MaxStreetLen)
-	if city != "" || !split {
-		addr.City = c.required(ap.With("city"), city, schematype.MaxCityLen)
+	if nonBlank(a.AddressLine) && addr.AddressLine == "" {
+		// The line is refused already: its missing parts are not news.
+		addr.Street = c.text(ap.With("street"), &street, schematype.MaxStreetLen)
+		addr.City = c.text(ap.With("city"), &city, schematype.MaxCityLen)
+	} else {
+		addr.Street = c.required(ap.With("street"), street, schematype.MaxStreetLen)
+		if city != "" || !split {
+			addr.City = c.required(ap.With("city"), city, schematype.MaxCityLen)
+		}
 	}
 	addr.PostalCode = c.text(ap.With("postalCode"), a.PostalCode, schematype.MaxPostalCodeLen)
 	if split && a.PostalCode == nil {
@@ -201,6 +207,13 @@ func (c *checker) individualPhone(in IndividualInput, region string) string {
 	if nonBlank(in.Phone) {
 		whole = c.phone(apperr.Path{"phone"}, *in.Phone, region)
 	}
+	numberPath := apperr.Path{"phoneNationalNumber"}
+	if in.PhoneNationalNumber != nil {
+		if _, err := values.CleanString(*in.PhoneNationalNumber, schematype.MaxPhoneFieldLen); err != nil {
+			c.fail(numberPath, err) // text that is no number at all, however it pairs
+			return whole
+		}
+	}
 	hasCode, hasNumber := in.PhoneCountryCode != nil, nonBlank(in.PhoneNationalNumber)
 	switch {
 	case !hasCode && !hasNumber:
@@ -209,12 +222,12 @@ func (c *checker) individualPhone(in IndividualInput, region string) string {
 		c.problems.Invalid(apperr.Path{"phoneCountryCode"}, vocab.ReasonRequired, "a value is required with phoneNationalNumber")
 		return whole
 	case !hasNumber:
-		c.problems.Invalid(apperr.Path{"phoneNationalNumber"}, vocab.ReasonRequired, "a value is required with phoneCountryCode")
+		c.problems.Invalid(numberPath, vocab.ReasonRequired, "a value is required with phoneCountryCode")
 		return whole
 	}
 	split, err := values.PhoneFromParts(*in.PhoneCountryCode, *in.PhoneNationalNumber)
 	if err != nil {
-		c.fail(apperr.Path{"phoneNationalNumber"}, err)
+		c.fail(numberPath, err)
 		return whole
 	}
 	if whole != "" && whole != split {

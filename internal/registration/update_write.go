@@ -307,6 +307,7 @@ func customerSnapshot(c *ent.Customer) snapshot {
 			s.add(prefix, "document", "type", history.Text(string(d.Type)))
 			s.add(prefix, "document", "number", history.Text(d.Number))
 			s.add(prefix, "document", "issuing_country", history.Text(d.IssuingCountry))
+			s.add(prefix, "document", "is_primary", boolOf(d.IsPrimary))
 		}
 	}
 	if o := c.Edges.Organization; o != nil {
@@ -334,6 +335,8 @@ func customerSnapshot(c *ent.Customer) snapshot {
 		s.add(prefix, "address", "state", history.Text(a.State))
 		s.add(prefix, "address", "postal_code", history.Text(a.PostalCode))
 		s.add(prefix, "address", "country", history.Text(a.Country))
+		s.add(prefix, "address", "country_source", history.Text(string(a.CountrySource)))
+		s.add(prefix, "address", "address_line", history.Text(a.AddressLine))
 		s.add(prefix, "address", "is_primary", boolOf(a.IsPrimary))
 	}
 	for _, ct := range contacts {

@@ -81,7 +81,7 @@ func newErasureEnv(t *testing.T) *erasureEnv {
 	p := c.Customer.QueryPerson(c.Customer.GetX(ctx, e.individual)).OnlyX(ctx)
 	c.Person.UpdateOne(p).SetMiddleName("Aurelius").SetPlaceOfBirth("Vilnius").SetPhone("+37060012345").ExecX(ctx)
 	for _, a := range c.Person.QueryAddresses(p).AllX(ctx) {
-		c.Address.UpdateOne(a).SetLine2("Flat 4").ExecX(ctx)
+		c.Address.UpdateOne(a).SetLine2("Flat 4").SetAddressLine("123 Medium Risk Street, Flat 4, Compliance City").ExecX(ctx)
 	}
 	c.IdentityDocument.Create().SetPersonID(p.ID).SetType("PASSPORT").SetNumber("LT1234567").SetIssuingCountry("LT").ExecX(ctx)
 	doc := c.ConsentDocument.Query().Where(consentdocument.Code("TERMS"), consentdocument.Version(1)).OnlyX(ctx) // the demo catalog's

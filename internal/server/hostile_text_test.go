@@ -298,7 +298,11 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		},
 		"removeEmployee": nil,
 		"createTenant": func(n int64) map[string]any {
-			return map[string]any{"key": fmt.Sprintf("text-%d", n), "name": fmt.Sprintf("Tenant %d", n)}
+			return map[string]any{"key": fmt.Sprintf("text-%d", n), "name": fmt.Sprintf("Tenant %d", n), "defaultCountry": "LT"}
+		},
+		// The fixtures' own country, which completes no address of theirs.
+		"updateTenantSettings": func(int64) map[string]any {
+			return map[string]any{"minimumAge": 18, "defaultCountry": "LT", "duplicatePolicy": "FLAG"}
 		},
 		"createRole": func(n int64) map[string]any {
 			return map[string]any{"code": fmt.Sprintf("TEXT_ROLE_%d", n), "name": fmt.Sprintf("Role %d", n)}
