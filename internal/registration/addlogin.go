@@ -86,8 +86,8 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 		if u, err = createUser(ctx, tx, login, roleIDs, hash); err != nil {
 			return err
 		}
-		// The condition makes concurrent additions add one login: the
-		// other finds the column set, after waiting for the row.
+		// The condition refuses a login added since the check above;
+		// one added concurrently trips the unique users.customer_user.
 		n, err := tx.Customer.Update().
 			Where(customer.ID(stored.ID), customer.Not(customer.HasUser())).
 			SetUser(u).Save(ctx)
@@ -110,6 +110,11 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 		return history.Record(ctx, tx, history.Event{CustomerID: stored.ID, Type: schematype.EventCustomerLoginAdded,
 			SubjectID: u.ID, Changes: diff(nil, after)})
 	})
+	if column, unique := apperr.UniqueViolation(err); unique && column == "customer_user" {
+		// A concurrent addition committed first (users.customer_user is
+		// unique: one login a customer).
+		return nil, nil, loginExists(idPath)
+	}
 	if err != nil {
 		return nil, nil, apperr.FromData(err, fieldOf)
 	}
