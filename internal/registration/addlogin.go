@@ -34,7 +34,7 @@ type AddLoginInput struct {
 // customer the tenant does not have NOT_FOUND. The login starts as a
 // registration's does (PENDING_ACTIVATION, inactive) unless the customer is
 // already ACTIVE, whose login is then active as activation makes it; it is
-// also the login of the person's employments that have none. The change is
+// also the login of the person's first employment that has none. The change is
 // a customer.login_added event.
 func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.Customer, *ent.User, error) {
 	idPath := apperr.Path{"customerId"}
@@ -86,8 +86,8 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 		if u, err = createUser(ctx, tx, login, roleIDs, hash); err != nil {
 			return err
 		}
-		// The condition makes concurrent additions add one login: the
-		// other finds the column set, after waiting for the row.
+		// The condition refuses a login added since the check above;
+		// one added concurrently trips the unique users.customer_user.
 		n, err := tx.Customer.Update().
 			Where(customer.ID(stored.ID), customer.Not(customer.HasUser())).
 			SetUser(u).Save(ctx)
@@ -98,10 +98,19 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 			return loginExists(idPath)
 		}
 		if p := stored.Edges.Person; p != nil {
-			if err := tx.Employee.Update().
+			// A login is one employee's (users.employee_user): the
+			// person's first employment without a login gets it, as a
+			// registration with a login would have linked it.
+			ids, err := tx.Employee.Query().
 				Where(employee.PersonID(p.ID), employee.Not(employee.HasUser())).
-				SetUser(u).Exec(ctx); err != nil {
+				Order(employee.ByCreatedAt(), employee.ByID()).Limit(1).IDs(ctx)
+			if err != nil {
 				return err
+			}
+			for _, id := range ids {
+				if err := tx.Employee.UpdateOneID(id).SetUser(u).Exec(ctx); err != nil {
+					return err
+				}
 			}
 		}
 		var after snapshot
@@ -110,6 +119,11 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 		return history.Record(ctx, tx, history.Event{CustomerID: stored.ID, Type: schematype.EventCustomerLoginAdded,
 			SubjectID: u.ID, Changes: diff(nil, after)})
 	})
+	if column, unique := apperr.UniqueViolation(err); unique && column == "customer_user" {
+		// A concurrent addition committed first (users.customer_user is
+		// unique: one login a customer).
+		return nil, nil, loginExists(idPath)
+	}
 	if err != nil {
 		return nil, nil, apperr.FromData(err, fieldOf)
 	}

@@ -1,6 +1,8 @@
 package registration
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"onboard/internal/apperr"
@@ -144,4 +146,25 @@ func hasProblem(problems apperr.List, field, reason string) bool {
 		}
 	}
 	return false
+}
+
+// TestFingerprintOfOlderRequestsIsUnchanged: the fields issue 16 added are
+// left out of the fingerprint when absent, so an Idempotency-Key recorded
+// before them still replays its request.
+func TestFingerprintOfOlderRequestsIsUnchanged(t *testing.T) {
+	in := finhubIndividual()
+	in.IndividualCustomer.Categorization = &Categorization{CategoryRef: CategoryRef{Code: ptr("STANDARD")}}
+	b, err := json.Marshal(in.withoutPasswords())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"InvitedBy", "CreatedBy", "Segment", "Organization", "Parametrization"} {
+		if strings.Contains(string(b), `"`+name+`"`) {
+			t.Errorf("the fingerprinted input names %s when the request does not: %s", name, b)
+		}
+	}
+	in.Segment = ptr("retail")
+	if newIndividualKind(in).fingerprint() == newIndividualKind(finhubIndividual()).fingerprint() {
+		t.Error("a segment does not change the fingerprint")
+	}
 }

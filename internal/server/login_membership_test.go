@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"onboard/internal/testutil"
@@ -444,4 +446,40 @@ func fieldsOf(changes []struct{ Field, After string }) []string {
 		out[i] = c.Field + "=" + c.After
 	}
 	return out
+}
+
+// TestRaceAddCustomerLogin: of concurrent additions of a login to one
+// customer, with different e-mails, exactly one wins; the others are
+// LOGIN_EXISTS, and the customer has one login user.
+func TestRaceAddCustomerLogin(t *testing.T) {
+	env := newRegistrationEnv(t)
+	var reg noLoginPayload
+	env.mutate(registerWithoutLogin, noLoginIndividual(t, map[string]any{"email": nil})).Into(t, &reg)
+	id := reg.RegisterIndividual.ID
+	const n = 4
+	results := make([]*testutil.Response, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = env.addLogin(env.manager, map[string]any{"customerId": id, "email": fmt.Sprintf("race%d@example.com", i),
+				"password": fixturePassword, "matchingPassword": fixturePassword})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, r := range results {
+		switch {
+		case len(r.Errors) == 0:
+			won++
+		case len(r.Errors) != 1 || r.Errors[0].Reason() != "LOGIN_EXISTS":
+			t.Errorf("a losing addition: %s", r.Raw)
+		}
+	}
+	ctx, c := env.As(env.tenantID), env.Client()
+	users := c.Customer.QueryUser(c.Customer.GetX(ctx, id)).CountX(ctx)
+	if won != 1 || users != 1 {
+		t.Fatalf("%d additions won, the customer has %d logins; want 1 and 1", won, users)
+	}
 }

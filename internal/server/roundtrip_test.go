@@ -53,6 +53,17 @@ var roundTripValues = map[string][2]any{
 	"RegisterIndividualInput.roleIds":             {[]any{"ACCOUNT_OWNER"}, []any{"ADMIN"}},
 	"RegisterIndividualInput.externalReference":   {"ext-" + uniqueToken, "other-" + uniqueToken},
 	"RegisterIndividualInput.tags":                {[]any{"vip"}, []any{"gold"}},
+	"RegisterIndividualInput.invitedBy":           {"usr-1", "usr-2"},
+	"RegisterIndividualInput.createdBy":           {"agent-1", "agent-2"},
+	"RegisterIndividualInput.segment":             {"retail", "business"},
+
+	// The person joins an organization created by name; joining one by
+	// id is TestRegisterIndividualIntoAnOrganization's (see
+	// roundTripWriteOnly).
+	"IndividualOrganizationInput.id":         {"", ""},
+	"IndividualOrganizationInput.name":       {"Acme Group", "Acme Holdings"},
+	"IndividualOrganizationInput.memberRole": {"MEMBER", "OWNER"},
+	"IndividualOrganizationInput.department": {"Sales", "Support"},
 
 	"IndividualCustomerInput.customerName": {"Ada L.", "Countess Lovelace"},
 
@@ -62,6 +73,9 @@ var roundTripValues = map[string][2]any{
 	"RegisterOrganizationInput.roleIds":          {[]any{"USER"}, []any{"ADMIN"}},
 	"RegisterOrganizationInput.organizationId":   {"org-" + uniqueToken, "other-" + uniqueToken},
 	"RegisterOrganizationInput.tags":             {[]any{"vip"}, []any{"gold"}},
+	"RegisterOrganizationInput.invitedBy":        {"usr-1", "usr-2"},
+	"RegisterOrganizationInput.createdBy":        {"agent-1", "agent-2"},
+	"RegisterOrganizationInput.segment":          {"retail", "business"},
 
 	"OrganizationCustomerInput.customerName": {"Acme Trading", "Acme Holdings"},
 
@@ -207,6 +221,7 @@ var roundTripWriteOnly = map[string]string{
 	"FeatureRelationInput.enabled":                "the category decides; must agree with it",
 	"FeatureReferenceInput.id":                    "names the category's feature the parameters apply to: another feature is another parametrization, which ParameterInput's round trip covers",
 	"FeatureReferenceInput.code":                  "as FeatureReferenceInput.id",
+	"IndividualOrganizationInput.id":              "exclusive with name, which the round trip varies (a new organization each registration); an existing organization by id, organization id or reference comes back in TestRegisterIndividualIntoAnOrganization",
 }
 
 // roundTripExclusive are the input types whose fields name one thing
@@ -246,6 +261,11 @@ func TestRegistrationInputsRoundTrip(t *testing.T) {
 			"individualCustomer.categorization.id":   "customerCategory.id",
 			"individualCustomer.categorization.code": "customerCategory.code",
 			"individualCustomer.categorization.name": "customerCategory.name",
+			// A category-level parameter whose feature gives its own
+			// value comes back only when both agree (the feature's
+			// wins); TestCategoryLevelParametrization covers it alone.
+			"individualCustomer.categorization.parametrization.0.name":  "individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.name",
+			"individualCustomer.categorization.parametrization.0.value": "individualCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value",
 		},
 	}
 	organization := roundTripCase{
@@ -257,6 +277,9 @@ func TestRegistrationInputsRoundTrip(t *testing.T) {
 			"organizationCustomer.categorization.id":   "customerCategory.id",
 			"organizationCustomer.categorization.code": "customerCategory.code",
 			"organizationCustomer.categorization.name": "customerCategory.name",
+			// As for individuals.
+			"organizationCustomer.categorization.parametrization.0.name":  "organizationCustomer.categorization.categoryFeatureRelations.0.parametrization.0.name",
+			"organizationCustomer.categorization.parametrization.0.value": "organizationCustomer.categorization.categoryFeatureRelations.0.parametrization.0.value",
 		},
 	}
 	// The member mutations work on an organization registered from
@@ -393,6 +416,7 @@ var storedAs = map[string][]string{
 	"country":             {"value", "country"}, // the country a national number is read in
 	"phoneType":           {"type"},
 	"parametrization":     {"value", "source"}, // a feature parameter's value
+	"name":                {"legalName"},       // an organization created by name
 }
 
 // landsOn reports whether a change of the input field at path changed an
