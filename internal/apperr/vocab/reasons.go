@@ -190,7 +190,7 @@ var catalogue = []Entry{
 	{ReasonInvalidQueryString, BadUserInput, http.StatusBadRequest, "a GET query string that does not decode"},
 	{ReasonOriginNotAllowed, Forbidden, http.StatusForbidden, "a CORS preflight from an origin not in CORS_ALLOWED_ORIGINS"},
 
-	{ReasonMissingToken, Unauthenticated, http.StatusUnauthorized, "no Authorization: Bearer token"},
+	{ReasonMissingToken, Unauthenticated, http.StatusUnauthorized, "no Authorization: Bearer token (nor API key)"},
 	{ReasonInvalidToken, Unauthenticated, http.StatusUnauthorized, "a token that is malformed, badly signed or breaks a rule of its header or claims"},
 	{ReasonTokenExpired, Unauthenticated, http.StatusUnauthorized, "a token past its exp"},
 	{ReasonTokenNotYetValid, Unauthenticated, http.StatusUnauthorized, "a token before its nbf"},
@@ -261,7 +261,7 @@ var catalogue = []Entry{
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
 	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
-	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt)"},
+	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt), an API key's expiresAt not in the future"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
 	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share, or an organization to join named both by id and by name"},
 	{ReasonUnknownParameter, BadUserInput, 0, "a parameter its feature does not define"},
