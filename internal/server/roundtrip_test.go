@@ -698,6 +698,9 @@ func outputSelection(s *ast.Schema, typ string, onPath []string, depth int) stri
 		// Requirements are computed from the graph, not stored from an
 		// input, and name ids in their paths (representatives.rep_…).
 		case named.Name == "CustomerRequirements":
+		// Possible duplicates name the customers registered before: the
+		// round trip's registrations, of the same input, are each other's.
+		case named.Name == "PossibleDuplicate":
 		case named.Kind == ast.Scalar || named.Kind == ast.Enum:
 			fields = append(fields, f.Name)
 		case named.Kind == ast.Object && depth < maxDepth && !slices.Contains(onPath, named.Name) && named.Name != typ:
