@@ -78,6 +78,7 @@ func common(first string) []mistake {
 		{name: "malformed JSON", raw: `{"` + first + `": "x",`, status: 400, problems: []string{" INVALID_JSON"}},
 		{name: "not an object", raw: `["` + first + `"]`, status: 400, problems: []string{" INVALID_JSON"}},
 		{name: "empty body", raw: ` `, status: 400, problems: []string{" INVALID_JSON"}},
+		{name: "too large", raw: `{"` + first + `": "` + strings.Repeat("x", 1<<20) + `"}`, status: 413, problems: []string{" BODY_TOO_LARGE"}},
 		{name: "wrong content type", contentType: "text/plain", status: 415, problems: []string{" UNSUPPORTED_MEDIA_TYPE"}},
 		{name: "bad key", credentials: badKey, status: 401, problems: []string{" API_KEY_INVALID"}},
 		{name: "bad token", credentials: garbageToken, status: 401, problems: []string{" INVALID_TOKEN"}},
