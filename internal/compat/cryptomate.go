@@ -12,6 +12,7 @@ import (
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/registration"
+	"onboard/internal/values"
 )
 
 // Cryptomate's route: POST /management/clients/individuals with its
@@ -192,9 +193,9 @@ func (cryptomate) succeed(ctx context.Context, h *Handler, w http.ResponseWriter
 	}
 	// The phone is two JSON numbers, which cannot be masked: without
 	// pii:read both are null.
-	if ph := splitPhone(p.Phone); ph != nil && readsPII(ctx) {
-		out.PhoneCountryCode = &ph.countryCode
-		if n, err := strconv.ParseInt(ph.national, 10, 64); err == nil {
+	if ph, ok := values.SplitPhone(p.Phone); ok && readsPII(ctx) {
+		out.PhoneCountryCode = &ph.CountryCallingCode
+		if n, err := strconv.ParseInt(ph.NationalNumber, 10, 64); err == nil {
 			out.PhoneNumber = &n
 		}
 	}

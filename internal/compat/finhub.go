@@ -183,8 +183,8 @@ func (finhubOrganization) succeed(ctx context.Context, h *Handler, w http.Respon
 		"email":              email,
 		"status":             RegistrationComplete,
 		"message":            OrganizationRegistered,
-		"directors":          finhubRepresentatives(ctx, people.Directors),
-		"shareholders":       finhubRepresentatives(ctx, people.Shareholders),
+		"directors":          finhubRepresentatives(people.Directors),
+		"shareholders":       finhubRepresentatives(people.Shareholders),
 		"employees":          finhubEmployees(people.Employees),
 		"adminEmployees":     finhubEmployees(people.Admins),
 		"idempotentReplay":   res.Replay,
@@ -196,7 +196,7 @@ func (finhubOrganization) succeed(ctx context.Context, h *Handler, w http.Respon
 }
 
 // finhubRepresentatives are representatives as FinHub lists them.
-func finhubRepresentatives(ctx context.Context, reps []*ent.Representative) []map[string]any {
+func finhubRepresentatives(reps []*ent.Representative) []map[string]any {
 	out := make([]map[string]any, 0, len(reps))
 	for _, rep := range reps {
 		m := map[string]any{

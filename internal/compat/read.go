@@ -4,9 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/biter777/countries"
-	"github.com/nyaruka/phonenumbers"
-
 	"onboard/ent"
 	"onboard/ent/address"
 	"onboard/ent/identitydocument"
@@ -14,6 +11,7 @@ import (
 	"onboard/graph"
 	"onboard/internal/apperr"
 	"onboard/internal/registration"
+	"onboard/internal/values"
 	"onboard/internal/viewer"
 )
 
@@ -60,7 +58,7 @@ func pii(ctx context.Context, s string) string { return graph.MaskPersonalData(c
 func readsPII(ctx context.Context) bool { return viewer.FromContext(ctx).ReadsPersonalData() }
 
 // place is an address's country and state in every form the systems
-// answer.
+// answer, read as GraphQL's Address fields read them (internal/values).
 type place struct {
 	countryAlpha2, countryAlpha3, countryName string
 	stateCode, stateCodeAlpha3, stateName     string
@@ -69,37 +67,14 @@ type place struct {
 // describePlace describes the stored country (alpha-2) and state (ISO
 // 3166-2 where known, else free text, given as the name).
 func describePlace(alpha2, state string) place {
-	out := place{countryAlpha2: alpha2, stateName: state}
-	if c := countries.ByName(alpha2); c != countries.Unknown {
-		out.countryAlpha3, out.countryName = c.Alpha3(), c.String()
-	}
-	if prefix, suffix, ok := strings.Cut(state, "-"); ok && prefix == alpha2 {
-		if sd := countries.SubdivisionCode(state); sd.IsValid() {
-			out.stateCode, out.stateName = state, sd.String()
-			if out.countryAlpha3 != "" {
-				out.stateCodeAlpha3 = out.countryAlpha3 + "-" + suffix
-			}
-		}
+	out := place{countryAlpha2: alpha2, countryAlpha3: values.CountryAlpha3(alpha2), countryName: values.CountryName(alpha2),
+		stateCode: values.StateCode(state), stateName: values.StateName(state)}
+	// Cryptomate's form of a state code: the country's alpha-3 code as
+	// its prefix ("ARG-B" for AR-B).
+	if _, suffix, ok := strings.Cut(out.stateCode, "-"); ok && out.countryAlpha3 != "" {
+		out.stateCodeAlpha3 = out.countryAlpha3 + "-" + suffix
 	}
 	return out
-}
-
-// phoneParts is an E.164 number split as forms send it.
-type phoneParts struct {
-	countryCode int
-	national    string
-}
-
-// splitPhone splits a stored E.164 number; nil for none.
-func splitPhone(e164 string) *phoneParts {
-	if e164 == "" {
-		return nil
-	}
-	n, err := phonenumbers.Parse(e164, phonenumbers.UNKNOWN_REGION)
-	if err != nil {
-		return nil
-	}
-	return &phoneParts{countryCode: int(n.GetCountryCode()), national: phonenumbers.GetNationalSignificantNumber(n)}
 }
 
 // duplicate is a possible duplicate the registration found (under the
