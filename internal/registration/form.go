@@ -270,7 +270,7 @@ var formRules = map[string]fieldRule{
 	"ContactInput.value": {required: true, maxLength: schematype.MaxContactValueLen,
 		description: "An e-mail for EMAIL, a phone number for PHONE, MOBILE and FAX, an http(s) URL for WEBSITE."},
 
-	"IdentityDocumentInput.type":           {typ: FieldChoice, required: true, choices: listChoices(schematype.IdentityDocumentTypes)},
+	"IdentityDocumentInput.type":           {typ: FieldChoice, choices: listChoices(schematype.IdentityDocumentTypes), description: "Absent: " + schematype.IdentityDocumentUnspecified + "."},
 	"IdentityDocumentInput.number":         {required: true, maxLength: schematype.MaxDocumentNumberLen},
 	"IdentityDocumentInput.issuingCountry": {typ: FieldCountry, choices: countryChoices},
 

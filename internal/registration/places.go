@@ -225,6 +225,11 @@ func (c *checker) individualPhone(in IndividualInput, region string) string {
 		c.problems.Invalid(numberPath, vocab.ReasonRequired, "a value is required with phoneCountryCode")
 		return whole
 	}
+	if code := *in.PhoneCountryCode; code < 1 || code > 999 {
+		// No number has such a code: the code is wrong, not the number.
+		c.problems.Invalid(apperr.Path{"phoneCountryCode"}, vocab.ReasonOutOfRange, "a country calling code is 1 to 999")
+		return whole
+	}
 	split, err := values.PhoneFromParts(*in.PhoneCountryCode, *in.PhoneNationalNumber)
 	if err != nil {
 		c.fail(numberPath, err)
