@@ -376,7 +376,9 @@ func (s *formSuite) organizationID() string {
 	var out struct {
 		Node struct {
 			Person struct {
-				Employments []struct{ Organization struct{ Customer struct{ ID string } } }
+				Employments []struct {
+					Organization struct{ Customer struct{ ID string } }
+				}
 			}
 		}
 	}
