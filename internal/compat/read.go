@@ -85,7 +85,14 @@ type duplicate struct {
 }
 
 // possibleDuplicates are the customer's possible duplicates ([] for none).
+// They name other customers, so, as in GraphQL (Customer.possibleDuplicates'
+// @hasScope), only a caller that may read customers learns them: to a
+// register-only client the list is always empty, or its answers would tell
+// whether someone with a given name, birth date and document exists.
 func possibleDuplicates(ctx context.Context, h *Handler, customerID string) ([]duplicate, error) {
+	if !viewer.FromContext(ctx).Has(viewer.ScopeCustomersRead) {
+		return []duplicate{}, nil
+	}
 	found, err := registration.PossibleDuplicates(ctx, h.Client, []string{customerID},
 		func(q *ent.CustomerQuery) ([]*ent.Customer, error) { return q.All(ctx) })
 	if err != nil {

@@ -1,11 +1,13 @@
 package compat_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"onboard/ent/privacy"
 	"onboard/internal/compat"
 	"onboard/internal/testutil"
 )
@@ -96,6 +98,36 @@ func TestPossibleDuplicatesInTheAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPossibleDuplicatesNeedCustomersRead: a client that may only register
+// learns no possible duplicates from the answers (they name other
+// customers), as GraphQL's possibleDuplicates needs customers:read.
+func TestPossibleDuplicatesNeedCustomersRead(t *testing.T) {
+	e := newCompatEnv(t)
+	e.setDefaultCountry(t, "NG")
+	creds := []string{"apiKey", e.apiKey(t, "customers:register")}
+	if first := e.post(t, compat.PathWallets, seed(t, "wallets-person.json"), creds...); first.Status != http.StatusCreated {
+		t.Fatalf("status %d: %s", first.Status, first.Raw)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(seed(t, "wallets-person.json"), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["tenantUserId"] = "another_user_id"
+	body, _ := json.Marshal(m)
+	second := e.post(t, compat.PathWallets, body, creds...)
+	if second.Status != http.StatusCreated {
+		t.Fatalf("status %d: %s", second.Status, second.Raw)
+	}
+	if d, ok := dig(second.Body, "data.possibleDuplicates", nil).([]any); !ok || len(d) != 0 {
+		t.Errorf("data.possibleDuplicates = %v for a register-only key, want []", dig(second.Body, "data.possibleDuplicates", nil))
+	}
+	// The duplicate is still recorded, for the back office to see.
+	n, err := e.Client().PossibleDuplicate.Query().Count(privacy.DecisionContext(context.Background(), privacy.Allow))
+	if err != nil || n == 0 {
+		t.Errorf("possible duplicates recorded: %d, %v; want some", n, err)
 	}
 }
 
