@@ -10,19 +10,6 @@ import (
 	"onboard/internal/registration"
 )
 
-// pendingFormFields are rule entries for fields that other issue 16 work
-// adds to the inputs (the shared contract): their entries wait here until
-// those fields are merged, and the test then checks them like the others.
-var pendingFormFields = map[string]bool{
-	"AddressInput.addressLine":                    true,
-	"RegisterIndividualInput.segment":             true,
-	"RegisterIndividualInput.invitedBy":           true,
-	"RegisterIndividualInput.createdBy":           true,
-	"RegisterIndividualInput.phoneCountryCode":    true,
-	"RegisterIndividualInput.phoneNationalNumber": true,
-	"IndividualOrganizationInput.memberRole":      true,
-}
-
 // TestFormRulesNameSchemaFields keeps registration's form table honest:
 // every pattern names a field of the input types (a type's field, a list
 // element "field.*", or a root input type and a whole path), so a renamed
@@ -30,14 +17,9 @@ var pendingFormFields = map[string]bool{
 func TestFormRulesNameSchemaFields(t *testing.T) {
 	s := inputSchema()
 	for _, pattern := range registration.FormRulePatterns() {
-		if resolvesInSchema(s, pattern) {
-			continue
+		if !resolvesInSchema(s, pattern) {
+			t.Errorf("form rule %q names no field of the schema's input types", pattern)
 		}
-		if pendingFormFields[pattern] {
-			t.Logf("%s: pending (added by another part of issue 16)", pattern)
-			continue
-		}
-		t.Errorf("form rule %q names no field of the schema's input types", pattern)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/ent/employee"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
@@ -154,14 +155,34 @@ type fieldRule struct {
 	choices func(*formEnv) []FormChoice
 	// description replaces the schema's when set.
 	description string
+	// forTenant completes the rule with what the tenant asking changes
+	// (its settings), when the rule depends on them.
+	forTenant func(fieldRule, *formEnv) fieldRule
 }
 
-// formEnv is what a form's choices read: the tenant's roles the viewer may
-// grant, and the category with its features.
+// formEnv is what a form's choices and tenant rules read: the tenant's
+// roles the viewer may grant, the category with its features, and the
+// tenant's settings.
 type formEnv struct {
 	roles    []*ent.Role
 	category *ent.Category
 	features []*ent.Feature
+	settings Settings
+}
+
+// addressLineCondition: an addressLine is split into the street and the
+// city when they are not given (checker.address).
+const addressLineCondition = "addressLine is not given (a line is split into the street and the city: separate them with a comma)"
+
+// countryCondition states when an address's country is required for the
+// tenant asking, as checker.address completes it: from a state that names
+// its country, else from the tenant's defaultCountry.
+func countryCondition(r fieldRule, env *formEnv) fieldRule {
+	r.requiredWhen = "unless the state names its country"
+	if c := env.settings.DefaultCountry; c != "" {
+		r.requiredWhen += " or the tenant's defaultCountry " + c + " applies"
+	}
+	return r
 }
 
 // defaultAddressType is an address's type when the request gives none.
@@ -180,10 +201,10 @@ var formRules = map[string]fieldRule{
 	"RegisterIndividualInput.firstName": {maxLength: schematype.MaxNameLen, description: "Must equal individualCustomer.person.firstName when given."},
 	"RegisterIndividualInput.lastName":  {maxLength: schematype.MaxNameLen, description: "Must equal individualCustomer.person.lastName when given."},
 	"RegisterIndividualInput.email": {typ: FieldEmail, maxLength: schematype.MaxEmailLen,
-		requiredWhen: "a login user is created (a password or individualCustomer.user is given)"},
+		requiredWhen: loginCondition("")},
 	"RegisterIndividualInput.phone": {typ: FieldPhone, maxLength: schematype.MaxPhoneFieldLen},
 	"RegisterIndividualInput.password": {typ: FieldPassword, minLength: values.MinPasswordLength, maxLength: values.MaxPasswordLength,
-		requiredWhen: "a login user is created (individualCustomer.user is given); without a password there is no login"},
+		requiredWhen: loginCondition("password") + "; with none of them and no password there is no login"},
 	"RegisterIndividualInput.matchingPassword":   {typ: FieldPassword, requiredWhen: "a password is given: must equal it"},
 	"RegisterIndividualInput.roleIds":            {maxItems: schematype.MaxListLen},
 	"RegisterIndividualInput.roleIds.*":          {typ: FieldChoice, maxLength: schematype.MaxRoleCodeLen, choices: roleChoices},
@@ -256,12 +277,12 @@ var formRules = map[string]fieldRule{
 	"PersonInput.identityDocuments": {maxItems: schematype.MaxListLen},
 
 	"AddressInput.type":        {typ: FieldChoice, choices: listChoices(schematype.AddressTypes), description: "Defaults to " + defaultAddressType + "."},
-	"AddressInput.street":      {required: true, maxLength: schematype.MaxStreetLen},
+	"AddressInput.street":      {maxLength: schematype.MaxStreetLen, requiredWhen: addressLineCondition},
 	"AddressInput.line2":       {maxLength: schematype.MaxStreetLen},
-	"AddressInput.city":        {required: true, maxLength: schematype.MaxCityLen},
+	"AddressInput.city":        {maxLength: schematype.MaxCityLen, requiredWhen: addressLineCondition},
 	"AddressInput.state":       {maxLength: schematype.MaxStateLen},
 	"AddressInput.postalCode":  {maxLength: schematype.MaxPostalCodeLen},
-	"AddressInput.country":     {typ: FieldCountry, required: true, maxLength: schematype.MaxNameLen, choices: countryChoices},
+	"AddressInput.country":     {typ: FieldCountry, maxLength: schematype.MaxNameLen, choices: countryChoices, forTenant: countryCondition},
 	"AddressInput.addressLine": {maxLength: schematype.MaxAddressLineLen},
 
 	"ContactInput.type": {typ: FieldChoice, required: true, choices: listChoices(schematype.ContactTypes)},
@@ -318,8 +339,15 @@ var formRules = map[string]fieldRule{
 	"TelephoneNumberInput.operator":  {maxLength: schematype.MaxPhoneDetailLen},
 	"TelephoneNumberInput.purpose":   {maxLength: schematype.MaxPhoneDetailLen},
 
-	// Organization membership of an individual (issue 16).
-	"IndividualOrganizationInput.memberRole": {typ: FieldChoice, choices: listChoices(schematype.MemberRoles)},
+	// Organization membership of an individual: exactly one of id (an
+	// existing organization) and name (a new one), as membership checks.
+	"IndividualOrganizationInput.id": {maxLength: schematype.MaxReferenceLen,
+		requiredWhen: "name is not given: exactly one of id (an existing organization) and name (a new one)"},
+	"IndividualOrganizationInput.name": {maxLength: schematype.MaxLegalNameLen,
+		requiredWhen: "id is not given: exactly one of id (an existing organization) and name (a new one)"},
+	"IndividualOrganizationInput.memberRole": {typ: FieldChoice, choices: listChoices(schematype.MemberRoles),
+		description: "Defaults to " + string(employee.MemberRoleMEMBER) + "."},
+	"IndividualOrganizationInput.department": {maxLength: schematype.MaxDepartmentLen},
 }
 
 // FormRulePatterns lists the patterns of the form's rule table, for the
@@ -352,6 +380,9 @@ func (s *Service) Form(ctx context.Context, schema *ast.Schema, customerType sch
 	}
 	env := &formEnv{}
 	var err error
+	if env.settings, err = s.settings(ctx); err != nil {
+		return nil, err
+	}
 	if env.category, err = s.formCategory(ctx, customerType, category); err != nil {
 		return nil, err
 	}
@@ -435,13 +466,13 @@ func walkForm(schema *ast.Schema, root string, env *formEnv) []FormField {
 		seen = append(seen, typeName)
 		for _, f := range def.Fields {
 			p := append(slices.Clone(path), f.Name)
-			out = append(out, formField(schema, f.Type, p, ruleFor(root, p, typeName, []string{f.Name}), f.Description, env))
+			out = append(out, formField(schema, f.Type, p, ruleFor(root, p, typeName, []string{f.Name}, env), f.Description, env))
 			t := f.Type
 			if t.Elem != nil {
 				p = append(p, "*")
 				t = t.Elem
 				if named := schema.Types[t.Name()]; named == nil || named.Kind != ast.InputObject {
-					out = append(out, formField(schema, t, p, ruleFor(root, p, typeName, []string{f.Name, "*"}), "", env))
+					out = append(out, formField(schema, t, p, ruleFor(root, p, typeName, []string{f.Name, "*"}, env), "", env))
 					continue
 				}
 			}
@@ -453,12 +484,17 @@ func walkForm(schema *ast.Schema, root string, env *formEnv) []FormField {
 }
 
 // ruleFor finds the rule of the field at path: the root's entry for the
-// whole path, else the entry of the field in its input type.
-func ruleFor(root string, path []string, typeName string, field []string) fieldRule {
-	if r, ok := formRules[root+"."+strings.Join(path, ".")]; ok {
-		return r
+// whole path, else the entry of the field in its input type; completed for
+// the tenant (forTenant).
+func ruleFor(root string, path []string, typeName string, field []string, env *formEnv) fieldRule {
+	r, ok := formRules[root+"."+strings.Join(path, ".")]
+	if !ok {
+		r = formRules[typeName+"."+strings.Join(field, ".")]
 	}
-	return formRules[typeName+"."+strings.Join(field, ".")]
+	if r.forTenant != nil {
+		r = r.forTenant(r, env)
+	}
+	return r
 }
 
 // formField describes one field of GraphQL type t under rule.

@@ -212,6 +212,11 @@ func (s *formSuite) minimal(prefix []string) map[string]any {
 		typ, _ := out["type"].(string)
 		out["value"] = s.contactValue(typ)
 	}
+	if prefix[len(prefix)-1] == "organization" && out["name"] != nil {
+		// A membership names exactly one of id and name: the minimal one
+		// creates its organization by name.
+		delete(out, "id")
+	}
 	return out
 }
 
@@ -239,8 +244,10 @@ func (s *formSuite) contextValue(body map[string]any, f formField) bool {
 		setAt(body, []string{"individualCustomer", "organization", "name"}, fmt.Sprintf("Form Org %d", formSeq.Add(1)), s)
 		return false
 	case f.key() == "individualCustomer.organization.id":
-		// An existing organization: one registered by name before.
+		// An existing organization: one registered by name before (and
+		// no name, which would name a new one too).
 		setAt(body, path, s.organizationID(), s)
+		deleteAt(body, []string{"individualCustomer", "organization", "name"})
 		return true
 	case n >= 3 && path[n-3] == "contacts" && (path[n-1] == "value" || path[n-1] == "type"):
 		typePath := append(slices.Clone(path[:n-1]), "type")
@@ -489,6 +496,88 @@ func TestRegistrationFormRequiredFields(t *testing.T) {
 	}
 }
 
+// loginTriggers are the fields of the FinHub individual body that each,
+// alone, ask for a login user.
+var loginTriggers = []string{"password", "matchingPassword", "roleIds", "individualCustomer.user"}
+
+// TestRegistrationFormLoginCondition: the login e-mail's requiredWhen names
+// every field that creates a login, and each of them alone does make the
+// e-mail REQUIRED; with none of them the e-mail may be left out.
+func TestRegistrationFormLoginCondition(t *testing.T) {
+	env := newRegistrationEnv(t)
+	s := newFormSuite(t, env, formCases[0])
+	email := s.field("email")
+	if email == nil || email.Required || email.RequiredWhen == nil {
+		t.Fatalf("email: %+v", email)
+	}
+	noLogin := clone(t, s.base)
+	for _, key := range append([]string{"email"}, loginTriggers...) {
+		deleteAt(noLogin, strings.Split(key, "."))
+	}
+	if r := s.send(noLogin, false); len(r.Errors) > 0 {
+		t.Fatalf("no login and no email: %s", r.Raw)
+	}
+	for _, key := range loginTriggers {
+		if !strings.Contains(*email.RequiredWhen, key) {
+			t.Errorf("email's requiredWhen %q does not name %s", *email.RequiredWhen, key)
+		}
+		if key != "password" && !strings.Contains(deref(s.field("password").RequiredWhen), key) {
+			t.Errorf("password's requiredWhen %q does not name %s", deref(s.field("password").RequiredWhen), key)
+		}
+		body := clone(t, noLogin)
+		p := strings.Split(key, ".")
+		setAt(body, p, getAt(s.base, p), s)
+		if r := s.send(body, false); !hasProblem(r, "email", "BAD_USER_INPUT", "REQUIRED") {
+			t.Errorf("%s alone without email: want email REQUIRED, got %s", key, r.Raw)
+		}
+	}
+}
+
+// TestRegistrationFormTenantAddress: the form says what the tenant asking
+// requires of an address, and the registration holds to it. Without a
+// default country, a country is required unless the state names its own
+// (leaving both out is REQUIRED, a state alone is accepted); with
+// defaultCountry LT the form names it and leaving the country out is
+// accepted; an addressLine stands for the street and the city.
+func TestRegistrationFormTenantAddress(t *testing.T) {
+	env := newRegistrationEnv(t)
+	s := newFormSuite(t, env, formCases[0])
+	address := []string{"individualCustomer", "person", "addresses", "*"}
+	at := func(parts ...string) []string { return append(slices.Clone(address), parts...) }
+	register := func(body map[string]any) *testutil.Response {
+		s.uniquify(body, "")
+		return s.send(body, true)
+	}
+
+	noCountry := clone(t, s.base)
+	deleteAt(noCountry, at("country"))
+	if r := s.send(noCountry, false); !hasProblem(r, indexPath(at("country")), "BAD_USER_INPUT", "REQUIRED") {
+		t.Errorf("no country, no state, no default: want REQUIRED on country, got %s", r.Raw)
+	}
+	stateOnly := clone(t, noCountry)
+	setAt(stateOnly, at("state"), "US-CA", s)
+	if r := register(stateOnly); len(r.Errors) > 0 {
+		t.Errorf("a state naming its country, no country: %s", r.Raw)
+	}
+
+	env.setTenant(t, map[string]any{"defaultCountry": "LT"})
+	s = newFormSuite(t, env, formCases[0])
+	country := s.field(strings.Join(at("country"), "."))
+	if country == nil || country.Required || !strings.Contains(deref(country.RequiredWhen), "defaultCountry LT") {
+		t.Fatalf("country with defaultCountry LT: %+v", country)
+	}
+	if r := register(clone(t, noCountry)); len(r.Errors) > 0 {
+		t.Errorf("the form says country may be left out with defaultCountry LT: %s", r.Raw)
+	}
+	line := clone(t, noCountry)
+	deleteAt(line, at("street"))
+	deleteAt(line, at("city"))
+	setAt(line, at("addressLine"), "Gedimino pr. 1, Vilnius, 01103", s)
+	if r := register(line); len(r.Errors) > 0 {
+		t.Errorf("an addressLine instead of street and city, no country: %s", r.Raw)
+	}
+}
+
 // TestRegistrationFormLimits sends each field one character over its
 // maxLength, a number just outside its min or max, and a value outside its
 // choices: each is refused on its path.
@@ -556,8 +645,21 @@ func TestRegistrationFormShape(t *testing.T) {
 	want(t, "mutation", f.Mutation, "registerIndividual")
 	want(t, "category", deref(f.CategoryCode), "MEDIUM_RISK_INDIVIDUAL")
 	country := s.field("individualCustomer.person.addresses.*.country")
-	if country == nil || country.Type != "COUNTRY" || !country.Required || len(country.Choices) < 190 {
-		t.Fatalf("address country: %+v", country)
+	if country == nil || country.Type != "COUNTRY" || country.Required || len(country.Choices) < 190 ||
+		!strings.Contains(deref(country.RequiredWhen), "state") || strings.Contains(deref(country.RequiredWhen), "defaultCountry") {
+		t.Fatalf("address country (the tenant has no default country): %+v", country)
+	}
+	for _, key := range []string{"street", "city"} {
+		f := s.field("individualCustomer.person.addresses.*." + key)
+		if f == nil || f.Required || !strings.Contains(deref(f.RequiredWhen), "addressLine") {
+			t.Errorf("address %s: want required unless addressLine is given, got %+v", key, f)
+		}
+	}
+	for _, key := range []string{"id", "name"} {
+		f := s.field("individualCustomer.organization." + key)
+		if f == nil || f.Required || f.RequiredWhen == nil || f.MaxLength == nil {
+			t.Errorf("membership %s: want exactly one of id and name, with a maxLength, got %+v", key, f)
+		}
 	}
 	if !slices.ContainsFunc(country.Choices, func(c struct{ Value, Label string }) bool { return c.Value == "LT" && c.Label == "Lithuania" }) {
 		t.Errorf("countries lack LT Lithuania")
