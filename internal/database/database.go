@@ -222,8 +222,17 @@ func (d *DB) autoMigrate(ctx context.Context) error {
 	if err := d.repairDuplicates(ctx, d.SQL); err != nil {
 		return fmt.Errorf("repairing duplicates before migrating: %w", err)
 	}
+	backfill, err := d.lacksDuplicateKeys(ctx)
+	if err != nil {
+		return err
+	}
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating schema: %w", err)
+	}
+	if backfill {
+		if _, err := d.SQL.ExecContext(ctx, sqliteDuplicateKeysBackfill); err != nil {
+			return fmt.Errorf("filling the organizations' duplicate keys: %w", err)
+		}
 	}
 	return nil
 }

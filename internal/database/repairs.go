@@ -131,3 +131,32 @@ func (d *DB) placeholders(q string) string {
 	}
 	return b.String()
 }
+
+// lacksDuplicateKeys reports whether an existing SQLite database was
+// created before the organizations' duplicate keys (registration_number_key,
+// tax_id_key): the automatic migration then adds the columns empty, and
+// autoMigrate fills them (sqliteDuplicateKeysBackfill), once. PostgreSQL's
+// migration file fills them itself.
+func (d *DB) lacksDuplicateKeys(ctx context.Context) (bool, error) {
+	hasTable, err := d.catalogHas(ctx, d.SQL, "table", "organizations")
+	if err != nil || !hasTable {
+		return false, err
+	}
+	var n int
+	err = d.SQL.QueryRowContext(ctx,
+		`SELECT count(*) FROM pragma_table_info('organizations') WHERE name = 'registration_number_key'`).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking up the organizations' duplicate keys: %w", err)
+	}
+	return n == 0, nil
+}
+
+// sqliteDuplicateKeysBackfill computes the organizations' duplicate keys as
+// internal/registration's normalizedNumber does: spaces and dashes
+// removed, ASCII letters upper-cased (SQLite's UPPER changes no other
+// letter), NULL when nothing is left. The PostgreSQL statement is in
+// migrations/20261202010958_add_compat_dropin.sql.
+const sqliteDuplicateKeysBackfill = `UPDATE organizations SET
+	registration_number_key = NULLIF(UPPER(REPLACE(REPLACE(registration_number, ' ', ''), '-', '')), ''),
+	tax_id_key = NULLIF(UPPER(REPLACE(REPLACE(tax_id, ' ', ''), '-', '')), '')
+	WHERE registration_number IS NOT NULL OR tax_id IS NOT NULL`

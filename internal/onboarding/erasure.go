@@ -223,7 +223,7 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 	}
 	counts = append(counts, ErasedCount{Kind: ErasedUsers, Count: len(userIDs)})
 	if orgID != "" {
-		err := tx.Organization.UpdateOneID(orgID).ClearTaxID().Exec(ctx)
+		err := tx.Organization.UpdateOneID(orgID).ClearTaxID().ClearTaxIDKey().Exec(ctx)
 		if err := add(ErasedOrganizations, 1, err); err != nil {
 			return nil, err
 		}

@@ -58,9 +58,13 @@ import (
 // The search is one statement per registration whatever the tenant's size,
 // bounded by maxDuplicateCandidates rows: a person's candidates are read
 // through the (tenant_id, date_of_birth) index, and the names compared in
-// Go, where folding accents is portable. An organization's are compared
-// on normalized columns, which no index holds: it reads the tenant's
-// organizations through the (tenant_id, …) prefix of its indexes.
+// Go, where folding accents is portable; a candidate's documents are read
+// through the person's index on identity_documents, so the documents
+// compared are those of the date of birth's persons alone. An
+// organization's are looked up by equality on its stored keys
+// (registration_number_key, tax_id_key: normalizedNumber of the number,
+// written with it), through the (tenant_id, key) indexes, so the search
+// reads the matching organizations alone however many the tenant has.
 //
 // The search runs twice: in the plan, so that a refused registration costs
 // no password hash and a dry run answers it, and again inside the
@@ -199,24 +203,52 @@ func recordDuplicates(ctx context.Context, tx *ent.Tx, customerID string, found 
 }
 
 // normalizedNumber is the form in which identity document numbers,
-// registration numbers and tax ids are compared: upper-case, without
-// spaces or dashes ("ab 123-456" = "AB123456"). normalizedSQL is the same
-// in SQL.
+// registration numbers and tax ids are compared, and the organization's
+// stored keys (numberKey): ASCII letters upper-cased, spaces and dashes
+// removed ("ab 123-456" = "AB123456"); other characters stay as written.
+// Only ASCII letters change case so that SQL reproduces it exactly on
+// both databases, whatever PostgreSQL's locale (normalizedSQL, and the
+// migration that filled the keys of the organizations registered before
+// them, migrations/20261202010958_add_compat_dropin.sql and
+// internal/database's backfillKeys for SQLite).
 func normalizedNumber(s string) string {
-	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-':
+			return -1
+		case 'a' <= r && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+}
+
+// numberKey is the stored duplicate key of a number: its normalizedNumber,
+// or nil (NULL) when nothing is left, which matches no one.
+func numberKey(s string) *string {
+	if n := normalizedNumber(s); n != "" {
+		return &n
+	}
+	return nil
 }
 
 // normalizedSQL writes column (qualified and quoted, as Selector.C gives
-// it) in normalizedNumber's form. UPPER is ASCII-only on SQLite: a number
-// with non-ASCII letters is then matched only in the same case.
-func normalizedSQL(b *entsql.Builder, column string) {
-	b.WriteString("UPPER(REPLACE(REPLACE(").WriteString(column).WriteString(", ' ', ''), '-', ''))")
+// it) in normalizedNumber's form, in dialect d: SQLite's UPPER changes
+// ASCII letters alone; PostgreSQL's follows the locale, so TRANSLATE
+// upper-cases the ASCII letters instead.
+func normalizedSQL(b *entsql.Builder, d, column string) {
+	inner := "REPLACE(REPLACE(" + column + ", ' ', ''), '-', '')"
+	if d == dialect.Postgres {
+		b.WriteString("TRANSLATE(" + inner + ", 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')")
+		return
+	}
+	b.WriteString("UPPER(" + inner + ")")
 }
 
 // normalizedIn is the predicate "column, normalized, is one of values".
-func normalizedIn(column string, values []string) *entsql.Predicate {
+func normalizedIn(d, column string, values []string) *entsql.Predicate {
 	return entsql.P(func(b *entsql.Builder) {
-		normalizedSQL(b, column)
+		normalizedSQL(b, d, column)
 		b.WriteString(" IN (")
 		for i, v := range values {
 			if i > 0 {
@@ -276,7 +308,7 @@ func (k *individualKind) findDuplicates(ctx context.Context, q *duplicateQuery) 
 			s.LeftJoin(d).OnP(entsql.And(
 				entsql.ColumnsEQ(d.C(identitydocument.PersonColumn), s.C(person.FieldID)),
 				entsql.EQ(d.C(identitydocument.FieldTenantID), tenantID),
-				normalizedIn(d.C(identitydocument.FieldNumber), numbers),
+				normalizedIn(s.Dialect(), d.C(identitydocument.FieldNumber), numbers),
 			))
 			matches = append(matches, entsql.NotNull(d.C(identitydocument.FieldNumber)))
 			columns = append(columns, entsql.As(d.C(identitydocument.FieldNumber), "document_number"))
@@ -328,14 +360,16 @@ func (k *individualKind) phoneField() apperr.Path {
 // organizationCandidate is a row of the organization search.
 type organizationCandidate struct {
 	CustomerID         string         `sql:"customer_id"`
-	RegistrationNumber sql.NullString `sql:"registration_number"`
-	TaxID              sql.NullString `sql:"tax_id"`
+	RegistrationNumber sql.NullString `sql:"registration_number_key"`
+	TaxID              sql.NullString `sql:"tax_id_key"`
 	Country            sql.NullString `sql:"country"`
 }
 
 // findDuplicates finds the organization customers, not erased, with the
 // new organization's normalized registration number in the same country
-// (both without one counts as the same), or its normalized tax id.
+// (both without one counts as the same), or its normalized tax id: one
+// statement, equality on the stored keys within the tenant (the privacy
+// filter's tenant_id), which the (tenant_id, key) indexes answer.
 func (k *organizationKind) findDuplicates(ctx context.Context, q *duplicateQuery) ([]duplicate, error) {
 	number, taxID := normalizedNumber(k.org.RegistrationNumber), normalizedNumber(k.org.TaxID)
 	if number == "" && taxID == "" {
@@ -360,13 +394,13 @@ func (k *organizationKind) findDuplicates(ctx context.Context, q *duplicateQuery
 			if country != "" {
 				sameCountry = entsql.EQ(c.C(customer.FieldCountry), country)
 			}
-			matches = append(matches, entsql.And(normalizedIn(s.C(organization.FieldRegistrationNumber), []string{number}), sameCountry))
+			matches = append(matches, entsql.And(entsql.EQ(s.C(organization.FieldRegistrationNumberKey), number), sameCountry))
 		}
 		if taxID != "" {
-			matches = append(matches, normalizedIn(s.C(organization.FieldTaxID), []string{taxID}))
+			matches = append(matches, entsql.EQ(s.C(organization.FieldTaxIDKey), taxID))
 		}
-		s.Select(entsql.As(c.C(customer.FieldID), "customer_id"), s.C(organization.FieldRegistrationNumber),
-			s.C(organization.FieldTaxID), c.C(customer.FieldCountry)).
+		s.Select(entsql.As(c.C(customer.FieldID), "customer_id"), s.C(organization.FieldRegistrationNumberKey),
+			s.C(organization.FieldTaxIDKey), c.C(customer.FieldCountry)).
 			Where(entsql.And(entsql.IsNull(c.C(customer.FieldErasedAt)), entsql.Or(matches...))).
 			OrderBy(c.C(customer.FieldID)).
 			Limit(maxDuplicates)
@@ -377,12 +411,12 @@ func (k *organizationKind) findDuplicates(ctx context.Context, q *duplicateQuery
 	base := apperr.Path{"organizationCustomer", "organization"}
 	var found []duplicate
 	for _, r := range rows {
-		if number != "" && r.RegistrationNumber.Valid && normalizedNumber(r.RegistrationNumber.String) == number &&
+		if number != "" && r.RegistrationNumber.Valid && r.RegistrationNumber.String == number &&
 			r.Country.String == country {
 			found = append(found, duplicate{r.CustomerID, possibleduplicate.RuleORGANIZATION_REGISTRATION_NUMBER_COUNTRY,
 				base.With("registrationNumber")})
 		}
-		if taxID != "" && r.TaxID.Valid && normalizedNumber(r.TaxID.String) == taxID {
+		if taxID != "" && r.TaxID.Valid && r.TaxID.String == taxID {
 			found = append(found, duplicate{r.CustomerID, possibleduplicate.RuleORGANIZATION_TAX_ID, base.With("taxId")})
 		}
 	}

@@ -16,6 +16,7 @@ func TestNormalizedNumber(t *testing.T) {
 		"LT100001":    "LT100001",
 		"":            "",
 		" - ":         "",
+		"é-1 x":       "é1X", // only ASCII letters change case, as in the SQL
 	} {
 		if got := normalizedNumber(in); got != want {
 			t.Errorf("normalizedNumber(%q) = %q, want %q", in, got, want)

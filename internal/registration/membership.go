@@ -176,7 +176,9 @@ func (k *individualKind) writeMembership(ctx context.Context, tx *ent.Tx, p *ent
 // createOrganization writes the organization customer a membership names:
 // legal and customer name the name, no registration number, the tenant's
 // default organization category, PENDING_VERIFICATION, registered by the
-// same token and request, and its own customer.registered event.
+// same token and request, and its own customer.registered event. Without a
+// registration number or a tax id it has no duplicate keys either (NULL:
+// it looks like no one).
 func (m *Membership) createOrganization(ctx context.Context, tx *ent.Tx, w customerWrite) error {
 	o, err := tx.Organization.Create().SetLegalName(m.name).Save(ctx)
 	if err != nil {

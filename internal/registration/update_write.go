@@ -134,6 +134,18 @@ func writeOrganizationFields(ctx context.Context, tx *ent.Tx, id string, o Organ
 		SetWebsite(o.Website).
 		SetEmail(o.Email).
 		SetPhone(o.Phone)
+	// The duplicate keys follow their numbers (a tax id removed clears its
+	// key).
+	if k := numberKey(o.RegistrationNumber); k != nil {
+		update.SetRegistrationNumberKey(*k)
+	} else {
+		update.ClearRegistrationNumberKey()
+	}
+	if k := numberKey(o.TaxID); k != nil {
+		update.SetTaxIDKey(*k)
+	} else {
+		update.ClearTaxIDKey()
+	}
 	if o.IncorporationDate != nil {
 		update.SetIncorporationDate(*o.IncorporationDate)
 	}

@@ -227,6 +227,8 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		SetRegistrationNumber(org.RegistrationNumber).
 		SetTradingName(org.TradingName).
 		SetTaxID(org.TaxID).
+		SetNillableRegistrationNumberKey(numberKey(org.RegistrationNumber)).
+		SetNillableTaxIDKey(numberKey(org.TaxID)).
 		SetDescription(org.Description).
 		SetWebsite(org.Website).
 		SetEmail(org.Email).

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"onboard/ent"
 	"onboard/ent/customer"
+	"onboard/ent/organization"
 	"onboard/ent/possibleduplicate"
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
@@ -407,5 +409,65 @@ func TestConcurrentDuplicates(t *testing.T) {
 			want(t, "customers", customers, racers)
 			want(t, "possible_duplicates", rows, 45+10*(racers-10))
 		})
+	}
+}
+
+// TestDuplicateKeysFollowTheirNumbers: the stored keys the organization
+// search compares follow the numbers through an update (a changed tax id
+// matches, the old one no longer does; a removed tax id clears its key)
+// and an erasure (the tax id and its key are cleared).
+func TestDuplicateKeysFollowTheirNumbers(t *testing.T) {
+	env := newRegistrationEnv(t)
+	org, _ := env.registerDuplicateOrganization(t, duplicateOrganization(t, 1, "HRB 123-45", "LT100001", "LT"))
+	stored := func() *ent.Organization {
+		return env.Client().Organization.Query().Where(organization.HasCustomerWith(customer.ID(org))).OnlyX(env.As(env.tenantID))
+	}
+	keys := func() string {
+		o := stored()
+		k := func(s *string) string {
+			if s == nil {
+				return "null"
+			}
+			return *s
+		}
+		return k(o.RegistrationNumberKey) + " " + k(o.TaxIDKey)
+	}
+	want(t, "registered", keys(), "HRB12345 LT100001")
+	env.setDuplicatePolicy(t, schematype.DuplicatePolicyReject)
+	taxMatches := func(taxID string) string {
+		var out []string
+		for _, e := range env.mutate(validateOrganizationDuplicates, duplicateOrganization(t, 2, "OTHER-1", taxID, "DE")).Errors {
+			out = append(out, e.Reason()+" "+e.Field())
+		}
+		return strings.Join(out, ", ")
+	}
+	want(t, "before the update", taxMatches("lt-100001"), "POSSIBLE_DUPLICATE organizationCustomer.organization.taxId")
+
+	if r := env.update(updateOrganization, map[string]any{"customerId": org, "expectedVersion": 1,
+		"organization": map[string]any{"taxId": "lt 200-002", "registrationNumber": "hrb-999"}}); len(r.Errors) > 0 {
+		t.Fatalf("updating: %s", r.Raw)
+	}
+	want(t, "updated", keys(), "HRB999 LT200002")
+	want(t, "the new tax id", taxMatches("LT200002"), "POSSIBLE_DUPLICATE organizationCustomer.organization.taxId")
+	want(t, "the old tax id", taxMatches("LT100001"), "")
+
+	if r := env.update(updateOrganization, map[string]any{"customerId": org, "expectedVersion": 2,
+		"organization": map[string]any{"taxId": ""}}); len(r.Errors) > 0 {
+		t.Fatalf("clearing the tax id: %s", r.Raw)
+	}
+	want(t, "tax id cleared", keys(), "HRB999 null")
+	if r := env.update(updateOrganization, map[string]any{"customerId": org, "expectedVersion": 3,
+		"organization": map[string]any{"taxId": "LT300003"}}); len(r.Errors) > 0 {
+		t.Fatalf("setting the tax id again: %s", r.Raw)
+	}
+
+	decider := env.Token([]string{"acme"}, "customers:decide", "customers:read")
+	env.Client().Customer.UpdateOneID(org).SetStatus(customer.StatusCLOSED).ExecX(env.As(env.tenantID))
+	if r := env.Do(testutil.Request{Token: decider, TenantKey: "acme", Query: eraseMutation,
+		Variables: map[string]any{"input": map[string]any{"customerId": org, "reason": "GDPR_REQUEST"}}}); len(r.Errors) > 0 {
+		t.Fatalf("erasing: %s", r.Raw)
+	}
+	if o := stored(); o.TaxID != "" || o.TaxIDKey != nil {
+		t.Errorf("after the erasure: tax id %q, key %v; want both cleared", o.TaxID, o.TaxIDKey)
 	}
 }
