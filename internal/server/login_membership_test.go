@@ -219,6 +219,40 @@ func TestAddCustomerLogin(t *testing.T) {
 	wantErrors(t, env.addLogin(env.manager, login), "NOT_FOUND", "NOT_FOUND", "customerId")
 }
 
+// addCustomerLogin is for individuals: an organization's logins are its
+// employees' (addEmployee), so an organization customer, one created by
+// name included, is refused on customerId and gets no login.
+func TestAddCustomerLoginRefusesAnOrganization(t *testing.T) {
+	env := newRegistrationEnv(t)
+	var got struct {
+		RegisterIndividual struct {
+			Customer struct {
+				Person struct {
+					Employments []struct {
+						Organization struct{ Customer struct{ ID string } }
+					}
+				}
+			}
+		}
+	}
+	env.mutate(`mutation Register($input: RegisterIndividualInput!) {
+		registerIndividual(input: $input) { customer { person { employments { organization { customer { id } } } } } }
+	}`, noLoginIndividual(t, map[string]any{
+		"individualCustomer.organization": map[string]any{"name": "Jensen Consulting"},
+	})).Into(t, &got)
+	emp := got.RegisterIndividual.Customer.Person.Employments
+	if len(emp) != 1 {
+		t.Fatalf("employments: %+v", emp)
+	}
+	orgID := emp[0].Organization.Customer.ID
+	r := env.addLogin(env.manager, map[string]any{"customerId": orgID, "email": "office@jensen.example.com",
+		"password": fixturePassword, "matchingPassword": fixturePassword})
+	wantErrors(t, r, "BAD_USER_INPUT", "CUSTOMER_TYPE_MISMATCH", "customerId")
+	if n := env.Client().User.Query().CountX(env.As(env.tenantID)); n != 0 {
+		t.Errorf("%d users written for a refused login", n)
+	}
+}
+
 const registerOrgForMembership = `mutation RegisterOrganization($input: RegisterOrganizationInput!) {
 	registerOrganization(input: $input) { id organizationId tenantId tenantKey message customer { invitedBy segment } }
 }`
