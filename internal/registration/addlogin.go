@@ -25,13 +25,15 @@ type AddLoginInput struct {
 	Roles            []string
 }
 
-// AddCustomerLogin gives a customer that has no login user one, under
+// AddCustomerLogin gives an individual customer that has no login user one, under
 // registration's rules (checker.login: e-mail, password strength and
 // repetition, username, roles; the same reasons), hashed through the
 // Service's Hasher. The caller holds customers:manage, so any role of the
 // tenant may be granted. A customer that already has a login is CONFLICT
 // LOGIN_EXISTS, an e-mail or username taken CONFLICT ALREADY_EXISTS, and a
-// customer the tenant does not have NOT_FOUND. The login starts as a
+// customer the tenant does not have NOT_FOUND, an organization customer
+// BAD_USER_INPUT CUSTOMER_TYPE_MISMATCH (its logins are its employees',
+// addEmployee). The login starts as a
 // registration's does (PENDING_ACTIVATION, inactive) unless the customer is
 // already ACTIVE, whose login is then active as activation makes it; it is
 // also the login of the person's first employment that has none. The change is
@@ -50,6 +52,13 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 	if err != nil {
 		return nil, nil, notFoundOn(err, idPath, "customer")
 	}
+	if stored.Type == schematype.CustomerTypeOrganization {
+		// An organization's logins are its employees' (addEmployee), each
+		// linked to the person it is; a customer-level login would hold
+		// admin roles in the name of no one.
+		return nil, nil, apperr.Invalid(idPath, vocab.ReasonCustomerTypeMismatch,
+			"addCustomerLogin is for individual customers; an organization's logins are its employees' (addEmployee)")
+	}
 	if err := changeable(stored); err != nil {
 		return nil, nil, err
 	}
@@ -60,11 +69,7 @@ func (s *Service) AddCustomerLogin(ctx context.Context, in AddLoginInput) (*ent.
 	if err != nil {
 		return nil, nil, err
 	}
-	defaults := defaultIndividualRoles
-	if stored.Type == schematype.CustomerTypeOrganization {
-		defaults = defaultAdminRoles
-	}
-	roleIDs := matchRoles(roles, login.Roles, defaults, grantsAll(ctx), &c.problems)
+	roleIDs := matchRoles(roles, login.Roles, defaultIndividualRoles, grantsAll(ctx), &c.problems)
 	if err := c.problems.Err(); err != nil {
 		return nil, nil, err
 	}

@@ -95,22 +95,34 @@ func (k *individualKind) resolve(ctx context.Context, client *ent.Client, proble
 		m.newCategory = cat
 		return nil
 	}
-	q := client.Customer.Query().Where(customer.TypeEQ(schematype.CustomerTypeOrganization))
+	// A reference with an id's prefix is looked up as that id and as an
+	// externalReference in one statement: a client's own reference may
+	// start with cus_ or org_. The id, unique in the tenant, wins over
+	// another organization's reference.
+	byRef := customer.ExternalReference(m.ref)
+	isID := func(*ent.Customer) bool { return false }
 	switch pulid.Prefix(m.ref) {
 	case schematype.PrefixCustomer:
-		q.Where(customer.ID(m.ref))
+		byRef = customer.Or(customer.ID(m.ref), byRef)
+		isID = func(c *ent.Customer) bool { return c.ID == m.ref }
 	case schematype.PrefixOrganization:
-		q.Where(customer.HasOrganizationWith(organization.ID(m.ref)))
-	default:
-		q.Where(customer.ExternalReference(m.ref))
+		byRef = customer.Or(customer.HasOrganizationWith(organization.ID(m.ref)), byRef)
+		isID = func(c *ent.Customer) bool { return c.Edges.Organization != nil && c.Edges.Organization.ID == m.ref }
 	}
-	c, err := q.WithOrganization().Only(ctx)
-	if ent.IsNotFound(err) || (err == nil && c.Edges.Organization == nil) {
-		problems.Add(apperr.NotFoundf(m.path.With("id"), "no organization customer with this id or reference"))
-		return nil
-	}
+	found, err := client.Customer.Query().Where(customer.TypeEQ(schematype.CustomerTypeOrganization), byRef).
+		WithOrganization().Limit(2).All(ctx)
 	if err != nil {
 		return err
+	}
+	var c *ent.Customer
+	for _, f := range found {
+		if c == nil || isID(f) {
+			c = f
+		}
+	}
+	if c == nil || c.Edges.Organization == nil {
+		problems.Add(apperr.NotFoundf(m.path.With("id"), "no organization customer with this id or reference"))
+		return nil
 	}
 	if err := changeable(c); err != nil {
 		e := err.(*apperr.Error)

@@ -143,10 +143,13 @@ func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Res
 		}
 	}
 	p, err := s.plan(ctx, k)
-	if err != nil && key != "" && isAlreadyExists(err) {
+	if err != nil && key != "" && mayBeOwnFirstAttempt(err) {
 		// The first attempt with this key may have committed since the
 		// replay above looked (a client that timed out and retried): its
-		// values are then taken by itself, and the answer is its result.
+		// values are then taken by itself (ALREADY_EXISTS), or, under
+		// REJECT, it is the customer the retry looks like
+		// (POSSIBLE_DUPLICATE, the only conflict of a body without a
+		// unique value), and the answer is its result.
 		if res, rerr := s.replay(ctx, key, k); res != nil || rerr != nil {
 			return res, rerr
 		}
@@ -157,10 +160,17 @@ func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Res
 	return s.execute(ctx, origin, p)
 }
 
-// isAlreadyExists reports whether err is the uniqueness check's CONFLICT.
-func isAlreadyExists(err error) bool {
-	var e *apperr.Error
-	return errors.As(err, &e) && e.Reason == vocab.ReasonAlreadyExists
+// mayBeOwnFirstAttempt reports whether err is a conflict with a stored
+// customer that an earlier attempt with the same Idempotency-Key could have
+// caused: the uniqueness check's ALREADY_EXISTS or the duplicate search's
+// POSSIBLE_DUPLICATE (a List, one problem per match).
+func mayBeOwnFirstAttempt(err error) bool {
+	for _, e := range apperr.Flatten(err) {
+		if e.Reason == vocab.ReasonAlreadyExists || e.Reason == vocab.ReasonPossibleDuplicate {
+			return true
+		}
+	}
+	return false
 }
 
 // plan runs every check of a registration and returns all the problems

@@ -219,6 +219,40 @@ func TestAddCustomerLogin(t *testing.T) {
 	wantErrors(t, env.addLogin(env.manager, login), "NOT_FOUND", "NOT_FOUND", "customerId")
 }
 
+// addCustomerLogin is for individuals: an organization's logins are its
+// employees' (addEmployee), so an organization customer, one created by
+// name included, is refused on customerId and gets no login.
+func TestAddCustomerLoginRefusesAnOrganization(t *testing.T) {
+	env := newRegistrationEnv(t)
+	var got struct {
+		RegisterIndividual struct {
+			Customer struct {
+				Person struct {
+					Employments []struct {
+						Organization struct{ Customer struct{ ID string } }
+					}
+				}
+			}
+		}
+	}
+	env.mutate(`mutation Register($input: RegisterIndividualInput!) {
+		registerIndividual(input: $input) { customer { person { employments { organization { customer { id } } } } } }
+	}`, noLoginIndividual(t, map[string]any{
+		"individualCustomer.organization": map[string]any{"name": "Jensen Consulting"},
+	})).Into(t, &got)
+	emp := got.RegisterIndividual.Customer.Person.Employments
+	if len(emp) != 1 {
+		t.Fatalf("employments: %+v", emp)
+	}
+	orgID := emp[0].Organization.Customer.ID
+	r := env.addLogin(env.manager, map[string]any{"customerId": orgID, "email": "office@jensen.example.com",
+		"password": fixturePassword, "matchingPassword": fixturePassword})
+	wantErrors(t, r, "BAD_USER_INPUT", "CUSTOMER_TYPE_MISMATCH", "customerId")
+	if n := env.Client().User.Query().CountX(env.As(env.tenantID)); n != 0 {
+		t.Errorf("%d users written for a refused login", n)
+	}
+}
+
 const registerOrgForMembership = `mutation RegisterOrganization($input: RegisterOrganizationInput!) {
 	registerOrganization(input: $input) { id organizationId tenantId tenantKey message customer { invitedBy segment } }
 }`
@@ -303,6 +337,46 @@ func TestRegisterIndividualIntoAnOrganization(t *testing.T) {
 			r := env.mutate(registerWithoutLogin, noLoginIndividual(t, map[string]any{"individualCustomer.organization": tc.org}))
 			wantErrors(t, r, "BAD_USER_INPUT", tc.reason, tc.field)
 		})
+	}
+}
+
+// An organization's externalReference that looks like an id (cus_…,
+// org_…) but names no customer or organization is still its reference;
+// an id that does name one wins over another organization's reference.
+func TestRegisterIndividualIntoAnOrganizationByAnIdLikeReference(t *testing.T) {
+	env := newRegistrationEnv(t)
+	type registered struct {
+		RegisterOrganization struct{ ID, OrganizationID string }
+	}
+	register := func(n int, ref string) registered {
+		in := duplicateOrganization(t, n, fmt.Sprintf("REG-%d", n), fmt.Sprintf("TAX-%d", n), "LT")
+		in["organizationId"] = ref
+		var got registered
+		env.mutate(registerOrgForMembership, in).Into(t, &got)
+		return got
+	}
+	byCus, byOrg := register(1, "cus_pcx-7"), register(2, "org_pcx-8")
+	// Its reference is the first organization's customer id.
+	shadow := register(3, byCus.RegisterOrganization.ID)
+	for i, tc := range []struct{ ref, wantOrganization string }{
+		{"cus_pcx-7", byCus.RegisterOrganization.OrganizationID},
+		{"org_pcx-8", byOrg.RegisterOrganization.OrganizationID},
+		{byCus.RegisterOrganization.ID, byCus.RegisterOrganization.OrganizationID},
+		{shadow.RegisterOrganization.OrganizationID, shadow.RegisterOrganization.OrganizationID},
+	} {
+		var got noLoginPayload
+		env.mutate(registerWithoutLogin, noLoginIndividual(t, map[string]any{
+			"email": nil, "individualCustomer.person.email": nil,
+			"externalReference":               fmt.Sprintf("person-%d", i),
+			"individualCustomer.organization": map[string]any{"id": tc.ref},
+		})).Into(t, &got)
+		if emp := got.RegisterIndividual.Customer.Person.Employments; len(emp) != 1 || emp[0].Organization.ID != tc.wantOrganization {
+			t.Errorf("join by %s: %+v, want organization %s", tc.ref, emp, tc.wantOrganization)
+		}
+	}
+	for _, ref := range []string{"cus_pcx-9", "org_01HZZZZZZZZZZZZZZZZZZZZZZZ"} {
+		r := env.mutate(registerWithoutLogin, noLoginIndividual(t, map[string]any{"individualCustomer.organization": map[string]any{"id": ref}}))
+		wantErrors(t, r, "NOT_FOUND", "NOT_FOUND", "individualCustomer.organization.id")
 	}
 }
 

@@ -259,7 +259,7 @@ var catalogue = []Entry{
 
 	{ReasonInactiveDefault, BadUserInput, 0, "an inactive category made the default"},
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
-	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type"},
+	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type; addCustomerLogin for an organization customer (its logins are its employees')"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
 	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt), an API key's expiresAt not in the future"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
