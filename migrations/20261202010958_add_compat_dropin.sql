@@ -6,8 +6,6 @@ ALTER TABLE "employees" ADD COLUMN "member_role" character varying NOT NULL DEFA
 ALTER TABLE "identity_documents" ADD COLUMN "is_primary" boolean NOT NULL DEFAULT false;
 -- Create index "identity_document_one_primary_per_person" to table: "identity_documents"
 CREATE UNIQUE INDEX "identity_document_one_primary_per_person" ON "identity_documents" ("person_identity_documents") WHERE is_primary;
--- Create index "identitydocument_tenant_id_number" to table: "identity_documents"
-CREATE INDEX "identitydocument_tenant_id_number" ON "identity_documents" ("tenant_id", "number");
 -- Modify "organizations" table
 ALTER TABLE "organizations" ALTER COLUMN "registration_number" DROP NOT NULL, ADD COLUMN "registration_number_key" character varying NULL, ADD COLUMN "tax_id_key" character varying NULL;
 -- Create index "organization_tenant_id_registration_number_key" to table: "organizations"
@@ -37,3 +35,8 @@ CREATE INDEX "possibleduplicate_tenant_id_existing_customer_id" ON "possible_dup
 -- ASCII letters upper-cased (TRANSLATE, not the locale's UPPER), NULL when
 -- nothing is left.
 UPDATE "organizations" SET "registration_number_key" = NULLIF(TRANSLATE(REPLACE(REPLACE("registration_number", ' ', ''), '-', ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), ''), "tax_id_key" = NULLIF(TRANSLATE(REPLACE(REPLACE("tax_id", ' ', ''), '-', ''), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), '') WHERE "registration_number" IS NOT NULL OR "tax_id" IS NOT NULL;
+-- Give every person who has identity documents a primary one, as a
+-- registration does when none is marked (internal/registration, documents):
+-- the first, by creation. internal/database's sqlitePrimaryDocumentBackfill is
+-- the same statement for an older SQLite file.
+UPDATE "identity_documents" SET "is_primary" = true WHERE "id" = (SELECT "d"."id" FROM "identity_documents" AS "d" WHERE "d"."person_identity_documents" = "identity_documents"."person_identity_documents" ORDER BY "d"."created_at", "d"."id" LIMIT 1);

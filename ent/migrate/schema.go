@@ -783,11 +783,6 @@ var (
 				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
 			},
 			{
-				Name:    "identitydocument_tenant_id_number",
-				Unique:  false,
-				Columns: []*schema.Column{IdentityDocumentsColumns[7], IdentityDocumentsColumns[4]},
-			},
-			{
 				Name:    "identity_document_one_primary_per_person",
 				Unique:  true,
 				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
