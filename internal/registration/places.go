@@ -201,7 +201,9 @@ func splitAddressLine(line string) lineParts {
 // individualPhone is the person's phone from the top-level phone and the
 // split one (phoneCountryCode + phoneNationalNumber, both or neither,
 // values.PhoneFromParts); when both forms are sent they must be the same
-// number (PHONE_MISMATCH). A national-format phone is read in region.
+// number (PHONE_MISMATCH). A calling code outside 1-999, the range the
+// registration form gives, is OUT_OF_RANGE on phoneCountryCode. A
+// national-format phone is read in region.
 func (c *checker) individualPhone(in IndividualInput, region string) string {
 	whole := ""
 	if nonBlank(in.Phone) {

@@ -165,6 +165,8 @@ func TestSplitPhone(t *testing.T) {
 		{"the code alone", nil, ptr(54), nil, "[REQUIRED phoneNationalNumber]"},
 		{"the number alone", nil, nil, ptr("1168860622"), "[REQUIRED phoneCountryCode]"},
 		{"no such number", nil, ptr(1), ptr("1168860622"), "[INVALID_PHONE phoneNationalNumber]"},
+		{"a code under 1", nil, ptr(0), ptr("1168860622"), "[OUT_OF_RANGE phoneCountryCode]"},
+		{"a code over 999", nil, ptr(1000), ptr("1168860622"), "[OUT_OF_RANGE phoneCountryCode]"},
 		{"not text", nil, ptr(54), ptr("11\x0068860622"), "[CONTAINS_NUL phoneNationalNumber]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

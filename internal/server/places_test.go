@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -297,6 +298,11 @@ func TestSplitPhoneAndDocumentRules(t *testing.T) {
 		[]string{"BAD_USER_INPUT REQUIRED phoneCountryCode"})
 	want(t, "not a number", problems(t, func(in map[string]any) { in["phoneCountryCode"] = 1 }),
 		[]string{"BAD_USER_INPUT INVALID_PHONE phoneNationalNumber"})
+	// The form says 1 to 999: a code outside is the code's problem.
+	for _, code := range []int{0, 1000, -54} {
+		want(t, fmt.Sprint("code ", code), problems(t, func(in map[string]any) { in["phoneCountryCode"] = code }),
+			[]string{"BAD_USER_INPUT OUT_OF_RANGE phoneCountryCode"})
+	}
 	want(t, "two numbers", problems(t, func(in map[string]any) { in["phone"] = "+541168860623" }),
 		[]string{"BAD_USER_INPUT PHONE_MISMATCH phone"})
 	want(t, "two primaries", problems(t, func(in map[string]any) {
