@@ -23,7 +23,16 @@ import (
 //
 // With neither a resolvable state nor a default, the country is REQUIRED.
 // An addressLine is kept verbatim and split into the parts not given
-// (splitAddressLine); parts given explicitly win.
+// (splitAddressLine); parts given explicitly win. A country the line ends
+// with is the address's country when none is sent, GIVEN: the client
+// wrote it, as much as in the country field. With a country sent, that
+// last part is a state candidate instead ("Atlanta, Georgia" with US is
+// US-GA). A state read from the line is resolved like a sent one, except
+// that with a given country it is kept only when it is one of the
+// country's regions (a part that fits nowhere stays in the line), and a
+// state outside the tenant's default country is STATE_NOT_IN_COUNTRY on
+// addressLine: the client sent the line, and a state it names is never
+// dropped for the default.
 func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 	addr := Address{
 		Type:        c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, defaultAddressType),
@@ -64,11 +73,15 @@ func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 	}
 
 	// The state comes from the input, else from the line: a state read
-	// from the line is only a candidate, kept when it resolves and else
-	// left in the line alone.
+	// from the line is only a candidate, kept when it resolves. The
+	// line's country counts when no country is sent; with one sent, the
+	// part is a state candidate when the line has no other.
 	state, fromLine := deref(a.State), false
+	lineCountry := split && line.country != "" && strings.TrimSpace(a.Country) == ""
 	if a.State == nil && split && line.state != "" {
 		state, fromLine = line.state, true
+	} else if a.State == nil && split && line.countryText != "" && !lineCountry {
+		state, fromLine = line.countryText, true
 	}
 	hasState := strings.TrimSpace(state) != ""
 	switch {
@@ -80,6 +93,8 @@ func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 		if a.source != "" {
 			addr.CountrySource = a.source
 		}
+	case lineCountry:
+		addr.Country, addr.CountrySource = line.country, schematype.CountrySourceGiven
 	case hasState:
 		if country, code, ok := values.SubdivisionCountry(state); ok {
 			addr.Country, addr.State, addr.CountrySource = country, code, schematype.CountrySourceState
@@ -96,10 +111,11 @@ func (c *checker) address(ap apperr.Path, a AddressInput) Address {
 		addr.Country, addr.CountrySource = c.defaultCountry, schematype.CountrySourceTenantDefault
 		code, err := values.ParseSubdivision(addr.Country, state)
 		switch {
-		case fromLine:
-			if err == nil && values.IsSubdivision(code) {
-				addr.State = code
-			}
+		case fromLine && err != nil:
+			c.fail(linePath, err)
+		case fromLine && !values.IsSubdivision(code):
+			c.problems.Invalid(linePath, vocab.ReasonStateNotInCountry,
+				"the address has no country and the state read from the address line is not a region of the tenant's default country "+addr.Country+": give the country")
 		case err != nil:
 			c.fail(ap.With("state"), err)
 		case !values.IsSubdivision(code):
@@ -149,16 +165,22 @@ func (c *checker) linePart(linePath apperr.Path, part string, max int, what stri
 	return part
 }
 
-// lineParts are the parts splitAddressLine finds in an address line.
-type lineParts struct{ street, city, state, postal string }
+// lineParts are the parts splitAddressLine finds in an address line:
+// country is the alpha-2 code of the country the line ends with, and
+// countryText that part as written.
+type lineParts struct{ street, city, state, postal, country, countryText string }
 
 // splitAddressLine splits a one-line address ("1 Market St, San Francisco,
 // CA 94105") at its commas: the first part is the street, the second the
 // city, and a later part holds a postal code (from its first word with a
 // digit on: "94105", "SW1A 1AA") after an optional state ("CA"), or is the
-// state alone. The state is a candidate the caller resolves against the
-// address's country; a part that fits nowhere (a country name, a second
-// state) stays in the line only.
+// state alone. The last part after the city is the country when it is a
+// country's name or code ("Georgia", "United Kingdom", "USA"), never the
+// state; a two-letter code right after the city is a state's abbreviation
+// rather ("San Francisco, CA" is not Canada), and the country only after
+// another part ("CA 94105, US"). The state is a candidate the caller
+// resolves against the address's country; a part that fits nowhere (a
+// second state) stays in the line only.
 func splitAddressLine(line string) lineParts {
 	var parts []string
 	for _, p := range strings.Split(line, ",") {
@@ -173,7 +195,14 @@ func splitAddressLine(line string) lineParts {
 	if len(parts) > 1 {
 		out.city = parts[1]
 	}
-	for _, p := range parts[min(2, len(parts)):] {
+	rest := parts[min(2, len(parts)):]
+	if n := len(rest); n > 0 && (n > 1 || len(rest[n-1]) != 2) {
+		if country, err := values.ParseCountry(rest[n-1]); err == nil {
+			out.country, out.countryText = country, rest[n-1]
+			rest = rest[:n-1]
+		}
+	}
+	for _, p := range rest {
 		words := strings.Fields(p)
 		digit := -1
 		for i, w := range words {
@@ -201,7 +230,9 @@ func splitAddressLine(line string) lineParts {
 // individualPhone is the person's phone from the top-level phone and the
 // split one (phoneCountryCode + phoneNationalNumber, both or neither,
 // values.PhoneFromParts); when both forms are sent they must be the same
-// number (PHONE_MISMATCH). A national-format phone is read in region.
+// number (PHONE_MISMATCH). A calling code outside 1-999, the range the
+// registration form gives, is OUT_OF_RANGE on phoneCountryCode. A
+// national-format phone is read in region.
 func (c *checker) individualPhone(in IndividualInput, region string) string {
 	whole := ""
 	if nonBlank(in.Phone) {

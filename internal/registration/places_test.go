@@ -12,12 +12,17 @@ func TestSplitAddressLine(t *testing.T) {
 		line string
 		want lineParts
 	}{
-		{"1 Market St, San Francisco, CA 94105", lineParts{"1 Market St", "San Francisco", "CA", "94105"}},
-		{"1 Market St, San Francisco, CA 94105, USA", lineParts{"1 Market St", "San Francisco", "CA", "94105"}},
-		{"10 Downing St, London, SW1A 2AA", lineParts{"10 Downing St", "London", "", "SW1A 2AA"}},
-		{"Florida 9860, Del Viso, Buenos Aires, 1669", lineParts{"Florida 9860", "Del Viso", "Buenos Aires", "1669"}},
-		{" 1 Way ,, Town ", lineParts{"1 Way", "Town", "", ""}},
-		{"1 Market St San Francisco", lineParts{"1 Market St San Francisco", "", "", ""}},
+		{"1 Market St, San Francisco, CA 94105", lineParts{"1 Market St", "San Francisco", "CA", "94105", "", ""}},
+		{"1 Market St, San Francisco, CA 94105, USA", lineParts{"1 Market St", "San Francisco", "CA", "94105", "US", "USA"}},
+		{"10 Downing St, London, SW1A 2AA", lineParts{"10 Downing St", "London", "", "SW1A 2AA", "", ""}},
+		{"10 Downing St, London, SW1A 2AA, United Kingdom", lineParts{"10 Downing St", "London", "", "SW1A 2AA", "GB", "United Kingdom"}},
+		{"12 Rustaveli Ave, Tbilisi, Georgia", lineParts{"12 Rustaveli Ave", "Tbilisi", "", "", "GE", "Georgia"}},
+		{"Florida 9860, Del Viso, Buenos Aires, 1669", lineParts{"Florida 9860", "Del Viso", "Buenos Aires", "1669", "", ""}},
+		// A two-letter code right after the city is a state's.
+		{"1 Market St, San Francisco, CA", lineParts{"1 Market St", "San Francisco", "CA", "", "", ""}},
+		{"1 Market St, San Francisco, CA, US", lineParts{"1 Market St", "San Francisco", "CA", "", "US", "US"}},
+		{" 1 Way ,, Town ", lineParts{"1 Way", "Town", "", "", "", ""}},
+		{"1 Market St San Francisco", lineParts{"1 Market St San Francisco", "", "", "", "", ""}},
 		{"", lineParts{}},
 	} {
 		if got := splitAddressLine(c.line); got != c.want {
@@ -67,7 +72,13 @@ func TestAddressCountryCompletion(t *testing.T) {
 		{"a line's state outside the country stays in it", "", AddressInput{AddressLine: ptr("1 Way, Town, Ontario 123"), Country: "US"}, "US GIVEN "},
 		{"a line's state names the country", "", AddressInput{AddressLine: ptr("1 Way, Town, California 94105")}, "US STATE US-CA"},
 		{"a line's bare state, the default's", "US", AddressInput{AddressLine: ptr("1 Way, Town, CA 94105")}, "US TENANT_DEFAULT US-CA"},
-		{"a line's bare state, not the default's", "NG", AddressInput{AddressLine: ptr("1 Way, Town, CA 94105")}, "NG TENANT_DEFAULT "},
+		{"a line's bare state, not the default's", "NG", AddressInput{AddressLine: ptr("1 Way, Town, CA 94105")}, "[STATE_NOT_IN_COUNTRY " + at + "addressLine]"},
+		{"a line's state, another country's code", "NG", AddressInput{AddressLine: ptr("1 Way, Town, US-ZZ 94105")}, "[INVALID_SUBDIVISION " + at + "addressLine]"},
+		{"a line's country", "NG", AddressInput{AddressLine: ptr("1 Way, Tbilisi, Georgia")}, "GE GIVEN "},
+		{"a line's state in the line's country", "", AddressInput{AddressLine: ptr("1 Way, Town, Cordoba 5000, Argentina")}, "AR GIVEN AR-X"},
+		{"a line's country with a country sent is a state", "", AddressInput{AddressLine: ptr("1 Way, Atlanta, Georgia"), Country: "US"}, "US GIVEN US-GA"},
+		{"a state that is another country's name", "", AddressInput{Street: "1 Way", City: "Tbilisi", State: ptr("Georgia")}, "[REQUIRED " + at + "country]"},
+		{"a state that is another country's name, the default's", "US", AddressInput{Street: "1 Way", City: "Atlanta", State: ptr("Georgia")}, "US TENANT_DEFAULT US-GA"},
 		{"a line without a city", "US", AddressInput{AddressLine: ptr("1 Way Town")}, "[REQUIRED " + at + "city]"},
 		{"an explicit state wins", "", AddressInput{AddressLine: ptr("1 Way, Town, CA 94105"), Country: "US", State: ptr("NY")}, "US GIVEN US-NY"},
 	} {
@@ -165,6 +176,8 @@ func TestSplitPhone(t *testing.T) {
 		{"the code alone", nil, ptr(54), nil, "[REQUIRED phoneNationalNumber]"},
 		{"the number alone", nil, nil, ptr("1168860622"), "[REQUIRED phoneCountryCode]"},
 		{"no such number", nil, ptr(1), ptr("1168860622"), "[INVALID_PHONE phoneNationalNumber]"},
+		{"a code under 1", nil, ptr(0), ptr("1168860622"), "[OUT_OF_RANGE phoneCountryCode]"},
+		{"a code over 999", nil, ptr(1000), ptr("1168860622"), "[OUT_OF_RANGE phoneCountryCode]"},
 		{"not text", nil, ptr(54), ptr("11\x0068860622"), "[CONTAINS_NUL phoneNationalNumber]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

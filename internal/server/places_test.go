@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -259,19 +260,87 @@ func TestAddressCompletion(t *testing.T) {
 	refused(t, base("state", "CA"), addr+"state", "STATE_NOT_IN_COUNTRY")
 	refused(t, base("state", "Springfield"), addr+"state", "STATE_NOT_IN_COUNTRY")
 
-	// A one-line address: explicit parts win, a part that fits nowhere
-	// stays in the line, and a line without a city is refused on city.
+	// A one-line address: explicit parts win, the country it ends with
+	// is given, and a line without a city is refused on city.
 	var got placesPayload
 	register(t, map[string]any{"addressLine": "Florida 9860, Del Viso, Buenos Aires 1669, Argentina", "city": "Pilar"}).Into(t, &got)
 	a := got.RegisterIndividual.Customer.Person.Addresses[0]
 	want(t, "line split", []string{a.Street, a.City, s(a.State), s(a.PostalCode), a.Country, a.CountrySource, s(a.AddressLine)},
-		[]string{"Florida 9860", "Pilar", "AR-B", "1669", "AR", "STATE", "Florida 9860, Del Viso, Buenos Aires 1669, Argentina"})
+		[]string{"Florida 9860", "Pilar", "AR-B", "1669", "AR", "GIVEN", "Florida 9860, Del Viso, Buenos Aires 1669, Argentina"})
 	r := register(t, map[string]any{"addressLine": "Florida 9860 Del Viso"})
 	if len(r.Errors) != 1 || r.Errors[0].Field() != addr+"city" || r.Errors[0].Reason() != "REQUIRED" ||
 		!strings.Contains(r.Errors[0].Message, "address line") {
 		t.Fatalf("a line without a city: %s", r.Raw)
 	}
 	refused(t, map[string]any{"addressLine": strings.Repeat("a", 501)}, addr+"addressLine", "TOO_LONG")
+}
+
+// TestCountryNamesAndLineStates: a state that is also another country's
+// name ("Georgia") names no country by itself; the last part of a one-line
+// address that is a country is the address's country (countrySource
+// GIVEN: the client wrote it), never its state; and a state read from the
+// line that is not a region of the tenant's default country is refused on
+// the line, not dropped.
+func TestCountryNamesAndLineStates(t *testing.T) {
+	env := newRegistrationEnv(t)
+	register := func(t *testing.T, address map[string]any) *testutil.Response {
+		in := cryptomateInput(t)
+		in["email"] = testutil.RandomHex(6) + "@example.com"
+		in["individualCustomer"].(map[string]any)["person"].(map[string]any)["addresses"] = []any{address}
+		return env.mutate(registerPlaces, in)
+	}
+	// stored is the address as read back: street, city, state, postal
+	// code, country and its source.
+	stored := func(t *testing.T, address map[string]any) []string {
+		t.Helper()
+		var got placesPayload
+		register(t, address).Into(t, &got)
+		a := got.RegisterIndividual.Customer.Person.Addresses[0]
+		return []string{a.Street, a.City, s(a.State), s(a.PostalCode), a.Country, a.CountrySource}
+	}
+	refused := func(t *testing.T, address map[string]any, field, reason string) {
+		t.Helper()
+		r := register(t, address)
+		if len(r.Errors) != 1 || r.Errors[0].Field() != field || r.Errors[0].Reason() != reason || r.Errors[0].Code() != "BAD_USER_INPUT" {
+			t.Errorf("want BAD_USER_INPUT %s on %s, got %s", reason, field, r.Raw)
+		}
+	}
+	const addr = "individualCustomer.person.addresses.0."
+	line := func(l string) map[string]any { return map[string]any{"addressLine": l} }
+
+	// No tenant default.
+	refused(t, map[string]any{"street": "12 Rustaveli Ave", "city": "Tbilisi", "state": "Georgia"}, addr+"country", "REQUIRED")
+	want(t, "a line ending in a country", stored(t, line("12 Rustaveli Ave, Tbilisi, Georgia")),
+		[]string{"12 Rustaveli Ave", "Tbilisi", "", "", "GE", "GIVEN"})
+	want(t, "a line ending in a country after its postal code", stored(t, line("10 Downing St, London, SW1A 2AA, United Kingdom")),
+		[]string{"10 Downing St", "London", "", "SW1A 2AA", "GB", "GIVEN"})
+	want(t, "a line's state and country", stored(t, line("1 Market St, San Francisco, CA 94105, USA")),
+		[]string{"1 Market St", "San Francisco", "US-CA", "94105", "US", "GIVEN"})
+	want(t, "a line's state resolved in the line's country", stored(t, line("Florida 9860, Del Viso, Cordoba 1669, Argentina")),
+		[]string{"Florida 9860", "Del Viso", "AR-X", "1669", "AR", "GIVEN"})
+	want(t, "a country sent: the line's last part is its state", stored(t,
+		map[string]any{"addressLine": "1 Peachtree St, Atlanta, Georgia", "country": "US"}),
+		[]string{"1 Peachtree St", "Atlanta", "US-GA", "", "US", "GIVEN"})
+	want(t, "a name that is its own country's region", stored(t, map[string]any{"street": "1 Way", "city": "Leeds", "state": "England"}),
+		[]string{"1 Way", "Leeds", "GB-ENG", "", "GB", "STATE"})
+
+	// A Nigerian default: a line's state names its country when it can,
+	// and is else a region of the default or refused on the line.
+	env.setTenant(t, map[string]any{"defaultCountry": "NG"})
+	refused(t, line("1 Market St, San Francisco, CA 94105"), addr+"addressLine", "STATE_NOT_IN_COUNTRY")
+	refused(t, line("1 Main St, Springfield, IL 62701"), addr+"addressLine", "STATE_NOT_IN_COUNTRY")
+	want(t, "a line's state naming its country", stored(t, line("1 Market St, San Francisco, California 94105")),
+		[]string{"1 Market St", "San Francisco", "US-CA", "94105", "US", "STATE"})
+	want(t, "a line's state of the default", stored(t, line("3 Broad St, Ikeja, LA 100001")),
+		[]string{"3 Broad St", "Ikeja", "NG-LA", "100001", "NG", "TENANT_DEFAULT"})
+	want(t, "a line without a state", stored(t, line("3 Broad St, Ikeja")),
+		[]string{"3 Broad St", "Ikeja", "", "", "NG", "TENANT_DEFAULT"})
+	refused(t, map[string]any{"street": "12 Rustaveli Ave", "city": "Tbilisi", "state": "Georgia"}, addr+"state", "STATE_NOT_IN_COUNTRY")
+
+	// A US default: Georgia is then its state.
+	env.setTenant(t, map[string]any{"defaultCountry": "US"})
+	want(t, "a state of the default that is a country's name", stored(t, map[string]any{"street": "1 Peachtree St", "city": "Atlanta", "state": "Georgia"}),
+		[]string{"1 Peachtree St", "Atlanta", "US-GA", "", "US", "TENANT_DEFAULT"})
 }
 
 // TestSplitPhoneRules: the split phone needs both parts, and with phone
@@ -297,6 +366,11 @@ func TestSplitPhoneAndDocumentRules(t *testing.T) {
 		[]string{"BAD_USER_INPUT REQUIRED phoneCountryCode"})
 	want(t, "not a number", problems(t, func(in map[string]any) { in["phoneCountryCode"] = 1 }),
 		[]string{"BAD_USER_INPUT INVALID_PHONE phoneNationalNumber"})
+	// The form says 1 to 999: a code outside is the code's problem.
+	for _, code := range []int{0, 1000, -54} {
+		want(t, fmt.Sprint("code ", code), problems(t, func(in map[string]any) { in["phoneCountryCode"] = code }),
+			[]string{"BAD_USER_INPUT OUT_OF_RANGE phoneCountryCode"})
+	}
 	want(t, "two numbers", problems(t, func(in map[string]any) { in["phone"] = "+541168860623" }),
 		[]string{"BAD_USER_INPUT PHONE_MISMATCH phone"})
 	want(t, "two primaries", problems(t, func(in map[string]any) {

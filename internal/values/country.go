@@ -316,6 +316,12 @@ func ParseSubdivision(countryAlpha2, s string) (string, error) {
 // code and the subdivision's code, or ok false: a bare code ("CA") or an
 // ambiguous or unknown name names no country, and guessing one would put
 // the customer in the wrong country.
+//
+// A name that is also another country's name or code is ambiguous too:
+// "Georgia" is a US state and a country, "Puerto Rico" a US subdivision
+// and a country of its own, "Niger" a Nigerian state and a country. A
+// name that is its subdivision's own country ("England", "Mexico")
+// names that country either way and is kept.
 func SubdivisionCountry(state string) (countryAlpha2, code string, ok bool) {
 	t, err := CleanString(state, maxSubdivisionInput)
 	if err != nil || t == "" {
@@ -327,10 +333,14 @@ func SubdivisionCountry(state string) (countryAlpha2, code string, ok bool) {
 			return cc, cc + "-" + m[2], true
 		}
 	}
-	if code := tab.worldByName[foldName(t)]; code != "" {
-		return code[:2], code, true
+	code = tab.worldByName[foldName(t)]
+	if code == "" {
+		return "", "", false
 	}
-	return "", "", false
+	if country := tab.lookupCountry(t); country != "" && country != code[:2] {
+		return "", "", false
+	}
+	return code[:2], code, true
 }
 
 // IsSubdivision reports whether code is a known ISO 3166-2 subdivision

@@ -16,9 +16,14 @@ func TestSubdivisionCountry(t *testing.T) {
 		{"california", "US", "US-CA", true},
 		{"Bayern", "DE", "DE-BY", true},
 		{"Lagos", "NG", "NG-LA", true},
-		{"CA", "", "", false},      // a bare code names no country
-		{"Cordoba", "", "", false}, // Argentina's and Colombia's (Córdoba)
-		{"US-ZZ", "", "", false},   // not a subdivision
+		{"Georgia", "", "", false},        // a US state and a country
+		{"puerto rico", "", "", false},    // a US subdivision and a country
+		{"Niger", "", "", false},          // a Nigerian state and a country
+		{"England", "GB", "GB-ENG", true}, // its own country's
+		{"US-GA", "US", "US-GA", true},    // a code is not a name
+		{"CA", "", "", false},             // a bare code names no country
+		{"Cordoba", "", "", false},        // Argentina's and Colombia's (Córdoba)
+		{"US-ZZ", "", "", false},          // not a subdivision
 		{"Springfield", "", "", false},
 		{"", "", "", false},
 		{"\x00", "", "", false},

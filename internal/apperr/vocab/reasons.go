@@ -281,7 +281,7 @@ var catalogue = []Entry{
 	{ReasonPasswordMismatch, BadUserInput, 0, "a repetition of the password that differs from it"},
 	{ReasonEmailMismatch, BadUserInput, 0, "the user's e-mail differs from the login e-mail"},
 	{ReasonMultiplePrimary, BadUserInput, 0, "more than one primary address or identity document, or primary contact of a type"},
-	{ReasonStateNotInCountry, BadUserInput, 0, "the state of an address completed with the tenant's default country is not a subdivision of that country"},
+	{ReasonStateNotInCountry, BadUserInput, 0, "the state of an address completed with the tenant's default country, sent or read from its address line, is not a subdivision of that country"},
 	{ReasonPhoneMismatch, BadUserInput, 0, "a phone given both whole and as country code and national number, with two values"},
 	{ReasonUnknownRole, NotFound, 0, "a role the tenant does not have"},
 	{ReasonOwnershipShareOutOfRange, BadUserInput, 0, "an ownership share outside 0 to 100"},
