@@ -55,10 +55,11 @@ const MaxLiveKeys = 100
 // write it at most once per interval instead of on every request.
 const lastUsedEvery = time.Minute
 
-// ConnectionLife bounds how long a viewer authenticated by a key acts
-// without the key being checked again: a request ends long before, and a
-// websocket's subscriptions end at it (TOKEN_EXPIRED, reconnect), so a
-// revoked key stops streaming within this time.
+// ConnectionLife bounds how long a viewer authenticated by a key acts: a
+// request ends long before, and a websocket's subscriptions end at it
+// (TOKEN_EXPIRED, reconnect). A revoked key stops streaming much sooner:
+// the websocket checks its key every KeyRecheckInterval (graph's
+// recheckKey) and closes once the key is refused.
 const ConnectionLife = time.Hour
 
 // Scopes are the scopes a key may carry: every platform scope but
