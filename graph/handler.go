@@ -70,11 +70,11 @@ func NewHandler(opts Options) http.Handler {
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))
 	// First: the GET transport would take an upgrade for a query.
-	perConnection := events.DefaultSubscriptionsPerConnection
+	var settings events.Settings
 	if opts.Hub != nil {
-		perConnection = opts.Hub.Settings().SubscriptionsPerConnection
+		settings = opts.Hub.Settings()
 	}
-	srv.AddTransport(websocket(opts.Auth, opts.Hub, perConnection, present))
+	srv.AddTransport(websocket(opts.Auth, opts.Hub, settings, present))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -101,7 +101,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	return withStatus(srv)
+	return withStatus(withSocketSlot(srv))
 }
 
 // statusKey holds the HTTP status a pre-execution check asks for; gqlgen

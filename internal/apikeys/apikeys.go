@@ -55,17 +55,22 @@ const MaxLiveKeys = 100
 // write it at most once per interval instead of on every request.
 const lastUsedEvery = time.Minute
 
-// ConnectionLife bounds how long a viewer authenticated by a key acts
-// without the key being checked again: a request ends long before, and a
-// websocket's subscriptions end at it (TOKEN_EXPIRED, reconnect), so a
-// revoked key stops streaming within this time.
+// ConnectionLife bounds how long a viewer authenticated by a key acts: a
+// request ends long before, and a websocket's subscriptions end at it
+// (TOKEN_EXPIRED, reconnect). A revoked key stops streaming much sooner:
+// the websocket checks its key every KeyRecheckInterval (graph's
+// recheckKey) and closes once the key is refused.
 const ConnectionLife = time.Hour
 
 // Scopes are the scopes a key may carry: every platform scope but
 // tenants:admin (a key belongs to one tenant, it never operates the
-// platform) and customer:self (a customer session's, for one customer).
+// platform), customer:self (a customer session's, for one customer) and
+// apikeys:manage: keys are made only by tokens, since a key making keys
+// could make one without its own expiry that outlives its revocation.
 func Scopes() []string {
-	return slices.DeleteFunc(viewer.AllScopes(), func(s string) bool { return s == viewer.ScopeTenantsAdmin })
+	return slices.DeleteFunc(viewer.AllScopes(), func(s string) bool {
+		return s == viewer.ScopeTenantsAdmin || s == viewer.ScopeAPIKeysManage
+	})
 }
 
 // Service creates, lists and revokes keys, and authenticates requests
@@ -85,8 +90,8 @@ type CreateInput struct {
 // viewer's tenant, returning it with the key itself, in clear this once.
 //
 // Rules: a name (at most MaxAPIKeyNameLen characters); at least one scope,
-// each one of Scopes() (an unknown one is INVALID_VALUE, tenants:admin or
-// customer:self SCOPE_NOT_ALLOWED) and held by the creating viewer
+// each one of Scopes() (an unknown one is INVALID_VALUE, tenants:admin,
+// customer:self or apikeys:manage SCOPE_NOT_ALLOWED) and held by the creating viewer
 // (FORBIDDEN SCOPE_NOT_HELD on scopes.<i>: a key never holds more than
 // the token that made it); a repeated scope is kept once; expiresAt, when
 // given, in the future (INVALID_RANGE); at most MaxLiveKeys live keys in
@@ -157,7 +162,7 @@ func checkScopes(problems *apperr.List, v *viewer.Viewer, in []string) []string 
 			problems.Invalid(path.With(i), vocab.ReasonInvalidValue, "not a scope")
 		case !slices.Contains(allowed, s):
 			problems.Invalid(path.With(i), vocab.ReasonScopeNotAllowed,
-				"an API key cannot hold "+s+": it acts in its one tenant, as no customer")
+				"an API key cannot hold "+s+": it acts in its one tenant, as no customer, and keys are made by tokens only")
 		case !v.Has(viewer.Scope(s)):
 			problems.Add(&apperr.Error{Code: apperr.Forbidden, Field: path.With(i), Reason: vocab.ReasonScopeNotHeld,
 				Message: "the token creating the key lacks the scope " + s + ": a key holds no more than its creator"})
@@ -251,7 +256,8 @@ func (s *Service) Authenticate(ctx context.Context, key string) (*ent.APIKey, *e
 }
 
 // Viewer is the caller a live key k of tenant t stands for: the key's
-// scopes (only those a key may hold), in its tenant, as apikey:<id>.
+// scopes (only those a key may hold: a row stored holding apikeys:manage
+// acts without it), in its tenant, as apikey:<id>.
 func Viewer(k *ent.APIKey, t *ent.Tenant) *viewer.Viewer {
 	allowed := Scopes()
 	scopes := slices.DeleteFunc(slices.Clone(k.Scopes), func(s string) bool { return !slices.Contains(allowed, s) })

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -64,5 +66,54 @@ func TestSubscriptionWithAPIKey(t *testing.T) {
 		if got := websocket.CloseStatus(w.closed); got != c.code {
 			t.Errorf("%s: closed with %d (%v), want %d", name, got, w.closed, c.code)
 		}
+	}
+}
+
+// A websocket opened with a key checks the key again every
+// KeyRecheckInterval: once the key is revoked the connection closes as
+// connection_init with that key would (4401, reason API_KEY_REVOKED),
+// within the interval, not at the connection's end an hour later.
+func TestSubscriptionClosesWhenItsKeyIsRevoked(t *testing.T) {
+	const recheck = 500 * time.Millisecond
+	e := newSubsEnv(t, events.Settings{KeyRecheckInterval: recheck}, nil)
+	admin := e.Token([]string{"acme"}, viewer.ScopeAPIKeysManage, viewer.ScopeEventsRead)
+	var got struct {
+		CreateApiKey struct {
+			Key    string
+			ApiKey struct{ ID string }
+		}
+	}
+	e.Do(testutil.Request{Token: admin, TenantKey: "acme", Query: createAPIKey, Variables: map[string]any{"input": map[string]any{
+		"name": "Stream", "scopes": []any{viewer.ScopeEventsRead}}}}).Into(t, &got)
+	w := e.dial(t, "graphql-transport-ws", nil)
+	w.initWith(map[string]any{"Authorization": "ApiKey " + got.CreateApiKey.Key})
+	w.subscribe(nil)
+	waitSubscribed(t, e, "acme", 1)
+	// A recheck while the key is live keeps the connection open.
+	time.Sleep(2 * recheck)
+	select {
+	case m, ok := <-w.msgs:
+		t.Fatalf("before the revocation: %v %+v (%v)", ok, m, w.closed)
+	default:
+	}
+
+	e.Do(testutil.Request{Token: admin, TenantKey: "acme", Query: revokeAPIKey,
+		Variables: map[string]any{"id": got.CreateApiKey.ApiKey.ID}}).Into(t, &struct{}{})
+	revoked := time.Now()
+	for { // w.next fails the test if the connection stays open past wsWait
+		m, ok := w.next()
+		if !ok {
+			break
+		}
+		if m.Type == "next" {
+			t.Fatalf("an event after the revocation: %s", m.Payload)
+		}
+	}
+	if took := time.Since(revoked); took > recheck+3*time.Second {
+		t.Errorf("closed %s after the revocation, the recheck interval is %s", took, recheck)
+	}
+	var closed websocket.CloseError
+	if !errors.As(w.closed, &closed) || closed.Code != 4401 || closed.Reason != "API_KEY_REVOKED" {
+		t.Fatalf("closed with %v, want 4401 API_KEY_REVOKED", w.closed)
 	}
 }

@@ -317,7 +317,7 @@ var catalogue = []Entry{
 	{ReasonWebhooksNotConfigured, Unavailable, 0, "a webhook endpoint created or rotated on a server without WEBHOOK_SECRET_KEY"},
 	{ReasonEventNotSequenced, Conflict, 0, "a redelivery of an event not yet put in order (sequenced): retry in a moment"},
 	{ReasonEndpointDisabled, Conflict, 0, "a redelivery to a DISABLED webhook endpoint: enable it first"},
-	{ReasonScopeNotAllowed, BadUserInput, 0, "an API key given tenants:admin or customer:self, which no key may hold"},
+	{ReasonScopeNotAllowed, BadUserInput, 0, "an API key given tenants:admin, customer:self or apikeys:manage, which no key may hold"},
 	{ReasonScopeNotHeld, Forbidden, 0, "an API key given a scope the token creating it lacks"},
 	{ReasonTooManyAPIKeys, Conflict, 0, "a new API key while the tenant holds 100 live (neither revoked nor expired) ones"},
 	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
