@@ -418,21 +418,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:          {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:          {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldTenantID:           {Type: field.TypeString, Column: organization.FieldTenantID},
-			organization.FieldLegalName:          {Type: field.TypeString, Column: organization.FieldLegalName},
-			organization.FieldTradingName:        {Type: field.TypeString, Column: organization.FieldTradingName},
-			organization.FieldRegistrationNumber: {Type: field.TypeString, Column: organization.FieldRegistrationNumber},
-			organization.FieldTaxID:              {Type: field.TypeString, Column: organization.FieldTaxID},
-			organization.FieldIncorporationDate:  {Type: field.TypeTime, Column: organization.FieldIncorporationDate},
-			organization.FieldLegalForm:          {Type: field.TypeEnum, Column: organization.FieldLegalForm},
-			organization.FieldIndustry:           {Type: field.TypeEnum, Column: organization.FieldIndustry},
-			organization.FieldBusinessType:       {Type: field.TypeEnum, Column: organization.FieldBusinessType},
-			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
-			organization.FieldWebsite:            {Type: field.TypeString, Column: organization.FieldWebsite},
-			organization.FieldEmail:              {Type: field.TypeString, Column: organization.FieldEmail},
-			organization.FieldPhone:              {Type: field.TypeString, Column: organization.FieldPhone},
+			organization.FieldCreatedAt:             {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:             {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldTenantID:              {Type: field.TypeString, Column: organization.FieldTenantID},
+			organization.FieldLegalName:             {Type: field.TypeString, Column: organization.FieldLegalName},
+			organization.FieldTradingName:           {Type: field.TypeString, Column: organization.FieldTradingName},
+			organization.FieldRegistrationNumber:    {Type: field.TypeString, Column: organization.FieldRegistrationNumber},
+			organization.FieldTaxID:                 {Type: field.TypeString, Column: organization.FieldTaxID},
+			organization.FieldRegistrationNumberKey: {Type: field.TypeString, Column: organization.FieldRegistrationNumberKey},
+			organization.FieldTaxIDKey:              {Type: field.TypeString, Column: organization.FieldTaxIDKey},
+			organization.FieldIncorporationDate:     {Type: field.TypeTime, Column: organization.FieldIncorporationDate},
+			organization.FieldLegalForm:             {Type: field.TypeEnum, Column: organization.FieldLegalForm},
+			organization.FieldIndustry:              {Type: field.TypeEnum, Column: organization.FieldIndustry},
+			organization.FieldBusinessType:          {Type: field.TypeEnum, Column: organization.FieldBusinessType},
+			organization.FieldDescription:           {Type: field.TypeString, Column: organization.FieldDescription},
+			organization.FieldWebsite:               {Type: field.TypeString, Column: organization.FieldWebsite},
+			organization.FieldEmail:                 {Type: field.TypeString, Column: organization.FieldEmail},
+			organization.FieldPhone:                 {Type: field.TypeString, Column: organization.FieldPhone},
 		},
 	}
 	graph.Nodes[17] = &sqlgraph.Node{
@@ -3863,6 +3865,16 @@ func (f *OrganizationFilter) WhereRegistrationNumber(p entql.StringP) {
 // WhereTaxID applies the entql string predicate on the tax_id field.
 func (f *OrganizationFilter) WhereTaxID(p entql.StringP) {
 	f.Where(p.Field(organization.FieldTaxID))
+}
+
+// WhereRegistrationNumberKey applies the entql string predicate on the registration_number_key field.
+func (f *OrganizationFilter) WhereRegistrationNumberKey(p entql.StringP) {
+	f.Where(p.Field(organization.FieldRegistrationNumberKey))
+}
+
+// WhereTaxIDKey applies the entql string predicate on the tax_id_key field.
+func (f *OrganizationFilter) WhereTaxIDKey(p entql.StringP) {
+	f.Where(p.Field(organization.FieldTaxIDKey))
 }
 
 // WhereIncorporationDate applies the entql time.Time predicate on the incorporation_date field.

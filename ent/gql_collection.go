@@ -112,10 +112,10 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 type apikeyPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []APIKeyPaginateOption
+	opts          []ApiKeyPaginateOption
 }
 
-func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
+func newApiKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 	args := &apikeyPaginateArgs{}
 	if rv == nil {
 		return args
@@ -137,7 +137,7 @@ func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 		case map[string]any:
 			var (
 				err1, err2 error
-				order      = &APIKeyOrder{Field: &APIKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
+				order      = &ApiKeyOrder{Field: &ApiKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
 			if d, ok := v[directionField]; ok {
 				err1 = order.Direction.UnmarshalGQL(d)
@@ -146,11 +146,11 @@ func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 				err2 = order.Field.UnmarshalGQL(f)
 			}
 			if err1 == nil && err2 == nil {
-				args.opts = append(args.opts, WithAPIKeyOrder(order))
+				args.opts = append(args.opts, WithApiKeyOrder(order))
 			}
-		case *APIKeyOrder:
+		case *ApiKeyOrder:
 			if v != nil {
-				args.opts = append(args.opts, WithAPIKeyOrder(v))
+				args.opts = append(args.opts, WithApiKeyOrder(v))
 			}
 		}
 	}

@@ -40,7 +40,7 @@ type Noder interface {
 	IsNode()
 }
 
-var apikeyImplementors = []string{"APIKey", "Node"}
+var apikeyImplementors = []string{"ApiKey", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*APIKey) IsNode() {}

@@ -121,20 +121,23 @@ func paginateLimit(first, last *int) int {
 	return limit
 }
 
-// APIKeyEdge is the edge representation of APIKey.
-type APIKeyEdge struct {
-	Node   *APIKey `json:"node"`
+// ApiKey is the type alias for APIKey.
+type ApiKey = APIKey
+
+// ApiKeyEdge is the edge representation of ApiKey.
+type ApiKeyEdge struct {
+	Node   *ApiKey `json:"node"`
 	Cursor Cursor  `json:"cursor"`
 }
 
-// APIKeyConnection is the connection containing edges to APIKey.
-type APIKeyConnection struct {
-	Edges      []*APIKeyEdge `json:"edges"`
+// ApiKeyConnection is the connection containing edges to ApiKey.
+type ApiKeyConnection struct {
+	Edges      []*ApiKeyEdge `json:"edges"`
 	PageInfo   PageInfo      `json:"pageInfo"`
 	TotalCount int           `json:"totalCount"`
 }
 
-func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *ApiKeyConnection) build(nodes []*ApiKey, pager *apikeyPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -144,21 +147,21 @@ func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cur
 		c.PageInfo.HasPreviousPage = true
 		nodes = nodes[:len(nodes)-1]
 	}
-	var nodeAt func(int) *APIKey
+	var nodeAt func(int) *ApiKey
 	if last != nil {
 		n := len(nodes) - 1
-		nodeAt = func(i int) *APIKey {
+		nodeAt = func(i int) *ApiKey {
 			return nodes[n-i]
 		}
 	} else {
-		nodeAt = func(i int) *APIKey {
+		nodeAt = func(i int) *ApiKey {
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*APIKeyEdge, len(nodes))
+	c.Edges = make([]*ApiKeyEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &APIKeyEdge{
+		c.Edges[i] = &ApiKeyEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -172,13 +175,13 @@ func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cur
 	}
 }
 
-// APIKeyPaginateOption enables pagination customization.
-type APIKeyPaginateOption func(*apikeyPager) error
+// ApiKeyPaginateOption enables pagination customization.
+type ApiKeyPaginateOption func(*apikeyPager) error
 
-// WithAPIKeyOrder configures pagination ordering.
-func WithAPIKeyOrder(order *APIKeyOrder) APIKeyPaginateOption {
+// WithApiKeyOrder configures pagination ordering.
+func WithApiKeyOrder(order *ApiKeyOrder) ApiKeyPaginateOption {
 	if order == nil {
-		order = DefaultAPIKeyOrder
+		order = DefaultApiKeyOrder
 	}
 	o := *order
 	return func(pager *apikeyPager) error {
@@ -186,15 +189,15 @@ func WithAPIKeyOrder(order *APIKeyOrder) APIKeyPaginateOption {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultAPIKeyOrder.Field
+			o.Field = DefaultApiKeyOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithAPIKeyFilter configures pagination filter.
-func WithAPIKeyFilter(filter func(*APIKeyQuery) (*APIKeyQuery, error)) APIKeyPaginateOption {
+// WithApiKeyFilter configures pagination filter.
+func WithApiKeyFilter(filter func(*APIKeyQuery) (*APIKeyQuery, error)) ApiKeyPaginateOption {
 	return func(pager *apikeyPager) error {
 		if filter == nil {
 			return errors.New("APIKeyQuery filter cannot be nil")
@@ -206,11 +209,11 @@ func WithAPIKeyFilter(filter func(*APIKeyQuery) (*APIKeyQuery, error)) APIKeyPag
 
 type apikeyPager struct {
 	reverse bool
-	order   *APIKeyOrder
+	order   *ApiKeyOrder
 	filter  func(*APIKeyQuery) (*APIKeyQuery, error)
 }
 
-func newAPIKeyPager(opts []APIKeyPaginateOption, reverse bool) (*apikeyPager, error) {
+func newApiKeyPager(opts []ApiKeyPaginateOption, reverse bool) (*apikeyPager, error) {
 	pager := &apikeyPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
@@ -218,7 +221,7 @@ func newAPIKeyPager(opts []APIKeyPaginateOption, reverse bool) (*apikeyPager, er
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultAPIKeyOrder
+		pager.order = DefaultApiKeyOrder
 	}
 	return pager, nil
 }
@@ -230,7 +233,7 @@ func (p *apikeyPager) applyFilter(query *APIKeyQuery) (*APIKeyQuery, error) {
 	return query, nil
 }
 
-func (p *apikeyPager) toCursor(_m *APIKey) Cursor {
+func (p *apikeyPager) toCursor(_m *ApiKey) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
@@ -239,7 +242,7 @@ func (p *apikeyPager) applyCursors(query *APIKeyQuery, after, before *Cursor) (*
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAPIKeyOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApiKeyOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -251,8 +254,8 @@ func (p *apikeyPager) applyOrder(query *APIKeyQuery) *APIKeyQuery {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultAPIKeyOrder.Field {
-		query = query.Order(DefaultAPIKeyOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApiKeyOrder.Field {
+		query = query.Order(DefaultApiKeyOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -270,28 +273,28 @@ func (p *apikeyPager) orderExpr(query *APIKeyQuery) sql.Querier {
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultAPIKeyOrder.Field {
-			b.Comma().Ident(DefaultAPIKeyOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApiKeyOrder.Field {
+			b.Comma().Ident(DefaultApiKeyOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to APIKey.
+// Paginate executes the query and returns a relay based cursor connection to ApiKey.
 func (_m *APIKeyQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...APIKeyPaginateOption,
-) (*APIKeyConnection, error) {
+	before *Cursor, last *int, opts ...ApiKeyPaginateOption,
+) (*ApiKeyConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newAPIKeyPager(opts, last != nil)
+	pager, err := newApiKeyPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &APIKeyConnection{Edges: []*APIKeyEdge{}}
+	conn := &ApiKeyConnection{Edges: []*ApiKeyEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -331,13 +334,13 @@ func (_m *APIKeyQuery) Paginate(
 
 var (
 	// APIKeyOrderFieldCreatedAt orders APIKey by created_at.
-	APIKeyOrderFieldCreatedAt = &APIKeyOrderField{
-		Value: func(_m *APIKey) (ent.Value, error) {
+	APIKeyOrderFieldCreatedAt = &ApiKeyOrderField{
+		Value: func(_m *ApiKey) (ent.Value, error) {
 			return _m.CreatedAt, nil
 		},
 		column: apikey.FieldCreatedAt,
 		toTerm: apikey.ByCreatedAt,
-		toCursor: func(_m *APIKey) Cursor {
+		toCursor: func(_m *ApiKey) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.CreatedAt,
@@ -345,13 +348,13 @@ var (
 		},
 	}
 	// APIKeyOrderFieldUpdatedAt orders APIKey by updated_at.
-	APIKeyOrderFieldUpdatedAt = &APIKeyOrderField{
-		Value: func(_m *APIKey) (ent.Value, error) {
+	APIKeyOrderFieldUpdatedAt = &ApiKeyOrderField{
+		Value: func(_m *ApiKey) (ent.Value, error) {
 			return _m.UpdatedAt, nil
 		},
 		column: apikey.FieldUpdatedAt,
 		toTerm: apikey.ByUpdatedAt,
-		toCursor: func(_m *APIKey) Cursor {
+		toCursor: func(_m *ApiKey) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.UpdatedAt,
@@ -361,7 +364,7 @@ var (
 )
 
 // String implement fmt.Stringer interface.
-func (f APIKeyOrderField) String() string {
+func (f ApiKeyOrderField) String() string {
 	var str string
 	switch f.column {
 	case APIKeyOrderFieldCreatedAt.column:
@@ -373,15 +376,15 @@ func (f APIKeyOrderField) String() string {
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
-func (f APIKeyOrderField) MarshalGQL(w io.Writer) {
+func (f ApiKeyOrderField) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(f.String()))
 }
 
 // UnmarshalGQL implements graphql.Unmarshaler interface.
-func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
+func (f *ApiKeyOrderField) UnmarshalGQL(v interface{}) error {
 	str, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("APIKeyOrderField %T must be a string", v)
+		return fmt.Errorf("ApiKeyOrderField %T must be a string", v)
 	}
 	switch str {
 	case "CREATED_AT":
@@ -389,47 +392,47 @@ func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
 	case "UPDATED_AT":
 		*f = *APIKeyOrderFieldUpdatedAt
 	default:
-		return fmt.Errorf("%s is not a valid APIKeyOrderField", str)
+		return fmt.Errorf("%s is not a valid ApiKeyOrderField", str)
 	}
 	return nil
 }
 
-// APIKeyOrderField defines the ordering field of APIKey.
-type APIKeyOrderField struct {
+// ApiKeyOrderField defines the ordering field of APIKey.
+type ApiKeyOrderField struct {
 	// Value extracts the ordering value from the given APIKey.
-	Value    func(*APIKey) (ent.Value, error)
+	Value    func(*ApiKey) (ent.Value, error)
 	column   string // field or computed.
 	toTerm   func(...sql.OrderTermOption) apikey.OrderOption
-	toCursor func(*APIKey) Cursor
+	toCursor func(*ApiKey) Cursor
 }
 
-// APIKeyOrder defines the ordering of APIKey.
-type APIKeyOrder struct {
+// ApiKeyOrder defines the ordering of APIKey.
+type ApiKeyOrder struct {
 	Direction OrderDirection    `json:"direction"`
-	Field     *APIKeyOrderField `json:"field"`
+	Field     *ApiKeyOrderField `json:"field"`
 }
 
-// DefaultAPIKeyOrder is the default ordering of APIKey.
-var DefaultAPIKeyOrder = &APIKeyOrder{
+// DefaultApiKeyOrder is the default ordering of APIKey.
+var DefaultApiKeyOrder = &ApiKeyOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &APIKeyOrderField{
-		Value: func(_m *APIKey) (ent.Value, error) {
+	Field: &ApiKeyOrderField{
+		Value: func(_m *ApiKey) (ent.Value, error) {
 			return _m.ID, nil
 		},
 		column: apikey.FieldID,
 		toTerm: apikey.ByID,
-		toCursor: func(_m *APIKey) Cursor {
+		toCursor: func(_m *ApiKey) Cursor {
 			return Cursor{ID: _m.ID}
 		},
 	},
 }
 
-// ToEdge converts APIKey into APIKeyEdge.
-func (_m *APIKey) ToEdge(order *APIKeyOrder) *APIKeyEdge {
+// ToEdge converts ApiKey into ApiKeyEdge.
+func (_m *ApiKey) ToEdge(order *ApiKeyOrder) *ApiKeyEdge {
 	if order == nil {
-		order = DefaultAPIKeyOrder
+		order = DefaultApiKeyOrder
 	}
-	return &APIKeyEdge{
+	return &ApiKeyEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

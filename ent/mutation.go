@@ -17115,43 +17115,45 @@ func (m *LoginThrottleMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *string
-	created_at             *time.Time
-	updated_at             *time.Time
-	legal_name             *string
-	trading_name           *string
-	registration_number    *string
-	tax_id                 *string
-	incorporation_date     *time.Time
-	legal_form             *organization.LegalForm
-	industry               *organization.Industry
-	business_type          *organization.BusinessType
-	description            *string
-	website                *string
-	email                  *string
-	phone                  *string
-	clearedFields          map[string]struct{}
-	tenant                 *string
-	clearedtenant          bool
-	addresses              map[string]struct{}
-	removedaddresses       map[string]struct{}
-	clearedaddresses       bool
-	contacts               map[string]struct{}
-	removedcontacts        map[string]struct{}
-	clearedcontacts        bool
-	representatives        map[string]struct{}
-	removedrepresentatives map[string]struct{}
-	clearedrepresentatives bool
-	employees              map[string]struct{}
-	removedemployees       map[string]struct{}
-	clearedemployees       bool
-	customer               *string
-	clearedcustomer        bool
-	done                   bool
-	oldValue               func(context.Context) (*Organization, error)
-	predicates             []predicate.Organization
+	op                      Op
+	typ                     string
+	id                      *string
+	created_at              *time.Time
+	updated_at              *time.Time
+	legal_name              *string
+	trading_name            *string
+	registration_number     *string
+	tax_id                  *string
+	registration_number_key *string
+	tax_id_key              *string
+	incorporation_date      *time.Time
+	legal_form              *organization.LegalForm
+	industry                *organization.Industry
+	business_type           *organization.BusinessType
+	description             *string
+	website                 *string
+	email                   *string
+	phone                   *string
+	clearedFields           map[string]struct{}
+	tenant                  *string
+	clearedtenant           bool
+	addresses               map[string]struct{}
+	removedaddresses        map[string]struct{}
+	clearedaddresses        bool
+	contacts                map[string]struct{}
+	removedcontacts         map[string]struct{}
+	clearedcontacts         bool
+	representatives         map[string]struct{}
+	removedrepresentatives  map[string]struct{}
+	clearedrepresentatives  bool
+	employees               map[string]struct{}
+	removedemployees        map[string]struct{}
+	clearedemployees        bool
+	customer                *string
+	clearedcustomer         bool
+	done                    bool
+	oldValue                func(context.Context) (*Organization, error)
+	predicates              []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -17547,6 +17549,104 @@ func (m *OrganizationMutation) TaxIDCleared() bool {
 func (m *OrganizationMutation) ResetTaxID() {
 	m.tax_id = nil
 	delete(m.clearedFields, organization.FieldTaxID)
+}
+
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (m *OrganizationMutation) SetRegistrationNumberKey(s string) {
+	m.registration_number_key = &s
+}
+
+// RegistrationNumberKey returns the value of the "registration_number_key" field in the mutation.
+func (m *OrganizationMutation) RegistrationNumberKey() (r string, exists bool) {
+	v := m.registration_number_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationNumberKey returns the old "registration_number_key" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldRegistrationNumberKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationNumberKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationNumberKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationNumberKey: %w", err)
+	}
+	return oldValue.RegistrationNumberKey, nil
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (m *OrganizationMutation) ClearRegistrationNumberKey() {
+	m.registration_number_key = nil
+	m.clearedFields[organization.FieldRegistrationNumberKey] = struct{}{}
+}
+
+// RegistrationNumberKeyCleared returns if the "registration_number_key" field was cleared in this mutation.
+func (m *OrganizationMutation) RegistrationNumberKeyCleared() bool {
+	_, ok := m.clearedFields[organization.FieldRegistrationNumberKey]
+	return ok
+}
+
+// ResetRegistrationNumberKey resets all changes to the "registration_number_key" field.
+func (m *OrganizationMutation) ResetRegistrationNumberKey() {
+	m.registration_number_key = nil
+	delete(m.clearedFields, organization.FieldRegistrationNumberKey)
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (m *OrganizationMutation) SetTaxIDKey(s string) {
+	m.tax_id_key = &s
+}
+
+// TaxIDKey returns the value of the "tax_id_key" field in the mutation.
+func (m *OrganizationMutation) TaxIDKey() (r string, exists bool) {
+	v := m.tax_id_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxIDKey returns the old "tax_id_key" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldTaxIDKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxIDKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxIDKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxIDKey: %w", err)
+	}
+	return oldValue.TaxIDKey, nil
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (m *OrganizationMutation) ClearTaxIDKey() {
+	m.tax_id_key = nil
+	m.clearedFields[organization.FieldTaxIDKey] = struct{}{}
+}
+
+// TaxIDKeyCleared returns if the "tax_id_key" field was cleared in this mutation.
+func (m *OrganizationMutation) TaxIDKeyCleared() bool {
+	_, ok := m.clearedFields[organization.FieldTaxIDKey]
+	return ok
+}
+
+// ResetTaxIDKey resets all changes to the "tax_id_key" field.
+func (m *OrganizationMutation) ResetTaxIDKey() {
+	m.tax_id_key = nil
+	delete(m.clearedFields, organization.FieldTaxIDKey)
 }
 
 // SetIncorporationDate sets the "incorporation_date" field.
@@ -18257,7 +18357,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -18278,6 +18378,12 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.tax_id != nil {
 		fields = append(fields, organization.FieldTaxID)
+	}
+	if m.registration_number_key != nil {
+		fields = append(fields, organization.FieldRegistrationNumberKey)
+	}
+	if m.tax_id_key != nil {
+		fields = append(fields, organization.FieldTaxIDKey)
 	}
 	if m.incorporation_date != nil {
 		fields = append(fields, organization.FieldIncorporationDate)
@@ -18325,6 +18431,10 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.RegistrationNumber()
 	case organization.FieldTaxID:
 		return m.TaxID()
+	case organization.FieldRegistrationNumberKey:
+		return m.RegistrationNumberKey()
+	case organization.FieldTaxIDKey:
+		return m.TaxIDKey()
 	case organization.FieldIncorporationDate:
 		return m.IncorporationDate()
 	case organization.FieldLegalForm:
@@ -18364,6 +18474,10 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldRegistrationNumber(ctx)
 	case organization.FieldTaxID:
 		return m.OldTaxID(ctx)
+	case organization.FieldRegistrationNumberKey:
+		return m.OldRegistrationNumberKey(ctx)
+	case organization.FieldTaxIDKey:
+		return m.OldTaxIDKey(ctx)
 	case organization.FieldIncorporationDate:
 		return m.OldIncorporationDate(ctx)
 	case organization.FieldLegalForm:
@@ -18437,6 +18551,20 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTaxID(v)
+		return nil
+	case organization.FieldRegistrationNumberKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationNumberKey(v)
+		return nil
+	case organization.FieldTaxIDKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxIDKey(v)
 		return nil
 	case organization.FieldIncorporationDate:
 		v, ok := value.(time.Time)
@@ -18533,6 +18661,12 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldTaxID) {
 		fields = append(fields, organization.FieldTaxID)
 	}
+	if m.FieldCleared(organization.FieldRegistrationNumberKey) {
+		fields = append(fields, organization.FieldRegistrationNumberKey)
+	}
+	if m.FieldCleared(organization.FieldTaxIDKey) {
+		fields = append(fields, organization.FieldTaxIDKey)
+	}
 	if m.FieldCleared(organization.FieldIncorporationDate) {
 		fields = append(fields, organization.FieldIncorporationDate)
 	}
@@ -18579,6 +18713,12 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldTaxID:
 		m.ClearTaxID()
+		return nil
+	case organization.FieldRegistrationNumberKey:
+		m.ClearRegistrationNumberKey()
+		return nil
+	case organization.FieldTaxIDKey:
+		m.ClearTaxIDKey()
 		return nil
 	case organization.FieldIncorporationDate:
 		m.ClearIncorporationDate()
@@ -18632,6 +18772,12 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldTaxID:
 		m.ResetTaxID()
+		return nil
+	case organization.FieldRegistrationNumberKey:
+		m.ResetRegistrationNumberKey()
+		return nil
+	case organization.FieldTaxIDKey:
+		m.ResetTaxIDKey()
 		return nil
 	case organization.FieldIncorporationDate:
 		m.ResetIncorporationDate()

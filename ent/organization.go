@@ -33,6 +33,10 @@ type Organization struct {
 	RegistrationNumber *string `json:"registration_number,omitempty"`
 	// TaxID holds the value of the "tax_id" field.
 	TaxID string `json:"tax_id,omitempty"`
+	// RegistrationNumberKey holds the value of the "registration_number_key" field.
+	RegistrationNumberKey *string `json:"registration_number_key,omitempty"`
+	// TaxIDKey holds the value of the "tax_id_key" field.
+	TaxIDKey *string `json:"tax_id_key,omitempty"`
 	// IncorporationDate holds the value of the "incorporation_date" field.
 	IncorporationDate *time.Time `json:"incorporation_date,omitempty"`
 	// LegalForm holds the value of the "legal_form" field.
@@ -145,7 +149,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case organization.FieldID, organization.FieldTenantID, organization.FieldLegalName, organization.FieldTradingName, organization.FieldRegistrationNumber, organization.FieldTaxID, organization.FieldLegalForm, organization.FieldIndustry, organization.FieldBusinessType, organization.FieldDescription, organization.FieldWebsite, organization.FieldEmail, organization.FieldPhone:
+		case organization.FieldID, organization.FieldTenantID, organization.FieldLegalName, organization.FieldTradingName, organization.FieldRegistrationNumber, organization.FieldTaxID, organization.FieldRegistrationNumberKey, organization.FieldTaxIDKey, organization.FieldLegalForm, organization.FieldIndustry, organization.FieldBusinessType, organization.FieldDescription, organization.FieldWebsite, organization.FieldEmail, organization.FieldPhone:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt, organization.FieldIncorporationDate:
 			values[i] = new(sql.NullTime)
@@ -214,6 +218,20 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field tax_id", values[i])
 			} else if value.Valid {
 				_m.TaxID = value.String
+			}
+		case organization.FieldRegistrationNumberKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field registration_number_key", values[i])
+			} else if value.Valid {
+				_m.RegistrationNumberKey = new(string)
+				*_m.RegistrationNumberKey = value.String
+			}
+		case organization.FieldTaxIDKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field tax_id_key", values[i])
+			} else if value.Valid {
+				_m.TaxIDKey = new(string)
+				*_m.TaxIDKey = value.String
 			}
 		case organization.FieldIncorporationDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -362,6 +380,16 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("tax_id=")
 	builder.WriteString(_m.TaxID)
+	builder.WriteString(", ")
+	if v := _m.RegistrationNumberKey; v != nil {
+		builder.WriteString("registration_number_key=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TaxIDKey; v != nil {
+		builder.WriteString("tax_id_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	if v := _m.IncorporationDate; v != nil {
 		builder.WriteString("incorporation_date=")

@@ -111,6 +111,34 @@ func (_c *OrganizationCreate) SetNillableTaxID(v *string) *OrganizationCreate {
 	return _c
 }
 
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (_c *OrganizationCreate) SetRegistrationNumberKey(v string) *OrganizationCreate {
+	_c.mutation.SetRegistrationNumberKey(v)
+	return _c
+}
+
+// SetNillableRegistrationNumberKey sets the "registration_number_key" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRegistrationNumberKey(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetRegistrationNumberKey(*v)
+	}
+	return _c
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (_c *OrganizationCreate) SetTaxIDKey(v string) *OrganizationCreate {
+	_c.mutation.SetTaxIDKey(v)
+	return _c
+}
+
+// SetNillableTaxIDKey sets the "tax_id_key" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableTaxIDKey(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetTaxIDKey(*v)
+	}
+	return _c
+}
+
 // SetIncorporationDate sets the "incorporation_date" field.
 func (_c *OrganizationCreate) SetIncorporationDate(v time.Time) *OrganizationCreate {
 	_c.mutation.SetIncorporationDate(v)
@@ -524,6 +552,14 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 		_spec.SetField(organization.FieldTaxID, field.TypeString, value)
 		_node.TaxID = value
 	}
+	if value, ok := _c.mutation.RegistrationNumberKey(); ok {
+		_spec.SetField(organization.FieldRegistrationNumberKey, field.TypeString, value)
+		_node.RegistrationNumberKey = &value
+	}
+	if value, ok := _c.mutation.TaxIDKey(); ok {
+		_spec.SetField(organization.FieldTaxIDKey, field.TypeString, value)
+		_node.TaxIDKey = &value
+	}
 	if value, ok := _c.mutation.IncorporationDate(); ok {
 		_spec.SetField(organization.FieldIncorporationDate, field.TypeTime, value)
 		_node.IncorporationDate = &value
@@ -781,6 +817,42 @@ func (u *OrganizationUpsert) UpdateTaxID() *OrganizationUpsert {
 // ClearTaxID clears the value of the "tax_id" field.
 func (u *OrganizationUpsert) ClearTaxID() *OrganizationUpsert {
 	u.SetNull(organization.FieldTaxID)
+	return u
+}
+
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (u *OrganizationUpsert) SetRegistrationNumberKey(v string) *OrganizationUpsert {
+	u.Set(organization.FieldRegistrationNumberKey, v)
+	return u
+}
+
+// UpdateRegistrationNumberKey sets the "registration_number_key" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateRegistrationNumberKey() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldRegistrationNumberKey)
+	return u
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (u *OrganizationUpsert) ClearRegistrationNumberKey() *OrganizationUpsert {
+	u.SetNull(organization.FieldRegistrationNumberKey)
+	return u
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (u *OrganizationUpsert) SetTaxIDKey(v string) *OrganizationUpsert {
+	u.Set(organization.FieldTaxIDKey, v)
+	return u
+}
+
+// UpdateTaxIDKey sets the "tax_id_key" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateTaxIDKey() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldTaxIDKey)
+	return u
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (u *OrganizationUpsert) ClearTaxIDKey() *OrganizationUpsert {
+	u.SetNull(organization.FieldTaxIDKey)
 	return u
 }
 
@@ -1070,6 +1142,48 @@ func (u *OrganizationUpsertOne) UpdateTaxID() *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) ClearTaxID() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearTaxID()
+	})
+}
+
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (u *OrganizationUpsertOne) SetRegistrationNumberKey(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetRegistrationNumberKey(v)
+	})
+}
+
+// UpdateRegistrationNumberKey sets the "registration_number_key" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateRegistrationNumberKey() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateRegistrationNumberKey()
+	})
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (u *OrganizationUpsertOne) ClearRegistrationNumberKey() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRegistrationNumberKey()
+	})
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (u *OrganizationUpsertOne) SetTaxIDKey(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetTaxIDKey(v)
+	})
+}
+
+// UpdateTaxIDKey sets the "tax_id_key" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateTaxIDKey() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateTaxIDKey()
+	})
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (u *OrganizationUpsertOne) ClearTaxIDKey() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearTaxIDKey()
 	})
 }
 
@@ -1550,6 +1664,48 @@ func (u *OrganizationUpsertBulk) UpdateTaxID() *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) ClearTaxID() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearTaxID()
+	})
+}
+
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (u *OrganizationUpsertBulk) SetRegistrationNumberKey(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetRegistrationNumberKey(v)
+	})
+}
+
+// UpdateRegistrationNumberKey sets the "registration_number_key" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateRegistrationNumberKey() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateRegistrationNumberKey()
+	})
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (u *OrganizationUpsertBulk) ClearRegistrationNumberKey() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearRegistrationNumberKey()
+	})
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (u *OrganizationUpsertBulk) SetTaxIDKey(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetTaxIDKey(v)
+	})
+}
+
+// UpdateTaxIDKey sets the "tax_id_key" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateTaxIDKey() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateTaxIDKey()
+	})
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (u *OrganizationUpsertBulk) ClearTaxIDKey() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearTaxIDKey()
 	})
 }
 

@@ -114,6 +114,46 @@ func (_u *OrganizationUpdate) ClearTaxID() *OrganizationUpdate {
 	return _u
 }
 
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (_u *OrganizationUpdate) SetRegistrationNumberKey(v string) *OrganizationUpdate {
+	_u.mutation.SetRegistrationNumberKey(v)
+	return _u
+}
+
+// SetNillableRegistrationNumberKey sets the "registration_number_key" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableRegistrationNumberKey(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetRegistrationNumberKey(*v)
+	}
+	return _u
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (_u *OrganizationUpdate) ClearRegistrationNumberKey() *OrganizationUpdate {
+	_u.mutation.ClearRegistrationNumberKey()
+	return _u
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (_u *OrganizationUpdate) SetTaxIDKey(v string) *OrganizationUpdate {
+	_u.mutation.SetTaxIDKey(v)
+	return _u
+}
+
+// SetNillableTaxIDKey sets the "tax_id_key" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableTaxIDKey(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetTaxIDKey(*v)
+	}
+	return _u
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (_u *OrganizationUpdate) ClearTaxIDKey() *OrganizationUpdate {
+	_u.mutation.ClearTaxIDKey()
+	return _u
+}
+
 // SetIncorporationDate sets the "incorporation_date" field.
 func (_u *OrganizationUpdate) SetIncorporationDate(v time.Time) *OrganizationUpdate {
 	_u.mutation.SetIncorporationDate(v)
@@ -595,6 +635,18 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.TaxIDCleared() {
 		_spec.ClearField(organization.FieldTaxID, field.TypeString)
 	}
+	if value, ok := _u.mutation.RegistrationNumberKey(); ok {
+		_spec.SetField(organization.FieldRegistrationNumberKey, field.TypeString, value)
+	}
+	if _u.mutation.RegistrationNumberKeyCleared() {
+		_spec.ClearField(organization.FieldRegistrationNumberKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxIDKey(); ok {
+		_spec.SetField(organization.FieldTaxIDKey, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDKeyCleared() {
+		_spec.ClearField(organization.FieldTaxIDKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.IncorporationDate(); ok {
 		_spec.SetField(organization.FieldIncorporationDate, field.TypeTime, value)
 	}
@@ -951,6 +1003,46 @@ func (_u *OrganizationUpdateOne) SetNillableTaxID(v *string) *OrganizationUpdate
 // ClearTaxID clears the value of the "tax_id" field.
 func (_u *OrganizationUpdateOne) ClearTaxID() *OrganizationUpdateOne {
 	_u.mutation.ClearTaxID()
+	return _u
+}
+
+// SetRegistrationNumberKey sets the "registration_number_key" field.
+func (_u *OrganizationUpdateOne) SetRegistrationNumberKey(v string) *OrganizationUpdateOne {
+	_u.mutation.SetRegistrationNumberKey(v)
+	return _u
+}
+
+// SetNillableRegistrationNumberKey sets the "registration_number_key" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableRegistrationNumberKey(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetRegistrationNumberKey(*v)
+	}
+	return _u
+}
+
+// ClearRegistrationNumberKey clears the value of the "registration_number_key" field.
+func (_u *OrganizationUpdateOne) ClearRegistrationNumberKey() *OrganizationUpdateOne {
+	_u.mutation.ClearRegistrationNumberKey()
+	return _u
+}
+
+// SetTaxIDKey sets the "tax_id_key" field.
+func (_u *OrganizationUpdateOne) SetTaxIDKey(v string) *OrganizationUpdateOne {
+	_u.mutation.SetTaxIDKey(v)
+	return _u
+}
+
+// SetNillableTaxIDKey sets the "tax_id_key" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableTaxIDKey(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetTaxIDKey(*v)
+	}
+	return _u
+}
+
+// ClearTaxIDKey clears the value of the "tax_id_key" field.
+func (_u *OrganizationUpdateOne) ClearTaxIDKey() *OrganizationUpdateOne {
+	_u.mutation.ClearTaxIDKey()
 	return _u
 }
 
@@ -1464,6 +1556,18 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if _u.mutation.TaxIDCleared() {
 		_spec.ClearField(organization.FieldTaxID, field.TypeString)
+	}
+	if value, ok := _u.mutation.RegistrationNumberKey(); ok {
+		_spec.SetField(organization.FieldRegistrationNumberKey, field.TypeString, value)
+	}
+	if _u.mutation.RegistrationNumberKeyCleared() {
+		_spec.ClearField(organization.FieldRegistrationNumberKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxIDKey(); ok {
+		_spec.SetField(organization.FieldTaxIDKey, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDKeyCleared() {
+		_spec.ClearField(organization.FieldTaxIDKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.IncorporationDate(); ok {
 		_spec.SetField(organization.FieldIncorporationDate, field.TypeTime, value)

@@ -18,7 +18,8 @@ import (
 
 // CreateTenant is the resolver for the createTenant field.
 func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateTenantInput) (*model.CreateTenantPayload, error) {
-	t, err := catalog.CreateTenant(ctx, r.Client, catalog.TenantInput{Key: input.Key, Name: input.Name})
+	t, err := catalog.CreateTenant(ctx, r.Client, catalog.TenantInput{Key: input.Key, Name: input.Name,
+		Settings: catalog.TenantSettings{DefaultCountry: input.DefaultCountry, DuplicatePolicy: input.DuplicatePolicy}})
 	if err != nil {
 		return nil, err
 	}

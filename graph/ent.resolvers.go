@@ -56,8 +56,14 @@ func (r *queryResolver) Features(ctx context.Context, after *entgql.Cursor[strin
 		ent.WithFeatureOrder(orderBy), ent.WithFeatureFilter(where.Filter))
 }
 
+// Address returns AddressResolver implementation.
+func (r *Resolver) Address() AddressResolver { return &addressResolver{r} }
+
 // ConsentDocument returns ConsentDocumentResolver implementation.
 func (r *Resolver) ConsentDocument() ConsentDocumentResolver { return &consentDocumentResolver{r} }
+
+// Contact returns ContactResolver implementation.
+func (r *Resolver) Contact() ContactResolver { return &contactResolver{r} }
 
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
@@ -83,7 +89,9 @@ func (r *Resolver) CustomerWhereInput() CustomerWhereInputResolver {
 }
 
 type (
+	addressResolver            struct{ *Resolver }
 	consentDocumentResolver    struct{ *Resolver }
+	contactResolver            struct{ *Resolver }
 	customerResolver           struct{ *Resolver }
 	customerEventResolver      struct{ *Resolver }
 	personResolver             struct{ *Resolver }

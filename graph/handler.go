@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"onboard/ent"
+	"onboard/internal/apikeys"
 	"onboard/internal/auth"
 	"onboard/internal/events"
 	"onboard/internal/observe"
@@ -64,15 +65,16 @@ func NewHandler(opts Options) http.Handler {
 				Auth: opts.Auth, Limits: opts.Sessions},
 			Hub:      opts.Hub,
 			Webhooks: opts.Webhooks,
+			Keys:     &apikeys.Service{Client: opts.Client},
 		},
 		Directives: DirectiveRoot{HasScope: hasScope, PersonalData: personalData},
 	}))
 	// First: the GET transport would take an upgrade for a query.
-	perConnection := events.DefaultSubscriptionsPerConnection
+	var settings events.Settings
 	if opts.Hub != nil {
-		perConnection = opts.Hub.Settings().SubscriptionsPerConnection
+		settings = opts.Hub.Settings()
 	}
-	srv.AddTransport(websocket(opts.Auth, opts.Hub, perConnection, present))
+	srv.AddTransport(websocket(opts.Auth, opts.Hub, settings, present))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -99,7 +101,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(observe.Operations{Metrics: opts.Metrics, Tracing: opts.Tracing}) // last: sees every error
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	return withStatus(srv)
+	return withStatus(withSocketSlot(srv))
 }
 
 // statusKey holds the HTTP status a pre-execution check asks for; gqlgen

@@ -11,6 +11,7 @@ import (
 	"onboard/ent"
 	"onboard/internal/history"
 	"onboard/internal/onboarding"
+	"onboard/internal/registration"
 	"onboard/internal/viewer"
 )
 
@@ -34,6 +35,8 @@ type loaders struct {
 	requirements  batchLoader[*onboarding.Requirements]
 	verifications batchLoader[[]*ent.Verification]
 	consents      batchLoader[[]*ent.Consent]
+	// possibleDuplicates are a page's recorded duplicates (graph/duplicates.go).
+	possibleDuplicates batchLoader[[]*registration.PossibleDuplicate]
 	// mu guards history, a loader per set of arguments (graph/history.go),
 	// and endpointChanges, one per changes(first) (graph/webhooks.go).
 	mu      sync.Mutex
@@ -139,7 +142,8 @@ func (b *batchLoader[V]) load(ctx context.Context, id string, batch []string, fe
 // pageCustomers are the ids of the customers in the list the resolving
 // customer is an element of: the nearest list element among the field's
 // ancestors, when its list holds customers (a customer connection's
-// edges, or a plain list). Nil when the customer is in no such list.
+// edges, a plain list, nodes(ids:), or the possibleDuplicates of a
+// customer). Nil when the customer is in no such list.
 func pageCustomers(ctx context.Context) []string {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
 		if fc.Index == nil || fc.Parent == nil {
@@ -157,6 +161,18 @@ func pageCustomers(ctx context.Context) []string {
 			for _, c := range list {
 				if c != nil {
 					ids = append(ids, c.ID)
+				}
+			}
+		case []ent.Noder: // nodes(ids:)
+			for _, n := range list {
+				if c, ok := n.(*ent.Customer); ok && c != nil {
+					ids = append(ids, c.ID)
+				}
+			}
+		case []*registration.PossibleDuplicate:
+			for _, d := range list {
+				if d != nil && d.Customer != nil {
+					ids = append(ids, d.Customer.ID)
 				}
 			}
 		}

@@ -19,3 +19,10 @@ func (r *mutationResolver) RegisterOrganization(ctx context.Context, input regis
 	}
 	return r.organizationPayload(ctx, res)
 }
+
+// RegisterOrganizationPayload returns RegisterOrganizationPayloadResolver implementation.
+func (r *Resolver) RegisterOrganizationPayload() RegisterOrganizationPayloadResolver {
+	return &registerOrganizationPayloadResolver{r}
+}
+
+type registerOrganizationPayloadResolver struct{ *Resolver }

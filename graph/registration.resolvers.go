@@ -19,3 +19,10 @@ func (r *mutationResolver) RegisterIndividual(ctx context.Context, input registr
 	}
 	return r.registrationPayload(ctx, res)
 }
+
+// RegisterIndividualPayload returns RegisterIndividualPayloadResolver implementation.
+func (r *Resolver) RegisterIndividualPayload() RegisterIndividualPayloadResolver {
+	return &registerIndividualPayloadResolver{r}
+}
+
+type registerIndividualPayloadResolver struct{ *Resolver }

@@ -8,6 +8,7 @@ import (
 	"onboard/ent/employee"
 	"onboard/ent/representative"
 	"onboard/ent/role"
+	"onboard/ent/user"
 	"onboard/graph/model"
 	"onboard/internal/registration"
 	"onboard/internal/viewer"
@@ -44,11 +45,14 @@ func (r *Resolver) registrationPayload(ctx context.Context, res *registration.Re
 	}
 	out := &model.RegisterIndividualPayload{
 		ID:               res.Customer.ID,
-		UserID:           res.User.ID,
 		Status:           model.RegistrationStatusRegistrationComplete,
 		User:             res.User,
 		Customer:         c,
 		IdempotentReplay: res.Replay,
+	}
+	if res.User != nil {
+		// A customer registered without a login has none (null).
+		out.UserID = &res.User.ID
 	}
 	if res.Person != nil {
 		out.PersonID = res.Person.ID
@@ -64,13 +68,17 @@ func (r *Resolver) organizationPayload(ctx context.Context, res *registration.Re
 		ID:               res.Customer.ID,
 		OrganizationID:   res.Organization.ID,
 		TenantID:         res.Customer.TenantID,
+		Message:          organizationRegisteredMessage,
 		Email:            res.User.Email,
 		Status:           model.RegistrationStatusRegistrationComplete,
 		User:             res.User,
 		IdempotentReplay: res.Replay,
 	}
-	orgID := res.Organization.ID
 	var err error
+	if out.TenantKey, err = r.tenantKey(ctx, res.Customer.TenantID); err != nil {
+		return nil, err
+	}
+	orgID := res.Organization.ID
 	if out.Directors, err = loadList(ctx, "directors", directors(r.Client, orgID)); err != nil {
 		return nil, err
 	}
@@ -85,6 +93,40 @@ func (r *Resolver) organizationPayload(ctx context.Context, res *registration.Re
 	}
 	out.Customer, err = r.payloadCustomer(ctx, res.Customer.ID)
 	return out, err
+}
+
+// organizationRegisteredMessage is FinHub's message of an organization
+// registration's answer.
+const organizationRegisteredMessage = "Organization registered successfully"
+
+// tenantKey is the key of the tenant tenantID the request acts in: the
+// X-Tenant-ID the viewer was resolved from, or, for a viewer that carries
+// its tenant without the header (an API key), the tenant's own.
+func (r *Resolver) tenantKey(ctx context.Context, tenantID string) (string, error) {
+	if v := viewer.FromContext(ctx); v != nil && v.TenantKey != "" {
+		return v.TenantKey, nil
+	}
+	t, err := r.Client.Tenant.Get(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	return t.Key, nil
+}
+
+// addLoginPayload is addCustomerLogin's answer, its customer and user
+// loaded with what the selection reads.
+// The user is read again, as the one written belongs to the committed
+// transaction.
+func (r *Resolver) addLoginPayload(ctx context.Context, customerID, userID string) (*model.AddCustomerLoginPayload, error) {
+	c, err := r.payloadCustomer(ctx, customerID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := loadOne(ctx, "user", r.Client.User.Query().Where(user.ID(userID)))
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddCustomerLoginPayload{Customer: c, User: u}, nil
 }
 
 // payloadCustomer loads the customer a registration payload names with

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"onboard/ent"
+	"onboard/internal/apikeys"
 	"onboard/internal/apperr"
 	"onboard/internal/events"
 	"onboard/internal/onboarding"
@@ -25,6 +26,8 @@ type Resolver struct {
 	Hub *events.Hub
 	// Webhooks manages the tenant's webhook endpoints.
 	Webhooks *webhooks.Service
+	// Keys manages the tenant's API keys.
+	Keys *apikeys.Service
 }
 
 // nodeType finds the table of a node id from its prefix. An id that names
@@ -35,6 +38,9 @@ func nodeType(ctx context.Context, id string) (string, error) {
 		return "", apperr.NotFoundf(nil, "no node with this id")
 	}
 	if err := webhookNodeScope(ctx, table); err != nil {
+		return "", err
+	}
+	if err := apiKeyNodeScope(ctx, table); err != nil {
 		return "", err
 	}
 	return table, nil

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -39,18 +40,18 @@ const (
 // knows nothing of CORS_ALLOWED_ORIGINS, is off). The token comes in the
 // connection_init payload and is verified there, by auth.Authenticate,
 // exactly as the Authorization header of a request.
-func websocket(authn *auth.Authenticator, hub *events.Hub, perConnection int, present graphql.ErrorPresenterFunc) transport.Websocket {
+func websocket(authn *auth.Authenticator, hub *events.Hub, settings events.Settings, present graphql.ErrorPresenterFunc) transport.Websocket {
 	limit := int64(wsReadLimit)
 	return transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{
+		Implementation: socketImplementation{transport.CoderWebsocketImplementation{
 			AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true},
-		},
+		}},
 		InitTimeout:           wsInitTimeout,
 		KeepAlivePingInterval: wsPingInterval,
 		PingPongInterval:      wsPingInterval,
 		PayloadReadLimit:      &limit,
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			return initConnection(ctx, payload, authn, hub, perConnection, present)
+			return initConnection(ctx, payload, authn, hub, settings, present)
 		},
 	}
 }
@@ -60,9 +61,12 @@ func websocket(authn *auth.Authenticator, hub *events.Hub, perConnection int, pr
 // headers. A refusal closes the connection with 4401 (UNAUTHENTICATED) or
 // 4403 (FORBIDDEN), the codes graphql-transport-ws clients know, and its
 // message. The connection's context then carries the viewer and the
-// connection's subscription count, and ends when the hub stops.
+// connection's subscription count, and ends when the hub stops. A
+// connection opened with an API key checks the key again every
+// KeyRecheckInterval (see recheckKey).
 func initConnection(ctx context.Context, payload transport.InitPayload, authn *auth.Authenticator,
-	hub *events.Hub, perConnection int, present graphql.ErrorPresenterFunc) (context.Context, *transport.InitPayload, error) {
+	hub *events.Hub, settings events.Settings, present graphql.ErrorPresenterFunc) (context.Context, *transport.InitPayload, error) {
+	settings = settings.WithDefaults()
 	var authorization, tenantKey string
 	for k, v := range payload {
 		s, _ := v.(string)
@@ -78,18 +82,18 @@ func initConnection(ctx context.Context, payload transport.InitPayload, authn *a
 	}
 	v, failure := authn.Authenticate(ctx, authorization, tenantKey)
 	if failure != nil {
-		code := coderws.StatusInternalError
-		switch failure.Code {
-		case apperr.Unauthenticated:
-			code = 4401
-		case apperr.Forbidden:
-			code = 4403
-		}
 		ctx = transport.AppendCloseReason(ctx, string(failure.Reason))
-		return transport.WithWebsocketCloseCode(ctx, int(code)), nil, errors.New(failure.Message)
+		return transport.WithWebsocketCloseCode(ctx, refusalCloseCode(failure)), nil, errors.New(failure.Message)
 	}
-	cs := &connection{limit: perConnection, present: present}
+	cs := &connection{limit: settings.SubscriptionsPerConnection, present: present}
 	ctx = context.WithValue(viewer.NewContext(ctx, v), connectionKey{}, cs)
+	if isAPIKey(authorization) {
+		if socket, _ := ctx.Value(socketKey{}).(*socketSlot); socket != nil && socket.conn != nil {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			go recheckKey(ctx, cancel, socket.conn, authn, authorization, tenantKey, settings.KeyRecheckInterval)
+		}
+	}
 	if hub != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
@@ -105,6 +109,90 @@ func initConnection(ctx context.Context, payload transport.InitPayload, authn *a
 		}()
 	}
 	return ctx, nil, nil
+}
+
+// refusalCloseCode is the close code of a connection whose credentials
+// are refused: 4401 (UNAUTHENTICATED) or 4403 (FORBIDDEN), the codes
+// graphql-transport-ws clients know and do not retry, else 1011.
+func refusalCloseCode(failure *apperr.Error) int {
+	switch failure.Code {
+	case apperr.Unauthenticated:
+		return 4401
+	case apperr.Forbidden:
+		return 4403
+	}
+	return int(coderws.StatusInternalError)
+}
+
+// isAPIKey reports whether a connection_init Authorization value is an
+// API key ("ApiKey <key>", the scheme in any case).
+func isAPIKey(authorization string) bool {
+	const scheme = "ApiKey "
+	return len(authorization) > len(scheme) && strings.EqualFold(authorization[:len(scheme)], scheme)
+}
+
+// recheckKey authenticates a connection's API key again every interval
+// until ctx ends. A key is revoked at once for requests, but a websocket
+// authenticates only at connection_init and lives up to
+// apikeys.ConnectionLife: without this a revoked key would stream for up
+// to an hour. Once the key is refused (revoked, expired, its tenant gone)
+// the connection closes as connection_init with that key would — the
+// refusal's close code (4401) and its reason (API_KEY_REVOKED, …) — and
+// cancel ends its subscriptions. The close frame is written first, on
+// the socket itself: gqlgen's own close at a cancelled context always
+// says 1000, which clients take for a normal end and reconnect after. A
+// check that fails for another reason (the database down) closes
+// nothing: the next check decides.
+func recheckKey(ctx context.Context, cancel context.CancelFunc, socket transport.WebsocketConn,
+	authn *auth.Authenticator, authorization, tenantKey string, interval time.Duration) {
+	defer cancel()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		_, failure := authn.Authenticate(ctx, authorization, tenantKey)
+		if failure == nil || (failure.Code != apperr.Unauthenticated && failure.Code != apperr.Forbidden) {
+			continue
+		}
+		_ = socket.WriteClose(refusalCloseCode(failure), string(failure.Reason))
+		return
+	}
+}
+
+// socketKey holds, in an upgrade request's context, the slot where
+// socketImplementation puts the accepted connection, so that the
+// connection's InitFunc, which gets that context, can close it with a
+// code of its choosing.
+type socketKey struct{}
+
+type socketSlot struct{ conn transport.WebsocketConn }
+
+// withSocketSlot gives a websocket upgrade request its socketSlot.
+func withSocketSlot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.IsWebsocketUpgrade(r) {
+			r = r.WithContext(context.WithValue(r.Context(), socketKey{}, &socketSlot{}))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// socketImplementation accepts as the implementation it wraps and
+// records the connection in the request's socketSlot.
+type socketImplementation struct {
+	transport.WebsocketImplementation
+}
+
+func (s socketImplementation) Accept(w http.ResponseWriter, r *http.Request, options transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	conn, err := s.WebsocketImplementation.Accept(w, r, options)
+	if slot, _ := r.Context().Value(socketKey{}).(*socketSlot); slot != nil && err == nil {
+		slot.conn = conn
+	}
+	return conn, err
 }
 
 type connectionKey struct{}

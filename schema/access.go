@@ -52,7 +52,10 @@ func (APIKey) Indexes() []ent.Index {
 
 // Annotations of the APIKey.
 func (APIKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
+	// The GraphQL type is ApiKey (the contract, GraphQL's usual
+	// casing); the Go type and the table keep their names.
+	return []schema.Annotation{entgql.Type("ApiKey"), entgql.RelayConnection(),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
 }
 
 // PossibleDuplicate records, at a registration under the FLAG policy, an
@@ -88,7 +91,12 @@ func (PossibleDuplicate) Edges() []ent.Edge {
 // Indexes of the PossibleDuplicate.
 func (PossibleDuplicate) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("tenant_id", "customer_id", "existing_customer_id", "rule").Unique(),
+		// A name of its own: the default one is longer than PostgreSQL's
+		// 63 bytes, and ent shortens it per dialect in place, so a process
+		// that migrated SQLite first shortened it again for PostgreSQL
+		// (TestMigrationsMatchTheEntSchema saw a different index).
+		index.Fields("tenant_id", "customer_id", "existing_customer_id", "rule").Unique().
+			StorageKey("possibleduplicate_tenant_customer_existing_rule"),
 		index.Fields("tenant_id", "existing_customer_id"),
 	}
 }

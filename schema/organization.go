@@ -30,6 +30,19 @@ func (Organization) Fields() []ent.Field {
 		field.String("registration_number").Optional().Nillable().MaxRuneLen(schematype.MaxRegistrationNumberLen).
 			Comment("Unique per tenant. Required to register an organization; none for an organization created by name with its first member (an individual's registration)."),
 		field.String("tax_id").Optional().MaxRuneLen(schematype.MaxTaxIDLen).Annotations(PersonalData()),
+		// The keys duplicate detection compares (internal/registration,
+		// duplicates.go): the registration number and the tax id in their
+		// normalized form, stored and indexed so that a registration looks
+		// its candidates up by index instead of normalizing every
+		// organization of the tenant. Written with their source column, by
+		// the same function the search uses; NULL when the source is empty
+		// (an empty key matches no one). Not part of the API (entgql.Skip):
+		// the API shows the numbers as written. tax_id_key is personal
+		// data as tax_id is, and erasure clears both.
+		field.String("registration_number_key").Optional().Nillable().
+			Annotations(entgql.Skip()),
+		field.String("tax_id_key").Optional().Nillable().
+			Annotations(entgql.Skip()),
 		field.Time("incorporation_date").
 			Optional().
 			Nillable().
@@ -69,8 +82,10 @@ func (Organization) Edges() []ent.Edge {
 func (Organization) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("tenant_id", "registration_number").Unique(),
-		// Duplicate detection looks an organization up by its tax id.
-		index.Fields("tenant_id", "tax_id"),
+		// Duplicate detection looks an organization up by its normalized
+		// registration number and by its normalized tax id.
+		index.Fields("tenant_id", "registration_number_key"),
+		index.Fields("tenant_id", "tax_id_key"),
 		searchIndex("organization", "legal_name"),
 		searchIndex("organization", "trading_name"),
 		searchIndex("organization", "email"),

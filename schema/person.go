@@ -109,8 +109,6 @@ func (IdentityDocument) Edges() []ent.Edge {
 func (IdentityDocument) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Edges("person"),
-		// Duplicate detection looks a document up by its number.
-		index.Fields("tenant_id", "number"),
 		index.Edges("person").Unique().
 			Annotations(entsql.IndexWhere("is_primary")).
 			StorageKey(IdentityDocumentOnePrimaryPerPersonIndex),

@@ -783,11 +783,6 @@ var (
 				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
 			},
 			{
-				Name:    "identitydocument_tenant_id_number",
-				Unique:  false,
-				Columns: []*schema.Column{IdentityDocumentsColumns[7], IdentityDocumentsColumns[4]},
-			},
-			{
 				Name:    "identity_document_one_primary_per_person",
 				Unique:  true,
 				Columns: []*schema.Column{IdentityDocumentsColumns[8]},
@@ -838,6 +833,8 @@ var (
 		{Name: "trading_name", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "registration_number", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "tax_id", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "registration_number_key", Type: field.TypeString, Nullable: true},
+		{Name: "tax_id_key", Type: field.TypeString, Nullable: true},
 		{Name: "incorporation_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date"}},
 		{Name: "legal_form", Type: field.TypeEnum, Nullable: true, Enums: []string{"LIMITED_LIABILITY_COMPANY", "PUBLIC_LIMITED_COMPANY", "SOLE_PROPRIETORSHIP", "PARTNERSHIP", "LIMITED_PARTNERSHIP", "CORPORATION", "COOPERATIVE", "NON_PROFIT", "TRUST", "FOUNDATION", "GOVERNMENT", "OTHER"}},
 		{Name: "industry", Type: field.TypeEnum, Nullable: true, Enums: []string{"TECHNOLOGY", "FINANCIAL_SERVICES", "RETAIL", "MANUFACTURING", "HEALTHCARE", "REAL_ESTATE", "CONSTRUCTION", "TRANSPORTATION", "HOSPITALITY", "EDUCATION", "PROFESSIONAL_SERVICES", "AGRICULTURE", "ENERGY", "MEDIA", "TELECOMMUNICATIONS", "GAMBLING", "CRYPTO", "NON_PROFIT", "GOVERNMENT", "OTHER"}},
@@ -857,13 +854,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_customers_organization",
-				Columns:    []*schema.Column{OrganizationsColumns[15]},
+				Columns:    []*schema.Column{OrganizationsColumns[17]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "organizations_tenants_tenant",
-				Columns:    []*schema.Column{OrganizationsColumns[16]},
+				Columns:    []*schema.Column{OrganizationsColumns[18]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -872,12 +869,17 @@ var (
 			{
 				Name:    "organization_tenant_id_registration_number",
 				Unique:  true,
-				Columns: []*schema.Column{OrganizationsColumns[16], OrganizationsColumns[5]},
+				Columns: []*schema.Column{OrganizationsColumns[18], OrganizationsColumns[5]},
 			},
 			{
-				Name:    "organization_tenant_id_tax_id",
+				Name:    "organization_tenant_id_registration_number_key",
 				Unique:  false,
-				Columns: []*schema.Column{OrganizationsColumns[16], OrganizationsColumns[6]},
+				Columns: []*schema.Column{OrganizationsColumns[18], OrganizationsColumns[7]},
+			},
+			{
+				Name:    "organization_tenant_id_tax_id_key",
+				Unique:  false,
+				Columns: []*schema.Column{OrganizationsColumns[18], OrganizationsColumns[8]},
 			},
 			{
 				Name:    "organization_legal_name_trgm",
@@ -904,7 +906,7 @@ var (
 			{
 				Name:    "organization_email_trgm",
 				Unique:  false,
-				Columns: []*schema.Column{OrganizationsColumns[13]},
+				Columns: []*schema.Column{OrganizationsColumns[15]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "gin_trgm_ops",
 					Types: map[string]string{
@@ -1032,7 +1034,7 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "possibleduplicate_tenant_id_customer_id_existing_customer_id_rule",
+				Name:    "possibleduplicate_tenant_customer_existing_rule",
 				Unique:  true,
 				Columns: []*schema.Column{PossibleDuplicatesColumns[6], PossibleDuplicatesColumns[5], PossibleDuplicatesColumns[3], PossibleDuplicatesColumns[4]},
 			},

@@ -32,6 +32,10 @@ const (
 	FieldRegistrationNumber = "registration_number"
 	// FieldTaxID holds the string denoting the tax_id field in the database.
 	FieldTaxID = "tax_id"
+	// FieldRegistrationNumberKey holds the string denoting the registration_number_key field in the database.
+	FieldRegistrationNumberKey = "registration_number_key"
+	// FieldTaxIDKey holds the string denoting the tax_id_key field in the database.
+	FieldTaxIDKey = "tax_id_key"
 	// FieldIncorporationDate holds the string denoting the incorporation_date field in the database.
 	FieldIncorporationDate = "incorporation_date"
 	// FieldLegalForm holds the string denoting the legal_form field in the database.
@@ -116,6 +120,8 @@ var Columns = []string{
 	FieldTradingName,
 	FieldRegistrationNumber,
 	FieldTaxID,
+	FieldRegistrationNumberKey,
+	FieldTaxIDKey,
 	FieldIncorporationDate,
 	FieldLegalForm,
 	FieldIndustry,
@@ -326,6 +332,16 @@ func ByRegistrationNumber(opts ...sql.OrderTermOption) OrderOption {
 // ByTaxID orders the results by the tax_id field.
 func ByTaxID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTaxID, opts...).ToFunc()
+}
+
+// ByRegistrationNumberKey orders the results by the registration_number_key field.
+func ByRegistrationNumberKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegistrationNumberKey, opts...).ToFunc()
+}
+
+// ByTaxIDKey orders the results by the tax_id_key field.
+func ByTaxIDKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTaxIDKey, opts...).ToFunc()
 }
 
 // ByIncorporationDate orders the results by the incorporation_date field.

@@ -100,6 +100,16 @@ func TaxID(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldTaxID, v))
 }
 
+// RegistrationNumberKey applies equality check predicate on the "registration_number_key" field. It's identical to RegistrationNumberKeyEQ.
+func RegistrationNumberKey(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRegistrationNumberKey, v))
+}
+
+// TaxIDKey applies equality check predicate on the "tax_id_key" field. It's identical to TaxIDKeyEQ.
+func TaxIDKey(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldTaxIDKey, v))
+}
+
 // IncorporationDate applies equality check predicate on the "incorporation_date" field. It's identical to IncorporationDateEQ.
 func IncorporationDate(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldIncorporationDate, v))
@@ -558,6 +568,156 @@ func TaxIDEqualFold(v string) predicate.Organization {
 // TaxIDContainsFold applies the ContainsFold predicate on the "tax_id" field.
 func TaxIDContainsFold(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldContainsFold(FieldTaxID, v))
+}
+
+// RegistrationNumberKeyEQ applies the EQ predicate on the "registration_number_key" field.
+func RegistrationNumberKeyEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyNEQ applies the NEQ predicate on the "registration_number_key" field.
+func RegistrationNumberKeyNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyIn applies the In predicate on the "registration_number_key" field.
+func RegistrationNumberKeyIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldRegistrationNumberKey, vs...))
+}
+
+// RegistrationNumberKeyNotIn applies the NotIn predicate on the "registration_number_key" field.
+func RegistrationNumberKeyNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldRegistrationNumberKey, vs...))
+}
+
+// RegistrationNumberKeyGT applies the GT predicate on the "registration_number_key" field.
+func RegistrationNumberKeyGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyGTE applies the GTE predicate on the "registration_number_key" field.
+func RegistrationNumberKeyGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyLT applies the LT predicate on the "registration_number_key" field.
+func RegistrationNumberKeyLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyLTE applies the LTE predicate on the "registration_number_key" field.
+func RegistrationNumberKeyLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyContains applies the Contains predicate on the "registration_number_key" field.
+func RegistrationNumberKeyContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyHasPrefix applies the HasPrefix predicate on the "registration_number_key" field.
+func RegistrationNumberKeyHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyHasSuffix applies the HasSuffix predicate on the "registration_number_key" field.
+func RegistrationNumberKeyHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyIsNil applies the IsNil predicate on the "registration_number_key" field.
+func RegistrationNumberKeyIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldRegistrationNumberKey))
+}
+
+// RegistrationNumberKeyNotNil applies the NotNil predicate on the "registration_number_key" field.
+func RegistrationNumberKeyNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldRegistrationNumberKey))
+}
+
+// RegistrationNumberKeyEqualFold applies the EqualFold predicate on the "registration_number_key" field.
+func RegistrationNumberKeyEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldRegistrationNumberKey, v))
+}
+
+// RegistrationNumberKeyContainsFold applies the ContainsFold predicate on the "registration_number_key" field.
+func RegistrationNumberKeyContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldRegistrationNumberKey, v))
+}
+
+// TaxIDKeyEQ applies the EQ predicate on the "tax_id_key" field.
+func TaxIDKeyEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyNEQ applies the NEQ predicate on the "tax_id_key" field.
+func TaxIDKeyNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyIn applies the In predicate on the "tax_id_key" field.
+func TaxIDKeyIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldTaxIDKey, vs...))
+}
+
+// TaxIDKeyNotIn applies the NotIn predicate on the "tax_id_key" field.
+func TaxIDKeyNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldTaxIDKey, vs...))
+}
+
+// TaxIDKeyGT applies the GT predicate on the "tax_id_key" field.
+func TaxIDKeyGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyGTE applies the GTE predicate on the "tax_id_key" field.
+func TaxIDKeyGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyLT applies the LT predicate on the "tax_id_key" field.
+func TaxIDKeyLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyLTE applies the LTE predicate on the "tax_id_key" field.
+func TaxIDKeyLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyContains applies the Contains predicate on the "tax_id_key" field.
+func TaxIDKeyContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyHasPrefix applies the HasPrefix predicate on the "tax_id_key" field.
+func TaxIDKeyHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyHasSuffix applies the HasSuffix predicate on the "tax_id_key" field.
+func TaxIDKeyHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyIsNil applies the IsNil predicate on the "tax_id_key" field.
+func TaxIDKeyIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldTaxIDKey))
+}
+
+// TaxIDKeyNotNil applies the NotNil predicate on the "tax_id_key" field.
+func TaxIDKeyNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldTaxIDKey))
+}
+
+// TaxIDKeyEqualFold applies the EqualFold predicate on the "tax_id_key" field.
+func TaxIDKeyEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldTaxIDKey, v))
+}
+
+// TaxIDKeyContainsFold applies the ContainsFold predicate on the "tax_id_key" field.
+func TaxIDKeyContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldTaxIDKey, v))
 }
 
 // IncorporationDateEQ applies the EQ predicate on the "incorporation_date" field.

@@ -1560,19 +1560,19 @@ func init() {
 	// organization.TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
 	organization.TaxIDValidator = organizationDescTaxID.Validators[0].(func(string) error)
 	// organizationDescDescription is the schema descriptor for description field.
-	organizationDescDescription := organizationFields[8].Descriptor()
+	organizationDescDescription := organizationFields[10].Descriptor()
 	// organization.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	organization.DescriptionValidator = organizationDescDescription.Validators[0].(func(string) error)
 	// organizationDescWebsite is the schema descriptor for website field.
-	organizationDescWebsite := organizationFields[9].Descriptor()
+	organizationDescWebsite := organizationFields[11].Descriptor()
 	// organization.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
 	organization.WebsiteValidator = organizationDescWebsite.Validators[0].(func(string) error)
 	// organizationDescEmail is the schema descriptor for email field.
-	organizationDescEmail := organizationFields[10].Descriptor()
+	organizationDescEmail := organizationFields[12].Descriptor()
 	// organization.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	organization.EmailValidator = organizationDescEmail.Validators[0].(func(string) error)
 	// organizationDescPhone is the schema descriptor for phone field.
-	organizationDescPhone := organizationFields[11].Descriptor()
+	organizationDescPhone := organizationFields[13].Descriptor()
 	// organization.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	organization.PhoneValidator = organizationDescPhone.Validators[0].(func(string) error)
 	// organizationDescID is the schema descriptor for id field.

@@ -8,11 +8,19 @@ import (
 	"io"
 	"onboard/ent"
 	"onboard/ent/category"
+	"onboard/ent/tenant"
 	"onboard/internal/onboarding"
+	"onboard/internal/registration"
 	"onboard/schema/schematype"
 	"strconv"
 	"time"
 )
+
+// The customer with its new login user.
+type AddCustomerLoginPayload struct {
+	Customer *ent.Customer `json:"customer"`
+	User     *ent.User     `json:"user"`
+}
 
 // A feature to attach to a category, named by `featureId` (its id or external id) or `featureCode`; when both are given they must name the same feature.
 type CategoryFeatureInput struct {
@@ -21,6 +29,23 @@ type CategoryFeatureInput struct {
 	Enabled     *bool   `json:"enabled,omitempty"`
 	// The category's default values; each must be allowed by the feature's definition.
 	Parametrization []*schematype.Parameter `json:"parametrization,omitempty"`
+}
+
+// A new API key.
+type CreateAPIKeyInput struct {
+	// What the key is for (the client's name), at most 100 characters.
+	Name string `json:"name"`
+	// The scopes a request with the key holds: a subset of the creating token's, without `tenants:admin` and `customer:self`; a repeated one is kept once.
+	Scopes []string `json:"scopes"`
+	// When the key stops working; none: until revoked.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+// The key, and the key itself: shown this once.
+type CreateAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
+	// `obk_<id>_<secret>`: send it as `Authorization: ApiKey <key>`. Keep it secret; it is never shown again.
+	Key string `json:"key"`
 }
 
 type CreateCategoryInput struct {
@@ -80,6 +105,10 @@ type CreateTenantInput struct {
 	// The value callers will send in `X-Tenant-ID`: 1–64 letters, digits, `-`, `_` or `.`.
 	Key  string `json:"key"`
 	Name string `json:"name"`
+	// As in `updateTenantSettings`; none by default.
+	DefaultCountry *string `json:"defaultCountry,omitempty"`
+	// As in `updateTenantSettings`; `FLAG` by default.
+	DuplicatePolicy *tenant.DuplicatePolicy `json:"duplicatePolicy,omitempty"`
 }
 
 type CreateTenantPayload struct {
@@ -145,6 +174,18 @@ type OnboardingPolicyInput struct {
 	FullOwnershipDisclosure *bool                     `json:"fullOwnershipDisclosure,omitempty"`
 }
 
+// A phone number stored in E.164, split as forms with a country-code drop-down show it.
+type PhoneNumber struct {
+	// The number in E.164 (`+541168860622`).
+	E164 string `json:"e164"`
+	// The country calling code (`54`).
+	CountryCallingCode int `json:"countryCallingCode"`
+	// The national significant number, without trunk prefix (`1168860622`).
+	NationalNumber string `json:"nationalNumber"`
+	// The ISO 3166-1 alpha-2 region the number belongs to (`AR`), null for a non-geographic number.
+	RegionCode *string `json:"regionCode,omitempty"`
+}
+
 type PolicyRequirementInput struct {
 	Kind string  `json:"kind"`
 	Code string  `json:"code"`
@@ -169,14 +210,18 @@ type RedeliverEventPayload struct {
 // A registered individual, in FinHub's response shape plus the whole graph.
 type RegisterIndividualPayload struct {
 	// The customer's id.
-	ID       string             `json:"id"`
-	UserID   string             `json:"userId"`
+	ID string `json:"id"`
+	// The login user's id; null for a customer registered without a login.
+	UserID   *string            `json:"userId,omitempty"`
 	PersonID string             `json:"personId"`
 	Status   RegistrationStatus `json:"status"`
-	User     *ent.User          `json:"user"`
-	Customer *ent.Customer      `json:"customer"`
+	// The login user; null for a customer registered without a login.
+	User     *ent.User     `json:"user,omitempty"`
+	Customer *ent.Customer `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
+	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
 // A registered organization, in FinHub's response shape plus the whole graph. Unlike FinHub, the representatives and employees sent with the registration are stored, so the lists are filled.
@@ -185,7 +230,12 @@ type RegisterOrganizationPayload struct {
 	ID string `json:"id"`
 	// The organization's id.
 	OrganizationID string `json:"organizationId"`
-	TenantID       string `json:"tenantId"`
+	// The tenant's node id (`ten_…`).
+	TenantID string `json:"tenantId"`
+	// The tenant's key, as sent in `X-Tenant-ID` (FinHub's `tenantId`).
+	TenantKey string `json:"tenantKey"`
+	// FinHub's confirmation: `Organization registered successfully`.
+	Message string `json:"message"`
 	// The admin's login e-mail.
 	Email  string             `json:"email"`
 	Status RegistrationStatus `json:"status"`
@@ -201,6 +251,8 @@ type RegisterOrganizationPayload struct {
 	Customer       *ent.Customer   `json:"customer"`
 	// True when this is the stored result of an earlier request with the same Idempotency-Key.
 	IdempotentReplay bool `json:"idempotentReplay"`
+	// The existing customers the registered one looks like (the tenant's `duplicatePolicy` is `FLAG`); as `customer.possibleDuplicates`. Needs `customers:read`.
+	PossibleDuplicates []*registration.PossibleDuplicate `json:"possibleDuplicates"`
 }
 
 // The answer of a registration dry run that found nothing wrong. Problems come back as `errors[]` entries instead, as the registration's own.
@@ -222,6 +274,16 @@ type RepresentativePayload struct {
 	Representative *ent.Representative `json:"representative"`
 	// The organization, for its updated lists of people.
 	Organization *ent.Organization `json:"organization"`
+}
+
+// The key to revoke.
+type RevokeAPIKeyInput struct {
+	ID string `json:"id"`
+}
+
+// The revoked key.
+type RevokeAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
 }
 
 // The endpoint whose secret to rotate, and how long the old one keeps signing.
@@ -268,6 +330,11 @@ type UpdateIndividualPayload struct {
 type UpdateOrganizationPayload struct {
 	// The customer as it now is (its `version` moved when something changed).
 	Customer *ent.Customer `json:"customer"`
+}
+
+type UpdateTenantSettingsPayload struct {
+	// The tenant with its settings as they now are.
+	Tenant *ent.Tenant `json:"tenant"`
 }
 
 // What to change of an endpoint; a field left out stays as it is.

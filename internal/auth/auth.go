@@ -19,6 +19,7 @@ import (
 	"onboard/ent"
 	"onboard/ent/privacy"
 	"onboard/ent/tenant"
+	"onboard/internal/apikeys"
 	"onboard/internal/apperr"
 	"onboard/internal/apperr/vocab"
 	"onboard/internal/catalog"
@@ -27,6 +28,15 @@ import (
 
 // TenantHeader names the tenant a request acts in.
 const TenantHeader = "X-Tenant-ID"
+
+// The headers that carry an API key on the compat routes besides
+// Authorization: ApiKey (AuthenticateRequest): the systems Onboard replaces
+// send these. HTTP header names are case-insensitive, so X-Api-Key and
+// Apikey are the same two.
+const (
+	APIKeyHeader       = "x-api-key"
+	APIKeyHeaderWallet = "apiKey"
+)
 
 // Config configures token verification.
 type Config struct {
@@ -56,6 +66,8 @@ type Authenticator struct {
 	issuer, audience string
 	// tenantIDs maps X-Tenant-ID keys to tenant ids (see TenantID).
 	tenantIDs *lru.Cache[string, string]
+	// keys authenticates API keys.
+	keys *apikeys.Service
 }
 
 // tenantCacheSize bounds the tenant keys an Authenticator remembers: far
@@ -94,7 +106,7 @@ func newAuthenticator(ja *jwtauth.JWTAuth, alg string, client *ent.Client, signe
 		panic(err) // only for a size below 1
 	}
 	return &Authenticator{ja: ja, alg: alg, client: client, signer: signer,
-		issuer: cfg.Issuer, audience: cfg.Audience, tenantIDs: ids}
+		issuer: cfg.Issuer, audience: cfg.Audience, tenantIDs: ids, keys: &apikeys.Service{Client: client}}
 }
 
 // Middleware authenticates the request. No or a bad token is 401; a tenant
@@ -118,7 +130,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		if failure != nil {
 			switch {
 			case failure.Code == apperr.Unauthenticated:
-				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard"`)
+				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard", ApiKey realm="onboard"`)
 			case failure.Reason == vocab.ReasonWildcardTenantNeedsAdmin:
 				// RFC 6750 §3.1: a valid token lacking a scope.
 				w.Header().Set("WWW-Authenticate", `Bearer realm="onboard", error="insufficient_scope", scope="`+viewer.ScopeTenantsAdmin+`"`)
@@ -141,22 +153,53 @@ func (a *Authenticator) authenticate(r *http.Request) (*viewer.Viewer, *apperr.E
 	return a.Authenticate(r.Context(), r.Header.Get("Authorization"), r.Header.Get(TenantHeader))
 }
 
+// AuthenticateRequest authenticates a request of the compat routes, which
+// take the credentials the systems Onboard replaces send: a Bearer JWT
+// with X-Tenant-ID (as /graphql), an API key as Authorization: ApiKey
+// <key>, or the key alone in an x-api-key or apiKey header. A key carries
+// its tenant, so X-Tenant-ID is optional with one, and must be the key's
+// tenant when sent (FORBIDDEN TENANT_NOT_GRANTED otherwise, as for a token
+// of another tenant). More than one credential (two headers, or one header
+// twice) is refused rather than one of them chosen.
+func (a *Authenticator) AuthenticateRequest(r *http.Request) (*viewer.Viewer, *apperr.Error) {
+	authorization := r.Header.Values("Authorization")
+	keys := append(slices.Clone(r.Header.Values(APIKeyHeader)), r.Header.Values(APIKeyHeaderWallet)...)
+	if len(authorization)+len(keys) > 1 {
+		return nil, invalid("send one credential: an Authorization header, x-api-key or apiKey")
+	}
+	if len(keys) == 0 {
+		return a.authenticate(r)
+	}
+	if len(keys[0]) > MaxAuthorizationBytes {
+		return nil, tooLarge()
+	}
+	return a.withKey(r.Context(), strings.TrimSpace(keys[0]), r.Header.Get(TenantHeader))
+}
+
+// apiKeyScheme is the Authorization scheme of an API key (any case).
+const apiKeyScheme = "ApiKey "
+
 // Authenticate is the one rule of who calls and in which tenant, for the
 // HTTP headers (Middleware) and for a websocket's connection_init payload
-// alike: authorization is the Authorization value ("Bearer <jwt>", the
-// scheme in any case), tenantKey the X-Tenant-ID value ("" for none). The
-// viewer it returns carries the token's expiry (ExpiresAt), after which a
-// long-lived connection must stop acting for it.
+// alike: authorization is the Authorization value ("Bearer <jwt>" or
+// "ApiKey <key>", the scheme in any case), tenantKey the X-Tenant-ID value
+// ("" for none; optional with a key, which carries its tenant). The viewer
+// it returns carries the token's expiry (ExpiresAt), after which a
+// long-lived connection must stop acting for it; for a key, the key's
+// expiry or apikeys.ConnectionLife from now, whichever comes first.
 func (a *Authenticator) Authenticate(ctx context.Context, authorization, tenantKey string) (*viewer.Viewer, *apperr.Error) {
 	if len(authorization) > MaxAuthorizationBytes {
 		return nil, tooLarge()
+	}
+	if len(authorization) > len(apiKeyScheme) && strings.EqualFold(authorization[:len(apiKeyScheme)], apiKeyScheme) {
+		return a.withKey(ctx, strings.TrimSpace(authorization[len(apiKeyScheme):]), tenantKey)
 	}
 	raw := ""
 	if len(authorization) > 7 && strings.EqualFold(authorization[:7], "Bearer ") {
 		raw = authorization[7:] // as jwtauth.TokenFromHeader reads the header
 	}
 	if raw == "" {
-		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonMissingToken, "an Authorization: Bearer token is required")
+		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonMissingToken, "an Authorization: Bearer token (or ApiKey key) is required")
 	}
 	v, failure := a.verify(raw)
 	if failure != nil {
@@ -181,6 +224,24 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization, tenantK
 	}
 	v.TenantID, v.TenantKey = id, key
 	return a.liveSession(ctx, v)
+}
+
+// withKey authenticates an API key: the viewer of its tenant with its
+// scopes (apikeys.Viewer). tenantKey, when not empty, must be the key's
+// tenant.
+func (a *Authenticator) withKey(ctx context.Context, key, tenantKey string) (*viewer.Viewer, *apperr.Error) {
+	if key == "" {
+		return nil, apperr.New(apperr.Unauthenticated, vocab.ReasonMissingToken, "an API key is required")
+	}
+	k, t, failure := a.keys.Authenticate(ctx, key)
+	if failure != nil {
+		return nil, failure
+	}
+	if tk := strings.TrimSpace(tenantKey); tk != "" && tk != t.Key {
+		return nil, apperr.New(apperr.Forbidden, vocab.ReasonTenantNotGranted, "the API key does not grant this tenant")
+	}
+	a.tenantIDs.Add(t.Key, t.ID)
+	return apikeys.Viewer(k, t), nil
 }
 
 // IsWebsocketUpgrade reports whether r is a websocket opening handshake

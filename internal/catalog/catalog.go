@@ -46,8 +46,12 @@ var (
 // without asking the database (PostgreSQL fails on a NUL in it).
 func ValidTenantKey(key string) bool { return tenantKeyPattern.MatchString(key) }
 
-// TenantInput is what createTenant takes.
-type TenantInput struct{ Key, Name string }
+// TenantInput is what createTenant takes: the tenant's key and name, and
+// settings other than the defaults.
+type TenantInput struct {
+	Key, Name string
+	Settings  TenantSettings
+}
 
 // CreateTenant creates a tenant and its standard roles in one transaction.
 func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent.Tenant, error) {
@@ -60,13 +64,16 @@ func CreateTenant(ctx context.Context, client *ent.Client, in TenantInput) (*ent
 		problems.Invalid(apperr.Path{"key"}, vocab.ReasonInvalidFormat, "key must be 1 to 64 letters, digits, '.', '_' or '-'")
 	}
 	name := RequiredText(&problems, apperr.Path{"name"}, in.Name, 200)
+	settings := in.Settings.checked(&problems, nil)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	var t *ent.Tenant
 	err := WithTx(ctx, client, func(tx *ent.Tx) error {
+		create := tx.Tenant.Create().SetKey(key).SetName(name)
+		settings.apply(create.Mutation())
 		var err error
-		t, err = tx.Tenant.Create().SetKey(key).SetName(name).Save(ctx)
+		t, err = create.Save(ctx)
 		if err != nil {
 			return err
 		}

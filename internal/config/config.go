@@ -88,7 +88,7 @@ type Config struct {
 	Sessions sessions.Limits
 	// Events are the sequencer's and the subscriptions' settings:
 	// EVENTS_POLL_INTERVAL, SUBSCRIPTIONS_PER_CONNECTION,
-	// SUBSCRIPTIONS_PER_TENANT.
+	// SUBSCRIPTIONS_PER_TENANT, API_KEY_RECHECK_INTERVAL.
 	Events events.Settings
 	// Webhooks are delivery's settings: WEBHOOK_SECRET_KEY (generated in
 	// DataDir in development), WEBHOOK_ALLOW_LOOPBACK, WEBHOOK_TIMEOUT,
@@ -191,6 +191,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PollInterval:               durationVar("EVENTS_POLL_INTERVAL", events.DefaultPollInterval),
 		SubscriptionsPerConnection: intVar("SUBSCRIPTIONS_PER_CONNECTION", events.DefaultSubscriptionsPerConnection),
 		SubscriptionsPerTenant:     intVar("SUBSCRIPTIONS_PER_TENANT", events.DefaultSubscriptionsPerTenant),
+		KeyRecheckInterval:         durationVar("API_KEY_RECHECK_INTERVAL", events.DefaultKeyRecheckInterval),
 	}
 	c.Webhooks = webhooks.Settings{
 		AllowLoopback:     boolVar("WEBHOOK_ALLOW_LOOPBACK", c.Env == Development),

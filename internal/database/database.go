@@ -222,8 +222,29 @@ func (d *DB) autoMigrate(ctx context.Context) error {
 	if err := d.repairDuplicates(ctx, d.SQL); err != nil {
 		return fmt.Errorf("repairing duplicates before migrating: %w", err)
 	}
+	backfills := []struct {
+		table, column, stmt, what string
+	}{
+		{"organizations", "registration_number_key", sqliteDuplicateKeysBackfill, "the organizations' duplicate keys"},
+		{"identity_documents", "is_primary", sqlitePrimaryDocumentBackfill, "the persons' primary identity documents"},
+	}
+	var due []int
+	for i, b := range backfills {
+		lacks, err := d.lacksColumn(ctx, b.table, b.column)
+		if err != nil {
+			return err
+		}
+		if lacks {
+			due = append(due, i)
+		}
+	}
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating schema: %w", err)
+	}
+	for _, i := range due {
+		if _, err := d.SQL.ExecContext(ctx, backfills[i].stmt); err != nil {
+			return fmt.Errorf("filling %s: %w", backfills[i].what, err)
+		}
 	}
 	return nil
 }

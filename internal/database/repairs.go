@@ -131,3 +131,42 @@ func (d *DB) placeholders(q string) string {
 	}
 	return b.String()
 }
+
+// lacksColumn reports whether an existing SQLite database has table
+// without column: a file created before the column, which the automatic
+// migration then adds with its default, and autoMigrate fills once (the
+// organizations' duplicate keys, sqliteDuplicateKeysBackfill; the primary
+// identity documents, sqlitePrimaryDocumentBackfill). PostgreSQL's
+// migration file fills them itself. A database without the table is new:
+// nothing to fill.
+func (d *DB) lacksColumn(ctx context.Context, table, column string) (bool, error) {
+	hasTable, err := d.catalogHas(ctx, d.SQL, "table", table)
+	if err != nil || !hasTable {
+		return false, err
+	}
+	var n int
+	err = d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking up %s.%s: %w", table, column, err)
+	}
+	return n == 0, nil
+}
+
+// sqliteDuplicateKeysBackfill computes the organizations' duplicate keys as
+// internal/registration's normalizedNumber does: spaces and dashes
+// removed, ASCII letters upper-cased (SQLite's UPPER changes no other
+// letter), NULL when nothing is left. The PostgreSQL statement is in
+// migrations/20261202010958_add_compat_dropin.sql.
+const sqliteDuplicateKeysBackfill = `UPDATE organizations SET
+	registration_number_key = NULLIF(UPPER(REPLACE(REPLACE(registration_number, ' ', ''), '-', '')), ''),
+	tax_id_key = NULLIF(UPPER(REPLACE(REPLACE(tax_id, ' ', ''), '-', '')), '')
+	WHERE registration_number IS NOT NULL OR tax_id IS NOT NULL`
+
+// sqlitePrimaryDocumentBackfill marks each person's first identity
+// document, by creation, as the primary, as a registration does when none
+// is marked. The PostgreSQL statement, the same, is in
+// migrations/20261202010958_add_compat_dropin.sql.
+const sqlitePrimaryDocumentBackfill = `UPDATE identity_documents SET is_primary = true WHERE id = (
+	SELECT d.id FROM identity_documents AS d
+	WHERE d.person_identity_documents = identity_documents.person_identity_documents
+	ORDER BY d.created_at, d.id LIMIT 1)`

@@ -14,6 +14,7 @@ const (
 	DefaultPollInterval               = time.Second
 	DefaultSubscriptionsPerConnection = 10
 	DefaultSubscriptionsPerTenant     = 100
+	DefaultKeyRecheckInterval         = 30 * time.Second
 )
 
 // Settings configure sequencing and subscriptions.
@@ -27,6 +28,11 @@ type Settings struct {
 	// server (SUBSCRIPTIONS_PER_CONNECTION, SUBSCRIPTIONS_PER_TENANT).
 	SubscriptionsPerConnection int
 	SubscriptionsPerTenant     int
+	// KeyRecheckInterval is how often a websocket opened with an API key
+	// checks the key again (API_KEY_RECHECK_INTERVAL), so that a revoked
+	// or expired key stops streaming within it, not at the connection's
+	// end.
+	KeyRecheckInterval time.Duration
 }
 
 // WithDefaults fills the zero fields of s with the defaults.
@@ -39,6 +45,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.SubscriptionsPerTenant <= 0 {
 		s.SubscriptionsPerTenant = DefaultSubscriptionsPerTenant
+	}
+	if s.KeyRecheckInterval <= 0 {
+		s.KeyRecheckInterval = DefaultKeyRecheckInterval
 	}
 	return s
 }

@@ -193,7 +193,7 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 	// whoever they belong to (a sole trader's seat is its owner's home).
 	n, err = tx.Address.Update().
 		Where(address.Or(address.HasPersonWith(person.IDIn(persons...)), address.HasOrganizationWith(organization.ID(orgID)))).
-		SetStreet(Erased).ClearLine2().ClearPostalCode().Save(ctx)
+		SetStreet(Erased).ClearLine2().ClearPostalCode().ClearAddressLine().Save(ctx)
 	if err := add(ErasedAddresses, n, err); err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func redact(ctx context.Context, tx *ent.Tx, c *ent.Customer) ([]ErasedCount, er
 	}
 	counts = append(counts, ErasedCount{Kind: ErasedUsers, Count: len(userIDs)})
 	if orgID != "" {
-		err := tx.Organization.UpdateOneID(orgID).ClearTaxID().Exec(ctx)
+		err := tx.Organization.UpdateOneID(orgID).ClearTaxID().ClearTaxIDKey().Exec(ctx)
 		if err := add(ErasedOrganizations, 1, err); err != nil {
 			return nil, err
 		}

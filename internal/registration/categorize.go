@@ -61,6 +61,10 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 				problems.Invalid(req.DetailPath.With("categoryFeatureRelations"), vocab.ReasonNoCategory,
 					"feature parameters were given but no category applies: name one")
 			}
+			if req.Detail != nil && len(req.Detail.Parametrization) > 0 {
+				problems.Invalid(req.DetailPath.With("parametrization"), vocab.ReasonNoCategory,
+					"category parameters were given but no category applies: name one")
+			}
 			return out, nil
 		}
 		cat = def
@@ -74,11 +78,12 @@ func categorize(ctx context.Context, client *ent.Client, req categoryRequest, pr
 	if err != nil {
 		return out, err
 	}
+	shared := categoryParameters(req, relations, problems)
 	for _, rel := range relations {
 		if !rel.Enabled {
 			continue
 		}
-		out.Features = append(out.Features, applyFeature(req, rel, overrides[rel.FeatureID], problems))
+		out.Features = append(out.Features, applyFeature(req, rel, overrides[rel.FeatureID], shared, problems))
 	}
 	return out, nil
 }
@@ -211,7 +216,7 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 		for j, p := range in.Parametrization {
 			pp := path.With("parametrization", j)
 			text := &checker{}
-			name := text.text(pp.With("name"), &p.Name, 100)
+			name := text.text(pp.With("name"), &p.Name, maxParameterNameLen)
 			value := text.text(pp.With("value"), &p.Value, schematype.MaxParameterValueLen)
 			if len(text.problems) > 0 {
 				*problems = append(*problems, text.problems...)
@@ -237,17 +242,20 @@ func requestOverrides(ctx context.Context, client *ent.Client, req categoryReque
 	return out, nil
 }
 
-// applyFeature freezes one feature's parameters: the request's value, else
-// the category's default, else, for an optional parameter, the feature's
+// applyFeature freezes one feature's parameters: the request's value for
+// the feature, else the request's category-level value (shared), else the
+// category's default, else, for an optional parameter, the feature's
 // own default. A mandatory parameter needs a value from the request or the
 // category (DESIGN §6); without one it is a problem on the request's
 // relation, or on the list when the request did not name the feature.
-func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, problems *apperr.List) AppliedFeature {
+func applyFeature(req categoryRequest, rel *ent.FeatureRelation, o *override, shared map[string]string, problems *apperr.List) AppliedFeature {
 	f := rel.Edges.Feature
 	applied := AppliedFeature{FeatureID: f.ID, Code: f.Code}
 	for _, def := range f.Parameters {
 		value, source := "", schematype.ParameterSource("")
 		if v, ok := o.value(def.Name); ok {
+			value, source = v, schematype.SourceRequest
+		} else if v, ok := shared[def.Name]; ok {
 			value, source = v, schematype.SourceRequest
 		} else if v, ok := categoryDefault(rel, def); ok {
 			value, source = v, schematype.SourceCategoryDefault
@@ -280,4 +288,54 @@ func categoryDefault(rel *ent.FeatureRelation, def schematype.ParameterDefinitio
 		}
 	}
 	return "", false
+}
+
+// categoryParameters checks categorization.parametrization, the request's
+// category-level parameters (FinHub's), and returns the valid values by
+// name. Each applies to every enabled feature of the category that defines
+// a parameter of its name, so its value must suit each such definition; a
+// name none of them defines is UNKNOWN_PARAMETER.
+func categoryParameters(req categoryRequest, relations []*ent.FeatureRelation, problems *apperr.List) map[string]string {
+	out := map[string]string{}
+	if req.Detail == nil {
+		return out
+	}
+	named := map[string]bool{}
+	for j, p := range req.Detail.Parametrization {
+		pp := req.DetailPath.With("parametrization", j)
+		text := &checker{}
+		name := text.text(pp.With("name"), &p.Name, 100)
+		value := text.text(pp.With("value"), &p.Value, schematype.MaxParameterValueLen)
+		if len(text.problems) > 0 {
+			*problems = append(*problems, text.problems...)
+			continue
+		}
+		if named[name] {
+			problems.Invalid(pp.With("name"), vocab.ReasonDuplicate, fmt.Sprintf("parameter %s is given twice", name))
+			continue
+		}
+		named[name] = true
+		known, valid := false, true
+		for _, rel := range relations {
+			if !rel.Enabled {
+				continue
+			}
+			def, ok := catalog.Definition(rel.Edges.Feature.Parameters, name)
+			if !ok {
+				continue
+			}
+			known = true
+			if reason, msg := catalog.CheckValue(def, value); reason != "" && valid {
+				problems.Invalid(pp.With("value"), reason, fmt.Sprintf("feature %s: %s", rel.Edges.Feature.Code, msg))
+				valid = false
+			}
+		}
+		switch {
+		case !known:
+			problems.Invalid(pp.With("name"), vocab.ReasonUnknownParameter, "no feature of the category has a parameter of this name")
+		case valid:
+			out[name] = value
+		}
+	}
+	return out
 }

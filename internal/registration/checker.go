@@ -20,6 +20,9 @@ const msgRequired = "a value is required"
 // checker collects problems while normalizing values.
 type checker struct {
 	problems apperr.List
+	// defaultCountry is the tenant's default country (alpha-2, "" for
+	// none): see Settings.
+	defaultCountry string
 }
 
 func (c *checker) fail(path apperr.Path, err error) {

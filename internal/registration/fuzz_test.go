@@ -36,7 +36,7 @@ func FuzzNormalizeIndividual(f *testing.F) {
 			in = finhubIndividual()
 		}
 		replaceString(&in, field, s)
-		out, problems := normalizeIndividual(in, today, 18)
+		out, problems := normalizeIndividual(in, today, Settings{MinimumAge: 18})
 		if checkProblems(t, problems, s) {
 			checkClean(t, reflect.ValueOf(out), "Individual")
 		}
@@ -53,7 +53,7 @@ func FuzzNormalizeOrganization(f *testing.F) {
 		if in.OrganizationCustomer != nil && in.OrganizationCustomer.Organization != nil && len(in.OrganizationCustomer.Organization.Representatives) > 0 {
 			in.OrganizationCustomer.Organization.Representatives[0].OwnershipShare = &share
 		}
-		out, problems := normalizeOrganization(in, today, 18)
+		out, problems := normalizeOrganization(in, today, Settings{MinimumAge: 18})
 		if !checkProblems(t, problems, s) {
 			return
 		}

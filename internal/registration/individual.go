@@ -37,19 +37,22 @@ type individualKind struct {
 	roleIDs []string
 }
 
-func (k *individualKind) normalize(now time.Time, minAge int) apperr.List {
+func (k *individualKind) normalize(now time.Time, settings Settings) apperr.List {
 	var problems apperr.List
-	k.ind, problems = normalizeIndividual(k.in, now, minAge)
+	k.ind, problems = normalizeIndividual(k.in, now, settings)
 	return problems
 }
 
 func (k *individualKind) matchRoles(roles []*ent.Role, backOffice bool, problems *apperr.List) error {
-	k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, backOffice, problems)
+	if k.ind.HasLogin {
+		k.roleIDs = matchRoles(roles, k.ind.Roles, defaultIndividualRoles, backOffice, problems)
+	}
+	k.matchMemberRoles(roles, backOffice, problems)
 	return nil
 }
 
 func (k *individualKind) write(ctx context.Context, tx *ent.Tx, w customerWrite) error {
-	return writeIndividual(ctx, tx, k.ind, k.roleIDs, w)
+	return writeIndividual(ctx, tx, k.ind, k.roleIDs, w, k.writeMembership)
 }
 
 func (k *individualKind) fieldOf(column string) apperr.Path {
@@ -60,9 +63,13 @@ func (k *individualKind) fieldOf(column string) apperr.Path {
 
 // Individual is a validated, normalized individual registration. Its Login
 // holds the password only until it is hashed; it is never logged or
-// returned.
+// returned. Without HasLogin the customer gets no login user and Login is
+// empty.
 type Individual struct {
 	Login
+	HasLogin bool
+	Who
+	Membership        *Membership
 	CustomerName      string
 	Person            Person
 	ExternalReference string
@@ -72,28 +79,39 @@ type Individual struct {
 // normalizeIndividual checks every rule that needs no database and returns
 // all the problems at once. The e-mail rules: the top-level email is the
 // login; user.email, when given, must be the same address; person.email is
-// a contact address that may differ.
-func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individual, apperr.List) {
-	c := &checker{}
+// a contact address that may differ. A customer has a login only when the
+// request asks for one (wantsLogin); without one the top-level email, when
+// given, is the person's contact address.
+func normalizeIndividual(in IndividualInput, now time.Time, settings Settings) (Individual, apperr.List) {
+	c := &checker{defaultCountry: settings.DefaultCountry}
 	customer := in.IndividualCustomer
 	if customer == nil {
 		customer = &IndividualCustomer{}
 	}
-	out := Individual{Login: c.login(loginInput{
-		Email: in.Email, Password: in.Password, MatchingPassword: in.MatchingPassword,
-		RoleIDs: in.RoleIDs, User: customer.User, UserPath: apperr.Path{"individualCustomer", "user"},
-	})}
+	out := Individual{HasLogin: wantsLogin(in, customer)}
+	var personEmail string // the person's e-mail when the person gives none
+	if out.HasLogin {
+		out.Login = c.login(loginInput{
+			Email: in.Email, Password: in.Password, MatchingPassword: in.MatchingPassword,
+			RoleIDs: in.RoleIDs, User: customer.User, UserPath: apperr.Path{"individualCustomer", "user"},
+		})
+		personEmail = out.LoginEmail
+	} else {
+		personEmail = c.contactEmail(apperr.Path{"email"}, in.Email)
+	}
+	out.Who = c.who(in.InvitedBy, in.CreatedBy, in.Segment)
+	out.Membership = c.membership(apperr.Path{"individualCustomer", "organization"}, customer.Organization)
 
 	personPath := apperr.Path{"individualCustomer", "person"}
 	switch {
 	case in.IndividualCustomer == nil:
 		c.problems.Invalid(apperr.Path{"individualCustomer"}, vocab.ReasonRequired, msgRequired)
-		out.Person = Person{Email: out.LoginEmail}
+		out.Person = Person{Email: personEmail}
 	case customer.Person == nil:
 		c.problems.Invalid(personPath, vocab.ReasonRequired, msgRequired)
-		out.Person = Person{Email: out.LoginEmail}
+		out.Person = Person{Email: personEmail}
 	default:
-		out.Person = c.person(personPath, *customer.Person, out.LoginEmail, now, minAge)
+		out.Person = c.person(personPath, *customer.Person, personEmail, now, settings.MinimumAge)
 	}
 
 	// The top-level name and phone repeat the person's.
@@ -104,9 +122,7 @@ func normalizeIndividual(in IndividualInput, now time.Time, minAge int) (Individ
 	if in.LastName != nil && out.Person.LastName != "" && c.text(apperr.Path{"lastName"}, in.LastName, schematype.MaxNameLen) != out.Person.LastName {
 		c.problems.Invalid(apperr.Path{"lastName"}, vocab.ReasonNameMismatch, "must equal the person's last name")
 	}
-	if nonBlank(in.Phone) {
-		out.Person.Phone = c.phone(apperr.Path{"phone"}, *in.Phone, out.Person.region())
-	}
+	out.Person.Phone = c.individualPhone(in, out.Person.region(c.defaultCountry))
 
 	out.CustomerName = c.text(apperr.Path{"individualCustomer", "customerName"}, customer.CustomerName, schematype.MaxCustomerNameLen)
 	if out.CustomerName == "" {

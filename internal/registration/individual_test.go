@@ -34,7 +34,7 @@ func finhubIndividual() IndividualInput {
 var today = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 func TestNormalizeFinHubIndividual(t *testing.T) {
-	out, problems := normalizeIndividual(finhubIndividual(), today, 18)
+	out, problems := normalizeIndividual(finhubIndividual(), today, Settings{MinimumAge: 18})
 	if len(problems) > 0 {
 		t.Fatalf("problems: %v", problems)
 	}
@@ -57,7 +57,7 @@ func TestNormalizeReportsEveryProblemWithItsPath(t *testing.T) {
 	in.IndividualCustomer.Person.Contacts[1].Value = "12"
 	in.IndividualCustomer.Person.LastName = "bad\x00name"
 	in.IndividualCustomer.User.Password = ptr("different")
-	_, problems := normalizeIndividual(in, today, 18)
+	_, problems := normalizeIndividual(in, today, Settings{MinimumAge: 18})
 	want := map[string]string{
 		"email":                                            "INVALID_EMAIL",
 		"password":                                         "PASSWORD_TOO_SHORT",

@@ -21,6 +21,18 @@ type IndividualInput struct {
 	IndividualCustomer *IndividualCustomer `json:"Customer"`
 	ExternalReference  *string
 	Tags               []string
+
+	// PhoneCountryCode and PhoneNationalNumber are the person's phone in
+	// two parts (both or neither), as forms with a country-code drop-down
+	// send it; with Phone too, the two must be the same number. Left out
+	// of a fingerprint when absent, so that a request's stays as it was.
+	PhoneCountryCode    *int    `json:",omitempty"`
+	PhoneNationalNumber *string `json:",omitempty"`
+	// Who: see Who. omitempty keeps the fingerprint of a request without
+	// them what it was before they existed.
+	InvitedBy *string `json:",omitempty"`
+	CreatedBy *string `json:",omitempty"`
+	Segment   *string `json:",omitempty"`
 }
 
 // IndividualCustomer is the individualCustomer object.
@@ -29,6 +41,8 @@ type IndividualCustomer struct {
 	Person         *PersonInput
 	User           *UserInput
 	Categorization *Categorization
+	// Organization puts the person into an organization (membership.go).
+	Organization *MembershipInput `json:",omitempty"`
 }
 
 // PersonInput is a person as registrations send it.
@@ -49,7 +63,8 @@ type PersonInput struct {
 	IdentityDocuments []DocumentInput
 }
 
-// AddressInput is a postal address.
+// AddressInput is a postal address. Country is optional: without it the
+// state or the tenant's default country completes it (checker.address).
 type AddressInput struct {
 	Type       *string
 	Street     string
@@ -59,6 +74,14 @@ type AddressInput struct {
 	PostalCode *string
 	Country    string
 	IsPrimary  bool
+
+	// AddressLine is the address in one line, kept verbatim and split
+	// into the parts not given (splitAddressLine).
+	AddressLine *string `json:",omitempty"`
+	// source is a stored address's country source, set when an update
+	// checks it again (addressInputOf): its country keeps its source and
+	// its line is not split again.
+	source string
 }
 
 // ContactInput is an e-mail, phone or other contact.
@@ -70,9 +93,13 @@ type ContactInput struct {
 
 // DocumentInput is an identity document.
 type DocumentInput struct {
+	// Type is optional: absent, the document is UNSPECIFIED.
 	Type           string
 	Number         string
 	IssuingCountry *string
+	// IsPrimary marks the person's main document; at most one is, and the
+	// first is when none is.
+	IsPrimary bool `json:",omitempty"`
 }
 
 // UserInput is the login user's part of the request.
@@ -101,6 +128,10 @@ type Categorization struct {
 	Description              *string
 	IsActive                 *bool           `json:",omitempty"`
 	CategoryFeatureRelations []RelationInput `json:"Relations"`
+	// Parametrization holds category-level parameters: each applies to
+	// every feature of the category that defines a parameter of its name,
+	// unless the feature's own relation gives a value.
+	Parametrization []schematype.Parameter `json:",omitempty"`
 }
 
 // RelationInput overrides one feature's parameters. Enabled, when given,

@@ -16,6 +16,10 @@ type OrganizationInput struct {
 	Tags           []string
 	// Named in JSON as before the rename, for the fingerprint's sake.
 	OrganizationCustomer *OrganizationCustomer `json:"Customer"`
+	// Who: as on IndividualInput.
+	InvitedBy *string `json:",omitempty"`
+	CreatedBy *string `json:",omitempty"`
+	Segment   *string `json:",omitempty"`
 }
 
 // OrganizationCustomer is the organizationCustomer object.

@@ -235,3 +235,56 @@ func matchRoles(roles []*ent.Role, r Roles, defaults []string, backOffice bool, 
 	}
 	return ids
 }
+
+// loginTriggers are the fields of registerIndividual's input that ask for
+// a login user, by their path in the input: wantsLogin tests them and the
+// registration form's conditions (loginCondition) name them, so the two
+// read one list.
+var loginTriggers = []struct {
+	field string
+	given func(IndividualInput, *IndividualCustomer) bool
+}{
+	{"password", func(in IndividualInput, _ *IndividualCustomer) bool { return in.Password != "" }},
+	{"matchingPassword", func(in IndividualInput, _ *IndividualCustomer) bool { return in.MatchingPassword != "" }},
+	{"roleIds", func(in IndividualInput, _ *IndividualCustomer) bool { return len(in.RoleIDs) > 0 }},
+	{"individualCustomer.user", func(_ IndividualInput, c *IndividualCustomer) bool { return c.User != nil }},
+}
+
+// wantsLogin reports whether an individual's registration asks for a login
+// user: a password (or its repetition), the user object, or roles for it
+// (loginTriggers). Without any of them the customer is registered without
+// a login (one can be added later, AddCustomerLogin), and none of the
+// login's rules apply.
+func wantsLogin(in IndividualInput, customer *IndividualCustomer) bool {
+	for _, t := range loginTriggers {
+		if t.given(in, customer) {
+			return true
+		}
+	}
+	return false
+}
+
+// loginCondition is the form's wording of when a login user is created,
+// naming the loginTriggers but except (the field the condition is about).
+func loginCondition(except string) string {
+	var names []string
+	for _, t := range loginTriggers {
+		if t.field != except {
+			names = append(names, t.field)
+		}
+	}
+	list := names[0]
+	if n := len(names); n > 1 {
+		list = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+	}
+	return "a login user is created (" + list + " is given)"
+}
+
+// contactEmail checks an optional e-mail that is a contact address, not a
+// login: absent or blank is no address.
+func (c *checker) contactEmail(path apperr.Path, s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return c.email(path, s)
+}

@@ -97,7 +97,7 @@ func (s *Service) AddRepresentative(ctx context.Context, add AddRepresentativeIn
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{}
+	c := &checker{defaultCountry: org.defaultCountry}
 	rep := c.representative(path, *in, org.region, s.now(), org.minAge)
 	c.ownShare(rep, path)
 	if err := c.problems.Err(); err != nil {
@@ -151,7 +151,7 @@ func (s *Service) UpdateRepresentative(ctx context.Context, change Representativ
 		if err != nil {
 			return history.Event{}, err
 		}
-		c := &checker{}
+		c := &checker{defaultCountry: org.defaultCountry}
 		rep := c.representative(apperr.Path{}, change.over(stored), org.region, s.now(), org.minAge)
 		c.ownShare(rep, apperr.Path{})
 		if err := c.problems.Err(); err != nil {
@@ -235,7 +235,7 @@ func (s *Service) AddEmployee(ctx context.Context, add AddEmployeeInput) (*ent.E
 	if err != nil {
 		return nil, err
 	}
-	c := &checker{}
+	c := &checker{defaultCountry: org.defaultCountry}
 	emp := c.employee(path, *in, org.region, s.now(), org.minAge)
 	roles, err := tenantRoles(ctx, s.Client)
 	if err != nil {
@@ -391,6 +391,8 @@ type storedOrganization struct {
 	region string
 	// minAge is the tenant's minimum age, for dates of birth.
 	minAge int
+	// defaultCountry is the tenant's default country (Settings).
+	defaultCountry string
 }
 
 // organization finds an organization of the viewer's tenant, with what
@@ -407,11 +409,11 @@ func (s *Service) organization(ctx context.Context, id string, path apperr.Path)
 	if err != nil {
 		return storedOrganization{}, notFoundOn(err, path, "organization")
 	}
-	org := storedOrganization{id: o.ID}
-	if len(o.Edges.Addresses) > 0 {
+	settings, err := s.settings(ctx)
+	org := storedOrganization{id: o.ID, minAge: settings.MinimumAge, defaultCountry: settings.DefaultCountry, region: settings.DefaultCountry}
+	if len(o.Edges.Addresses) > 0 && o.Edges.Addresses[0].CountrySource == address.CountrySourceGIVEN {
 		org.region = o.Edges.Addresses[0].Country
 	}
-	org.minAge, err = s.minimumAge(ctx)
 	return org, err
 }
 

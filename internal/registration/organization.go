@@ -49,9 +49,9 @@ type organizationKind struct {
 	employeeRoles [][]string
 }
 
-func (k *organizationKind) normalize(now time.Time, minAge int) apperr.List {
+func (k *organizationKind) normalize(now time.Time, settings Settings) apperr.List {
 	var problems apperr.List
-	k.org, problems = normalizeOrganization(k.in, now, minAge)
+	k.org, problems = normalizeOrganization(k.in, now, settings)
 	return problems
 }
 
@@ -99,6 +99,7 @@ const AdminRole = "ADMIN_USER"
 // never reports it).
 type Organization struct {
 	Login
+	Who
 	// CustomerName is the customer's display name (default: LegalName).
 	CustomerName string
 	// ExternalReference is the client's organizationId.
@@ -151,8 +152,9 @@ type Employee struct {
 // rules are the individual's (see checker.login); a missing
 // organizationCustomer or organization is one REQUIRED problem, not one per
 // field inside it.
-func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Organization, apperr.List) {
-	c := &checker{}
+func normalizeOrganization(in OrganizationInput, now time.Time, settings Settings) (Organization, apperr.List) {
+	c := &checker{defaultCountry: settings.DefaultCountry}
+	minAge := settings.MinimumAge
 	cp := apperr.Path{"organizationCustomer"}
 	customer := in.OrganizationCustomer
 	if customer == nil {
@@ -163,6 +165,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 		RoleIDs: in.RoleIDs, User: customer.User, UserPath: cp.With("user"),
 	})}
 	out.grant(AdminRole)
+	out.Who = c.who(in.InvitedBy, in.CreatedBy, in.Segment)
 
 	switch {
 	case in.OrganizationCustomer == nil:
@@ -182,10 +185,7 @@ func normalizeOrganization(in OrganizationInput, now time.Time, minAge int) (Org
 	if len(customer.Employees) > schematype.MaxMembers {
 		c.problems.Invalid(ep, vocab.ReasonTooMany, "too many employees")
 	} else {
-		region := ""
-		if a := primaryAddress(out.Addresses); a != nil {
-			region = a.Country
-		}
+		region := c.addressRegion(out.Addresses)
 		for i, e := range customer.Employees {
 			out.Employees = append(out.Employees, c.employee(ep.With(i), e, region, now, minAge))
 		}
@@ -201,10 +201,7 @@ func (c *checker) organization(path apperr.Path, in OrganizationDetails, now tim
 	c.organizationFields(path, in, now, out)
 
 	c.addresses(&out.Addresses, true, addressList{path: path.With("addresses"), in: in.Addresses})
-	region := ""
-	if a := primaryAddress(out.Addresses); a != nil {
-		region = a.Country
-	}
+	region := c.addressRegion(out.Addresses)
 	if nonBlank(in.Phone) {
 		out.Phone = c.phone(path.With("phone"), *in.Phone, region)
 	}
@@ -320,10 +317,7 @@ func (c *checker) employee(path apperr.Path, in EmployeeInput, orgRegion string,
 		c.problems.Invalid(tp, vocab.ReasonTooMany, "too many telephone numbers")
 		return out
 	}
-	region := out.Person.region()
-	if region == "" {
-		region = orgRegion
-	}
+	region := out.Person.region(orgRegion)
 	for j, t := range in.TelephoneNumbers {
 		c.telephone(tp.With(j), t, region, &out.Person)
 	}

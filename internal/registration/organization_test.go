@@ -172,7 +172,7 @@ func orgInputFrom(m jsonObject) OrganizationInput {
 func TestNormalizeFinHubOrganizations(t *testing.T) {
 	for _, name := range []string{"finhub-organization.json", "finhub-organization-employees.json", "finhub-organization-categorized.json"} {
 		t.Run(name, func(t *testing.T) {
-			out, problems := normalizeOrganization(loadOrganization(t, name), today, 18)
+			out, problems := normalizeOrganization(loadOrganization(t, name), today, Settings{MinimumAge: 18})
 			if len(problems) > 0 {
 				t.Fatalf("problems: %v", problems)
 			}
@@ -232,7 +232,7 @@ func TestNormalizeFinHubOrganizations(t *testing.T) {
 					"EMPLOYEE":             {"organizationCustomer", "employees", 0, "roles", 1},
 				})
 				check("employee addresses", e.Person.Addresses, []Address{{Type: "HOME", Street: "789 Finance Street",
-					City: "Vilnius", PostalCode: "01236", Country: "LT", IsPrimary: true}})
+					City: "Vilnius", PostalCode: "01236", Country: "LT", IsPrimary: true, CountrySource: "GIVEN"}})
 				check("employee contacts", e.Person.Contacts, []Contact{{Type: "MOBILE", Value: "+37067890124",
 					IsPrimary: true, Operator: "Telia", Purpose: "personal"}})
 			case "finhub-organization-categorized.json":
@@ -518,7 +518,7 @@ func TestNormalizeOrganizationRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := loadOrganization(t, "finhub-organization-employees.json")
 			tc.change(&in)
-			_, problems := normalizeOrganization(in, today, 18)
+			_, problems := normalizeOrganization(in, today, Settings{MinimumAge: 18})
 			want := slices.Clone(tc.want)
 			sort.Strings(want)
 			if got := problemSet(problems); !slices.Equal(got, want) {
@@ -539,7 +539,7 @@ func TestOrganizationDefaultsAndRoles(t *testing.T) {
 	in.OrganizationCustomer.User.Roles = []string{"admin_user", "rol_01ABC"}
 	in.OrganizationID = ptr(" acme-42 ")
 	in.Tags = []string{"b2b", "b2b", " vip "}
-	out, problems := normalizeOrganization(in, today, 18)
+	out, problems := normalizeOrganization(in, today, Settings{MinimumAge: 18})
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
@@ -558,7 +558,7 @@ func TestOrganizationDefaultsAndRoles(t *testing.T) {
 	// With no roles at all, ADMIN_USER is granted and nothing is requested,
 	// so no unknown-role problem can name a nil path.
 	in.RoleIDs, in.OrganizationCustomer.User.Roles = nil, nil
-	out, _ = normalizeOrganization(in, today, 18)
+	out, _ = normalizeOrganization(in, today, Settings{MinimumAge: 18})
 	if !slices.Equal(out.RoleCodes, []string{AdminRole}) || len(out.Requested()) != 0 || len(out.RolePaths) != 0 {
 		t.Errorf("roles %q, requested %q, paths %v", out.RoleCodes, out.Requested(), out.RolePaths)
 	}

@@ -66,7 +66,7 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 		primary = primary || o.IsPrimaryOwner
 	}
 	for _, o := range added {
-		if math.IsNaN(o.Share) || o.Share < 0 || o.Share > 100 {
+		if math.IsNaN(o.Share) || o.Share < minOwnershipShare || o.Share > maxOwnershipShare {
 			problems.Invalid(o.Path.With("ownershipShare"), vocab.ReasonOwnershipShareOutOfRange, "must be between 0 and 100")
 		} else {
 			total += o.Share
@@ -79,7 +79,7 @@ func checkOwnership(existing, added []Ownership, totalPath apperr.Path) apperr.L
 		}
 	}
 	// The tolerance absorbs binary rounding (33.33 + 33.33 + 33.34).
-	if total > 100+1e-9 {
+	if total > maxOwnershipShare+1e-9 {
 		problems.Invalid(totalPath, vocab.ReasonOwnershipTotalExceeded, "the ownership shares together must not exceed 100")
 	}
 	return problems

@@ -22,10 +22,13 @@ type Person struct {
 	Documents                       []Document
 }
 
-// Address is a validated address.
+// Address is a validated address. CountrySource says where Country came
+// from (schematype.CountrySources); AddressLine is the one-line address as
+// the client sent it.
 type Address struct {
 	Type, Street, Line2, City, State, PostalCode, Country string
 	IsPrimary                                             bool
+	CountrySource, AddressLine                            string
 }
 
 // Contact is a validated contact with its value normalized. Operator and
@@ -37,7 +40,10 @@ type Contact struct {
 }
 
 // Document is a validated identity document.
-type Document struct{ Type, Number, IssuingCountry string }
+type Document struct {
+	Type, Number, IssuingCountry string
+	IsPrimary                    bool
+}
 
 // person validates a person at path; loginEmail is the default contact
 // e-mail. The person needs at least one address.
@@ -73,7 +79,7 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 		Email:        rules.loginEmail,
 	}
 	// Checked, not stored: the first, middle and last names together.
-	c.text(path.With("fullName"), in.FullName, 3*schematype.MaxNameLen)
+	c.text(path.With("fullName"), in.FullName, maxFullNameLen)
 	if nonBlank(in.Email) {
 		p.Email = c.email(path.With("email"), *in.Email)
 	}
@@ -89,18 +95,35 @@ func (c *checker) personWith(path apperr.Path, in PersonInput, rules personRules
 		p.Nationality = c.country(path.With("nationality"), *in.Nationality)
 	}
 	c.addresses(&p.Addresses, rules.requireAddress, addressList{path: path.With("addresses"), in: in.Addresses}, rules.moreAddresses)
-	c.contacts(path.With("contacts"), in.Contacts, p.region(), &p.Contacts)
+	c.contacts(path.With("contacts"), in.Contacts, p.region(c.defaultCountry), &p.Contacts)
 	c.documents(path.With("identityDocuments"), in.IdentityDocuments, &p)
 	return p
 }
 
 // region is the country a person's national-format phone numbers are read
-// in: the primary address's country, else the nationality.
-func (p *Person) region() string {
-	if a := primaryAddress(p.Addresses); a != nil && a.Country != "" {
+// in: the primary address's country when the client gave it, else the
+// nationality, else fallback (the tenant's default country, or an
+// employee's organization's region). A country completed from the state or
+// the tenant's default says nothing about the phone: the wallet platform's
+// Nigerian customer with a Californian address has a Nigerian number.
+func (p *Person) region(fallback string) string {
+	if a := primaryAddress(p.Addresses); a != nil && a.Country != "" && a.CountrySource == schematype.CountrySourceGiven {
 		return a.Country
 	}
-	return p.Nationality
+	if p.Nationality != "" {
+		return p.Nationality
+	}
+	return fallback
+}
+
+// addressRegion is the region of an organization's national-format phone
+// numbers: its primary address's country when the client gave it, else
+// the tenant's default country.
+func (c *checker) addressRegion(addresses []Address) string {
+	if a := primaryAddress(addresses); a != nil && a.Country != "" && a.CountrySource == schematype.CountrySourceGiven {
+		return a.Country
+	}
+	return c.defaultCountry
 }
 
 // dateOfBirth checks an optional date of birth: a real date, not in the
@@ -163,26 +186,7 @@ func (c *checker) addresses(into *[]Address, required bool, lists ...addressList
 			if l.paths != nil {
 				ap = l.paths[i]
 			}
-			addr := Address{
-				Type:       c.oneOf(ap.With("type"), deref(a.Type), schematype.AddressTypes, "HOME"),
-				Street:     c.required(ap.With("street"), a.Street, schematype.MaxStreetLen),
-				Line2:      c.text(ap.With("line2"), a.Line2, schematype.MaxStreetLen),
-				City:       c.required(ap.With("city"), a.City, schematype.MaxCityLen),
-				PostalCode: c.text(ap.With("postalCode"), a.PostalCode, schematype.MaxPostalCodeLen),
-				IsPrimary:  a.IsPrimary,
-			}
-			if c.required(ap.With("country"), a.Country, schematype.MaxNameLen) != "" {
-				addr.Country = c.country(ap.With("country"), a.Country)
-			}
-			if a.State != nil && addr.Country != "" {
-				state, err := values.ParseSubdivision(addr.Country, *a.State)
-				if err != nil {
-					c.fail(ap.With("state"), err)
-				} else if _, err := values.CleanString(state, schematype.MaxStateLen); err != nil {
-					c.fail(ap.With("state"), err) // too long
-				}
-				addr.State = state
-			}
+			addr := c.address(ap, a)
 			if a.IsPrimary {
 				primaries++
 				if primaries > 1 {
@@ -256,17 +260,28 @@ func (c *checker) documents(path apperr.Path, in []DocumentInput, p *Person) {
 	for i, d := range in {
 		c.document(path.With(i), d, p)
 	}
+	firstDocumentPrimary(p)
+}
+
+// firstDocumentPrimary makes p's first document primary when none is.
+func firstDocumentPrimary(p *Person) {
+	if len(p.Documents) > 0 && !slices.ContainsFunc(p.Documents, func(d Document) bool { return d.IsPrimary }) {
+		p.Documents[0].IsPrimary = true
+	}
 }
 
 // document validates one identity document at dp and appends it to p's.
+// A document without a type is UNSPECIFIED (the wallet platform sends a
+// bare identification number); a second primary one is MULTIPLE_PRIMARY.
 func (c *checker) document(dp apperr.Path, d DocumentInput, p *Person) {
 	{
 		doc := Document{
-			Type:   c.oneOf(dp.With("type"), d.Type, schematype.IdentityDocumentTypes, ""),
-			Number: c.required(dp.With("number"), d.Number, schematype.MaxDocumentNumberLen),
+			Type:      c.oneOf(dp.With("type"), d.Type, schematype.IdentityDocumentTypes, schematype.IdentityDocumentUnspecified),
+			Number:    c.required(dp.With("number"), d.Number, schematype.MaxDocumentNumberLen),
+			IsPrimary: d.IsPrimary,
 		}
-		if doc.Type == "" {
-			c.problems.Invalid(dp.With("type"), vocab.ReasonRequired, msgRequired)
+		if doc.IsPrimary && slices.ContainsFunc(p.Documents, func(o Document) bool { return o.IsPrimary }) {
+			c.problems.Invalid(dp.With("isPrimary"), vocab.ReasonMultiplePrimary, "only one identity document may be primary")
 		}
 		if nonBlank(d.IssuingCountry) {
 			doc.IssuingCountry = c.country(dp.With("issuingCountry"), *d.IssuingCountry)

@@ -63,8 +63,9 @@ type kind interface {
 	// password is the login password as sent: hashed once the plan
 	// holds, and checked against the stored hash on a replay.
 	password() string
-	// normalize checks every rule that needs no database.
-	normalize(now time.Time, minAge int) apperr.List
+	// normalize checks every rule that needs no database, under the
+	// tenant's settings.
+	normalize(now time.Time, settings Settings) apperr.List
 	// matchRoles resolves the normalized role references among the
 	// tenant's roles; an error is a tenant without a role it must have.
 	// backOffice (grantsAll) lets it grant roles that are not
@@ -120,6 +121,9 @@ type customerWrite struct {
 type plan struct {
 	kind     kind
 	category categorization
+	// searchedIn is the dialect its duplicate search ran in, "" when it
+	// had nothing to compare (checkDuplicates, recheckDuplicates).
+	searchedIn string
 }
 
 // register is the pipeline every customer type shares: the Idempotency-Key
@@ -139,10 +143,13 @@ func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Res
 		}
 	}
 	p, err := s.plan(ctx, k)
-	if err != nil && key != "" && isAlreadyExists(err) {
+	if err != nil && key != "" && mayBeOwnFirstAttempt(err) {
 		// The first attempt with this key may have committed since the
 		// replay above looked (a client that timed out and retried): its
-		// values are then taken by itself, and the answer is its result.
+		// values are then taken by itself (ALREADY_EXISTS), or, under
+		// REJECT, it is the customer the retry looks like
+		// (POSSIBLE_DUPLICATE, the only conflict of a body without a
+		// unique value), and the answer is its result.
 		if res, rerr := s.replay(ctx, key, k); res != nil || rerr != nil {
 			return res, rerr
 		}
@@ -153,24 +160,32 @@ func (s *Service) register(ctx context.Context, origin Origin, k kind) (res *Res
 	return s.execute(ctx, origin, p)
 }
 
-// isAlreadyExists reports whether err is the uniqueness check's CONFLICT.
-func isAlreadyExists(err error) bool {
-	var e *apperr.Error
-	return errors.As(err, &e) && e.Reason == vocab.ReasonAlreadyExists
+// mayBeOwnFirstAttempt reports whether err is a conflict with a stored
+// customer that an earlier attempt with the same Idempotency-Key could have
+// caused: the uniqueness check's ALREADY_EXISTS or the duplicate search's
+// POSSIBLE_DUPLICATE (a List, one problem per match).
+func mayBeOwnFirstAttempt(err error) bool {
+	for _, e := range apperr.Flatten(err) {
+		if e.Reason == vocab.ReasonAlreadyExists || e.Reason == vocab.ReasonPossibleDuplicate {
+			return true
+		}
+	}
+	return false
 }
 
 // plan runs every check of a registration and returns all the problems
 // at once: the rules that need no database, then the tenant's roles and
 // the category with its features, then whether a unique value is taken
-// (so that a registration bound to conflict costs no password hash). It
+// (so that a registration bound to conflict costs no password hash), then
+// whether it looks like an existing customer (checkDuplicates). It
 // hashes nothing and writes nothing, so a dry run (validate) stops here
 // and answers what the registration would.
 func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
-	minAge, err := s.minimumAge(ctx)
+	settings, err := s.settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	problems := k.normalize(s.now(), minAge)
+	problems := k.normalize(s.now(), settings)
 	roles, err := tenantRoles(ctx, s.Client)
 	if err != nil {
 		return nil, err
@@ -182,13 +197,22 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r, ok := k.(referencesStored); ok {
+		if err := r.resolve(ctx, s.Client, &problems); err != nil {
+			return nil, err
+		}
+	}
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.checkUnique(ctx, k); err != nil {
 		return nil, err
 	}
-	return &plan{kind: k, category: cat}, nil
+	_, searched, err := s.checkDuplicates(ctx, s.Client, k)
+	if err != nil {
+		return nil, err
+	}
+	return &plan{kind: k, category: cat, searchedIn: searched}, nil
 }
 
 // execute hashes the plan's password and writes it in one transaction.
@@ -196,11 +220,7 @@ func (s *Service) plan(ctx context.Context, k kind) (*plan, error) {
 // concurrent request with the same key waits for it and then replays.
 func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result, error) {
 	k, key := p.kind, origin.IdempotencyKey
-	hash, err := s.Hasher.Hash(ctx, k.password())
-	if errors.Is(err, context.DeadlineExceeded) {
-		// Waiting for a free hashing slot outlasted the request.
-		return nil, apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
-	}
+	hash, err := s.hash(ctx, k.password())
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +231,14 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 				return err
 			}
 		}
+		dups, err := s.recheckDuplicates(ctx, tx, p)
+		if err != nil {
+			return err
+		}
 		if err := k.write(ctx, tx, customerWrite{customerID: customerID, passwordHash: hash, category: p.category, origin: origin}); err != nil {
+			return err
+		}
+		if err := recordDuplicates(ctx, tx, customerID, dups); err != nil {
 			return err
 		}
 		// The registration is the customer's first event; its version
@@ -233,6 +260,28 @@ func (s *Service) execute(ctx context.Context, origin Origin, p *plan) (*Result,
 		s.purgeExpiredKeys(ctx)
 	}
 	return s.load(ctx, customerID, false)
+}
+
+// hash hashes a login's password; "" (a customer without a login) is
+// no password and costs nothing.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if password == "" {
+		return "", nil
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Waiting for a free hashing slot outlasted the request.
+		return "", apperr.New(apperr.RateLimited, vocab.ReasonTooManyRegistrations, "too many registrations at once; retry shortly")
+	}
+	return hash, err
+}
+
+// referencesStored is a kind whose input names stored objects besides the
+// category (an individual's organization): resolve looks them up during
+// the plan, adding a reference that names nothing to problems; the error
+// is a look-up that failed.
+type referencesStored interface {
+	resolve(ctx context.Context, client *ent.Client, problems *apperr.List) error
 }
 
 // Outcome is how a registration ended: OK, REPLAY (an Idempotency-Key
@@ -267,11 +316,25 @@ func (s *Service) load(ctx context.Context, customerID string, replay bool) (*Re
 	return &Result{Customer: c, User: c.Edges.User, Person: c.Edges.Person, Organization: c.Edges.Organization, Replay: replay}, nil
 }
 
-// minimumAge is the current tenant's minimum age for individuals.
-func (s *Service) minimumAge(ctx context.Context) (int, error) {
+// Settings are the current tenant's settings that registration applies.
+type Settings struct {
+	// MinimumAge is the minimum age of individuals (no check when <= 0).
+	MinimumAge int
+	// DefaultCountry (alpha-2, "" for none) reads national phone numbers
+	// of people with no other region and completes addresses without a
+	// country (see checker.addresses).
+	DefaultCountry string
+}
+
+// settings reads the current tenant's settings, in one query.
+func (s *Service) settings(ctx context.Context) (Settings, error) {
 	t, err := s.Client.Tenant.Get(ctx, viewer.FromContext(ctx).TenantID)
 	if err != nil {
-		return 0, err
+		return Settings{}, err
 	}
-	return t.MinimumAge, nil
+	out := Settings{MinimumAge: t.MinimumAge}
+	if t.DefaultCountry != nil {
+		out.DefaultCountry = *t.DefaultCountry
+	}
+	return out, nil
 }

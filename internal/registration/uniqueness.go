@@ -32,7 +32,11 @@ func loginUniques(l Login) []uniqueValue {
 // uniques are an individual's unique values in the order writeIndividual
 // writes them: the user, then the customer.
 func (k *individualKind) uniques() []uniqueValue {
-	return append(loginUniques(k.ind.Login), externalReference(k.ind.ExternalReference)...)
+	var out []uniqueValue
+	if k.ind.HasLogin {
+		out = loginUniques(k.ind.Login)
+	}
+	return append(out, externalReference(k.ind.ExternalReference)...)
 }
 
 // uniques are an organization's unique values in the order
@@ -61,14 +65,22 @@ func externalReference(ref string) []uniqueValue {
 // stay the rule: a concurrent registration can take a value after this
 // check, and its violation inside the transaction answers the same.
 func (s *Service) checkUnique(ctx context.Context, k kind) error {
-	unique := k.uniques()
+	return s.firstTaken(ctx, k.uniques(), k.fieldOf)
+}
+
+// firstTaken is the CONFLICT of the first of unique already used in the
+// tenant, on the field fieldOf names; nil when none is.
+func (s *Service) firstTaken(ctx context.Context, unique []uniqueValue, fieldOf func(string) apperr.Path) error {
+	if len(unique) == 0 {
+		return nil
+	}
 	taken, err := s.takenColumns(ctx, unique)
 	if err != nil || len(taken) == 0 {
 		return err
 	}
 	for _, v := range unique {
 		if taken[v.table+"."+v.column] {
-			return apperr.AlreadyExists(k.fieldOf(v.column))
+			return apperr.AlreadyExists(fieldOf(v.column))
 		}
 	}
 	return nil
@@ -77,20 +89,22 @@ func (s *Service) checkUnique(ctx context.Context, k kind) error {
 // takenColumns looks up every value in one statement and returns the
 // "table.column" of those already used in the viewer's tenant. The
 // statement is a UNION ALL of one branch a value, rooted at the first
-// users value (every registration has a login), where the privacy rules
-// bound it to the tenant as any query; the other branches carry the tenant
-// themselves.
+// users value (or, for a customer without a login, the first customers
+// value), where the privacy rules bound it to the tenant as any query; the
+// other branches carry the tenant themselves.
 func (s *Service) takenColumns(ctx context.Context, values []uniqueValue) (map[string]bool, error) {
 	first := slices.IndexFunc(values, func(v uniqueValue) bool { return v.table == user.Table })
 	if first < 0 {
-		return nil, fmt.Errorf("registration: no login among the unique values")
+		first = slices.IndexFunc(values, func(v uniqueValue) bool { return v.table == customer.Table })
+	}
+	if first < 0 {
+		return nil, fmt.Errorf("registration: no login or customer among the unique values")
 	}
 	var tenantID string
 	if v := viewer.FromContext(ctx); v != nil {
 		tenantID = v.TenantID
 	}
-	var labels []string
-	err := s.Client.User.Query().Modify(func(root *sql.Selector) {
+	modify := func(root *sql.Selector) {
 		root.Select(takenLabel(values[first])).Where(sql.EQ(root.C(values[first].column), values[first].value))
 		b := sql.Dialect(root.Dialect())
 		for i, v := range values {
@@ -103,7 +117,14 @@ func (s *Service) takenColumns(ctx context.Context, values []uniqueValue) (map[s
 				sql.EQ(t.C(v.column), v.value),
 			)))
 		}
-	}).Scan(ctx, &labels)
+	}
+	var labels []string
+	var err error
+	if values[first].table == user.Table {
+		err = s.Client.User.Query().Modify(modify).Scan(ctx, &labels)
+	} else {
+		err = s.Client.Customer.Query().Modify(modify).Scan(ctx, &labels)
+	}
 	if err != nil {
 		return nil, err
 	}

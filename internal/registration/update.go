@@ -86,7 +86,7 @@ func (s *Service) update(ctx context.Context, r updateRequest) (*ent.Customer, e
 	if !pulid.Valid(r.id, schematype.PrefixCustomer) {
 		return nil, apperr.NotFoundf(idPath, "no customer with this id")
 	}
-	minAge, err := s.minimumAge(ctx)
+	settings, err := s.settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (s *Service) update(ctx context.Context, r updateRequest) (*ent.Customer, e
 		if err := changeable(stored); err != nil {
 			return err
 		}
-		p, err := s.planUpdate(ctx, tx, r, stored, minAge)
+		p, err := s.planUpdate(ctx, tx, r, stored, settings)
 		if err != nil {
 			return err
 		}
@@ -268,8 +268,8 @@ type listPlan[T any] struct {
 
 // planUpdate checks every rule of the update against the stored customer
 // and returns all the problems at once.
-func (s *Service) planUpdate(ctx context.Context, tx *ent.Tx, r updateRequest, stored *ent.Customer, minAge int) (*updatePlan, error) {
-	c := &checker{}
+func (s *Service) planUpdate(ctx context.Context, tx *ent.Tx, r updateRequest, stored *ent.Customer, settings Settings) (*updatePlan, error) {
+	c := &checker{defaultCountry: settings.DefaultCountry}
 	p := &updatePlan{name: stored.Name}
 	ch := r.customer
 	if ch.CustomerName != nil {
@@ -292,9 +292,9 @@ func (s *Service) planUpdate(ctx context.Context, tx *ent.Tx, r updateRequest, s
 	case schematype.CustomerTypeIndividual:
 		sp := stored.Edges.Person
 		storedAddresses, storedContacts = sp.Edges.Addresses, sp.Edges.Contacts
-		person := c.personChange(apperr.Path{"person"}, sp, r.person, s.now(), minAge)
+		person := c.personChange(apperr.Path{"person"}, sp, r.person, s.now(), settings.MinimumAge)
 		p.addresses = c.addressChanges(apperr.Path{"addresses"}, storedAddresses, r.profile.Addresses, true, &person.Addresses)
-		region = person.region()
+		region = person.region(c.defaultCountry)
 		if r.person != nil && r.person.Phone != nil {
 			person.Phone = ""
 			if nonBlank(r.person.Phone) {
@@ -309,9 +309,7 @@ func (s *Service) planUpdate(ctx context.Context, tx *ent.Tx, r updateRequest, s
 		org := &Organization{}
 		c.organizationFields(apperr.Path{"organization"}, organizationOver(so, r.organization), s.now(), org)
 		p.addresses = c.addressChanges(apperr.Path{"addresses"}, storedAddresses, r.profile.Addresses, true, &org.Addresses)
-		if a := primaryAddress(org.Addresses); a != nil {
-			region = a.Country
-		}
+		region = c.addressRegion(org.Addresses)
 		org.Phone = so.Phone
 		if r.organization != nil && r.organization.Phone != nil {
 			org.Phone = ""
@@ -477,6 +475,14 @@ func (c *checker) addressChanges(path apperr.Path, stored []*ent.Address, ch *Ad
 		if a.IsPrimary != nil {
 			in.IsPrimary = *a.IsPrimary
 		}
+		switch {
+		case a.Country != nil:
+			in.source = "" // the client gives the country now
+		case a.State != nil && in.source != schematype.CountrySourceGiven:
+			// The country was completed from the old state or the
+			// tenant's default: complete it again for the new state.
+			in.Country, in.source = "", ""
+		}
 		changed.in = append(changed.in, in)
 		changed.paths = append(changed.paths, path.With("change", i))
 		plan.keptIDs = append(plan.keptIDs, a.ID)
@@ -499,7 +505,8 @@ func (c *checker) addressChanges(path apperr.Path, stored []*ent.Address, ch *Ad
 
 func addressInputOf(a *ent.Address) AddressInput {
 	return AddressInput{Type: ptr(string(a.Type)), Street: a.Street, Line2: &a.Line2, City: a.City,
-		State: history.Text(a.State), PostalCode: &a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary}
+		State: history.Text(a.State), PostalCode: &a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary,
+		AddressLine: &a.AddressLine, source: string(a.CountrySource)}
 }
 
 // contactChanges applies the contact changes to the stored contacts and
@@ -582,7 +589,7 @@ func (c *checker) documentChanges(path apperr.Path, stored []*ent.IdentityDocume
 	for _, d := range stored {
 		if !removed[d.ID] && !slices.Contains(changeIDs, d.ID) {
 			plan.keptIDs = append(plan.keptIDs, d.ID)
-			p.Documents = append(p.Documents, Document{Type: string(d.Type), Number: d.Number, IssuingCountry: d.IssuingCountry})
+			p.Documents = append(p.Documents, documentOf(d))
 		}
 	}
 	for i, d := range ch.Change {
@@ -590,7 +597,10 @@ func (c *checker) documentChanges(path apperr.Path, stored []*ent.IdentityDocume
 			continue
 		}
 		st := stored[idx[i]]
-		in := DocumentInput{Type: string(st.Type), Number: st.Number, IssuingCountry: &st.IssuingCountry}
+		in := DocumentInput{Type: string(st.Type), Number: st.Number, IssuingCountry: &st.IssuingCountry, IsPrimary: st.IsPrimary}
+		if d.IsPrimary != nil {
+			in.IsPrimary = *d.IsPrimary
+		}
 		if d.Type != nil {
 			in.Type = *d.Type
 		}
@@ -610,6 +620,7 @@ func (c *checker) documentChanges(path apperr.Path, stored []*ent.IdentityDocume
 			c.document(path.With("add", i), in, p)
 		}
 	}
+	firstDocumentPrimary(p)
 	plan.kept, plan.added = p.Documents[:len(plan.keptIDs)], p.Documents[len(plan.keptIDs):]
 	for id := range removed {
 		plan.removed = append(plan.removed, id)

@@ -121,4 +121,5 @@ type DocumentChanges struct {
 type DocumentChange struct {
 	ID                           string
 	Type, Number, IssuingCountry *string
+	IsPrimary                    *bool
 }

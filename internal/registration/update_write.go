@@ -134,6 +134,18 @@ func writeOrganizationFields(ctx context.Context, tx *ent.Tx, id string, o Organ
 		SetWebsite(o.Website).
 		SetEmail(o.Email).
 		SetPhone(o.Phone)
+	// The duplicate keys follow their numbers (a tax id removed clears its
+	// key).
+	if k := numberKey(o.RegistrationNumber); k != nil {
+		update.SetRegistrationNumberKey(*k)
+	} else {
+		update.ClearRegistrationNumberKey()
+	}
+	if k := numberKey(o.TaxID); k != nil {
+		update.SetTaxIDKey(*k)
+	} else {
+		update.ClearTaxIDKey()
+	}
 	if o.IncorporationDate != nil {
 		update.SetIncorporationDate(*o.IncorporationDate)
 	}
@@ -175,6 +187,7 @@ func writeAddresses(ctx context.Context, tx *ent.Tx, stored []*ent.Address, p li
 		err := tx.Address.UpdateOneID(id).
 			SetType(address.Type(a.Type)).SetStreet(a.Street).SetLine2(a.Line2).SetCity(a.City).
 			SetState(a.State).SetPostalCode(a.PostalCode).SetCountry(a.Country).SetIsPrimary(a.IsPrimary).
+			SetCountrySource(countrySource(a)).SetAddressLine(a.AddressLine).
 			Exec(ctx)
 		if err != nil {
 			return err
@@ -201,7 +214,8 @@ func primaryLast[T any](rows []T, primary func(T) bool) []int {
 
 func addressOf(a *ent.Address) Address {
 	return Address{Type: string(a.Type), Street: a.Street, Line2: a.Line2, City: a.City, State: a.State,
-		PostalCode: a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary}
+		PostalCode: a.PostalCode, Country: a.Country, IsPrimary: a.IsPrimary,
+		CountrySource: string(a.CountrySource), AddressLine: a.AddressLine}
 }
 
 // writeContacts is writeAddresses for contacts.
@@ -232,36 +246,43 @@ func writeContacts(ctx context.Context, tx *ent.Tx, stored []*ent.Contact, p lis
 	return createContacts(ctx, tx, p.added, owner)
 }
 
-// writeDocuments is writeAddresses for a person's identity documents.
+// writeDocuments is writeAddresses for a person's identity documents, in
+// the same order, which keeps the one primary document per person.
 func writeDocuments(ctx context.Context, tx *ent.Tx, sp *ent.Person, p listPlan[Document]) error {
 	stored := sp.Edges.IdentityDocuments
-	for i, id := range p.keptIDs {
-		d := p.kept[i]
+	if len(p.removed) > 0 {
+		if _, err := tx.IdentityDocument.Delete().Where(identitydocument.IDIn(p.removed...)).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for _, i := range primaryLast(p.kept, func(d Document) bool { return d.IsPrimary }) {
+		d, id := p.kept[i], p.keptIDs[i]
 		j := slices.IndexFunc(stored, func(s *ent.IdentityDocument) bool { return s.ID == id })
-		if j >= 0 && (Document{Type: string(stored[j].Type), Number: stored[j].Number, IssuingCountry: stored[j].IssuingCountry}) == d {
+		if j >= 0 && documentOf(stored[j]) == d {
 			continue
 		}
 		err := tx.IdentityDocument.UpdateOneID(id).
 			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary).
 			Exec(ctx)
 		if err != nil {
-			return err
-		}
-	}
-	if len(p.removed) > 0 {
-		if _, err := tx.IdentityDocument.Delete().Where(identitydocument.IDIn(p.removed...)).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	documents := make([]*ent.IdentityDocumentCreate, len(p.added))
 	for i, d := range p.added {
 		documents[i] = tx.IdentityDocument.Create().SetPersonID(sp.ID).
-			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry)
+			SetType(identitydocument.Type(d.Type)).SetNumber(d.Number).SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary)
 	}
 	if len(documents) == 0 {
 		return nil
 	}
 	return tx.IdentityDocument.CreateBulk(documents...).Exec(ctx)
+}
+
+func documentOf(d *ent.IdentityDocument) Document {
+	return Document{Type: string(d.Type), Number: d.Number, IssuingCountry: d.IssuingCountry, IsPrimary: d.IsPrimary}
 }
 
 // customerSnapshot is a customer loaded by loadCustomer as its update
@@ -298,6 +319,7 @@ func customerSnapshot(c *ent.Customer) snapshot {
 			s.add(prefix, "document", "type", history.Text(string(d.Type)))
 			s.add(prefix, "document", "number", history.Text(d.Number))
 			s.add(prefix, "document", "issuing_country", history.Text(d.IssuingCountry))
+			s.add(prefix, "document", "is_primary", boolOf(d.IsPrimary))
 		}
 	}
 	if o := c.Edges.Organization; o != nil {
@@ -325,6 +347,8 @@ func customerSnapshot(c *ent.Customer) snapshot {
 		s.add(prefix, "address", "state", history.Text(a.State))
 		s.add(prefix, "address", "postal_code", history.Text(a.PostalCode))
 		s.add(prefix, "address", "country", history.Text(a.Country))
+		s.add(prefix, "address", "country_source", history.Text(string(a.CountrySource)))
+		s.add(prefix, "address", "address_line", history.Text(a.AddressLine))
 		s.add(prefix, "address", "is_primary", boolOf(a.IsPrimary))
 	}
 	for _, ct := range contacts {

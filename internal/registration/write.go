@@ -68,7 +68,8 @@ func createPerson(ctx context.Context, tx *ent.Tx, in Person) (*ent.Person, erro
 			SetPersonID(p.ID).
 			SetType(identitydocument.Type(d.Type)).
 			SetNumber(d.Number).
-			SetIssuingCountry(d.IssuingCountry)
+			SetIssuingCountry(d.IssuingCountry).
+			SetIsPrimary(d.IsPrimary)
 	}
 	if err := tx.IdentityDocument.CreateBulk(documents...).Exec(ctx); err != nil {
 		return nil, err
@@ -88,8 +89,19 @@ func createAddresses(ctx context.Context, tx *ent.Tx, in []Address, owner func(*
 			SetState(a.State).
 			SetPostalCode(a.PostalCode).
 			SetCountry(a.Country).
+			SetCountrySource(countrySource(a)).
+			SetAddressLine(a.AddressLine).
 			SetIsPrimary(a.IsPrimary)
 	})...).Exec(ctx)
+}
+
+// countrySource is where a's country came from; an address checked
+// without one (never after checker.address) counts as given.
+func countrySource(a Address) address.CountrySource {
+	if a.CountrySource == "" {
+		return address.CountrySourceGIVEN
+	}
+	return address.CountrySource(a.CountrySource)
 }
 
 // createContacts writes contacts; owner attaches each to its person or
@@ -167,12 +179,17 @@ func primaryCountry(addresses []Address) *string {
 	return nil
 }
 
-// writeIndividual writes an individual customer with its login user and
-// person.
-func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, w customerWrite) error {
-	u, err := createUser(ctx, tx, ind.Login, roleIDs, w.passwordHash)
-	if err != nil {
-		return err
+// writeIndividual writes an individual customer with its person and, when
+// it has one, its login user; then membership, which puts the person into
+// its organization (membership.go).
+func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []string, w customerWrite,
+	membership func(context.Context, *ent.Tx, *ent.Person, *ent.User, customerWrite) error) error {
+	var u *ent.User
+	if ind.HasLogin {
+		var err error
+		if u, err = createUser(ctx, tx, ind.Login, roleIDs, w.passwordHash); err != nil {
+			return err
+		}
 	}
 	p, err := createPerson(ctx, tx, ind.Person)
 	if err != nil {
@@ -182,16 +199,22 @@ func writeIndividual(ctx context.Context, tx *ent.Tx, ind Individual, roleIDs []
 		SetID(w.customerID).
 		SetType(schematype.CustomerTypeIndividual).
 		SetName(ind.CustomerName).
-		SetUser(u).
 		SetPerson(p).
 		SetNillableCountry(primaryCountry(ind.Person.Addresses))
+	if u != nil {
+		create.SetUser(u)
+	}
+	ind.Who.set(create)
 	if ind.ExternalReference != "" {
 		create.SetExternalReference(ind.ExternalReference)
 	}
 	if len(ind.Tags) > 0 {
 		create.SetTags(ind.Tags)
 	}
-	return createCustomer(ctx, tx, create, w)
+	if err := createCustomer(ctx, tx, create, w); err != nil {
+		return err
+	}
+	return membership(ctx, tx, p, u, w)
 }
 
 // writeOrganization writes an organization customer with its organization,
@@ -204,6 +227,8 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		SetRegistrationNumber(org.RegistrationNumber).
 		SetTradingName(org.TradingName).
 		SetTaxID(org.TaxID).
+		SetNillableRegistrationNumberKey(numberKey(org.RegistrationNumber)).
+		SetNillableTaxIDKey(numberKey(org.TaxID)).
 		SetDescription(org.Description).
 		SetWebsite(org.Website).
 		SetEmail(org.Email).
@@ -261,6 +286,7 @@ func writeOrganization(ctx context.Context, tx *ent.Tx, org Organization, adminR
 		SetUser(u).
 		SetOrganization(o).
 		SetNillableCountry(primaryCountry(org.Addresses))
+	org.Who.set(c)
 	if org.ExternalReference != "" {
 		c.SetExternalReference(org.ExternalReference)
 	}

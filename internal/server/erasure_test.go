@@ -81,7 +81,7 @@ func newErasureEnv(t *testing.T) *erasureEnv {
 	p := c.Customer.QueryPerson(c.Customer.GetX(ctx, e.individual)).OnlyX(ctx)
 	c.Person.UpdateOne(p).SetMiddleName("Aurelius").SetPlaceOfBirth("Vilnius").SetPhone("+37060012345").ExecX(ctx)
 	for _, a := range c.Person.QueryAddresses(p).AllX(ctx) {
-		c.Address.UpdateOne(a).SetLine2("Flat 4").ExecX(ctx)
+		c.Address.UpdateOne(a).SetLine2("Flat 4").SetAddressLine("123 Medium Risk Street, Flat 4, Compliance City").ExecX(ctx)
 	}
 	c.IdentityDocument.Create().SetPersonID(p.ID).SetType("PASSPORT").SetNumber("LT1234567").SetIssuingCountry("LT").ExecX(ctx)
 	doc := c.ConsentDocument.Query().Where(consentdocument.Code("TERMS"), consentdocument.Version(1)).OnlyX(ctx) // the demo catalog's
@@ -569,6 +569,20 @@ func (e *hostileEnv) closedCustomer(t *testing.T, tenantID string, n int64) stri
 	e.counts = nil
 	return e.Client().Customer.Create().SetType(schematype.CustomerTypeIndividual).
 		SetName(fmt.Sprintf("Closed %d", n)).SetStatus(customer.StatusCLOSED).SaveX(e.As(tenantID)).ID
+}
+
+// loginlessCustomer writes an individual customer without a login in
+// tenantID directly and returns a valid addCustomerLogin input for it, for
+// the hostile suites: each login added consumes its customer. The suite's
+// row counts are reset, as after any setup request.
+func (e *hostileEnv) loginlessCustomer(t *testing.T, tenantID string, n int64) map[string]any {
+	t.Helper()
+	e.counts = nil
+	id := e.Client().Customer.Create().SetType(schematype.CustomerTypeIndividual).
+		SetName(fmt.Sprintf("Loginless %d", n)).SaveX(e.As(tenantID)).ID
+	return map[string]any{"customerId": id, "email": fmt.Sprintf("login%d@example.com", n),
+		"username": fmt.Sprintf("login%d", n), "password": fixturePassword, "matchingPassword": fixturePassword,
+		"roles": []any{"USER"}}
 }
 
 // TestErasureDropsLoginTraces: an erasure deletes the customer's

@@ -31,7 +31,7 @@ func hostileIsolation(t *testing.T) {
 	e := newHostileEnv(t, "isolation", testutil.Options{})
 	a := e.seedTenantA(t)
 	rivalID := e.tenant("rival")
-	tokenB := e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage)...)
+	tokenB := e.Token([]string{"rival"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage, viewer.ScopeAPIKeysManage)...)
 	b := e.seedTenantB(t, tokenB)
 	b.tenantID = rivalID
 	secret := append(slices.Clone(a.all), hostileIsolationMarkers...)
@@ -72,6 +72,7 @@ func hostileIsolation(t *testing.T) {
 	bases["erasePersonalData"] = func(n int64) map[string]any {
 		return map[string]any{"customerId": e.closedCustomer(t, rivalID, n), "reason": "GDPR_REQUEST"}
 	}
+	bases["addCustomerLogin"] = func(n int64) map[string]any { return e.loginlessCustomer(t, rivalID, n) }
 	var controls []hostileCase
 	for _, f := range s.Mutation.Fields {
 		for _, arg := range f.Arguments {
@@ -232,9 +233,13 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 
 	// A's webhook endpoint, whose id the webhook mutations take; the
 	// webhook tables' nodes need webhooks:manage.
-	hooksToken := e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage)...)
+	hooksToken := e.Token([]string{"acme"}, append(slices.Clone(testutil.AllScopes), viewer.ScopeWebhooksManage, viewer.ScopeAPIKeysManage)...)
 	e.mustSucceed(t, hooksToken, `mutation {
 		createWebhookEndpoint(input: {url: "https://alpha.example/hooks"}) { endpoint { id } } }`, nil)
+	// And an API key, whose id revokeApiKey takes (its node needs
+	// apikeys:manage, which the token above holds too).
+	e.mustSucceed(t, hooksToken, `mutation {
+		createApiKey(input: {name: "Alpha CRM", scopes: ["customers:read"]}) { apiKey { id } } }`, nil)
 
 	if !hostileSafeID.MatchString(e.tenantID) {
 		t.Fatalf("unexpected tenant id %q", e.tenantID)
@@ -317,7 +322,7 @@ func (e *hostileEnv) seedTenantA(t *testing.T) hostileTenantA {
 	a.byType["Subject"] = a.byType["Person"]
 	for _, typ := range []string{"Customer", "Person", "Address", "Contact", "IdentityDocument", "Organization",
 		"Representative", "Employee", "Category", "Feature", "FeatureRelation", "CustomerFeature", "Role", "Tenant", "User",
-		"ConsentDocument", "Consent", "Verification", "CustomerEvent", "WebhookEndpoint"} {
+		"ConsentDocument", "Consent", "Verification", "CustomerEvent", "WebhookEndpoint", "ApiKey"} {
 		if a.byType[typ] == "" {
 			t.Fatalf("tenant A holds no %s: %v", typ, a.byType)
 		}
@@ -457,6 +462,8 @@ func (e *hostileEnv) isolationBases(t *testing.T, b hostileTenantB) map[string]f
 	maps.Copy(bases, e.decisionBases(t, b.tenantID, "rival", e.Token([]string{"rival"}, testutil.AllScopes...)))
 	hooks, _ := e.webhookBases(t, b.tenantID, "rival")
 	maps.Copy(bases, hooks)
+	keys, _ := e.apiKeyBases(t, "rival")
+	maps.Copy(bases, keys)
 	return bases
 }
 

@@ -171,6 +171,10 @@ var hostileFieldEntities = map[string]string{
 	// event, CustomerEvent) by their own names.
 	"UpdateWebhookEndpointInput.endpointId": "WebhookEndpoint", "RotateWebhookSecretInput.endpointId": "WebhookEndpoint",
 	"RedeliverEventInput.endpointId": "WebhookEndpoint", "RedeliverEventInput.eventId": "CustomerEvent",
+	"RevokeApiKeyInput.id": "ApiKey",
+	// An individual's organization is named by its organization
+	// customer's id (or its organization's, or a reference).
+	"IndividualOrganizationInput.id": "Customer",
 }
 
 // hostileEntity is the GraphQL type of the object f refers to: the owner's

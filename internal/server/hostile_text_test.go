@@ -149,6 +149,7 @@ var hostileTwins = map[string][][][]any{
 		{{"lastName"}, {"individualCustomer", "person", "lastName"}},
 	},
 	"registerOrganization": {{{"password"}, {"matchingPassword"}, {"organizationCustomer", "user", "password"}}},
+	"addCustomerLogin":     {{{"password"}, {"matchingPassword"}}},
 }
 
 // hostilePersonExtras fills the lists of a person the fixtures leave out,
@@ -183,6 +184,12 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	// with parameters, contacts), with the employees fixture's employee.
 	full := testutil.Fixture(t, "finhub-organization-categorized.json")
 	full["organizationCustomer"].(map[string]any)["employees"] = []any{hostileClone(employee)}
+	// Category-level parameters in both, so that each of their texts has
+	// a valid value to spoil (a parameter takes a name and a value).
+	individual["individualCustomer"].(map[string]any)["categorization"].(map[string]any)["parametrization"] =
+		[]any{map[string]any{"name": "monitoring", "value": "STANDARD"}}
+	full["organizationCustomer"].(map[string]any)["categorization"].(map[string]any)["parametrization"] =
+		[]any{map[string]any{"name": "DAILY_LIMIT", "value": "10000"}}
 
 	r := e.mustSucceed(t, e.token, hostileRegisterMembers,
 		map[string]any{"input": org})
@@ -291,7 +298,11 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 		},
 		"removeEmployee": nil,
 		"createTenant": func(n int64) map[string]any {
-			return map[string]any{"key": fmt.Sprintf("text-%d", n), "name": fmt.Sprintf("Tenant %d", n)}
+			return map[string]any{"key": fmt.Sprintf("text-%d", n), "name": fmt.Sprintf("Tenant %d", n), "defaultCountry": "LT"}
+		},
+		// The fixtures' own country, which completes no address of theirs.
+		"updateTenantSettings": func(int64) map[string]any {
+			return map[string]any{"minimumAge": 18, "defaultCountry": "LT", "duplicatePolicy": "FLAG"}
 		},
 		"createRole": func(n int64) map[string]any {
 			return map[string]any{"code": fmt.Sprintf("TEXT_ROLE_%d", n), "name": fmt.Sprintf("Role %d", n)}
@@ -343,6 +354,8 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	bases["erasePersonalData"] = func(n int64) map[string]any {
 		return map[string]any{"customerId": e.closedCustomer(t, e.tenantID, n), "reason": "GDPR_REQUEST"}
 	}
+	// A login added consumes its customer: each case gets one without.
+	bases["addCustomerLogin"] = func(n int64) map[string]any { return e.loginlessCustomer(t, e.tenantID, n) }
 	// A login to sign in with: the control succeeds, and each hostile
 	// username or password is refused as text before any lookup.
 	login := hostileClone(individual)
@@ -357,6 +370,10 @@ func (e *hostileEnv) textBases(t *testing.T) (map[string]func(n int64) map[strin
 	hooks, hooksToken := e.webhookBases(t, e.tenantID, "acme")
 	for name, base := range hooks {
 		bases[name], tokens[name] = base, hooksToken
+	}
+	keys, keysToken := e.apiKeyBases(t, "acme")
+	for name, base := range keys {
+		bases[name], tokens[name] = base, keysToken
 	}
 	return bases, tokens
 }

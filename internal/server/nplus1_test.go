@@ -12,6 +12,7 @@ import (
 	"onboard/ent/customer"
 	"onboard/ent/feature"
 	"onboard/ent/organization"
+	"onboard/ent/possibleduplicate"
 	"onboard/ent/role"
 	"onboard/internal/demo"
 	"onboard/internal/testutil"
@@ -52,6 +53,7 @@ fragment DeepCustomer on Customer {
   }
   features { code parameters { name value source } }
   user { email roles { code } }
+  possibleDuplicates { rule customer { id name person { lastName } organization { legalName } } }
 }`
 
 // deepReadQuery is the deep BI read on the root connection.
@@ -123,6 +125,14 @@ type deepCustomer struct {
 	User *struct {
 		Email string
 		Roles []struct{ Code string }
+	}
+	PossibleDuplicates []struct {
+		Rule     string
+		Customer struct {
+			ID, Name     string
+			Person       *struct{ LastName string }
+			Organization *struct{ LegalName string }
+		}
 	}
 }
 
@@ -243,6 +253,18 @@ func seedDeepReadExtras(t testing.TB, ctx context.Context, client *ent.Client, i
 		}
 		client.CustomerFeature.CreateBulk(cfs...).ExecX(ctx)
 		client.User.CreateBulk(users...).ExecX(ctx)
+		// Every customer but the first of each kind looks like the one of
+		// its kind before it (possibleDuplicates, with that customer's
+		// person or organization).
+		var dups []*ent.PossibleDuplicateCreate
+		for i := max(start, 2); i < end; i++ {
+			rule := possibleduplicate.RulePERSON_NAME_BIRTH_DATE_PHONE
+			if specs[i].Organization {
+				rule = possibleduplicate.RuleORGANIZATION_TAX_ID
+			}
+			dups = append(dups, client.PossibleDuplicate.Create().SetCustomerID(ids[i]).SetExistingCustomerID(ids[i-2]).SetRule(rule))
+		}
+		client.PossibleDuplicate.CreateBulk(dups...).ExecX(ctx)
 		if len(orgs) > 0 {
 			orgIDs := client.Organization.Query().Where(organization.HasCustomerWith(customer.IDIn(orgs...))).IDsX(ctx)
 			employees := make([]*ent.EmployeeCreate, len(orgIDs))
@@ -314,7 +336,7 @@ func (e *deepReadEnv) categoryTotals() map[string]int {
 // back empty would prove nothing.
 func checkDeepCustomers(t testing.TB, nodes []deepCustomer, totals map[string]int) {
 	t.Helper()
-	var individuals, organizations int
+	var individuals, organizations, duplicates int
 	for _, n := range nodes {
 		fail := func(format string, args ...any) {
 			t.Helper()
@@ -339,6 +361,13 @@ func checkDeepCustomers(t testing.TB, nodes []deepCustomer, totals map[string]in
 		}
 		if len(n.Features) == 0 {
 			fail("no applied features")
+		}
+		if d := n.PossibleDuplicates; len(d) > 1 || len(d) == 1 && (d[0].Customer.ID == "" || d[0].Customer.ID == n.ID ||
+			(d[0].Customer.Person == nil) == (n.Type == "INDIVIDUAL") || (d[0].Customer.Organization == nil) == (n.Type == "ORGANIZATION")) {
+			fail("possibleDuplicates %+v", d)
+		}
+		if len(n.PossibleDuplicates) == 1 {
+			duplicates++
 		}
 		for _, f := range n.Features {
 			if len(f.Parameters) < 2 || f.Parameters[0].Source == "" {
@@ -383,6 +412,9 @@ func checkDeepCustomers(t testing.TB, nodes []deepCustomer, totals map[string]in
 	}
 	if individuals == 0 || organizations == 0 {
 		t.Fatalf("%d individuals and %d organizations: want both kinds on the page", individuals, organizations)
+	}
+	if duplicates < len(nodes)-2 {
+		t.Fatalf("%d of %d customers with a possible duplicate: the seed gives one to all but the first two", duplicates, len(nodes))
 	}
 }
 

@@ -51,6 +51,9 @@ func TestMutationPayloadsLoadTheirListsEagerly(t *testing.T) {
 			set(t, input, path, email)
 		}
 		set(t, input, "organizationCustomer.organization.registrationNumber", fmt.Sprint("REG-", registration))
+		// Its own tax id too: with the fixture's, each registration would
+		// be a possible duplicate of the earlier ones, which costs more.
+		set(t, input, "organizationCustomer.organization.taxId", fmt.Sprint("TAX-", registration))
 		var people []any
 		for i := range reps {
 			people = append(people, map[string]any{"firstName": fmt.Sprint("Rep", i), "lastName": "Sample",

@@ -48,6 +48,7 @@ func TestEveryPersonalFieldIsMaskedAndUnfilterable(t *testing.T) {
 	person["middleName"], person["placeOfBirth"] = "Alexander", "Vilnius"
 	address := person["addresses"].([]any)[0].(map[string]any)
 	address["line2"] = "Flat 7"
+	address["addressLine"] = "123 Medium Risk Street, Flat 7, Compliance City"
 	person["identityDocuments"] = []any{map[string]any{"type": "PASSPORT", "number": "LT1234567", "issuingCountry": "LT"}}
 	var reg registered
 	env.register(input, "User-Agent", "onboarding-form/2.1", "deviceId", "device-42", "X-Forwarded-For", "203.0.113.9").Into(t, &reg)

@@ -18,6 +18,7 @@ import (
 	"onboard/graph"
 	"onboard/internal/apperr"
 	"onboard/internal/auth"
+	"onboard/internal/compat"
 	"onboard/internal/database"
 	"onboard/internal/events"
 	"onboard/internal/history"
@@ -144,9 +145,12 @@ func New(opts Options) http.Handler {
 		}
 		opts.Delivery = d
 	}
+	// One hasher for /graphql and the drop-in routes, so that its bound
+	// holds for every registration the server runs.
+	hasher := values.NewHasher(opts.HashConcurrency).OnWait(opts.Metrics.HashWait)
 	gql := graph.NewHandler(graph.Options{
 		Client:        opts.DB.Client,
-		Hasher:        values.NewHasher(opts.HashConcurrency).OnWait(opts.Metrics.HashWait),
+		Hasher:        hasher,
 		Logger:        opts.Logger,
 		Introspection: opts.Introspection,
 		Limits:        opts.Limits,
@@ -169,6 +173,24 @@ func New(opts Options) http.Handler {
 		r.Use(wakeSequencer(opts.Delivery.Sequencer))
 		r.Use(opts.Delivery.trackSockets)
 		r.Handle("/graphql", gql)
+	})
+	// The drop-in REST routes (internal/compat) take the same middleware
+	// where it applies: CORS, the registration context and the sequencer's
+	// wake-up; they check the method, content type, body and credentials
+	// themselves, to answer in each system's own error shape.
+	compatRoutes := &compat.Handler{
+		Registration: &registration.Service{Client: opts.DB.Client, Hasher: hasher,
+			Observe: opts.Metrics.Registration, ObserveValidation: opts.Metrics.Validation},
+		Client:  opts.DB.Client,
+		Auth:    opts.Auth,
+		Logger:  opts.Logger,
+		MaxBody: opts.MaxBodyBytes,
+	}
+	r.Group(func(r chi.Router) {
+		r.Use(opts.CORS.handler)
+		r.Use(registrationContext)
+		r.Use(wakeSequencer(opts.Delivery.Sequencer))
+		compatRoutes.Routes(r)
 	})
 	if opts.Playground != nil {
 		r.Get("/", opts.Playground.ServeHTTP)

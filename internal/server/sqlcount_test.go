@@ -28,6 +28,8 @@ type sqlCounter struct {
 	mu     sync.Mutex
 	record bool
 	stmts  []string
+	// args are the recorded statements' arguments, stmts' parallel.
+	args [][]any
 }
 
 // Wrap returns d counting into c; it is the shape testutil.Options.WrapDriver
@@ -41,7 +43,7 @@ func (c *sqlCounter) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n.Store(0)
-	c.stmts = nil
+	c.stmts, c.args = nil, nil
 }
 
 // Count is the number of statements since the last Reset.
@@ -62,6 +64,25 @@ func (c *sqlCounter) Statements() []string {
 	return append([]string(nil), c.stmts...)
 }
 
+// recordedStatement is a statement as it was sent: its text and arguments.
+type recordedStatement struct {
+	Query string
+	Args  []any
+}
+
+// Recorded are the statements recorded since the last Reset with their
+// arguments, to run again (an EXPLAIN).
+func (c *sqlCounter) Recorded() []recordedStatement {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]recordedStatement, len(c.stmts))
+	for i, s := range c.stmts {
+		text, _, _ := strings.Cut(s, " -- ")
+		out[i] = recordedStatement{text, c.args[i]}
+	}
+	return out
+}
+
 // Measure resets the counter, records while fn runs, and returns the count
 // and the statements fn caused.
 func (c *sqlCounter) Measure(fn func()) (int64, []string) {
@@ -78,6 +99,8 @@ func (c *sqlCounter) add(query string, args any) {
 	defer c.mu.Unlock()
 	if c.record {
 		c.stmts = append(c.stmts, fmt.Sprintf("%s -- %d args", query, argCount(args)))
+		a, _ := args.([]any)
+		c.args = append(c.args, a)
 	}
 }
 

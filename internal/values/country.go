@@ -41,6 +41,12 @@ type geoTable struct {
 	alpha3To2    map[string]string                // "LTU" -> "LT"
 	subdivisions map[string]subdivisionIndex      // "US" -> index
 	allSubdivs   map[string]bool                  // "US-CA" -> true
+	// subdivNames is each known subdivision's name as the library gives it.
+	subdivNames map[string]string // "US-CA" -> "California"
+	// worldByName resolves a subdivision name without a country: folded
+	// name -> code, "" when subdivisions of several countries (or two of
+	// one) share the name.
+	worldByName map[string]string
 }
 
 // subdivisionIndex resolves the subdivisions of one country.
@@ -58,6 +64,8 @@ func buildGeoTable() *geoTable {
 		alpha3To2:    map[string]string{},
 		subdivisions: map[string]subdivisionIndex{},
 		allSubdivs:   map[string]bool{},
+		subdivNames:  map[string]string{},
+		worldByName:  map[string]string{},
 	}
 	for _, c := range countries.All() {
 		a2, a3 := c.Alpha2(), c.Alpha3()
@@ -75,15 +83,18 @@ func buildGeoTable() *geoTable {
 			}
 			idx.bySuffix[suffix] = code
 			t.allSubdivs[code] = true
+			t.subdivNames[code] = sd.String()
 			for _, name := range subdivisionNameVariants(sd.String()) {
 				key := foldName(name)
 				if key == "" {
 					continue
 				}
-				if prev, seen := idx.byName[key]; seen && prev != code {
-					idx.byName[key] = "" // two subdivisions share the name
-				} else {
-					idx.byName[key] = code
+				for _, names := range []map[string]string{idx.byName, t.worldByName} {
+					if prev, seen := names[key]; seen && prev != code {
+						names[key] = "" // two subdivisions share the name
+					} else {
+						names[key] = code
+					}
 				}
 			}
 		}
@@ -296,3 +307,42 @@ func ParseSubdivision(countryAlpha2, s string) (string, error) {
 	}
 	return t, nil
 }
+
+// SubdivisionCountry finds the country of an address's state given without
+// a country: the state must be an ISO 3166-2 code ("US-CA", or "ARG-B" with
+// an alpha-3 prefix) of a known subdivision, or a subdivision name that
+// only one subdivision in the world has ("California", not "Córdoba",
+// which Argentina and Colombia share). It returns the country's alpha-2
+// code and the subdivision's code, or ok false: a bare code ("CA") or an
+// ambiguous or unknown name names no country, and guessing one would put
+// the customer in the wrong country.
+//
+// A name that is also another country's name or code is ambiguous too:
+// "Georgia" is a US state and a country, "Puerto Rico" a US subdivision
+// and a country of its own, "Niger" a Nigerian state and a country. A
+// name that is its subdivision's own country ("England", "Mexico")
+// names that country either way and is kept.
+func SubdivisionCountry(state string) (countryAlpha2, code string, ok bool) {
+	t, err := CleanString(state, maxSubdivisionInput)
+	if err != nil || t == "" {
+		return "", "", false
+	}
+	tab := geo()
+	if m := isoSubdivisionPattern.FindStringSubmatch(strings.ToUpper(t)); m != nil {
+		if cc := tab.alpha2For(m[1]); cc != "" && tab.allSubdivs[cc+"-"+m[2]] {
+			return cc, cc + "-" + m[2], true
+		}
+	}
+	code = tab.worldByName[foldName(t)]
+	if code == "" {
+		return "", "", false
+	}
+	if country := tab.lookupCountry(t); country != "" && country != code[:2] {
+		return "", "", false
+	}
+	return code[:2], code, true
+}
+
+// IsSubdivision reports whether code is a known ISO 3166-2 subdivision
+// code ("US-CA"), as ParseSubdivision returns it for a state it resolved.
+func IsSubdivision(code string) bool { return geo().allSubdivs[code] }

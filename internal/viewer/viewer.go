@@ -41,12 +41,14 @@ const (
 	// ScopeWebhooksManage creates, rotates, enables and disables webhook
 	// endpoints, reads their delivery log and asks for redeliveries.
 	ScopeWebhooksManage = "webhooks:manage"
+	// ScopeAPIKeysManage creates, lists and revokes the tenant's API keys.
+	ScopeAPIKeysManage = "apikeys:manage"
 )
 
 // Scopes is every scope a token may carry, each once.
 var Scopes = []Scope{ScopeCustomersRegister, ScopeCustomersRead, ScopeCustomersManage,
 	ScopePIIRead, ScopeCatalogWrite, ScopeTenantsAdmin, ScopeCustomersVerify, ScopeCustomersDecide,
-	ScopeCustomersSessions, ScopeCustomerSelf, ScopeEventsRead, ScopeWebhooksManage}
+	ScopeCustomersSessions, ScopeCustomerSelf, ScopeEventsRead, ScopeWebhooksManage, ScopeAPIKeysManage}
 
 // CodeScopes are the scopes no @hasScope names, because code checks them
 // where a directive cannot: pii:read decides, per value, whether personal

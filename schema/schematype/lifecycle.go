@@ -79,12 +79,15 @@ const (
 	EventMemberUpdated         = "member.updated"
 	EventMemberRemoved         = "member.removed"
 	EventPersonalDataErased    = "customer.personal_data_erased"
+	// EventCustomerLoginAdded: a login user given to a customer
+	// registered without one (addCustomerLogin).
+	EventCustomerLoginAdded = "customer.login_added"
 )
 
 // EventTypes lists every event type.
 var EventTypes = []string{EventCustomerRegistered, EventCustomerUpdated, EventCustomerStatusChanged,
 	EventVerificationRecorded, EventConsentAccepted, EventMemberAdded, EventMemberUpdated,
-	EventMemberRemoved, EventPersonalDataErased}
+	EventMemberRemoved, EventPersonalDataErased, EventCustomerLoginAdded}
 
 // Length limits of the lifecycle's texts.
 const (

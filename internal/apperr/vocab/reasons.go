@@ -28,6 +28,10 @@ const (
 	ReasonWildcardTenantNeedsAdmin Reason = "WILDCARD_TENANT_NEEDS_ADMIN"
 	ReasonMissingTenant            Reason = "MISSING_TENANT"
 	ReasonDatabaseUnavailable      Reason = "DATABASE_UNAVAILABLE"
+	// API keys (Authorization: ApiKey, x-api-key, apiKey; internal/apikeys).
+	ReasonAPIKeyInvalid Reason = "API_KEY_INVALID"
+	ReasonAPIKeyRevoked Reason = "API_KEY_REVOKED"
+	ReasonAPIKeyExpired Reason = "API_KEY_EXPIRED"
 
 	// The document and the operation, before any resolver runs.
 	ReasonGraphQLParseFailed      Reason = "GRAPHQL_PARSE_FAILED"
@@ -58,6 +62,7 @@ const (
 	ReasonNotPlatformOperator Reason = "NOT_PLATFORM_OPERATOR"
 	ReasonNotFound            Reason = "NOT_FOUND"
 	ReasonAlreadyExists       Reason = "ALREADY_EXISTS"
+	ReasonPossibleDuplicate   Reason = "POSSIBLE_DUPLICATE"
 
 	// Values of a field (internal/values and the checks around it).
 	ReasonRequired           Reason = "REQUIRED"
@@ -116,11 +121,14 @@ const (
 	ReasonOwnershipTotalExceeded   Reason = "OWNERSHIP_TOTAL_EXCEEDED"
 	ReasonMultiplePrimaryOwners    Reason = "MULTIPLE_PRIMARY_OWNERS"
 	ReasonMissingRequiredRole      Reason = "MISSING_REQUIRED_ROLE"
+	ReasonLoginExists              Reason = "LOGIN_EXISTS"
 	ReasonIdempotencyKeyTooLong    Reason = "IDEMPOTENCY_KEY_TOO_LONG"
 	ReasonInvalidIdempotencyKey    Reason = "INVALID_IDEMPOTENCY_KEY"
 	ReasonIdempotencyKeyReused     Reason = "IDEMPOTENCY_KEY_REUSED"
 	ReasonTooManyRegistrations     Reason = "TOO_MANY_REGISTRATIONS"
 	ReasonRoleNotSelfAssignable    Reason = "ROLE_NOT_SELF_ASSIGNABLE"
+	ReasonStateNotInCountry        Reason = "STATE_NOT_IN_COUNTRY"
+	ReasonPhoneMismatch            Reason = "PHONE_MISMATCH"
 
 	// The onboarding lifecycle: updates, decisions, consents, sessions and
 	// erasure (internal/onboarding).
@@ -150,12 +158,21 @@ const (
 	ReasonWebhooksNotConfigured Reason = "WEBHOOKS_NOT_CONFIGURED"
 	ReasonEventNotSequenced     Reason = "EVENT_NOT_SEQUENCED"
 	ReasonEndpointDisabled      Reason = "ENDPOINT_DISABLED"
+	// Managing API keys (createApiKey).
+	ReasonScopeNotAllowed Reason = "SCOPE_NOT_ALLOWED"
+	ReasonScopeNotHeld    Reason = "SCOPE_NOT_HELD"
+	ReasonTooManyAPIKeys  Reason = "TOO_MANY_API_KEYS"
 	// Subscriptions (Subscription.customerEvents over a websocket).
 	ReasonTooManySubscriptions   Reason = "TOO_MANY_SUBSCRIPTIONS"
 	ReasonSubscriberTooSlow      Reason = "SUBSCRIBER_TOO_SLOW"
 	ReasonEventStreamUnavailable Reason = "EVENT_STREAM_UNAVAILABLE"
 	ReasonWebsocketRequired      Reason = "WEBSOCKET_REQUIRED"
 	ReasonSubscriptionOnly       Reason = "SUBSCRIPTION_ONLY"
+
+	// The drop-in REST routes (internal/compat): a body field that is not
+	// part of the API, or a JSON value of the wrong type for its field.
+	ReasonUnknownField    Reason = "UNKNOWN_FIELD"
+	ReasonInvalidJSONType Reason = "INVALID_JSON_TYPE"
 )
 
 // catalogue is the one table of reasons: code, the status of a refusal
@@ -173,7 +190,7 @@ var catalogue = []Entry{
 	{ReasonInvalidQueryString, BadUserInput, http.StatusBadRequest, "a GET query string that does not decode"},
 	{ReasonOriginNotAllowed, Forbidden, http.StatusForbidden, "a CORS preflight from an origin not in CORS_ALLOWED_ORIGINS"},
 
-	{ReasonMissingToken, Unauthenticated, http.StatusUnauthorized, "no Authorization: Bearer token"},
+	{ReasonMissingToken, Unauthenticated, http.StatusUnauthorized, "no Authorization: Bearer token (nor API key)"},
 	{ReasonInvalidToken, Unauthenticated, http.StatusUnauthorized, "a token that is malformed, badly signed or breaks a rule of its header or claims"},
 	{ReasonTokenExpired, Unauthenticated, http.StatusUnauthorized, "a token past its exp"},
 	{ReasonTokenNotYetValid, Unauthenticated, http.StatusUnauthorized, "a token before its nbf"},
@@ -182,6 +199,9 @@ var catalogue = []Entry{
 	{ReasonUnknownTenant, Forbidden, http.StatusForbidden, "an X-Tenant-ID that names no tenant (answered like one not granted)"},
 	{ReasonWildcardTenantNeedsAdmin, Forbidden, http.StatusForbidden, "a token granting every tenant (\"*\") without tenants:admin"},
 	{ReasonMissingTenant, BadUserInput, http.StatusBadRequest, "no X-Tenant-ID where the operation needs one"},
+	{ReasonAPIKeyInvalid, Unauthenticated, http.StatusUnauthorized, "an API key that is malformed, names no key or has the wrong secret (one answer for the three)"},
+	{ReasonAPIKeyRevoked, Unauthenticated, http.StatusUnauthorized, "an API key that was revoked (revokeApiKey)"},
+	{ReasonAPIKeyExpired, Unauthenticated, http.StatusUnauthorized, "an API key past its expiresAt"},
 	{ReasonDatabaseUnavailable, Unavailable, http.StatusServiceUnavailable, "the database cannot be reached or refused to serve: retry after Retry-After"},
 
 	{ReasonGraphQLParseFailed, BadUserInput, 0, "the document does not parse"},
@@ -210,6 +230,7 @@ var catalogue = []Entry{
 	{ReasonNotPlatformOperator, Forbidden, 0, "createTenant with a token that does not grant every tenant"},
 	{ReasonNotFound, NotFound, 0, "an id or reference the tenant does not have (another tenant's objects do not exist for it)"},
 	{ReasonAlreadyExists, Conflict, 0, "a value that must be unique (an e-mail, a code) is taken; extensions.field names it"},
+	{ReasonPossibleDuplicate, Conflict, 0, "a registration that looks like an existing customer under the tenant's REJECT duplicate policy; extensions.existingCustomerId names it"},
 
 	{ReasonRequired, BadUserInput, 0, "a mandatory value is missing or blank"},
 	{ReasonTooLong, BadUserInput, 0, "a text with more characters than its field allows"},
@@ -238,11 +259,11 @@ var catalogue = []Entry{
 
 	{ReasonInactiveDefault, BadUserInput, 0, "an inactive category made the default"},
 	{ReasonDefaultCategoryExists, Conflict, 0, "a second default category for one customer type"},
-	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type"},
+	{ReasonCustomerTypeMismatch, BadUserInput, 0, "a parent category, or a policy requirement, for another customer type; addCustomerLogin for an organization customer (its logins are its employees')"},
 	{ReasonCycle, BadUserInput, 0, "a category made to descend from itself"},
-	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt)"},
+	{ReasonInvalidRange, BadUserInput, 0, "a parameter's min above its max, a range on a type that takes none, or an expiry not after its start (a verification's expiresAt), an API key's expiresAt not in the future"},
 	{ReasonReferenceMismatch, BadUserInput, 0, "the parts of a reference (id, code, name) name different objects"},
-	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share"},
+	{ReasonAmbiguousReference, BadUserInput, 0, "a category name several categories share, or an organization to join named both by id and by name"},
 	{ReasonUnknownParameter, BadUserInput, 0, "a parameter its feature does not define"},
 	{ReasonInvalidParameterValue, BadUserInput, 0, "a parameter value not of its type (integer, decimal, boolean)"},
 	{ReasonParameterValueNotAllowed, BadUserInput, 0, "a parameter value outside its allowed values"},
@@ -259,12 +280,15 @@ var catalogue = []Entry{
 	{ReasonNameMismatch, BadUserInput, 0, "a name given twice with two values"},
 	{ReasonPasswordMismatch, BadUserInput, 0, "a repetition of the password that differs from it"},
 	{ReasonEmailMismatch, BadUserInput, 0, "the user's e-mail differs from the login e-mail"},
-	{ReasonMultiplePrimary, BadUserInput, 0, "more than one primary address, or primary contact of a type"},
+	{ReasonMultiplePrimary, BadUserInput, 0, "more than one primary address or identity document, or primary contact of a type"},
+	{ReasonStateNotInCountry, BadUserInput, 0, "the state of an address completed with the tenant's default country, sent or read from its address line, is not a subdivision of that country"},
+	{ReasonPhoneMismatch, BadUserInput, 0, "a phone given both whole and as country code and national number, with two values"},
 	{ReasonUnknownRole, NotFound, 0, "a role the tenant does not have"},
 	{ReasonOwnershipShareOutOfRange, BadUserInput, 0, "an ownership share outside 0 to 100"},
 	{ReasonOwnershipTotalExceeded, BadUserInput, 0, "ownership shares adding up to more than 100"},
 	{ReasonMultiplePrimaryOwners, BadUserInput, 0, "more than one representative marked primary owner"},
 	{ReasonMissingRequiredRole, BadUserInput, 0, "a change that would leave an organization without a member holding a required role"},
+	{ReasonLoginExists, Conflict, 0, "addCustomerLogin for a customer that already has a login user"},
 	{ReasonIdempotencyKeyTooLong, BadUserInput, 0, "an Idempotency-Key over 255 characters"},
 	{ReasonInvalidIdempotencyKey, BadUserInput, 0, "an Idempotency-Key with characters other than printable ASCII"},
 	{ReasonIdempotencyKeyReused, Conflict, 0, "an Idempotency-Key sent with another input, or still in use"},
@@ -293,9 +317,14 @@ var catalogue = []Entry{
 	{ReasonWebhooksNotConfigured, Unavailable, 0, "a webhook endpoint created or rotated on a server without WEBHOOK_SECRET_KEY"},
 	{ReasonEventNotSequenced, Conflict, 0, "a redelivery of an event not yet put in order (sequenced): retry in a moment"},
 	{ReasonEndpointDisabled, Conflict, 0, "a redelivery to a DISABLED webhook endpoint: enable it first"},
+	{ReasonScopeNotAllowed, BadUserInput, 0, "an API key given tenants:admin, customer:self or apikeys:manage, which no key may hold"},
+	{ReasonScopeNotHeld, Forbidden, 0, "an API key given a scope the token creating it lacks"},
+	{ReasonTooManyAPIKeys, Conflict, 0, "a new API key while the tenant holds 100 live (neither revoked nor expired) ones"},
 	{ReasonTooManySubscriptions, RateLimited, 0, "a subscription beyond SUBSCRIPTIONS_PER_CONNECTION on its websocket, or beyond SUBSCRIPTIONS_PER_TENANT for its tenant on one server"},
 	{ReasonSubscriberTooSlow, Unavailable, 0, "a subscription that fell too far behind the events and was ended: read the missed events from the feed and subscribe again"},
 	{ReasonWebsocketRequired, BadUserInput, 0, "a subscription sent over HTTP (GET or POST): subscriptions are served over a websocket at /graphql"},
 	{ReasonSubscriptionOnly, BadUserInput, 0, "a query or a mutation sent over the websocket, which serves subscriptions only: send it over HTTP"},
 	{ReasonEventStreamUnavailable, Unavailable, 0, "a subscription on a server whose event stream is not running (starting or shutting down): retry shortly"},
+	{ReasonUnknownField, BadUserInput, 0, "a drop-in route's body field that the API does not have (nothing is silently dropped)"},
+	{ReasonInvalidJSONType, BadUserInput, 0, "a drop-in route's body value of the wrong JSON type for its field (a number for a string)"},
 }
