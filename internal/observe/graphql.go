@@ -35,10 +35,12 @@ func (Operations) ExtensionName() string                   { return "Observe" }
 func (Operations) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (o Operations) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	req := FromContext(ctx)
-	if req == nil {
-		req = &Request{} // outside the HTTP middleware (never in the server)
-	}
+	// The operation's own record: one HTTP request may carry several
+	// operations at once (the subscriptions of a websocket), so the
+	// request's record takes each operation's when it ends (Record), under
+	// its lock, and the metrics and span below read this one alone.
+	req := &Request{}
+	defer FromContext(ctx).Record(req)
 	start := time.Now()
 	req.GraphQL = true
 	if graphql.HasOperationContext(ctx) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"sync"
 
 	"onboard/internal/viewer"
 )
@@ -35,6 +36,24 @@ type Request struct {
 	// errors, in order of first appearance; Errors counts the entries.
 	Codes  []string
 	Errors int
+
+	// mu guards the fields above against the operations of one request
+	// that run at once (Record).
+	mu sync.Mutex
+}
+
+// Record makes op, an operation of the request that just ended, the
+// request's operation for the access log and the request counter: the
+// last to end has the last word. It is safe to call from the operations
+// of one websocket at once.
+func (r *Request) Record(op *Request) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Operation, r.OperationType, r.GraphQL, r.Validated = op.Operation, op.OperationType, op.GraphQL, op.Validated
+	r.Errors, r.Codes = op.Errors, append(r.Codes[:0], op.Codes...)
 }
 
 type requestKey struct{}
