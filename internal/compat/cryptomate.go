@@ -174,12 +174,8 @@ func (cryptomate) succeed(ctx context.Context, h *Handler, w http.ResponseWriter
 	if err != nil {
 		return err
 	}
-	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
-	if err != nil {
-		return err
-	}
 	p := stored.person
-	out := cryptomateClient{PossibleDuplicates: snakeDuplicates(dups), ID: res.Customer.ID, FirstName: pii(ctx, p.FirstName), SecondName: pii(ctx, p.MiddleName),
+	out := cryptomateClient{PossibleDuplicates: snakeDuplicates(stored.duplicates), ID: res.Customer.ID, FirstName: pii(ctx, p.FirstName), SecondName: pii(ctx, p.MiddleName),
 		LastName: pii(ctx, p.LastName), Email: pii(ctx, p.Email), Status: string(res.Customer.Status),
 		CreatedAt: res.Customer.CreatedAt, UpdatedAt: res.Customer.UpdatedAt}
 	if p.DateOfBirth != nil {

@@ -195,10 +195,6 @@ func (pcxpay) succeed(ctx context.Context, h *Handler, w http.ResponseWriter, re
 	if err != nil {
 		return err
 	}
-	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
-	if err != nil {
-		return err
-	}
 	p, c := stored.person, res.Customer
 	out := pcxpayUser{ID: c.ID, CustomerID: c.ID, Fname: pii(ctx, p.FirstName), Lname: pii(ctx, p.LastName),
 		Role: c.Segment, Type: pcxpayUserType, Status: string(c.Status), PhoneNumber: pii(ctx, p.Phone),
@@ -237,7 +233,7 @@ func (pcxpay) succeed(ctx context.Context, h *Handler, w http.ResponseWriter, re
 		"message":               "User registered successfully",
 		"user":                  out,
 		"requires_confirmation": res.User != nil,
-		"possible_duplicates":   snakeDuplicates(dups),
+		"possible_duplicates":   snakeDuplicates(stored.duplicates),
 	})
 	return nil
 }

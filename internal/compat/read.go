@@ -21,11 +21,13 @@ import (
 // for a caller without pii:read.
 
 // storedPerson is a registered individual's person with its primary
-// address and documents.
+// address and documents, and the customer's possible duplicates: what
+// every individual's answer shows.
 type storedPerson struct {
-	person    *ent.Person
-	address   *ent.Address
-	documents []*ent.IdentityDocument
+	person     *ent.Person
+	address    *ent.Address
+	documents  []*ent.IdentityDocument
+	duplicates []duplicate
 }
 
 func loadPerson(ctx context.Context, h *Handler, res *registration.Result) (*storedPerson, error) {
@@ -47,6 +49,9 @@ func loadPerson(ctx context.Context, h *Handler, res *registration.Result) (*sto
 	out := &storedPerson{person: p, documents: p.Edges.IdentityDocuments}
 	if len(p.Edges.Addresses) > 0 {
 		out.address = p.Edges.Addresses[0]
+	}
+	if out.duplicates, err = possibleDuplicates(ctx, h, res.Customer.ID); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

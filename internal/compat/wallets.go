@@ -156,12 +156,8 @@ func (wallets) succeed(ctx context.Context, h *Handler, w http.ResponseWriter, r
 	if err != nil {
 		return err
 	}
-	dups, err := possibleDuplicates(ctx, h, res.Customer.ID)
-	if err != nil {
-		return err
-	}
 	p, c := stored.person, res.Customer
-	out := walletsPerson{PossibleDuplicates: dups, ID: c.ID, TenantUserID: deref(c.ExternalReference), Email: pii(ctx, p.Email),
+	out := walletsPerson{PossibleDuplicates: stored.duplicates, ID: c.ID, TenantUserID: deref(c.ExternalReference), Email: pii(ctx, p.Email),
 		FirstName: pii(ctx, p.FirstName), LastName: pii(ctx, p.LastName), MiddleName: pii(ctx, p.MiddleName),
 		PhoneNumber: pii(ctx, p.Phone), Status: string(c.Status), CreatedAt: c.CreatedAt}
 	if len(c.Tags) > 0 {
